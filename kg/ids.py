@@ -1,0 +1,11 @@
+"""Stable IDs: the first 16 hex digits of sha256 over a kind and its natural key."""
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+
+def stable_id(kind: str, *key: object) -> str:
+    """Same kind and natural key, same id, on every machine and every run."""
+    text = "\x1f".join([kind, *(unicodedata.normalize("NFKC", str(k)) for k in key)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

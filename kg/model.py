@@ -1,0 +1,141 @@
+"""The one typed graph passed from loaders to every output (store, RDF, pages).
+
+Every element carries its provenance: the document it comes from and the
+[start, end) character span in the decoded source text that states it.
+IDs are derived from natural keys (see :mod:`kg.ids`), so the same input
+always yields the same IDs.
+"""
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict
+
+Role = Literal["LEADS", "RESPONSIBLE_FOR"]
+Qualifier = Literal["牵头", "负责", "配合", "指导"]
+TargetKind = Literal["Action", "Task"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Provenance(_Strict):
+    """Where a fact is stated: document id and [start, end) offsets in its decoded text."""
+
+    document_id: str
+    start: int
+    end: int
+    text: str
+
+
+class Document(_Strict):
+    id: str
+    title: str
+    doc_number: Optional[str] = None  # 文号, e.g. 临政字〔2022〕58号
+    issuer: Optional[str] = None
+    date: Optional[str] = None  # signing date, ISO yyyy-mm-dd
+    jurisdiction: str  # e.g. 友谊县, 济南市历下区, 全国
+    jurisdiction_path: list[str] = []  # e.g. [黑龙江省, 双鸭山市, 友谊县]
+    level: str  # 国家 | 省 | 市 | 县 | 区 | 未知
+    based_on: list[str] = []  # titles of the documents it implements, as written
+    file: str  # file name as given to the loader
+    sha256: str  # of the raw bytes: a changed file gets a new hash, same id
+    encoding: str
+    format: str
+    length: int  # characters in the decoded text
+    prov: Provenance
+
+
+class Section(_Strict):
+    id: str
+    document_id: str
+    ordinal: int
+    title: str
+    prov: Provenance
+
+
+class Action(_Strict):
+    id: str
+    document_id: str
+    section_id: Optional[str] = None
+    ordinal: int  # position in the document, 1-based
+    number: Optional[str] = None  # marker as written: （一）, (1) …
+    title: str
+    prov: Provenance
+
+
+class Task(_Strict):
+    id: str
+    document_id: str
+    action_id: str
+    ordinal: int  # position within its action, 1-based
+    number: Optional[str] = None  # 1. / ── / None for a heading-sentence paragraph
+    title: str
+    prov: Provenance
+
+
+class Organization(_Strict):
+    """A canonical unit. Shared across documents: the id depends on name and jurisdiction only."""
+
+    id: str
+    name: str  # canonical, jurisdiction-qualified: 临沂市教育局
+    jurisdiction: str  # 临沂市, 友谊县, 全国 …
+    jurisdiction_path: list[str] = []
+    sector: Optional[str] = None  # 教育, 科协, 宣传 … (see loaders/data/sectors.tsv)
+    collective: bool = False  # 各成员单位, 各街道办事处, 驻临高校 …
+    aliases: list[str] = []  # mentions as written that resolved to it, sorted
+
+
+class Responsibility(_Strict):
+    """A LEADS or RESPONSIBLE_FOR edge from an organization to an action or task."""
+
+    id: str
+    role: Role
+    qualifier: Qualifier
+    organization_id: str
+    target_id: str
+    target_kind: TargetKind
+    document_id: str
+    mention: str  # the unit exactly as written in the clause
+    deadline: Optional[str] = None
+    prov: Provenance  # the role clause: span and text
+
+
+class Graph(_Strict):
+    """A set of documents and everything parsed from them; merge() unions graphs."""
+
+    documents: list[Document] = []
+    sections: list[Section] = []
+    actions: list[Action] = []
+    tasks: list[Task] = []
+    organizations: list[Organization] = []
+    responsibilities: list[Responsibility] = []
+
+    def merge(self, other: "Graph") -> "Graph":
+        """Union of two graphs; organizations with one id are merged (aliases united)."""
+        orgs = {o.id: o.model_copy(deep=True) for o in self.organizations}
+        for o in other.organizations:
+            if o.id in orgs:
+                orgs[o.id].aliases = sorted(set(orgs[o.id].aliases) | set(o.aliases))
+            else:
+                orgs[o.id] = o.model_copy(deep=True)
+        return Graph(
+            documents=self.documents + other.documents,
+            sections=self.sections + other.sections,
+            actions=self.actions + other.actions,
+            tasks=self.tasks + other.tasks,
+            organizations=sorted(orgs.values(), key=lambda o: o.id),
+            responsibilities=self.responsibilities + other.responsibilities,
+        )
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "documents": len(self.documents),
+            "sections": len(self.sections),
+            "actions": len(self.actions),
+            "tasks": len(self.tasks),
+            "organizations": len(self.organizations),
+            "leads": sum(r.role == "LEADS" for r in self.responsibilities),
+            "responsible_for": sum(r.role == "RESPONSIBLE_FOR" for r in self.responsibilities),
+        }

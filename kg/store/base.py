@@ -1,0 +1,79 @@
+"""The backend contract: every store (embedded LadybugDB, Neo4j) implements Store.
+
+Backends register themselves in kg.store.BACKENDS; the same queries/*.cypher run on all.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal, Optional
+
+from kg.model import Graph
+
+DocStatus = Literal["inserted", "replaced", "unchanged", "failed"]
+
+
+@dataclass
+class DocResult:
+    document_id: str
+    file: str
+    status: DocStatus
+    error: Optional[str] = None
+
+
+@dataclass
+class LoadResult:
+    documents: list[DocResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[DocResult]:
+        return [d for d in self.documents if d.status == "failed"]
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[list[Any]]
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, r)) for r in self.rows]
+
+
+class Store(ABC):
+    """A graph store. One transaction per document on load; reads are read-only unless asked."""
+
+    backend: str = "abstract"
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Declare node/relationship tables (or constraints and indexes) once; idempotent."""
+
+    @abstractmethod
+    def load(self, graph: Graph, on_document: Optional[Callable[[DocResult], None]] = None) -> LoadResult:
+        """Write the graph, one document per transaction.
+
+        A document already present with the same sha256 is left alone ("unchanged");
+        present with another sha256 it is deleted and written anew ("replaced");
+        a document whose write fails is rolled back and reported ("failed").
+        """
+
+    @abstractmethod
+    def run(self, cypher: str, params: Optional[dict[str, Any]] = None, *, write: bool = False) -> QueryResult:
+        """Run one Cypher statement with parameters. Refuses writes unless write=True."""
+
+    @abstractmethod
+    def stats(self) -> dict[str, int]:
+        """Counts: documents, sections, actions, tasks, organizations, leads, responsible_for."""
+
+    @abstractmethod
+    def to_graph(self, document_ids: Optional[list[str]] = None) -> Graph:
+        """Read the stored graph (or some documents of it) back as a typed Graph."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
