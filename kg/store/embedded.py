@@ -1,0 +1,626 @@
+"""The default store: an embedded LadybugDB database kept in a folder (``./kg.db``).
+
+Why embedded: analysts get a queryable graph with no server. The folder holds one
+Ladybug database file (``graph.lbug`` and its write-ahead log); anything else in it means
+the folder is not ours, and we refuse to touch it.
+
+Loading is one transaction per document (all-or-nothing). Bulk rows go in with
+``COPY FROM`` temporary CSV files (measured faster than ``UNWIND $rows`` and it rolls back
+with the transaction); rows that carry lists (Document, Organization) use ``UNWIND``
+because Ladybug's CSV list syntax cannot carry arbitrary strings.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import decimal
+import re
+import shutil
+import tempfile
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Literal, Optional
+
+import ladybug as lb
+
+from kg.errors import StoreError
+from kg.model import (
+    Action,
+    Document,
+    Graph,
+    Organization,
+    Provenance,
+    Responsibility,
+    Section,
+    Task,
+)
+from kg.store.base import DocResult, LoadResult, QueryResult, Store
+from kg.store.embedded_schema import NODE_TABLES, REL_TABLES, ddl, q
+
+DB_FILE = "graph.lbug"
+LoadMethod = Literal["copy", "unwind"]
+
+# --------------------------------------------------------------------------- cypher text
+
+
+_TOKEN_RE = re.compile(
+    r"""
+      (?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")    # string literals
+    | (?P<bt>`(?:[^`]|``)*`)                          # quoted identifiers
+    | (?P<lc>//[^\n]*)                                # line comment
+    | (?P<bc>/\*.*?\*/)                               # block comment
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+WRITE_KEYWORDS = (
+    "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "COPY", "ALTER",
+    "INSTALL", "UNINSTALL", "LOAD", "ATTACH", "DETACH", "IMPORT", "EXPORT", "CHECKPOINT",
+    "BEGIN", "COMMIT", "ROLLBACK", "USE", "TRUNCATE",
+)
+_WRITE_RE = re.compile(r"(?<![.\w$])(" + "|".join(WRITE_KEYWORDS) + r")(?!\w)", re.IGNORECASE)
+_PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _code_only(cypher: str) -> str:
+    """The statement with string literals, quoted identifiers and comments blanked out."""
+    return _TOKEN_RE.sub(lambda m: " " if m.lastgroup in ("lc", "bc") else "''", cypher)
+
+
+def write_keywords(cypher: str) -> list[str]:
+    """Write keywords that occur as code (not inside strings, identifiers or comments)."""
+    return sorted({m.group(1).upper() for m in _WRITE_RE.finditer(_code_only(cypher))})
+
+
+def used_params(cypher: str) -> set[str]:
+    """Names of the ``$params`` a statement refers to (Ladybug rejects unused ones)."""
+    return set(_PARAM_RE.findall(_TOKEN_RE.sub(lambda m: "''" if m.lastgroup == "str" else " ", cypher)))
+
+
+def _plain(v: Any) -> Any:
+    """Ladybug values as plain JSON-able Python values."""
+    if v is None or isinstance(v, (str, bool, int, float)):
+        return v
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (_dt.date, _dt.datetime, _dt.time)):
+        return v.isoformat()
+    if isinstance(v, _dt.timedelta):
+        return v.total_seconds()
+    if isinstance(v, decimal.Decimal):
+        return float(v)
+    if isinstance(v, uuid.UUID):
+        return str(v)
+    return str(v)
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _node_row(label: str, obj: Any) -> dict[str, Any]:
+    """One node's properties in schema order, `start`/`end`/`text` taken from prov."""
+    p: Provenance = obj.prov
+    extra: dict[str, Any] = {"start": p.start, "end": p.end, "text": p.text}
+    row = {}
+    for name, _t in NODE_TABLES[label]:
+        row[name] = extra[name] if name in extra else getattr(obj, name, None)
+    return row
+
+
+def _org_row(o: Organization) -> dict[str, Any]:
+    return {name: getattr(o, name) for name, _t in NODE_TABLES["Organization"]}
+
+
+def _role_row(r: Responsibility) -> dict[str, Any]:
+    return {
+        "from": r.organization_id, "to": r.target_id, "id": r.id, "qualifier": r.qualifier,
+        "deadline": r.deadline, "mention": r.mention, "document_id": r.document_id,
+        "start": r.prov.start, "end": r.prov.end, "clause": r.prov.text,
+    }
+
+
+@dataclass
+class _Bundle:
+    """Everything one document writes: nodes by label and edges by (type, from, to)."""
+
+    doc: Document
+    sections: list[Section] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    resps: list[Responsibility] = field(default_factory=list)
+    org_ids: set[str] = field(default_factory=set)
+
+    def check(self, org_ids: set[str]) -> None:
+        """Refuse dangling references before writing (a MATCH would silently drop the edge)."""
+        sec = {s.id for s in self.sections}
+        act = {a.id for a in self.actions}
+        tsk = {t.id for t in self.tasks}
+        for a in self.actions:
+            if a.section_id is not None and a.section_id not in sec:
+                raise StoreError(f"action {a.id} names section {a.section_id}, which is not in the document")
+        for t in self.tasks:
+            if t.action_id not in act:
+                raise StoreError(f"task {t.id} names action {t.action_id}, which is not in the document")
+        for r in self.resps:
+            if r.organization_id not in org_ids:
+                raise StoreError(f"responsibility {r.id} names organization {r.organization_id}, which is not in the graph")
+            if r.target_id not in (act if r.target_kind == "Action" else tsk):
+                raise StoreError(f"responsibility {r.id} targets {r.target_kind} {r.target_id}, which is not in the document")
+
+    def node_rows(self) -> dict[str, list[dict[str, Any]]]:
+        sec_title = {s.id: s.title for s in self.sections}
+        actions = []
+        for a in self.actions:
+            row = _node_row("Action", a)
+            row["section"] = sec_title.get(a.section_id) if a.section_id else None
+            actions.append(row)
+        return {
+            "Section": [_node_row("Section", s) for s in self.sections],
+            "Action": actions,
+            "Task": [_node_row("Task", t) for t in self.tasks],
+        }
+
+    def edge_rows(self) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+        d = self.doc.id
+        out: dict[tuple[str, str, str], list[dict[str, Any]]] = {
+            ("HAS_SECTION", "Document", "Section"): [{"from": d, "to": s.id} for s in self.sections],
+            ("HAS_ACTION", "Document", "Action"): [{"from": d, "to": a.id} for a in self.actions],
+            ("HAS_ACTION", "Section", "Action"): [
+                {"from": a.section_id, "to": a.id} for a in self.actions if a.section_id is not None
+            ],
+            ("HAS_TASK", "Action", "Task"): [{"from": t.action_id, "to": t.id} for t in self.tasks],
+        }
+        for rel in ("LEADS", "RESPONSIBLE_FOR"):
+            for kind in ("Action", "Task"):
+                out[(rel, "Organization", kind)] = [
+                    _role_row(r) for r in self.resps if r.role == rel and r.target_kind == kind
+                ]
+        return out
+
+
+def _bundles(graph: Graph) -> tuple[list[_Bundle], list[DocResult]]:
+    """Group the graph by document; elements of unknown documents are reported, not dropped."""
+    by_id: dict[str, _Bundle] = {}
+    problems: list[DocResult] = []
+    for d in graph.documents:
+        if d.id in by_id:
+            problems.append(DocResult(d.id, d.file, "failed", f"document id {d.id} appears twice in the input; load each version separately"))
+            continue
+        by_id[d.id] = _Bundle(d)
+    orphans: dict[str, int] = defaultdict(int)
+    for attr in ("sections", "actions", "tasks", "resps"):
+        for x in getattr(graph, "responsibilities" if attr == "resps" else attr):
+            b = by_id.get(x.document_id)
+            if b is None:
+                orphans[x.document_id] += 1
+                continue
+            getattr(b, attr).append(x)
+            if attr == "resps":
+                b.org_ids.add(x.organization_id)
+    for doc_id, n in orphans.items():
+        problems.append(DocResult(doc_id, "", "failed", f"{n} elements name document {doc_id}, which is not in the graph"))
+    return list(by_id.values()), problems
+
+
+# --------------------------------------------------------------------------- CSV for COPY
+
+
+def _csv_value(v: Any) -> str:
+    """One CSV field for Ladybug's reader with escape='"': None -> empty (NULL), strings quoted."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        return '"' + v.replace('"', '""') + '"'
+    raise TypeError(f"cannot write {type(v).__name__} to CSV")  # lists never go through COPY
+
+
+def _write_csv(path: Path, rows: list[dict[str, Any]], cols: list[str]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        for r in rows:
+            f.write(",".join(_csv_value(r[c]) for c in cols))
+            f.write("\n")
+
+
+_COPY_OPTS = "(header=false, parallel=false, escape='\"')"
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class EmbeddedStore(Store):
+    """A kg graph in an embedded LadybugDB database inside a folder."""
+
+    backend = "embedded"
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self.db_file = self.path / DB_FILE
+        self._check_folder()
+        try:
+            self._db = lb.Database(str(self.db_file), read_only=read_only)
+            self._conn = lb.Connection(self._db)
+        except Exception as e:  # Ladybug raises RuntimeError for every kind of failure
+            raise StoreError(
+                f"{self.db_file}: cannot open the Ladybug database ({e}). If this folder is not a kg "
+                f"store, pass another folder with --db; if another kg process is writing it, wait for it "
+                f"to finish."
+            ) from e
+        if read_only:
+            missing = set(NODE_TABLES) - self._tables()
+            if missing:
+                self.close()
+                raise StoreError(f"{self.path}: not a kg store (no {', '.join(sorted(missing))} table); run `kg load --db {self.path}` first")
+        else:
+            self.ensure_schema()
+
+    # ---- opening
+
+    def _check_folder(self) -> None:
+        p = self.path
+        if p.exists() and not p.is_dir():
+            raise StoreError(f"{p} is a file, not a kg store folder; pass a folder with --db (e.g. ./kg.db)")
+        if p.is_dir():
+            foreign = sorted(x.name for x in p.iterdir() if not x.name.startswith(DB_FILE))
+            if foreign:
+                shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
+                raise StoreError(
+                    f"{p} is not a kg store: it holds {shown}. A kg store folder holds only {DB_FILE}; "
+                    f"pass an empty or new folder with --db"
+                )
+        if self.read_only and not self.db_file.exists():
+            raise StoreError(f"no kg store at {p} (missing {DB_FILE}); run `kg load --db {p}` first")
+        if not self.read_only:
+            p.mkdir(parents=True, exist_ok=True)
+
+    def _tables(self) -> set[str]:
+        return {r[1] for r in self._conn.execute("CALL show_tables() RETURN *").get_all()}
+
+    def ensure_schema(self) -> None:
+        """Declare node and relationship tables; idempotent (IF NOT EXISTS)."""
+        if self.read_only:
+            return
+        for stmt in ddl():
+            self._exec(stmt)
+
+    def close(self) -> None:
+        """Release the database file (Ladybug allows one writing process at a time)."""
+        conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
+        self._conn = self._db = None  # type: ignore[assignment]
+        if conn is not None:
+            conn.close()
+        if db is not None:
+            db.close()
+
+    # ---- low level
+
+    def _exec(self, cypher: str, params: Optional[dict[str, Any]] = None) -> list[list[Any]]:
+        if self._conn is None:
+            raise StoreError(f"{self.path}: the store is closed")
+        res = self._conn.execute(cypher, params or {})
+        if isinstance(res, list):
+            res = res[-1]
+        return res.get_all()
+
+    def _rollback(self) -> None:
+        try:
+            self._exec("ROLLBACK")
+        except Exception:
+            pass  # Ladybug already rolled back the transaction on the failing statement
+
+    # ---- run
+
+    def run(self, cypher: str, params: Optional[dict[str, Any]] = None, *, write: bool = False) -> QueryResult:
+        """Run one statement; refuse writes unless write=True (keyword scan, then a read-only transaction)."""
+        if write and self.read_only:
+            raise StoreError(f"{self.path} is open read-only; open it without read_only to write")
+        if not write:
+            kws = write_keywords(cypher)
+            if kws:
+                raise StoreError(f"this statement writes ({', '.join(kws)}); pass --write to allow it")
+        wanted = used_params(cypher)
+        params = {k: v for k, v in (params or {}).items() if k in wanted}
+        missing = wanted - set(params)
+        if missing:
+            raise StoreError(f"missing query parameter(s): {', '.join('$' + m for m in sorted(missing))}")
+        if self._conn is None:
+            raise StoreError(f"{self.path}: the store is closed")
+        guard = not write and not self.read_only
+        try:
+            if guard:
+                self._exec("BEGIN TRANSACTION READ ONLY")
+            res = self._conn.execute(cypher, params)
+            if isinstance(res, list):
+                res = res[-1]
+            columns = list(res.get_column_names())
+            rows = [[_plain(v) for v in row] for row in res.get_all()]
+            if guard:
+                self._exec("COMMIT")
+        except StoreError:
+            raise
+        except Exception as e:
+            if guard:
+                self._rollback()
+            msg = str(e)
+            if "read-only" in msg or "read only" in msg.lower():
+                raise StoreError(f"this statement writes; pass --write to allow it ({msg})") from e
+            raise StoreError(f"query failed on {self.path}: {msg}") from e
+        return QueryResult(columns, rows)
+
+    # ---- stats / read back
+
+    def stats(self) -> dict[str, int]:
+        """Counts of every node label and role edge."""
+        out = {}
+        for key, label in (("documents", "Document"), ("sections", "Section"), ("actions", "Action"),
+                           ("tasks", "Task"), ("organizations", "Organization")):
+            out[key] = self._exec(f"MATCH (n:{label}) RETURN count(n)")[0][0]
+        for key, rel in (("leads", "LEADS"), ("responsible_for", "RESPONSIBLE_FOR")):
+            out[key] = self._exec(f"MATCH (:Organization)-[e:{rel}]->() RETURN count(e)")[0][0]
+        return out
+
+    def _nodes(self, label: str, document_ids: Optional[list[str]]) -> list[dict[str, Any]]:
+        cols = [n for n, _t in NODE_TABLES[label]]
+        ret = ", ".join(f"n.{q(c)}" for c in cols)
+        if document_ids is None:
+            rows = self._exec(f"MATCH (n:{label}) RETURN {ret} ORDER BY n.id")
+        else:
+            key = "id" if label == "Document" else "document_id"
+            rows = self._exec(f"MATCH (n:{label}) WHERE n.{key} IN $ids RETURN {ret} ORDER BY n.id", {"ids": document_ids})
+        return [dict(zip(cols, r)) for r in rows]
+
+    def to_graph(self, document_ids: Optional[list[str]] = None) -> Graph:
+        """Read the stored graph (or some documents) back as a typed Graph, every list sorted by id."""
+        ids = list(document_ids) if document_ids is not None else None
+
+        def prov(r: dict[str, Any], doc_id: str) -> Provenance:
+            return Provenance(document_id=doc_id, start=r["start"], end=r["end"], text=r["text"])
+
+        def strip(r: dict[str, Any], *drop: str) -> dict[str, Any]:
+            return {k: v for k, v in r.items() if k not in ("start", "end", "text") + drop}
+
+        docs = [Document(**strip(r), prov=prov(r, r["id"])) for r in self._nodes("Document", ids)]
+        for r in docs:
+            r.jurisdiction_path = r.jurisdiction_path or []
+            r.based_on = r.based_on or []
+        sections = [Section(**strip(r), prov=prov(r, r["document_id"])) for r in self._nodes("Section", ids)]
+        actions = [Action(**strip(r, "section"), prov=prov(r, r["document_id"])) for r in self._nodes("Action", ids)]
+        tasks = [Task(**strip(r), prov=prov(r, r["document_id"])) for r in self._nodes("Task", ids)]
+        resps: list[Responsibility] = []
+        props = ["id", "qualifier", "deadline", "mention", "document_id", "start", "end", "clause"]
+        ret = ", ".join(f"e.{q(c)}" for c in props)
+        where = "" if ids is None else "WHERE e.document_id IN $ids "
+        for rel in ("LEADS", "RESPONSIBLE_FOR"):
+            for kind in ("Action", "Task"):
+                rows = self._exec(
+                    f"MATCH (o:Organization)-[e:{rel}]->(t:{kind}) {where}RETURN o.id, t.id, {ret}",
+                    {"ids": ids} if ids is not None else None,
+                )
+                for row in rows:
+                    e = dict(zip(props, row[2:]))
+                    resps.append(Responsibility(
+                        id=e["id"], role=rel, qualifier=e["qualifier"], organization_id=row[0],
+                        target_id=row[1], target_kind=kind, document_id=e["document_id"],
+                        mention=e["mention"], deadline=e["deadline"],
+                        prov=Provenance(document_id=e["document_id"], start=e["start"], end=e["end"], text=e["clause"]),
+                    ))
+        resps.sort(key=lambda r: r.id)
+        orgs = [Organization(**r) for r in self._nodes("Organization", None)]
+        for o in orgs:
+            o.jurisdiction_path = o.jurisdiction_path or []
+            o.aliases = o.aliases or []
+        if ids is not None:
+            used = {r.organization_id for r in resps}
+            orgs = [o for o in orgs if o.id in used]
+        return Graph(documents=docs, sections=sections, actions=actions, tasks=tasks,
+                     organizations=orgs, responsibilities=resps)
+
+    # ---- load
+
+    def load(
+        self,
+        graph: Graph,
+        on_document: Optional[Callable[[DocResult], None]] = None,
+        *,
+        batch_documents: int = 1,
+        method: LoadMethod = "copy",
+    ) -> LoadResult:
+        """Write the graph, each document all-or-nothing.
+
+        batch_documents > 1 commits up to that many NEW documents in one transaction (faster
+        for a first bulk load); if such a batch fails, it is rolled back and its documents
+        are retried one per transaction, so a failure still leaves no partial document and
+        the others load. Replaced documents always get a transaction of their own.
+        """
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only; cannot load")
+        if method not in ("copy", "unwind"):
+            raise ValueError(f"method must be 'copy' or 'unwind', not {method!r}")
+        bundles, problems = _bundles(graph)
+        orgs = {o.id: o for o in graph.organizations}
+        results: dict[int, DocResult] = {}
+        order = {b.doc.id: i for i, b in enumerate(bundles)}
+
+        def report(b: _Bundle, status: str, error: Optional[str] = None) -> None:
+            res = DocResult(b.doc.id, b.doc.file, status, error)  # type: ignore[arg-type]
+            results[order[b.doc.id]] = res
+            if on_document:
+                on_document(res)
+
+        for p in problems:
+            if on_document:
+                on_document(p)
+
+        existing = {}
+        if bundles:
+            rows = self._exec("MATCH (d:Document) WHERE d.id IN $ids RETURN d.id, d.sha256",
+                              {"ids": [b.doc.id for b in bundles]})
+            existing = {r[0]: r[1] for r in rows}
+
+        new: list[_Bundle] = []
+        for b in bundles:
+            try:
+                b.check(set(orgs))
+            except StoreError as e:
+                report(b, "failed", f"{b.doc.file}: {e}")
+                continue
+            if b.doc.id in existing:
+                if existing[b.doc.id] == b.doc.sha256:
+                    report(b, "unchanged")
+                    continue
+                self._load_batch([b], orgs, method, replace=True, report=report)
+            else:
+                new.append(b)
+        step = max(1, batch_documents)
+        for i in range(0, len(new), step):
+            chunk = new[i:i + step]
+            if not self._load_batch(chunk, orgs, method, replace=False, report=report if len(chunk) == 1 else None):
+                if len(chunk) > 1:
+                    for b in chunk:  # retry one by one: isolates the failing document
+                        self._load_batch([b], orgs, method, replace=False, report=report)
+            elif len(chunk) > 1:
+                for b in chunk:
+                    report(b, "inserted")
+
+        # organizations no document refers to still belong in the store
+        loose = set(orgs) - {oid for b in bundles for oid in b.org_ids}
+        if loose:
+            self._exec("BEGIN TRANSACTION")
+            try:
+                self._write_orgs([orgs[o] for o in sorted(loose)])
+                self._exec("COMMIT")
+            except Exception as e:
+                self._rollback()
+                raise StoreError(f"{self.path}: could not write organizations: {e}") from e
+        return LoadResult(problems + [results[i] for i in sorted(results)])
+
+    def _load_batch(self, chunk: list[_Bundle], orgs: dict[str, Organization], method: LoadMethod,
+                    replace: bool, report: Optional[Callable[..., None]]) -> bool:
+        """One transaction for the chunk; True when committed."""
+        tmp: Optional[Path] = None
+        try:
+            self._exec("BEGIN TRANSACTION")
+            stale_orgs: list[str] = []
+            if replace:
+                stale_orgs = self._delete_document(chunk[0].doc.id)
+            self._write_docs(chunk)
+            org_ids = sorted({oid for b in chunk for oid in b.org_ids})
+            self._write_orgs([orgs[o] for o in org_ids])
+            nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            edges: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+            for b in chunk:
+                for k, v in b.node_rows().items():
+                    nodes[k].extend(v)
+                for k2, v2 in b.edge_rows().items():
+                    edges[k2].extend(v2)
+            if method == "copy":
+                tmp = Path(tempfile.mkdtemp(prefix="kg-copy-"))
+                self._copy(nodes, edges, tmp)
+            else:
+                self._unwind(nodes, edges)
+            if stale_orgs:
+                self._delete_orphan_orgs(stale_orgs)
+            self._exec("COMMIT")
+        except Exception as e:
+            self._rollback()
+            if report:
+                b = chunk[0]
+                report(b, "failed", f"{b.doc.file}: {e}")
+            return False
+        finally:
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
+        if report and len(chunk) == 1:
+            report(chunk[0], "replaced" if replace else "inserted")
+        return True
+
+    def _delete_document(self, doc_id: str) -> list[str]:
+        """Remove a document and its sections/actions/tasks/edges; return the organizations it touched."""
+        p = {"id": doc_id}
+        orgs = self._exec(
+            "MATCH (d:Document {id: $id})-[:HAS_ACTION]->(a:Action) "
+            "OPTIONAL MATCH (a)-[:HAS_TASK]->(t:Task) "
+            "OPTIONAL MATCH (o1:Organization)-[]->(a) "
+            "OPTIONAL MATCH (o2:Organization)-[]->(t) "
+            "RETURN collect(DISTINCT o1.id), collect(DISTINCT o2.id)", p)
+        touched = sorted({x for row in orgs for col in row for x in (col or []) if x is not None})
+        self._exec("MATCH (d:Document {id: $id})-[:HAS_ACTION]->(a:Action)-[:HAS_TASK]->(t:Task) DETACH DELETE t", p)
+        self._exec("MATCH (d:Document {id: $id})-[:HAS_ACTION]->(a:Action) DETACH DELETE a", p)
+        self._exec("MATCH (d:Document {id: $id})-[:HAS_SECTION]->(s:Section) DETACH DELETE s", p)
+        self._exec("MATCH (d:Document {id: $id}) DETACH DELETE d", p)
+        return touched
+
+    def _delete_orphan_orgs(self, ids: list[str]) -> None:
+        self._exec(
+            "MATCH (o:Organization) WHERE o.id IN $ids "
+            "OPTIONAL MATCH (o)-[r]->() WITH o, count(r) AS n WHERE n = 0 DELETE o", {"ids": ids})
+
+    def _write_docs(self, chunk: list[_Bundle]) -> None:
+        rows = [_node_row("Document", b.doc) for b in chunk]
+        self._unwind_nodes("Document", rows)
+
+    def _write_orgs(self, orgs: list[Organization]) -> None:
+        """MERGE by id: create new ones, update known ones with the union of aliases."""
+        if not orgs:
+            return
+        have = {r[0]: r[1] or [] for r in self._exec(
+            "MATCH (o:Organization) WHERE o.id IN $ids RETURN o.id, o.aliases", {"ids": [o.id for o in orgs]})}
+        fresh = [_org_row(o) for o in orgs if o.id not in have]
+        self._unwind_nodes("Organization", fresh)
+        known = []
+        for o in orgs:
+            if o.id in have:
+                row = _org_row(o)
+                row["aliases"] = sorted(set(have[o.id]) | set(o.aliases))
+                known.append(row)
+        if known:
+            sets = ", ".join(f"n.{q(c)} = r.{q(c)}" for c, _t in NODE_TABLES["Organization"] if c != "id")
+            self._exec(f"UNWIND $rows AS r MATCH (n:Organization {{id: r.id}}) SET {sets}", {"rows": known})
+
+    def _unwind_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        props = ", ".join(f"{q(c)}: r.{q(c)}" for c, _t in NODE_TABLES[label])
+        self._exec(f"UNWIND $rows AS r CREATE (n:{label} {{{props}}})", {"rows": rows})
+
+    def _unwind(self, nodes: dict[str, list[dict[str, Any]]], edges: dict[tuple[str, str, str], list[dict[str, Any]]]) -> None:
+        for label in ("Section", "Action", "Task"):
+            self._unwind_nodes(label, nodes.get(label, []))
+        for (rel, a, b), rows in edges.items():
+            if not rows:
+                continue
+            props = [c for c, _t in REL_TABLES[rel][1]]
+            body = ("{" + ", ".join(f"{q(c)}: r.{q(c)}" for c in props) + "}") if props else ""
+            # two MATCH clauses: one combined MATCH is ~100x slower on Ladybug
+            self._exec(
+                f"UNWIND $rows AS r MATCH (a:{a} {{id: r.`from`}}) MATCH (b:{b} {{id: r.`to`}}) "
+                f"CREATE (a)-[:{rel} {body}]->(b)", {"rows": rows})
+
+    def _copy(self, nodes: dict[str, list[dict[str, Any]]], edges: dict[tuple[str, str, str], list[dict[str, Any]]], tmp: Path) -> None:
+        for label in ("Section", "Action", "Task"):
+            rows = nodes.get(label, [])
+            if not rows:
+                continue
+            f = tmp / f"{label}.csv"
+            _write_csv(f, rows, [c for c, _t in NODE_TABLES[label]])
+            self._exec(f"COPY {label} FROM '{f.as_posix()}' {_COPY_OPTS}")
+        for (rel, a, b), rows in edges.items():
+            if not rows:
+                continue
+            f = tmp / f"{rel}_{a}_{b}.csv"
+            _write_csv(f, rows, ["from", "to"] + [c for c, _t in REL_TABLES[rel][1]])
+            opts = _COPY_OPTS[:-1] + f", from='{a}', to='{b}')"
+            self._exec(f"COPY {rel} FROM '{f.as_posix()}' {opts}")
+
+
+def open_embedded(path: str | Path = "kg.db", read_only: bool = False) -> EmbeddedStore:
+    """Open (creating if needed) the embedded store in a folder."""
+    return EmbeddedStore(path, read_only=read_only)

@@ -1,0 +1,285 @@
+"""The embedded LadybugDB store, against a real database in tmp_path (no mocks)."""
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+import pytest
+
+from kg.errors import StoreError
+from kg.model import (
+    Action,
+    Document,
+    Graph,
+    Organization,
+    Provenance,
+    Responsibility,
+    Section,
+    Task,
+)
+from kg.store.embedded import EmbeddedStore, used_params, write_keywords
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _p(doc: str, start: int, end: int, text: str) -> Provenance:
+    return Provenance(document_id=doc, start=start, end=end, text=text)
+
+
+def make_document(doc: str, sha: str = "aaa", tasks_per_action: int = 2, with_section: bool = True) -> Graph:
+    """One hand-made document: a section, two actions (one outside the section), tasks and roles."""
+    d = Document(
+        id=doc, title=f"{doc}科普行动方案", doc_number="临政字〔2022〕58号" if doc == "D1" else None,
+        issuer="临沂市人民政府", date="2022-05-01", jurisdiction="临沂市",
+        jurisdiction_path=["山东省", "临沂市"], level="市", based_on=["全民科学素质行动规划纲要（2021—2035年）"],
+        file=f"{doc}.txt", sha256=sha, encoding="utf-8", format="txt", length=500,
+        prov=_p(doc, 0, 500, "全文 with 'quotes', \"double\", back\\slash,\nnewline and ``ticks``"),
+    )
+    g = Graph(documents=[d])
+    sec = Section(id=f"{doc}-s1", document_id=doc, ordinal=1, title="一、重点任务", prov=_p(doc, 10, 200, "一、重点任务"))
+    if with_section:
+        g.sections.append(sec)
+    for ai in (1, 2):
+        a = Action(
+            id=f"{doc}-a{ai}", document_id=doc, section_id=sec.id if (with_section and ai == 1) else None,
+            ordinal=ai, number=f"（{'一二'[ai - 1]}）" if ai == 1 else None, title=f"行动{ai}",
+            prov=_p(doc, 20 * ai, 20 * ai + 15, f"（{ai}）行动{ai}"),
+        )
+        g.actions.append(a)
+        for ti in range(1, tasks_per_action + 1):
+            g.tasks.append(Task(
+                id=f"{a.id}-t{ti}", document_id=doc, action_id=a.id, ordinal=ti,
+                number=f"{ti}." if ti % 2 else None, title="" if ti == 2 else f"任务{ti}",
+                prov=_p(doc, 100 + ti, 110 + ti, f"{ti}. 任务,\"{ti}\""),
+            ))
+    g.responsibilities.append(Responsibility(
+        id=f"{doc}-r1", role="LEADS", qualifier="牵头", organization_id="ORG-edu", target_id=f"{doc}-a1",
+        target_kind="Action", document_id=doc, mention="市教育局", prov=_p(doc, 40, 50, "（市教育局牵头）"),
+    ))
+    for t in g.tasks:
+        g.responsibilities.append(Responsibility(
+            id=f"{t.id}-r", role="RESPONSIBLE_FOR", qualifier="负责", organization_id="ORG-sci" if doc == "D1" else "ORG-edu",
+            target_id=t.id, target_kind="Task", document_id=doc, mention="市科协" if doc == "D1" else "教育局",
+            deadline="2022年底前" if t.ordinal == 1 else None, prov=_p(doc, t.prov.start, t.prov.end, "（市科协负责）"),
+        ))
+    orgs = [Organization(id="ORG-edu", name="临沂市教育局", jurisdiction="临沂市", jurisdiction_path=["山东省", "临沂市"],
+                         sector="教育", aliases=["市教育局"] if doc == "D1" else ["教育局"])]
+    if doc == "D1":
+        orgs.append(Organization(id="ORG-sci", name="临沂市科学技术协会", jurisdiction="临沂市", sector=None,
+                                 collective=False, aliases=["市科协"]))
+    g.organizations = orgs
+    return g
+
+
+def make_graph() -> Graph:
+    """Two documents sharing the organization ORG-edu (aliases differ per document)."""
+    return make_document("D1").merge(make_document("D2", sha="bbb", with_section=False))
+
+
+def by_id(g: Graph) -> Graph:
+    """The graph with every list sorted by id: the order to_graph returns."""
+    return Graph(**{k: sorted(getattr(g, k), key=lambda x: x.id) for k in Graph.model_fields})
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = EmbeddedStore(tmp_path / "kg.db")
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("method", ["copy", "unwind"])
+def test_round_trip_equal(tmp_path: Path, method: str) -> None:
+    g = make_graph()
+    with EmbeddedStore(tmp_path / "kg.db") as s:
+        res = s.load(g, method=method)
+        assert [d.status for d in res.documents] == ["inserted", "inserted"]
+        assert s.to_graph() == by_id(g)
+        assert s.stats() == g.counts()
+        one = s.to_graph(["D2"])
+        assert [d.id for d in one.documents] == ["D2"]
+        assert {o.id for o in one.organizations} == {"ORG-edu"}
+        assert one.tasks == by_id(make_document("D2", sha="bbb", with_section=False)).tasks
+
+
+def test_reopen_and_read_only(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "kg.db") as s:
+        s.load(make_graph())
+    with EmbeddedStore(tmp_path / "kg.db", read_only=True) as ro:
+        assert ro.to_graph() == by_id(make_graph())
+        for stmt in ("MATCH (d:Document) DETACH DELETE d", "CREATE (o:Organization {id: 'x'})",
+                     "MATCH (o:Organization) SET o.name = 'x'", "COPY Task FROM 'x.csv'"):
+            with pytest.raises(StoreError, match="--write"):
+                ro.run(stmt)
+        with pytest.raises(StoreError):
+            ro.run("MATCH (d:Document) DETACH DELETE d", write=True)
+        with pytest.raises(StoreError):
+            ro.load(make_graph())
+        assert ro.stats()["documents"] == 2
+
+
+def test_run_refuses_writes_without_write(store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.load(make_graph())
+    with pytest.raises(StoreError, match="--write"):
+        store.run("MATCH (t:Task) DETACH DELETE t")
+    # with the keyword scan switched off, the read-only transaction still refuses the write
+    import kg.store.embedded as emb
+
+    monkeypatch.setattr(emb, "write_keywords", lambda cypher: [])
+    with pytest.raises(StoreError, match="--write"):
+        store.run("MATCH (t:Task) DETACH DELETE t")
+    monkeypatch.undo()
+    assert store.stats()["tasks"] == 8
+    # keywords inside strings, comments and quoted names are data, not writes
+    r = store.run("// CREATE nothing\nMATCH (d:Document) WHERE d.title <> 'DELETE me' RETURN d.id AS `set` ORDER BY d.id")
+    assert r.columns == ["set"] and r.rows == [["D1"], ["D2"]]
+    r = store.run("MATCH (d:Document {id: $id}) SET d.title = $t RETURN d.title", {"id": "D1", "t": "新"}, write=True)
+    assert r.rows == [["新"]]
+
+
+def test_write_keyword_scan() -> None:
+    assert write_keywords("MATCH (n) RETURN n.`create`, 'MERGE' /* SET */ // DROP") == []
+    assert write_keywords("match (n) detach delete n") == ["DELETE", "DETACH"]
+    assert write_keywords("MATCH (a)-[:LEADS]->(b) RETURN a.set") == []
+    assert used_params("MATCH (n {id: $id}) WHERE n.x = '$not' RETURN $other") == {"id", "other"}
+
+
+def test_run_plain_values_and_unused_params(store: EmbeddedStore) -> None:
+    store.load(make_graph())
+    r = store.run(
+        "MATCH (o:Organization {id: $id}) RETURN o.name AS name, o.aliases AS aliases, o.collective AS c, "
+        "o.sector IS NULL AS nosector, size(o.aliases) AS n",
+        {"id": "ORG-edu", "unused": 1, "limit": 5},
+    )
+    assert r.records() == [{"name": "临沂市教育局", "aliases": ["市教育局", "教育局"], "c": False, "nosector": False, "n": 2}]
+    with pytest.raises(StoreError, match=r"\$id"):
+        store.run("MATCH (o:Organization {id: $id}) RETURN o.name")
+
+
+def test_injection_parameter_is_data(store: EmbeddedStore) -> None:
+    store.load(make_graph())
+    evil = "'}) DETACH DELETE n //"
+    r = store.run("MATCH (n:Organization) WHERE n.id = $id RETURN n.id", {"id": evil})
+    assert r.rows == []
+    r = store.run("MATCH (n:Organization {id: $id}) SET n.name = $id RETURN n.name", {"id": "ORG-sci"}, write=True)
+    store.run("MATCH (n:Organization {id: $id}) SET n.name = $name", {"id": "ORG-sci", "name": evil}, write=True)
+    assert store.run("MATCH (n:Organization {id: 'ORG-sci'}) RETURN n.name").rows == [[evil]]
+    # and as loaded data
+    g = make_document("D9", sha="z")
+    g.documents[0].title = evil
+    g.tasks[0].title = evil
+    store.load(g)
+    assert store.stats()["documents"] == 3
+    assert store.run("MATCH (d:Document {id: 'D9'}) RETURN d.title").rows == [[evil]]
+
+
+def test_load_twice_is_unchanged(store: EmbeddedStore) -> None:
+    g = make_graph()
+    store.load(g)
+    seen = []
+    res = store.load(g, on_document=seen.append)
+    assert [d.status for d in res.documents] == ["unchanged", "unchanged"]
+    assert [d.document_id for d in seen] == ["D1", "D2"]
+    assert store.stats() == g.counts()
+    assert store.to_graph() == by_id(g)
+
+
+@pytest.mark.parametrize("method", ["copy", "unwind"])
+def test_changed_document_is_replaced(tmp_path: Path, method: str) -> None:
+    with EmbeddedStore(tmp_path / "kg.db") as store:
+        store.load(make_graph(), method=method)
+        # D1 again, new bytes, fewer tasks, no section, and ORG-sci no longer named anywhere
+        new = make_document("D1", sha="ccc", tasks_per_action=1, with_section=False)
+        for r in new.responsibilities:
+            r.organization_id = "ORG-edu"
+        new.organizations = [o for o in new.organizations if o.id == "ORG-edu"]
+        res = store.load(new, method=method)
+        assert [(d.document_id, d.status) for d in res.documents] == [("D1", "replaced")]
+        want = by_id(make_document("D2", sha="bbb", with_section=False).merge(new))
+        got = store.to_graph()
+        assert got.organizations[0].aliases == ["市教育局", "教育局"]
+        assert got == want
+        assert store.stats() == want.counts()
+        assert store.run("MATCH (o:Organization {id: 'ORG-sci'}) RETURN count(o)").rows == [[0]]
+        assert store.run("MATCH (d:Document {id: 'D1'}) RETURN d.sha256").rows == [["ccc"]]
+
+
+@pytest.mark.parametrize("method", ["copy", "unwind"])
+@pytest.mark.parametrize("batch", [1, 10])
+def test_failing_document_leaves_nothing(tmp_path: Path, method: str, batch: int) -> None:
+    with EmbeddedStore(tmp_path / "kg.db") as store:
+        store.load(make_document("D1"), method=method)
+        # D2 reuses a task id of D1: the database's primary-key constraint fails it midway,
+        # after its document, sections, actions and some tasks were written in the transaction
+        bad = make_document("D2", sha="bbb")
+        bad.tasks[-1].id = "D1-a1-t1"
+        for r in bad.responsibilities:
+            if r.target_id == "D2-a2-t2":
+                r.target_id = "D1-a1-t1"
+        g = bad.merge(make_document("D3", sha="ddd")).merge(make_document("D4", sha="eee"))
+        res = store.load(g, method=method, batch_documents=batch)
+        status = {d.document_id: d.status for d in res.documents}
+        assert status == {"D2": "failed", "D3": "inserted", "D4": "inserted"}
+        err = res.failed[0].error
+        assert "D2.txt" in err and "D1-a1-t1" in err
+        ids = [r[0] for r in store.run("MATCH (n:Task) WHERE n.document_id = 'D2' RETURN n.id").rows]
+        assert ids == []
+        for label in ("Document", "Section", "Action", "Task"):
+            key = "id" if label == "Document" else "document_id"
+            assert store.run(f"MATCH (n:{label}) WHERE n.{key} = 'D2' RETURN count(n)").rows == [[0]]
+        assert store.run("MATCH ()-[e:RESPONSIBLE_FOR]->() WHERE e.document_id = 'D2' RETURN count(e)").rows == [[0]]
+        want = by_id(make_document("D1").merge(make_document("D3", sha="ddd")).merge(make_document("D4", sha="eee")))
+        got = store.to_graph()
+        assert got == want
+
+
+def test_dangling_reference_fails_document(store: EmbeddedStore) -> None:
+    g = make_document("D1")
+    g.tasks[0].action_id = "nope"
+    res = store.load(g.merge(make_document("D2", sha="b")))
+    assert [(d.document_id, d.status) for d in res.documents] == [("D1", "failed"), ("D2", "inserted")]
+    assert "nope" in res.documents[0].error
+
+
+def test_schema_is_idempotent(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "kg.db") as s:
+        s.load(make_graph())
+        s.ensure_schema()
+    with EmbeddedStore(tmp_path / "kg.db") as s:
+        assert s.stats()["documents"] == 2
+
+
+def test_not_a_store(tmp_path: Path) -> None:
+    other = tmp_path / "project"
+    other.mkdir()
+    (other / "notes.txt").write_text("x")
+    with pytest.raises(StoreError, match=r"project.*not a kg store.*--db"):
+        EmbeddedStore(other)
+    f = tmp_path / "file.db"
+    f.write_text("x")
+    with pytest.raises(StoreError, match="is a file"):
+        EmbeddedStore(f)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "graph.lbug").write_bytes(b"not a database" * 100)
+    with pytest.raises(StoreError, match="broken"):
+        EmbeddedStore(broken)
+    with pytest.raises(StoreError, match="kg load"):
+        EmbeddedStore(tmp_path / "missing", read_only=True)
+
+
+def test_seed_corpus_round_trip(tmp_path: Path) -> None:
+    loaders = pytest.importorskip("kg.loaders")
+    parse_file = getattr(loaders, "parse_file", None)
+    if parse_file is None:
+        pytest.skip("kg.loaders.parse_file not available yet")
+    g = Graph()
+    for f in sorted(glob.glob(str(SEEDS / "*.txt"))):
+        g = g.merge(parse_file(f))
+    with EmbeddedStore(tmp_path / "kg.db") as s:
+        res = s.load(g)
+        assert not res.failed, res.failed
+        st = s.stats()
+        assert st["documents"] == 5 and st["tasks"] > 0 and st["organizations"] > 0
+        assert st["leads"] + st["responsible_for"] > 0
+        assert s.to_graph() == by_id(g)
