@@ -1,0 +1,124 @@
+"""Bytes → text, with the encoding found and named, never guessed silently.
+
+Order: a BOM decides (UTF-8, UTF-16); then strict UTF-8; then strict GB18030 (a superset
+of GBK and GB2312); then charset-normalizer for anything else. A file that is empty,
+binary, truncated mid-character or undecodable raises InputError naming the byte.
+"""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import InputError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str  # utf-8, utf-8-sig, utf-16, gb18030, … as detected
+
+
+def _looks_like_text(text: str) -> bool:
+    """Reject decodings full of control characters: binary that happened to decode."""
+    if not text:
+        return False
+    bad = sum(1 for ch in text[:20000] if (ord(ch) < 32 and ch not in "\r\n\t\f\v") or 0xE000 <= ord(ch) <= 0xF8FF)
+    return bad / min(len(text), 20000) < 0.01
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without BOM shows NULs on every other byte for ASCII/CJK-heavy text."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even_nul = data[0::2].count(0) / (len(data) / 2)
+    odd_nul = data[1::2].count(0) / (len(data) / 2)
+    for enc, nul in (("utf-16-le", odd_nul), ("utf-16-be", even_nul)):
+        if nul > 0.2:
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def decode_bytes(data: bytes, file: str = "<bytes>") -> Decoded:
+    """Decode raw bytes of a text document, naming the encoding used."""
+    if not data.strip():
+        raise InputError(file, "empty file (no text to read)")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError as e:
+                raise InputError(file, f"invalid {enc} after its byte-order mark at byte {e.start}", e.start) from None
+            if enc == "utf-8-sig" or _looks_like_text(text):
+                return Decoded(text, enc)
+    if b"\x00" in data:
+        text16 = _utf16_without_bom(data)
+        if text16 is not None and _looks_like_text(text16):
+            return Decoded(text16, "utf-16")
+        raise InputError(file, f"binary file (NUL byte at byte {data.index(0)}), not a text document")
+    try:
+        text = data.decode("utf-8")
+        if _looks_like_text(text):
+            return Decoded(text, "utf-8")
+        raise InputError(file, "binary file (control characters), not a text document")
+    except UnicodeDecodeError as e:
+        utf8_error = e
+    if utf8_error.reason == "unexpected end of data" and utf8_error.end == len(data):
+        # Valid UTF-8 up to a character cut off at the very end: the file was truncated.
+        try:
+            data[: utf8_error.start].decode("utf-8")
+            raise InputError(
+                file, f"truncated UTF-8: the last character is cut off at byte {utf8_error.start}",
+                utf8_error.start, "re-download or re-save the file",
+            )
+        except UnicodeDecodeError:
+            pass
+    try:
+        text = data.decode("gb18030")
+        if _looks_like_text(text) and _mostly_cjk_or_ascii(text):
+            return Decoded(text, "gb18030")
+    except UnicodeDecodeError:
+        pass
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+    except Exception:  # detector failures are reported as undecodable below
+        best = None
+    if best is not None:
+        text = str(best)
+        if _looks_like_text(text):
+            return Decoded(text, best.encoding)
+    raise InputError(
+        file,
+        f"unknown encoding: not UTF-8 (invalid byte at {utf8_error.start}), not GB18030, not UTF-16",
+        utf8_error.start,
+        "convert the file to UTF-8",
+    )
+
+
+def _mostly_cjk_or_ascii(text: str) -> bool:
+    sample = text[:20000]
+    ok = sum(1 for ch in sample if ch.isascii() or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+    return ok / max(len(sample), 1) > 0.9
+
+
+def decode_file(path: str | Path) -> Decoded:
+    """Read and decode a text file; unreadable files raise InputError with the reason."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise InputError(str(path), f"cannot read file: {e.strerror or e}") from None
+    return decode_bytes(data, str(path))

@@ -1,0 +1,104 @@
+"""Resolve a unit mention, written relative to its document's jurisdiction, to a canonical organization.
+
+市教育局 in the 临沂 plan → 临沂市教育局; 县科协 in the 友谊县 plan → 友谊县科学技术协会;
+区教体局 in the 历下区 plan → 历下区教育和体育局; 团县委 → 共青团友谊县委员会;
+县委宣传部 → 中共友谊县委宣传部. The tables live in loaders/data/*.tsv and can be extended.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional
+
+from kg.ids import stable_id
+from kg.loaders.gazetteer import NATIONAL, Jurisdiction, stems
+from kg.model import Organization
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _rows(path: Path) -> list[list[str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            rows.append([c.strip() for c in line.split("\t")])
+    return rows
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Abbreviations, sectors and collective patterns; user files extend the shipped ones."""
+
+    abbreviations: dict[str, str]
+    sectors: tuple[tuple[str, str], ...]
+    collectives: tuple[re.Pattern, ...]
+
+    @classmethod
+    def load(cls, extra_abbreviations: Iterable[Path] = (), extra_sectors: Iterable[Path] = ()) -> "Tables":
+        abbr = {r[0]: r[1] for r in _rows(DATA / "abbreviations.tsv") if len(r) >= 2}
+        for p in extra_abbreviations:
+            abbr.update({r[0]: r[1] for r in _rows(Path(p)) if len(r) >= 2})
+        sectors = [(r[0], r[1]) for r in _rows(DATA / "sectors.tsv") if len(r) >= 2]
+        for p in extra_sectors:
+            sectors = [(r[0], r[1]) for r in _rows(Path(p)) if len(r) >= 2] + sectors
+        coll = tuple(re.compile(r[0]) for r in _rows(DATA / "collectives.tsv"))
+        return cls(abbr, tuple(sectors), coll)
+
+
+@lru_cache(maxsize=1)
+def default_tables() -> Tables:
+    return Tables.load()
+
+
+PARTY = re.compile(r"^(省|市|县|区)委(.+)$")
+LEAGUE = re.compile(r"^团(省|市|县|区)委$")
+LEVEL = re.compile(r"^(省|市|县|区)(?![委属直])(.+)$")
+
+
+def _expand(body: str, tables: Tables) -> str:
+    return tables.abbreviations.get(body, body)
+
+
+def resolve(mention: str, juris: Jurisdiction, tables: Optional[Tables] = None) -> Organization:
+    """The canonical organization a mention names, in the document's jurisdiction."""
+    t = tables or default_tables()
+    m = unicodedata.normalize("NFKC", mention).strip()
+    collective = any(p.search(m) for p in t.collectives)
+    name, where = m, juris.path[-1] if juris.path else juris.name
+    path = juris.path
+    if match := LEAGUE.match(m):
+        level = juris.at(match.group(1))
+        if level:
+            name, where, path = f"共青团{level}委员会", level, juris.prefix_path(level)
+    elif match := PARTY.match(m):
+        level = juris.at(match.group(1))
+        if level:
+            name, where, path = f"中共{level}委{_expand(match.group(2), t)}", level, juris.prefix_path(level)
+    elif (match := LEVEL.match(m)) and not collective:
+        level = juris.at(match.group(1))
+        if level:
+            name, where, path = f"{level}{_expand(match.group(2), t)}", level, juris.prefix_path(level)
+    elif not collective:
+        for stem in stems(juris):
+            if m.startswith(stem) and len(m) > len(stem):
+                full = next((n for n in juris.path if n.startswith(stem)), stem)
+                rest = m[len(stem):]
+                if stem == full:
+                    name = f"{full}{_expand(rest, t)}"
+                where, path = full, juris.prefix_path(full)
+                break
+    if not path and juris.name == NATIONAL:
+        where = NATIONAL
+    sector = next((s for key, s in t.sectors if key in name), None)
+    return Organization(
+        id=stable_id("organization", name, "/".join(path) or where),
+        name=name,
+        jurisdiction=where,
+        jurisdiction_path=list(path),
+        sector=sector,
+        collective=collective,
+        aliases=[m],
+    )

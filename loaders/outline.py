@@ -1,0 +1,169 @@
+"""The outline of a plan: sections → actions → tasks, each with the paragraphs it owns.
+
+Markers: 一、 opens a section; (一) or (1) an action; 1. / 1、 / ── a task. A short stand-alone
+line such as 提升行动 or 重点工程 opens a section when actions follow it. A paragraph
+that opens with a short heading sentence (加强基础教育阶段科学教育。…) is a task when it
+carries a role clause inside an action, and an action when there is no action around it.
+With only two levels (一、 then 1.), the numbered items are the actions of that section.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from kg.loaders.text import Paragraph, sentence_end
+
+SECTION_RE = re.compile(r"^([一二三四五六七八九十]+、)\s*")
+ACTION_RE = re.compile(r"^(\((?:[一二三四五六七八九十]+|\d{1,2})\))\s*")
+TASK_RE = re.compile(r"^(\d{1,2}[.、](?!\d)|─+)\s*")
+END_RE = re.compile(r"^(?:抄送|抄报|附件[:\s]*$)|^\(?\d{4}年\d{1,2}月\d{1,2}日印发\)?$")
+HEADING_MAX = 26
+TITLE_MAX = 40
+
+
+@dataclass
+class Piece:
+    """A run of characters [a, b) of one paragraph that an outline item owns."""
+
+    para: Paragraph
+    a: int
+    b: int
+
+
+@dataclass
+class Item:
+    kind: str  # section | action | task
+    number: Optional[str]
+    title_piece: Piece
+    pieces: list[Piece] = field(default_factory=list)
+    children: list["Item"] = field(default_factory=list)
+    parent: Optional["Item"] = None
+    has_clause: bool = False
+
+
+def _has_role_clause(text: str) -> bool:
+    from kg.loaders.clauses import find_clauses
+
+    return bool(find_clauses(text)[0])
+
+
+def _title_end(text: str, start: int) -> int:
+    """End of a heading: its first sentence; a very long one is cut at its first comma."""
+    end = sentence_end(text, start)
+    if end - start > TITLE_MAX:
+        comma = text.find(",", start, end)
+        if comma > start:
+            return comma
+    return end
+
+
+def heading_sentence(text: str, start: int = 0) -> Optional[int]:
+    """End of a short opening heading sentence (加强理论研究。), or None."""
+    end = sentence_end(text, start)
+    if end >= len(text) and not text.endswith("。"):
+        return None
+    s = text[start:end].rstrip("。!?")
+    if not s or len(s) > HEADING_MAX or re.search(r"[,:;、()]", s):
+        return None
+    if s.startswith("为") or re.match(r"^\d{4}年", s):
+        return None
+    return end
+
+
+def _standalone_heading(paras: list[Paragraph], i: int) -> bool:
+    """提升行动 / 重点工程 / 组织实施与保障: a short bare line with actions right after it."""
+    t = paras[i].text
+    if len(t) > 15 or re.search(r"[\s,。:;!?、()\d《》“”]", t):
+        return False
+    for nxt in paras[i + 1 : i + 3]:
+        if ACTION_RE.match(nxt.text):
+            return True
+    return False
+
+
+def _split_inline_headings(p: Paragraph, start: int) -> list[int]:
+    """Where a paragraph with lost breaks holds further short headings (组织专家全面解读。…多渠道多形式宣传阐释。…)."""
+    cuts = []
+    pos = sentence_end(p.text, start)
+    body_sentences = 0
+    while pos < len(p.text):
+        end = sentence_end(p.text, pos)
+        s = p.text[pos:end].rstrip("。")
+        if body_sentences >= 1 and end < len(p.text) and 4 <= len(s) <= 12 and not re.search(r"[,:;、()《》“”\d]", s):
+            cuts.append(pos)
+            body_sentences = 0
+        else:
+            body_sentences += 1
+        pos = end
+    return cuts
+
+
+def build_outline(paras: list[Paragraph], body_start: int) -> list[Item]:
+    """Top-level items (sections, or actions when a document has no sections)."""
+    top: list[Item] = []
+    section: Optional[Item] = None
+    action: Optional[Item] = None
+    task: Optional[Item] = None
+    leaf_actions = False  # 一、 then 1.: numbered items are actions, not tasks
+
+    def add_action(item: Item) -> None:
+        item.parent = section
+        (section.children if section else top).append(item)
+
+    i = body_start
+    while i < len(paras):
+        p = paras[i]
+        t = p.text
+        if END_RE.match(t):
+            break
+        if m := SECTION_RE.match(t):
+            end = _title_end(t, m.end())
+            section = Item("section", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))])
+            top.append(section)
+            action = task = None
+        elif _standalone_heading(paras, i):
+            section = Item("section", None, Piece(p, 0, len(t)), [Piece(p, 0, len(t))])
+            top.append(section)
+            action = task = None
+        elif (m := ACTION_RE.match(t)) and not (
+            m.group(1)[1].isdigit() and action is not None and action.number and not action.number[1].isdigit()
+        ):
+            end = _title_end(t, m.end())
+            action = Item("action", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))])
+            add_action(action)
+            task = None
+        elif (m := TASK_RE.match(t)) or ACTION_RE.match(t):
+            m = m or ACTION_RE.match(t)
+            end = _title_end(t, m.end())
+            if action is not None and not (leaf_actions and TASK_RE.match(action.number or "")):
+                task = Item("task", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))], parent=action)
+                action.children.append(task)
+            elif section is not None and not m.group(1).startswith("─"):
+                # two levels only (一、 then 1.): the numbered items are the section's actions
+                leaf_actions = True
+                action = Item("action", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))])
+                add_action(action)
+                task = None
+            elif section is not None:
+                section.pieces.append(Piece(p, 0, len(t)))
+        else:
+            h = heading_sentence(t)
+            if action is not None and h and _has_role_clause(t):
+                task = Item("task", None, Piece(p, 0, _title_end(t, 0)), [Piece(p, 0, len(t))], parent=action)
+                action.children.append(task)
+            elif action is None and h and (section is None or not section.children):
+                cuts = [0] + _split_inline_headings(p, 0) if not _has_role_clause(t) else [0]
+                for k, a in enumerate(cuts):
+                    b = cuts[k + 1] if k + 1 < len(cuts) else len(t)
+                    action = Item("action", None, Piece(p, a, _title_end(t, a)), [Piece(p, a, b)])
+                    add_action(action)
+                task = None
+            elif task is not None:
+                task.pieces.append(Piece(p, 0, len(t)))
+            elif action is not None:
+                action.pieces.append(Piece(p, 0, len(t)))
+            elif section is not None:
+                section.pieces.append(Piece(p, 0, len(t)))
+        i += 1
+    return top

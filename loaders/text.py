@@ -1,0 +1,118 @@
+"""Normalise what varies between sources without losing offsets.
+
+`normalize` maps the decoded text character for character (same length), so an offset
+in the normalised text is an offset in the source. Paragraphs re-join sentences that a
+source broke across lines; each paragraph keeps an offset map back to the source.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# One character in, one character out: offsets never move.
+_CHAR_MAP = {
+    "（": "(", "）": ")", "［": "[", "］": "]", "【": "[", "】": "]", "｛": "{", "｝": "}",
+    "：": ":", "；": ";", "，": ",", "！": "!", "？": "?", "＂": '"', "＇": "'",
+    "\u3000": " ", "\u00a0": " ", "\t": " ", "\u2002": " ", "\u2003": " ", "\u200b": " ", "\ufeff": " ",
+    "—": "─", "―": "─", "━": "─", "－": "-", "–": "-",
+    "％": "%", "．": ".", "／": "/",
+}
+for _c in range(0xFF10, 0xFF1A):  # full-width digits
+    _CHAR_MAP[chr(_c)] = chr(_c - 0xFEE0)
+for _c in list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B)):  # full-width latin
+    _CHAR_MAP[chr(_c)] = chr(_c - 0xFEE0)
+_TABLE = str.maketrans(_CHAR_MAP)
+
+
+def normalize(text: str) -> str:
+    """Same-length normalisation: ASCII brackets and colons, one kind of dash, plain spaces."""
+    out = text.translate(_TABLE)
+    if "\r" in out:
+        out = out.replace("\r\n", " \n").replace("\r", "\n")
+    return out
+
+
+TERMINAL = "。!?;:)]…"
+CONTINUE = ",、《“(\"'"
+TITLE_END = re.compile(r"(?:方案|要点|意见|规划|办法|通知|计划|纲要|细则|决定|报告|年\)|〕\d+号)$")
+MARKER = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、]|─+|附件\s*\d*)"
+)
+
+
+@dataclass
+class Paragraph:
+    """A logical paragraph: its normalised text and, per character, the source offset."""
+
+    text: str
+    offsets: list[int]
+    index: int = 0
+
+    @property
+    def start(self) -> int:
+        return self.offsets[0]
+
+    @property
+    def end(self) -> int:
+        return self.offsets[-1] + 1
+
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        """Source [start, end) of paragraph characters [i, j)."""
+        j = max(j, i + 1)
+        return self.offsets[i], self.offsets[j - 1] + 1
+
+
+def _stripped_lines(norm: str) -> list[tuple[int, int]]:
+    spans = []
+    pos = 0
+    for line in norm.split("\n"):
+        a, b = pos, pos + len(line)
+        while a < b and norm[a] == " ":
+            a += 1
+        while b > a and norm[b - 1] == " ":
+            b -= 1
+        if b > a:
+            spans.append((a, b))
+        pos += len(line) + 1
+    return spans
+
+
+def _joins_next(line: str, nxt: str) -> bool:
+    """A line broken mid-sentence continues on the next line (the 友谊县 plan does this)."""
+    if MARKER.match(nxt) or line[-1] in TERMINAL or (len(line) < 80 and TITLE_END.search(line)):
+        return False
+    if line[-1] in CONTINUE:
+        return True
+    heading = MARKER.match(line) and "。" not in line and len(line) <= 30
+    return len(line) >= 20 and not heading
+
+
+def paragraphs(norm: str) -> list[Paragraph]:
+    """Split normalised text into logical paragraphs, re-joining broken lines."""
+    lines = _stripped_lines(norm)
+    paras: list[Paragraph] = []
+    group: list[tuple[int, int]] = []
+    for k, (a, b) in enumerate(lines):
+        group.append((a, b))
+        nxt = lines[k + 1] if k + 1 < len(lines) else None
+        if nxt is not None and _joins_next(norm[a:b], norm[nxt[0]:nxt[1]]):
+            continue
+        text = "".join(norm[x:y] for x, y in group)
+        offsets = [i for x, y in group for i in range(x, y)]
+        paras.append(Paragraph(text, offsets, len(paras)))
+        group = []
+    return paras
+
+
+def sentence_end(text: str, start: int = 0) -> int:
+    """Index just past the first 。/!/? at or after start (outside brackets), or len(text)."""
+    depth = 0
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch in "(《“":
+            depth += 1
+        elif ch in ")》”" and depth:
+            depth -= 1
+        elif ch in "。!?" and depth == 0:
+            return i + 1
+    return len(text)
