@@ -114,20 +114,27 @@ class Graph(_Strict):
 
     def merge(self, other: "Graph") -> "Graph":
         """Union of two graphs; organizations with one id are merged (aliases united)."""
-        orgs = {o.id: o.model_copy(deep=True) for o in self.organizations}
-        for o in other.organizations:
-            if o.id in orgs:
-                orgs[o.id].aliases = sorted(set(orgs[o.id].aliases) | set(o.aliases))
-            else:
-                orgs[o.id] = o.model_copy(deep=True)
-        return Graph(
-            documents=self.documents + other.documents,
-            sections=self.sections + other.sections,
-            actions=self.actions + other.actions,
-            tasks=self.tasks + other.tasks,
-            organizations=sorted(orgs.values(), key=lambda o: o.id),
-            responsibilities=self.responsibilities + other.responsibilities,
-        )
+        return Graph.union([self, other])
+
+    @classmethod
+    def union(cls, graphs: "list[Graph]") -> "Graph":
+        """Union of many graphs in one pass; organizations with one id have their aliases united."""
+        out = cls()
+        orgs: dict[str, Organization] = {}
+        for g in graphs:
+            out.documents.extend(g.documents)
+            out.sections.extend(g.sections)
+            out.actions.extend(g.actions)
+            out.tasks.extend(g.tasks)
+            out.responsibilities.extend(g.responsibilities)
+            for o in g.organizations:
+                if o.id in orgs:
+                    if not set(o.aliases) <= set(orgs[o.id].aliases):
+                        orgs[o.id] = orgs[o.id].model_copy(update={"aliases": sorted(set(orgs[o.id].aliases) | set(o.aliases))})
+                else:
+                    orgs[o.id] = o
+        out.organizations = sorted(orgs.values(), key=lambda o: o.id)
+        return out
 
     def counts(self) -> dict[str, int]:
         return {

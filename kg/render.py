@@ -1,0 +1,64 @@
+"""Render rows as table, json, jsonl or csv — the one shared --format of every command."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from typing import Any, Optional, Sequence
+
+FORMATS = ("table", "json", "jsonl", "csv")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _pad(s: str, width: int) -> str:
+    return s + " " * (width - _width(s))
+
+
+def _clip(s: str, limit: int) -> str:
+    if _width(s) <= limit:
+        return s
+    out, w = "", 0
+    for ch in s:
+        cw = _width(ch)
+        if w + cw > limit - 1:
+            break
+        out, w = out + ch, w + cw
+    return out + "…"
+
+
+def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Optional[Sequence[str]] = None, max_cell: int = 40) -> str:
+    """Text for rows in one of FORMATS; JSON keeps Chinese readable (ensure_ascii=False)."""
+    cols = list(columns) if columns else (list(rows[0].keys()) if rows else [])
+    if fmt == "json":
+        return json.dumps([{c: r.get(c) for c in cols} for r in rows], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps({c: r.get(c) for c in cols}, ensure_ascii=False) + "\n" for r in rows)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(cols)
+        for r in rows:
+            w.writerow([_cell(r.get(c)) for c in cols])
+        return buf.getvalue()
+    if fmt == "table":
+        if not cols:
+            return "(no rows)\n"
+        cells = [[_clip(_cell(r.get(c)), max_cell) for c in cols] for r in rows]
+        widths = [max([_width(c)] + [_width(row[k]) for row in cells]) for k, c in enumerate(cols)]
+        lines = ["  ".join(_pad(c, widths[k]) for k, c in enumerate(cols)).rstrip()]
+        lines.append("  ".join("-" * widths[k] for k in range(len(cols))))
+        lines += ["  ".join(_pad(v, widths[k]) for k, v in enumerate(row)).rstrip() for row in cells]
+        return "\n".join(lines) + f"\n({len(rows)} rows)\n"
+    raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
