@@ -1,0 +1,575 @@
+"""Neo4j backend over Bolt with the official `neo4j` driver.
+
+The same property-graph schema as the embedded store, so queries/*.cypher run on both:
+
+  (:Document)-[:HAS_SECTION]->(:Section)
+  (:Document)-[:HAS_ACTION]->(:Action)          every action of the document
+  (:Section)-[:HAS_ACTION]->(:Action)
+  (:Action)-[:HAS_TASK]->(:Task)
+  (:Organization)-[:LEADS|RESPONSIBLE_FOR {id, qualifier, deadline, mention, document_id,
+                                          start, end, clause}]->(:Action|:Task)
+
+Each document is written in one transaction with `UNWIND $rows` batches. The statements below
+are the only Cypher in this module; they stay inside the portable subset that ArcadeDB's Bolt
+server also runs (the tests use it), and tests/test_cypher_lint.py checks them with Neo4j's parser.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from typing import Any, Callable, Iterable, Optional
+
+import neo4j
+from neo4j import exceptions as nx
+
+from kg.errors import StoreError
+from kg.model import (
+    Action,
+    Document,
+    Graph,
+    Organization,
+    Provenance,
+    Responsibility,
+    Section,
+    Task,
+)
+from kg.store.base import DocResult, LoadResult, QueryResult, Store
+
+log = logging.getLogger(__name__)
+
+DEFAULT_URI = "bolt://localhost:7687"
+DEFAULT_USER = "neo4j"
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+BATCH = 2000  # rows per UNWIND statement
+
+LABELS = ("Document", "Section", "Action", "Task", "Organization")
+ROLES = ("LEADS", "RESPONSIBLE_FOR")
+TARGET_KINDS = ("Action", "Task")
+
+# --- schema -------------------------------------------------------------------------------
+SCHEMA: list[str] = [
+    *(f"CREATE CONSTRAINT kg_{lab.lower()}_id IF NOT EXISTS FOR (n:{lab}) REQUIRE n.id IS UNIQUE" for lab in LABELS),
+    *(f"CREATE INDEX kg_{lab.lower()}_document_id IF NOT EXISTS FOR (n:{lab}) ON (n.document_id)"
+      for lab in ("Section", "Action", "Task")),
+    "CREATE INDEX kg_organization_name IF NOT EXISTS FOR (n:Organization) ON (n.name)",
+    "CREATE INDEX kg_task_title IF NOT EXISTS FOR (n:Task) ON (n.title)",
+]
+
+# --- load ---------------------------------------------------------------------------------
+Q_DOC_SHA = "MATCH (d:Document {id: $id}) RETURN d.sha256 AS sha256"
+Q_DOC_ORGS = (
+    "MATCH (o:Organization)-[e:LEADS|RESPONSIBLE_FOR]->(t:Action|Task) WHERE t.document_id = $id "
+    "RETURN DISTINCT o.id AS id"
+)
+Q_DELETE = {
+    lab: f"MATCH (n:{lab} {{document_id: $id}}) DETACH DELETE n" for lab in ("Task", "Action", "Section")
+}
+Q_DELETE_DOC = "MATCH (d:Document {id: $id}) DETACH DELETE d"
+Q_CREATE_DOC = "CREATE (d:Document) SET d = $row"
+Q_CREATE_SECTIONS = (
+    "MATCH (d:Document {id: $doc}) UNWIND $rows AS r "
+    "CREATE (d)-[:HAS_SECTION]->(s:Section) SET s = r RETURN count(s) AS n"
+)
+Q_CREATE_ACTIONS = (
+    "MATCH (d:Document {id: $doc}) UNWIND $rows AS r "
+    "CREATE (d)-[:HAS_ACTION]->(a:Action) SET a = r RETURN count(a) AS n"
+)
+Q_LINK_SECTION_ACTIONS = (
+    "UNWIND $rows AS r MATCH (s:Section {id: r.section_id}) MATCH (a:Action {id: r.id}) "
+    "CREATE (s)-[:HAS_ACTION]->(a) RETURN count(a) AS n"
+)
+Q_CREATE_TASKS = (
+    "UNWIND $rows AS r MATCH (a:Action {id: r.action_id}) "
+    "CREATE (a)-[:HAS_TASK]->(t:Task) SET t = r RETURN count(t) AS n"
+)
+Q_ORG_ALIASES = "UNWIND $ids AS oid MATCH (o:Organization {id: oid}) RETURN o.id AS id, o.aliases AS aliases"
+Q_MERGE_ORGS = (
+    "UNWIND $rows AS r MERGE (o:Organization {id: r.id}) "
+    "SET o.name = r.name, o.jurisdiction = r.jurisdiction, o.jurisdiction_path = r.jurisdiction_path, "
+    "o.sector = r.sector, o.collective = r.collective, o.aliases = r.aliases RETURN count(o) AS n"
+)
+# Relationship types and labels cannot be parameters: one fixed statement per (role, target kind).
+Q_CREATE_EDGES = {
+    (role, kind): (
+        f"UNWIND $rows AS r MATCH (o:Organization {{id: r.organization_id}}) MATCH (t:{kind} {{id: r.target_id}}) "
+        f"CREATE (o)-[e:{role}]->(t) SET e = r.props RETURN count(e) AS n"
+    )
+    for role in ROLES
+    for kind in TARGET_KINDS
+}
+Q_DROP_ORPHAN_ORGS = (
+    "UNWIND $ids AS oid MATCH (o:Organization {id: oid}) "
+    "OPTIONAL MATCH (o)-[e:LEADS|RESPONSIBLE_FOR]->(t:Action|Task) "
+    "WITH o, count(e) AS n WHERE n = 0 DETACH DELETE o"
+)
+
+# --- read back ----------------------------------------------------------------------------
+_WHERE_DOC = "WHERE $all OR n.document_id IN $ids "
+Q_READ_DOCS = "MATCH (n:Document) WHERE $all OR n.id IN $ids RETURN properties(n) AS p ORDER BY n.id"
+Q_READ = {
+    lab: f"MATCH (n:{lab}) {_WHERE_DOC}RETURN properties(n) AS p ORDER BY n.id"
+    for lab in ("Section", "Action", "Task")
+}
+Q_READ_EDGES = {
+    (role, kind): (
+        f"MATCH (o:Organization)-[e:{role}]->(t:{kind}) WHERE $all OR e.document_id IN $ids "
+        "RETURN properties(e) AS p, o.id AS organization_id, t.id AS target_id"
+    )
+    for role in ROLES
+    for kind in TARGET_KINDS
+}
+Q_READ_ORGS = "MATCH (o:Organization) WHERE $all OR o.id IN $ids RETURN properties(o) AS p ORDER BY o.id"
+
+# --- stats --------------------------------------------------------------------------------
+Q_STATS = {
+    "documents": "MATCH (n:Document) RETURN count(n) AS n",
+    "sections": "MATCH (n:Section) RETURN count(n) AS n",
+    "actions": "MATCH (n:Action) RETURN count(n) AS n",
+    "tasks": "MATCH (n:Task) RETURN count(n) AS n",
+    "organizations": "MATCH (n:Organization) RETURN count(n) AS n",
+    "leads": "MATCH (:Organization)-[e:LEADS]->(t:Action|Task) RETURN count(e) AS n",
+    "responsible_for": "MATCH (:Organization)-[e:RESPONSIBLE_FOR]->(t:Action|Task) RETURN count(e) AS n",
+}
+
+
+def statements() -> dict[str, str]:
+    """Every Cypher statement this backend sends, by name: for the Neo4j parser check in tests."""
+    out: dict[str, str] = {f"schema_{i}": s for i, s in enumerate(SCHEMA)}
+    for name, value in globals().items():
+        if not name.startswith("Q_"):
+            continue
+        if isinstance(value, str):
+            out[name] = value
+        elif isinstance(value, dict):
+            for key, s in value.items():
+                out[f"{name}_{'_'.join(key) if isinstance(key, tuple) else key}"] = s
+    return out
+
+
+# --- read-only guard ----------------------------------------------------------------------
+_WRITE_WORDS = re.compile(
+    r"(?<![\w.$`])(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|ALTER|RENAME|GRANT|DENY|REVOKE"
+    r"|TERMINATE|LOAD\s+CSV|IN\s+TRANSACTIONS|START\s+DATABASE|STOP\s+DATABASE)(?![\w`])",
+    re.IGNORECASE,
+)
+_WRITE_PROCS = re.compile(r"(?<![\w.$`])CALL\s+(apoc|dbms|db\.create|db\.index\.fulltext\.create|gds)\b", re.IGNORECASE)
+_STRIP = re.compile(
+    r"""//[^\n]*|/\*.*?\*/|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"|`[^`]*`""",
+    re.DOTALL,
+)
+
+
+def writing_keyword(cypher: str) -> Optional[str]:
+    """The first writing keyword of a statement, outside comments, strings and `quoted` names."""
+    bare = _STRIP.sub(" ", cypher)
+    m = _WRITE_WORDS.search(bare) or _WRITE_PROCS.search(bare)
+    return " ".join(m.group(0).split()).upper() if m else None
+
+
+# --- values -------------------------------------------------------------------------------
+def plain(value: Any) -> Any:
+    """A driver value as plain Python: nodes and relationships become property dicts, times ISO text."""
+    if isinstance(value, (neo4j.graph.Node, neo4j.graph.Relationship)):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, neo4j.graph.Path):
+        return [plain(n) for n in value.nodes]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value
+
+
+def _chunks(rows: list[dict[str, Any]], size: int = BATCH) -> Iterable[list[dict[str, Any]]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def _prov(p: Provenance) -> dict[str, Any]:
+    return {"start": p.start, "end": p.end, "text": p.text}
+
+
+# --- rows: model -> properties ------------------------------------------------------------
+def document_row(d: Document) -> dict[str, Any]:
+    """Document node properties, with start/end/text from its provenance (as the embedded store)."""
+    return {**d.model_dump(exclude={"prov"}), **_prov(d.prov)}
+
+
+def section_row(s: Section) -> dict[str, Any]:
+    return {**s.model_dump(exclude={"prov"}), **_prov(s.prov)}
+
+
+def action_row(a: Action, section_titles: dict[str, str]) -> dict[str, Any]:
+    row = {**a.model_dump(exclude={"prov"}), **_prov(a.prov)}
+    row["section"] = section_titles.get(a.section_id) if a.section_id else None
+    return row
+
+
+def task_row(t: Task) -> dict[str, Any]:
+    return {**t.model_dump(exclude={"prov"}), **_prov(t.prov)}
+
+
+def organization_row(o: Organization) -> dict[str, Any]:
+    return o.model_dump()
+
+
+def edge_row(r: Responsibility) -> dict[str, Any]:
+    return {
+        "organization_id": r.organization_id,
+        "target_id": r.target_id,
+        "props": {
+            "id": r.id,
+            "qualifier": r.qualifier,
+            "deadline": r.deadline,
+            "mention": r.mention,
+            "document_id": r.document_id,
+            "start": r.prov.start,
+            "end": r.prov.end,
+            "clause": r.prov.text,
+        },
+    }
+
+
+# --- rows: properties -> model ------------------------------------------------------------
+def _prov_of(p: dict[str, Any], document_id: str) -> Provenance:
+    return Provenance(document_id=document_id, start=p["start"], end=p["end"], text=p.get("text") or "")
+
+
+def _fields(p: dict[str, Any], model: type) -> dict[str, Any]:
+    return {k: v for k, v in p.items() if k in model.model_fields and k != "prov"}
+
+
+_LISTS = ("jurisdiction_path", "based_on", "aliases")
+
+
+def _fields_lists(p: dict[str, Any], model: type) -> dict[str, Any]:
+    """Model fields of a node; a list property a server dropped when empty comes back as []."""
+    out = _fields(p, model)
+    for k in _LISTS:
+        if k in model.model_fields:
+            out[k] = list(out.get(k) or [])
+    return out
+
+
+def document_of(p: dict[str, Any]) -> Document:
+    return Document(**_fields_lists(p, Document), prov=_prov_of(p, p["id"]))
+
+
+def _node_of(p: dict[str, Any], model: type) -> Any:
+    return model(**_fields(p, model), prov=_prov_of(p, p["document_id"]))
+
+
+def responsibility_of(p: dict[str, Any], role: str, kind: str, organization_id: str, target_id: str) -> Responsibility:
+    return Responsibility(
+        id=p["id"], role=role, qualifier=p["qualifier"], organization_id=organization_id,
+        target_id=target_id, target_kind=kind, document_id=p["document_id"], mention=p["mention"],
+        deadline=p.get("deadline"),
+        prov=Provenance(document_id=p["document_id"], start=p["start"], end=p["end"], text=p.get("clause") or ""),
+    )
+
+
+def _split(graph: Graph) -> tuple[dict[str, dict[str, list[Any]]], list[DocResult]]:
+    """The graph's parts grouped by document (one pass); duplicates and strays reported as failed."""
+    parts: dict[str, dict[str, list[Any]]] = {}
+    problems: list[DocResult] = []
+    for d in graph.documents:
+        if d.id in parts:
+            problems.append(DocResult(d.id, d.file, "failed",
+                                      f"{d.file}: document id {d.id} appears twice in the input; load each version separately"))
+            continue
+        parts[d.id] = {"sections": [], "actions": [], "tasks": [], "responsibilities": []}
+    strays: dict[str, int] = {}
+    for key in ("sections", "actions", "tasks", "responsibilities"):
+        for x in getattr(graph, key):
+            part = parts.get(x.document_id)
+            if part is None:
+                strays[x.document_id] = strays.get(x.document_id, 0) + 1
+            else:
+                part[key].append(x)
+    for did, n in strays.items():
+        problems.append(DocResult(did, "", "failed", f"{n} elements name document {did}, which is not in the graph"))
+    return parts, problems
+
+
+def _check_references(doc: Document, part: dict[str, list[Any]], orgs: dict[str, Organization]) -> None:
+    """Refuse a document whose parts point at things it does not contain (before any write)."""
+    sections = {s.id for s in part["sections"]}
+    actions = {a.id for a in part["actions"]}
+    tasks = {t.id for t in part["tasks"]}
+    for a in part["actions"]:
+        if a.section_id is not None and a.section_id not in sections:
+            raise StoreError(f"{doc.file}: action {a.id} ({a.title}) names section {a.section_id}, not in this document")
+    for t in part["tasks"]:
+        if t.action_id not in actions:
+            raise StoreError(f"{doc.file}: task {t.id} ({t.title}) names action {t.action_id}, not in this document")
+    for r in part["responsibilities"]:
+        if r.organization_id not in orgs:
+            raise StoreError(f"{doc.file}: responsibility {r.id} ({r.mention}) names organization "
+                             f"{r.organization_id}, not in the graph's organizations")
+        targets = actions if r.target_kind == "Action" else tasks
+        if r.target_id not in targets:
+            raise StoreError(f"{doc.file}: responsibility {r.id} ({r.mention}) targets {r.target_kind} "
+                             f"{r.target_id}, not in this document")
+
+
+class Neo4jStore(Store):
+    """A graph in a Neo4j (or other Bolt) server. Settings default to NEO4J_URI, NEO4J_USER,
+    NEO4J_PASSWORD, NEO4J_DATABASE; the server is contacted at once so a wrong setting fails here."""
+
+    backend = "neo4j"
+
+    def __init__(
+        self,
+        uri: Optional[str] = None,
+        user: Optional[str] = None,
+        password: Optional[str] = None,
+        database: Optional[str] = None,
+        *,
+        connection_timeout: float = 10.0,
+    ) -> None:
+        self.uri = uri or os.environ.get("NEO4J_URI") or DEFAULT_URI
+        self.user = user or os.environ.get("NEO4J_USER") or DEFAULT_USER
+        password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
+        self.database = database or os.environ.get("NEO4J_DATABASE") or None
+        self.notes: list[str] = []  # schema statements the server did not accept
+        self._schema_done = False
+        scheme = self.uri.split("://", 1)[0].lower() if "://" in self.uri else ""
+        if scheme not in BOLT_SCHEMES:
+            raise StoreError(
+                f"Neo4j URI {self.uri!r} is not a Bolt address — set NEO4J_URI to bolt://HOST:7687 "
+                "(or neo4j://, bolt+s://, neo4j+s://)"
+            )
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                self.uri,
+                auth=(self.user, password),
+                connection_timeout=connection_timeout,
+                connection_acquisition_timeout=connection_timeout,
+                max_transaction_retry_time=5.0,
+            )
+        except (nx.ConfigurationError, ValueError) as exc:
+            raise StoreError(
+                f"Neo4j URI {self.uri!r} is not usable: {exc} — set NEO4J_URI to bolt://HOST:7687 or neo4j://HOST:7687"
+            ) from None
+        try:
+            self._driver.verify_connectivity()
+        except BaseException as exc:
+            self._driver.close()
+            if isinstance(exc, Exception):
+                raise self._connect_error(exc) from None
+            raise
+
+    # -- errors -----------------------------------------------------------------------------
+    def _connect_error(self, exc: Exception) -> StoreError:
+        why = _one_line(exc)
+        if isinstance(exc, (nx.AuthError, nx.Forbidden)) or "auth" in why.lower():
+            return StoreError(
+                f"Neo4j at {self.uri} refused user {self.user!r}: {why} — set NEO4J_USER and NEO4J_PASSWORD"
+            )
+        if isinstance(exc, nx.ClientError) and "database" in why.lower():
+            return StoreError(
+                f"Neo4j at {self.uri}: database {self.database!r} is not there: {why} — set NEO4J_DATABASE"
+            )
+        return StoreError(
+            f"Cannot reach Neo4j at {self.uri}: {why} — start the server, or set NEO4J_URI "
+            "(and NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE), or use the embedded store"
+        )
+
+    def _error(self, exc: Exception, what: str) -> StoreError:
+        if isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError)):
+            return self._connect_error(exc)
+        return StoreError(f"Neo4j at {self.uri}: {what} failed: {_one_line(exc)}")
+
+    def _session(self, write: bool) -> neo4j.Session:
+        return self._driver.session(
+            database=self.database,
+            default_access_mode=neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS,
+        )
+
+    def _read(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
+        try:
+            with self._session(write=False) as s:
+                return s.execute_read(lambda tx: [r.data() for r in tx.run(cypher, params)])
+        except (nx.Neo4jError, nx.DriverError) as exc:
+            raise self._error(exc, "reading") from None
+
+    # -- contract ---------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        """Uniqueness on every label's id and a few lookup indexes; skips what the server refuses."""
+        self.notes = []
+        with self._session(write=True) as s:
+            for stmt in SCHEMA:
+                try:
+                    s.run(stmt).consume()
+                except (nx.ClientError, nx.DatabaseError) as exc:
+                    note = f"schema statement not supported by {self.uri}, skipped: {stmt} ({_one_line(exc)})"
+                    self.notes.append(note)
+                    log.warning(note)
+                except (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError) as exc:
+                    raise self._connect_error(exc) from None
+        self._schema_done = True
+
+    def load(self, graph: Graph, on_document: Optional[Callable[[DocResult], None]] = None) -> LoadResult:
+        """One transaction per document: unchanged (same sha256), replaced, inserted or failed."""
+        if not self._schema_done:
+            self.ensure_schema()
+        orgs = {o.id: o for o in graph.organizations}
+        section_titles = {s.id: s.title for s in graph.sections}
+        parts, problems = _split(graph)
+        result = LoadResult()
+
+        def report(res: DocResult) -> None:
+            result.documents.append(res)
+            if on_document is not None:
+                on_document(res)
+
+        for res in problems:
+            report(res)
+        seen: set[str] = set()
+        for doc in graph.documents:
+            if doc.id in seen:
+                continue  # reported above
+            seen.add(doc.id)
+            part = parts[doc.id]
+            try:
+                _check_references(doc, part, orgs)
+                with self._session(write=True) as s:
+                    status = s.execute_write(self._write_document, doc, part, orgs, section_titles)
+                res = DocResult(document_id=doc.id, file=doc.file, status=status)
+            except StoreError as exc:
+                res = DocResult(document_id=doc.id, file=doc.file, status="failed", error=str(exc))
+            except (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError) as exc:
+                raise self._connect_error(exc) from None  # nothing more will load: stop here
+            except (nx.Neo4jError, nx.DriverError) as exc:
+                res = DocResult(document_id=doc.id, file=doc.file, status="failed",
+                                error=f"{doc.file}: write rolled back: {_one_line(exc)}")
+            report(res)
+        # organizations no document refers to still belong in the store (as in the embedded store)
+        used = {r.organization_id for r in graph.responsibilities}
+        loose = [oid for oid in sorted(orgs) if oid not in used]
+        if loose:
+            try:
+                with self._session(write=True) as s:
+                    s.execute_write(self._merge_orgs, [orgs[o] for o in loose])
+            except (nx.Neo4jError, nx.DriverError) as exc:
+                raise self._error(exc, "writing organizations") from None
+        return result
+
+    @staticmethod
+    def _merge_orgs(tx: neo4j.ManagedTransaction, orgs: list[Organization]) -> None:
+        """MERGE by id; aliases are the union of the stored and the new ones."""
+        ids = [o.id for o in orgs]
+        stored = {r["id"]: r["aliases"] or [] for r in tx.run(Q_ORG_ALIASES, ids=ids)}
+        rows = []
+        for o in orgs:
+            row = organization_row(o)
+            row["aliases"] = sorted(set(row["aliases"]) | set(stored.get(o.id, [])))
+            rows.append(row)
+        for chunk in _chunks(rows):
+            got = tx.run(Q_MERGE_ORGS, rows=chunk).single()
+            if got is None or got["n"] != len(chunk):
+                raise StoreError(f"wrote {got['n'] if got else 0} of {len(chunk)} organizations")
+
+    @staticmethod
+    def _write_document(
+        tx: neo4j.ManagedTransaction,
+        doc: Document,
+        part: dict[str, list[Any]],
+        orgs: dict[str, Organization],
+        section_titles: dict[str, str],
+    ) -> str:
+        def run(cypher: str, **params: Any) -> list[dict[str, Any]]:
+            return [r.data() for r in tx.run(cypher, params)]
+
+        def batched(cypher: str, rows: list[dict[str, Any]], what: str, **params: Any) -> None:
+            for chunk in _chunks(rows):
+                got = run(cypher, rows=chunk, **params)
+                n = got[0]["n"] if got else 0
+                if n != len(chunk):
+                    raise StoreError(f"{doc.file}: wrote {n} of {len(chunk)} {what}: a referenced node is missing")
+
+        existing = run(Q_DOC_SHA, id=doc.id)
+        old_orgs: list[str] = []
+        if existing:
+            if existing[0]["sha256"] == doc.sha256:
+                return "unchanged"
+            old_orgs = [r["id"] for r in run(Q_DOC_ORGS, id=doc.id)]
+            for lab in ("Task", "Action", "Section"):
+                run(Q_DELETE[lab], id=doc.id)
+            run(Q_DELETE_DOC, id=doc.id)
+
+        run(Q_CREATE_DOC, row=document_row(doc))
+        batched(Q_CREATE_SECTIONS, [section_row(s) for s in part["sections"]], "sections", doc=doc.id)
+        actions = [action_row(a, section_titles) for a in part["actions"]]
+        batched(Q_CREATE_ACTIONS, actions, "actions", doc=doc.id)
+        linked = [{"id": a["id"], "section_id": a["section_id"]} for a in actions if a["section_id"]]
+        batched(Q_LINK_SECTION_ACTIONS, linked, "section links")
+        batched(Q_CREATE_TASKS, [task_row(t) for t in part["tasks"]], "tasks")
+
+        used = sorted({r.organization_id for r in part["responsibilities"]})
+        if used:
+            Neo4jStore._merge_orgs(tx, [orgs[oid] for oid in used])
+        for (role, kind), cypher in Q_CREATE_EDGES.items():
+            rows = [edge_row(r) for r in part["responsibilities"] if r.role == role and r.target_kind == kind]
+            batched(cypher, rows, f"{role} edges to {kind}")
+        if old_orgs:
+            run(Q_DROP_ORPHAN_ORGS, ids=old_orgs)
+        return "replaced" if existing else "inserted"
+
+    def run(self, cypher: str, params: Optional[dict[str, Any]] = None, *, write: bool = False) -> QueryResult:
+        """One statement; a READ session unless write=True, and writing keywords refused before sending."""
+        if not write:
+            word = writing_keyword(cypher)
+            if word is not None:
+                raise StoreError(f"the query writes ({word}) but the store was opened read-only — pass --write to allow it")
+        try:
+            with self._session(write=write) as s:
+                def work(tx: neo4j.ManagedTransaction) -> QueryResult:
+                    res = tx.run(cypher, params or {})
+                    keys = list(res.keys())
+                    rows = [[plain(v) for v in rec.values()] for rec in res]
+                    return QueryResult(columns=keys, rows=rows)
+                return s.execute_write(work) if write else s.execute_read(work)
+        except (nx.Neo4jError, nx.DriverError) as exc:
+            raise self._error(exc, "query") from None
+
+    def stats(self) -> dict[str, int]:
+        """Counts of every label and role, one small query each (portable, no subqueries)."""
+        return {k: int(self._read(q)[0]["n"]) for k, q in Q_STATS.items()}
+
+    def to_graph(self, document_ids: Optional[list[str]] = None) -> Graph:
+        """Read documents back (all, or the given ones) with the organizations their edges name;
+        every list sorted by id, as the embedded store does."""
+        params = {"all": document_ids is None, "ids": list(document_ids or [])}
+        docs = [document_of(r["p"]) for r in self._read(Q_READ_DOCS, **params)]
+        parts: dict[str, list[Any]] = {}
+        for lab, model in (("Section", Section), ("Action", Action), ("Task", Task)):
+            parts[lab] = [_node_of(r["p"], model) for r in self._read(Q_READ[lab], **params)]
+        resp: list[Responsibility] = []
+        for (role, kind), cypher in Q_READ_EDGES.items():
+            for r in self._read(cypher, **params):
+                resp.append(responsibility_of(r["p"], role, kind, r["organization_id"], r["target_id"]))
+        resp.sort(key=lambda r: r.id)
+        org_ids = sorted({r.organization_id for r in resp})
+        org_params = {"all": document_ids is None, "ids": org_ids}
+        orgs = [Organization(**_fields_lists(r["p"], Organization)) for r in self._read(Q_READ_ORGS, **org_params)]
+        return Graph(
+            documents=docs,
+            sections=parts["Section"],
+            actions=parts["Action"],
+            tasks=parts["Task"],
+            organizations=orgs,
+            responsibilities=resp,
+        )
+
+    def close(self) -> None:
+        self._driver.close()
+
+
+def _one_line(exc: BaseException) -> str:
+    """The server's message without the driver's {code: ...} wrapping, on one line."""
+    msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return " ".join(str(msg).split())

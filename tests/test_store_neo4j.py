@@ -1,0 +1,266 @@
+"""Neo4jStore against a real Bolt server (ArcadeDB started by tests/_bolt_server.py, or NEO4J_URI)."""
+from __future__ import annotations
+
+import importlib.util
+from typing import Iterator
+
+import pytest
+
+from kg.errors import StoreError
+from kg.ids import stable_id
+from kg.model import Action, Document, Graph, Organization, Provenance, Responsibility, Section, Task
+from kg.store.neo4j import Neo4jStore, writing_keyword
+
+try:
+    from tests._bolt_server import BoltServer, bolt_server  # noqa: F401  (pytest fixture)
+except ImportError:  # tests/ is not a package: pytest puts tests/ itself on sys.path
+    from _bolt_server import BoltServer, bolt_server  # type: ignore[no-redef]  # noqa: F401
+
+
+# --- a small hand-made graph: two documents sharing one organization ---------------------
+def _prov(doc: str, start: int, text: str) -> Provenance:
+    return Provenance(document_id=doc, start=start, end=start + len(text), text=text)
+
+
+def make_document(key: str, title: str, jurisdiction: str, sha: str, units: list[tuple[str, str]]) -> Graph:
+    """One document with a section, an action, a task, and LEADS / RESPONSIBLE_FOR edges.
+
+    units: (organization name, role) pairs; 科协 is shared between documents."""
+    did = stable_id("document", key)
+    doc = Document(
+        id=did, title=title, doc_number=f"{key}〔2022〕1号", issuer=f"{jurisdiction}人民政府", date="2022-06-16",
+        jurisdiction=jurisdiction, jurisdiction_path=["山东省", jurisdiction], level="市",
+        based_on=["全民科学素质行动规划纲要(2021—2035年)"], file=f"{key}.txt", sha256=sha,
+        encoding="utf-8", format="txt", length=500, prov=_prov(did, 0, title),
+    )
+    sec = Section(id=stable_id("section", did, 1), document_id=did, ordinal=1, title="提升行动",
+                  prov=_prov(did, 40, "一、提升行动"))
+    act = Action(id=stable_id("action", did, 1), document_id=did, section_id=sec.id, ordinal=1, number="（一）",
+                 title="青少年科学素质提升行动", prov=_prov(did, 50, "（一）青少年科学素质提升行动。"))
+    act2 = Action(id=stable_id("action", did, 2), document_id=did, section_id=None, ordinal=2, number=None,
+                  title="组织实施", prov=_prov(did, 300, "组织实施"))
+    task = Task(id=stable_id("task", did, 1, 1), document_id=did, action_id=act.id, ordinal=1, number="1.",
+                title="加强基础教育阶段科学教育", prov=_prov(did, 70, "1.加强基础教育阶段科学教育。"))
+    orgs: list[Organization] = []
+    resp: list[Responsibility] = []
+    clause = "（" + "、".join(n for n, _ in units) + "负责）"
+    for i, (name, role) in enumerate(units):
+        shared = name == "科协"
+        juris = "全国" if shared else jurisdiction
+        full = "中国科学技术协会" if shared else f"{jurisdiction}{name}"
+        org = Organization(id=stable_id("organization", full, juris), name=full, jurisdiction=juris,
+                           jurisdiction_path=[] if shared else ["山东省", jurisdiction],
+                           sector="科协" if shared else None, collective=name.startswith("各"),
+                           aliases=[f"{key}:{name}"])
+        orgs.append(org)
+        target, kind = (act, "Action") if role == "LEADS" else (task, "Task")
+        resp.append(Responsibility(
+            id=stable_id("responsibility", did, org.id, target.id, role), role=role,
+            qualifier="牵头" if role == "LEADS" else "负责", organization_id=org.id, target_id=target.id,
+            target_kind=kind, document_id=did, mention=name, deadline="2025年底前" if i == 0 else None,
+            prov=_prov(did, 100 + i, clause)))
+    return Graph(documents=[doc], sections=[sec], actions=[act, act2], tasks=[task],
+                 organizations=sorted(orgs, key=lambda o: o.id), responsibilities=resp)
+
+
+def sample_graph() -> Graph:
+    a = make_document("临政字", "临沂市科学素质行动实施方案", "临沂市", "a" * 64,
+                      [("科协", "LEADS"), ("市教育局", "RESPONSIBLE_FOR")])
+    b = make_document("友政发", "友谊县科学素质行动实施方案", "友谊县", "b" * 64,
+                      [("县科技局", "LEADS"), ("科协", "RESPONSIBLE_FOR"), ("各成员单位", "RESPONSIBLE_FOR")])
+    return a.merge(b)
+
+
+def canonical(g: Graph) -> dict:
+    """A graph as plain data with every list in a fixed order, for equality across stores."""
+    d = g.model_dump()
+    for key, items in d.items():
+        items.sort(key=lambda x: x["id"])
+    return d
+
+
+# --- fixtures -------------------------------------------------------------------------------
+@pytest.fixture()
+def store(bolt_server: BoltServer) -> Iterator[Neo4jStore]:
+    """A store on an emptied database (the server is shared by the whole session)."""
+    s = Neo4jStore(**bolt_server.settings())
+    s.run("MATCH (n) DETACH DELETE n", write=True)
+    s.ensure_schema()
+    yield s
+    s.close()
+
+
+# --- tests ----------------------------------------------------------------------------------
+def test_load_and_round_trip(store: Neo4jStore) -> None:
+    g = sample_graph()
+    res = store.load(g)
+    assert [d.status for d in res.documents] == ["inserted", "inserted"], res
+    assert store.stats() == g.counts()
+    assert canonical(store.to_graph()) == canonical(g)
+
+
+def test_unreferenced_organization_and_duplicate_document(store: Neo4jStore) -> None:
+    g = sample_graph()
+    loose = Organization(id=stable_id("organization", "临沂市地震台", "临沂市"), name="临沂市地震台",
+                         jurisdiction="临沂市", aliases=["市地震台"])
+    g.organizations.append(loose)
+    g.documents.append(g.documents[0].model_copy(update={"sha256": "d" * 64}))
+    res = store.load(g)
+    assert [d.status for d in res.documents] == ["failed", "inserted", "inserted"]
+    assert "appears twice" in (res.failed[0].error or "")
+    assert canonical(store.to_graph()) == canonical(g.model_copy(update={"documents": g.documents[:2]}))
+
+
+def test_shared_organization_is_one_node_with_aliases_united(store: Neo4jStore) -> None:
+    g = sample_graph()
+    store.load(g)
+    rows = store.run(
+        "MATCH (o:Organization {name: $name}) RETURN o.aliases AS aliases, o.sector AS sector",
+        {"name": "中国科学技术协会"},
+    ).records()
+    assert rows == [{"aliases": ["临政字:科协", "友政发:科协"], "sector": "科协"}]
+    rows = store.run(
+        "MATCH (o:Organization {name: $name})-[e:LEADS|RESPONSIBLE_FOR]->(t:Action|Task) "
+        "RETURN count(DISTINCT e.document_id) AS docs",
+        {"name": "中国科学技术协会"},
+    ).rows
+    assert rows == [[2]]
+
+
+def test_to_graph_of_some_documents(store: Neo4jStore) -> None:
+    g = sample_graph()
+    store.load(g)
+    first = g.documents[0].id
+    part = store.to_graph([first])
+    assert [d.id for d in part.documents] == [first]
+    assert {r.document_id for r in part.responsibilities} == {first}
+    assert {o.id for o in part.organizations} == {r.organization_id for r in part.responsibilities}
+
+
+def test_loading_twice_is_unchanged_and_keeps_one_copy(store: Neo4jStore) -> None:
+    g = sample_graph()
+    store.load(g)
+    seen = []
+    res = store.load(g, on_document=seen.append)
+    assert [d.status for d in res.documents] == ["unchanged", "unchanged"]
+    assert seen == res.documents
+    assert store.stats() == g.counts()
+
+
+def test_changed_document_replaces_and_drops_orphans(store: Neo4jStore) -> None:
+    g = sample_graph()
+    store.load(g)
+    # the 友谊县 plan changes: new hash, and 各成员单位 no longer appears in it
+    changed = make_document("友政发", "友谊县科学素质行动实施方案（修订）", "友谊县", "c" * 64,
+                            [("县科技局", "LEADS"), ("科协", "RESPONSIBLE_FOR")])
+    res = store.load(changed)
+    assert [d.status for d in res.documents] == ["replaced"]
+    got = store.to_graph([changed.documents[0].id])
+    assert got.documents[0].title == "友谊县科学素质行动实施方案（修订）"
+    assert got.documents[0].sha256 == "c" * 64
+    names = {r[0] for r in store.run("MATCH (o:Organization) RETURN o.name AS n").rows}
+    assert "友谊县各成员单位" not in names  # orphan removed
+    assert "中国科学技术协会" in names  # still used by both
+    expected = g.counts()
+    expected["organizations"] -= 1
+    expected["responsible_for"] -= 1
+    assert store.stats() == expected
+    # the other document is untouched
+    other = g.documents[0].id
+    assert canonical(store.to_graph([other]))["responsibilities"] == canonical(
+        Graph(responsibilities=[r for r in g.responsibilities if r.document_id == other]))["responsibilities"]
+
+
+def test_a_failed_document_is_reported_and_rolled_back(store: Neo4jStore) -> None:
+    g = sample_graph()
+    bad = g.model_copy(deep=True)
+    bad.tasks[0].action_id = "no-such-action"
+    res = store.load(bad)
+    statuses = {d.file: d.status for d in res.documents}
+    failed = res.failed
+    assert len(failed) == 1 and "no-such-action" in (failed[0].error or "")
+    assert statuses[failed[0].file] == "failed"
+    # nothing of the failed document was written, the other one was
+    assert store.run("MATCH (d:Document {id: $id}) RETURN count(d) AS n",
+                     {"id": failed[0].document_id}).rows == [[0]]
+    assert store.stats()["documents"] == 1
+
+
+def test_read_only_refuses_writes(store: Neo4jStore) -> None:
+    store.load(sample_graph())
+    before = store.stats()
+    for cypher in ("MATCH (n) DETACH DELETE n", "CREATE (:Document {id: 'x'})",
+                   "MATCH (o:Organization) SET o.name = 'x'", "merge (d:Document {id: 'x'})"):
+        with pytest.raises(StoreError, match="--write"):
+            store.run(cypher)
+    assert store.stats() == before
+    # words inside strings, comments, property names and parameters are not writes
+    assert writing_keyword("MATCH (t:Task) WHERE t.title CONTAINS 'CREATE' RETURN t.set AS s // DELETE") is None
+    assert writing_keyword("MATCH (n) /* SET */ RETURN n.`DELETE` AS x, $merge AS y") is None
+    assert store.run("MATCH (t:Task) WHERE t.title CONTAINS 'DELETE' RETURN count(t) AS n").rows == [[0]]
+
+
+def test_parameter_stays_data(store: Neo4jStore) -> None:
+    store.load(sample_graph())
+    before = store.stats()
+    evil = "'}) DETACH DELETE n //"
+    res = store.run("MATCH (o:Organization) WHERE o.name = $name RETURN o.id AS id", {"name": evil})
+    assert res.rows == []
+    res = store.run("MATCH (o:Organization {id: $id}) SET o.note = $note RETURN o.note AS note",
+                    {"id": sample_graph().organizations[0].id, "note": evil}, write=True)
+    assert res.rows == [[evil]]
+    assert store.stats() == before
+
+
+def test_rows_are_plain_python(store: Neo4jStore) -> None:
+    store.load(sample_graph())
+    res = store.run("MATCH (d:Document) RETURN d AS doc, d.jurisdiction_path AS path ORDER BY d.id LIMIT 1")
+    assert res.columns == ["doc", "path"]
+    doc, path = res.rows[0]
+    assert isinstance(doc, dict) and isinstance(doc["title"], str)
+    assert isinstance(path, list) and path[0] == "山东省"
+
+
+def test_query_error_is_a_store_error(store: Neo4jStore) -> None:
+    with pytest.raises(StoreError, match="query failed"):
+        store.run("MATCH (n:Document RETURN n")
+
+
+def test_unreachable_server_is_one_clear_error() -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    uri = f"bolt://127.0.0.1:{port}"
+    with pytest.raises(StoreError) as err:
+        Neo4jStore(uri=uri, user="neo4j", password="x", connection_timeout=3)
+    msg = str(err.value)
+    assert uri in msg and "NEO4J_URI" in msg and "\n" not in msg
+    assert err.value.__cause__ is None and err.value.__suppress_context__
+
+
+def test_bad_password_is_one_clear_error(bolt_server: BoltServer) -> None:
+    if bolt_server.kind != "arcadedb":
+        pytest.skip("only against the server started here")
+    with pytest.raises(StoreError, match="NEO4J_PASSWORD"):
+        Neo4jStore(uri=bolt_server.uri, user=bolt_server.user, password="wrong-password")
+
+
+def test_bad_uri_is_one_clear_error() -> None:
+    with pytest.raises(StoreError, match="NEO4J_URI"):
+        Neo4jStore(uri="http://localhost:7474", user="neo4j", password="x")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("kg.store.embedded") is None,
+                    reason="kg/store/embedded.py is not there yet")
+def test_same_graph_in_embedded_and_neo4j(store: Neo4jStore, tmp_path) -> None:
+    from kg.store.embedded import EmbeddedStore
+
+    g = sample_graph()
+    store.load(g)
+    with EmbeddedStore(tmp_path / "db") as emb:
+        emb.ensure_schema()
+        emb.load(g)
+        assert emb.stats() == store.stats() == g.counts()
+        assert canonical(emb.to_graph()) == canonical(store.to_graph()) == canonical(g)
