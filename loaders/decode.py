@@ -36,17 +36,16 @@ def _looks_like_text(text: str) -> bool:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text without BOM shows NULs on every other byte for ASCII/CJK-heavy text."""
+    """UTF-16 without a BOM: the byte order whose decoding reads as CJK/ASCII text wins."""
     if len(data) < 4 or len(data) % 2:
         return None
-    even_nul = data[0::2].count(0) / (len(data) / 2)
-    odd_nul = data[1::2].count(0) / (len(data) / 2)
-    for enc, nul in (("utf-16-le", odd_nul), ("utf-16-be", even_nul)):
-        if nul > 0.2:
-            try:
-                return data.decode(enc)
-            except UnicodeDecodeError:
-                return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text) and _mostly_cjk_or_ascii(text):
+            return text
     return None
 
 

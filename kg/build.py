@@ -1,0 +1,37 @@
+"""`kg build`: parse files into a Graph and load it into a store, reporting every file."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from kg.pipeline import FileReport, collect_files, default_corpus, parse_files
+from kg.store import Store
+from kg.store.base import DocResult
+
+
+@dataclass
+class BuildReport:
+    files: list[FileReport]
+    loaded: list[DocResult] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def failures(self) -> list[str]:
+        """One line per failure: a file that could not be parsed, or a document that could not be written."""
+        out = [r.error or f"{r.file}: failed" for r in self.files if not r.ok]
+        out += [f"{d.file}: not written: {d.error}" for d in self.loaded if d.status == "failed"]
+        return out
+
+
+def build(
+    store: Store,
+    paths: Iterable[str | Path] = (),
+    on_file: Optional[Callable[[FileReport], None]] = None,
+    on_document: Optional[Callable[[DocResult], None]] = None,
+) -> BuildReport:
+    """Parse `paths` (default: the seed corpus) and load them, one transaction per document."""
+    files = collect_files(list(paths) or [default_corpus()])
+    batch = parse_files(files, on_file)
+    result = store.load(batch.graph, on_document)
+    return BuildReport(files=batch.reports, loaded=result.documents, counts=batch.graph.counts())

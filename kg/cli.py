@@ -1,0 +1,141 @@
+"""The `kg` command: parses options, calls the library, renders. No logic of its own."""
+from __future__ import annotations
+
+import functools
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import click
+
+from kg.errors import KgError
+from kg.render import FORMATS, render
+
+PROGRESS_THRESHOLD = 20
+
+
+def format_option(default: str = "table") -> Callable:
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
+                        help="Output format.")
+
+
+def store_options(f: Callable) -> Callable:
+    """--db and --backend, shared by every command that reads or writes a store."""
+    f = click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default=None,
+                     help="Graph store: embedded LadybugDB (default) or neo4j (default when NEO4J_URI is set).")(f)
+    f = click.option("--db", "db", type=click.Path(file_okay=False, path_type=Path), envvar="KG_DB", default=None,
+                     help="Embedded store folder [env KG_DB; default ./kg.db].")(f)
+    return f
+
+
+def fails_cleanly(f: Callable) -> Callable:
+    """KgError → one clear line on stderr and exit status 1, never a traceback."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except KgError as e:
+            click.echo(f"kg: {e}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kg")
+def main() -> None:
+    """kg: who answers for what in Chinese government policy documents, as a graph."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@store_options
+@fails_cleanly
+def build(paths: tuple[Path, ...], db: Optional[Path], backend: Optional[str]) -> None:
+    """Load files or folders (default: the seed corpus) into the store.
+
+    Prints each file with its detected encoding, the counts loaded and every failure;
+    the exit status is 1 when any file failed.
+    """
+    from kg.build import build as run_build
+    from kg.pipeline import collect_files, default_corpus
+    from kg.store import open_store
+
+    files = collect_files(list(paths) or [default_corpus()])
+    store = open_store(backend, db)
+    with store:
+        if len(files) > PROGRESS_THRESHOLD and sys.stderr.isatty():
+            with click.progressbar(length=len(files), label="parsing", file=sys.stderr) as bar:
+                report = run_build(store, files, on_file=lambda _r: bar.update(1))
+        else:
+            report = run_build(store, files)
+        where = f"{store.backend} store" + (f" {getattr(store, 'path', '')}" if store.backend == "embedded" else "")
+    statuses = Counter(d.status for d in report.loaded)
+    for r in report.files:
+        if r.ok and len(report.files) <= 50:
+            c = r.counts
+            click.echo(f"  ok      {r.file}  [{r.encoding}, {r.format}]  actions {c['actions']}, tasks {c['tasks']}, "
+                       f"LEADS {c['leads']}, RESPONSIBLE_FOR {c['responsible_for']}")
+        for w in r.warnings:
+            click.echo(f"  warning {w}", err=True)
+    if len(report.files) > 50:
+        enc = Counter(r.encoding for r in report.files if r.ok)
+        click.echo("  encodings: " + ", ".join(f"{k} {v}" for k, v in sorted(enc.items())))
+    c = report.counts
+    click.echo(
+        f"Loaded into the {where}: {c.get('documents', 0)} documents "
+        f"({statuses['inserted']} new, {statuses['replaced']} replaced, {statuses['unchanged']} unchanged), "
+        f"{c.get('actions', 0)} actions, {c.get('tasks', 0)} tasks, {c.get('organizations', 0)} organizations, "
+        f"{c.get('leads', 0) + c.get('responsible_for', 0)} edges "
+        f"({c.get('leads', 0)} LEADS, {c.get('responsible_for', 0)} RESPONSIBLE_FOR); "
+        f"{len(report.failures)} failures"
+    )
+    for line in report.failures:
+        click.echo(f"  FAILED  {line}", err=True)
+    if report.failures:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@format_option("table")
+@fails_cleanly
+def extract(paths: tuple[Path, ...], fmt: str) -> None:
+    """Print the responsibility table of files, without touching any database.
+
+    One row per LEADS / RESPONSIBLE_FOR edge; jsonl gives one JSON object per edge and nothing
+    else on stdout. Unreadable files are reported on stderr and the exit status is 1.
+    """
+    from kg.pipeline import collect_files, parse_files
+    from kg.table import COLUMNS, TABLE_COLUMNS, responsibility_rows
+
+    batch = parse_files(collect_files(paths))
+    rows = responsibility_rows(batch.graph)
+    click.echo(render(rows, fmt, TABLE_COLUMNS if fmt == "table" else COLUMNS), nl=False)
+    for r in batch.reports:
+        for w in r.warnings:
+            click.echo(f"kg: warning: {w}", err=True)
+    for r in batch.failures:
+        click.echo(f"kg: {r.error}", err=True)
+    if batch.failures:
+        sys.exit(1)
+
+
+@main.command()
+@store_options
+@format_option("table")
+@fails_cleanly
+def stats(db: Optional[Path], backend: Optional[str], fmt: str) -> None:
+    """Summarise the store: counts of documents, actions, tasks, organizations and edges."""
+    from kg.store import open_store
+
+    with open_store(backend, db, read_only=True) as store:
+        counts = store.stats()
+    rows = [{"what": k, "count": v} for k, v in counts.items()]
+    click.echo(render(rows, fmt, ["what", "count"]), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,110 @@
+"""The CLI is thin: its output equals the library call, and it fails with one clear line."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from kg.build import build
+from kg.cli import main
+from kg.pipeline import collect_files, parse_files
+from kg.render import render
+from kg.store.embedded import EmbeddedStore
+from kg.table import COLUMNS, responsibility_rows
+
+REQUIRED = ["document", "file", "section", "action", "task", "unit", "organization", "organization_id", "sector",
+            "role", "qualifier", "deadline", "span", "clause"]
+
+
+def test_extract_jsonl_equals_library_and_keeps_the_contract(seeds_dir):
+    result = CliRunner().invoke(main, ["extract", str(seeds_dir), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    rows = [json.loads(line) for line in lines]
+    expected = responsibility_rows(parse_files(collect_files([seeds_dir])).graph)
+    assert rows == [{c: r[c] for c in COLUMNS} for r in expected]
+    assert len(rows) == 398
+    for row in rows:
+        assert set(REQUIRED) <= set(row)
+        assert row["role"] in ("LEADS", "RESPONSIBLE_FOR")
+    assert "市教育局" in result.stdout  # Chinese unescaped
+
+
+def test_extract_stdout_is_only_jsonl_in_a_real_process(seeds_dir):
+    """jionlp prints a banner on import: it must not reach kg's stdout."""
+    proc = subprocess.run([sys.executable, "-m", "kg.cli", "extract", str(seeds_dir / "004_e9103c7baaac5c31.txt"),
+                           "--format", "jsonl"], capture_output=True, text=True, encoding="utf-8", check=True)
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 96
+    for line in lines:
+        json.loads(line)
+
+
+def test_extract_csv_and_table(seeds_dir):
+    f = str(seeds_dir / "001_d3227398dcf91ff4.txt")
+    out = CliRunner().invoke(main, ["extract", f, "--format", "csv"]).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 161 and rows[0]["organization"] == "友谊县教育和体育局" and rows[0]["role"] == "LEADS"
+    table = CliRunner().invoke(main, ["extract", f]).stdout
+    assert "(161 rows)" in table and "友谊县科学技术协会" in table
+
+
+def test_extract_reports_bad_files_and_exit_status(tmp_path, seeds_dir):
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02\x03" * 10)
+    result = CliRunner().invoke(main, ["extract", str(tmp_path / "bin.txt"), str(seeds_dir / "004_e9103c7baaac5c31.txt"),
+                                       "--format", "jsonl"])
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 96
+    assert "bin.txt" in result.stderr and "binary" in result.stderr
+
+
+def test_build_then_stats_equal_library(tmp_path, seeds_dir):
+    db = tmp_path / "db"
+    result = CliRunner().invoke(main, ["build", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "5 documents (5 new" in result.stdout and "398 edges (69 LEADS, 329 RESPONSIBLE_FOR)" in result.stdout
+    assert "[utf-8, text]" in result.stdout
+    again = CliRunner().invoke(main, ["build", "--db", str(db)])
+    assert "5 unchanged" in again.stdout
+    stats = CliRunner().invoke(main, ["stats", "--db", str(db), "--format", "json"])
+    got = {r["what"]: r["count"] for r in json.loads(stats.stdout)}
+    with EmbeddedStore(db, read_only=True) as store:
+        assert got == store.stats()
+    assert got["documents"] == 5 and got["leads"] == 69 and got["responsible_for"] == 329
+
+
+def test_build_with_a_bad_file_loads_the_rest_and_fails(tmp_path, seeds_dir):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_bytes(b"")
+    (corpus / "b.txt").write_bytes((seeds_dir / "000_ad486a1f5e5ecf31.txt").read_bytes())
+    db = tmp_path / "db"
+    result = CliRunner().invoke(main, ["build", str(corpus), "--db", str(db)])
+    assert result.exit_code == 1
+    assert "a.txt" in result.stderr and "empty" in result.stderr
+    with EmbeddedStore(db, read_only=True) as store:
+        assert store.stats()["documents"] == 1 and store.stats()["responsible_for"] == 141
+
+
+def test_build_library_call_matches(tmp_path, seed_files):
+    with EmbeddedStore(tmp_path / "db") as store:
+        report = build(store, seed_files)
+        assert not report.failures
+        assert store.stats()["tasks"] == report.counts["tasks"] == 82
+
+
+def test_stats_on_a_missing_store_is_one_clear_line(tmp_path):
+    result = CliRunner().invoke(main, ["stats", "--db", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("kg: ") and "Traceback" not in result.output
+
+
+def test_render_formats_roundtrip():
+    rows = [{"a": "中文", "b": None, "c": [1, 2]}]
+    assert json.loads(render(rows, "json")) == rows
+    assert [json.loads(line) for line in render(rows, "jsonl").splitlines()] == rows
+    assert "中文" in render(rows, "table")
