@@ -1,0 +1,232 @@
+"""Look of the pyvis pages: colours, shapes, edge styles, fonts, layouts, legend, page shell.
+
+Kept apart from :mod:`kg.viz` (which decides *what* is drawn) so the legend is made from
+the very tables that style the nodes and edges, and cannot drift from them.
+"""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+# Canvas labels and the HTML overlays both use this stack. The first two ship with Debian
+# (fonts-noto-cjk, fonts-wqy-microhei); the next three cover macOS/Windows viewers.
+FONT_STACK = (
+    '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Source Han Sans SC", '
+    '"Microsoft YaHei", "PingFang SC", sans-serif'
+)
+
+# kind -> how a node of that kind looks. `label_max` is the number of characters kept on the
+# node; the full text is in the tooltip.
+NODE_STYLES: dict[str, dict[str, Any]] = {
+    "document": {"name": "文件 document", "shape": "box", "bg": "#1f3b73", "border": "#10213f",
+                 "font": "#ffffff", "size": 30, "font_size": 18, "label_max": 20},
+    "section": {"name": "部分 section", "shape": "box", "bg": "#5b84c4", "border": "#3c5f96",
+                "font": "#ffffff", "size": 22, "font_size": 15, "label_max": 14},
+    "action": {"name": "行动 action", "shape": "ellipse", "bg": "#f4a261", "border": "#c7773a",
+               "font": "#222222", "size": 20, "font_size": 14, "label_max": 16},
+    "task": {"name": "任务 task", "shape": "square", "bg": "#e9c46a", "border": "#b8952f",
+             "font": "#333333", "size": 9, "font_size": 12, "label_max": 14},
+    "organization": {"name": "单位 organization", "shape": "dot", "bg": "#2a9d8f", "border": "#1b6b61",
+                     "font": "#12403a", "size": 14, "font_size": 14, "label_max": 18},
+    "collective": {"name": "集合单位 collective", "shape": "hexagon", "bg": "#9b7fd1", "border": "#6a52a0",
+                   "font": "#3b2a63", "size": 14, "font_size": 14, "label_max": 18},
+}
+KIND_ORDER = ["document", "section", "action", "task", "organization", "collective"]
+
+# (role, qualifier) -> edge look. LEADS is solid and heavier whatever its qualifier.
+EDGE_STYLES: dict[str, dict[str, Any]] = {
+    "LEADS": {"name": "牵头 LEADS", "color": "#c0392b", "width": 3.2, "dashes": False, "css": "solid", "px": 4},
+    "负责": {"name": "负责 RESPONSIBLE_FOR", "color": "#34495e", "width": 1.3, "dashes": False, "css": "solid", "px": 2},
+    "配合": {"name": "配合 RESPONSIBLE_FOR", "color": "#6c7a89", "width": 1.3, "dashes": [8, 5], "css": "dashed", "px": 2},
+    "指导": {"name": "指导 RESPONSIBLE_FOR", "color": "#8e44ad", "width": 1.5, "dashes": [2, 4], "css": "dotted", "px": 3},
+    "part": {"name": "包含 part of", "color": "#b9bec6", "width": 1.0, "dashes": False, "css": "solid", "px": 1},
+}
+EDGE_ORDER = ["LEADS", "负责", "配合", "指导", "part"]
+
+RANDOM_SEED = 20240601
+
+
+def edge_style_key(role: str, qualifier: str) -> str:
+    """LEADS by role; RESPONSIBLE_FOR by its qualifier (a stray 牵头 qualifier draws as 负责)."""
+    if role == "LEADS":
+        return "LEADS"
+    return qualifier if qualifier in ("配合", "指导") else "负责"
+
+
+def node_visual(kind: str, *, center: bool = False) -> dict[str, Any]:
+    """vis-network node options for a kind; a view's centre gets a thicker border and more size."""
+    s = NODE_STYLES[kind]
+    color = {"background": s["bg"], "border": s["border"],
+             "highlight": {"background": s["bg"], "border": "#e63946"},
+             "hover": {"background": s["bg"], "border": "#e63946"}}
+    out: dict[str, Any] = {
+        "shape": s["shape"], "color": color, "size": s["size"] * (1.6 if center else 1),
+        "borderWidth": 4 if center else 1.5,
+        "font": {"face": FONT_STACK, "size": s["font_size"] + (4 if center else 0), "color": s["font"]},
+    }
+    if s["shape"] in ("box", "ellipse"):
+        out["margin"] = 8
+    else:
+        out["font"]["strokeWidth"] = 3
+        out["font"]["strokeColor"] = "#ffffff"
+    return out
+
+
+def edge_visual(key: str, *, faint: bool = False) -> dict[str, Any]:
+    """vis-network edge options for an edge style key (see EDGE_STYLES); faint = context only."""
+    s = EDGE_STYLES[key]
+    out: dict[str, Any] = {"color": {"color": s["color"], "highlight": "#e63946", "hover": "#e63946",
+                                     "opacity": 0.3 if faint else 1.0},
+                           "width": s["width"], "dashes": s["dashes"]}
+    if key == "part":
+        out["arrows"] = {"to": {"enabled": False}}
+    else:
+        out["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.6}}
+    return out
+
+
+def vis_options(layout: str, n_nodes: int) -> dict[str, Any]:
+    """Options for vis.Network: hierarchical for a document, tuned forceAtlas2 for the rest.
+
+    Both run a bounded stabilisation; the page then switches physics off so nothing drifts.
+    """
+    interaction = {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": n_nodes > 400,
+                   "navigationButtons": False, "keyboard": False, "multiselect": False}
+    edges: dict[str, Any] = {"selectionWidth": 1.5, "hoverWidth": 0.8}
+    if layout == "hierarchical":
+        edges["smooth"] = {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal",
+                           "roundness": 0.45}
+        return {
+            "layout": {"randomSeed": RANDOM_SEED, "improvedLayout": False,
+                       "hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "directed",
+                                        "levelSeparation": 320, "nodeSpacing": 52, "treeSpacing": 60,
+                                        "blockShifting": True, "edgeMinimization": True,
+                                        "parentCentralization": True, "shakeTowards": "roots"}},
+            # The levels are given (document 0 … units 4): the layout alone places every node,
+            # so the page is settled as soon as it is drawn.
+            "physics": {"enabled": False},
+            "interaction": interaction,
+            "edges": edges,
+        }
+    edges["smooth"] = {"enabled": True, "type": "continuous", "roundness": 0.3}
+    iterations = 1000 if n_nodes <= 300 else 600 if n_nodes <= 900 else 350
+    return {
+        "layout": {"randomSeed": RANDOM_SEED, "improvedLayout": n_nodes <= 150},
+        "physics": {"enabled": True, "solver": "forceAtlas2Based",
+                    "forceAtlas2Based": {"gravitationalConstant": -70, "centralGravity": 0.012,
+                                         "springLength": 110, "springConstant": 0.06,
+                                         "damping": 0.55, "avoidOverlap": 1.0},
+                    "maxVelocity": 60, "minVelocity": 1.0, "timestep": 0.45,
+                    "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 50,
+                                      "fit": True}},
+        "interaction": interaction,
+        "edges": edges,
+    }
+
+
+def _swatch(kind: str) -> str:
+    s = NODE_STYLES[kind]
+    shape = {"box": "border-radius:3px;width:22px;height:13px",
+             "ellipse": "border-radius:50%;width:24px;height:14px",
+             "square": "width:11px;height:11px;margin:0 6px",
+             "dot": "border-radius:50%;width:14px;height:14px;margin:0 4px",
+             "hexagon": "width:16px;height:15px;margin:0 3px;"
+                        "clip-path:polygon(25% 0,75% 0,100% 50%,75% 100%,25% 100%,0 50%)"}[s["shape"]]
+    return (f'<span class="kg-sw" style="{shape};background:{s["bg"]};'
+            f'border:1px solid {s["border"]}"></span>')
+
+
+def legend_html() -> str:
+    """The legend overlay, built from NODE_STYLES and EDGE_STYLES (all constant text)."""
+    rows = ['<div class="kg-lg-h">图例 Legend</div>']
+    for kind in KIND_ORDER:
+        rows.append(f'<div class="kg-lg-r" data-kind="{kind}">{_swatch(kind)}'
+                    f'<span>{html.escape(NODE_STYLES[kind]["name"])}</span></div>')
+    for key in EDGE_ORDER:
+        s = EDGE_STYLES[key]
+        line = (f'<span class="kg-ln" style="border-top:{s["px"]}px {s["css"]} {s["color"]}"></span>')
+        rows.append(f'<div class="kg-lg-r" data-edge="{html.escape(key)}">{line}'
+                    f'<span>{html.escape(s["name"])}</span></div>')
+    return '<div id="kg-legend" role="note">' + "".join(rows) + "</div>"
+
+
+PAGE_CSS = """
+html, body { margin: 0; padding: 0; height: 100%; background: #ffffff;
+  font-family: __FONT__; color: #1d2733; }
+body { display: flex; flex-direction: column; }
+#kg-header { flex: none; padding: 8px 14px; background: #ffffff; border-bottom: 1px solid #dde2e8; }
+#kg-main { flex: 1 1 auto; display: flex; min-height: 0; position: relative; }
+#kg-title { font-size: 17px; font-weight: 600; }
+#kg-stats { font-size: 12px; color: #5a6675; margin-top: 2px; }
+#kg-message { font-size: 13px; margin-top: 4px; padding: 4px 8px; background: #fff4d6;
+  border: 1px solid #f0c36d; border-radius: 4px; }
+#kg-message:empty { display: none; }
+#kg-network { flex: 1 1 auto; min-width: 0; position: relative; }
+#kg-legend { flex: none; align-self: flex-start; margin: 10px; font-size: 12px;
+  background: #ffffff; border: 1px solid #cfd6de; border-radius: 6px;
+  padding: 8px 10px; box-shadow: 0 1px 4px rgba(0,0,0,0.10); }
+.kg-lg-h { font-weight: 600; margin-bottom: 4px; }
+.kg-lg-r { display: flex; align-items: center; gap: 8px; line-height: 20px; }
+.kg-sw { display: inline-block; box-sizing: border-box; flex: none; }
+.kg-ln { display: inline-block; width: 30px; height: 0; flex: none; }
+#kg-loading { position: absolute; left: 50%; top: 50%; z-index: 7; transform: translate(-50%,-50%);
+  font-size: 13px; background: rgba(255,255,255,0.9); padding: 6px 12px; border-radius: 4px;
+  border: 1px solid #cfd6de; }
+div.vis-tooltip { font-family: __FONT__; font-size: 13px; max-width: 460px; white-space: normal;
+  background: #fffdf5; border: 1px solid #c9b98a; border-radius: 4px; padding: 7px 9px;
+  box-shadow: 2px 2px 8px rgba(0,0,0,0.18); color: #1d2733; }
+.kg-tip-k { font-size: 11px; color: #7a8592; text-transform: uppercase; letter-spacing: .04em; }
+.kg-tip-h { font-weight: 600; margin: 2px 0 4px 0; white-space: pre-wrap; }
+.kg-tip-r { margin-top: 3px; white-space: pre-wrap; word-break: break-all; }
+.kg-tip-l { color: #7a8592; margin-right: 4px; }
+""".replace("__FONT__", FONT_STACK)
+
+# The page's own script. DATA is the JSON placed in <script id="kg-data" type="application/json">.
+# Tooltips are built as DOM nodes with textContent: document text can never become markup.
+PAGE_JS = r"""
+(function () {
+  "use strict";
+  var DATA = JSON.parse(document.getElementById("kg-data").textContent);
+  function tip(t) {
+    var box = document.createElement("div");
+    var k = document.createElement("div"); k.className = "kg-tip-k"; k.textContent = t.k; box.appendChild(k);
+    var h = document.createElement("div"); h.className = "kg-tip-h"; h.textContent = t.h; box.appendChild(h);
+    (t.rows || []).forEach(function (r) {
+      var row = document.createElement("div"); row.className = "kg-tip-r";
+      var l = document.createElement("span"); l.className = "kg-tip-l"; l.textContent = r[0];
+      var v = document.createElement("span"); v.textContent = r[1];
+      row.appendChild(l); row.appendChild(v); box.appendChild(row);
+    });
+    return box;
+  }
+  function withTips(items) {
+    return items.map(function (it) {
+      var o = Object.assign({}, it);
+      if (o.tip) { o.title = tip(o.tip); delete o.tip; }
+      return o;
+    });
+  }
+  var nodes = new vis.DataSet(withTips(DATA.nodes));
+  var edges = new vis.DataSet(withTips(DATA.edges));
+  var container = document.getElementById("kg-network");
+  var network = new vis.Network(container, {nodes: nodes, edges: edges}, DATA.options);
+  window.network = network;
+  window.kgInfo = DATA.info;
+  window.kgStable = false;
+  var loading = document.getElementById("kg-loading");
+  function settled() {
+    if (window.kgStable) { return; }
+    network.setOptions({physics: false});
+    window.kgStable = true;
+    if (loading) { loading.style.display = "none"; }
+    network.fit({animation: false});
+    document.body.setAttribute("data-kg-stable", "1");
+  }
+  network.on("stabilizationProgress", function (p) {
+    if (loading) { loading.textContent = "layout " + Math.round(100 * p.iterations / p.total) + "%"; }
+  });
+  network.once("stabilizationIterationsDone", settled);
+  network.once("stabilized", settled);
+  if (!DATA.options.physics || DATA.options.physics.enabled === false) { settled(); }
+})();
+"""
