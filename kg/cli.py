@@ -137,5 +137,54 @@ def stats(db: Optional[Path], backend: Optional[str], fmt: str) -> None:
     click.echo(render(rows, fmt, ["what", "count"]), nl=False)
 
 
+def _print_result(columns: list[str], rows: list[list[Any]], fmt: str) -> None:
+    click.echo(render([dict(zip(columns, r)) for r in rows], fmt, columns), nl=False)
+
+
+@main.command("queries")
+@format_option("table")
+def queries_cmd(fmt: str) -> None:
+    """List the named Cypher queries: name, the question each answers, its parameters."""
+    from kg.library import list_queries
+
+    rows = [{"name": q.name, "question": q.question,
+             "params": ", ".join(f"{p.name} ({p.type})" for p in q.params) or "-"} for q in list_queries()]
+    click.echo(render(rows, fmt, ["name", "question", "params"], max_cell=90), nl=False)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@store_options
+@format_option("table")
+@fails_cleanly
+def query(name: str, params: tuple[str, ...], db: Optional[Path], backend: Optional[str], fmt: str) -> None:
+    """Run a named query from the library (see `kg queries`) on the store."""
+    from kg.library import parse_params, run_named
+    from kg.store import open_store
+
+    with open_store(backend, db, read_only=True) as store:
+        result = run_named(store, name, parse_params(params))
+    _print_result(result.columns, result.rows, fmt)
+
+
+@main.command()
+@click.argument("statement")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter (repeatable).")
+@click.option("--write", is_flag=True, help="Allow a statement that writes (read-only otherwise).")
+@store_options
+@format_option("table")
+@fails_cleanly
+def cypher(statement: str, params: tuple[str, ...], write: bool, db: Optional[Path], backend: Optional[str],
+           fmt: str) -> None:
+    """Run an ad-hoc Cypher statement; read-only unless --write is given."""
+    from kg.library import parse_params
+    from kg.store import open_store
+
+    with open_store(backend, db, read_only=not write) as store:
+        result = store.run(statement, parse_params(params), write=write)
+    _print_result(result.columns, result.rows, fmt)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,9 @@
+// question: The provenance of an edge — the clause text and character span that state that a unit leads or answers for an action or task.
+// params: name (string) — the unit (canonical or as written); title (string) — a substring of the action or task title
+MATCH (o:Organization)-[r:LEADS|RESPONSIBLE_FOR]->(x)
+WHERE (o.name = $name OR r.mention = $name) AND x.title CONTAINS $title
+MATCH (d:Document {id: r.document_id})
+RETURN o.name AS organization, r.mention AS unit, x.title AS title,
+       CASE WHEN r.qualifier = '牵头' THEN 'LEADS' ELSE 'RESPONSIBLE_FOR' END AS role,
+       d.title AS document, d.file AS file, r.start AS start, r.`end` AS `end`, r.clause AS clause
+ORDER BY document, start

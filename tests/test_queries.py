@@ -1,0 +1,147 @@
+"""The query library on the seed graph: concrete answers read from the documents."""
+from __future__ import annotations
+
+import pytest
+
+from kg.errors import QueryError, StoreError
+from kg.library import bind, get_query, list_queries, run_named
+from kg.store.embedded import EmbeddedStore
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory, seed_graph):
+    s = EmbeddedStore(tmp_path_factory.mktemp("q") / "db")
+    s.load(seed_graph)
+    yield s
+    s.close()
+
+
+def q(store, query_name, **params):
+    return run_named(store, query_name, params).records()
+
+
+def test_library_has_every_question_with_headers():
+    names = {x.name for x in list_queries()}
+    assert len(names) >= 15
+    for query in list_queries():
+        assert query.question and query.text.startswith("// question:")
+        assert "$" not in query.question
+
+
+def test_who_answers_for_a_task(store):
+    rows = q(store, "task_responsibility", text="智慧助老")
+    tasks = {(r["document"][:3], r["task"]) for r in rows}
+    assert tasks == {("临沂市", "实施智慧助老行动"), ("友谊县", "实施智慧助老行动")}
+    linyi = {r["unit"] for r in rows if r["document"].startswith("临沂")}
+    assert linyi == {"市委宣传部", "市委网信办", "市委老干部局", "市工信局", "市民政局", "市卫健委", "市科协"}
+    assert all(r["role"] == "RESPONSIBLE_FOR" for r in rows)
+
+
+def test_which_youyi_units_lead_the_youth_action(store):
+    rows = q(store, "accountability_matrix", document="友谊县")
+    youth = [r for r in rows if r["action"] == "青少年科学素质提升行动"]
+    assert len(youth) == 4
+    assert sorted(youth[0]["action_leads"]) == ["友谊县教育和体育局", "友谊县科学技术协会"]
+
+
+def test_units_sharing_most_tasks_with_linyi_science_association(store):
+    rows = q(store, "partners", name="市科协")
+    assert {r["organization"] for r in rows} == {"临沂市科学技术协会"}
+    assert rows[0] == {"organization": "临沂市科学技术协会", "partner": "中共临沂市委宣传部", "shared": 8}
+    assert {r["partner"] for r in rows[1:3]} == {"临沂市卫生健康委员会", "临沂市教育局"}
+    assert rows[1]["shared"] == rows[2]["shared"] == 7
+
+
+def test_lixia_tasks_led_by_the_district_science_association(store):
+    rows = q(store, "organization_responsibilities", name="区科协")
+    led = [r for r in rows if r["role"] == "LEADS"]
+    assert len(led) == 22 and all(r["level"] == "Task" for r in led)
+    assert "推进全民终身教育" in {r["title"] for r in led}
+    assert {r["organization"] for r in rows} == {"历下区科学技术协会"}
+
+
+def test_workload_ranking(store):
+    rows = q(store, "workload", limit=3)
+    assert rows[0] == {"organization": "友谊县科学技术协会", "jurisdiction": "友谊县", "leads": 4, "responsible": 31, "total": 35}
+    per_doc = q(store, "workload_by_document")
+    linyi = [r for r in per_doc if r["document"].startswith("临沂")]
+    assert linyi[0]["organization"] == "临沂市科学技术协会" and linyi[0]["total"] == 19
+
+
+def test_co_responsibility_pairs(store):
+    rows = q(store, "co_responsibility", limit=1)
+    assert rows == [{"organization_a": "历下区科学技术协会", "organization_b": "各成员单位", "shared": 22}]
+
+
+def test_unowned_and_crowded_tasks(store):
+    assert q(store, "tasks_without_units") == []
+    assert q(store, "tasks_lead_only") == []
+    crowded = q(store, "tasks_with_many_units", n=13)
+    assert {r["task"] for r in crowded} == {"推动校内外科学教育资源有效贯通", "推进科普教育基地建设"}
+    no_units = q(store, "actions_without_units")
+    assert {r["document"][:4] for r in no_units} >= {"2024", "省科协系"}
+    assert ("组织领导" in {r["action"] for r in no_units})
+
+
+def test_sector_across_jurisdictions(store):
+    rows = q(store, "sector_across_jurisdictions", sector="教育")
+    assert {r["jurisdiction"] for r in rows} == {"临沂市", "友谊县", "历下区"}
+    assert {"临沂市教育局", "友谊县教育和体育局", "历下区教育和体育局"} <= {r["organization"] for r in rows}
+
+
+def test_collectives_and_overview(store):
+    rows = q(store, "collective_assignments")
+    assert {(r["collective"], r["assignments"]) for r in rows} == {
+        ("各成员单位", 26), ("各街道办事处", 14), ("各市属院校", 6), ("驻临高校", 5)}
+    docs = {r["jurisdiction"]: r for r in q(store, "documents_overview")}
+    assert (docs["友谊县"]["actions"], docs["友谊县"]["tasks"], docs["友谊县"]["edges"]) == (13, 35, 161)
+    assert docs["全国"]["edges"] == 0
+
+
+def test_actions_overview_and_neighbourhood(store):
+    rows = [r for r in q(store, "actions_overview") if r["document"].startswith("友谊县")]
+    farmers = next(r for r in rows if r["action"] == "农民科学素质提升行动")
+    assert farmers["leads"] == ["友谊县农业农村局"] and farmers["tasks"] == 4
+    near = q(store, "organization_neighbourhood", name="团县委")
+    assert all(r["organization"] == "共青团友谊县委员会" for r in near)
+    assert {r["neighbour"] for r in near if r["distance"] == 1} >= {"友谊县科学技术协会", "友谊县妇女联合会"}
+
+
+def test_citations_and_provenance(store, seeds_dir):
+    cites = q(store, "document_citations")
+    assert ("友谊县", "全民科学素质行动规划纲要（2021—2035年）") in {(r["jurisdiction"], r["cited"]) for r in cites}
+    prov = q(store, "edge_provenance", name="县农业农村局", title="农民科学素质提升行动")
+    assert len(prov) == 1 and prov[0]["role"] == "LEADS"
+    text = (seeds_dir / prov[0]["file"]).read_text(encoding="utf-8")
+    assert text[prov[0]["start"]:prov[0]["end"]] == prov[0]["clause"] == "（牵头单位：县农业农村局）"
+
+
+def test_organizations_in_many_documents_and_deadlines_run(store):
+    assert q(store, "organizations_in_many_documents") == []  # the seeds share no unit across plans
+    assert q(store, "deadlines") == []  # and state no deadlines
+
+
+def test_parameters_are_checked():
+    with pytest.raises(QueryError, match="needs --param"):
+        bind(get_query("partners"), {})
+    with pytest.raises(QueryError, match="takes no parameter"):
+        bind(get_query("partners"), {"name": "x", "evil": "y"})
+    with pytest.raises(QueryError, match="integer"):
+        bind(get_query("workload"), {"limit": "ten"})
+    with pytest.raises(QueryError, match="no cypher query named"):
+        get_query("nope")
+
+
+@pytest.mark.parametrize("hostile", ["'}) DETACH DELETE n //", "x\" OR 1=1 //", "{}}{", "市科协'); MATCH (n) DETACH DELETE n;"])
+def test_hostile_parameters_are_data(store, hostile):
+    before = store.stats()
+    for name in ("partners", "organization_responsibilities", "organization_neighbourhood"):
+        assert q(store, name, name=hostile) == []
+    assert q(store, "task_responsibility", text=hostile) == []
+    assert store.stats() == before
+
+
+def test_read_only_refuses_writes(store):
+    with pytest.raises(StoreError, match="--write"):
+        store.run("MATCH (o:Organization) DETACH DELETE o")
+    assert store.stats()["organizations"] == 75
