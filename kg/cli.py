@@ -186,5 +186,46 @@ def cypher(statement: str, params: tuple[str, ...], write: bool, db: Optional[Pa
     _print_result(result.columns, result.rows, fmt)
 
 
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML page to write.")
+@click.option("--org", help="One organization (canonical name or as written): its actions, tasks and partners.")
+@click.option("--document", help="One document (id, 文号 or title): document → sections → actions → tasks → units.")
+@click.option("--sector", help="One sector (教育, 科协 …) across jurisdictions.")
+@click.option("--max-nodes", type=int, default=1500, show_default=True, help="Cut larger views to this many nodes.")
+@store_options
+@fails_cleanly
+def viz(files: tuple[Path, ...], out: Path, org: Optional[str], document: Optional[str], sector: Optional[str],
+        max_nodes: int, db: Optional[Path], backend: Optional[str]) -> None:
+    """Write an interactive, self-contained page of the graph (from FILES, or from the store)."""
+    from kg.viz import write_page
+
+    chosen = [(k, v) for k, v in (("org", org), ("document", document), ("sector", sector)) if v]
+    if len(chosen) > 1:
+        raise click.UsageError("give at most one of --org, --document, --sector")
+    view, value = chosen[0] if chosen else ("whole", None)
+    graph = _graph_from(files, db, backend)
+    info = write_page(graph, out, view=view, value=value, max_nodes=max_nodes)
+    click.echo(f"Wrote {out}: {info.nodes} nodes, {info.edges} edges ({info.view} view)")
+    if info.message:
+        click.echo(f"  {info.message}", err=True)
+
+
+def _graph_from(files: tuple[Path, ...], db: Optional[Path], backend: Optional[str]):
+    """The graph of FILES when given (no database touched), else the whole store's graph."""
+    if files:
+        from kg.pipeline import collect_files, parse_files
+
+        batch = parse_files(collect_files(files))
+        for r in batch.failures:
+            click.echo(f"kg: {r.error}", err=True)
+        return batch.graph
+    from kg.store import open_store
+
+    with open_store(backend, db, read_only=True) as store:
+        return store.to_graph()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
