@@ -200,6 +200,15 @@ def test_read_only_refuses_writes(store: Neo4jStore) -> None:
     assert store.run("MATCH (t:Task) WHERE t.title CONTAINS 'DELETE' RETURN count(t) AS n").rows == [[0]]
 
 
+def test_read_only_store_refuses_load_and_write(bolt_server: BoltServer) -> None:
+    with Neo4jStore(**bolt_server.settings(), read_only=True) as ro:
+        with pytest.raises(StoreError, match="read-only"):
+            ro.load(sample_graph())
+        with pytest.raises(StoreError, match="read-only"):
+            ro.run("MATCH (n:Document) SET n.x = 1", write=True)
+        assert ro.run("MATCH (n:Document) RETURN count(n) AS n").columns == ["n"]
+
+
 def test_parameter_stays_data(store: Neo4jStore) -> None:
     store.load(sample_graph())
     before = store.stats()

@@ -328,12 +328,14 @@ class Neo4jStore(Store):
         password: Optional[str] = None,
         database: Optional[str] = None,
         *,
+        read_only: bool = False,
         connection_timeout: float = 10.0,
     ) -> None:
         self.uri = uri or os.environ.get("NEO4J_URI") or DEFAULT_URI
         self.user = user or os.environ.get("NEO4J_USER") or DEFAULT_USER
         password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
+        self.read_only = read_only  # as the embedded store: no load, no run(write=True)
         self.notes: list[str] = []  # schema statements the server did not accept
         self._schema_done = False
         scheme = self.uri.split("://", 1)[0].lower() if "://" in self.uri else ""
@@ -414,6 +416,8 @@ class Neo4jStore(Store):
 
     def load(self, graph: Graph, on_document: Optional[Callable[[DocResult], None]] = None) -> LoadResult:
         """One transaction per document: unchanged (same sha256), replaced, inserted or failed."""
+        if self.read_only:
+            raise StoreError(f"Neo4j at {self.uri} is open read-only; cannot load")
         if not self._schema_done:
             self.ensure_schema()
         orgs = {o.id: o for o in graph.organizations}
@@ -521,6 +525,8 @@ class Neo4jStore(Store):
 
     def run(self, cypher: str, params: Optional[dict[str, Any]] = None, *, write: bool = False) -> QueryResult:
         """One statement; a READ session unless write=True, and writing keywords refused before sending."""
+        if write and self.read_only:
+            raise StoreError(f"Neo4j at {self.uri} is open read-only; cannot run a writing query")
         if not write:
             word = writing_keyword(cypher)
             if word is not None:
