@@ -9,6 +9,8 @@ from kg.pipeline import FileReport, collect_files, default_corpus, parse_files
 from kg.store import Store
 from kg.store.base import DocResult
 
+EMBEDDED_BATCH = 500
+
 
 @dataclass
 class BuildReport:
@@ -33,5 +35,9 @@ def build(
     """Parse `paths` (default: the seed corpus) and load them, one transaction per document."""
     files = collect_files(list(paths) or [default_corpus()])
     batch = parse_files(files, on_file)
-    result = store.load(batch.graph, on_document)
+    if store.backend == "embedded":
+        # several new documents per transaction; a failed batch is retried one document at a time
+        result = store.load(batch.graph, on_document, batch_documents=EMBEDDED_BATCH)
+    else:
+        result = store.load(batch.graph, on_document)
     return BuildReport(files=batch.reports, loaded=result.documents, counts=batch.graph.counts())

@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -48,9 +49,18 @@ class Tables:
         return cls(abbr, tuple(sectors), coll)
 
 
-@lru_cache(maxsize=1)
+def _env_paths(name: str) -> list[Path]:
+    return [Path(p) for p in os.environ.get(name, "").split(os.pathsep) if p]
+
+
+@lru_cache(maxsize=8)
+def _tables_for(abbr: tuple[Path, ...], sectors: tuple[Path, ...]) -> Tables:
+    return Tables.load(abbr, sectors)
+
+
 def default_tables() -> Tables:
-    return Tables.load()
+    """The shipped tables, extended by files named in KG_ABBREVIATIONS and KG_SECTORS (path-separated)."""
+    return _tables_for(tuple(_env_paths("KG_ABBREVIATIONS")), tuple(_env_paths("KG_SECTORS")))
 
 
 PARTY = re.compile(r"^(省|市|县|区)委(.+)$")

@@ -2,6 +2,7 @@
 // params: name (string) — the unit (canonical or as written); title (string) — a substring of the action or task title
 MATCH (o:Organization)-[r:LEADS|RESPONSIBLE_FOR]->(x)
 WHERE (o.name = $name OR r.mention = $name) AND x.title CONTAINS $title
+WITH o, r, x
 MATCH (d:Document {id: r.document_id})
 RETURN o.name AS organization, r.mention AS unit, x.title AS title,
        CASE WHEN r.qualifier = '牵头' THEN 'LEADS' ELSE 'RESPONSIBLE_FOR' END AS role,

@@ -2,6 +2,7 @@
 // params: name (string) — e.g. 临沂市科学技术协会 or 市科协
 MATCH (o:Organization)-[r:LEADS|RESPONSIBLE_FOR]->(x)
 WHERE o.name = $name OR r.mention = $name OR $name IN o.aliases
+WITH o, r, x
 MATCH (d:Document {id: r.document_id})
 RETURN o.name AS organization, d.title AS document,
        CASE WHEN x.action_id IS NULL THEN 'Action' ELSE 'Task' END AS level,

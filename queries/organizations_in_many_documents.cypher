@@ -1,6 +1,7 @@
 // question: Which organizations are named in more than one document, and in which?
 // params: (none)
 MATCH (o:Organization)-[r:LEADS|RESPONSIBLE_FOR]->(x)
+WITH o, r, x
 MATCH (d:Document {id: r.document_id})
 WITH o, collect(DISTINCT d.title) AS documents, count(DISTINCT d) AS n
 WHERE n > 1

@@ -124,3 +124,17 @@ def test_same_input_same_graph_and_ids(seed_files):
     a = parse_files(seed_files).graph.model_dump_json()
     b = parse_files(seed_files).graph.model_dump_json()
     assert a == b
+
+
+def test_users_extend_the_abbreviation_and_sector_tables(tmp_path, monkeypatch):
+    from kg.loaders import parse_text
+
+    text = ("友谊县人民政府办公室\n2022年10月10日\n友谊县测试实施方案\n为落实任务，制定本实施方案。\n一、提升行动\n"
+            "（一）青少年科学素质提升行动\n1.加强科学教育。开展活动。（责任单位：县融媒体中心）\n")
+    assert parse_text(text, "t.txt").graph.organizations[0].name == "友谊县融媒体中心"
+    (tmp_path / "abbr.tsv").write_text("# mine\n融媒体中心\t融媒体中心（广播电视台）\n", encoding="utf-8")
+    (tmp_path / "sectors.tsv").write_text("融媒体\t新闻媒体\tnews-media\n", encoding="utf-8")
+    monkeypatch.setenv("KG_ABBREVIATIONS", str(tmp_path / "abbr.tsv"))
+    monkeypatch.setenv("KG_SECTORS", str(tmp_path / "sectors.tsv"))
+    org = parse_text(text, "t.txt").graph.organizations[0]
+    assert (org.name, org.sector) == ("友谊县融媒体中心（广播电视台）", "新闻媒体")

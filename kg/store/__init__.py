@@ -19,7 +19,7 @@ def _embedded(db: Optional[str | Path], read_only: bool) -> Store:
 def _neo4j(db: Optional[str | Path], read_only: bool) -> Store:
     from kg.store.neo4j import Neo4jStore
 
-    return Neo4jStore()
+    return Neo4jStore(read_only=read_only)
 
 
 BACKENDS: dict[str, Callable[[Optional[str | Path], bool], Store]] = {"embedded": _embedded, "neo4j": _neo4j}

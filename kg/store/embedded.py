@@ -261,7 +261,7 @@ class EmbeddedStore(Store):
             missing = set(NODE_TABLES) - self._tables()
             if missing:
                 self.close()
-                raise StoreError(f"{self.path}: not a kg store (no {', '.join(sorted(missing))} table); run `kg load --db {self.path}` first")
+                raise StoreError(f"{self.path}: not a kg store (no {', '.join(sorted(missing))} table); run `kg build --db {self.path}` first")
         else:
             self.ensure_schema()
 
@@ -280,7 +280,7 @@ class EmbeddedStore(Store):
                     f"pass an empty or new folder with --db"
                 )
         if self.read_only and not self.db_file.exists():
-            raise StoreError(f"no kg store at {p} (missing {DB_FILE}); run `kg load --db {p}` first")
+            raise StoreError(f"no kg store at {p} (missing {DB_FILE}); run `kg build --db {p}` first")
         if not self.read_only:
             p.mkdir(parents=True, exist_ok=True)
 

@@ -1,0 +1,599 @@
+"""RDF export of the typed Graph: ontology/kg.ttl terms, deterministic bytes, SHACL validation.
+
+Why it is built this way (see DESIGN.md, "RDF: what was measured here"):
+* Statements are produced as N-Triples/N-Quads text by plain string formatting, in an order fixed
+  by the ids and positions of the elements, never by dict or set iteration.  The same Graph
+  therefore always gives the same bytes, whatever the order of its lists.
+* Making one Python ``pyoxigraph.Triple`` per statement is the slow part (~250k/s); text is
+  ~1M/s.  Turtle, TriG and JSON-LD are made by pyoxigraph parsing that text in Rust and
+  serialising it, streaming, chunk by chunk.  rdflib is only used for small graphs, the
+  ontology and the shapes (:func:`to_rdflib`, :func:`validate`).
+* Each assignment is written twice: a direct ``org kg:leads task`` triple for simple queries, and
+  a ``prov:qualifiedAttribution`` node carrying role, qualifier, deadline, mention and span.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Optional, Union
+
+import pyoxigraph as ox
+
+from kg.errors import KgError
+from kg.ids import stable_id
+from kg.model import Action, Document, Graph, Organization, Responsibility, Section, Task
+from kg.resources import resource_dir
+
+BASE = "https://w3id.org/kg-policy/id/"
+KG = "https://w3id.org/kg-policy/ontology#"
+
+PREFIXES: dict[str, str] = {
+    "kg": KG,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "oa": "http://www.w3.org/ns/oa#",
+}
+KINDS = ("document", "section", "action", "task", "organization", "assignment",
+         "jurisdiction", "sector", "cited", "span", "selector")
+"""Path segments of instance IRIs: ``{BASE}{kind}/{id}``."""
+INSTANCE_PREFIXES: dict[str, str] = {k: f"{BASE}{k}/" for k in KINDS}
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+"""Formats :func:`export` writes. trig and nq keep one named graph per document."""
+_ALIASES = {"ttl": "turtle", "ntriples": "nt", "n-triples": "nt", "json-ld": "jsonld",
+            "nquads": "nq", "n-quads": "nq"}
+RDFLIB_FORMATS = {"turtle": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld"}
+"""rdflib's parser name for each export format."""
+
+
+class RdfError(KgError):
+    """An RDF export or validation cannot be done (unknown format, unreadable shapes …)."""
+
+
+def _u(name: str) -> str:
+    """An IRI term of the RDF vocabularies, e.g. ``_u('kg:leads')``."""
+    prefix, local = name.split(":", 1)
+    return f"<{PREFIXES[prefix]}{local}>"
+
+
+# Terms, built once.
+A = _u("rdf:type")
+LABEL = _u("rdfs:label")
+PREF, ALT, IN_SCHEME, BROADER = _u("skos:prefLabel"), _u("skos:altLabel"), _u("skos:inScheme"), _u("skos:broader")
+T_TITLE, T_ID, T_ISSUED, T_CREATOR = _u("dcterms:title"), _u("dcterms:identifier"), _u("dcterms:issued"), _u("dcterms:creator")
+ELI_JUR, ELI_PART_OF, ELI_LR, ELI_SUB = (_u("eli:jurisdiction"), _u("eli:is_part_of"),
+                                         _u("eli:LegalResource"), _u("eli:LegalResourceSubdivision"))
+PROV_PLAN, PROV_ATTR, PROV_QA, PROV_AGENT = (_u("prov:Plan"), _u("prov:Attribution"),
+                                             _u("prov:qualifiedAttribution"), _u("prov:agent"))
+HAD_ROLE = _u("dcat:hadRole")
+ORG_ORG, ORG_FORMAL = _u("org:Organization"), _u("org:FormalOrganization")
+OA_SR, OA_SOURCE, OA_SELECTOR = _u("oa:SpecificResource"), _u("oa:hasSource"), _u("oa:hasSelector")
+OA_POS, OA_QUOTE, OA_START, OA_END, OA_EXACT = (_u("oa:TextPositionSelector"), _u("oa:TextQuoteSelector"),
+                                                _u("oa:start"), _u("oa:end"), _u("oa:exact"))
+SKOS_CONCEPT = _u("skos:Concept")
+C_DOC, C_SECTION, C_ACTION, C_TASK = _u("kg:Document"), _u("kg:Section"), _u("kg:Action"), _u("kg:Task")
+C_ORG, C_COLLECTIVE, C_JUR, C_ASSIGN = (_u("kg:Organization"), _u("kg:CollectiveOrganization"),
+                                        _u("kg:Jurisdiction"), _u("kg:Assignment"))
+HAS_SECTION, HAS_ACTION, HAS_TASK, IN_SECTION = (_u("kg:hasSection"), _u("kg:hasAction"),
+                                                 _u("kg:hasTask"), _u("kg:inSection"))
+BASED_ON, ORDINAL, NUMBER = _u("kg:basedOn"), _u("kg:ordinal"), _u("kg:number")
+QUALIFIER, DEADLINE, MENTION, PROVENANCE = (_u("kg:qualifier"), _u("kg:deadline"),
+                                            _u("kg:mention"), _u("kg:provenance"))
+JURISDICTION, SECTOR = _u("kg:jurisdiction"), _u("kg:sector")
+ISSUER_NAME, LEVEL, SOURCE_FILE, SHA256, ENCODING, SOURCE_FORMAT, TEXT_LENGTH = (
+    _u("kg:issuerName"), _u("kg:level"), _u("kg:sourceFile"), _u("kg:sha256"), _u("kg:encoding"),
+    _u("kg:sourceFormat"), _u("kg:textLength"))
+ROLE_PROPERTY = {"LEADS": _u("kg:leads"), "RESPONSIBLE_FOR": _u("kg:responsibleFor")}
+ROLE_CONCEPT = {"LEADS": _u("kg:Leads"), "RESPONSIBLE_FOR": _u("kg:ResponsibleFor")}
+QUALIFIER_CONCEPT = {"牵头": _u("kg:QualifierLead"), "负责": _u("kg:QualifierResponsible"),
+                     "配合": _u("kg:QualifierCooperate"), "指导": _u("kg:QualifierGuide")}
+SECTOR_SCHEME, JURISDICTION_SCHEME = _u("kg:SectorScheme"), _u("kg:JurisdictionScheme")
+_XSD = PREFIXES["xsd"]
+_INT = f"^^<{_XSD}integer>"
+_NNI = f"^^<{_XSD}nonNegativeInteger>"
+_DATE = f"^^<{_XSD}date>"
+
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f]')
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_SAFE_ID = re.compile(r"[A-Za-z0-9._~-]+")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _esc_char(m: "re.Match[str]") -> str:
+    c = m.group(0)
+    return _ESCAPES.get(c) or f"\\u{ord(c):04X}"
+
+
+def _str(s: str) -> str:
+    """An N-Triples string literal (xsd:string)."""
+    if _NEEDS_ESCAPE.search(s):
+        s = _NEEDS_ESCAPE.sub(_esc_char, s)
+    return f'"{s}"'
+
+
+def _zh(s: str) -> str:
+    """A literal tagged @zh: names, titles and other text written in Chinese."""
+    return _str(s) + "@zh"
+
+
+def iri(kind: str, id_: str) -> str:
+    """The IRI of an element, e.g. ``https://w3id.org/kg-policy/id/task/0123456789abcdef``."""
+    if not _SAFE_ID.fullmatch(id_):
+        from urllib.parse import quote
+        id_ = quote(id_, safe="")
+    return f"{BASE}{kind}/{id_}"
+
+
+def _ref(kind: str, id_: str) -> str:
+    return f"<{iri(kind, id_)}>"
+
+
+def _norm_title(title: str) -> str:
+    return title.strip().strip("《》").strip()
+
+
+@lru_cache(maxsize=1)
+def _sector_english() -> dict[str, str]:
+    """zh → en sector names from loaders/data/sectors.tsv, for the sector concepts' @en labels."""
+    out: dict[str, str] = {}
+    try:
+        path = resource_dir("loaders") / "data" / "sectors.tsv"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#") or not line.strip():
+                continue
+            cols = line.split("\t")
+            if len(cols) >= 3 and cols[1] and cols[2]:
+                out.setdefault(cols[1].strip(), cols[2].strip().replace("-", " "))
+    except (FileNotFoundError, OSError):
+        pass
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Statement generation: blocks of "S P O" strings, each block tagged with its graph name.
+# --------------------------------------------------------------------------------------------
+
+Block = tuple[Optional[str], list[str]]
+
+
+def _prov(out: list[str], subject: str, element_id: str, prov) -> None:
+    """Append ``subject kg:provenance span`` and the span's and selector's statements."""
+    span = _ref("span", element_id)
+    sel = _ref("selector", element_id)
+    start = f'"{prov.start}"{_NNI if prov.start >= 0 else _INT}'
+    end = f'"{prov.end}"{_NNI if prov.end >= 0 else _INT}'
+    out += (
+        f"{subject} {PROVENANCE} {span}",
+        f"{span} {A} {OA_SR}",
+        f"{span} {OA_SOURCE} {_ref('document', prov.document_id)}",
+        f"{span} {OA_SELECTOR} {sel}",
+        f"{sel} {A} {OA_POS}",
+        f"{sel} {A} {OA_QUOTE}",
+        f"{sel} {OA_START} {start}",
+        f"{sel} {OA_END} {end}",
+        f"{sel} {OA_EXACT} {_str(prov.text)}",
+    )
+
+
+def _dedup(items: Iterable, key) -> list:
+    """Sorted by ``key`` (which ends with the id), first of each id kept: order-independent."""
+    seen: set[str] = set()
+    out = []
+    for x in sorted(items, key=key):
+        if x.id not in seen:
+            seen.add(x.id)
+            out.append(x)
+    return out
+
+
+def _blocks(graph: Graph) -> Iterator[Block]:
+    """All statements of ``graph`` in a fixed order: per document, then shared nodes."""
+    docs = {d.id: d for d in _dedup(graph.documents, lambda d: d.id)}
+    sections = _dedup(graph.sections, lambda s: (s.document_id, s.ordinal, s.id))
+    actions = _dedup(graph.actions, lambda a: (a.document_id, a.ordinal, a.id))
+    tasks = _dedup(graph.tasks, lambda t: (t.action_id, t.ordinal, t.id))
+    resps = _dedup(graph.responsibilities, lambda r: (r.target_id, r.prov.start, r.id))
+    orgs = _dedup(graph.organizations, lambda o: o.id)
+
+    action_ids = {a.id for a in actions}
+    task_ids = {t.id for t in tasks}
+    sections_of: dict[str, list[Section]] = {}
+    for s in sections:
+        sections_of.setdefault(s.document_id, []).append(s)
+    actions_of: dict[str, list[Action]] = {}
+    for a in actions:
+        actions_of.setdefault(a.document_id, []).append(a)
+    tasks_of: dict[str, list[Task]] = {}
+    orphan_tasks: dict[str, list[Task]] = {}
+    for t in tasks:
+        if t.action_id in action_ids:
+            tasks_of.setdefault(t.action_id, []).append(t)
+        else:
+            orphan_tasks.setdefault(t.document_id, []).append(t)
+    resps_of: dict[str, list[Responsibility]] = {}
+    orphan_resps: dict[str, list[Responsibility]] = {}
+    for r in resps:
+        if r.target_id in action_ids or r.target_id in task_ids:
+            resps_of.setdefault(r.target_id, []).append(r)
+        else:
+            orphan_resps.setdefault(r.document_id, []).append(r)
+
+    org_by_name = {o.name: o.id for o in orgs}
+    doc_by_title = {_norm_title(d.title): d.id for d in docs.values()}
+    jurisdictions: dict[str, set[str]] = {}  # name → broader names
+    cited: dict[str, str] = {}  # cited id → title
+
+    def add_jurisdiction(name: str, path: list[str]) -> None:
+        chain = [p for p in path if p]
+        if chain and (chain[-1] == name or name.endswith(chain[-1])):
+            chain = chain[:-1]
+        jurisdictions.setdefault(name, set())
+        if chain:
+            jurisdictions[name].add(chain[-1])
+        for i, p in enumerate(chain):
+            jurisdictions.setdefault(p, set())
+            if i:
+                jurisdictions[p].add(chain[i - 1])
+
+    def assignment(out: list[str], r: Responsibility, target: str) -> None:
+        a = _ref("assignment", r.id)
+        agent = _ref("organization", r.organization_id)
+        out += (
+            f"{a} {A} {C_ASSIGN}",
+            f"{a} {A} {PROV_ATTR}",
+            f"{a} {PROV_AGENT} {agent}",
+            f"{a} {HAD_ROLE} {ROLE_CONCEPT[r.role]}",
+            f"{a} {QUALIFIER} {QUALIFIER_CONCEPT[r.qualifier]}",
+            f"{a} {MENTION} {_str(r.mention)}",
+        )
+        if r.deadline:
+            out.append(f"{a} {DEADLINE} {_zh(r.deadline)}")
+        _prov(out, a, r.id, r.prov)
+
+    def target_resps(out: list[str], target: str, rs: list[Responsibility]) -> None:
+        direct: set[tuple[str, str]] = set()
+        for r in rs:
+            assignment(out, r, target)
+            k = (r.organization_id, r.role)
+            if k not in direct:
+                direct.add(k)
+                out.append(f"{_ref('organization', r.organization_id)} {ROLE_PROPERTY[r.role]} {target}")
+
+    def task_block(out: list[str], t: Task) -> None:
+        s = _ref("task", t.id)
+        rs = resps_of.get(t.id, ())
+        out += (f"{s} {A} {C_TASK}", f"{s} {A} {PROV_PLAN}", f"{s} {LABEL} {_zh(t.title)}",
+                f'{s} {ORDINAL} "{t.ordinal}"{_INT}')
+        if t.number:
+            out.append(f"{s} {NUMBER} {_str(t.number)}")
+        for r in rs:
+            out.append(f"{s} {PROV_QA} {_ref('assignment', r.id)}")
+        _prov(out, s, t.id, t.prov)
+        if rs:
+            target_resps(out, s, rs)
+
+    doc_ids = sorted(set(docs) | set(sections_of) | set(actions_of) | set(orphan_tasks) | set(orphan_resps))
+    for doc_id in doc_ids:
+        g = _ref("document", doc_id)
+        out: list[str] = []
+        d: Optional[Document] = docs.get(doc_id)
+        if d is not None:
+            s = g
+            out += (f"{s} {A} {C_DOC}", f"{s} {A} {ELI_LR}", f"{s} {T_TITLE} {_zh(d.title)}",
+                    f"{s} {LABEL} {_zh(d.title)}")
+            if d.doc_number:
+                out.append(f"{s} {T_ID} {_str(d.doc_number)}")
+            if d.date:
+                out.append(f"{s} {T_ISSUED} {_str(d.date)}{_DATE if _ISO_DATE.fullmatch(d.date) else ''}")
+            if d.issuer:
+                out.append(f"{s} {ISSUER_NAME} {_zh(d.issuer)}")
+                if d.issuer in org_by_name:
+                    out.append(f"{s} {T_CREATOR} {_ref('organization', org_by_name[d.issuer])}")
+            add_jurisdiction(d.jurisdiction, d.jurisdiction_path)
+            out.append(f"{s} {ELI_JUR} {_ref('jurisdiction', stable_id('jurisdiction', d.jurisdiction))}")
+            out.append(f"{s} {LEVEL} {_str(d.level)}")
+            for title in sorted({_norm_title(t) for t in d.based_on if _norm_title(t)}):
+                if title in doc_by_title:
+                    out.append(f"{s} {BASED_ON} {_ref('document', doc_by_title[title])}")
+                else:
+                    cid = stable_id("cited", title)
+                    cited[cid] = title
+                    out.append(f"{s} {BASED_ON} {_ref('cited', cid)}")
+            out += (f"{s} {SOURCE_FILE} {_str(d.file)}", f"{s} {SHA256} {_str(d.sha256)}",
+                    f"{s} {ENCODING} {_str(d.encoding)}", f"{s} {SOURCE_FORMAT} {_str(d.format)}",
+                    f'{s} {TEXT_LENGTH} "{d.length}"{_NNI}')
+            for sec in sections_of.get(doc_id, ()):
+                out.append(f"{s} {HAS_SECTION} {_ref('section', sec.id)}")
+            for act in actions_of.get(doc_id, ()):
+                out.append(f"{s} {HAS_ACTION} {_ref('action', act.id)}")
+            _prov(out, s, d.id, d.prov)
+        for sec in sections_of.get(doc_id, ()):
+            s = _ref("section", sec.id)
+            out += (f"{s} {A} {C_SECTION}", f"{s} {A} {ELI_SUB}", f"{s} {LABEL} {_zh(sec.title)}",
+                    f'{s} {ORDINAL} "{sec.ordinal}"{_INT}', f"{s} {ELI_PART_OF} {g}")
+            _prov(out, s, sec.id, sec.prov)
+        yield g, out
+        for act in actions_of.get(doc_id, ()):
+            out = []
+            s = _ref("action", act.id)
+            rs = resps_of.get(act.id, ())
+            out += (f"{s} {A} {C_ACTION}", f"{s} {A} {PROV_PLAN}", f"{s} {LABEL} {_zh(act.title)}",
+                    f'{s} {ORDINAL} "{act.ordinal}"{_INT}')
+            if act.number:
+                out.append(f"{s} {NUMBER} {_str(act.number)}")
+            if act.section_id:
+                out.append(f"{s} {IN_SECTION} {_ref('section', act.section_id)}")
+            for t in tasks_of.get(act.id, ()):
+                out.append(f"{s} {HAS_TASK} {_ref('task', t.id)}")
+            for r in rs:
+                out.append(f"{s} {PROV_QA} {_ref('assignment', r.id)}")
+            _prov(out, s, act.id, act.prov)
+            if rs:
+                target_resps(out, s, rs)
+            for t in tasks_of.get(act.id, ()):
+                task_block(out, t)
+            yield g, out
+        out = []
+        for t in orphan_tasks.get(doc_id, ()):
+            task_block(out, t)
+        for r in orphan_resps.get(doc_id, ()):
+            kind = "action" if r.target_kind == "Action" else "task"
+            target_resps(out, _ref(kind, r.target_id), [r])
+            out.append(f"{_ref(kind, r.target_id)} {PROV_QA} {_ref('assignment', r.id)}")
+        if out:
+            yield g, out
+
+    # Shared nodes: the default graph.
+    sectors: dict[str, str] = {}
+    out = []
+    for o in orgs:
+        s = _ref("organization", o.id)
+        if o.collective:
+            out += (f"{s} {A} {C_ORG}", f"{s} {A} {C_COLLECTIVE}", f"{s} {A} {ORG_ORG}")
+        else:
+            out += (f"{s} {A} {C_ORG}", f"{s} {A} {ORG_FORMAL}")
+        out += (f"{s} {PREF} {_zh(o.name)}", f"{s} {LABEL} {_zh(o.name)}")
+        for alias in sorted(set(o.aliases)):
+            if alias != o.name:
+                out.append(f"{s} {ALT} {_zh(alias)}")
+        add_jurisdiction(o.jurisdiction, o.jurisdiction_path)
+        out.append(f"{s} {JURISDICTION} {_ref('jurisdiction', stable_id('jurisdiction', o.jurisdiction))}")
+        if o.sector:
+            sid = stable_id("sector", o.sector)
+            sectors[sid] = o.sector
+            out.append(f"{s} {SECTOR} {_ref('sector', sid)}")
+        if len(out) > 20000:
+            yield None, out
+            out = []
+    jur_ids = sorted((stable_id("jurisdiction", n), n) for n in jurisdictions)
+    for jid, name in jur_ids:
+        s = _ref("jurisdiction", jid)
+        out += (f"{s} {A} {C_JUR}", f"{s} {A} {SKOS_CONCEPT}", f"{s} {PREF} {_zh(name)}",
+                f"{s} {LABEL} {_zh(name)}", f"{s} {IN_SCHEME} {JURISDICTION_SCHEME}")
+        for b in sorted(jurisdictions[name]):
+            out.append(f"{s} {BROADER} {_ref('jurisdiction', stable_id('jurisdiction', b))}")
+    english = _sector_english()
+    for sid, name in sorted(sectors.items()):
+        s = _ref("sector", sid)
+        out += (f"{s} {A} {SKOS_CONCEPT}", f"{s} {PREF} {_zh(name)}", f"{s} {LABEL} {_zh(name)}",
+                f"{s} {IN_SCHEME} {SECTOR_SCHEME}")
+        if name in english:
+            out += (f"{s} {PREF} {_str(english[name])}@en", f"{s} {LABEL} {_str(english[name])}@en")
+    for cid, title in sorted(cited.items()):
+        s = _ref("cited", cid)
+        out += (f"{s} {A} {ELI_LR}", f"{s} {T_TITLE} {_zh(title)}", f"{s} {LABEL} {_zh(title)}")
+    if out:
+        yield None, out
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
+
+def _format(fmt: str) -> str:
+    f = _ALIASES.get(fmt.lower(), fmt.lower())
+    if f not in FORMATS:
+        raise RdfError(f"unknown RDF format {fmt!r} — use one of: {', '.join(FORMATS)}")
+    return f
+
+
+def _chunks(graph: Graph, quads: bool, size: int = 50000) -> Iterator[tuple[bytes, int]]:
+    """N-Triples (or N-Quads) text in chunks of about ``size`` statements, with their count."""
+    parts: list[str] = []
+    n = 0
+    total = 0
+    for g, stmts in _blocks(graph):
+        if not stmts:
+            continue
+        end = f" {g} .\n" if (quads and g) else " .\n"
+        parts.append(end.join(stmts))
+        parts.append(end)
+        n += len(stmts)
+        if n >= size:
+            yield "".join(parts).encode("utf-8", "surrogatepass"), n
+            total += n
+            parts, n = [], 0
+    if parts:
+        yield "".join(parts).encode("utf-8", "surrogatepass"), n
+
+
+def graph_to_ntriples(graph: Graph) -> Iterator[bytes]:
+    """The export as N-Triples byte chunks: the fastest form, for bulk loaders."""
+    for chunk, _ in _chunks(graph, quads=False):
+        yield chunk
+
+
+def graph_to_triples(graph: Graph) -> Iterator[ox.Triple]:
+    """Every triple of the export, in its deterministic order, as pyoxigraph Triples."""
+    for chunk, _ in _chunks(graph, quads=False):
+        for q in ox.parse(chunk, ox.RdfFormat.N_TRIPLES):
+            yield q.triple
+
+
+def graph_to_quads(graph: Graph) -> Iterator[ox.Quad]:
+    """Every statement as a pyoxigraph Quad: document content in the document's named graph."""
+    for chunk, _ in _chunks(graph, quads=True):
+        yield from ox.parse(chunk, ox.RdfFormat.N_QUADS)
+
+
+def load_into(graph: Graph, store: "ox.Store") -> int:
+    """Bulk-load the export into a pyoxigraph Store (named graphs kept); return statement count."""
+    n = 0
+    for chunk, k in _chunks(graph, quads=True):
+        store.bulk_load(chunk, ox.RdfFormat.N_QUADS)
+        n += k
+    return n
+
+
+def export(graph: Graph, out: Union[str, os.PathLike, IO[bytes]], format: str = "turtle") -> int:
+    """Write ``graph`` as RDF (turtle | nt | nq | trig | jsonld) to a path or binary file.
+
+    Same Graph, same bytes.  Returns the number of statements written.
+    """
+    fmt = _format(format)
+    if isinstance(out, (str, os.PathLike)):
+        with open(out, "wb") as fh:
+            return export(graph, fh, fmt)
+    quads = FORMATS[fmt].supports_datasets
+    count = 0
+    if fmt in ("nt", "nq"):
+        for chunk, n in _chunks(graph, quads=quads):
+            out.write(chunk)
+            count += n
+        return count
+    counter = [0]
+
+    def parsed() -> Iterator[Union[ox.Triple, ox.Quad]]:
+        for chunk, n in _chunks(graph, quads=quads):
+            counter[0] += n
+            if quads:
+                yield from ox.parse(chunk, ox.RdfFormat.N_QUADS)
+            else:
+                for q in ox.parse(chunk, ox.RdfFormat.N_TRIPLES):
+                    yield q.triple
+
+    prefixes = {**PREFIXES, **INSTANCE_PREFIXES}
+    sink = _SortedHeader(out)
+    ox.serialize(parsed(), sink, FORMATS[fmt], prefixes=prefixes)
+    sink.close()
+    return counter[0]
+
+
+class _SortedHeader(io.RawIOBase):
+    """Passes bytes through, with the leading ``@prefix`` lines sorted.
+
+    pyoxigraph writes prefixes in its own map order; sorting them makes the bytes depend on
+    nothing but the data.
+    """
+
+    def __init__(self, out: IO[bytes]):
+        super().__init__()
+        self._out = out
+        self._head: Optional[bytearray] = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:  # type: ignore[override]
+        n = len(b)
+        if self._head is None:
+            self._out.write(b)
+            return n
+        self._head += b
+        pos = 0
+        while True:
+            nl = self._head.find(b"\n", pos)
+            if nl < 0:
+                return n  # an incomplete line: wait for more
+            if not self._head.startswith(b"@prefix ", pos):
+                self._flush(pos)
+                return n
+            pos = nl + 1
+
+    def _flush(self, pos: int) -> None:
+        head = self._head if self._head is not None else bytearray()
+        lines = sorted(bytes(head[:pos]).splitlines(keepends=True))
+        self._out.write(b"".join(lines) + bytes(head[pos:]))
+        self._head = None
+
+    def close(self) -> None:
+        if self._head is not None:
+            pos = 0
+            for line in bytes(self._head).splitlines(keepends=True):
+                if not (line.startswith(b"@prefix ") and line.endswith(b"\n")):
+                    break
+                pos += len(line)
+            self._flush(pos)
+        super().close()
+
+
+def serialize(graph: Graph, format: str = "turtle") -> bytes:
+    """The export as bytes (small graphs; use :func:`export` with a file for big ones)."""
+    buf = io.BytesIO()
+    export(graph, buf, format)
+    return buf.getvalue()
+
+
+def to_rdflib(graph: Graph):
+    """The export as an ``rdflib.Graph`` (all statements, named graphs merged), prefixes bound.
+
+    For rdflib users and for SHACL with pyshacl; fine for thousands of triples, slow for millions.
+    """
+    import rdflib
+
+    g = rdflib.Graph()
+    for name, ns in {**PREFIXES, **INSTANCE_PREFIXES}.items():
+        g.bind(name, rdflib.Namespace(ns), override=True)
+    for chunk, _ in _chunks(graph, quads=False):
+        g.parse(data=chunk, format="nt")
+    return g
+
+
+def ontology_path() -> Path:
+    """ontology/kg.ttl, as shipped."""
+    return resource_dir("ontology") / "kg.ttl"
+
+
+def shapes_path() -> Path:
+    """ontology/shapes.ttl, as shipped."""
+    return resource_dir("ontology") / "shapes.ttl"
+
+
+def load_ontology():
+    """kg.ttl as an ``rdflib.Graph``."""
+    import rdflib
+
+    return rdflib.Graph().parse(ontology_path(), format="turtle")
+
+
+def load_shapes():
+    """shapes.ttl as an ``rdflib.Graph``."""
+    import rdflib
+
+    return rdflib.Graph().parse(shapes_path(), format="turtle")
+
+
+from kg.rdf_validate import Violation, validate  # noqa: E402  (re-exported: one import for users)
+
+__all__ = [
+    "BASE", "FORMATS", "KG", "PREFIXES", "RdfError", "Violation", "export", "graph_to_ntriples",
+    "graph_to_quads", "graph_to_triples", "iri", "load_into", "load_ontology", "load_shapes",
+    "ontology_path", "serialize", "shapes_path", "to_rdflib", "validate",
+]

@@ -1,0 +1,34 @@
+"""Docs test: every CLI command has help text and appears in the README; CI runs the README's test command."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.library import list_queries
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    assert main.commands
+    for name, command in main.commands.items():
+        assert (command.help or "").strip(), f"kg {name} has no help text"
+        assert f"kg {name}" in README, f"kg {name} is not in the README"
+        result = CliRunner().invoke(main, [name, "--help"])
+        assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_every_query_is_listed_in_the_readme():
+    for q in list_queries():
+        assert q.name in README, q.name
+
+
+def test_ci_runs_the_readme_test_command():
+    blocks = re.findall(r"```sh\n(.*?)```", README, re.S)
+    test_command = blocks[1].strip()
+    assert test_command == "./scripts/test"
+    assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
