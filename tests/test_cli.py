@@ -108,3 +108,17 @@ def test_render_formats_roundtrip():
     assert json.loads(render(rows, "json")) == rows
     assert [json.loads(line) for line in render(rows, "jsonl").splitlines()] == rows
     assert "中文" in render(rows, "table")
+
+
+def test_viz_from_files_and_from_the_store_draw_the_same_document(tmp_path, seeds_dir):
+    seed = str(seeds_dir / "001_d3227398dcf91ff4.txt")
+    r1 = CliRunner().invoke(main, ["viz", seed, "-o", str(tmp_path / "a.html"), "--document", "友谊县"])
+    assert r1.exit_code == 0, r1.output
+    db = str(tmp_path / "db")
+    assert CliRunner().invoke(main, ["build", seed, "--db", db]).exit_code == 0
+    r2 = CliRunner().invoke(main, ["viz", "-o", str(tmp_path / "b.html"), "--document", "友谊县", "--db", db])
+    assert r2.exit_code == 0, r2.output
+    assert "78 nodes, 214 edges" in r1.stdout and "78 nodes, 214 edges" in r2.stdout
+    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
+    bad = CliRunner().invoke(main, ["viz", seed, "-o", str(tmp_path / "c.html"), "--org", "没有这个单位"])
+    assert bad.exit_code == 1 and "没有这个单位" in bad.stderr
