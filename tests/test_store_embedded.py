@@ -264,7 +264,7 @@ def test_not_a_store(tmp_path: Path) -> None:
     (broken / "graph.lbug").write_bytes(b"not a database" * 100)
     with pytest.raises(StoreError, match="broken"):
         EmbeddedStore(broken)
-    with pytest.raises(StoreError, match="kg load"):
+    with pytest.raises(StoreError, match="kg build"):
         EmbeddedStore(tmp_path / "missing", read_only=True)
 
 
