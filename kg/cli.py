@@ -15,6 +15,14 @@ from kg.render import FORMATS, render
 PROGRESS_THRESHOLD = 20
 
 
+def _shown(path: str) -> str:
+    """A path as the user would write it: relative to the working directory when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def format_option(default: str = "table") -> Callable:
     return click.option("--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
                         help="Output format.")
@@ -76,7 +84,7 @@ def build(paths: tuple[Path, ...], db: Optional[Path], backend: Optional[str]) -
     for r in report.files:
         if r.ok and len(report.files) <= 50:
             c = r.counts
-            click.echo(f"  ok      {r.file}  [{r.encoding}, {r.format}]  actions {c['actions']}, tasks {c['tasks']}, "
+            click.echo(f"  ok      {_shown(r.file)}  [{r.encoding}, {r.format}]  actions {c['actions']}, tasks {c['tasks']}, "
                        f"LEADS {c['leads']}, RESPONSIBLE_FOR {c['responsible_for']}")
         for w in r.warnings:
             click.echo(f"  warning {w}", err=True)
