@@ -22,7 +22,8 @@ LABELS = [  # (label regex, role, qualifier) — tried in order
     (r"(?:配合|参与|协办|协助)(?:单位|部门)", "RESPONSIBLE_FOR", "配合"),
     (r"指导(?:单位|部门)", "RESPONSIBLE_FOR", "指导"),
 ]
-LABEL_RE = re.compile(r"^(" + "|".join(p for p, _, _ in LABELS) + r")\s*[:]\s*(.+)$")
+LABEL_RE = re.compile(r"^(" + "|".join(p for p, _, _ in LABELS) + r")\s*[:]\s*(.*)$")
+STRAY = re.compile(r"[、,\s]*、[、,\s]*")
 
 VERBS = [  # (suffix regex, role, qualifier) — tried in order on the end of a sub-clause
     (r"(?:共同)?牵头(?:负责|实施|落实)?", "LEADS", "牵头"),
@@ -87,7 +88,7 @@ def split_units(units: str) -> list[str]:
             continue
         if "等" in piece:
             head, _, tail = piece.partition("等")
-            parts = [head] + ([tail] if tail and _is_unit(tail) else [])
+            parts = [head] + [t for t in _split_conjunction(tail.strip()) if _is_unit(t)]
         else:
             parts = [piece]
         for part in parts:
@@ -112,7 +113,9 @@ def _is_unit(s: str) -> bool:
 
 
 def _subclauses(body: str) -> list[str]:
-    return [s.strip() for s in re.split(r"[,;。]", body) if s.strip()]
+    """Sub-clauses split at , ; 。 — after stray list punctuation (、，) is tidied to one 、."""
+    body = STRAY.sub("、", body).strip("、")
+    return [s.strip(" 、") for s in re.split(r"[,;。]", body) if s.strip(" 、")]
 
 
 def parse_clause(body: str, first_leads: bool) -> Optional[RoleClause]:

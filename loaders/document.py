@@ -18,6 +18,9 @@ from kg.loaders.text import normalize, paragraphs
 from kg.model import Action, Document, Graph, Organization, Provenance, Responsibility, Section, Task
 
 
+SCORE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # 加强组织领导（3分）: a score, not the title
+
+
 @dataclass
 class Parsed:
     """A parsed document and what the parser noticed on the way (file, position, message)."""
@@ -39,7 +42,8 @@ def _strip(raw: str, a: int, b: int) -> tuple[int, int]:
 def _title(raw: str, piece: Piece) -> str:
     a, b = piece.para.span(piece.a, piece.b) if piece.b > piece.a else (piece.para.start, piece.para.start)
     text = re.sub(r"\s+", "", raw[a:b])
-    return text.rstrip("。．.!！?？;；:：,，")
+    text = text.rstrip("。．.!！?？;；:：,，")
+    return SCORE.sub("", text).rstrip("。．.!！?？;；:：,，") or text
 
 
 def _span(items: list[Piece]) -> tuple[int, int]:

@@ -10,7 +10,10 @@ from kg.loaders.text import Paragraph
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(]\s*\d{4}\s*[〕\])]\s*\d{1,4}\s*号")
 DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-ISSUE_TITLE = re.compile(r"(?:现将|印发)\s*《([^》]{4,120})》|《([^》]{4,120})》\s*(?:已经[^,。]{0,20}同意,?\s*)?(?:现)?印发")
+ISSUE_TITLE = re.compile(
+    r"(?:现将|印发)\s*《([^》]{4,120})》|《([^》]{4,120})》\s*(?:已经[^,。]{0,20}同意,?\s*)?(?:现)?印发"
+    r"|关于印发([^《》]{4,120}?)的通知$"
+)
 CITED = re.compile(r"《([^《》]*(?:《[^》]*》[^《》]*)?)》")
 SHORT_NAME = re.compile(r"\(以下简称《[^》]*》\)")
 PURPOSE_END = re.compile(r"制定本|现制定|特制定|制定如下|制定此")
@@ -46,7 +49,7 @@ def _find_title(paras: list[Paragraph], raw: str) -> tuple[str, tuple[int, int],
     for p in paras[:40]:
         m = ISSUE_TITLE.search(p.text)
         if m:
-            announced = m.group(1) or m.group(2)
+            announced = m.group(1) or m.group(2) or m.group(3)
             break
     if announced:
         target = _plain(announced)

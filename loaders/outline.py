@@ -166,4 +166,24 @@ def build_outline(paras: list[Paragraph], body_start: int) -> list[Item]:
             elif section is not None:
                 section.pieces.append(Piece(p, 0, len(t)))
         i += 1
+    return _two_levels(top)
+
+
+def _two_levels(top: list[Item]) -> list[Item]:
+    """一、 then （一） and nothing below: the （一） items are tasks of an action titled by the 一、 heading."""
+    sections = [i for i in top if i.kind == "section"]
+    actions = [a for s in sections for a in s.children]
+    has_tasks = any(a.children for s in sections for a in s.children) or any(i.children for i in top if i.kind == "action")
+    if has_tasks or not actions or not all(s.number for s in sections):
+        return top
+    if not all(a.number and ACTION_RE.match(a.number) for a in actions):
+        return top
+    for s in sections:
+        if not s.children:
+            continue
+        action = Item("action", s.number, s.title_piece, [Piece(s.title_piece.para, 0, len(s.title_piece.para.text))],
+                      parent=s)
+        for t in s.children:
+            t.kind, t.parent = "task", action
+        action.children, s.children = s.children, [action]
     return top

@@ -87,8 +87,30 @@ def _joins_next(line: str, nxt: str) -> bool:
     return len(line) >= 20 and not heading
 
 
+# A marker right after a sentence or a clause closes, inside one line: the line lost its breaks.
+INLINE_BREAK = re.compile(r"(?<=[。!?;)])\s*(?=(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+)\)|\d{1,2}\.(?!\d)))")
+
+
+def _split_run_on(p: Paragraph) -> list[Paragraph]:
+    """Split a paragraph whose line breaks were lost at each structural marker it carries."""
+    cuts = [m.end() for m in INLINE_BREAK.finditer(p.text) if m.end() > 0]
+    if not cuts:
+        return [p]
+    out, prev = [], 0
+    for c in cuts + [len(p.text)]:
+        a, b = prev, c
+        while a < b and p.text[a] == " ":
+            a += 1
+        while b > a and p.text[b - 1] == " ":
+            b -= 1
+        if b > a:
+            out.append(Paragraph(p.text[a:b], p.offsets[a:b]))
+        prev = c
+    return out
+
+
 def paragraphs(norm: str) -> list[Paragraph]:
-    """Split normalised text into logical paragraphs, re-joining broken lines."""
+    """Split normalised text into logical paragraphs, re-joining broken lines and splitting run-on ones."""
     lines = _stripped_lines(norm)
     paras: list[Paragraph] = []
     group: list[tuple[int, int]] = []
@@ -99,7 +121,9 @@ def paragraphs(norm: str) -> list[Paragraph]:
             continue
         text = "".join(norm[x:y] for x, y in group)
         offsets = [i for x, y in group for i in range(x, y)]
-        paras.append(Paragraph(text, offsets, len(paras)))
+        for piece in _split_run_on(Paragraph(text, offsets)):
+            piece.index = len(paras)
+            paras.append(piece)
         group = []
     return paras
 

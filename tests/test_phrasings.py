@@ -1,0 +1,119 @@
+"""Assignment phrasings beyond the seeds, in realistic documents written for these tests.
+
+The expected edges were written down by hand from the documents in tests/phrasings/ before
+comparing; each tuple is (task title, unit as written, role, qualifier, deadline).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.loaders import parse_path
+
+HERE = Path(__file__).resolve().parent / "phrasings"
+
+
+def edges(name: str) -> tuple[list[tuple], object]:
+    g = parse_path(HERE / name).graph
+    tasks = {t.id: t.title for t in g.tasks}
+    actions = {a.id: a.title for a in g.actions}
+    out = [(tasks.get(r.target_id) or actions[r.target_id], r.mention, r.role, r.qualifier, r.deadline)
+           for r in g.responsibilities]
+    return out, g
+
+
+def test_national_first_listed_leads_collectives_after_deng_and_deadlines():
+    got, g = edges("national_division.txt")
+    doc = g.documents[0]
+    assert (doc.jurisdiction, doc.level, doc.doc_number, doc.issuer) == ("全国", "国家", "国办发〔2024〕12号", "国务院办公厅")
+    assert doc.title == "全民数字素养提升行动分工方案"
+    assert got == [
+        ("推动数字资源开放共享", "国家发展改革委", "LEADS", "牵头", None),
+        ("推动数字资源开放共享", "工业和信息化部", "RESPONSIBLE_FOR", "负责", None),
+        ("推动数字资源开放共享", "国家数据局", "RESPONSIBLE_FOR", "负责", None),
+        ("推进社会保障卡应用", "人力资源社会保障部", "LEADS", "牵头", "2025年底前完成"),
+        ("推进社会保障卡应用", "中国人民银行", "RESPONSIBLE_FOR", "负责", "2025年底前完成"),
+        ("提升老年人数字技能", "民政部", "LEADS", "牵头", None),
+        ("提升老年人数字技能", "国家卫生健康委", "RESPONSIBLE_FOR", "负责", None),
+        ("提升老年人数字技能", "国务院相关部门", "RESPONSIBLE_FOR", "负责", None),
+        ("提升老年人数字技能", "各地区", "RESPONSIBLE_FOR", "负责", None),
+        ("提升农民数字素养", "农业农村部", "LEADS", "牵头", None),
+        ("提升农民数字素养", "商务部", "RESPONSIBLE_FOR", "负责", None),
+        ("提升劳动者数字技能", "人力资源社会保障部", "LEADS", "牵头", None),
+        ("提升劳动者数字技能", "教育部", "RESPONSIBLE_FOR", "配合", None),
+        ("提升劳动者数字技能", "全国总工会", "RESPONSIBLE_FOR", "配合", None),
+    ]
+    # two levels (一、 then （一）): the （一） items are tasks of an action titled by the 一、 heading
+    assert [a.title for a in g.actions] == ["丰富优质数字资源供给", "提升重点人群数字素养"]
+    orgs = {o.name: o for o in g.organizations}
+    assert orgs["国务院相关部门"].collective and orgs["各地区"].collective
+    assert orgs["人力资源社会保障部"].jurisdiction == "全国"
+    # (APP) and (含电子社保卡) are text, not clauses
+    assert not any("APP" in r.prov.text or "电子社保卡" in r.prov.text for r in g.responsibilities)
+
+
+def test_province_first_listed_convention_and_every_qualifier():
+    got, g = edges("province_first_listed.txt")
+    assert g.documents[0].jurisdiction == "江苏省"
+    assert got == [
+        ("建设一批科技馆", "省科协", "LEADS", "牵头", None),
+        ("建设一批科技馆", "省发展改革委", "RESPONSIBLE_FOR", "负责", None),
+        ("建设一批科技馆", "省财政厅", "RESPONSIBLE_FOR", "负责", None),
+        ("建设科普教育基地", "省科技厅", "LEADS", "牵头", None),
+        ("建设科普教育基地", "省科协", "RESPONSIBLE_FOR", "负责", None),
+        ("培养科普人才", "省人力资源社会保障厅", "LEADS", "牵头", "6月底完成"),
+        ("加强科普宣传", "省委宣传部", "RESPONSIBLE_FOR", "指导", None),
+        ("加强科普宣传", "省广电局", "RESPONSIBLE_FOR", "配合", None),
+        ("加强科普宣传", "省科协", "RESPONSIBLE_FOR", "配合", None),
+        ("开展科普志愿服务", "各设区市人民政府", "LEADS", "牵头", None),
+        ("开展科普志愿服务", "省科协", "RESPONSIBLE_FOR", "配合", None),
+    ]
+    names = {o.name for o in g.organizations}
+    assert {"江苏省科学技术协会", "江苏省科学技术厅", "中共江苏省委宣传部", "江苏省人力资源和社会保障厅"} <= names
+    # (含农村、社区) inside a task is not a clause
+    assert all("含农村" not in r.prov.text for r in g.responsibilities)
+
+
+def test_run_on_body_two_levels_scores_and_several_clauses_in_one_paragraph():
+    got, g = edges("city_one_line.txt")
+    assert g.documents[0].title == "临沂市科普工作考核办法"
+    assert got == [
+        ("科普阵地建设", "市科协", "RESPONSIBLE_FOR", "负责", None),
+        ("科普活动开展", "市科技局", "RESPONSIBLE_FOR", "负责", None),
+        ("科普活动开展", "市委宣传部", "RESPONSIBLE_FOR", "负责", None),
+        ("科普活动开展", "市科协", "RESPONSIBLE_FOR", "负责", None),
+        ("日常考核", "市直有关部门", "RESPONSIBLE_FOR", "负责", None),
+    ]
+    assert [a.title for a in g.actions] == ["考核内容", "考核方式"]  # scores (20分) are not part of titles
+    text = (HERE / "city_one_line.txt").read_text(encoding="utf-8")
+    for r in g.responsibilities:
+        assert text[r.prov.start:r.prov.end] == r.prov.text and r.mention in r.prov.text
+
+
+@pytest.mark.parametrize("clause,expected", [
+    ("（市教育局、市科协等按职责分工负责）", [("市教育局", "RESPONSIBLE_FOR"), ("市科协", "RESPONSIBLE_FOR")]),
+    ("（市财政局按职责分工配合）", [("市财政局", "RESPONSIBLE_FOR")]),
+    ("（县教育和体育局、县文化和旅游局负责）", [("县教育和体育局", "RESPONSIBLE_FOR"), ("县文化和旅游局", "RESPONSIBLE_FOR")]),
+    ("（各街道办事处和各成员单位按职责分工负责）", [("各街道办事处", "RESPONSIBLE_FOR"), ("各成员单位", "RESPONSIBLE_FOR")]),
+    ("（、市教育局、，市科协负责）", [("市教育局", "RESPONSIBLE_FOR"), ("市科协", "RESPONSIBLE_FOR")]),
+    ("（APP）", []),
+    ("（3分）", []),
+    ("（2021—2035年）", []),
+])
+def test_single_clauses(clause, expected):
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    found, _ = find_clauses(normalize(clause))
+    got = [(a.unit, a.role) for c in found for a in c.assignments]
+    assert got == expected
+
+
+def test_a_clause_naming_no_unit_is_reported():
+    from kg.loaders import parse_text
+
+    text = "测试县人民政府\n2023年1月1日\n测试县实施方案\n为落实任务，制定本实施方案。\n一、任务\n（一）科普行动\n1.开展活动。做好工作。（牵头单位：）\n"
+    parsed = parse_text(text, "no-unit.txt")
+    assert parsed.graph.responsibilities == []
+    assert any("no-unit.txt" in w and "no unit" in w for w in parsed.warnings)
