@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 LABELS = [  # (label regex, role, qualifier) — tried in order
@@ -66,13 +67,17 @@ class RoleClause:
     problems: list[str] = field(default_factory=list)
 
 
+_PARENS = re.compile(r"[()]")
+
+
 def paren_groups(text: str) -> list[tuple[int, int]]:
     """Top-level (…) groups as [start, end) including the brackets; unbalanced ones are skipped."""
     groups, stack = [], []
-    for i, ch in enumerate(text):
-        if ch == "(":
+    for m in _PARENS.finditer(text):
+        i = m.start()
+        if text[i] == "(":
             stack.append(i)
-        elif ch == ")" and stack:
+        elif stack:
             a = stack.pop()
             if not stack:
                 groups.append((a, i + 1))
@@ -171,8 +176,9 @@ def _add(clause: RoleClause, units: list[str], role: str, qual: str, first_leads
         clause.assignments.append(Assignment(unit, r, q))
 
 
+@lru_cache(maxsize=8192)
 def find_clauses(text: str, first_leads: bool = False) -> tuple[list[RoleClause], bool]:
-    """All role clauses of a paragraph, and whether first-listed-leads is on after it."""
+    """All role clauses of a paragraph, and whether first-listed-leads is on after it (cached: read-only)."""
     found = []
     for a, b in paren_groups(text):
         inner = text[a + 1 : b - 1]

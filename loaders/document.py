@@ -12,7 +12,7 @@ from kg.ids import stable_id
 from kg.loaders.clauses import FIRST_LEADS_RE, find_clauses
 from kg.loaders.decode import decode_bytes
 from kg.loaders.metadata import read_metadata
-from kg.loaders.orgs import Tables, resolve
+from kg.loaders.orgs import Tables, default_tables, resolve
 from kg.loaders.outline import Item, Piece, build_outline
 from kg.loaders.text import normalize, paragraphs
 from kg.model import Action, Document, Graph, Organization, Provenance, Responsibility, Section, Task
@@ -93,6 +93,9 @@ def parse_text(
 
     graph = Graph(documents=[doc])
     orgs: dict[str, Organization] = {}
+    tables = tables or default_tables()
+    resolved: dict[str, Organization] = {}  # mention → organization, resolved once per document
+    aliases: dict[str, set[str]] = {}
 
     def prov(a: int, b: int) -> Provenance:
         a, b = _strip(raw, a, b)
@@ -107,20 +110,20 @@ def parse_text(
         seen: set[tuple[str, str]] = set()
         for piece in item.pieces:
             text = piece.para.text[piece.a:piece.b]
-            base = piece.para.offsets[piece.a]
+            base = piece.para.src(piece.a)
             clauses, _ = find_clauses(text, first_leads=base >= first_leads_at)
             for c in clauses:
                 a, b = piece.para.span(piece.a + c.start, piece.a + c.end)
                 for problem in c.problems:
                     warnings.append(f"{file} (char {a}): {problem}")
-                if a >= first_leads_at or c.sets_first_leads:
-                    pass  # the clause was parsed with the convention in force at its position
                 for asg in c.assignments:
-                    org = resolve(asg.unit, juris, tables)
-                    if org.id in orgs:
-                        orgs[org.id].aliases = sorted(set(orgs[org.id].aliases) | set(org.aliases))
-                    else:
-                        orgs[org.id] = org
+                    org = resolved.get(asg.unit)
+                    if org is None:
+                        org = resolved[asg.unit] = resolve(asg.unit, juris, tables)
+                        if org.id in orgs:
+                            aliases[org.id].add(asg.unit)
+                        else:
+                            orgs[org.id], aliases[org.id] = org, set(org.aliases)
                     if (asg.role, org.id) in seen:
                         continue
                     seen.add((asg.role, org.id))
@@ -157,7 +160,8 @@ def parse_text(
         if top.kind == "action":
             add_action(top, None)
     graph.actions.sort(key=lambda a: a.ordinal)
-    graph.organizations = sorted(orgs.values(), key=lambda o: o.id)
+    graph.organizations = sorted(
+        (o.model_copy(update={"aliases": sorted(aliases[o.id])}) for o in orgs.values()), key=lambda o: o.id)
     return Parsed(graph=graph, encoding=encoding, format=fmt, warnings=warnings)
 
 

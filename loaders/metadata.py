@@ -145,7 +145,8 @@ def read_metadata(paras: list[Paragraph], raw: str) -> Metadata:
     for p in head[:12]:
         m = DOC_NUMBER.search(p.text)
         if m and "简称" not in p.text:
-            doc_number = raw[p.offsets[m.start()] : p.offsets[m.end() - 1] + 1]
+            a, b = p.span(m.start(), m.end())
+            doc_number = raw[a:b]
             break
     issuer, date = _issuer_and_date(paras, body_start)
     if issuer is None:

@@ -7,7 +7,7 @@ source broke across lines; each paragraph keeps an offset map back to the source
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
 
 # One character in, one character out: offsets never move.
 _CHAR_MAP = {
@@ -40,26 +40,48 @@ MARKER = re.compile(
 )
 
 
-@dataclass
 class Paragraph:
-    """A logical paragraph: its normalised text and, per character, the source offset."""
+    """A logical paragraph: its normalised text and a map from its characters to source offsets.
 
-    text: str
-    offsets: list[int]
-    index: int = 0
+    The map is kept as runs (paragraph index, source offset) — one per joined line — so memory
+    grows with the number of lines, not characters.
+    """
+
+    __slots__ = ("text", "_starts", "_sources", "index")
+
+    def __init__(self, text: str, runs: list[tuple[int, int]], index: int = 0):
+        self.text = text
+        self._starts = [r[0] for r in runs]  # paragraph index where each run begins
+        self._sources = [r[1] for r in runs]  # source offset of that character
+        self.index = index
+
+    def src(self, i: int) -> int:
+        """Source offset of paragraph character i."""
+        k = bisect_right(self._starts, i) - 1
+        return self._sources[k] + (i - self._starts[k])
 
     @property
     def start(self) -> int:
-        return self.offsets[0]
+        return self._sources[0]
 
     @property
     def end(self) -> int:
-        return self.offsets[-1] + 1
+        return self.src(len(self.text) - 1) + 1
 
     def span(self, i: int, j: int) -> tuple[int, int]:
         """Source [start, end) of paragraph characters [i, j)."""
         j = max(j, i + 1)
-        return self.offsets[i], self.offsets[j - 1] + 1
+        return self.src(i), self.src(j - 1) + 1
+
+    def sub(self, a: int, b: int) -> "Paragraph":
+        """The paragraph made of characters [a, b) of this one."""
+        runs = []
+        for k, start in enumerate(self._starts):
+            end = self._starts[k + 1] if k + 1 < len(self._starts) else len(self.text)
+            lo, hi = max(start, a), min(end, b)
+            if lo < hi:
+                runs.append((lo - a, self._sources[k] + (lo - start)))
+        return Paragraph(self.text[a:b], runs)
 
 
 def _stripped_lines(norm: str) -> list[tuple[int, int]]:
@@ -104,7 +126,7 @@ def _split_run_on(p: Paragraph) -> list[Paragraph]:
         while b > a and p.text[b - 1] == " ":
             b -= 1
         if b > a:
-            out.append(Paragraph(p.text[a:b], p.offsets[a:b]))
+            out.append(p.sub(a, b))
         prev = c
     return out
 
@@ -120,8 +142,11 @@ def paragraphs(norm: str) -> list[Paragraph]:
         if nxt is not None and _joins_next(norm[a:b], norm[nxt[0]:nxt[1]]):
             continue
         text = "".join(norm[x:y] for x, y in group)
-        offsets = [i for x, y in group for i in range(x, y)]
-        for piece in _split_run_on(Paragraph(text, offsets)):
+        runs, pos = [], 0
+        for x, y in group:
+            runs.append((pos, x))
+            pos += y - x
+        for piece in _split_run_on(Paragraph(text, runs)):
             piece.index = len(paras)
             paras.append(piece)
         group = []
