@@ -84,6 +84,20 @@ def paren_groups(text: str) -> list[tuple[int, int]]:
     return groups
 
 
+ROLE_HINT = re.compile(r"\((?:" + "|".join(p for p, _, _ in LABELS) + r")\s*:|\([^()]{1,80}?(?:牵头|负责|配合|参与|指导)")
+
+
+def unclosed_role_brackets(text: str) -> list[int]:
+    """Positions of "(" that never close and open what reads as a role clause."""
+    stack: list[int] = []
+    for m in _PARENS.finditer(text):
+        if text[m.start()] == "(":
+            stack.append(m.start())
+        elif stack:
+            stack.pop()
+    return [i for i in stack if ROLE_HINT.match(text, i)]
+
+
 def split_units(units: str) -> list[str]:
     """"A、B等按职责" pieces → ["A", "B"]; keeps a collective after 等; splits 和/及 between units."""
     out: list[str] = []

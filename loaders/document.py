@@ -9,7 +9,7 @@ from typing import Optional
 
 from kg.errors import InputError
 from kg.ids import stable_id
-from kg.loaders.clauses import FIRST_LEADS_RE, find_clauses
+from kg.loaders.clauses import FIRST_LEADS_RE, find_clauses, unclosed_role_brackets
 from kg.loaders.decode import decode_bytes
 from kg.loaders.metadata import read_metadata
 from kg.loaders.orgs import Tables, default_tables, resolve
@@ -111,6 +111,9 @@ def parse_text(
         for piece in item.pieces:
             text = piece.para.text[piece.a:piece.b]
             base = piece.para.src(piece.a)
+            for k in unclosed_role_brackets(text):
+                warnings.append(f"{file} (char {piece.para.src(piece.a + k)}): unclosed bracket before a role clause "
+                                f"“{text[k:k + 24]}…”: its units are not loaded; close the bracket")
             clauses, _ = find_clauses(text, first_leads=base >= first_leads_at)
             for c in clauses:
                 a, b = piece.para.span(piece.a + c.start, piece.a + c.end)
