@@ -145,12 +145,15 @@ def parse_clause(body: str, first_leads: bool) -> Optional[RoleClause]:
         first_leads = True
     found_role = False
     for sub in _subclauses(body):
-        if FIRST_LEADS_RE.search(sub) or sub in ("下同", "以下同"):
+        if FIRST_LEADS_RE.search(sub) or sub in ("下同", "以下同", "不再做分工", "不再分工"):
             continue
         m = LABEL_RE.match(sub)
         if m:
             label, units = m.group(1), m.group(2)
             role, qual = next((r, q) for p, r, q in LABELS if re.fullmatch(p, label))
+            tail = VERB_RE.match(units)  # 责任单位:A、B按职责分工负责 — the label already says the role
+            if tail and tail.group(1):
+                units = tail.group(1)
             found_role = True
             _add(clause, split_units(units), role, qual, first_leads, sub)
             continue

@@ -91,6 +91,9 @@ def resolve(mention: str, juris: Jurisdiction, tables: Optional[Tables] = None) 
         level = juris.at(match.group(1))
         if level:
             name, where, path = f"{level}{_expand(match.group(2), t)}", level, juris.prefix_path(level)
+    elif not collective and juris.level == "省" and re.fullmatch(r"[\u4e00-\u9fff]{1,8}厅", m):
+        # a bare 商务厅 in a provincial plan is that province's department
+        name, where, path = f"{juris.path[0]}{_expand(m, t)}", juris.path[0], juris.path[:1]
     elif not collective:
         for stem in stems(juris):
             if m.startswith(stem) and len(m) > len(stem):

@@ -117,3 +117,17 @@ def test_a_clause_naming_no_unit_is_reported():
     parsed = parse_text(text, "no-unit.txt")
     assert parsed.graph.responsibilities == []
     assert any("no-unit.txt" in w and "no unit" in w for w in parsed.warnings)
+
+
+def test_clause_in_tortoise_shell_brackets_with_label_and_verb():
+    """A provincial style: 〔责任单位:A、B按职责分工负责。…下同。〕 — and a bare 商务厅 is the province's."""
+    from kg.loaders import parse_text
+
+    text = ("四川省发展和改革委员会\n2022年10月18日\n四川省测试实施方案\n为落实部署,制定本方案。\n一、深化改革\n"
+            "(一)加强市场体系建设。推进高标准市场体系建设。〔责任单位:省发展改革委、商务厅按职责分工负责。"
+            "具体任务均涉及相关市(州)人民政府,不再做分工,下同。〕\n")
+    g = parse_text(text, "tortoise.txt").graph
+    orgs = {o.id: o.name for o in g.organizations}
+    assert [(r.mention, orgs[r.organization_id], r.qualifier) for r in g.responsibilities] == [
+        ("省发展改革委", "四川省发展和改革委员会", "负责"), ("商务厅", "四川省商务厅", "负责")]
+    assert g.responsibilities[0].prov.text.startswith("〔责任单位") and g.responsibilities[0].prov.text.endswith("〕")

@@ -1,0 +1,849 @@
+"""Every input format → text with one paragraph per line: plain text, HTML pages, DOCX, PDF.
+
+`read_document(path, data)` is the one entry point. It decides the format from the bytes
+first (a PDF saved as .txt is still a PDF) and from the extension second, and returns
+`Extracted(text, encoding, format, note)`:
+
+- text   one paragraph (or source line) per line; headings such as 一、… and （一）… on lines
+         of their own, so kg's paragraph logic (loaders/text.py) works unchanged.
+- encoding  the character encoding found: for text and HTML the one the bytes were decoded
+         with (a page declaring GB2312/GBK is decoded as GB18030, their superset); for DOCX
+         the XML encoding of word/document.xml ("utf-8"); for PDF "unicode" (the text layer
+         is already Unicode).
+- format   text | html | docx | pdf
+- note     something the reader should know but that did not stop the load (list markers
+         rebuilt from Word auto-numbering, a declared charset that was wrong, PDF pages
+         without text …), or None.
+
+Anything that cannot be read raises InputError naming the file, the reason and the fix:
+scanned PDFs (no text layer), encrypted or corrupt PDF/DOCX, and formats kg does not read
+(.doc, .wps, .xls, images …).
+"""
+from __future__ import annotations
+
+import io
+import re
+import statistics
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from kg.errors import InputError
+from kg.loaders.decode import decode_bytes
+
+__all__ = ["Extracted", "read_document", "SUFFIXES"]
+
+
+@dataclass(frozen=True)
+class Extracted:
+    text: str
+    encoding: str
+    format: str  # text | html | docx | pdf
+    note: Optional[str] = None
+
+
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + (".docx", ".pdf")
+
+_CONVERT = "convert it to DOCX, PDF or TXT"
+_UNSUPPORTED = {
+    ".doc": ("Word 97-2003 document (.doc)", "open it in Word, WPS or LibreOffice and save as .docx "
+             "(or: libreoffice --headless --convert-to docx FILE)"),
+    ".dot": ("Word 97-2003 template (.dot)", "save it as .docx"),
+    ".wps": ("WPS Writer document (.wps)", "open it in WPS or LibreOffice and save as .docx "
+             "(or: libreoffice --headless --convert-to docx FILE)"),
+    ".wpt": ("WPS Writer template (.wpt)", "save it as .docx"),
+    ".rtf": ("RTF document", "save it as .docx (or: libreoffice --headless --convert-to docx FILE)"),
+    ".odt": ("OpenDocument text (.odt)", "save it as .docx (or: libreoffice --headless --convert-to docx FILE)"),
+    ".xls": ("Excel 97-2003 workbook (.xls)", _CONVERT),
+    ".xlsx": ("Excel workbook (.xlsx)", _CONVERT),
+    ".et": ("WPS spreadsheet (.et)", _CONVERT),
+    ".csv": ("spreadsheet (.csv)", _CONVERT),
+    ".ppt": ("PowerPoint 97-2003 presentation (.ppt)", _CONVERT),
+    ".pptx": ("PowerPoint presentation (.pptx)", _CONVERT),
+    ".dps": ("WPS presentation (.dps)", _CONVERT),
+    ".ofd": ("OFD fixed-layout document (.ofd)", "export it to PDF (with a text layer) from an OFD reader"),
+    ".ceb": ("CEB document (.ceb)", "export it to PDF from Apabi Reader"),
+    ".zip": ("zip archive", "unpack it and load the documents inside"),
+    ".rar": ("rar archive", "unpack it and load the documents inside"),
+    ".7z": ("7z archive", "unpack it and load the documents inside"),
+}
+_OCR_FIX = ("run OCR first (e.g. `ocrmypdf -l chi_sim in.pdf out.pdf`) and load the searchable PDF, "
+            "or save the recognised text as TXT")
+for _ext in (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"):
+    _UNSUPPORTED[_ext] = (f"image ({_ext})", _OCR_FIX)
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"), (b"II*\x00", "TIFF image"), (b"MM\x00*", "TIFF image"), (b"BM", None),
+)
+_HTML_SNIFF = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I)
+
+
+def read_document(path: Path, data: bytes) -> Extracted:
+    """The text of one document file, whatever its format, one paragraph per line."""
+    path = Path(path)
+    file = path.name
+    ext = path.suffix.lower()
+    if not data.strip():
+        raise InputError(file, "empty file (no text to read)" if ext not in (".docx", ".pdf")
+                         else f"empty file: 0 bytes of {ext[1:].upper()}", fix="re-download or re-export the file")
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return _read_pdf(data, file)
+    if data.startswith(b"PK\x03\x04"):
+        return _read_zip(data, file, ext)
+    if data.startswith(_OLE_MAGIC):
+        return _ole(data, file, ext)
+    for magic, kind in _IMAGE_MAGIC:
+        if data.startswith(magic) and kind:
+            raise InputError(file, f"unsupported format: {kind}, not a text document; {_CONVERT}", fix=_OCR_FIX)
+    if ext in _UNSUPPORTED:
+        kind, fix = _UNSUPPORTED[ext]
+        raise InputError(file, f"unsupported format: {kind}; {_CONVERT}", fix=fix)
+    if ext == ".pdf":
+        what = "an HTML page (often a download error page)" if _HTML_SNIFF.search(head.decode("latin-1")) else \
+            "not a PDF (no %PDF- header)"
+        raise InputError(file, f"corrupt PDF: the file is {what}", fix="re-download the PDF")
+    if ext == ".docx":
+        raise InputError(file, "corrupt DOCX: not a zip package (a .docx is one)", fix="re-download or re-save the DOCX")
+    if ext in HTML_SUFFIXES:
+        return _read_html(data, file)
+    decoded = decode_bytes(data, file)
+    start = decoded.text.lstrip("\ufeff \t\r\n")[:2048]
+    if start.startswith("<") and _HTML_SNIFF.search(start):
+        return _read_html(data, file)
+    return Extracted(decoded.text, decoded.encoding, "text", None)
+
+
+def _ole(data: bytes, file: str, ext: str) -> Extracted:
+    if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+        raise InputError(file, "encrypted (password-protected) Office document",
+                         fix="open it with its password, remove the protection and save an unprotected .docx")
+    if ext in _UNSUPPORTED:
+        kind, fix = _UNSUPPORTED[ext]
+    else:
+        kind, fix = ("Office 97-2003 binary file (.doc/.xls/.wps)" + (f" named {ext}" if ext else ""),
+                     "save it as .docx (or: libreoffice --headless --convert-to docx FILE)")
+    raise InputError(file, f"unsupported format: {kind}; {_CONVERT}", fix=fix)
+
+
+def _read_zip(data: bytes, file: str, ext: str) -> Extracted:
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, EOFError, ValueError) as e:
+        if ext == ".docx":
+            raise InputError(file, f"corrupt DOCX: broken zip package ({e})",
+                             fix="re-download or re-save the DOCX") from None
+        raise InputError(file, f"unsupported format: a broken zip archive ({e}); {_CONVERT}") from None
+    if "word/document.xml" in names:
+        return _read_docx(data, file)
+    if any(n.startswith("xl/") for n in names):
+        kind = "Excel workbook (.xlsx)"
+    elif any(n.startswith("ppt/") for n in names):
+        kind = "PowerPoint presentation (.pptx)"
+    elif "OFD.xml" in names:
+        kind = "OFD fixed-layout document"
+    elif "content.xml" in names:
+        kind = "OpenDocument file"
+    elif ext == ".docx":
+        raise InputError(file, "corrupt DOCX: the zip package has no word/document.xml",
+                         fix="re-download or re-save the DOCX")
+    else:
+        kind = "zip archive"
+    raise InputError(file, f"unsupported format: {kind}; {_CONVERT}")
+
+
+# ───────────────────────────── HTML ─────────────────────────────
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)|<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_\-:.]+)""", re.I)
+_GB = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "gb_2312", "cp936", "euc-cn", "gb18030", "csgb2312", "ms936", "windows-936"}
+_ALIASES = {"utf8": "utf-8", "big5": "big5hkscs", "unicode": "utf-16"}
+
+_DROP_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "select",
+              "button", "input", "textarea", "nav", "footer", "aside", "head", "map", "audio", "video"}
+_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "table",
+               "tbody", "thead", "tfoot", "section", "article", "blockquote", "pre", "dd", "dt", "dl", "center",
+               "hr", "address", "figure", "figcaption", "caption", "main", "header", "footer", "form", "fieldset",
+               "body", "html", "legend", "details", "summary", "option"}
+# Containers that Chinese government CMSs (TRS WCM, Hanweb, …) put the article body in.
+_CONTENT_MARKERS = re.compile(
+    r"^(?:trs_editor|trs_ueditor|trs_editor_view|custom_unionstyle|zoom|ucap-content|ucapcontent|"
+    r"article[-_]?content|art[-_]?con|pages?[-_]?content|content|contents|con|article|articlecont|"
+    r"detail|details|detail[-_]?content|xxgk[-_]?content|main[-_]?content|maincontent|text|wzy|"
+    r"news[-_]?content|newscontent|view|textcontent|zw|zwgk[-_]?content|conTxt|contxt|article[-_]?body)$", re.I)
+_BOILERPLATE = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|menu|header|footer|foot|bottom|copyright|share|bdshare|bdsharebuttonbox|jiathis|"
+    r"social|breadcrumb|crumbs?|position|location|sidebar|related|relate|xgwj|xgxx|toolbar|tools|print|"
+    r"fontsize|font-size|zihao|comment|login|search|banner|qrcode|ewm|pagination|pager|prev-next|"
+    r"attachments?-?links?)(?:$|[\s_-])", re.I)
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+_HARD = "\x1e"  # a hard line break while linearising (never in decoded text)
+
+
+def _html_decode(data: bytes, file: str) -> tuple[str, str, Optional[str]]:
+    """(text, encoding, note): BOM, then the declared charset (GB* as gb18030), then decode_bytes."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        d = decode_bytes(data, file)
+        return d.text, d.encoding, None
+    m = _META_CHARSET.search(data[:16384])
+    declared = (m.group(1) or m.group(2)).decode("ascii").lower() if m else None
+    if declared is None:
+        d = decode_bytes(data, file)
+        return d.text, d.encoding, None
+    codec = "gb18030" if declared in _GB else _ALIASES.get(declared, declared)
+    # A page that declares GB2312 but is really UTF-8 (a common CMS slip): valid UTF-8 wins.
+    if codec != "utf-8" and not data.isascii():
+        try:
+            text = data.decode("utf-8")
+            return text, "utf-8", f"declares charset {declared} but is UTF-8; decoded as utf-8"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode(codec), codec, None
+    except LookupError:
+        problem = f"declares an unknown charset {declared!r}"
+    except UnicodeDecodeError as e:
+        problem = f"declares charset {declared} but byte {e.start} is not {codec}"
+    d = decode_bytes(data, file)
+    return d.text, d.encoding, f"{problem}; decoded as {d.encoding}"
+
+
+def _classes(el) -> list[str]:
+    return (el.get("class") or "").split() + ([el.get("id")] if el.get("id") else [])
+
+
+def _text_len(el) -> int:
+    return len(re.sub(r"\s+", "", el.text_content()))
+
+
+def _link_len(el) -> int:
+    return sum(len(re.sub(r"\s+", "", a.text_content())) for a in el.iter("a"))
+
+
+def _main_element(body):
+    """The article body: a known CMS container when there is a good one, else the densest text block."""
+    total = max(_text_len(body), 1)
+
+    def score(el) -> float:
+        n = _text_len(el)
+        return n - 2 * _link_len(el)
+
+    marked = [el for el in body.iter() if isinstance(el.tag, str) and el.tag in ("article", "main")
+              or isinstance(el.tag, str) and any(_CONTENT_MARKERS.match(c) for c in _classes(el))]
+    marked = [el for el in marked if score(el) >= max(100, 0.2 * total) or score(el) >= 0.6 * total]
+    if marked:
+        best = max(marked, key=score)
+        # the deepest marked container holding nearly all of the best one's text
+        inner = [el for el in marked if el is not best and best in el.iterancestors() and score(el) >= 0.85 * score(best)]
+        while inner:
+            best = max(inner, key=lambda el: sum(1 for _ in el.iterancestors()))
+            inner = [el for el in marked if el is not best and best in el.iterancestors()
+                     and score(el) >= 0.85 * score(best)]
+        return best
+    # readability-style: each text block scores its parent fully and its grandparent by half
+    scores: dict = {}
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        own = len(re.sub(r"\s+", "", (el.text or "") + "".join((c.tail or "") for c in el)))
+        if own < 10:
+            continue
+        for k, anc in enumerate([el] + list(el.iterancestors())[:2]):
+            if el.tag in ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6") and k == 0:
+                continue
+            scores[anc] = scores.get(anc, 0) + own / (1 if k <= 1 else 2)
+    if not scores:
+        return body
+    best = max(scores, key=lambda el: scores[el] * (1 - _link_len(el) / max(_text_len(el), 1)))
+    return best
+
+
+def _linearise(root) -> str:
+    from lxml import etree
+
+    parts: list[str] = []
+    pre = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag.lower() if isinstance(el.tag, str) else None
+        if event == "start":
+            if tag is None:
+                continue
+            if tag in _BLOCK_TAGS:
+                parts.append(_HARD)
+            if tag == "pre":
+                pre += 1
+            if el.text:
+                parts.append(el.text.replace("\n", _HARD) if pre else el.text)
+        else:
+            if tag in _BLOCK_TAGS:
+                parts.append(_HARD)
+            if tag == "pre":
+                pre -= 1
+            if el is not root and el.tail:
+                parts.append(el.tail.replace("\n", _HARD) if pre else el.tail)
+    return "".join(parts)
+
+
+def _collapse(text: str) -> str:
+    """HTML whitespace: a run of ASCII spaces/newlines is one space, or nothing between CJK characters
+    when it holds a newline (a source line break inside a Chinese sentence); &nbsp; and U+3000 stay."""
+    def sub(m: re.Match) -> str:
+        a = text[m.start() - 1] if m.start() else ""
+        b = text[m.end()] if m.end() < len(text) else ""
+        if ("\n" in m.group(0) or "\r" in m.group(0)) and _CJK.match(a or " ") and _CJK.match(b or " "):
+            return ""
+        return " "
+
+    text = re.sub(r"[ \t\r\n\f]+", sub, text)
+    lines = (line.strip(" \t\r\n\f") for line in text.split(_HARD))
+    return "\n".join(line for line in lines if line.strip())
+
+
+def _html_title(doc) -> str:
+    for h in doc.iter("h1"):
+        t = re.sub(r"\s+", " ", h.text_content()).strip()
+        if 4 <= len(t) <= 120:
+            return t
+    t = doc.find(".//title")
+    if t is not None and t.text_content().strip():
+        segs = re.split(r"\s*[_|｜]\s*|\s+[-–—－]\s+", t.text_content().strip())
+        return max(segs, key=len).strip()
+    return ""
+
+
+def _plain(s: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+
+
+def _read_html(data: bytes, file: str) -> Extracted:
+    from lxml import etree, html as lhtml
+
+    text, encoding, note = _html_decode(data, file)
+    text = text.replace(_HARD, " ")
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text.lstrip("\ufeff"))
+    try:
+        doc = lhtml.document_fromstring(text)
+    except (etree.ParserError, ValueError) as e:
+        raise InputError(file, f"unreadable HTML ({e})", fix="re-download the page") from None
+    title = _html_title(doc)
+    body = doc.find("body")
+    if body is None:
+        body = doc
+    for el in list(body.iter()):
+        if not isinstance(el.tag, str):
+            if el.getparent() is not None:  # comments and processing instructions
+                el.drop_tree()
+        elif el.tag.lower() in _DROP_TAGS:
+            el.drop_tree()
+    main = _main_element(body)
+    main_len = max(_text_len(main), 1)
+    for el in list(main.iter()):
+        if el is main or not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        if any(_BOILERPLATE.search(c) for c in _classes(el)) and _text_len(el) < 0.3 * main_len:
+            el.drop_tree()
+    out = _collapse(_linearise(main))
+    if len(_plain(out)) < 20:
+        raise InputError(file, "HTML page has no article text (it may load its text with JavaScript)",
+                         fix="save the page as shown in a browser, or load the document it links to")
+    if title and _plain(title) not in _plain(out[: len(title) + 400]):
+        out = title + "\n" + out
+    return Extracted(out, encoding, "html", note)
+
+
+# ───────────────────────────── DOCX ─────────────────────────────
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_CN_DIGITS = "〇一二三四五六七八九"
+_TIANGAN = "甲乙丙丁戊己庚辛壬癸"
+_DIZHI = "子丑寅卯辰巳午未申酉戌亥"
+
+
+def _chinese_number(n: int) -> str:
+    if n <= 0:
+        return str(n)
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        tail = "" if not rest else ("零" + _chinese_number(rest) if rest < 10 else
+                                     (_chinese_number(rest) if rest >= 20 else "一" + _chinese_number(rest)))
+        return _CN_DIGITS[n // 100] + "百" + tail
+    return str(n)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for v, s in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                 (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= v:
+            out += s
+            n -= v
+    return out
+
+
+def _letters(n: int) -> str:
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
+               "taiwaneseCountingThousand", "koreanCounting", "ideographLegalTraditional"):
+        return _chinese_number(n)
+    if fmt == "chineseLegalSimplified":
+        return _chinese_number(n).translate(str.maketrans("一二三四五六七八九十百", "壹贰叁肆伍陆柒捌玖拾佰"))
+    if fmt in ("ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand"):
+        return "".join(_CN_DIGITS[int(d)] for d in str(n))
+    if fmt == "ideographTraditional":
+        return _TIANGAN[(n - 1) % 10]
+    if fmt == "ideographZodiac":
+        return _DIZHI[(n - 1) % 12]
+    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
+        return "".join(chr(ord(d) + 0xFEE0) for d in str(n))
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese", "ideographEnclosedCircle") and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt == "decimalEnclosedParen" and 1 <= n <= 20:
+        return chr(0x2474 + n - 1)
+    if fmt == "decimalEnclosedFullstop" and 1 <= n <= 20:
+        return chr(0x2488 + n - 1)
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt == "lowerLetter":
+        return _letters(n)
+    if fmt == "upperLetter":
+        return _letters(n).upper()
+    if fmt == "lowerRoman":
+        return _roman(n)
+    if fmt == "upperRoman":
+        return _roman(n).upper()
+    if fmt == "none":
+        return ""
+    return str(n)  # decimal and anything unknown
+
+
+def _val(el, tag: str, default=None):
+    child = el.find(_W + tag) if el is not None else None
+    return child.get(_W + "val") if child is not None else default
+
+
+class _Numbering:
+    """Word auto-numbering: the marker (一、 /（一）/ 1.) each numbered paragraph shows."""
+
+    def __init__(self, numbering_el, styles_el):
+        self.abstract: dict[str, dict[int, dict]] = {}
+        self.nums: dict[str, tuple[str, dict[int, dict], dict[int, int]]] = {}
+        self.counters: dict[str, list[Optional[int]]] = {}
+        self.style_numpr: dict[str, tuple[Optional[str], Optional[int]]] = {}
+        self.style_based: dict[str, str] = {}
+        if numbering_el is not None:
+            for an in numbering_el.findall(_W + "abstractNum"):
+                self.abstract[an.get(_W + "abstractNumId")] = {
+                    int(lvl.get(_W + "ilvl", "0")): self._level(lvl) for lvl in an.findall(_W + "lvl")}
+            for num in numbering_el.findall(_W + "num"):
+                levels, starts = {}, {}
+                for ov in num.findall(_W + "lvlOverride"):
+                    ilvl = int(ov.get(_W + "ilvl", "0"))
+                    so = _val(ov, "startOverride")
+                    if so is not None:
+                        starts[ilvl] = int(so)
+                    if ov.find(_W + "lvl") is not None:
+                        levels[ilvl] = self._level(ov.find(_W + "lvl"))
+                self.nums[num.get(_W + "numId")] = (_val(num, "abstractNumId"), levels, starts)
+        if styles_el is not None:
+            for st in styles_el.findall(_W + "style"):
+                sid = st.get(_W + "styleId")
+                ppr = st.find(_W + "pPr")
+                numpr = ppr.find(_W + "numPr") if ppr is not None else None
+                if numpr is not None:
+                    ilvl = _val(numpr, "ilvl")
+                    self.style_numpr[sid] = (_val(numpr, "numId"), int(ilvl) if ilvl is not None else None)
+                based = _val(st, "basedOn")
+                if based:
+                    self.style_based[sid] = based
+        self.used = 0
+        self.missing = 0
+
+    @staticmethod
+    def _level(lvl) -> dict:
+        return {"start": int(_val(lvl, "start", "1")), "fmt": _val(lvl, "numFmt", "decimal"),
+                "text": _val(lvl, "lvlText", ""), "suff": _val(lvl, "suff", "tab"),
+                "lgl": lvl.find(_W + "isLgl") is not None}
+
+    def numpr(self, p) -> tuple[Optional[str], int]:
+        ppr = p.find(_W + "pPr")
+        num_id, ilvl = None, None
+        if ppr is not None:
+            numpr = ppr.find(_W + "numPr")
+            if numpr is not None:
+                num_id, lv = _val(numpr, "numId"), _val(numpr, "ilvl")
+                ilvl = int(lv) if lv is not None else None
+            style = _val(ppr, "pStyle")
+            seen = set()
+            while num_id is None and style and style not in seen:
+                seen.add(style)
+                if style in self.style_numpr:
+                    num_id, slv = self.style_numpr[style]
+                    ilvl = slv if ilvl is None else ilvl
+                style = self.style_based.get(style)
+        return num_id, ilvl or 0
+
+    def marker(self, p) -> Optional[str]:
+        num_id, ilvl = self.numpr(p)
+        if num_id is None or num_id == "0":
+            return None
+        if num_id not in self.nums or self.nums[num_id][0] not in self.abstract:
+            self.missing += 1
+            return None
+        abstract_id, overrides, starts = self.nums[num_id]
+        levels = dict(self.abstract[abstract_id])
+        levels.update(overrides)
+        if ilvl not in levels:
+            self.missing += 1
+            return None
+        key = f"num:{num_id}" if starts or overrides else f"abs:{abstract_id}"
+        counters = self.counters.get(key)
+        if counters is None:
+            counters = self.counters[key] = [None] * 10
+        lvl = levels[ilvl]
+        start = starts.get(ilvl, lvl["start"])
+        counters[ilvl] = start if counters[ilvl] is None else counters[ilvl] + 1
+        for deeper in range(ilvl + 1, 10):
+            counters[deeper] = None
+        self.used += 1
+        if lvl["fmt"] == "bullet":
+            ch = lvl["text"]
+            return ch if ch and not any(0xE000 <= ord(c) <= 0xF8FF for c in ch) else ""
+
+        def repl(m: re.Match) -> str:
+            k = int(m.group(1)) - 1
+            if k not in levels:
+                return ""
+            value = counters[k] if counters[k] is not None else starts.get(k, levels[k]["start"])
+            fmt = "decimal" if lvl["lgl"] and k < ilvl else levels[k]["fmt"]
+            return _format_number(value, fmt)
+
+        text = re.sub(r"%([1-9])", repl, lvl["text"])
+        if text and lvl["suff"] != "nothing" and (text[-1].isascii() and text[-1].isalnum()):
+            text += " "
+        return text
+
+
+def _para_text(p) -> tuple[str, list]:
+    """The visible text of a w:p (runs, hyperlinks, fields' results, tracked insertions), and the
+    w:p elements of text boxes inside it (emitted as lines of their own)."""
+    parts: list[str] = []
+    boxes: list = []
+
+    def walk(el) -> None:
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or tag == _MC_FALLBACK:
+                continue
+            if tag == _W + "t":
+                parts.append(child.text or "")
+            elif tag in (_W + "tab", _W + "ptab"):
+                parts.append("\t")
+            elif tag in (_W + "br", _W + "cr"):
+                parts.append("\n")
+            elif tag == _W + "noBreakHyphen":
+                parts.append("-")
+            elif tag in (_W + "del", _W + "delText", _W + "instrText", _W + "pPr", _W + "rPr"):
+                continue
+            elif tag == _W + "txbxContent":
+                boxes.extend(child.iter(_W + "p"))
+            else:
+                walk(child)
+
+    walk(p)
+    return "".join(parts), boxes
+
+
+def _read_docx(data: bytes, file: str) -> Extracted:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
+
+    fix = "re-download the DOCX, or open it in Word/WPS and save it again"
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        bad = zf.testzip()
+        if bad:
+            raise InputError(file, f"corrupt DOCX: damaged zip member {bad}", fix=fix)
+        head = zf.read("word/document.xml")[:100]
+        document = docx.Document(io.BytesIO(data))
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, EOFError, etree.XMLSyntaxError, ValueError,
+            zipfile.LargeZipFile, OSError) as e:
+        raise InputError(file, f"corrupt DOCX: {type(e).__name__}: {e}", fix=fix) from None
+    m = re.search(rb"encoding=[\"']([A-Za-z0-9_-]+)", head)
+    encoding = m.group(1).decode().lower() if m else "utf-8"
+    part = document.part
+    try:
+        numbering_el = part.numbering_part.element
+    except (KeyError, NotImplementedError, AttributeError):
+        numbering_el = None
+    try:
+        styles_el = part.styles.element
+    except (KeyError, NotImplementedError, AttributeError):
+        styles_el = None
+    numbering = _Numbering(numbering_el, styles_el)
+    lines: list[str] = []
+
+    def paragraph(p) -> None:
+        text, boxes = _para_text(p)
+        marker = numbering.marker(p)
+        if marker is not None and text.strip():
+            text = marker + text.lstrip()
+        if text.strip():
+            lines.append(text)
+        for bp in boxes:
+            paragraph(bp)
+
+    def block(container) -> None:
+        for child in container:
+            tag = child.tag
+            if tag == _W + "p":
+                paragraph(child)
+            elif tag == _W + "tbl":
+                for tr in child.iter(_W + "tr"):
+                    if tr.getparent() is not None and tr.getparent() is not child:
+                        continue  # rows of nested tables are read inside their cell
+                    for tc in tr.findall(_W + "tc"):
+                        block(tc)
+            elif tag in (_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins"):
+                block(child)
+            elif tag == _W + "sdtPr":
+                continue
+
+    body = document.element.body
+    block(body)
+    text = "\n".join(lines)
+    if not _plain(text):
+        raise InputError(file, "empty DOCX: the document body has no text", fix="check that this is the right file")
+    notes = []
+    if numbering.used:
+        notes.append(f"{numbering.used} list markers rebuilt from Word auto-numbering")
+    if numbering.missing:
+        notes.append(f"{numbering.missing} paragraphs use Word auto-numbering whose definition is missing; "
+                     "their markers (一、/（一）/1.) are not in the text")
+    return Extracted(text, encoding, "docx", "; ".join(notes) or None)
+
+
+# ───────────────────────────── PDF ─────────────────────────────
+
+_PAGE_NO = re.compile(
+    r"^[\s\-—–─－~～·•_]*(?:第\s*)?[0-9０-９]{1,4}(?:\s*页)?(?:\s*[/／,，]?\s*(?:共\s*)?[0-9０-９]{1,4}\s*页?)?"
+    r"[\s\-—–─－~～·•_]*$|^(?:page|p\.)\s*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
+_TERMINAL = "。！？；：）」』”!?;:)"
+_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(](?:[一二三四五六七八九十]+|\d{1,2})[）)]|\d{1,2}[.、．]|[─—-]{2}|附件)")
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int
+    x0: Optional[float] = None
+    x1: Optional[float] = None
+    top: Optional[float] = None  # distance from the top of the page
+    em: Optional[float] = None
+
+
+def _page_lines(page, index: int) -> tuple[list[_Line], int]:
+    """Lines of one page in reading order (top to bottom), with their horizontal extent; and the
+    number of characters on the page."""
+    import pypdfium2.raw as pdfium_c
+
+    tp = page.get_textpage()
+    try:
+        n = tp.count_chars()
+        text = tp.get_text_range() if n else ""
+        height = page.get_height()
+        if len(text) != n:  # text not aligned with the characters: keep the lines without geometry
+            return [_Line(t, index) for t in re.split(r"\r\n|\r|\n", text) if t.strip()], n
+        lines: list[_Line] = []
+        cur: list[int] = []
+
+        def flush() -> None:
+            chars = [i for i in cur if not text[i].isspace()]
+            if chars:
+                boxes = [tp.get_charbox(i, loose=True) for i in chars]
+                widths = [b[2] - b[0] for i, b in zip(chars, boxes) if _CJK.match(text[i]) and b[2] > b[0]]
+                keep = []
+                for i in cur:  # drop spaces pdfium generated between CJK characters (justified text)
+                    if text[i] == " " and pdfium_c.FPDFText_IsGenerated(tp.raw, i) == 1 and 0 < i < len(text) - 1 \
+                            and _CJK.match(text[i - 1]) and _CJK.match(text[i + 1]):
+                        continue
+                    keep.append(text[i])
+                lines.append(_Line(
+                    "".join(keep).strip(), index, min(b[0] for b in boxes), max(b[2] for b in boxes),
+                    height - max(b[3] for b in boxes),
+                    statistics.median(widths) if widths else statistics.median(b[3] - b[1] for b in boxes)))
+            cur.clear()
+
+        for i, ch in enumerate(text):
+            if ch in "\r\n":
+                flush()
+            else:
+                cur.append(i)
+        flush()
+    finally:
+        tp.close()
+    lines = [ln for ln in lines if ln.text]
+    lines.sort(key=lambda ln: (round(ln.top / 3), ln.x0))
+    merged: list[_Line] = []
+    for ln in lines:  # pieces of one visual line (same baseline) become one line
+        prev = merged[-1] if merged else None
+        if prev and abs(prev.top - ln.top) < 0.5 * (ln.em or 10) and ln.x0 >= prev.x1 - 1:
+            gap = ln.x0 - prev.x1
+            sep = " " if gap > 0.8 * (ln.em or 10) and not (_CJK.match(prev.text[-1]) and _CJK.match(ln.text[0])) else ""
+            merged[-1] = _Line(prev.text + sep + ln.text, index, prev.x0, ln.x1, min(prev.top, ln.top), prev.em)
+        else:
+            merged.append(ln)
+    return merged, n
+
+
+def _has_graphics(page) -> bool:
+    for _obj in page.get_objects(max_depth=2):
+        return True
+    return False
+
+
+def _drop_headers_footers(pages: list[list[_Line]], heights: list[float]) -> int:
+    """Remove page numbers (— 3 —, 第3页, 3/10 …) and running headers/footers repeated at the
+    same height on most pages. Returns how many lines were removed."""
+    removed = 0
+    for k, lines in enumerate(pages):
+        h = heights[k]
+        keep = []
+        for j, ln in enumerate(lines):
+            edge = (ln.top is not None and (ln.top < 0.12 * h or ln.top > 0.85 * h)) or \
+                (ln.top is None and j in (0, len(lines) - 1))
+            if edge and _PAGE_NO.match(ln.text.strip()):
+                removed += 1
+                continue
+            keep.append(ln)
+        pages[k] = keep
+    if len(pages) >= 3:
+        seen: dict[str, list[tuple[int, Optional[float]]]] = {}
+        for k, lines in enumerate(pages):
+            for ln in lines[:2] + lines[-2:]:
+                seen.setdefault(re.sub(r"[0-9０-９]+", "#", _plain(ln.text)), []).append((k, ln.top))
+        for key, where in seen.items():
+            pages_with = {k for k, _ in where}
+            if len(pages_with) < max(3, (len(pages) + 1) // 2):
+                continue
+            tops = [t for _, t in where if t is not None]
+            mode_top = statistics.median(tops) if tops else None
+            for k in pages_with:
+                before = len(pages[k])
+                pages[k] = [ln for ln in pages[k] if not (
+                    re.sub(r"[0-9０-９]+", "#", _plain(ln.text)) == key
+                    and (mode_top is None or ln.top is None or abs(ln.top - mode_top) < 3)
+                    and (ln in pages[k][:2] or ln in pages[k][-2:]))]
+                removed += before - len(pages[k])
+    return removed
+
+
+def _join_lines(pages: list[list[_Line]]) -> list[str]:
+    """Lines → paragraphs: a line that runs to the right edge of the text column continues on the next
+    line (also across pages); a short line, or a new indented line after a finished sentence, ends it."""
+    lines = [ln for page in pages for ln in page]
+    geo = [ln for ln in lines if ln.x0 is not None]
+    if not geo:
+        return [ln.text for ln in lines]
+    long_lines = [ln for ln in geo if len(ln.text) >= 10] or geo
+    left = statistics.median_low(sorted(round(ln.x0) for ln in long_lines))
+    rights = sorted(ln.x1 for ln in long_lines)
+    right = rights[int(0.9 * (len(rights) - 1))]
+    out: list[str] = []
+    buf = ""
+    prev: Optional[_Line] = None
+    for ln in lines:
+        if prev is not None and buf:
+            em = prev.em or 10
+            full = prev.x0 is not None and prev.x1 >= right - 1.6 * em
+            indented = ln.x0 is not None and ln.x0 > left + 0.9 * (ln.em or em)
+            ends = buf.rstrip()[-1:] in _TERMINAL
+            if full and not (ends and (_MARKER.match(ln.text) or indented)):
+                sep = " " if buf[-1:].isascii() and buf[-1:].isalnum() and ln.text[:1].isascii() and ln.text[:1].isalnum() else ""
+                buf += sep + ln.text
+                prev = ln
+                continue
+            out.append(buf)
+        buf = ln.text
+        prev = ln
+    if buf:
+        out.append(buf)
+    return out
+
+
+def _read_pdf(data: bytes, file: str) -> Extracted:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        msg = str(e)
+        if "password" in msg.lower():
+            raise InputError(file, "encrypted PDF: it needs a password to open",
+                             fix="open it with its password and save (or print to PDF) an unprotected copy") from None
+        raise InputError(file, f"corrupt PDF ({msg.rstrip('.')})", fix="re-download the PDF or export it again") from None
+    try:
+        n_pages = len(pdf)
+        if n_pages == 0:
+            raise InputError(file, "empty PDF: it has no pages", fix="re-download the PDF or export it again")
+        pages: list[list[_Line]] = []
+        heights: list[float] = []
+        textless: list[int] = []
+        graphics = 0
+        total = 0
+        for k in range(n_pages):
+            page = pdf[k]
+            try:
+                lines, n = _page_lines(page, k)
+                heights.append(page.get_height())
+                if not any(ln.text.strip() for ln in lines):
+                    textless.append(k + 1)
+                    graphics += _has_graphics(page)
+                total += n
+                pages.append(lines)
+            finally:
+                page.close()
+    except pdfium.PdfiumError as e:
+        raise InputError(file, f"corrupt PDF ({str(e).rstrip('.')})", fix="re-download the PDF or export it again") from None
+    finally:
+        pdf.close()
+    pages_word = f"{n_pages} page{'s' if n_pages != 1 else ''}"
+    if len(textless) == n_pages:
+        if graphics:
+            raise InputError(file, f"scanned PDF with no text layer ({pages_word}, "
+                                   f"{graphics} with images or drawings, none with text); run OCR first", fix=_OCR_FIX)
+        raise InputError(file, f"empty PDF: {pages_word}, all blank (no text, no images)",
+                         fix="check that this is the right file")
+    all_text = "".join(ln.text for page in pages for ln in page)
+    bad = sum(1 for ch in all_text if 0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t"))
+    if bad > 0.3 * len(all_text):
+        raise InputError(file, f"PDF text layer is unreadable: {bad} of {len(all_text)} characters map to no "
+                               "Unicode character (fonts without a ToUnicode table); run OCR first", fix=_OCR_FIX)
+    removed = _drop_headers_footers(pages, heights)
+    text = "\n".join(_join_lines(pages))
+    notes = []
+    if textless:
+        shown = ", ".join(map(str, textless[:10])) + (" …" if len(textless) > 10 else "")
+        notes.append(f"{len(textless)} of {n_pages} pages have no text layer (page {shown}); "
+                     "their text is missing — run OCR on them")
+    if removed:
+        notes.append(f"{removed} page-number/header/footer lines removed")
+    return Extracted(text, "unicode", "pdf", "; ".join(notes) or None)
