@@ -130,10 +130,16 @@ def parse_text(
                     if (asg.role, org.id) in seen:
                         continue
                     seen.add((asg.role, org.id))
+                    mention = asg.unit
+                    at = text.find(asg.unit, c.start, c.end)
+                    if at >= 0:  # the unit exactly as written in the source (normalisation is per character)
+                        ma, mb = piece.para.span(piece.a + at, piece.a + at + len(asg.unit))
+                        if mb - ma == len(asg.unit):
+                            mention = raw[ma:mb]
                     graph.responsibilities.append(Responsibility(
                         id=stable_id("responsibility", asg.role, org.id, target_id),
                         role=asg.role, qualifier=asg.qualifier, organization_id=org.id,
-                        target_id=target_id, target_kind=kind, document_id=doc_id, mention=asg.unit,
+                        target_id=target_id, target_kind=kind, document_id=doc_id, mention=mention,
                         deadline=c.deadline, prov=Provenance(document_id=doc_id, start=a, end=b, text=raw[a:b]),
                     ))
 
