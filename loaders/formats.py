@@ -26,6 +26,7 @@ import re
 import statistics
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -71,7 +72,7 @@ _UNSUPPORTED = {
     ".rar": ("rar archive", "unpack it and load the documents inside"),
     ".7z": ("7z archive", "unpack it and load the documents inside"),
 }
-_OCR_FIX = ("run OCR first (e.g. `ocrmypdf -l chi_sim in.pdf out.pdf`) and load the searchable PDF, "
+_OCR_FIX = ("OCR it (e.g. `ocrmypdf -l chi_sim in.pdf out.pdf`) and load the searchable PDF, "
             "or save the recognised text as TXT")
 for _ext in (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"):
     _UNSUPPORTED[_ext] = (f"image ({_ext})", _OCR_FIX)
@@ -139,6 +140,9 @@ def _read_zip(data: bytes, file: str, ext: str) -> Extracted:
         if ext == ".docx":
             raise InputError(file, f"corrupt DOCX: broken zip package ({e})",
                              fix="re-download or re-save the DOCX") from None
+        if ext in _UNSUPPORTED:
+            kind, fix = _UNSUPPORTED[ext]
+            raise InputError(file, f"unsupported format: {kind}; {_CONVERT}", fix=fix) from None
         raise InputError(file, f"unsupported format: a broken zip archive ({e}); {_CONVERT}") from None
     if "word/document.xml" in names:
         return _read_docx(data, file)
@@ -585,7 +589,7 @@ def _read_docx(data: bytes, file: str) -> Extracted:
     except InputError:
         raise
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, EOFError, etree.XMLSyntaxError, ValueError,
-            zipfile.LargeZipFile, OSError) as e:
+            zipfile.LargeZipFile, OSError, zlib.error) as e:
         raise InputError(file, f"corrupt DOCX: {type(e).__name__}: {e}", fix=fix) from None
     m = re.search(rb"encoding=[\"']([A-Za-z0-9_-]+)", head)
     encoding = m.group(1).decode().lower() if m else "utf-8"
@@ -636,7 +640,7 @@ def _read_docx(data: bytes, file: str) -> Extracted:
     if numbering.used:
         notes.append(f"{numbering.used} list markers rebuilt from Word auto-numbering")
     if numbering.missing:
-        notes.append(f"{numbering.missing} paragraphs use Word auto-numbering whose definition is missing; "
+        notes.append(f"{numbering.missing} paragraph(s) use Word auto-numbering whose definition is missing; "
                      "their markers (一、/（一）/1.) are not in the text")
     return Extracted(text, encoding, "docx", "; ".join(notes) or None)
 
@@ -777,7 +781,8 @@ def _join_lines(pages: list[list[_Line]]) -> list[str]:
             indented = ln.x0 is not None and ln.x0 > left + 0.9 * (ln.em or em)
             ends = buf.rstrip()[-1:] in _TERMINAL
             if full and not (ends and (_MARKER.match(ln.text) or indented)):
-                sep = " " if buf[-1:].isascii() and buf[-1:].isalnum() and ln.text[:1].isascii() and ln.text[:1].isalnum() else ""
+                # Latin words wrap at spaces; CJK text and numbers wrap anywhere
+                sep = " " if re.match(r"[A-Za-z]", buf[-1:]) and re.match(r"[A-Za-z]", ln.text[:1]) else ""
                 buf += sep + ln.text
                 prev = ln
                 continue
