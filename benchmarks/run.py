@@ -1,0 +1,342 @@
+"""kg at scale: parse, load, query, export — figures printed, never asserted.
+
+    .venv/bin/python benchmarks/run.py --sizes 20,200,2000
+
+For each size (documents of the synthetic corpus from benchmarks/generate.py):
+  parse    MB/s and documents/s with kg's parser (parse_bytes: decode + parse), one core, and
+           whether every document parsed into the counts the generator wrote
+  load     embedded store, kg build's bulk path (batch_documents=500, method auto), and the
+           per-document UNWIND baseline (batch_documents=1, method unwind) in the same run
+  queries  median and max latency of every queries/*.cypher (run_named), parameters taken
+           from the corpus
+  export   RDF (kg.rdf.export to N-Triples, if it works) and neo4j-admin CSV (kg.neo4j_import)
+  memory   peak RSS of the run for that size (each size runs in its own process) and the
+           tracemalloc peak of parsing one document
+Then parse cost against document length: single documents of ~1 KB, 100 KB and 10 MB.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import document_of_size, generate  # noqa: E402
+
+BULK_BATCH = 500  # kg.build.EMBEDDED_BATCH
+
+
+def rss_mb() -> float:
+    """Peak resident set size of this process so far (ru_maxrss is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    import ladybug
+
+    return (f"machine: {os.cpu_count()} cores ({cpu}), {mem} RAM; Python {platform.python_version()}, "
+            f"ladybug {getattr(ladybug, '__version__', '?')}, {platform.platform()}")
+
+
+def warm_up() -> None:
+    """Import jionlp and fill kg's lazy tables so the first document does not pay for them."""
+    from kg.loaders import parse_text
+
+    text, _ = document_of_size(3000, seed=1)
+    parse_text(text, "warmup.txt")
+
+
+# --------------------------------------------------------------------------- one size
+
+
+def pick_params(graph, manifest) -> dict[str, dict]:
+    """Parameter values that exist in the corpus, for every query that takes some."""
+    with_tasks = {t.document_id for t in graph.tasks}
+    doc0 = next((d for d in graph.documents if d.id in with_tasks), graph.documents[0])
+    counts = Counter(r.organization_id for r in graph.responsibilities
+                     if r.document_id == doc0.id and r.target_kind == "Task")
+    org_id = counts.most_common(1)[0][0] if counts else graph.organizations[0].id
+    org = next(o for o in graph.organizations if o.id == org_id)
+    task_of_org = next((t for r in graph.responsibilities if r.organization_id == org_id and r.target_kind == "Task"
+                        for t in [r.target_id]), None)
+    titles = {t.id: t.title for t in graph.tasks}
+    title = titles.get(task_of_org) or (graph.tasks[0].title if graph.tasks else "科普")
+    return {
+        "task_responsibility": {"text": title},
+        "organization_responsibilities": {"name": org.name},
+        "partners": {"name": org.name},
+        "organization_neighbourhood": {"name": org.name},
+        "edge_provenance": {"name": org.name, "title": title},
+        "accountability_matrix": {"document": doc0.title},
+        "sector_across_jurisdictions": {"sector": "科协"},
+        "co_responsibility": {"limit": 20},
+        "workload": {"limit": 20},
+        "tasks_with_many_units": {"n": 8},
+    }
+
+
+def run_size(n: int, args) -> None:
+    from kg.loaders import parse_bytes
+    from kg.model import Graph
+
+    warm_up()
+    t0 = time.perf_counter()
+    files, manifest = generate(n, args.seed)
+    blobs = [(name, text.encode("utf-8")) for name, text in files]
+    del files
+    t_gen = time.perf_counter() - t0
+    total_bytes = sum(len(b) for _, b in blobs)
+    tot = manifest.totals()
+    print(f"\n=== {n} documents: {total_bytes / 1e6:.1f} MB, generated in {t_gen:.1f}s "
+          f"(expected: {tot['sections']} sections, {tot['actions']} actions, {tot['tasks']} tasks, "
+          f"{tot['edges']} edges = {tot['leads']} LEADS + {tot['responsible_for']} RESPONSIBLE_FOR)", flush=True)
+
+    # ---- parse
+    graphs = []
+    mismatched = []
+    gc.collect()
+    t0 = time.perf_counter()
+    for (name, data), exp in zip(blobs, manifest.documents):
+        p = parse_bytes(data, name)
+        graphs.append(p.graph)
+    t_parse = time.perf_counter() - t0
+    for g, exp in zip(graphs, manifest.documents):
+        c = g.counts()
+        got = (c["sections"], c["actions"], c["tasks"], c["leads"], c["responsible_for"])
+        if got != (exp.sections, exp.actions, exp.tasks, exp.leads, exp.responsible_for):
+            mismatched.append(exp.file)
+    t0 = time.perf_counter()
+    graph = Graph.union(graphs)
+    t_union = time.perf_counter() - t0
+    del graphs
+    c = graph.counts()
+    print(f"parse:   {t_parse:6.2f}s  {total_bytes / 1e6 / t_parse:5.2f} MB/s  {n / t_parse:7.1f} docs/s  "
+          f"(one core, parse_bytes; Graph.union {t_union:.2f}s)", flush=True)
+    print(f"         parsed: {c['sections']} sections, {c['actions']} actions, {c['tasks']} tasks, "
+          f"{c['organizations']} organizations, {c['leads'] + c['responsible_for']} edges; "
+          f"documents differing from the generator: {len(mismatched)}" + (f" ({', '.join(mismatched[:5])})" if mismatched else ""))
+    tracemalloc.start()
+    parse_bytes(blobs[0][1], blobs[0][0])
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"memory:  peak RSS after parse {rss_mb():.0f} MB; tracemalloc peak parsing one "
+          f"{len(blobs[0][1]) / 1e3:.0f} KB document {peak / 1e6:.1f} MB", flush=True)
+    del blobs
+
+    # ---- load
+    from kg.store.embedded import EmbeddedStore
+
+    work = Path(tempfile.mkdtemp(prefix="kg-bench-", dir=args.tmp))
+    try:
+        with EmbeddedStore(work / "bulk.db") as store:
+            t0 = time.perf_counter()
+            res = store.load(graph, batch_documents=BULK_BATCH, method="auto")
+            t_bulk = time.perf_counter() - t0
+            ok = store.stats() == c
+            print(f"load:    {t_bulk:6.2f}s  bulk (batch_documents={BULK_BATCH}, method=auto)  "
+                  f"{n / t_bulk:7.1f} docs/s  failed: {len(res.failed)}  store counts == graph counts: {ok}", flush=True)
+            print(f"memory:  peak RSS after load {rss_mb():.0f} MB", flush=True)
+            if not args.skip_baseline:
+                k = n if args.baseline_docs <= 0 else min(n, args.baseline_docs)
+                sub = _first_documents(graph, k)
+                with EmbeddedStore(work / "unwind.db") as base:
+                    t0 = time.perf_counter()
+                    base.load(sub, batch_documents=1, method="unwind")
+                    t_base = time.perf_counter() - t0
+                per_doc = t_base / k
+                scaled = per_doc * n
+                note = "" if k == n else f" (measured on the first {k} documents, scaled to {n})"
+                print(f"         {t_base:6.2f}s  baseline per-document UNWIND (batch_documents=1, method=unwind) "
+                      f"for {k} docs, {k / t_base:.1f} docs/s{note}", flush=True)
+                print(f"         bulk is {scaled / t_bulk:.1f}x faster than per-document UNWIND", flush=True)
+            if not args.skip_queries:
+                _queries(store, graph, manifest, args.repeat, args.query_budget)
+        _exports(graph, work, args)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"memory:  peak RSS for this size {rss_mb():.0f} MB (ru_maxrss)", flush=True)
+
+
+def _first_documents(graph, k: int):
+    from kg.model import Graph
+
+    if k >= len(graph.documents):
+        return graph
+    ids = {d.id for d in graph.documents[:k]}
+    resps = [r for r in graph.responsibilities if r.document_id in ids]
+    used = {r.organization_id for r in resps}
+    return Graph(documents=graph.documents[:k], sections=[s for s in graph.sections if s.document_id in ids],
+                 actions=[a for a in graph.actions if a.document_id in ids],
+                 tasks=[t for t in graph.tasks if t.document_id in ids],
+                 organizations=[o for o in graph.organizations if o.id in used], responsibilities=resps)
+
+
+def _queries(store, graph, manifest, repeat: int, budget: float) -> None:
+    from kg.library import list_queries, run_named
+
+    params = pick_params(graph, manifest)
+    print(f"queries: {repeat} runs each after one warm-up run; median / max in ms, rows returned", flush=True)
+    for q in list_queries():
+        p = {k: v for k, v in params.get(q.name, {}).items() if k in {x.name for x in q.params}}
+        try:
+            t0 = time.perf_counter()
+            rows = len(run_named(store, q.name, p).rows)
+            first = time.perf_counter() - t0
+            times = []
+            for _ in range(repeat):
+                if sum(times) + first > budget:
+                    break
+                t0 = time.perf_counter()
+                run_named(store, q.name, p)
+                times.append(time.perf_counter() - t0)
+            times = times or [first]
+            flag = "" if statistics.median(times) <= 0.050 else "   > 50 ms"
+            print(f"  {q.name:34s} {statistics.median(times) * 1e3:9.1f} {max(times) * 1e3:9.1f}  "
+                  f"rows {rows:7d}  (n={len(times)}){flag}", flush=True)
+        except Exception as e:  # a figure is missing, the run goes on
+            print(f"  {q.name:34s} failed: {type(e).__name__}: {str(e)[:160]}", flush=True)
+
+
+class _Null(io.RawIOBase):
+    """A binary sink that counts bytes."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:  # type: ignore[override]
+        self.n += len(b)
+        return len(b)
+
+
+def _exports(graph, work: Path, args) -> None:
+    if args.skip_rdf:
+        print("rdf export: skipped")
+    else:
+        try:
+            from kg.rdf import export  # noqa: PLC0415
+        except Exception as e:
+            print(f"rdf export: not available ({type(e).__name__}: {e})")
+        else:
+            try:
+                sink = _Null()
+                t0 = time.perf_counter()
+                n_triples = export(graph, sink, "nt")
+                dt = time.perf_counter() - t0
+                print(f"rdf export: {n_triples} triples (N-Triples, {sink.n / 1e6:.0f} MB) in {dt:.2f}s, "
+                      f"{n_triples / dt:,.0f} triples/s", flush=True)
+            except Exception as e:
+                print(f"rdf export: not available (kg.rdf.export failed: {type(e).__name__}: {str(e)[:160]})")
+    try:
+        from kg.neo4j_import import write_neo4j_import  # noqa: PLC0415
+
+        t0 = time.perf_counter()
+        rows = write_neo4j_import(graph, work / "neo4j-import")
+        dt = time.perf_counter() - t0
+        size = sum(f.stat().st_size for f in (work / "neo4j-import").iterdir())
+        print(f"neo4j-import CSV: {sum(rows.values())} rows ({size / 1e6:.0f} MB) in {dt:.2f}s, "
+              f"{sum(rows.values()) / dt:,.0f} rows/s", flush=True)
+    except Exception as e:
+        print(f"neo4j-import CSV: failed ({type(e).__name__}: {e})")
+
+
+# --------------------------------------------------------------------------- document length
+
+
+def run_long(args) -> None:
+    from kg.loaders import parse_bytes
+
+    warm_up()
+    print("\n=== parse cost against document length (one document, youyi layout, repeated tasks)")
+    for target in (1_000, 100_000, 10_000_000):
+        text, exp = document_of_size(target, seed=args.seed)
+        data = text.encode("utf-8")
+        times = []
+        spent = 0.0
+        while spent < 2.0 and len(times) < 200 or not times:
+            gc.collect()
+            t0 = time.perf_counter()
+            g = parse_bytes(data, exp.file).graph
+            dt = time.perf_counter() - t0
+            times.append(dt)
+            spent += dt
+        best = min(times)
+        c = g.counts()
+        print(f"  {len(data) / 1e3:9.1f} KB  {exp.tasks:6d} tasks  {best * 1e3:9.1f} ms (best of {len(times)})  "
+              f"{len(data) / 1e6 / best:5.2f} MB/s  counts as written: "
+              f"{(c['tasks'], c['leads'] + c['responsible_for']) == (exp.tasks, exp.edges)}", flush=True)
+    print(f"memory:  peak RSS {rss_mb():.0f} MB (ru_maxrss)")
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="kg at scale: parse, load, query, export (figures, not assertions)")
+    ap.add_argument("--sizes", default="20,200,2000", help="corpus sizes in documents, comma-separated")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--repeat", type=int, default=7, help="timed runs per query")
+    ap.add_argument("--query-budget", type=float, default=20.0, help="stop repeating a query after this many seconds")
+    ap.add_argument("--skip-baseline", action="store_true", help="no per-document UNWIND baseline")
+    ap.add_argument("--baseline-docs", type=int, default=500,
+                    help="documents loaded by the baseline (scaled to the size); 0 = all")
+    ap.add_argument("--skip-queries", action="store_true")
+    ap.add_argument("--skip-rdf", action="store_true")
+    ap.add_argument("--skip-long", action="store_true", help="no 1 KB / 100 KB / 10 MB documents")
+    ap.add_argument("--tmp", default=None, help="folder for the temporary stores (default: system temp)")
+    ap.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--long-only", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one_size:
+        run_size(args.one_size, args)
+        return
+    if args.long_only:
+        run_long(args)
+        return
+    print(machine(), flush=True)
+    passthrough = [a for a in sys.argv[1:] if not a.startswith("--sizes")]
+    if "--sizes" in sys.argv:
+        i = sys.argv.index("--sizes")
+        passthrough = sys.argv[1:i] + sys.argv[i + 2:]
+    t_all = time.perf_counter()
+    for n in [int(x) for x in args.sizes.split(",") if x.strip()]:
+        # one process per size: ru_maxrss is then that size's peak, and sizes do not share caches
+        subprocess.run([sys.executable, __file__, "--one-size", str(n)] + passthrough, check=False)
+    if not args.skip_long:
+        subprocess.run([sys.executable, __file__, "--long-only"] + passthrough, check=False)
+    print(f"\ntotal {time.perf_counter() - t_all:.0f}s", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""CSV files for Neo4j's offline bulk importer (``neo4j-admin database import full``).
+
+``write_neo4j_import(graph, out_dir)`` writes one header file and one data file per node
+label and per relationship (type, start label, end label):
+
+    Document.header.csv      id:ID(Document),title,…,jurisdiction_path:string[],…,length:int,…,:LABEL
+    Document.csv             "cae5…","济南市历下区全民科学素质…",…,"山东省;济南市;历下区",…,Document
+    LEADS_Task.header.csv    :START_ID(Organization),:END_ID(Task),id,qualifier,…,start:int,end:int,clause,:TYPE
+    LEADS_Task.csv           …
+
+The properties are the embedded store's (kg/store/embedded_schema.py), so the same
+queries/*.cypher run on the imported database. Strings are always quoted (a quote inside is
+doubled; commas and newlines stay inside the quotes, hence ``--multiline-fields=true``);
+a missing value is an empty unquoted field (no property); lists are joined with ``;``
+(``--array-delimiter``). Rows are sorted by id: the same graph gives the same bytes.
+``neo4j_admin_command(out_dir)`` is the command line that imports the folder.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from kg.errors import KgError
+from kg.model import Graph, Responsibility
+from kg.store.embedded_schema import NODE_TABLES, ROLE_PROPS
+
+ARRAY_DELIMITER = ";"
+_TYPES = {"STRING": "", "STRING[]": ":string[]", "INT64": ":int", "BOOL": ":boolean"}
+# relationship files: (file stem, type, start label, end label)
+REL_FILES = [
+    ("HAS_SECTION", "HAS_SECTION", "Document", "Section"),
+    ("HAS_ACTION_Document", "HAS_ACTION", "Document", "Action"),
+    ("HAS_ACTION_Section", "HAS_ACTION", "Section", "Action"),
+    ("HAS_TASK", "HAS_TASK", "Action", "Task"),
+    ("LEADS_Action", "LEADS", "Organization", "Action"),
+    ("LEADS_Task", "LEADS", "Organization", "Task"),
+    ("RESPONSIBLE_FOR_Action", "RESPONSIBLE_FOR", "Organization", "Action"),
+    ("RESPONSIBLE_FOR_Task", "RESPONSIBLE_FOR", "Organization", "Task"),
+]
+
+
+def _field(v: Any, delimiter: str, where: str) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, (list, tuple)):
+        for x in v:
+            if delimiter in str(x):
+                raise KgError(f"{where}: the list value {x!r} contains the array delimiter {delimiter!r}; "
+                              f"pass another array_delimiter (and the same --array-delimiter to neo4j-admin)")
+        v = delimiter.join(str(x) for x in v)
+    s = str(v)
+    return '"' + s.replace('"', '""') + '"'
+
+
+def _write(path: Path, rows: Iterable[list[Any]], delimiter: str) -> int:
+    n = 0
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        for row in rows:
+            f.write(",".join(_field(v, delimiter, f"{path.name} row {n + 1}") for v in row))
+            f.write("\n")
+            n += 1
+    return n
+
+
+def _header(path: Path, cols: list[str]) -> None:
+    path.write_text(",".join(cols) + "\n", encoding="utf-8")
+
+
+def _unique(items: list, what: str) -> list:
+    seen: set[str] = set()
+    for x in items:
+        if x.id in seen:
+            raise KgError(f"{what} {x.id} appears twice in the graph; neo4j-admin needs unique node ids "
+                          f"(load each version of a document separately)")
+        seen.add(x.id)
+    return sorted(items, key=lambda x: x.id)
+
+
+def node_header(label: str) -> list[str]:
+    cols = []
+    for name, typ in NODE_TABLES[label]:
+        cols.append(f"id:ID({label})" if name == "id" else name + _TYPES[typ])
+    return cols + [":LABEL"]
+
+
+def rel_header(start: str, end: str, with_props: bool) -> list[str]:
+    cols = [f":START_ID({start})", f":END_ID({end})"]
+    if with_props:
+        cols += [name + _TYPES[typ] for name, typ in ROLE_PROPS]
+    return cols + [":TYPE"]
+
+
+def _node_rows(label: str, items: list, extra: dict[str, dict[str, Any]]) -> Iterator[list[Any]]:
+    names = [n for n, _t in NODE_TABLES[label]]
+    for x in items:
+        prov = getattr(x, "prov", None)
+        row = []
+        for n in names:
+            if n in ("start", "end", "text") and prov is not None:
+                row.append(getattr(prov, n))
+            elif n in extra.get(x.id, {}):
+                row.append(extra[x.id][n])
+            else:
+                row.append(getattr(x, n))
+        yield row + [label]
+
+
+def _role_rows(resps: list[Responsibility], rel: str) -> Iterator[list[Any]]:
+    for r in resps:
+        p = r.prov
+        values = {"id": r.id, "qualifier": r.qualifier, "deadline": r.deadline, "mention": r.mention,
+                  "document_id": r.document_id, "start": p.start, "end": p.end, "clause": p.text}
+        yield [r.organization_id, r.target_id] + [values[n] for n, _t in ROLE_PROPS] + [rel]
+
+
+def write_neo4j_import(graph: Graph, out_dir: str | Path, *, array_delimiter: str = ARRAY_DELIMITER) -> dict[str, int]:
+    """Write the neo4j-admin CSV files of `graph` into out_dir; return the data rows per file stem.
+
+    Files: {Label}.header.csv + {Label}.csv for Document, Section, Action, Task, Organization,
+    and {stem}.header.csv + {stem}.csv for each stem in REL_FILES. Existing files of those names
+    are overwritten; nothing else in out_dir is touched.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    docs = _unique(list(graph.documents), "document")
+    sections = _unique(list(graph.sections), "section")
+    actions = _unique(list(graph.actions), "action")
+    tasks = _unique(list(graph.tasks), "task")
+    orgs = _unique(list(graph.organizations), "organization")
+    sec_title = {s.id: s.title for s in sections}
+    action_extra = {a.id: {"section": sec_title.get(a.section_id) if a.section_id else None} for a in actions}
+    counts: dict[str, int] = {}
+    for label, items, extra in (("Document", docs, {}), ("Section", sections, {}), ("Action", actions, action_extra),
+                                ("Task", tasks, {}), ("Organization", orgs, {})):
+        _header(out / f"{label}.header.csv", node_header(label))
+        counts[label] = _write(out / f"{label}.csv", _node_rows(label, items, extra), array_delimiter)
+
+    node_ids = {"Document": {d.id for d in docs}, "Section": {s.id for s in sections},
+                "Action": {a.id for a in actions}, "Task": {t.id for t in tasks},
+                "Organization": {o.id for o in orgs}}
+    structural = {
+        "HAS_SECTION": sorted((s.document_id, s.id) for s in sections),
+        "HAS_ACTION_Document": sorted((a.document_id, a.id) for a in actions),
+        "HAS_ACTION_Section": sorted((a.section_id, a.id) for a in actions if a.section_id is not None),
+        "HAS_TASK": sorted((t.action_id, t.id) for t in tasks),
+    }
+    resps = sorted(graph.responsibilities, key=lambda r: r.id)
+    for stem, rel, start, end in REL_FILES:
+        if stem in structural:
+            pairs = structural[stem]
+            rows: Iterable[list[Any]] = ([a, b, rel] for a, b in pairs)
+            with_props = False
+            dangling = [(a, b) for a, b in pairs if a not in node_ids[start] or b not in node_ids[end]]
+        else:
+            chosen = [r for r in resps if r.role == rel and r.target_kind == end]
+            rows = _role_rows(chosen, rel)
+            with_props = True
+            dangling = [(r.organization_id, r.target_id) for r in chosen
+                        if r.organization_id not in node_ids[start] or r.target_id not in node_ids[end]]
+        if dangling:
+            a, b = dangling[0]
+            raise KgError(f"{stem}: {len(dangling)} relationship(s) name a node that is not in the graph "
+                          f"(first: {start} {a} → {end} {b}); neo4j-admin would reject them")
+        _header(out / f"{stem}.header.csv", rel_header(start, end, with_props))
+        counts[stem] = _write(out / f"{stem}.csv", rows, array_delimiter)
+    return counts
+
+
+def neo4j_admin_command(out_dir: str | Path, database: str = "neo4j", *, array_delimiter: str = ARRAY_DELIMITER) -> list[str]:
+    """The argv that imports a folder written by write_neo4j_import into a new database (Neo4j 5)."""
+    d = Path(out_dir).as_posix().rstrip("/")
+    argv = ["neo4j-admin", "database", "import", "full", database, "--overwrite-destination",
+            "--delimiter=,", f"--array-delimiter={array_delimiter}", '--quote="', "--multiline-fields=true"]
+    for label in ("Document", "Section", "Action", "Task", "Organization"):
+        argv.append(f"--nodes={d}/{label}.header.csv,{d}/{label}.csv")
+    for stem, _rel, _a, _b in REL_FILES:
+        argv.append(f"--relationships={d}/{stem}.header.csv,{d}/{stem}.csv")
+    return argv
