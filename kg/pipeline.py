@@ -10,7 +10,8 @@ from kg.loaders import parse_path
 from kg.model import Graph
 from kg.resources import resource_dir
 
-SUFFIXES = (".txt", ".text", ".md")
+SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf",
+            ".doc", ".wps", ".xls", ".xlsx")  # the last ones are reported as "convert to DOCX/PDF/TXT"
 
 
 @dataclass

@@ -11,6 +11,7 @@ from kg.errors import InputError
 from kg.ids import stable_id
 from kg.loaders.clauses import FIRST_LEADS_RE, find_clauses, unclosed_role_brackets
 from kg.loaders.decode import decode_bytes
+from kg.loaders.formats import read_document
 from kg.loaders.metadata import read_metadata
 from kg.loaders.orgs import Tables, default_tables, resolve
 from kg.loaders.outline import Item, Piece, build_outline
@@ -188,7 +189,12 @@ def parse_path(path: str | Path, tables: Optional[Tables] = None) -> Parsed:
         data = p.read_bytes()
     except OSError as e:
         raise InputError(str(path), f"cannot read file: {e.strerror or e}") from None
-    return parse_bytes(data, p.name, tables)
+    got = read_document(p, data)
+    parsed = parse_text(got.text, p.name, sha256=hashlib.sha256(data).hexdigest(), encoding=got.encoding,
+                        fmt=got.format, tables=tables)
+    if got.note:
+        parsed.warnings.append(f"{p.name}: {got.note}")
+    return parsed
 
 
 def parse_file(path: str | Path) -> Graph:

@@ -430,3 +430,28 @@ def test_docx_numbering_without_definition_is_noted(tmp_path):
     got = read_document(path, path.read_bytes())
     assert got.text == "加强组织领导。（牵头单位：县科协）\n各单位要高度重视科普工作。"
     assert "1 paragraph(s) use Word auto-numbering whose definition is missing" in got.note
+
+
+def test_kg_build_reads_every_format_and_names_it(tmp_path, seed_text):
+    """End to end through the CLI: a folder of HTML, DOCX, PDF, a scanned PDF and a .doc."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+    from kg.store.embedded import EmbeddedStore
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.html").write_text(render_html(seed_text.replace("〔2022〕25号", "〔2022〕26号"), "utf-8"),
+                                   encoding="utf-8")
+    render_docx(seed_text.replace("〔2022〕25号", "〔2022〕27号"), corpus / "b.docx")
+    render_pdf(seed_text.replace("〔2022〕25号", "〔2022〕28号"), corpus / "c.pdf")
+    _scanned_pdf(corpus / "d.pdf")
+    (corpus / "e.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64)
+    result = CliRunner().invoke(main, ["build", str(corpus), "--db", str(tmp_path / "db")])
+    assert result.exit_code == 1
+    assert ", html]" in result.stdout and ", docx]" in result.stdout and ", pdf]" in result.stdout
+    assert "d.pdf" in result.stderr and "scanned" in result.stderr
+    assert "e.doc" in result.stderr and "convert" in result.stderr
+    with EmbeddedStore(tmp_path / "db", read_only=True) as store:
+        stats = store.stats()
+    assert stats["documents"] == 3 and stats["leads"] == 3 * 13 and stats["responsible_for"] == 3 * 148
