@@ -235,5 +235,63 @@ def _graph_from(files: tuple[Path, ...], db: Optional[Path], backend: Optional[s
         return store.to_graph()
 
 
+@main.group()
+def export() -> None:
+    """Export the graph: RDF on kg's ontology, or CSV files for neo4j-admin import."""
+
+
+@export.command("rdf")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nq", "jsonld", "trig"]), default="turtle",
+              show_default=True, help="RDF serialisation.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write.")
+@store_options
+@fails_cleanly
+def export_rdf(files: tuple[Path, ...], fmt: str, out: Path, db: Optional[Path], backend: Optional[str]) -> None:
+    """Write the graph (of FILES, or of the store) as RDF; the same input gives the same bytes."""
+    from kg.rdf import export as rdf_export
+
+    n = rdf_export(_graph_from(files, db, backend), out, fmt)
+    click.echo(f"Wrote {out}: {n} triples ({fmt})")
+
+
+@export.command("neo4j-import")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@store_options
+@fails_cleanly
+def export_neo4j_import(out_dir: Path, files: tuple[Path, ...], db: Optional[Path], backend: Optional[str]) -> None:
+    """Write CSV and header files for `neo4j-admin database import full` (for millions of documents)."""
+    import shlex
+
+    from kg.neo4j_import import neo4j_admin_command, write_neo4j_import
+
+    counts = write_neo4j_import(_graph_from(files, db, backend), out_dir)
+    click.echo(f"Wrote {out_dir}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    click.echo("Import with: " + shlex.join(neo4j_admin_command(out_dir)))
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@store_options
+@format_option("table")
+@fails_cleanly
+def validate(files: tuple[Path, ...], db: Optional[Path], backend: Optional[str], fmt: str) -> None:
+    """Check the graph (of FILES, or of the store) against ontology/shapes.ttl (SHACL); exit 1 on violations."""
+    from kg.rdf import validate as shacl_validate
+
+    violations = shacl_validate(_graph_from(files, db, backend))
+    if fmt == "table":
+        for v in violations:
+            click.echo(str(v))
+        click.echo(f"{len(violations)} violations" if violations else "The graph conforms to ontology/shapes.ttl.")
+    else:
+        rows = [v.as_dict() for v in violations]
+        click.echo(render(rows, fmt), nl=False)
+    if violations:
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

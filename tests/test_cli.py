@@ -122,3 +122,25 @@ def test_viz_from_files_and_from_the_store_draw_the_same_document(tmp_path, seed
     assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
     bad = CliRunner().invoke(main, ["viz", seed, "-o", str(tmp_path / "c.html"), "--org", "没有这个单位"])
     assert bad.exit_code == 1 and "没有这个单位" in bad.stderr
+
+
+def test_export_rdf_and_validate(tmp_path, seeds_dir):
+    out = tmp_path / "seeds.ttl"
+    r = CliRunner().invoke(main, ["export", "rdf", str(seeds_dir), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    import rdflib
+
+    g = rdflib.Graph().parse(out, format="turtle")
+    assert len(g) == int(r.stdout.split(": ")[1].split()[0])
+    again = tmp_path / "again.ttl"
+    CliRunner().invoke(main, ["export", "rdf", str(seeds_dir), "-o", str(again)])
+    assert out.read_bytes() == again.read_bytes()
+    v = CliRunner().invoke(main, ["validate", str(seeds_dir)])
+    assert v.exit_code == 0 and "conforms" in v.stdout
+
+
+def test_export_neo4j_import_files(tmp_path, seeds_dir):
+    r = CliRunner().invoke(main, ["export", "neo4j-import", str(tmp_path / "imp"), str(seeds_dir)])
+    assert r.exit_code == 0, r.output
+    assert "Task 82" in r.stdout and "neo4j-admin database import full" in r.stdout
+    assert (tmp_path / "imp" / "Task.header.csv").exists()
