@@ -9,7 +9,7 @@ from kg.pipeline import FileReport, collect_files, default_corpus, parse_files
 from kg.store import Store
 from kg.store.base import DocResult
 
-EMBEDDED_BATCH = 500
+EMBEDDED_BATCH = 2000
 
 
 @dataclass

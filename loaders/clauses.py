@@ -131,10 +131,26 @@ def _is_unit(s: str) -> bool:
     return bool(s) and (bool(UNIT_SUFFIX.search(s)) or s.startswith("各") or s.startswith("团"))
 
 
+_SUB_SPLIT = re.compile(r"[,;。]")
+_STRAY_HINTS = ("、、", "、,", ",、", "、 ", " 、")
+
+
 def _subclauses(body: str) -> list[str]:
     """Sub-clauses split at , ; 。 — after stray list punctuation (、，) is tidied to one 、."""
-    body = STRAY.sub("、", body).strip("、")
-    return [s.strip(" 、") for s in re.split(r"[,;。]", body) if s.strip(" 、")]
+    if any(h in body for h in _STRAY_HINTS):
+        body = STRAY.sub("、", body)
+    body = body.strip("、")
+    return [x for x in (s.strip(" 、") for s in _SUB_SPLIT.split(body)) if x]
+
+
+@lru_cache(maxsize=None)
+def _label_role(label: str) -> tuple[str, str]:
+    return next((r, q) for p, r, q in LABELS if re.fullmatch(p, label))
+
+
+@lru_cache(maxsize=None)
+def _verb_role(verb: str) -> tuple[str, str]:
+    return next((r, q) for p, r, q in VERBS if re.fullmatch(p, verb))
 
 
 def parse_clause(body: str, first_leads: bool) -> Optional[RoleClause]:
@@ -150,7 +166,7 @@ def parse_clause(body: str, first_leads: bool) -> Optional[RoleClause]:
         m = LABEL_RE.match(sub)
         if m:
             label, units = m.group(1), m.group(2)
-            role, qual = next((r, q) for p, r, q in LABELS if re.fullmatch(p, label))
+            role, qual = _label_role(label)
             tail = VERB_RE.match(units)  # 责任单位:A、B按职责分工负责 — the label already says the role
             if tail and tail.group(1):
                 units = tail.group(1)
@@ -160,7 +176,7 @@ def parse_clause(body: str, first_leads: bool) -> Optional[RoleClause]:
         m = VERB_RE.match(sub)
         if m:
             units_text, verb = m.group(1), m.group(2)
-            role, qual = next((r, q) for p, r, q in VERBS if re.fullmatch(p, verb))
+            role, qual = _verb_role(verb)
             units = split_units(units_text)
             if units and all(_is_unit(u) for u in units):
                 found_role = True

@@ -52,6 +52,13 @@ def _jionlp():
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         import jionlp  # noqa: PLC0415 — heavy, imported on first use
 
+        parser = jionlp.parse_location
+        try:  # an index over jionlp's own table; if its internals ever change, plain jionlp still works
+            if parser.administrative_map_list is None:
+                parser._prepare()
+            parser.get_candidates = _fast_candidates(parser)
+        except AttributeError:
+            pass
     return jionlp
 
 
@@ -83,3 +90,38 @@ def stems(j: Jurisdiction) -> list[str]:
                 out.append(name[: -len(suffix)])
                 break
     return out
+
+
+# ---- speed: jionlp scans all ~3,300 divisions with `name in text` on every call (~17 ms).
+# A candidate can only match if one of its names occurs in the text, so look the text's
+# substrings up in an index of names first and run jionlp's own matching on those items only
+# (same items, same order: the same result).
+def _fast_candidates(parser):
+    original = type(parser).get_candidates
+    items = parser.administrative_map_list
+    index: dict[str, set[int]] = {}
+    for i, item in enumerate(items):
+        for names in item[1:4]:
+            for name in names:
+                if name:
+                    index.setdefault(name, set()).add(i)
+    lengths = sorted({len(n) for n in index})
+
+    def get_candidates(location_text):
+        hits: set[int] = set()
+        n = len(location_text)
+        for a in range(n):
+            for L in lengths:
+                if a + L > n:
+                    break
+                s = index.get(location_text[a:a + L])
+                if s:
+                    hits |= s
+        full = parser.administrative_map_list
+        try:
+            parser.administrative_map_list = [items[i] for i in sorted(hits)]
+            return original(parser, location_text)
+        finally:
+            parser.administrative_map_list = full
+
+    return get_candidates

@@ -1,7 +1,7 @@
 // question: What does one organization lead and answer for, across all documents? Found by canonical name or by the name as written in any document.
 // params: name (string) — e.g. 临沂市科学技术协会 or 市科协
 MATCH (o:Organization)-[r:LEADS|RESPONSIBLE_FOR]->(x)
-WHERE o.name = $name OR r.mention = $name OR $name IN o.aliases
+WHERE o.name = $name OR $name IN o.aliases
 WITH o, r, x
 MATCH (d:Document {id: r.document_id})
 RETURN o.name AS organization, d.title AS document,

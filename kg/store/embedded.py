@@ -471,9 +471,10 @@ class EmbeddedStore(Store):
             existing = {r[0]: r[1] for r in rows}
 
         new: list[_Bundle] = []
+        org_ids = set(orgs)
         for b in bundles:
             try:
-                b.check(set(orgs))
+                b.check(org_ids)
             except StoreError as e:
                 report(b, "failed", f"{b.doc.file}: {e}")
                 continue
