@@ -17,7 +17,9 @@ from kg.loaders.text import Paragraph, sentence_end
 SECTION_RE = re.compile(r"^([一二三四五六七八九十]+、)\s*")
 ACTION_RE = re.compile(r"^(\((?:[一二三四五六七八九十]+|\d{1,2})\))\s*")
 TASK_RE = re.compile(r"^(\d{1,2}[.、](?!\d)|─+)\s*")
-END_RE = re.compile(r"^(?:抄送|抄报|附件[:\s]*$)|^\(?\d{4}年\d{1,2}月\d{1,2}日印发\)?$")
+END_RE = re.compile(r"^(?:抄送|抄报)|^\(?\d{4}年\d{1,2}月\d{1,2}日印发\)?$")
+ANNEX_RE = re.compile(r"^附件\s*\d*\s*[:]?\s*")
+MARKER_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、])")
 HEADING_MAX = 26
 TITLE_MAX = 40
 
@@ -117,6 +119,22 @@ def build_outline(paras: list[Paragraph], body_start: int) -> list[Item]:
         t = p.text
         if END_RE.match(t):
             break
+        if (m := ANNEX_RE.match(t)) and len(t) <= 40:
+            # an annex (often the 分工 table itself) is read on, as a top-level section of its own
+            title_para = p
+            if m.end() >= len(t) and i + 1 < len(paras) and len(paras[i + 1].text) <= 40 \
+                    and not MARKER_START.match(paras[i + 1].text):
+                i += 1
+                title_para = paras[i]
+                section = Item("section", None, Piece(title_para, 0, len(title_para.text)), [Piece(p, 0, len(t)),
+                               Piece(title_para, 0, len(title_para.text))])
+            else:
+                section = Item("section", None, Piece(p, m.end() if m.end() < len(t) else 0, len(t)), [Piece(p, 0, len(t))])
+            top.append(section)
+            action = task = None
+            leaf_actions = False
+            i += 1
+            continue
         if m := SECTION_RE.match(t):
             end = _title_end(t, m.end())
             section = Item("section", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))])

@@ -131,3 +131,18 @@ def test_clause_in_tortoise_shell_brackets_with_label_and_verb():
     assert [(r.mention, orgs[r.organization_id], r.qualifier) for r in g.responsibilities] == [
         ("省发展改革委", "四川省发展和改革委员会", "负责"), ("商务厅", "四川省商务厅", "负责")]
     assert g.responsibilities[0].prov.text.startswith("〔责任单位") and g.responsibilities[0].prov.text.endswith("〕")
+
+
+def test_an_annex_is_read_on_as_a_section_of_its_own():
+    got, g = edges("county_with_annex.txt")
+    assert g.documents[0].jurisdiction == "东明县"
+    assert [s.title for s in g.sections][-1] == "东明县全民健身重点任务分工表"
+    assert got == [
+        ("建设健身场地设施", "县教育和体育局", "RESPONSIBLE_FOR", "负责", None),
+        ("建设健身场地设施", "县住建局", "RESPONSIBLE_FOR", "配合", None),
+        ("建设健身场地设施", "县自然资源局", "RESPONSIBLE_FOR", "配合", None),
+        ("开展全民健身活动", "县教育和体育局", "LEADS", "牵头", None),
+        ("开展全民健身活动", "各乡镇人民政府", "RESPONSIBLE_FOR", "负责", None),
+    ]
+    orgs = {o.name for o in g.organizations}
+    assert {"东明县教育和体育局", "东明县住房和城乡建设局"} <= orgs
