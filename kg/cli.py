@@ -293,5 +293,39 @@ def validate(files: tuple[Path, ...], db: Optional[Path], backend: Optional[str]
         sys.exit(1)
 
 
+@main.command()
+@click.argument("name_or_query")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@store_options
+@format_option("table")
+@fails_cleanly
+def sparql(name_or_query: str, files: tuple[Path, ...], params: tuple[str, ...], db: Optional[Path],
+           backend: Optional[str], fmt: str) -> None:
+    """Run a SPARQL twin from queries/*.rq by name, or a SPARQL query, on the RDF of FILES or of the store.
+
+    Read-only: updates are refused. Parameters are bound as RDF literals, never spliced into the text.
+    """
+    from kg.library import parse_params
+    from kg.sparql import run_sparql, sparql_store
+
+    result = run_sparql(sparql_store(_graph_from(files, db, backend)), name_or_query, parse_params(params))
+    _print_result(result.columns, result.rows, fmt)
+
+
+@main.command("serve-sparql")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--port", type=int, default=7878, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
+@store_options
+@fails_cleanly
+def serve_sparql(files: tuple[Path, ...], port: int, db: Optional[Path], backend: Optional[str]) -> None:
+    """Serve a read-only SPARQL 1.1 Protocol endpoint on 127.0.0.1 (updates refused with 403)."""
+    from kg.sparql import serve
+
+    server = serve(_graph_from(files, db, backend), "127.0.0.1", port)
+    click.echo(f"SPARQL endpoint: {server.url}  (read-only; Ctrl-C stops it)", err=True)
+    server.wait()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
