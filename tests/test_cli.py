@@ -155,3 +155,44 @@ def test_sparql_command_equals_the_cypher_answer(tmp_path, seeds_dir):
     assert json.loads(s.stdout) == json.loads(c.stdout) and json.loads(s.stdout)[0]["shared"] == 8
     refused = CliRunner().invoke(main, ["sparql", "DELETE WHERE { ?s ?p ?o }", str(seeds_dir)])
     assert refused.exit_code == 1 and "kg:" in refused.stderr
+
+
+def test_serve_sparql_command_over_http(tmp_path, seeds_dir):
+    """`kg serve-sparql` as a user starts it: answers a SPARQL 1.1 Protocol query, refuses an update."""
+    import socket
+    import time
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve-sparql", str(seeds_dir), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        url = f"http://127.0.0.1:{port}/sparql"
+        query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(url + "?" + urllib.parse.urlencode({"query": query}), timeout=5) as r:
+                    body = json.loads(r.read())
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        else:
+            raise AssertionError("the endpoint never answered: " + proc.stderr.read1().decode())
+        before = int(body["results"]["bindings"][0]["n"]["value"])
+        assert before > 1000
+        req = urllib.request.Request(url, data=b"DELETE WHERE { ?s ?p ?o }", method="POST",
+                                     headers={"Content-Type": "application/sparql-update"})
+        try:
+            urllib.request.urlopen(req, timeout=5)
+            raise AssertionError("an update was accepted")
+        except urllib.error.HTTPError as e:
+            assert e.code == 403
+        with urllib.request.urlopen(url + "?" + urllib.parse.urlencode({"query": query}), timeout=5) as r:
+            assert int(json.loads(r.read())["results"]["bindings"][0]["n"]["value"]) == before
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
