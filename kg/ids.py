@@ -9,3 +9,13 @@ def stable_id(kind: str, *key: object) -> str:
     """Same kind and natural key, same id, on every machine and every run."""
     text = "\x1f".join([kind, *(unicodedata.normalize("NFKC", str(k)) for k in key)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def title_key(title: str) -> str:
+    """A cited or loaded document's title, normalised so that every spelling of it is one key:
+    NFKC (（）→()), no whitespace, no 《》, one kind of dash (—/–/-/─ → -)."""
+    import re
+
+    t = unicodedata.normalize("NFKC", title)
+    t = re.sub(r"[\s《》〈〉<>“”\"']", "", t)
+    return re.sub(r"[—–─―-]+", "-", t)

@@ -102,6 +102,69 @@ class Responsibility(_Strict):
     prov: Provenance  # the role clause: span and text
 
 
+class Target(_Strict):
+    """A measurable commitment (培育高素质农民1.5万人次以上) of a task, an action or the whole plan."""
+
+    id: str
+    document_id: str
+    owner_id: str  # the task, action or document that states it
+    owner_kind: Literal["Document", "Action", "Task"]
+    text: str  # the commitment as written
+    value: float  # 15000.0 for 1.5万
+    unit: Optional[str] = None  # 人次, %, 期, 处, 个 …
+    comparator: str  # 以上 | 超过 | 达到 | 不少于 | 不低于 | 以下 | 以内
+    period: Optional[str] = None  # 每年, 每季度 …
+    deadline: Optional[str] = None  # 到2025年 …
+    prov: Provenance
+
+
+class Person(_Strict):
+    """A person named in one document (the same name in two documents is not assumed to be one person)."""
+
+    id: str
+    name: str  # spaces of the source removed: 王  屾 → 王屾
+    document_id: str
+    prov: Provenance
+
+
+class Membership(_Strict):
+    """A person's seat in a leading group (W3C ORG Membership), with the post they hold in a unit."""
+
+    id: str
+    person_id: str
+    group_id: str  # the leading group, an Organization
+    role: str  # 组长 | 副组长 | 成员 …
+    post: str  # as written: 县委组织部副部长
+    post_title: Optional[str] = None  # 副部长
+    unit_id: Optional[str] = None  # the Organization the post is in: 中共友谊县委组织部
+    document_id: str
+    prov: Provenance
+
+
+class Citation(_Strict):
+    """A document's citation of the document it implements (依据《…》), loaded or not."""
+
+    id: str
+    document_id: str  # the citing document
+    title: str  # the cited title as written
+    key: str  # normalised title: the same key for every spelling of one title
+    cited_id: str  # stable id of the cited document's key: a placeholder until a document with that key loads
+    prov: Provenance
+
+
+class Alignment(_Strict):
+    """A local task or action that carries out or repeats one of another loaded document."""
+
+    id: str
+    source_id: str  # the local (lower-level or later) action/task
+    source_kind: Literal["Action", "Task"]
+    target_id: str
+    target_kind: Literal["Action", "Task"]
+    score: float  # similarity in [0, 1]
+    method: str  # e.g. title-bigram-cosine
+    evidence: str  # the shared wording that supports it
+
+
 class Graph(_Strict):
     """A set of documents and everything parsed from them; merge() unions graphs."""
 
@@ -111,6 +174,11 @@ class Graph(_Strict):
     tasks: list[Task] = []
     organizations: list[Organization] = []
     responsibilities: list[Responsibility] = []
+    targets: list[Target] = []
+    people: list[Person] = []
+    memberships: list[Membership] = []
+    citations: list[Citation] = []
+    alignments: list[Alignment] = []
 
     def merge(self, other: "Graph") -> "Graph":
         """Union of two graphs; organizations with one id are merged (aliases united)."""
@@ -127,6 +195,11 @@ class Graph(_Strict):
             out.actions.extend(g.actions)
             out.tasks.extend(g.tasks)
             out.responsibilities.extend(g.responsibilities)
+            out.targets.extend(g.targets)
+            out.people.extend(g.people)
+            out.memberships.extend(g.memberships)
+            out.citations.extend(g.citations)
+            out.alignments.extend(g.alignments)
             for o in g.organizations:
                 if o.id in orgs:
                     if not set(o.aliases) <= set(orgs[o.id].aliases):
@@ -145,4 +218,9 @@ class Graph(_Strict):
             "organizations": len(self.organizations),
             "leads": sum(r.role == "LEADS" for r in self.responsibilities),
             "responsible_for": sum(r.role == "RESPONSIBLE_FOR" for r in self.responsibilities),
+            "targets": len(self.targets),
+            "people": len(self.people),
+            "memberships": len(self.memberships),
+            "citations": len(self.citations),
+            "alignments": len(self.alignments),
         }
