@@ -25,8 +25,9 @@ from typing import IO, Iterable, Iterator, Optional, Union
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.ids import stable_id
-from kg.model import Action, Document, Graph, Organization, Responsibility, Section, Task
+from kg.ids import stable_id, title_key
+from kg.model import (Action, Alignment, Citation, Document, Graph, Membership, Organization, Person,
+                      Responsibility, Section, Target, Task)
 from kg.resources import resource_dir
 
 BASE = "https://w3id.org/kg-policy/id/"
@@ -44,9 +45,11 @@ PREFIXES: dict[str, str] = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "eli": "http://data.europa.eu/eli/ontology#",
     "oa": "http://www.w3.org/ns/oa#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
 }
 KINDS = ("document", "section", "action", "task", "organization", "assignment",
-         "jurisdiction", "sector", "cited", "span", "selector")
+         "jurisdiction", "sector", "cited", "span", "selector",
+         "target", "person", "membership", "post", "grouprole", "citation", "alignment")
 """Path segments of instance IRIs: ``{BASE}{kind}/{id}``."""
 INSTANCE_PREFIXES: dict[str, str] = {k: f"{BASE}{k}/" for k in KINDS}
 
@@ -106,10 +109,28 @@ ROLE_CONCEPT = {"LEADS": _u("kg:Leads"), "RESPONSIBLE_FOR": _u("kg:ResponsibleFo
 QUALIFIER_CONCEPT = {"牵头": _u("kg:QualifierLead"), "负责": _u("kg:QualifierResponsible"),
                      "配合": _u("kg:QualifierCooperate"), "指导": _u("kg:QualifierGuide")}
 SECTOR_SCHEME, JURISDICTION_SCHEME = _u("kg:SectorScheme"), _u("kg:JurisdictionScheme")
+# Targets, leading groups, citations, alignments.
+C_TARGET, HAS_TARGET, VALUE, UNIT, COMPARATOR, PERIOD = (
+    _u("kg:Target"), _u("kg:hasTarget"), _u("kg:value"), _u("kg:unit"), _u("kg:comparator"), _u("kg:period"))
+C_PERSON, FOAF_PERSON, FOAF_NAME = _u("kg:Person"), _u("foaf:Person"), _u("foaf:name")
+ORG_MEMBERSHIP, ORG_MEMBER, ORG_ORGANIZATION, ORG_ROLE, ORG_ROLE_CLASS = (
+    _u("org:Membership"), _u("org:member"), _u("org:organization"), _u("org:role"), _u("org:Role"))
+ORG_POST, ORG_HELD_BY, ORG_POST_IN, POST, POST_TITLE = (
+    _u("org:Post"), _u("org:heldBy"), _u("org:postIn"), _u("kg:post"), _u("kg:postTitle"))
+GROUP_ROLE_SCHEME = _u("kg:GroupRoleScheme")
+GROUP_ROLE_CONCEPT = {"组长": _u("kg:GroupLeader"), "副组长": _u("kg:GroupDeputyLeader"),
+                      "成员": _u("kg:GroupMember")}
+C_CITATION, HAS_CITATION, CITES, TITLE_KEY = (_u("kg:Citation"), _u("kg:hasCitation"), _u("kg:cites"),
+                                             _u("kg:titleKey"))
+ELI_BASED_ON, ELI_IMPLEMENTS, IMPLEMENTS = _u("eli:based_on"), _u("eli:implements"), _u("kg:implements")
+C_ALIGN, ALIGNS_WITH, ALIGN_SOURCE, ALIGN_TARGET, SCORE, METHOD, EVIDENCE = (
+    _u("kg:AlignmentStatement"), _u("kg:alignsWith"), _u("kg:alignmentSource"), _u("kg:alignmentTarget"),
+    _u("kg:score"), _u("kg:method"), _u("kg:evidence"))
 _XSD = PREFIXES["xsd"]
 _INT = f"^^<{_XSD}integer>"
 _NNI = f"^^<{_XSD}nonNegativeInteger>"
 _DATE = f"^^<{_XSD}date>"
+_DEC = f"^^<{_XSD}decimal>"
 
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f]')
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
@@ -144,6 +165,16 @@ def iri(kind: str, id_: str) -> str:
 
 def _ref(kind: str, id_: str) -> str:
     return f"<{iri(kind, id_)}>"
+
+
+def _decimal(v: float) -> str:
+    """An xsd:decimal literal of a float, never in exponent form: 15000.0 → "15000.0", 1e-05 → "0.00001"."""
+    from decimal import Decimal
+
+    text = format(Decimal(repr(float(v))), "f")
+    if "." not in text:
+        text += ".0"
+    return f'"{text}"{_DEC}'
 
 
 def _norm_title(title: str) -> str:
@@ -236,8 +267,28 @@ def _blocks(graph: Graph) -> Iterator[Block]:
         else:
             orphan_resps.setdefault(r.document_id, []).append(r)
 
+    targets_of: dict[str, list[Target]] = {}
+    for x in _dedup(graph.targets, lambda t: (t.document_id, t.prov.start, t.id)):
+        targets_of.setdefault(x.document_id, []).append(x)
+    people_of: dict[str, list[Person]] = {}
+    for x in _dedup(graph.people, lambda p: (p.document_id, p.prov.start, p.id)):
+        people_of.setdefault(x.document_id, []).append(x)
+    memberships_of: dict[str, list[Membership]] = {}
+    for x in _dedup(graph.memberships, lambda m: (m.document_id, m.prov.start, m.id)):
+        memberships_of.setdefault(x.document_id, []).append(x)
+    citations_of: dict[str, list[Citation]] = {}
+    for x in _dedup(graph.citations, lambda c: (c.document_id, c.prov.start, c.id)):
+        citations_of.setdefault(x.document_id, []).append(x)
+    alignments = _dedup(graph.alignments, lambda a: (a.source_id, a.target_id, a.id))
+
     org_by_name = {o.name: o.id for o in orgs}
     doc_by_title = {_norm_title(d.title): d.id for d in docs.values()}
+    docs_by_key: dict[str, list[str]] = {}
+    if citations_of:
+        for d_ in docs.values():
+            docs_by_key.setdefault(title_key(d_.title), []).append(d_.id)
+    cited_works: dict[str, tuple[str, set[str]]] = {}  # cited id (a title key's) → key, titles as written
+    group_roles: dict[str, str] = {}  # grouprole id → role as written (roles without a kg: concept)
     jurisdictions: dict[str, set[str]] = {}  # name → broader names
     cited: dict[str, str] = {}  # cited id → title
 
@@ -290,7 +341,52 @@ def _blocks(graph: Graph) -> Iterator[Block]:
         if rs:
             target_resps(out, s, rs)
 
-    doc_ids = sorted(set(docs) | set(sections_of) | set(actions_of) | set(orphan_tasks) | set(orphan_resps))
+    def group_role(role: str) -> str:
+        c = GROUP_ROLE_CONCEPT.get(role)
+        if c is None:
+            rid = stable_id("grouprole", role)
+            group_roles[rid] = role
+            c = _ref("grouprole", rid)
+        return c
+
+    def extras_block(out: list[str], doc_id: str) -> None:
+        """Targets, people and their leading-group memberships, citations of one document."""
+        for t in targets_of.get(doc_id, ()):
+            s = _ref("target", t.id)
+            out += (f"{_ref(t.owner_kind.lower(), t.owner_id)} {HAS_TARGET} {s}",
+                    f"{s} {A} {C_TARGET}", f"{s} {LABEL} {_zh(t.text)}", f"{s} {VALUE} {_decimal(t.value)}",
+                    f"{s} {COMPARATOR} {_zh(t.comparator)}")
+            if t.unit:
+                out.append(f"{s} {UNIT} {_zh(t.unit)}")
+            if t.period:
+                out.append(f"{s} {PERIOD} {_zh(t.period)}")
+            if t.deadline:
+                out.append(f"{s} {DEADLINE} {_zh(t.deadline)}")
+            _prov(out, s, t.id, t.prov)
+        for p in people_of.get(doc_id, ()):
+            s = _ref("person", p.id)
+            out += (f"{s} {A} {C_PERSON}", f"{s} {A} {FOAF_PERSON}", f"{s} {FOAF_NAME} {_zh(p.name)}",
+                    f"{s} {LABEL} {_zh(p.name)}")
+            _prov(out, s, p.id, p.prov)
+        for m in memberships_of.get(doc_id, ()):
+            s, post, person = _ref("membership", m.id), _ref("post", m.id), _ref("person", m.person_id)
+            out += (f"{s} {A} {ORG_MEMBERSHIP}", f"{s} {ORG_MEMBER} {person}",
+                    f"{s} {ORG_ORGANIZATION} {_ref('organization', m.group_id)}",
+                    f"{s} {ORG_ROLE} {group_role(m.role)}", f"{s} {POST} {post}")
+            _prov(out, s, m.id, m.prov)
+            out += (f"{post} {A} {ORG_POST}", f"{post} {LABEL} {_zh(m.post)}", f"{post} {ORG_HELD_BY} {person}")
+            if m.post_title:
+                out.append(f"{post} {POST_TITLE} {_zh(m.post_title)}")
+            if m.unit_id:
+                out.append(f"{post} {ORG_POST_IN} {_ref('organization', m.unit_id)}")
+        for c in citations_of.get(doc_id, ()):
+            s = _ref("citation", c.id)
+            out += (f"{s} {A} {C_CITATION}", f"{s} {LABEL} {_zh(c.title)}", f"{s} {CITES} {_ref('cited', c.cited_id)}",
+                    f"{s} {TITLE_KEY} {_str(c.key)}")
+            _prov(out, s, c.id, c.prov)
+
+    doc_ids = sorted(set(docs) | set(sections_of) | set(actions_of) | set(orphan_tasks) | set(orphan_resps)
+                     | set(targets_of) | set(people_of) | set(memberships_of) | set(citations_of))
     for doc_id in doc_ids:
         g = _ref("document", doc_id)
         out: list[str] = []
@@ -317,6 +413,17 @@ def _blocks(graph: Graph) -> Iterator[Block]:
                     cid = stable_id("cited", title)
                     cited[cid] = title
                     out.append(f"{s} {BASED_ON} {_ref('cited', cid)}")
+            implemented: set[str] = set()
+            for c in citations_of.get(doc_id, ()):
+                work = cited_works.setdefault(c.cited_id, (c.key, set()))
+                work[1].add(_norm_title(c.title) or c.title)
+                implemented.update(x for x in docs_by_key.get(c.key, ()) if x != doc_id)
+            for cid in sorted({c.cited_id for c in citations_of.get(doc_id, ())}):
+                out.append(f"{s} {ELI_BASED_ON} {_ref('cited', cid)}")
+            for c in citations_of.get(doc_id, ()):
+                out.append(f"{s} {HAS_CITATION} {_ref('citation', c.id)}")
+            for x in sorted(implemented):
+                out += (f"{s} {IMPLEMENTS} {_ref('document', x)}", f"{s} {ELI_IMPLEMENTS} {_ref('document', x)}")
             out += (f"{s} {SOURCE_FILE} {_str(d.file)}", f"{s} {SHA256} {_str(d.sha256)}",
                     f"{s} {ENCODING} {_str(d.encoding)}", f"{s} {SOURCE_FORMAT} {_str(d.format)}",
                     f'{s} {TEXT_LENGTH} "{d.length}"{_NNI}')
@@ -358,6 +465,7 @@ def _blocks(graph: Graph) -> Iterator[Block]:
             kind = "action" if r.target_kind == "Action" else "task"
             target_resps(out, _ref(kind, r.target_id), [r])
             out.append(f"{_ref(kind, r.target_id)} {PROV_QA} {_ref('assignment', r.id)}")
+        extras_block(out, doc_id)
         if out:
             yield g, out
 
@@ -400,6 +508,29 @@ def _blocks(graph: Graph) -> Iterator[Block]:
     for cid, title in sorted(cited.items()):
         s = _ref("cited", cid)
         out += (f"{s} {A} {ELI_LR}", f"{s} {T_TITLE} {_zh(title)}", f"{s} {LABEL} {_zh(title)}")
+    # Cited works of citations, one per title key: their titles as written are labels (dcterms:title
+    # stays one per spelling, on the kg:basedOn targets above, which may be the same node).
+    for cid, (key, titles) in sorted(cited_works.items()):
+        s = _ref("cited", cid)
+        if cid not in cited:
+            out.append(f"{s} {A} {ELI_LR}")
+        out += [f"{s} {LABEL} {_zh(t)}" for t in sorted(titles) if cited.get(cid) != t]
+        out.append(f"{s} {TITLE_KEY} {_str(key)}")
+    for rid, role in sorted(group_roles.items()):
+        s = _ref("grouprole", rid)
+        out += (f"{s} {A} {SKOS_CONCEPT}", f"{s} {A} {ORG_ROLE_CLASS}", f"{s} {PREF} {_zh(role)}",
+                f"{s} {LABEL} {_zh(role)}", f"{s} {IN_SCHEME} {GROUP_ROLE_SCHEME}")
+    # Alignments: kg's own finding across documents, so in the default graph.
+    aligned: set[tuple[str, str]] = set()
+    for al in alignments:
+        s = _ref("alignment", al.id)
+        src, dst = _ref(al.source_kind.lower(), al.source_id), _ref(al.target_kind.lower(), al.target_id)
+        if (src, dst) not in aligned:
+            aligned.add((src, dst))
+            out.append(f"{src} {ALIGNS_WITH} {dst}")
+        out += (f"{s} {A} {C_ALIGN}", f"{s} {ALIGN_SOURCE} {src}",
+                f"{s} {ALIGN_TARGET} {dst}", f"{s} {SCORE} {_decimal(al.score)}", f"{s} {METHOD} {_str(al.method)}",
+                f"{s} {EVIDENCE} {_zh(al.evidence)}")
     if out:
         yield None, out
 
@@ -531,7 +662,7 @@ def _compact_iri(term: str, cache: dict[str, str]) -> str:
     return out
 
 
-_TYPED = {_INT: None, _NNI: "^^xsd:nonNegativeInteger", _DATE: "^^xsd:date"}
+_TYPED = {_INT: None, _NNI: "^^xsd:nonNegativeInteger", _DATE: "^^xsd:date", _DEC: "^^xsd:decimal"}
 
 
 def _compact_object(o: str, cache: dict[str, str]) -> str:

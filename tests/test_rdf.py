@@ -14,7 +14,9 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg import rdf
 from kg.ids import stable_id
-from kg.model import Action, Document, Graph, Organization, Provenance, Responsibility, Section, Task
+from kg.ids import title_key
+from kg.model import (Action, Alignment, Citation, Document, Graph, Membership, Organization, Person, Provenance,
+                      Responsibility, Section, Target, Task)
 from kg.resources import resource_dir
 
 KG = rdflib.Namespace(rdf.KG)
@@ -31,6 +33,9 @@ EXTERNAL_TERMS = {
     "eli:LegalResource", "eli:LegalResourceSubdivision", "eli:jurisdiction", "eli:is_part_of",
     "oa:SpecificResource", "oa:hasSource", "oa:hasSelector", "oa:TextPositionSelector",
     "oa:TextQuoteSelector", "oa:start", "oa:end", "oa:exact",
+    "foaf:Person", "foaf:name",
+    "org:Membership", "org:member", "org:organization", "org:role", "org:Role", "org:Post", "org:heldBy",
+    "org:postIn", "eli:based_on", "eli:implements",
 }
 
 
@@ -91,9 +96,61 @@ def small_graph() -> Graph:
     )
 
 
+NATIONAL_TITLE = "全民科学素质行动规划纲要（2021—2035年）"
+
+
+def full_graph() -> Graph:
+    """small_graph() plus a second (national) document and every newer kind of element:
+    targets on a task and on the plan, a leading group with two members (one role without a kg:
+    concept), the citation of the national plan (loaded: implements), an alignment across the two."""
+    g = small_graph()
+    d = g.documents[0].id
+    a, t1 = g.actions[0].id, g.tasks[0].id
+    n = stable_id("document", NATIONAL_TITLE, "2021-06-03")
+    na = stable_id("action", n, 1)
+    nt = stable_id("task", na, 1)
+    group = stable_id("organization", "临沂市全民科学素质工作领导小组", "临沂市")
+    gov = g.organizations[3].id
+    p1, p2 = stable_id("person", d, "张三"), stable_id("person", d, "李 四")
+    cited_title = "全民科学素质行动规划纲要(2021—2035年)"
+    key = title_key(cited_title)
+    g.documents.append(Document(
+        id=n, title=NATIONAL_TITLE, issuer="国务院", date="2021-06-03", jurisdiction="全国", level="国家",
+        file="national.txt", sha256="cd" * 32, encoding="utf-8", format="txt", length=500,
+        prov=_p(n, 0, 20, NATIONAL_TITLE)))
+    g.actions.append(Action(id=na, document_id=n, ordinal=1, number="（一）", title="青少年科学素质提升行动",
+                            prov=_p(n, 30, 45, "（一）青少年科学素质提升行动")))
+    g.tasks.append(Task(id=nt, document_id=n, action_id=na, ordinal=1, title="将弘扬科学精神贯穿于育人全链条",
+                        prov=_p(n, 45, 70, "将弘扬科学精神贯穿于育人全链条。")))
+    g.organizations.append(Organization(id=group, name="临沂市全民科学素质工作领导小组", jurisdiction="临沂市"))
+    g.targets += [
+        Target(id=stable_id("target", t1, 120), document_id=d, owner_id=t1, owner_kind="Task",
+               text="每年培训科技辅导员1.5万人次以上", value=15000.0, unit="人次", comparator="以上", period="每年",
+               deadline="到2025年", prov=_p(d, 120, 136, "每年培训科技辅导员1.5万人次以上")),
+        Target(id=stable_id("target", d, 40), document_id=d, owner_id=d, owner_kind="Document",
+               text="公民具备科学素质的比例超过15%", value=15.0, unit="%", comparator="超过",
+               prov=_p(d, 40, 55, "公民具备科学素质的比例超过15%")),
+    ]
+    g.people += [Person(id=p1, name="张三", document_id=d, prov=_p(d, 900, 912, "组  长：张三  市政府副市长")),
+                 Person(id=p2, name="李四", document_id=d, prov=_p(d, 913, 925, "办公室主任：李  四"))]
+    g.memberships += [
+        Membership(id=stable_id("membership", group, p1), person_id=p1, group_id=group, role="组长",
+                   post="市政府副市长", post_title="副市长", unit_id=gov, document_id=d,
+                   prov=_p(d, 900, 912, "组  长：张三  市政府副市长")),
+        Membership(id=stable_id("membership", group, p2), person_id=p2, group_id=group, role="办公室主任",
+                   post="办公室主任", document_id=d, prov=_p(d, 913, 925, "办公室主任：李  四")),
+    ]
+    g.citations.append(Citation(id=stable_id("citation", d, key), document_id=d, title=cited_title, key=key,
+                                cited_id=stable_id("cited", key), prov=_p(d, 36, 60, f"依据《{cited_title}》")))
+    g.alignments.append(Alignment(id=stable_id("alignment", a, na), source_id=a, source_kind="Action", target_id=na,
+                                  target_kind="Action", score=0.875, method="title-bigram-idf-cosine",
+                                  evidence="青少年科学素质提升行动"))
+    return g
+
+
 @pytest.fixture(scope="module")
 def graph() -> Graph:
-    return small_graph()
+    return full_graph()
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +184,11 @@ def test_every_term_has_zh_and_en_labels_and_definitions(ontology: rdflib.Graph)
     assert {KG.Document, KG.Section, KG.Action, KG.Task, KG.Organization, KG.CollectiveOrganization,
             KG.Jurisdiction, KG.Assignment, KG.leads, KG.responsibleFor, KG.qualifier, KG.deadline,
             KG.hasSection, KG.hasAction, KG.hasTask, KG.basedOn, KG.jurisdiction, KG.sector, KG.mention,
-            KG.provenance} <= terms
+            KG.provenance, KG.Target, KG.hasTarget, KG.value, KG.unit, KG.comparator, KG.period, KG.Person,
+            KG.GroupRoleScheme, KG.GroupLeader, KG.GroupDeputyLeader, KG.GroupMember, KG.post, KG.postTitle,
+            KG.Citation, KG.hasCitation, KG.cites, KG.titleKey, KG.implements, KG.alignsWith,
+            KG.AlignmentStatement, KG.alignmentSource, KG.alignmentTarget, KG.score, KG.method,
+            KG.evidence} <= terms
     missing = []
     for t in sorted(terms):
         for p in (RDFS.label, SKOS.definition):
@@ -147,6 +208,9 @@ def test_alignment(ontology: rdflib.Graph) -> None:
     assert (KG.sector, RDFS.subPropertyOf, ns["org"].classification) in ontology
     assert (KG.basedOn, RDFS.subPropertyOf, ns["eli"].based_on) in ontology
     assert (KG.hasTask, RDFS.subPropertyOf, ns["dcterms"].hasPart) in ontology
+    assert (KG.Person, RDFS.subClassOf, ns["foaf"].Person) in ontology
+    assert (KG.implements, RDFS.subPropertyOf, ns["eli"].implements) in ontology
+    assert (KG.GroupLeader, RDF.type, ns["org"].Role) in ontology
 
 
 def test_exported_terms_are_declared(graph: Graph, ontology: rdflib.Graph) -> None:
@@ -252,6 +316,103 @@ def test_assignment_direct_and_qualified(graph: Graph) -> None:
                      "（市教育局牵头，市科协、驻临高校配合，2022年底前完成）")]
 
 
+_Q_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in rdf.PREFIXES.items())
+
+
+def _rows(g: rdflib.Graph, q: str) -> list[tuple]:
+    return sorted(tuple(None if x is None else str(x) for x in r) for r in g.query(_Q_PREFIXES + q))
+
+
+def test_targets_are_exported_with_owner_value_and_span(graph: Graph) -> None:
+    g = rdf.to_rdflib(graph)
+    rows = _rows(g, """
+    SELECT ?kind ?text ?value ?unit ?cmp ?period ?deadline ?start WHERE {
+      ?owner kg:hasTarget ?t ; a ?kind . FILTER (?kind IN (kg:Document, kg:Task))
+      ?t a kg:Target ; rdfs:label ?text ; kg:value ?value ; kg:comparator ?cmp ;
+         kg:provenance/oa:hasSelector/oa:start ?start .
+      OPTIONAL { ?t kg:unit ?unit } OPTIONAL { ?t kg:period ?period } OPTIONAL { ?t kg:deadline ?deadline }
+    }""")
+    assert rows == [
+        (rdf.KG + "Document", "公民具备科学素质的比例超过15%", "15.0", "%", "超过", None, None, "40"),
+        (rdf.KG + "Task", "每年培训科技辅导员1.5万人次以上", "15000.0", "人次", "以上", "每年", "到2025年", "120"),
+    ]
+    values = {o.datatype for o in g.objects(None, KG.value)}
+    assert values == {rdflib.XSD.decimal}
+
+
+def test_decimal_literals_never_use_exponents() -> None:
+    assert rdf._decimal(15000.0).startswith('"15000.0"')
+    assert rdf._decimal(1e-05).startswith('"0.00001"')
+    assert rdf._decimal(0.875).startswith('"0.875"')
+    assert rdf._decimal(3).startswith('"3.0"')
+
+
+def test_leading_group_follows_w3c_org(graph: Graph) -> None:
+    g = rdf.to_rdflib(graph)
+    rows = _rows(g, """
+    SELECT ?name ?group ?role ?post ?title ?unit ?exact WHERE {
+      ?m a org:Membership ; org:member ?p ; org:organization/skos:prefLabel ?group ; org:role ?r ;
+         kg:post ?post_ ; kg:provenance/oa:hasSelector/oa:exact ?exact .
+      ?p a kg:Person , foaf:Person ; foaf:name ?name .
+      ?r skos:prefLabel ?role .
+      ?post_ a org:Post ; org:heldBy ?p ; rdfs:label ?post .
+      OPTIONAL { ?post_ kg:postTitle ?title } OPTIONAL { ?post_ org:postIn/skos:prefLabel ?unit }
+    }""")
+    # 组长 is kg:GroupLeader, whose label is in the ontology: query the data and the ontology together
+    rows += _rows(g + rdf.load_ontology(), """
+    SELECT ?name ?role WHERE { ?m org:member/foaf:name ?name ; org:role kg:GroupLeader .
+                               kg:GroupLeader skos:prefLabel ?role . FILTER (lang(?role) = "zh") }""")
+    assert sorted(rows) == sorted([
+        ("李四", "临沂市全民科学素质工作领导小组", "办公室主任", "办公室主任", None, None, "办公室主任：李  四"),
+        ("张三", "组长"),
+    ])
+    assert (None, rdflib.URIRef(rdf.PREFIXES["org"] + "postIn"), rdflib.URIRef(
+        rdf.iri("organization", graph.organizations[3].id))) in g
+
+
+def test_citation_based_on_placeholder_and_implements_the_loaded_document(graph: Graph) -> None:
+    g = rdf.to_rdflib(graph)
+    d, n = (rdflib.URIRef(rdf.iri("document", x.id)) for x in graph.documents)
+    cited = rdflib.URIRef(rdf.iri("cited", graph.citations[0].cited_id))
+    eli = rdflib.Namespace(rdf.PREFIXES["eli"])
+    assert (d, eli.based_on, cited) in g and (cited, RDF.type, eli.LegalResource) in g
+    assert str(g.value(cited, RDFS.label)) == "全民科学素质行动规划纲要(2021—2035年)"
+    assert (d, KG.implements, n) in g and (d, eli.implements, n) in g
+    assert (n, KG.implements, None) not in g
+    rows = _rows(g, """SELECT ?title ?key ?exact WHERE { ?doc kg:hasCitation ?c . ?c a kg:Citation ;
+        kg:cites ?w ; rdfs:label ?title ; kg:titleKey ?key ; kg:provenance/oa:hasSelector/oa:exact ?exact . }""")
+    assert rows == [("全民科学素质行动规划纲要(2021—2035年)", "全民科学素质行动规划纲要(2021-2035年)",
+                     "依据《全民科学素质行动规划纲要(2021—2035年)》")]
+    # without a loaded document of that key there is no kg:implements, the placeholder stays
+    alone = graph.model_copy(deep=True)
+    alone.documents = alone.documents[:1]
+    alone.actions, alone.tasks, alone.alignments = alone.actions[:1], alone.tasks[:2], []
+    g2 = rdf.to_rdflib(alone)
+    assert (None, KG.implements, None) not in g2 and (d, eli.based_on, cited) in g2
+    assert rdf.validate(alone) == []
+
+
+def test_alignment_direct_and_qualified(graph: Graph) -> None:
+    g = rdf.to_rdflib(graph)
+    src, dst = (rdflib.URIRef(rdf.iri("action", x.id)) for x in (graph.actions[0], graph.actions[1]))
+    assert (src, KG.alignsWith, dst) in g
+    rows = _rows(g, """SELECT ?score ?method ?evidence WHERE { ?a a kg:AlignmentStatement ;
+        kg:alignmentSource ?s ; kg:alignmentTarget ?t ; kg:score ?score ; kg:method ?method ; kg:evidence ?evidence .
+        ?s kg:alignsWith ?t . }""")
+    assert rows == [("0.875", "title-bigram-idf-cosine", "青少年科学素质提升行动")]
+
+
+def test_new_kinds_in_named_graphs(graph: Graph) -> None:
+    store = ox.Store()
+    rdf.load_into(graph, store)
+    doc = ox.NamedNode(rdf.iri("document", graph.documents[0].id))
+    for kind, id_ in (("target", graph.targets[0].id), ("person", graph.people[0].id),
+                      ("membership", graph.memberships[0].id), ("citation", graph.citations[0].id)):
+        assert list(store.quads_for_pattern(ox.NamedNode(rdf.iri(kind, id_)), None, None, doc)), kind
+    al = ox.NamedNode(rdf.iri("alignment", graph.alignments[0].id))
+    assert list(store.quads_for_pattern(al, None, None, ox.DefaultGraph()))
+
+
 def test_unknown_format_is_an_error(graph: Graph) -> None:
     with pytest.raises(rdf.RdfError, match="turtle"):
         rdf.serialize(graph, "rdfxml")
@@ -318,6 +479,32 @@ def test_span_past_the_end_of_the_text_is_reported(graph: Graph) -> None:
     violations = rdf.validate(broken)
     assert [(v.focus, v.value) for v in violations if "oa:end > kg:textLength" in v.message] == [
         (f"document/{graph.documents[0].id}", f"selector/{graph.tasks[1].id}")]
+
+
+def test_membership_without_a_person_is_reported(graph: Graph) -> None:
+    broken = graph.model_copy(deep=True)
+    m = broken.memberships[0]
+    broken.people = [p for p in broken.people if p.id != m.person_id]
+    violations = rdf.validate(broken)
+    focus = f"membership/{m.id}"
+    hits = [v for v in violations if v.focus == focus and v.path == "org:member"]
+    assert hits and "exactly one member" in hits[0].message, violations
+    assert any(v.focus == f"post/{m.id}" and v.path == "org:heldBy" for v in violations)
+
+
+def test_broken_target_group_and_alignment_are_reported(graph: Graph) -> None:
+    broken = graph.model_copy(deep=True)
+    broken.targets[0].owner_id = stable_id("task", "no such task")  # a target whose owner is not there
+    broken.memberships[1].group_id = stable_id("organization", "不存在的领导小组", "临沂市")
+    broken.alignments[0].score = 1.5
+    g = rdf.to_rdflib(broken)
+    t = rdflib.URIRef(rdf.iri("target", broken.targets[1].id))
+    g.remove((t, KG.value, None))  # a target without its value
+    found = {(v.focus, v.path) for v in rdf.validate(g)}
+    assert (f"target/{broken.targets[0].id}", "^kg:hasTarget") in found
+    assert (f"target/{broken.targets[1].id}", "kg:value") in found
+    assert (f"membership/{broken.memberships[1].id}", "org:organization") in found
+    assert (f"alignment/{broken.alignments[0].id}", "kg:score") in found
 
 
 # --- seeds ----------------------------------------------------------------------------------
