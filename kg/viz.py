@@ -7,7 +7,8 @@ Four views of one :class:`kg.model.Graph`:
 * ``org``      — one organization (canonical name, or a mention as written): the actions and
   tasks it leads or answers for, and the units it shares them with;
 * ``document`` — one document (id, 文号, file name or title substring): document → sections →
-  actions → tasks → units, laid out as a hierarchy;
+  actions → tasks → units, laid out as a hierarchy, with the targets each states and the
+  actions/tasks of other documents they align with;
 * ``sector``   — the units of one sector (``Organization.sector``) across jurisdictions.
 
 Pages work offline: vis-network (the copy pyvis ships) is inlined, nothing is fetched, and a
@@ -31,7 +32,7 @@ from typing import Any, Iterable, Literal, Optional, Union
 from pyvis.network import Network
 
 from kg.errors import KgError
-from kg.model import Action, Document, Graph, Organization, Responsibility, Section, Task
+from kg.model import Action, Alignment, Document, Graph, Organization, Responsibility, Section, Target, Task
 from kg import viz_style as S
 
 View = Literal["whole", "org", "document", "sector"]
@@ -88,8 +89,13 @@ def script_json(value: Any) -> str:
     return text
 
 
+_NID_PREFIX = {"document": "d", "section": "s", "action": "a", "task": "t", "organization": "o",
+               "target": "g"}
+_PREFIX_KIND = {"d": "document", "s": "section", "a": "action", "t": "task", "g": "target"}
+
+
 def _nid(kind: str, id_: str) -> str:
-    return f"{kind[0]}:{id_}"
+    return f"{_NID_PREFIX[kind]}:{id_}"
 
 
 # ---------------------------------------------------------------- selection
@@ -111,6 +117,21 @@ class _Index:
             if r.organization_id in self.orgs and r.target_id in self._targets():
                 self.resp_by_org[r.organization_id].append(r)
                 self.resp_by_target[r.target_id].append(r)
+        # Targets (measurable commitments) by the document, action or task that states them.
+        self.goals: dict[str, Target] = {}
+        self.goals_by_owner: dict[str, list[Target]] = defaultdict(list)
+        for t in sorted(g.targets, key=lambda t: (t.prov.start, t.id)):
+            owner = self.docs if t.owner_kind == "Document" else self._targets()
+            if t.owner_id in owner and t.id not in self.goals:
+                self.goals[t.id] = t
+                self.goals_by_owner[t.owner_id].append(t)
+        # Alignments whose two ends are in the graph, one per id.
+        seen: set[str] = set()
+        self.alignments: list[Alignment] = []
+        for al in sorted(g.alignments, key=lambda a: (a.source_id, a.target_id, a.id)):
+            if al.id not in seen and al.source_id in self._targets() and al.target_id in self._targets():
+                seen.add(al.id)
+                self.alignments.append(al)
 
     def _targets(self) -> dict[str, Any]:
         if not hasattr(self, "_tg"):
@@ -132,6 +153,7 @@ class _Selection:
     nodes: set[str]  # vis node ids
     centers: set[str] = field(default_factory=set)
     with_sections: bool = True
+    with_alignments: bool = False  # document and whole views draw alignment edges
     message: str = ""
     cut: dict[str, int] = field(default_factory=dict)
 
@@ -140,7 +162,11 @@ def _kind_of(ix: _Index, nid: str) -> str:
     k, id_ = nid.split(":", 1)
     if k == "o":
         return "collective" if ix.orgs[id_].collective else "organization"
-    return {"d": "document", "s": "section", "a": "action", "t": "task"}[k]
+    return _PREFIX_KIND[k]
+
+
+def _owner_nid(ix: _Index, t: Target) -> str:
+    return _nid("document", t.owner_id) if t.owner_kind == "Document" else _target_nid(ix, t.owner_id)
 
 
 def _ancestors(ix: _Index, target_id: str, with_sections: bool) -> list[str]:
@@ -211,8 +237,15 @@ def _select_document(ix: _Index, value: str) -> _Selection:
     nodes |= {_nid("task", t) for t in task_ids}
     for tid in action_ids | task_ids:
         nodes |= {_nid("organization", r.organization_id) for r in ix.resp_by_target.get(tid, [])}
+    for owner in action_ids | task_ids | {d.id}:
+        nodes |= {_nid("target", t.id) for t in ix.goals_by_owner.get(owner, [])}
+    # The actions and tasks of other documents that this document's align with (or that align with them).
+    mine = action_ids | task_ids
+    for al in ix.alignments:
+        if al.source_id in mine or al.target_id in mine:
+            nodes |= {_target_nid(ix, al.source_id), _target_nid(ix, al.target_id)}
     return _Selection(title=d.title, layout="hierarchical", nodes=nodes,
-                      centers={_nid("document", d.id)})
+                      centers={_nid("document", d.id)}, with_alignments=True)
 
 
 def _org_neighbourhood(ix: _Index, orgs: Iterable[Organization], *, co_units: bool) -> set[str]:
@@ -257,9 +290,10 @@ def _select_whole(ix: _Index) -> _Selection:
     nodes |= {_nid("action", a.id) for a in g.actions}
     nodes |= {_nid("task", t.id) for t in g.tasks}
     nodes |= {_nid("organization", o.id) for o in g.organizations}
+    nodes |= {_nid("target", t) for t in ix.goals}
     title = (g.documents[0].title if len(g.documents) == 1
              else f"{len(g.documents)} 份文件 · {len(g.organizations)} 个单位")
-    return _Selection(title=title, layout="force", nodes=nodes)
+    return _Selection(title=title, layout="force", nodes=nodes, with_alignments=True)
 
 
 def _cut(ix: _Index, sel: _Selection, max_nodes: int) -> None:
@@ -272,6 +306,7 @@ def _cut(ix: _Index, sel: _Selection, max_nodes: int) -> None:
     if len(sel.nodes) <= max_nodes:
         return
     before = sel.nodes
+    goals = sorted((n for n in before if n.startswith("g:")), key=lambda n: _sort_key(ix, n))
     org_ids = [n.split(":", 1)[1] for n in before if n.startswith("o:")]
 
     def degree(oid: str) -> int:
@@ -293,6 +328,12 @@ def _cut(ix: _Index, sel: _Selection, max_nodes: int) -> None:
             break
         kept |= need
         n_orgs += 1
+    # Targets go with their owner while there is room: they are details of what is drawn.
+    for n in goals:
+        if len(kept) >= max_nodes:
+            break
+        if _owner_nid(ix, ix.goals[n.split(":", 1)[1]]) in kept:
+            kept.add(n)
     dropped: dict[str, int] = defaultdict(int)
     for n in before - kept:
         dropped[_kind_of(ix, n)] += 1
@@ -331,7 +372,12 @@ def _select(ix: _Index, view: str, value: Optional[str], max_nodes: int) -> _Sel
 
 _KIND_NAMES = {"document": "文件 Document", "section": "部分 Section", "action": "行动 Action",
                "task": "任务 Task", "organization": "单位 Organization",
-               "collective": "集合单位 Collective organization"}
+               "collective": "集合单位 Collective organization", "target": "目标 Target"}
+
+
+def _number(v: float) -> str:
+    """15000.0 → 15000, 12.5 → 12.5: the value as a reader writes it."""
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
 _QUAL_NAMES = {"牵头": "牵头 leads", "负责": "负责 responsible", "配合": "配合 cooperates",
                "指导": "指导 guides"}
 
@@ -348,6 +394,19 @@ def _node_dict(ix: _Index, nid: str, sel: _Selection, level: Optional[int]) -> d
                            ("地区", d.jurisdiction), ("文件", d.file)):
             if val:
                 rows.append([label, val])
+    elif kind == "target":
+        t = ix.goals[id_]
+        full = t.text
+        rows.append(["数值", f"{t.comparator} {_number(t.value)}{t.unit or ''}"])
+        for label, val in (("单位", t.unit), ("比较", t.comparator), ("周期", t.period), ("时限", t.deadline)):
+            if val:
+                rows.append([label, val])
+        owner = (ix.docs.get(t.owner_id) if t.owner_kind == "Document" else ix.target(t.owner_id))
+        if owner is not None and t.owner_kind != "Document":
+            rows.append(["提出", getattr(owner, "title", "")])
+        rows.append(["来源", ix.doc_title(t.document_id)])
+        if t.prov.text and t.prov.text.strip() != t.text.strip():
+            rows.append(["原文", _clip(t.prov.text)])
     elif kind in ("organization", "collective"):
         o = ix.orgs[id_]
         full = o.name
@@ -366,7 +425,7 @@ def _node_dict(ix: _Index, nid: str, sel: _Selection, level: Optional[int]) -> d
         rows.append(["来源", ix.doc_title(el.document_id)])
         if el.prov.text and el.prov.text.strip() != el.title.strip():
             rows.append(["原文", _clip(el.prov.text)])
-    label_text = full if kind in ("document", "organization", "collective") else (
+    label_text = full if kind in ("document", "organization", "collective", "target") else (
         getattr(ix.sections.get(id_) or ix.actions.get(id_) or ix.tasks.get(id_), "title", full))
     node: dict[str, Any] = {
         "id": nid,
@@ -382,6 +441,14 @@ def _node_dict(ix: _Index, nid: str, sel: _Selection, level: Optional[int]) -> d
 
 
 _LEVELS = {"document": 0, "section": 1, "action": 2, "task": 3, "organization": 4, "collective": 4}
+
+
+def _level(ix: _Index, nid: str) -> int:
+    """Hierarchy column: a target stands one column right of what states it."""
+    kind = _kind_of(ix, nid)
+    if kind == "target":
+        return _LEVELS[_kind_of(ix, _owner_nid(ix, ix.goals[nid.split(":", 1)[1]]))] + 1
+    return _LEVELS[kind]
 
 
 def _structure_edges(ix: _Index, sel: _Selection) -> list[dict[str, Any]]:
@@ -445,6 +512,38 @@ def _resp_edges(ix: _Index, sel: _Selection) -> list[dict[str, Any]]:
     return out
 
 
+def _goal_edges(ix: _Index, sel: _Selection) -> list[dict[str, Any]]:
+    """Owner → target edges between drawn nodes."""
+    out: list[dict[str, Any]] = []
+    for gid, t in ix.goals.items():
+        n, owner = _nid("target", gid), _owner_nid(ix, t)
+        if n in sel.nodes and owner in sel.nodes:
+            out.append({"id": f"g:{owner}>{n}", "from": owner, "to": n, "kind": "target",
+                        **S.edge_visual("target")})
+    return out
+
+
+def _align_edges(ix: _Index, sel: _Selection) -> list[dict[str, Any]]:
+    """Dashed source → target edges of alignments whose two ends are drawn."""
+    out: list[dict[str, Any]] = []
+    if not sel.with_alignments:
+        return out
+    for al in ix.alignments:
+        src, dst = _target_nid(ix, al.source_id), _target_nid(ix, al.target_id)
+        if src not in sel.nodes or dst not in sel.nodes:
+            continue
+        a, b = ix.target(al.source_id), ix.target(al.target_id)
+        rows = [["相似度", f"{al.score:.2f}"], ["方法", al.method]]
+        if al.evidence:
+            rows.append(["共同措辞", al.evidence])
+        rows += [["本地", f"{a.title}（{ix.doc_title(a.document_id)}）"],
+                 ["对应", f"{b.title}（{ix.doc_title(b.document_id)}）"]]
+        out.append({"id": f"l:{al.id}", "from": src, "to": dst, "kind": "align", "score": al.score,
+                    "tip": {"k": "对应 Alignment", "h": f"{a.title} → {b.title}", "rows": rows},
+                    **S.edge_visual("align")})
+    return out
+
+
 def _sort_key(ix: _Index, nid: str) -> tuple:
     """Document order for structure, then organizations by name: stable and readable."""
     kind = _kind_of(ix, nid)
@@ -461,6 +560,9 @@ def _sort_key(ix: _Index, nid: str) -> tuple:
         t = ix.tasks[id_]
         a = ix.actions.get(t.action_id)
         return (3, ix.doc_title(t.document_id), a.ordinal if a else 0, t.ordinal, 0, id_)
+    if kind == "target":
+        g = ix.goals[id_]
+        return (5, ix.doc_title(g.document_id), g.prov.start, 0, 0, id_)
     o = ix.orgs[id_]
     return (4, o.jurisdiction, 0, 0, o.name, id_)
 
@@ -479,12 +581,12 @@ def build_network(graph: Graph, view: View = "whole", value: Optional[str] = Non
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line",
                   heading=sel.title)
     for n in order:
-        nd = _node_dict(ix, n, sel, _LEVELS[_kind_of(ix, n)] if hier else None)
+        nd = _node_dict(ix, n, sel, _level(ix, n) if hier else None)
         nid = nd.pop("id")
         net.add_node(nid, **nd)
     # pyvis' add_edge checks node membership against a list (quadratic): append the dicts,
     # after checking membership once here.
-    edges = _structure_edges(ix, sel) + _resp_edges(ix, sel)
+    edges = _structure_edges(ix, sel) + _resp_edges(ix, sel) + _goal_edges(ix, sel) + _align_edges(ix, sel)
     edges.sort(key=lambda e: (0 if e["kind"] == "part" else 1, e["from"], e["to"], e["id"]))
     known = set(net.node_ids)
     for e in edges:

@@ -30,8 +30,10 @@ NODE_STYLES: dict[str, dict[str, Any]] = {
                      "font": "#12403a", "size": 14, "font_size": 14, "label_max": 18},
     "collective": {"name": "集合单位 collective", "shape": "hexagon", "bg": "#9b7fd1", "border": "#6a52a0",
                    "font": "#3b2a63", "size": 14, "font_size": 14, "label_max": 18},
+    "target": {"name": "目标 target", "shape": "diamond", "bg": "#6a994e", "border": "#3f6130",
+               "font": "#2d4a22", "size": 8, "font_size": 11, "label_max": 12},
 }
-KIND_ORDER = ["document", "section", "action", "task", "organization", "collective"]
+KIND_ORDER = ["document", "section", "action", "task", "organization", "collective", "target"]
 
 # (role, qualifier) -> edge look. LEADS is solid and heavier whatever its qualifier.
 EDGE_STYLES: dict[str, dict[str, Any]] = {
@@ -40,8 +42,11 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
     "配合": {"name": "配合 RESPONSIBLE_FOR", "color": "#6c7a89", "width": 1.3, "dashes": [8, 5], "css": "dashed", "px": 2},
     "指导": {"name": "指导 RESPONSIBLE_FOR", "color": "#8e44ad", "width": 1.5, "dashes": [2, 4], "css": "dotted", "px": 3},
     "part": {"name": "包含 part of", "color": "#b9bec6", "width": 1.0, "dashes": False, "css": "solid", "px": 1},
+    "target": {"name": "目标 has target", "color": "#8fb573", "width": 1.0, "dashes": False, "css": "solid", "px": 1},
+    "align": {"name": "对应 aligns with", "color": "#7b93b5", "width": 1.8, "dashes": [10, 6], "css": "dashed",
+              "px": 2},
 }
-EDGE_ORDER = ["LEADS", "负责", "配合", "指导", "part"]
+EDGE_ORDER = ["LEADS", "负责", "配合", "指导", "part", "target", "align"]
 
 RANDOM_SEED = 20240601
 
@@ -78,7 +83,7 @@ def edge_visual(key: str, *, faint: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"color": {"color": s["color"], "highlight": "#e63946", "hover": "#e63946",
                                      "opacity": 0.3 if faint else 1.0},
                            "width": s["width"], "dashes": s["dashes"]}
-    if key == "part":
+    if key in ("part", "target"):
         out["arrows"] = {"to": {"enabled": False}}
     else:
         out["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.6}}
@@ -129,6 +134,7 @@ def _swatch(kind: str) -> str:
     shape = {"box": "border-radius:3px;width:22px;height:13px",
              "ellipse": "border-radius:50%;width:24px;height:14px",
              "square": "width:11px;height:11px;margin:0 6px",
+             "diamond": "width:10px;height:10px;margin:0 7px;transform:rotate(45deg)",
              "dot": "border-radius:50%;width:14px;height:14px;margin:0 4px",
              "hexagon": "width:16px;height:15px;margin:0 3px;"
                         "clip-path:polygon(25% 0,75% 0,100% 50%,75% 100%,25% 100%,0 50%)"}[s["shape"]]

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from kg.ids import stable_id
-from kg.model import Action, Document, Graph, Organization, Provenance, Responsibility, Section, Task
+from kg.model import (Action, Alignment, Document, Graph, Organization, Provenance, Responsibility, Section, Target,
+                      Task)
 from kg.viz import ViewError, build_network, page_html, shorten, write_page
 
 from _browser import ARTIFACTS, REPO, browser_missing_reason, chromium, hover_node, open_page, screenshot
@@ -83,19 +84,93 @@ def small_graph() -> Graph:
                  organizations=orgs, responsibilities=resps)
 
 
+def with_targets_and_alignment(g: Graph) -> Graph:
+    """small_graph() plus three targets (on a task, an action, the plan) and one alignment of
+    the second document's action 科普基础设施工程 a3 with 青少年科学素质提升行动 a1."""
+    g = g.model_copy(deep=True)
+    d1, d2 = g.documents[0].id, g.documents[1].id
+    g.targets = [
+        Target(id="g1", document_id=d1, owner_id="t1", owner_kind="Task", text="每年培训科技辅导员1.5万人次以上",
+               value=15000.0, unit="人次", comparator="以上", period="每年", deadline="到2025年",
+               prov=_prov(d1, "每年培训科技辅导员1.5万人次以上", 40)),
+        Target(id="g2", document_id=d1, owner_id="a2", owner_kind="Action", text="开展农民教育培训400人次以上",
+               value=400.0, unit="人次", comparator="以上", prov=_prov(d1, "开展农民教育培训400人次以上", 80)),
+        Target(id="g3", document_id=d1, owner_id=d1, owner_kind="Document", text="全县公民具备科学素质的比例达到12.5％",
+               value=12.5, unit="%", comparator="达到", deadline="到2025年",
+               prov=_prov(d1, "全县公民具备科学素质的比例达到12.5％", 5)),
+    ]
+    g.alignments = [Alignment(id="al1", source_id="a3", source_kind="Action", target_id="a1", target_kind="Action",
+                              score=0.8125, method="title-bigram-idf-cosine", evidence="科学素质提升")]
+    return g
+
+
 def expected_document_counts(g: Graph, doc_id: str) -> tuple[int, int]:
-    """Nodes and edges of a document view, counted straight from the Graph."""
+    """Nodes and edges of a document view, counted straight from the Graph: structure, units,
+    the targets it states, and the alignments of its actions/tasks (with the other ends)."""
     sections = [s for s in g.sections if s.document_id == doc_id]
     actions = [a for a in g.actions if a.document_id == doc_id]
     tasks = [t for t in g.tasks if t.document_id == doc_id]
     resps = [r for r in g.responsibilities if r.document_id == doc_id]
     units = {r.organization_id for r in resps}
-    nodes = 1 + len(sections) + len(actions) + len(tasks) + len(units)
-    edges = len(sections) + len(actions) + len(tasks) + len(resps)
+    mine = {a.id for a in actions} | {t.id for t in tasks}
+    goals = [t for t in g.targets if t.owner_id in mine | {doc_id}]
+    aligns = [al for al in g.alignments if al.source_id in mine or al.target_id in mine]
+    others = {x for al in aligns for x in (al.source_id, al.target_id)} - mine
+    nodes = 1 + len(sections) + len(actions) + len(tasks) + len(units) + len(goals) + len(others)
+    edges = len(sections) + len(actions) + len(tasks) + len(resps) + len(goals) + len(aligns)
     return nodes, edges
 
 
 # ---------------------------------------------------------------- without a browser
+
+
+def test_targets_and_alignments_in_the_document_view():
+    g = with_targets_and_alignment(small_graph())
+    d1 = g.documents[0]
+    net, info = build_network(g, "document", d1.id)
+    assert (info.nodes, info.edges) == expected_document_counts(g, d1.id) == (11 + 3 + 1, 12 + 3 + 1)
+    nodes = {n["id"]: n for n in net.nodes}
+    assert {n for n in nodes if n.startswith("g:")} == {"g:g1", "g:g2", "g:g3"}
+    assert nodes["g:g1"]["shape"] == "diamond" and nodes["g:g1"]["kind"] == "target"
+    # a target stands one column right of what states it
+    assert (nodes["g:g1"]["level"], nodes["g:g2"]["level"], nodes["g:g3"]["level"]) == (4, 3, 1)
+    tip = dict(map(tuple, nodes["g:g1"]["tip"]["rows"]))
+    assert tip["数值"] == "以上 15000人次" and tip["时限"] == "到2025年" and tip["周期"] == "每年"
+    assert nodes["g:g1"]["tip"]["h"] == "每年培训科技辅导员1.5万人次以上"
+    edges = {e["id"]: e for e in net.edges}
+    assert {(e["from"], e["to"]) for e in net.edges if e["kind"] == "target"} == {
+        ("t:t1", "g:g1"), ("a:a2", "g:g2"), (f"d:{d1.id}", "g:g3")}
+    al = edges["l:al1"]
+    assert (al["from"], al["to"], al["kind"]) == ("a:a3", "a:a1", "align")  # the other document's action is drawn
+    assert al["dashes"] and al["color"]["color"] == "#7b93b5"
+    assert ["相似度", "0.81"] in al["tip"]["rows"] and ["共同措辞", "科学素质提升"] in al["tip"]["rows"]
+    # the other document sees the same alignment from its side, and none of the first one's targets
+    net2, info2 = build_network(g, "document", g.documents[1].id)
+    assert (info2.nodes, info2.edges) == expected_document_counts(g, g.documents[1].id)
+    assert "l:al1" in {e["id"] for e in net2.edges} and not any(n["id"].startswith("g:") for n in net2.nodes)
+
+
+def test_targets_and_alignments_in_the_whole_view_only():
+    plain = small_graph()
+    g = with_targets_and_alignment(plain)
+    _, before = build_network(plain, "whole")
+    net, info = build_network(g, "whole")
+    assert (info.nodes, info.edges) == (before.nodes + 3, before.edges + 3 + 1)
+    assert net.kg_counts["target"] == 3
+    # organization and sector views show units and what they answer for: no targets, no alignments
+    for view, value in (("org", "县科协"), ("sector", "教育")):
+        a, _ = build_network(plain, view, value)
+        b, _ = build_network(g, view, value)
+        assert (len(b.nodes), len(b.edges)) == (len(a.nodes), len(a.edges))
+    # cut to a few nodes: targets come only with their owner, and are counted when left out
+    _, cut = build_network(g, "whole", max_nodes=8)
+    assert cut.truncated and sum(cut.cut.values()) == info.nodes - cut.nodes
+
+
+def test_legend_lists_targets_and_alignments():
+    page, _ = page_html(with_targets_and_alignment(small_graph()), "whole")
+    assert 'data-kind="target"' in page and 'data-edge="align"' in page and 'data-edge="target"' in page
+    assert "目标 target" in page and "对应 aligns with" in page
 
 
 def test_shorten_keeps_14_chars_and_an_ellipsis():
@@ -268,6 +343,34 @@ def test_document_page_in_chromium(browser, tmp_path):
         assert "青少年科学素质提升行动" in run.eval("JSON.stringify(network.body.data.nodes.get('a:a1').label)")
         shot = screenshot(run, "view-document.png")
     assert shot.stat().st_size > 10_000
+
+
+@browser_only
+@pytest.mark.parametrize("view", ["document", "whole"])
+def test_targets_and_alignment_in_chromium(browser, tmp_path, view):
+    g = with_targets_and_alignment(small_graph())
+    d = g.documents[0]
+    page = tmp_path / f"targets-{view}.html"
+    info = write_page(g, page, view=view, value=d.id if view == "document" else None)
+    with open_page(browser, page) as run:
+        _assert_clean(run)
+        assert _counts_in_page(run) == (info.nodes, info.edges)
+        if view == "document":
+            assert (info.nodes, info.edges) == expected_document_counts(g, d.id)
+        kinds = run.eval("network.body.data.nodes.get().filter(n => n.kind === 'target').map(n => n.shape)")
+        assert kinds == ["diamond"] * 3
+        aligns = run.eval("network.body.data.edges.get().filter(e => e.kind === 'align').map(e => [e.from, e.to])")
+        assert aligns == [["a:a3", "a:a1"]]
+        assert run.eval("network.body.data.edges.get().filter(e => e.kind === 'target').length") == 3
+        # the alignment is drawn dashed, and its tooltip (a DOM node, text only) has score and evidence
+        assert run.eval("network.body.edges['l:al1'].options.dashes") is not False
+        tip = run.eval("network.body.data.edges.get('l:al1').title.textContent")
+        assert "0.81" in tip and "科学素质提升" in tip and "title-bigram-idf-cosine" in tip
+        target_tip = hover_node(run, "g:g1")
+        assert "每年培训科技辅导员1.5万人次以上" in target_tip and "15000人次" in target_tip and "到2025年" in target_tip
+        assert run.eval("document.querySelector('#kg-legend [data-kind=target]') !== null")
+        assert run.eval("document.querySelector('#kg-legend [data-edge=align]') !== null")
+        screenshot(run, f"view-targets-{view}.png")
 
 
 @browser_only
