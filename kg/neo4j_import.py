@@ -7,6 +7,12 @@ label and per relationship (type, start label, end label):
     Document.csv             "cae5…","济南市历下区全民科学素质…",…,"山东省;济南市;历下区",…,Document
     LEADS_Task.header.csv    :START_ID(Organization),:END_ID(Task),id,qualifier,…,start:int,end:int,clause,:TYPE
     LEADS_Task.csv           …
+    MEMBER_OF.header.csv     :START_ID(Person),:END_ID(Organization),id,role,post,…,clause,:TYPE
+
+Targets, people, memberships (MEMBER_OF, and POST_IN when the post names its unit), citations
+(CITES to one CitedDocument placeholder per cited id, titled by the first citation in id order)
+and alignments (ALIGNS_WITH; an alignment whose ends are not in the graph is left out, as
+Store.replace_alignments does) have files of their own; Document carries title_key.
 
 The properties are the embedded store's (kg/store/embedded_schema.py), so the same
 queries/*.cypher run on the imported database. Strings are always quoted (a quote inside is
@@ -21,11 +27,13 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from kg.errors import KgError
+from kg.ids import title_key
 from kg.model import Graph, Responsibility
-from kg.store.embedded_schema import NODE_TABLES, ROLE_PROPS
+from kg.store.embedded_schema import NODE_TABLES, REL_TABLES, ROLE_PROPS
 
 ARRAY_DELIMITER = ";"
-_TYPES = {"STRING": "", "STRING[]": ":string[]", "INT64": ":int", "BOOL": ":boolean"}
+_TYPES = {"STRING": "", "STRING[]": ":string[]", "INT64": ":int", "BOOL": ":boolean", "DOUBLE": ":double"}
+NODE_LABELS = tuple(NODE_TABLES)  # Document, Section, Action, Task, Organization, Target, Person, CitedDocument
 # relationship files: (file stem, type, start label, end label)
 REL_FILES = [
     ("HAS_SECTION", "HAS_SECTION", "Document", "Section"),
@@ -36,6 +44,16 @@ REL_FILES = [
     ("LEADS_Task", "LEADS", "Organization", "Task"),
     ("RESPONSIBLE_FOR_Action", "RESPONSIBLE_FOR", "Organization", "Action"),
     ("RESPONSIBLE_FOR_Task", "RESPONSIBLE_FOR", "Organization", "Task"),
+    ("HAS_TARGET_Document", "HAS_TARGET", "Document", "Target"),
+    ("HAS_TARGET_Action", "HAS_TARGET", "Action", "Target"),
+    ("HAS_TARGET_Task", "HAS_TARGET", "Task", "Target"),
+    ("MEMBER_OF", "MEMBER_OF", "Person", "Organization"),
+    ("POST_IN", "POST_IN", "Person", "Organization"),
+    ("CITES", "CITES", "Document", "CitedDocument"),
+    ("ALIGNS_WITH_Action_Action", "ALIGNS_WITH", "Action", "Action"),
+    ("ALIGNS_WITH_Action_Task", "ALIGNS_WITH", "Action", "Task"),
+    ("ALIGNS_WITH_Task_Action", "ALIGNS_WITH", "Task", "Action"),
+    ("ALIGNS_WITH_Task_Task", "ALIGNS_WITH", "Task", "Task"),
 ]
 
 
@@ -46,6 +64,8 @@ def _field(v: Any, delimiter: str, where: str) -> str:
         return "true" if v else "false"
     if isinstance(v, int):
         return str(v)
+    if isinstance(v, float):
+        return repr(v)
     if isinstance(v, (list, tuple)):
         for x in v:
             if delimiter in str(x):
@@ -87,10 +107,12 @@ def node_header(label: str) -> list[str]:
     return cols + [":LABEL"]
 
 
-def rel_header(start: str, end: str, with_props: bool) -> list[str]:
+def rel_header(start: str, end: str, props: "bool | list[tuple[str, str]]") -> list[str]:
+    """Header of a relationship file; props: the (name, type) list (True: the role properties)."""
+    if props is True:
+        props = ROLE_PROPS
     cols = [f":START_ID({start})", f":END_ID({end})"]
-    if with_props:
-        cols += [name + _TYPES[typ] for name, typ in ROLE_PROPS]
+    cols += [name + _TYPES[typ] for name, typ in (props or [])]
     return cols + [":TYPE"]
 
 
@@ -117,10 +139,49 @@ def _role_rows(resps: list[Responsibility], rel: str) -> Iterator[list[Any]]:
         yield [r.organization_id, r.target_id] + [values[n] for n, _t in ROLE_PROPS] + [rel]
 
 
+class _Cited:
+    """A CitedDocument placeholder row."""
+
+    def __init__(self, id: str, key: str, title: str) -> None:
+        self.id, self.key, self.title = id, key, title
+
+
+def _props_rows(items: list[tuple[str, str, dict[str, Any]]], rel: str) -> Iterator[list[Any]]:
+    names = [n for n, _t in REL_TABLES[rel][1]]
+    for a, b, values in items:
+        yield [a, b] + [values[n] for n in names] + [rel]
+
+
+def _property_rels(graph: Graph) -> dict[str, list[tuple[str, str, dict[str, Any]]]]:
+    """(start id, end id, properties) of the relationships of targets, memberships, citations and
+    alignments, by file stem, sorted by relationship id (HAS_TARGET: by target id)."""
+    out: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+    targets = sorted(graph.targets, key=lambda t: t.id)
+    for kind in ("Document", "Action", "Task"):
+        out[f"HAS_TARGET_{kind}"] = [(t.owner_id, t.id, {}) for t in targets if t.owner_kind == kind]
+    members = sorted(graph.memberships, key=lambda m: m.id)
+    out["MEMBER_OF"] = [(m.person_id, m.group_id, {
+        "id": m.id, "role": m.role, "post": m.post, "post_title": m.post_title, "unit_id": m.unit_id,
+        "document_id": m.document_id, "start": m.prov.start, "end": m.prov.end, "clause": m.prov.text})
+        for m in members]
+    out["POST_IN"] = [(m.person_id, m.unit_id, {"id": m.id, "post": m.post, "post_title": m.post_title})
+                      for m in members if m.unit_id is not None]
+    out["CITES"] = [(c.document_id, c.cited_id, {"id": c.id, "title": c.title, "start": c.prov.start,
+                                                  "end": c.prov.end, "clause": c.prov.text})
+                    for c in sorted(graph.citations, key=lambda c: c.id)]
+    aligns = sorted(graph.alignments, key=lambda a: a.id)
+    for sk in ("Action", "Task"):
+        for tk in ("Action", "Task"):
+            out[f"ALIGNS_WITH_{sk}_{tk}"] = [
+                (a.source_id, a.target_id, {"id": a.id, "score": a.score, "method": a.method, "evidence": a.evidence})
+                for a in aligns if a.source_kind == sk and a.target_kind == tk]
+    return out
+
+
 def write_neo4j_import(graph: Graph, out_dir: str | Path, *, array_delimiter: str = ARRAY_DELIMITER) -> dict[str, int]:
     """Write the neo4j-admin CSV files of `graph` into out_dir; return the data rows per file stem.
 
-    Files: {Label}.header.csv + {Label}.csv for Document, Section, Action, Task, Organization,
+    Files: {Label}.header.csv + {Label}.csv for each label in NODE_LABELS,
     and {stem}.header.csv + {stem}.csv for each stem in REL_FILES. Existing files of those names
     are overwritten; nothing else in out_dir is touched.
     """
@@ -131,17 +192,26 @@ def write_neo4j_import(graph: Graph, out_dir: str | Path, *, array_delimiter: st
     actions = _unique(list(graph.actions), "action")
     tasks = _unique(list(graph.tasks), "task")
     orgs = _unique(list(graph.organizations), "organization")
+    targets = _unique(list(graph.targets), "target")
+    people = _unique(list(graph.people), "person")
+    cited: dict[str, _Cited] = {}
+    for c in sorted(graph.citations, key=lambda c: c.id):
+        cited.setdefault(c.cited_id, _Cited(c.cited_id, c.key, c.title))
+    cited_docs = sorted(cited.values(), key=lambda c: c.id)
     sec_title = {s.id: s.title for s in sections}
     action_extra = {a.id: {"section": sec_title.get(a.section_id) if a.section_id else None} for a in actions}
+    doc_extra = {d.id: {"title_key": title_key(d.title)} for d in docs}
     counts: dict[str, int] = {}
-    for label, items, extra in (("Document", docs, {}), ("Section", sections, {}), ("Action", actions, action_extra),
-                                ("Task", tasks, {}), ("Organization", orgs, {})):
+    nodes = {"Document": (docs, doc_extra), "Section": (sections, {}), "Action": (actions, action_extra),
+             "Task": (tasks, {}), "Organization": (orgs, {}), "Target": (targets, {}), "Person": (people, {}),
+             "CitedDocument": (cited_docs, {})}
+    for label in NODE_LABELS:
+        items, extra = nodes[label]
         _header(out / f"{label}.header.csv", node_header(label))
         counts[label] = _write(out / f"{label}.csv", _node_rows(label, items, extra), array_delimiter)
 
-    node_ids = {"Document": {d.id for d in docs}, "Section": {s.id for s in sections},
-                "Action": {a.id for a in actions}, "Task": {t.id for t in tasks},
-                "Organization": {o.id for o in orgs}}
+    node_ids = {label: {x.id for x in items} for label, (items, _e) in nodes.items()}
+    props_rels = _property_rels(graph)
     structural = {
         "HAS_SECTION": sorted((s.document_id, s.id) for s in sections),
         "HAS_ACTION_Document": sorted((a.document_id, a.id) for a in actions),
@@ -153,19 +223,23 @@ def write_neo4j_import(graph: Graph, out_dir: str | Path, *, array_delimiter: st
         if stem in structural:
             pairs = structural[stem]
             rows: Iterable[list[Any]] = ([a, b, rel] for a, b in pairs)
-            with_props = False
             dangling = [(a, b) for a, b in pairs if a not in node_ids[start] or b not in node_ids[end]]
+        elif stem in props_rels:
+            items = props_rels[stem]
+            if rel == "ALIGNS_WITH":  # derived across documents: an end outside the graph is left out
+                items = [x for x in items if x[0] in node_ids[start] and x[1] in node_ids[end]]
+            rows = _props_rows(items, rel)
+            dangling = [(a, b) for a, b, _v in items if a not in node_ids[start] or b not in node_ids[end]]
         else:
             chosen = [r for r in resps if r.role == rel and r.target_kind == end]
             rows = _role_rows(chosen, rel)
-            with_props = True
             dangling = [(r.organization_id, r.target_id) for r in chosen
                         if r.organization_id not in node_ids[start] or r.target_id not in node_ids[end]]
         if dangling:
             a, b = dangling[0]
             raise KgError(f"{stem}: {len(dangling)} relationship(s) name a node that is not in the graph "
                           f"(first: {start} {a} → {end} {b}); neo4j-admin would reject them")
-        _header(out / f"{stem}.header.csv", rel_header(start, end, with_props))
+        _header(out / f"{stem}.header.csv", rel_header(start, end, REL_TABLES[rel][1]))
         counts[stem] = _write(out / f"{stem}.csv", rows, array_delimiter)
     return counts
 
@@ -175,7 +249,7 @@ def neo4j_admin_command(out_dir: str | Path, database: str = "neo4j", *, array_d
     d = Path(out_dir).as_posix().rstrip("/")
     argv = ["neo4j-admin", "database", "import", "full", database, "--overwrite-destination",
             "--delimiter=,", f"--array-delimiter={array_delimiter}", '--quote="', "--multiline-fields=true"]
-    for label in ("Document", "Section", "Action", "Task", "Organization"):
+    for label in NODE_LABELS:
         argv.append(f"--nodes={d}/{label}.header.csv,{d}/{label}.csv")
     for stem, _rel, _a, _b in REL_FILES:
         argv.append(f"--relationships={d}/{stem}.header.csv,{d}/{stem}.csv")

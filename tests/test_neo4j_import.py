@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from kg.errors import KgError
-from kg.model import Graph
+from kg.ids import title_key
+from kg.model import Alignment, Citation, Graph, Membership, Person, Provenance, Target
 from kg.neo4j_import import REL_FILES, neo4j_admin_command, write_neo4j_import
 
-LABELS = ("Document", "Section", "Action", "Task", "Organization")
-HEADER_COL = re.compile(r"^(?:[a-z_][a-z0-9_]*(?::(?:int|boolean|string\[\]))?|id:ID\((\w+)\)|:START_ID\((\w+)\)|:END_ID\((\w+)\)|:LABEL|:TYPE)$")
+LABELS = ("Document", "Section", "Action", "Task", "Organization", "Target", "Person", "CitedDocument")
+HEADER_COL = re.compile(r"^(?:[a-z_][a-z0-9_]*(?::(?:int|boolean|double|string\[\]))?|id:ID\((\w+)\)|:START_ID\((\w+)\)|:END_ID\((\w+)\)|:LABEL|:TYPE)$")
 
 
 def _read(path: Path) -> list[list[str]]:
@@ -20,14 +21,59 @@ def _read(path: Path) -> list[list[str]]:
         return list(csv.reader(f))
 
 
+def with_extras(seed: Graph) -> Graph:
+    """The seed graph with at least one of each new element: a target of each owner kind, a leading
+    group's member (with and without the unit of the post), citations sharing a cited document,
+    and alignments (one with an end outside the graph, which the export leaves out)."""
+    g = seed.model_copy(deep=True)
+    d0, d1 = g.documents[0], g.documents[1]
+    a0 = next(a for a in g.actions if a.document_id == d0.id)
+    t1 = next(t for t in g.tasks if t.document_id == d1.id)
+    a1 = next(a for a in g.actions if a.document_id == d1.id)
+    org = g.organizations[0].id
+
+    def prov(doc: str, text: str) -> Provenance:
+        return Provenance(document_id=doc, start=10, end=10 + len(text), text=text)
+
+    for i, (owner, kind, doc) in enumerate(((d0.id, "Document", d0.id), (a0.id, "Action", d0.id), (t1.id, "Task", d1.id))):
+        text = f"每年培训{i + 1}.5万人次以上"
+        g.targets.append(Target(id=f"x-target-{i}", document_id=doc, owner_id=owner, owner_kind=kind, text=text,  # type: ignore[arg-type]
+                                value=(i + 1.5) * 10000, unit="人次" if i else None, comparator="以上",
+                                period="每年" if i else None, prov=prov(doc, text)))
+    g.people.append(Person(id="x-person", name="王屾", document_id=d0.id, prov=prov(d0.id, "组  长：王  屾,\n副县长")))
+    g.memberships += [
+        Membership(id="x-m1", person_id="x-person", group_id=org, role="组长", post="县政府副县长", post_title="副县长",
+                   unit_id=g.organizations[1].id, document_id=d0.id, prov=prov(d0.id, "组  长：王  屾,\n副县长")),
+        Membership(id="x-m2", person_id="x-person", group_id=g.organizations[2].id, role="成员", post="\"顾问\"",
+                   document_id=d0.id, prov=prov(d0.id, "成员")),
+    ]
+    for i, (doc, title) in enumerate(((d0.id, "全民科学素质行动规划纲要（2021—2035年）"),
+                                      (d1.id, "《全民科学素质行动规划纲要(2021-2035年)》"))):
+        g.citations.append(Citation(id=f"x-c{i}", document_id=doc, title=title, key=title_key(title),
+                                    cited_id="x-cited", prov=prov(doc, title)))
+    g.alignments += [
+        Alignment(id="x-al1", source_id=t1.id, source_kind="Task", target_id=a0.id, target_kind="Action",
+                  score=0.8125, method="title-bigram-cosine", evidence="科学素质"),
+        Alignment(id="x-al2", source_id=a1.id, source_kind="Action", target_id="elsewhere", target_kind="Task",
+                  score=0.5, method="title-bigram-cosine", evidence="x"),
+    ]
+    return g
+
+
 @pytest.fixture(scope="module")
-def exported(seed_graph: Graph, tmp_path_factory) -> tuple[Path, dict[str, int]]:
+def graph(seed_graph: Graph) -> Graph:
+    return with_extras(seed_graph)
+
+
+@pytest.fixture(scope="module")
+def exported(graph: Graph, tmp_path_factory) -> tuple[Path, dict[str, int]]:
     out = tmp_path_factory.mktemp("neo4j-import")
-    return out, write_neo4j_import(seed_graph, out)
+    return out, write_neo4j_import(graph, out)
 
 
-def test_row_counts_match_the_graph(seed_graph: Graph, exported) -> None:
+def test_row_counts_match_the_graph(graph: Graph, exported) -> None:
     out, counts = exported
+    seed_graph = graph
     c = seed_graph.counts()
     expected = {
         "Document": c["documents"], "Section": c["sections"], "Action": c["actions"], "Task": c["tasks"],
@@ -37,6 +83,12 @@ def test_row_counts_match_the_graph(seed_graph: Graph, exported) -> None:
         "LEADS_Task": sum(r.role == "LEADS" and r.target_kind == "Task" for r in seed_graph.responsibilities),
         "RESPONSIBLE_FOR_Action": sum(r.role == "RESPONSIBLE_FOR" and r.target_kind == "Action" for r in seed_graph.responsibilities),
         "RESPONSIBLE_FOR_Task": sum(r.role == "RESPONSIBLE_FOR" and r.target_kind == "Task" for r in seed_graph.responsibilities),
+        "Target": c["targets"], "Person": c["people"], "CitedDocument": len({x.cited_id for x in graph.citations}),
+        "MEMBER_OF": c["memberships"], "POST_IN": sum(m.unit_id is not None for m in graph.memberships),
+        "CITES": c["citations"],
+        **{f"HAS_TARGET_{k}": sum(t.owner_kind == k for t in graph.targets) for k in ("Document", "Action", "Task")},
+        "ALIGNS_WITH_Task_Action": 1, "ALIGNS_WITH_Action_Action": 0, "ALIGNS_WITH_Action_Task": 0,
+        "ALIGNS_WITH_Task_Task": 0,  # x-al2 names a task outside the graph: left out
     }
     assert counts == expected
     assert c["leads"] + c["responsible_for"] > 0 and c["tasks"] > 0
@@ -63,6 +115,46 @@ def test_headers_are_well_formed(exported) -> None:
     assert "aliases:string[]" in org and "collective:boolean" in org
     (task,) = _read(out / "Task.header.csv")
     assert "ordinal:int" in task and "start:int" in task and "end:int" in task
+    assert _read(out / "Target.header.csv") == [[
+        "id:ID(Target)", "document_id", "owner_id", "owner_kind", "text", "value:double", "unit", "comparator",
+        "period", "deadline", "start:int", "end:int", ":LABEL"]]
+    assert _read(out / "Person.header.csv") == [["id:ID(Person)", "name", "document_id", "start:int", "end:int", "text", ":LABEL"]]
+    assert _read(out / "CitedDocument.header.csv") == [["id:ID(CitedDocument)", "key", "title", ":LABEL"]]
+    (doc,) = _read(out / "Document.header.csv")
+    assert "title_key" in doc
+    assert _read(out / "MEMBER_OF.header.csv") == [[
+        ":START_ID(Person)", ":END_ID(Organization)", "id", "role", "post", "post_title", "unit_id", "document_id",
+        "start:int", "end:int", "clause", ":TYPE"]]
+    assert _read(out / "POST_IN.header.csv") == [[":START_ID(Person)", ":END_ID(Organization)", "id", "post", "post_title", ":TYPE"]]
+    assert _read(out / "CITES.header.csv") == [[
+        ":START_ID(Document)", ":END_ID(CitedDocument)", "id", "title", "start:int", "end:int", "clause", ":TYPE"]]
+    assert _read(out / "HAS_TARGET_Task.header.csv") == [[":START_ID(Task)", ":END_ID(Target)", ":TYPE"]]
+    assert _read(out / "ALIGNS_WITH_Task_Action.header.csv") == [[
+        ":START_ID(Task)", ":END_ID(Action)", "id", "score:double", "method", "evidence", ":TYPE"]]
+
+
+def test_new_elements_round_trip(graph: Graph, exported) -> None:
+    out, _ = exported
+    (header,) = _read(out / "Target.header.csv")
+    col = {h.split(":")[0]: i for i, h in enumerate(header)}
+    rows = {r[0]: r for r in _read(out / "Target.csv")}
+    for t in graph.targets:
+        r = rows[t.id]
+        assert float(r[col["value"]]) == t.value and r[col["text"]] == t.prov.text == t.text
+        assert r[col["unit"]] == (t.unit or "") and r[col["owner_kind"]] == t.owner_kind
+    cited = {r[0]: r for r in _read(out / "CitedDocument.csv")}
+    assert cited["x-cited"] == [  # the first citation by id gives the title
+        "x-cited", "全民科学素质行动规划纲要(2021-2035年)", "全民科学素质行动规划纲要（2021—2035年）", "CitedDocument"]
+    (dh,) = _read(out / "Document.header.csv")
+    keys = {r[0]: r[dh.index("title_key")] for r in _read(out / "Document.csv")}
+    assert keys == {d.id: title_key(d.title) for d in graph.documents}
+    members = {r[2]: r for r in _read(out / "MEMBER_OF.csv")}
+    assert members["x-m1"][3:6] == ["组长", "县政府副县长", "副县长"] and members["x-m1"][-2] == "组  长：王  屾,\n副县长"
+    assert members["x-m2"][5] == "" and members["x-m2"][4] == '"顾问"'
+    post_in = {r[2] for r in _read(out / "POST_IN.csv")}
+    assert "x-m1" in post_in and "x-m2" not in post_in
+    (al,) = _read(out / "ALIGNS_WITH_Task_Action.csv")
+    assert al[2:] == ["x-al1", "0.8125", "title-bigram-cosine", "科学素质", "ALIGNS_WITH"]
 
 
 def test_every_relationship_names_an_existing_node(exported) -> None:
@@ -113,12 +205,9 @@ def test_quotes_commas_newlines_and_nulls(tmp_path: Path, seed_graph: Graph) -> 
         write_neo4j_import(bad, tmp_path / "bad")
 
 
-def test_deterministic_and_command(seed_graph: Graph, exported, tmp_path: Path) -> None:
+def test_deterministic_and_command(graph: Graph, exported, tmp_path: Path) -> None:
     out, _ = exported
-    shuffled = Graph(documents=list(reversed(seed_graph.documents)), sections=list(reversed(seed_graph.sections)),
-                     actions=list(reversed(seed_graph.actions)), tasks=list(reversed(seed_graph.tasks)),
-                     organizations=list(reversed(seed_graph.organizations)),
-                     responsibilities=list(reversed(seed_graph.responsibilities)))
+    shuffled = Graph(**{k: list(reversed(getattr(graph, k))) for k in Graph.model_fields})
     write_neo4j_import(shuffled, tmp_path)
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(p.name for p in tmp_path.iterdir())

@@ -7,14 +7,20 @@ from pathlib import Path
 import pytest
 
 from kg.errors import StoreError
+from kg.ids import title_key
 from kg.model import (
     Action,
+    Alignment,
+    Citation,
     Document,
     Graph,
+    Membership,
     Organization,
+    Person,
     Provenance,
     Responsibility,
     Section,
+    Target,
     Task,
 )
 from kg.store.embedded import EmbeddedStore, used_params, write_keywords
@@ -26,8 +32,11 @@ def _p(doc: str, start: int, end: int, text: str) -> Provenance:
     return Provenance(document_id=doc, start=start, end=end, text=text)
 
 
-def make_document(doc: str, sha: str = "aaa", tasks_per_action: int = 2, with_section: bool = True) -> Graph:
-    """One hand-made document: a section, two actions (one outside the section), tasks and roles."""
+def make_document(doc: str, sha: str = "aaa", tasks_per_action: int = 2, with_section: bool = True,
+                  extras: bool = True) -> Graph:
+    """One hand-made document: a section, two actions (one outside the section), tasks and roles;
+    with extras, also targets (of the document, an action, a task), a leading group's people and
+    memberships, and citations (one shared by every document, one of its own)."""
     d = Document(
         id=doc, title=f"{doc}科普行动方案", doc_number="临政字〔2022〕58号" if doc == "D1" else None,
         issuer="临沂市人民政府", date="2022-05-01", jurisdiction="临沂市",
@@ -67,8 +76,48 @@ def make_document(doc: str, sha: str = "aaa", tasks_per_action: int = 2, with_se
     if doc == "D1":
         orgs.append(Organization(id="ORG-sci", name="临沂市科学技术协会", jurisdiction="临沂市", sector=None,
                                  collective=False, aliases=["市科协"]))
+    if extras:
+        add_extras(g, doc, orgs)
     g.organizations = orgs
     return g
+
+
+def add_extras(g: Graph, doc: str, orgs: list[Organization]) -> None:
+    """Targets, people, memberships and citations of one document (orgs gets the ones they name)."""
+    g.targets += [
+        Target(id=f"{doc}-g1", document_id=doc, owner_id=doc, owner_kind="Document", text="到2025年达到15%",
+               value=15.0, unit="%", comparator="达到", deadline="到2025年", prov=_p(doc, 5, 17, "到2025年达到15%")),
+        Target(id=f"{doc}-g2", document_id=doc, owner_id=f"{doc}-a1", owner_kind="Action", text="培育1.5万人次以上",
+               value=15000.0, unit="人次", comparator="以上", period="每年", prov=_p(doc, 25, 35, "培育1.5万人次以上")),
+        Target(id=f"{doc}-g3", document_id=doc, owner_id=f"{doc}-a1-t1", owner_kind="Task", text="不少于3期",
+               value=3.0, unit=None, comparator="不少于", prov=_p(doc, 102, 107, "不少于3期")),
+    ]
+    g.people += [
+        Person(id=f"{doc}-p1", name="王屾", document_id=doc, prov=_p(doc, 400, 417, "组  长：王  屾  市政府副市长")),
+        Person(id=f"{doc}-p2", name="李明", document_id=doc, prov=_p(doc, 418, 430, "成  员：李明  '局长'")),
+    ]
+    g.memberships += [
+        Membership(id=f"{doc}-m1", person_id=f"{doc}-p1", group_id="ORG-group", role="组长", post="市政府副市长",
+                   post_title="副市长", unit_id="ORG-gov", document_id=doc, prov=_p(doc, 400, 417, "组  长：王  屾  市政府副市长")),
+        Membership(id=f"{doc}-m2", person_id=f"{doc}-p2", group_id="ORG-group", role="成员", post="局长",
+                   post_title=None, unit_id=None, document_id=doc, prov=_p(doc, 418, 430, "成  员：李明  '局长'")),
+    ]
+    if doc == "D1":  # a post unit only D1 names
+        g.memberships.append(Membership(
+            id=f"{doc}-m3", person_id=f"{doc}-p2", group_id="ORG-group", role="成员", post="市档案馆馆长",
+            post_title="馆长", unit_id="ORG-archive", document_id=doc, prov=_p(doc, 431, 440, "市档案馆馆长")))
+        orgs.append(Organization(id="ORG-archive", name="临沂市档案馆", jurisdiction="临沂市", aliases=["市档案馆"]))
+    orgs += [Organization(id="ORG-group", name="临沂市全民科学素质工作领导小组", jurisdiction="临沂市",
+                          collective=False, aliases=["领导小组"]),
+             Organization(id="ORG-gov", name="临沂市人民政府", jurisdiction="临沂市", aliases=["市政府"])]
+    shared = "全民科学素质行动规划纲要（2021—2035年）" if doc == "D1" else "《全民科学素质行动规划纲要(2021-2035年)》"
+    own = f"{doc}专项规划"
+    g.citations += [
+        Citation(id=f"{doc}-c1", document_id=doc, title=shared, key=title_key(shared), cited_id="CITED-outline",
+                 prov=_p(doc, 60, 60 + len(shared), shared)),
+        Citation(id=f"{doc}-c2", document_id=doc, title=own, key=title_key(own), cited_id=f"CITED-{doc}",
+                 prov=_p(doc, 90, 90 + len(own), own)),
+    ]
 
 
 def make_graph() -> Graph:
@@ -98,8 +147,15 @@ def test_round_trip_equal(tmp_path: Path, method: str) -> None:
         assert s.stats() == g.counts()
         one = s.to_graph(["D2"])
         assert [d.id for d in one.documents] == ["D2"]
-        assert {o.id for o in one.organizations} == {"ORG-edu"}
-        assert one.tasks == by_id(make_document("D2", sha="bbb", with_section=False)).tasks
+        assert {o.id for o in one.organizations} == {"ORG-edu", "ORG-group", "ORG-gov"}  # roles and memberships
+        d2 = by_id(make_document("D2", sha="bbb", with_section=False))
+        for key in ("tasks", "targets", "people", "memberships", "citations"):
+            assert getattr(one, key) == getattr(d2, key), key
+        # the Document knows the key a citation of it would carry
+        assert s.run("MATCH (d:Document {id: 'D1'}) RETURN d.title_key").rows == [[title_key("D1科普行动方案")]]
+        assert s.run("MATCH (c:CitedDocument) RETURN c.id, c.key, c.title ORDER BY c.id").rows == [
+            ["CITED-D1", "D1专项规划", "D1专项规划"], ["CITED-D2", "D2专项规划", "D2专项规划"],
+            ["CITED-outline", "全民科学素质行动规划纲要(2021-2035年)", "全民科学素质行动规划纲要（2021—2035年）"]]
 
 
 def test_reopen_and_read_only(tmp_path: Path) -> None:
@@ -188,11 +244,15 @@ def test_load_twice_is_unchanged(store: EmbeddedStore) -> None:
 def test_changed_document_is_replaced(tmp_path: Path, method: str) -> None:
     with EmbeddedStore(tmp_path / "kg.db") as store:
         store.load(make_graph(), method=method)
-        # D1 again, new bytes, fewer tasks, no section, and ORG-sci no longer named anywhere
+        # D1 again, new bytes, fewer tasks, no section, and ORG-sci no longer named anywhere;
+        # ORG-archive (a post unit only D1 named), D1's own citation and a target are gone too
         new = make_document("D1", sha="ccc", tasks_per_action=1, with_section=False)
         for r in new.responsibilities:
             r.organization_id = "ORG-edu"
-        new.organizations = [o for o in new.organizations if o.id == "ORG-edu"]
+        new.memberships = [m for m in new.memberships if m.unit_id != "ORG-archive"]
+        new.citations = [c for c in new.citations if c.cited_id != "CITED-D1"]
+        new.targets = new.targets[:2]
+        new.organizations = [o for o in new.organizations if o.id not in ("ORG-sci", "ORG-archive")]
         res = store.load(new, method=method)
         assert [(d.document_id, d.status) for d in res.documents] == [("D1", "replaced")]
         want = by_id(make_document("D2", sha="bbb", with_section=False).merge(new))
@@ -201,6 +261,9 @@ def test_changed_document_is_replaced(tmp_path: Path, method: str) -> None:
         assert got == want
         assert store.stats() == want.counts()
         assert store.run("MATCH (o:Organization {id: 'ORG-sci'}) RETURN count(o)").rows == [[0]]
+        assert store.run("MATCH (o:Organization {id: 'ORG-archive'}) RETURN count(o)").rows == [[0]]
+        assert store.run("MATCH (c:CitedDocument) RETURN c.id ORDER BY c.id").rows == [["CITED-D2"], ["CITED-outline"]]
+        assert [t.id for t in got.targets] == ["D1-g1", "D1-g2", "D2-g1", "D2-g2", "D2-g3"]
         assert store.run("MATCH (d:Document {id: 'D1'}) RETURN d.sha256").rows == [["ccc"]]
 
 
@@ -283,3 +346,84 @@ def test_seed_corpus_round_trip(tmp_path: Path) -> None:
         assert st["documents"] == 5 and st["tasks"] > 0 and st["organizations"] > 0
         assert st["leads"] + st["responsible_for"] > 0
         assert s.to_graph() == by_id(g)
+
+
+def alignments_first() -> list[Alignment]:
+    """Three alignments D2 → D1 (Action→Action, Task→Task, Action→Task) and two that cannot be written."""
+    def al(i: str, s: str, sk: str, t: str, tk: str, score: float) -> Alignment:
+        return Alignment(id=f"AL-{i}", source_id=s, source_kind=sk, target_id=t, target_kind=tk,  # type: ignore[arg-type]
+                         score=score, method="title-bigram-cosine", evidence=f"共同 '{i}'")
+    return [
+        al("1", "D2-a1", "Action", "D1-a1", "Action", 0.91),
+        al("2", "D2-a1-t1", "Task", "D1-a1-t1", "Task", 0.5),
+        al("3", "D2-a2", "Action", "D1-a1-t2", "Task", 1.0),
+        al("4", "D2-a1", "Action", "NOPE", "Action", 0.7),  # missing endpoint
+        al("5", "D2-a1", "Task", "D1-a1", "Action", 0.7),  # D2-a1 is an action, not a task
+    ]
+
+
+def test_replace_alignments(store: EmbeddedStore) -> None:
+    g = make_graph()
+    g.alignments = alignments_first()
+    store.load(g)
+    assert store.stats()["alignments"] == 0  # load() leaves alignments alone
+    assert store.replace_alignments(alignments_first()) == 3
+    assert store.stats()["alignments"] == 3
+    want = [a for a in alignments_first() if a.id in ("AL-1", "AL-2", "AL-3")]
+    assert store.to_graph().alignments == want
+    assert store.to_graph(["D1", "D2"]).alignments == want
+    assert store.to_graph(["D2"]).alignments == []  # only alignments with both ends in the documents
+    second = [Alignment(id="AL-9", source_id="D1-a2-t1", source_kind="Task", target_id="D2-a2", target_kind="Action",
+                        score=0.25, method="m", evidence="e")]
+    assert store.replace_alignments(second) == 1
+    assert store.to_graph().alignments == second
+    assert store.stats() == {**g.counts(), "alignments": 1}
+    assert store.replace_alignments([]) == 0
+    assert store.stats()["alignments"] == 0
+
+
+def test_replaced_document_drops_its_alignments(store: EmbeddedStore) -> None:
+    store.load(make_graph())
+    assert store.replace_alignments(alignments_first()) == 3
+    store.load(make_document("D2", sha="new", with_section=False))
+    assert store.to_graph().alignments == []  # its actions and tasks were rewritten: alignments are recomputed
+
+
+def test_citation_finds_the_loaded_document(store: EmbeddedStore) -> None:
+    g = make_graph()
+    cited = "《D1科普行动方案》"
+    g.citations.append(Citation(id="D2-c3", document_id="D2", title=cited, key=title_key(cited),
+                                cited_id="CITED-d1", prov=_p("D2", 300, 310, cited)))
+    store.load(g)
+    r = store.run(
+        "MATCH (d:Document)-[:CITES]->(c:CitedDocument) OPTIONAL MATCH (i:Document) WHERE i.title_key = c.key "
+        "RETURN d.id AS citing, c.title AS cited, i.id AS loaded ORDER BY citing, cited")
+    assert ["D2", cited, "D1"] in r.rows
+    assert ["D1", "D1专项规划", None] in r.rows
+    assert store.to_graph() == by_id(g)
+
+
+def test_dangling_target_and_membership_fail_the_document(store: EmbeddedStore) -> None:
+    g = make_document("D1")
+    g.targets[1].owner_id = "D1-nope"
+    h = make_document("D2", sha="b")
+    h.memberships[0].group_id = "ORG-missing"
+    k = make_document("D3", sha="c")
+    k.memberships[0].person_id = "D3-nobody"
+    res = store.load(g.merge(h).merge(k).merge(make_document("D4", sha="d")))
+    status = {d.document_id: (d.status, d.error or "") for d in res.documents}
+    assert status["D1"][0] == "failed" and "D1-nope" in status["D1"][1]
+    assert status["D2"][0] == "failed" and "ORG-missing" in status["D2"][1]
+    assert status["D3"][0] == "failed" and "D3-nobody" in status["D3"][1]
+    assert status["D4"][0] == "inserted"
+    assert store.stats()["targets"] == 3 and store.stats()["people"] == 2
+
+
+def test_old_store_gets_title_key(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "kg.db") as s:
+        s.load(make_graph())
+        s.run("ALTER TABLE Document DROP title_key", write=True)  # as a store written before title_key
+    with EmbeddedStore(tmp_path / "kg.db") as s:
+        assert s.run("MATCH (d:Document) RETURN d.id, d.title_key ORDER BY d.id").rows == [
+            ["D1", "D1科普行动方案"], ["D2", "D2科普行动方案"]]
+        assert s.to_graph() == by_id(make_graph())

@@ -7,8 +7,22 @@ from typing import Iterator
 import pytest
 
 from kg.errors import StoreError
-from kg.ids import stable_id
-from kg.model import Action, Document, Graph, Organization, Provenance, Responsibility, Section, Task
+from kg.ids import stable_id, title_key
+from kg.model import (
+    Action,
+    Alignment,
+    Citation,
+    Document,
+    Graph,
+    Membership,
+    Organization,
+    Person,
+    Provenance,
+    Responsibility,
+    Section,
+    Target,
+    Task,
+)
 from kg.store.neo4j import Neo4jStore, writing_keyword
 
 try:
@@ -22,8 +36,14 @@ def _prov(doc: str, start: int, text: str) -> Provenance:
     return Provenance(document_id=doc, start=start, end=start + len(text), text=text)
 
 
-def make_document(key: str, title: str, jurisdiction: str, sha: str, units: list[tuple[str, str]]) -> Graph:
-    """One document with a section, an action, a task, and LEADS / RESPONSIBLE_FOR edges.
+OUTLINE = "全民科学素质行动规划纲要(2021—2035年)"
+
+
+def make_document(key: str, title: str, jurisdiction: str, sha: str, units: list[tuple[str, str]],
+                  own_citation: bool = True, post_unit: bool = True) -> Graph:
+    """One document with a section, an action, a task, and LEADS / RESPONSIBLE_FOR edges; targets
+    (of the document and of the task), a leading group's member with a post in the government,
+    and citations (OUTLINE, which every document cites, and one of its own).
 
     units: (organization name, role) pairs; 科协 is shared between documents."""
     did = stable_id("document", key)
@@ -59,8 +79,33 @@ def make_document(key: str, title: str, jurisdiction: str, sha: str, units: list
             qualifier="牵头" if role == "LEADS" else "负责", organization_id=org.id, target_id=target.id,
             target_kind=kind, document_id=did, mention=name, deadline="2025年底前" if i == 0 else None,
             prov=_prov(did, 100 + i, clause)))
+    targets = [
+        Target(id=stable_id("target", did, 1), document_id=did, owner_id=did, owner_kind="Document",
+               text="到2025年科学素质比例达到15%", value=15.0, unit="%", comparator="达到", deadline="到2025年",
+               prov=_prov(did, 20, "到2025年科学素质比例达到15%")),
+        Target(id=stable_id("target", did, 2), document_id=did, owner_id=task.id, owner_kind="Task",
+               text="每年培训1.5万人次以上", value=15000.0, unit="人次", comparator="以上", period="每年",
+               prov=_prov(did, 80, "每年培训1.5万人次以上")),
+    ]
+    group = Organization(id=stable_id("organization", f"{jurisdiction}科学素质工作领导小组", jurisdiction),
+                         name=f"{jurisdiction}科学素质工作领导小组", jurisdiction=jurisdiction, aliases=["领导小组"])
+    gov = Organization(id=stable_id("organization", f"{jurisdiction}人民政府", jurisdiction),
+                       name=f"{jurisdiction}人民政府", jurisdiction=jurisdiction, aliases=["政府"])
+    orgs += [group] + ([gov] if post_unit else [])
+    person = Person(id=stable_id("person", did, "王屾"), name="王屾", document_id=did,
+                    prov=_prov(did, 400, "组  长：王  屾  政府副县长"))
+    members = [Membership(id=stable_id("membership", did, person.id), person_id=person.id, group_id=group.id,
+                          role="组长", post="政府副县长", post_title="副县长" if post_unit else None,
+                          unit_id=gov.id if post_unit else None, document_id=did, prov=person.prov)]
+    cites = [Citation(id=stable_id("citation", did, OUTLINE), document_id=did, title=OUTLINE, key=title_key(OUTLINE),
+                      cited_id=stable_id("cited", title_key(OUTLINE)), prov=_prov(did, 30, OUTLINE))]
+    if own_citation:
+        own = f"《{key}专项规划》"
+        cites.append(Citation(id=stable_id("citation", did, own), document_id=did, title=own, key=title_key(own),
+                              cited_id=stable_id("cited", title_key(own)), prov=_prov(did, 60, own)))
     return Graph(documents=[doc], sections=[sec], actions=[act, act2], tasks=[task],
-                 organizations=sorted(orgs, key=lambda o: o.id), responsibilities=resp)
+                 organizations=sorted(orgs, key=lambda o: o.id), responsibilities=resp,
+                 targets=targets, people=[person], memberships=members, citations=cites)
 
 
 def sample_graph() -> Graph:
@@ -134,7 +179,11 @@ def test_to_graph_of_some_documents(store: Neo4jStore) -> None:
     part = store.to_graph([first])
     assert [d.id for d in part.documents] == [first]
     assert {r.document_id for r in part.responsibilities} == {first}
-    assert {o.id for o in part.organizations} == {r.organization_id for r in part.responsibilities}
+    named = {r.organization_id for r in part.responsibilities} | {m.group_id for m in part.memberships}
+    named |= {m.unit_id for m in part.memberships if m.unit_id}
+    assert {o.id for o in part.organizations} == named
+    assert {x.document_id for k in ("targets", "people", "memberships", "citations") for x in getattr(part, k)} == {first}
+    assert len(part.targets) == 2 and len(part.citations) == 2 and len(part.memberships) == 1
 
 
 def test_loading_twice_is_unchanged_and_keeps_one_copy(store: Neo4jStore) -> None:
@@ -150,21 +199,35 @@ def test_loading_twice_is_unchanged_and_keeps_one_copy(store: Neo4jStore) -> Non
 def test_changed_document_replaces_and_drops_orphans(store: Neo4jStore) -> None:
     g = sample_graph()
     store.load(g)
-    # the 友谊县 plan changes: new hash, and 各成员单位 no longer appears in it
+    # the 友谊县 plan changes: new hash, and 各成员单位, the post in 友谊县人民政府 and its own
+    # citation no longer appear in it
     changed = make_document("友政发", "友谊县科学素质行动实施方案（修订）", "友谊县", "c" * 64,
-                            [("县科技局", "LEADS"), ("科协", "RESPONSIBLE_FOR")])
+                            [("县科技局", "LEADS"), ("科协", "RESPONSIBLE_FOR")], own_citation=False, post_unit=False)
     res = store.load(changed)
-    assert [d.status for d in res.documents] == ["replaced"]
+    assert [d.status for d in res.documents] == ["replaced"], res
     got = store.to_graph([changed.documents[0].id])
     assert got.documents[0].title == "友谊县科学素质行动实施方案（修订）"
     assert got.documents[0].sha256 == "c" * 64
     names = {r[0] for r in store.run("MATCH (o:Organization) RETURN o.name AS n").rows}
     assert "友谊县各成员单位" not in names  # orphan removed
+    assert "友谊县人民政府" not in names  # the unit of a post no longer named
     assert "中国科学技术协会" in names  # still used by both
+    assert "友谊县科学素质工作领导小组" in names  # named by a membership only
+    cited = {r[0] for r in store.run("MATCH (c:CitedDocument) RETURN c.title AS t").rows}
+    assert cited == {OUTLINE, "《临政字专项规划》"}  # 友政发's own citation gone, the shared one kept
     expected = g.counts()
-    expected["organizations"] -= 1
+    expected["organizations"] -= 2
     expected["responsible_for"] -= 1
+    expected["citations"] -= 1
     assert store.stats() == expected
+    assert canonical(store.to_graph()) == canonical(Graph.union([
+        Graph(**{k: [x for x in getattr(g, k) if getattr(x, "document_id", None) != changed.documents[0].id]
+                 for k in ("sections", "actions", "tasks", "responsibilities", "targets", "people",
+                           "memberships", "citations")},
+              documents=[d for d in g.documents if d.id != changed.documents[0].id],
+              organizations=[o for o in g.organizations
+                             if o.name not in ("友谊县各成员单位", "友谊县人民政府")]),
+        changed]))
     # the other document is untouched
     other = g.documents[0].id
     assert canonical(store.to_graph([other]))["responsibilities"] == canonical(
@@ -273,3 +336,57 @@ def test_same_graph_in_embedded_and_neo4j(store: Neo4jStore, tmp_path) -> None:
         emb.load(g)
         assert emb.stats() == store.stats() == g.counts()
         assert canonical(emb.to_graph()) == canonical(store.to_graph()) == canonical(g)
+
+
+def _alignments(g: Graph) -> list[Alignment]:
+    """Alignments from the 友谊县 plan to the 临沂 plan, one of each kind pair, and two unwritable ones."""
+    (a1, a2), (b1, b2) = ([a.id for a in g.actions if a.document_id == d.id] for d in g.documents)
+    (ta,), (tb,) = ([t.id for t in g.tasks if t.document_id == d.id] for d in g.documents)
+
+    def al(i: int, s: str, sk: str, t: str, tk: str) -> Alignment:
+        return Alignment(id=f"al-{i}", source_id=s, source_kind=sk, target_id=t, target_kind=tk,  # type: ignore[arg-type]
+                         score=i / 10, method="title-bigram-cosine", evidence=f"科学素质 {i}")
+    return [al(1, b1, "Action", a1, "Action"), al(2, tb, "Task", ta, "Task"), al(3, b2, "Action", ta, "Task"),
+            al(4, tb, "Task", a2, "Action"), al(5, tb, "Task", "missing", "Task"), al(6, b1, "Task", ta, "Task")]
+
+
+def test_replace_alignments(store: Neo4jStore) -> None:
+    g = sample_graph()
+    g.alignments = _alignments(g)
+    store.load(g)
+    assert store.stats()["alignments"] == 0  # load() leaves alignments alone
+    first = _alignments(g)
+    assert store.replace_alignments(first) == 4
+    assert store.to_graph().alignments == first[:4]
+    assert store.to_graph([g.documents[0].id]).alignments == []  # both ends must be in the documents
+    assert store.stats() == {**g.counts(), "alignments": 4}
+    second = [first[1].model_copy(update={"id": "al-9", "score": 0.99})]
+    assert store.replace_alignments(second) == 1
+    assert store.to_graph().alignments == second
+    assert store.replace_alignments([]) == 0
+    assert store.stats()["alignments"] == 0
+
+
+def test_citation_finds_the_loaded_document(store: Neo4jStore) -> None:
+    g = sample_graph()
+    cited = "《临沂市科学素质行动实施方案》"
+    later = g.documents[1].id
+    g.citations.append(Citation(id="c-linyi", document_id=later, title=cited, key=title_key(cited),
+                                cited_id=stable_id("cited", title_key(cited)), prov=_prov(later, 200, cited)))
+    store.load(g)
+    rows = store.run(
+        "MATCH (d:Document)-[:CITES]->(c:CitedDocument) OPTIONAL MATCH (i:Document) WHERE i.title_key = c.key "
+        "RETURN d.id AS citing, c.title AS cited, i.id AS loaded").rows
+    assert [later, cited, g.documents[0].id] in rows
+    assert [later, OUTLINE, None] in rows
+    assert canonical(store.to_graph()) == canonical(g)
+
+
+def test_dangling_target_or_membership_fails_the_document(store: Neo4jStore) -> None:
+    g = sample_graph()
+    g.targets[1].owner_id = "no-such-task"
+    g.memberships[-1].unit_id = "no-such-unit"
+    res = store.load(g)
+    errors = " ".join(d.error or "" for d in res.failed)
+    assert len(res.failed) == 2 and "no-such-task" in errors and "no-such-unit" in errors
+    assert store.stats()["documents"] == 0

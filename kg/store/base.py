@@ -8,7 +8,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Optional
 
-from kg.model import Graph
+from kg.model import Alignment, Graph
 
 DocStatus = Literal["inserted", "replaced", "unchanged", "failed"]
 
@@ -55,6 +55,16 @@ class Store(ABC):
         A document already present with the same sha256 is left alone ("unchanged");
         present with another sha256 it is deleted and written anew ("replaced");
         a document whose write fails is rolled back and reported ("failed").
+        Targets, people, memberships and citations go in with their document; graph.alignments
+        is ignored (alignments span documents: see replace_alignments).
+        """
+
+    @abstractmethod
+    def replace_alignments(self, alignments: list[Alignment]) -> int:
+        """Replace every ALIGNS_WITH edge by these, in one transaction; return how many were written.
+
+        An alignment whose source or target (of its stated kind) is not in the store is skipped:
+        len(alignments) - the result is the number skipped.
         """
 
     @abstractmethod
@@ -63,11 +73,14 @@ class Store(ABC):
 
     @abstractmethod
     def stats(self) -> dict[str, int]:
-        """Counts: documents, sections, actions, tasks, organizations, leads, responsible_for."""
+        """Counts with the keys of Graph.counts(): documents, sections, actions, tasks, organizations,
+        leads, responsible_for, targets, people, memberships (MEMBER_OF edges), citations (CITES
+        edges), alignments (ALIGNS_WITH edges)."""
 
     @abstractmethod
     def to_graph(self, document_ids: Optional[list[str]] = None) -> Graph:
-        """Read the stored graph (or some documents of it) back as a typed Graph."""
+        """Read the stored graph (or some documents of it) back as a typed Graph, every list sorted
+        by id; alignments are those whose both ends are in the returned documents."""
 
     @abstractmethod
     def close(self) -> None: ...

@@ -8,7 +8,13 @@ Loading is one transaction per document (all-or-nothing). Rows go in with ``UNWI
 for small transactions and with ``COPY FROM`` temporary CSV files for big ones (COPY rolls
 back with the transaction, but its COMMIT costs a checkpoint, ~0.3 s, so it only pays off
 for thousands of rows: see load(batch_documents=...)). Rows that carry lists (Document,
-Organization) always use ``UNWIND``: Ladybug's CSV list syntax cannot carry arbitrary strings.
+Organization) always use ``UNWIND``: Ladybug's CSV list syntax cannot carry arbitrary strings;
+so do the CitedDocument placeholders, which are shared across documents (created when missing).
+
+A document's targets, people, memberships (MEMBER_OF, POST_IN) and citations (CITES) go in and
+out with it; organizations and cited-document placeholders it leaves without an edge are removed
+when it is replaced. Alignments (ALIGNS_WITH) span documents: load() ignores them and
+replace_alignments() rewrites them all in one transaction.
 """
 from __future__ import annotations
 
@@ -27,23 +33,41 @@ from typing import Any, Callable, Iterable, Literal, Optional
 import ladybug as lb
 
 from kg.errors import StoreError
+from kg.ids import title_key
 from kg.model import (
     Action,
+    Alignment,
+    Citation,
     Document,
     Graph,
+    Membership,
     Organization,
+    Person,
     Provenance,
     Responsibility,
     Section,
+    Target,
     Task,
 )
 from kg.store.base import DocResult, LoadResult, QueryResult, Store
-from kg.store.embedded_schema import NODE_TABLES, REL_TABLES, ddl, q
+from kg.store.embedded_schema import (
+    ALIGN_PAIRS,
+    ALIGN_PROPS,
+    CITE_PROPS,
+    DOCUMENT_PARTS,
+    MEMBER_PROPS,
+    NODE_TABLES,
+    REL_TABLES,
+    ddl,
+    migrations,
+    q,
+)
 
 DB_FILE = "graph.lbug"
 LoadMethod = Literal["auto", "copy", "unwind"]
 # COPY costs a checkpoint at COMMIT (~0.3 s); UNWIND ~0.2 ms a row. "auto" copies bigger chunks.
 COPY_MIN_ROWS = 5000
+ALIGN_BATCH = 10000  # alignment rows per UNWIND statement
 
 # --------------------------------------------------------------------------- cypher text
 
@@ -118,6 +142,29 @@ def _org_row(o: Organization) -> dict[str, Any]:
     return {name: getattr(o, name) for name, _t in NODE_TABLES["Organization"]}
 
 
+def _doc_row(d: Document) -> dict[str, Any]:
+    row = _node_row("Document", d)
+    row["title_key"] = title_key(d.title)
+    return row
+
+
+def _member_row(m: Membership) -> dict[str, Any]:
+    return {
+        "from": m.person_id, "to": m.group_id, "id": m.id, "role": m.role, "post": m.post,
+        "post_title": m.post_title, "unit_id": m.unit_id, "document_id": m.document_id,
+        "start": m.prov.start, "end": m.prov.end, "clause": m.prov.text,
+    }
+
+
+def _post_row(m: Membership) -> dict[str, Any]:
+    return {"from": m.person_id, "to": m.unit_id, "id": m.id, "post": m.post, "post_title": m.post_title}
+
+
+def _cite_row(c: Citation) -> dict[str, Any]:
+    return {"from": c.document_id, "to": c.cited_id, "id": c.id, "title": c.title,
+            "start": c.prov.start, "end": c.prov.end, "clause": c.prov.text}
+
+
 def _role_row(r: Responsibility) -> dict[str, Any]:
     return {
         "from": r.organization_id, "to": r.target_id, "id": r.id, "qualifier": r.qualifier,
@@ -135,6 +182,10 @@ class _Bundle:
     actions: list[Action] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     resps: list[Responsibility] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    memberships: list[Membership] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
     org_ids: set[str] = field(default_factory=set)
 
     def check(self, org_ids: set[str]) -> None:
@@ -153,6 +204,17 @@ class _Bundle:
                 raise StoreError(f"responsibility {r.id} names organization {r.organization_id}, which is not in the graph")
             if r.target_id not in (act if r.target_kind == "Action" else tsk):
                 raise StoreError(f"responsibility {r.id} targets {r.target_kind} {r.target_id}, which is not in the document")
+        owners = {"Document": {self.doc.id}, "Action": act, "Task": tsk}
+        for g in self.targets:
+            if g.owner_id not in owners.get(g.owner_kind, set()):
+                raise StoreError(f"target {g.id} names {g.owner_kind} {g.owner_id} as its owner, which is not in the document")
+        ppl = {x.id for x in self.people}
+        for m in self.memberships:
+            if m.person_id not in ppl:
+                raise StoreError(f"membership {m.id} names person {m.person_id}, who is not in the document")
+            for oid in (m.group_id, m.unit_id):
+                if oid is not None and oid not in org_ids:
+                    raise StoreError(f"membership {m.id} names organization {oid}, which is not in the graph")
 
     def node_rows(self) -> dict[str, list[dict[str, Any]]]:
         sec_title = {s.id: s.title for s in self.sections}
@@ -165,7 +227,16 @@ class _Bundle:
             "Section": [_node_row("Section", s) for s in self.sections],
             "Action": actions,
             "Task": [_node_row("Task", t) for t in self.tasks],
+            "Target": [_node_row("Target", g) for g in self.targets],
+            "Person": [_node_row("Person", x) for x in self.people],
         }
+
+    def cited_rows(self) -> list[dict[str, Any]]:
+        """The CitedDocument placeholders its citations need (first title seen for each)."""
+        out: dict[str, dict[str, Any]] = {}
+        for c in self.citations:
+            out.setdefault(c.cited_id, {"id": c.cited_id, "key": c.key, "title": c.title})
+        return list(out.values())
 
     def edge_rows(self) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
         d = self.doc.id
@@ -182,6 +253,13 @@ class _Bundle:
                 out[(rel, "Organization", kind)] = [
                     _role_row(r) for r in self.resps if r.role == rel and r.target_kind == kind
                 ]
+        for kind in ("Document", "Action", "Task"):
+            out[("HAS_TARGET", kind, "Target")] = [
+                {"from": g.owner_id, "to": g.id} for g in self.targets if g.owner_kind == kind
+            ]
+        out[("MEMBER_OF", "Person", "Organization")] = [_member_row(m) for m in self.memberships]
+        out[("POST_IN", "Person", "Organization")] = [_post_row(m) for m in self.memberships if m.unit_id is not None]
+        out[("CITES", "Document", "CitedDocument")] = [_cite_row(c) for c in self.citations]
         return out
 
 
@@ -195,7 +273,7 @@ def _bundles(graph: Graph) -> tuple[list[_Bundle], list[DocResult]]:
             continue
         by_id[d.id] = _Bundle(d)
     orphans: dict[str, int] = defaultdict(int)
-    for attr in ("sections", "actions", "tasks", "resps"):
+    for attr in ("sections", "actions", "tasks", "resps", "targets", "people", "memberships", "citations"):
         for x in getattr(graph, "responsibilities" if attr == "resps" else attr):
             b = by_id.get(x.document_id)
             if b is None:
@@ -204,6 +282,10 @@ def _bundles(graph: Graph) -> tuple[list[_Bundle], list[DocResult]]:
             getattr(b, attr).append(x)
             if attr == "resps":
                 b.org_ids.add(x.organization_id)
+            elif attr == "memberships":
+                b.org_ids.add(x.group_id)
+                if x.unit_id is not None:
+                    b.org_ids.add(x.unit_id)
     for doc_id, n in orphans.items():
         problems.append(DocResult(doc_id, "", "failed", f"{n} elements name document {doc_id}, which is not in the graph"))
     return list(by_id.values()), problems
@@ -220,6 +302,8 @@ def _csv_value(v: Any) -> str:
         return "true" if v else "false"
     if isinstance(v, int):
         return str(v)
+    if isinstance(v, float):
+        return repr(v)
     if isinstance(v, str):
         return '"' + v.replace('"', '""') + '"'
     raise TypeError(f"cannot write {type(v).__name__} to CSV")  # lists never go through COPY
@@ -291,8 +375,13 @@ class EmbeddedStore(Store):
         """Declare node and relationship tables; idempotent (IF NOT EXISTS)."""
         if self.read_only:
             return
-        for stmt in ddl():
+        for stmt in ddl() + migrations():
             self._exec(stmt)
+        # a store written before Document.title_key existed: fill it in
+        rows = self._exec("MATCH (d:Document) WHERE d.title_key IS NULL RETURN d.id, d.title")
+        if rows:
+            self._exec("UNWIND $rows AS r MATCH (d:Document {id: r.id}) SET d.title_key = r.k",
+                       {"rows": [{"id": i, "k": title_key(t or "")} for i, t in rows]})
 
     def close(self) -> None:
         """Release the database file (Ladybug allows one writing process at a time)."""
@@ -368,6 +457,10 @@ class EmbeddedStore(Store):
             out[key] = self._exec(f"MATCH (n:{label}) RETURN count(n)")[0][0]
         for key, rel in (("leads", "LEADS"), ("responsible_for", "RESPONSIBLE_FOR")):
             out[key] = self._exec(f"MATCH (:Organization)-[e:{rel}]->() RETURN count(e)")[0][0]
+        for key, label in (("targets", "Target"), ("people", "Person")):
+            out[key] = self._exec(f"MATCH (n:{label}) RETURN count(n)")[0][0]
+        for key, rel in (("memberships", "MEMBER_OF"), ("citations", "CITES"), ("alignments", "ALIGNS_WITH")):
+            out[key] = self._exec(f"MATCH ()-[e:{rel}]->() RETURN count(e)")[0][0]
         return out
 
     def _nodes(self, label: str, document_ids: Optional[list[str]]) -> list[dict[str, Any]]:
@@ -390,7 +483,7 @@ class EmbeddedStore(Store):
         def strip(r: dict[str, Any], *drop: str) -> dict[str, Any]:
             return {k: v for k, v in r.items() if k not in ("start", "end", "text") + drop}
 
-        docs = [Document(**strip(r), prov=prov(r, r["id"])) for r in self._nodes("Document", ids)]
+        docs = [Document(**strip(r, "title_key"), prov=prov(r, r["id"])) for r in self._nodes("Document", ids)]
         for r in docs:
             r.jurisdiction_path = r.jurisdiction_path or []
             r.based_on = r.based_on or []
@@ -416,15 +509,108 @@ class EmbeddedStore(Store):
                         prov=Provenance(document_id=e["document_id"], start=e["start"], end=e["end"], text=e["clause"]),
                     ))
         resps.sort(key=lambda r: r.id)
+        targets = [Target(**{k: v for k, v in r.items() if k not in ("start", "end")}, prov=prov(r, r["document_id"]))
+                   for r in self._nodes("Target", ids)]
+        people = [Person(**strip(r), prov=prov(r, r["document_id"])) for r in self._nodes("Person", ids)]
+        memberships = self._read_memberships(ids)
+        citations = self._read_citations(ids)
+        alignments = self._read_alignments(ids)
         orgs = [Organization(**r) for r in self._nodes("Organization", None)]
         for o in orgs:
             o.jurisdiction_path = o.jurisdiction_path or []
             o.aliases = o.aliases or []
         if ids is not None:
-            used = {r.organization_id for r in resps}
+            used = {r.organization_id for r in resps} | {m.group_id for m in memberships}
+            used |= {m.unit_id for m in memberships if m.unit_id is not None}
             orgs = [o for o in orgs if o.id in used]
         return Graph(documents=docs, sections=sections, actions=actions, tasks=tasks,
-                     organizations=orgs, responsibilities=resps)
+                     organizations=orgs, responsibilities=resps, targets=targets, people=people,
+                     memberships=memberships, citations=citations, alignments=alignments)
+
+    def _read_memberships(self, ids: Optional[list[str]]) -> list[Membership]:
+        props = [c for c, _t in MEMBER_PROPS]
+        ret = ", ".join(f"e.{q(c)}" for c in props)
+        where = "" if ids is None else "WHERE e.document_id IN $ids "
+        rows = self._exec(f"MATCH (p:Person)-[e:MEMBER_OF]->(o:Organization) {where}RETURN p.id, o.id, {ret}",
+                          {"ids": ids} if ids is not None else None)
+        out = []
+        for row in rows:
+            e = dict(zip(props, row[2:]))
+            out.append(Membership(
+                id=e["id"], person_id=row[0], group_id=row[1], role=e["role"], post=e["post"],
+                post_title=e["post_title"], unit_id=e["unit_id"], document_id=e["document_id"],
+                prov=Provenance(document_id=e["document_id"], start=e["start"], end=e["end"], text=e["clause"]),
+            ))
+        return sorted(out, key=lambda m: m.id)
+
+    def _read_citations(self, ids: Optional[list[str]]) -> list[Citation]:
+        props = [c for c, _t in CITE_PROPS]
+        ret = ", ".join(f"e.{q(c)}" for c in props)
+        where = "" if ids is None else "WHERE d.id IN $ids "
+        rows = self._exec(f"MATCH (d:Document)-[e:CITES]->(c:CitedDocument) {where}RETURN d.id, c.id, c.{q('key')}, {ret}",
+                          {"ids": ids} if ids is not None else None)
+        out = []
+        for row in rows:
+            e = dict(zip(props, row[3:]))
+            out.append(Citation(
+                id=e["id"], document_id=row[0], title=e["title"], key=row[2], cited_id=row[1],
+                prov=Provenance(document_id=row[0], start=e["start"], end=e["end"], text=e["clause"]),
+            ))
+        return sorted(out, key=lambda c: c.id)
+
+    def _read_alignments(self, ids: Optional[list[str]]) -> list[Alignment]:
+        props = [c for c, _t in ALIGN_PROPS]
+        ret = ", ".join(f"e.{q(c)}" for c in props)
+        where = "" if ids is None else "WHERE a.document_id IN $ids AND b.document_id IN $ids "
+        out = []
+        for sk, tk in ALIGN_PAIRS:
+            rows = self._exec(f"MATCH (a:{sk})-[e:ALIGNS_WITH]->(b:{tk}) {where}RETURN a.id, b.id, {ret}",
+                              {"ids": ids} if ids is not None else None)
+            for row in rows:
+                e = dict(zip(props, row[2:]))
+                out.append(Alignment(id=e["id"], source_id=row[0], source_kind=sk, target_id=row[1], target_kind=tk,
+                                     score=e["score"], method=e["method"], evidence=e["evidence"]))
+        return sorted(out, key=lambda a: a.id)
+
+    # ---- alignments
+
+    def replace_alignments(self, alignments: list[Alignment]) -> int:
+        """Delete every ALIGNS_WITH edge and write these, in one transaction; return how many were
+        written (an alignment whose source or target is not stored is skipped)."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only; cannot write alignments")
+        wanted: dict[str, set[str]] = {"Action": set(), "Task": set()}
+        for al in alignments:
+            wanted[al.source_kind].add(al.source_id)
+            wanted[al.target_kind].add(al.target_id)
+        self._exec("BEGIN TRANSACTION")
+        try:
+            have = {
+                kind: {r[0] for r in self._exec(f"MATCH (n:{kind}) WHERE n.id IN $ids RETURN n.id", {"ids": sorted(ids)})}
+                if ids else set()
+                for kind, ids in wanted.items()
+            }
+            self._exec("MATCH ()-[e:ALIGNS_WITH]->() DELETE e")
+            rows: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+            for al in alignments:
+                if al.source_id in have[al.source_kind] and al.target_id in have[al.target_kind]:
+                    rows[(al.source_kind, al.target_kind)].append({
+                        "from": al.source_id, "to": al.target_id, "id": al.id, "score": al.score,
+                        "method": al.method, "evidence": al.evidence})
+            body = ", ".join(f"{q(c)}: r.{q(c)}" for c, _t in ALIGN_PROPS)
+            written = 0
+            for (sk, tk), rs in rows.items():
+                for i in range(0, len(rs), ALIGN_BATCH):
+                    chunk = rs[i:i + ALIGN_BATCH]
+                    self._exec(
+                        f"UNWIND $rows AS r MATCH (a:{sk} {{id: r.`from`}}) MATCH (b:{tk} {{id: r.`to`}}) "
+                        f"CREATE (a)-[:ALIGNS_WITH {{{body}}}]->(b)", {"rows": chunk})
+                    written += len(chunk)
+            self._exec("COMMIT")
+        except Exception as e:
+            self._rollback()
+            raise StoreError(f"{self.path}: could not write alignments: {e}") from e
+        return written
 
     # ---- load
 
@@ -515,11 +701,13 @@ class EmbeddedStore(Store):
         try:
             self._exec("BEGIN TRANSACTION")
             stale_orgs: list[str] = []
+            stale_cited: list[str] = []
             if replace:
-                stale_orgs = self._delete_document(chunk[0].doc.id)
+                stale_orgs, stale_cited = self._delete_document(chunk[0].doc.id)
             self._write_docs(chunk)
             org_ids = sorted({oid for b in chunk for oid in b.org_ids})
             self._write_orgs([orgs[o] for o in org_ids])
+            self._write_cited([r for b in chunk for r in b.cited_rows()])
             nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
             edges: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
             for b in chunk:
@@ -535,6 +723,8 @@ class EmbeddedStore(Store):
                 self._unwind(nodes, edges)
             if stale_orgs:
                 self._delete_orphan_orgs(stale_orgs)
+            if stale_cited:
+                self._delete_orphan_cited(stale_cited)
             self._exec("COMMIT")
         except Exception as e:
             self._rollback()
@@ -549,8 +739,9 @@ class EmbeddedStore(Store):
             report(chunk[0], "replaced" if replace else "inserted")
         return True
 
-    def _delete_document(self, doc_id: str) -> list[str]:
-        """Remove a document and its sections/actions/tasks/edges; return the organizations it touched."""
+    def _delete_document(self, doc_id: str) -> tuple[list[str], list[str]]:
+        """Remove a document and its sections/actions/tasks/targets/people/edges; return the
+        organizations and the cited-document placeholders it touched."""
         p = {"id": doc_id}
         orgs = self._exec(
             "MATCH (d:Document {id: $id})-[:HAS_ACTION]->(a:Action) "
@@ -558,21 +749,44 @@ class EmbeddedStore(Store):
             "OPTIONAL MATCH (o1:Organization)-[]->(a) "
             "OPTIONAL MATCH (o2:Organization)-[]->(t) "
             "RETURN collect(DISTINCT o1.id), collect(DISTINCT o2.id)", p)
+        orgs += self._exec(
+            "MATCH (n:Person)-[]->(o:Organization) WHERE n.document_id = $id RETURN collect(DISTINCT o.id)", p)
         touched = sorted({x for row in orgs for col in row for x in (col or []) if x is not None})
+        cited = sorted({r[0] for r in self._exec(
+            "MATCH (d:Document {id: $id})-[:CITES]->(c:CitedDocument) RETURN DISTINCT c.id", p)})
+        self._exec("MATCH (n:Target) WHERE n.document_id = $id DETACH DELETE n", p)
+        self._exec("MATCH (n:Person) WHERE n.document_id = $id DETACH DELETE n", p)
         self._exec("MATCH (d:Document {id: $id})-[:HAS_ACTION]->(a:Action)-[:HAS_TASK]->(t:Task) DETACH DELETE t", p)
         self._exec("MATCH (d:Document {id: $id})-[:HAS_ACTION]->(a:Action) DETACH DELETE a", p)
         self._exec("MATCH (d:Document {id: $id})-[:HAS_SECTION]->(s:Section) DETACH DELETE s", p)
         self._exec("MATCH (d:Document {id: $id}) DETACH DELETE d", p)
-        return touched
+        return touched, cited
 
     def _delete_orphan_orgs(self, ids: list[str]) -> None:
+        """Organizations among ids with no edge left (LEADS, RESPONSIBLE_FOR, MEMBER_OF, POST_IN)."""
         self._exec(
             "MATCH (o:Organization) WHERE o.id IN $ids "
-            "OPTIONAL MATCH (o)-[r]->() WITH o, count(r) AS n WHERE n = 0 DELETE o", {"ids": ids})
+            "OPTIONAL MATCH (o)-[r]-() WITH o, count(r) AS n WHERE n = 0 DELETE o", {"ids": ids})
+
+    def _delete_orphan_cited(self, ids: list[str]) -> None:
+        """Cited-document placeholders among ids that no document cites any more."""
+        self._exec(
+            "MATCH (c:CitedDocument) WHERE c.id IN $ids "
+            "OPTIONAL MATCH (:Document)-[e:CITES]->(c) WITH c, count(e) AS n WHERE n = 0 DELETE c", {"ids": ids})
 
     def _write_docs(self, chunk: list[_Bundle]) -> None:
-        rows = [_node_row("Document", b.doc) for b in chunk]
+        rows = [_doc_row(b.doc) for b in chunk]
         self._unwind_nodes("Document", rows)
+
+    def _write_cited(self, rows: list[dict[str, Any]]) -> None:
+        """MERGE CitedDocument placeholders by id: create the ones not stored yet (first title seen wins)."""
+        fresh: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            fresh.setdefault(r["id"], r)
+        if not fresh:
+            return
+        have = {r[0] for r in self._exec("MATCH (c:CitedDocument) WHERE c.id IN $ids RETURN c.id", {"ids": sorted(fresh)})}
+        self._unwind_nodes("CitedDocument", [r for i, r in fresh.items() if i not in have])
 
     def _write_orgs(self, orgs: list[Organization]) -> None:
         """MERGE by id: create new ones, update known ones with the union of aliases."""
@@ -602,7 +816,7 @@ class EmbeddedStore(Store):
         self._exec(f"UNWIND $rows AS r CREATE (n:{label} {{{props}}})", {"rows": rows})
 
     def _unwind(self, nodes: dict[str, list[dict[str, Any]]], edges: dict[tuple[str, str, str], list[dict[str, Any]]]) -> None:
-        for label in ("Section", "Action", "Task"):
+        for label in DOCUMENT_PARTS:
             self._unwind_nodes(label, nodes.get(label, []))
         for (rel, a, b), rows in edges.items():
             if not rows:
@@ -615,7 +829,7 @@ class EmbeddedStore(Store):
                 f"CREATE (a)-[:{rel} {body}]->(b)", {"rows": rows})
 
     def _copy(self, nodes: dict[str, list[dict[str, Any]]], edges: dict[tuple[str, str, str], list[dict[str, Any]]], tmp: Path) -> None:
-        for label in ("Section", "Action", "Task"):
+        for label in DOCUMENT_PARTS:
             rows = nodes.get(label, [])
             if not rows:
                 continue

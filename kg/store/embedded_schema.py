@@ -27,6 +27,7 @@ NODE_TABLES: dict[str, list[tuple[str, str]]] = {
         ("start", "INT64"),
         ("end", "INT64"),
         ("text", "STRING"),
+        ("title_key", "STRING"),  # kg.ids.title_key(title), set by the store: finds the document a citation names
     ],
     "Section": [
         ("id", "STRING"),
@@ -69,7 +70,39 @@ NODE_TABLES: dict[str, list[tuple[str, str]]] = {
         ("collective", "BOOL"),
         ("aliases", "STRING[]"),
     ],
+    # a measurable commitment; text is both Target.text and prov.text (they are equal)
+    "Target": [
+        ("id", "STRING"),
+        ("document_id", "STRING"),
+        ("owner_id", "STRING"),
+        ("owner_kind", "STRING"),
+        ("text", "STRING"),
+        ("value", "DOUBLE"),
+        ("unit", "STRING"),
+        ("comparator", "STRING"),
+        ("period", "STRING"),
+        ("deadline", "STRING"),
+        ("start", "INT64"),
+        ("end", "INT64"),
+    ],
+    "Person": [
+        ("id", "STRING"),
+        ("name", "STRING"),
+        ("document_id", "STRING"),
+        ("start", "INT64"),
+        ("end", "INT64"),
+        ("text", "STRING"),
+    ],
+    # a placeholder for a cited document (loaded or not): id = Citation.cited_id, key = Citation.key
+    "CitedDocument": [
+        ("id", "STRING"),
+        ("key", "STRING"),
+        ("title", "STRING"),
+    ],
 }
+
+# labels whose nodes belong to one document (document_id property) and go in with its transaction
+DOCUMENT_PARTS = ("Section", "Action", "Task", "Target", "Person")
 
 ROLE_PROPS: list[tuple[str, str]] = [
     ("id", "STRING"),
@@ -82,6 +115,37 @@ ROLE_PROPS: list[tuple[str, str]] = [
     ("clause", "STRING"),
 ]
 
+MEMBER_PROPS: list[tuple[str, str]] = [
+    ("id", "STRING"),
+    ("role", "STRING"),
+    ("post", "STRING"),
+    ("post_title", "STRING"),
+    ("unit_id", "STRING"),
+    ("document_id", "STRING"),
+    ("start", "INT64"),
+    ("end", "INT64"),
+    ("clause", "STRING"),
+]
+
+POST_PROPS: list[tuple[str, str]] = [("id", "STRING"), ("post", "STRING"), ("post_title", "STRING")]
+
+CITE_PROPS: list[tuple[str, str]] = [
+    ("id", "STRING"),
+    ("title", "STRING"),
+    ("start", "INT64"),
+    ("end", "INT64"),
+    ("clause", "STRING"),
+]
+
+ALIGN_PROPS: list[tuple[str, str]] = [
+    ("id", "STRING"),
+    ("score", "DOUBLE"),
+    ("method", "STRING"),
+    ("evidence", "STRING"),
+]
+
+ALIGN_PAIRS: list[tuple[str, str]] = [("Action", "Action"), ("Action", "Task"), ("Task", "Action"), ("Task", "Task")]
+
 # name -> (list of (FROM, TO) pairs, properties)
 REL_TABLES: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
     "HAS_SECTION": ([("Document", "Section")], []),
@@ -89,6 +153,11 @@ REL_TABLES: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
     "HAS_TASK": ([("Action", "Task")], []),
     "LEADS": ([("Organization", "Action"), ("Organization", "Task")], ROLE_PROPS),
     "RESPONSIBLE_FOR": ([("Organization", "Action"), ("Organization", "Task")], ROLE_PROPS),
+    "HAS_TARGET": ([("Document", "Target"), ("Action", "Target"), ("Task", "Target")], []),
+    "MEMBER_OF": ([("Person", "Organization")], MEMBER_PROPS),  # person -> leading group
+    "POST_IN": ([("Person", "Organization")], POST_PROPS),  # person -> the unit of the post
+    "CITES": ([("Document", "CitedDocument")], CITE_PROPS),
+    "ALIGNS_WITH": (ALIGN_PAIRS, ALIGN_PROPS),  # derived across documents: Store.replace_alignments
 }
 
 
@@ -109,3 +178,12 @@ def ddl() -> list[str]:
         parts = [f"FROM {a} TO {b}" for a, b in pairs] + [f"{q(n)} {t}" for n, t in props]
         out.append(f"CREATE REL TABLE IF NOT EXISTS {rel}({', '.join(parts)})")
     return out
+
+
+# columns added after a table was first declared: a store made by an older kg gets them on open
+ADDED_COLUMNS: list[tuple[str, str, str]] = [("Document", "title_key", "STRING")]
+
+
+def migrations() -> list[str]:
+    """ALTER TABLE ... ADD IF NOT EXISTS for ADDED_COLUMNS; idempotent."""
+    return [f"ALTER TABLE {label} ADD IF NOT EXISTS {q(col)} {typ}" for label, col, typ in ADDED_COLUMNS]

@@ -8,6 +8,11 @@ The same property-graph schema as the embedded store, so queries/*.cypher run on
   (:Action)-[:HAS_TASK]->(:Task)
   (:Organization)-[:LEADS|RESPONSIBLE_FOR {id, qualifier, deadline, mention, document_id,
                                           start, end, clause}]->(:Action|:Task)
+  (:Document|:Action|:Task)-[:HAS_TARGET]->(:Target)
+  (:Person)-[:MEMBER_OF {id, role, post, post_title, unit_id, document_id, start, end, clause}]->(:Organization)
+  (:Person)-[:POST_IN {id, post, post_title}]->(:Organization)
+  (:Document)-[:CITES {id, title, start, end, clause}]->(:CitedDocument)
+  (:Action|:Task)-[:ALIGNS_WITH {id, score, method, evidence}]->(:Action|:Task)   (replace_alignments)
 
 Each document is written in one transaction with `UNWIND $rows` batches. The statements below
 are the only Cypher in this module; they stay inside the portable subset that ArcadeDB's Bolt
@@ -24,14 +29,20 @@ import neo4j
 from neo4j import exceptions as nx
 
 from kg.errors import StoreError
+from kg.ids import title_key
 from kg.model import (
     Action,
+    Alignment,
+    Citation,
     Document,
     Graph,
+    Membership,
     Organization,
+    Person,
     Provenance,
     Responsibility,
     Section,
+    Target,
     Task,
 )
 from kg.store.base import DocResult, LoadResult, QueryResult, Store
@@ -43,16 +54,20 @@ DEFAULT_USER = "neo4j"
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 BATCH = 2000  # rows per UNWIND statement
 
-LABELS = ("Document", "Section", "Action", "Task", "Organization")
+LABELS = ("Document", "Section", "Action", "Task", "Organization", "Target", "Person", "CitedDocument")
 ROLES = ("LEADS", "RESPONSIBLE_FOR")
 TARGET_KINDS = ("Action", "Task")
+OWNER_KINDS = ("Document", "Action", "Task")  # what a Target belongs to (HAS_TARGET)
+ALIGN_PAIRS = tuple((a, b) for a in TARGET_KINDS for b in TARGET_KINDS)
 
 # --- schema -------------------------------------------------------------------------------
 SCHEMA: list[str] = [
     *(f"CREATE CONSTRAINT kg_{lab.lower()}_id IF NOT EXISTS FOR (n:{lab}) REQUIRE n.id IS UNIQUE" for lab in LABELS),
     *(f"CREATE INDEX kg_{lab.lower()}_document_id IF NOT EXISTS FOR (n:{lab}) ON (n.document_id)"
-      for lab in ("Section", "Action", "Task")),
+      for lab in ("Section", "Action", "Task", "Target", "Person")),
     "CREATE INDEX kg_organization_name IF NOT EXISTS FOR (n:Organization) ON (n.name)",
+    "CREATE INDEX kg_document_title_key IF NOT EXISTS FOR (n:Document) ON (n.title_key)",
+    "CREATE INDEX kg_citeddocument_key IF NOT EXISTS FOR (n:CitedDocument) ON (n.key)",
     "CREATE INDEX kg_task_title IF NOT EXISTS FOR (n:Task) ON (n.title)",
 ]
 
@@ -62,8 +77,13 @@ Q_DOC_ORGS = (
     "MATCH (o:Organization)-[e:LEADS|RESPONSIBLE_FOR]->(t:Action|Task) WHERE t.document_id = $id "
     "RETURN DISTINCT o.id AS id"
 )
+Q_DOC_MEMBER_ORGS = (
+    "MATCH (p:Person {document_id: $id})-[:MEMBER_OF|POST_IN]->(o:Organization) RETURN DISTINCT o.id AS id"
+)
+Q_DOC_CITED = "MATCH (d:Document {id: $id})-[:CITES]->(c:CitedDocument) RETURN DISTINCT c.id AS id"
 Q_DELETE = {
-    lab: f"MATCH (n:{lab} {{document_id: $id}}) DETACH DELETE n" for lab in ("Task", "Action", "Section")
+    lab: f"MATCH (n:{lab} {{document_id: $id}}) DETACH DELETE n"
+    for lab in ("Target", "Person", "Task", "Action", "Section")
 }
 Q_DELETE_DOC = "MATCH (d:Document {id: $id}) DETACH DELETE d"
 Q_CREATE_DOC = "CREATE (d:Document) SET d = $row"
@@ -83,6 +103,35 @@ Q_CREATE_TASKS = (
     "UNWIND $rows AS r MATCH (a:Action {id: r.action_id}) "
     "CREATE (a)-[:HAS_TASK]->(t:Task) SET t = r RETURN count(t) AS n"
 )
+Q_CREATE_TARGETS = {
+    kind: (
+        f"UNWIND $rows AS r MATCH (o:{kind} {{id: r.owner_id}}) "
+        "CREATE (o)-[:HAS_TARGET]->(t:Target) SET t = r RETURN count(t) AS n"
+    )
+    for kind in OWNER_KINDS
+}
+Q_CREATE_PEOPLE = "UNWIND $rows AS r CREATE (p:Person) SET p = r RETURN count(p) AS n"
+Q_CREATE_MEMBER_OF = (
+    "UNWIND $rows AS r MATCH (p:Person {id: r.person_id}) MATCH (o:Organization {id: r.group_id}) "
+    "CREATE (p)-[e:MEMBER_OF]->(o) SET e = r.props RETURN count(e) AS n"
+)
+Q_CREATE_POST_IN = (
+    "UNWIND $rows AS r MATCH (p:Person {id: r.person_id}) MATCH (o:Organization {id: r.unit_id}) "
+    "CREATE (p)-[e:POST_IN]->(o) SET e = r.props RETURN count(e) AS n"
+)
+Q_MERGE_CITED = (
+    "UNWIND $rows AS r MERGE (c:CitedDocument {id: r.id}) "
+    "ON CREATE SET c.key = r.key, c.title = r.title RETURN count(c) AS n"
+)
+Q_CREATE_CITES = (
+    "UNWIND $rows AS r MATCH (d:Document {id: r.document_id}) MATCH (c:CitedDocument {id: r.cited_id}) "
+    "CREATE (d)-[e:CITES]->(c) SET e = r.props RETURN count(e) AS n"
+)
+Q_DROP_ORPHAN_CITED = (
+    "UNWIND $ids AS cid MATCH (c:CitedDocument {id: cid}) "
+    "OPTIONAL MATCH (d:Document)-[e:CITES]->(c) "
+    "WITH c, count(e) AS n WHERE n = 0 DETACH DELETE c"
+)
 Q_ORG_ALIASES = "UNWIND $ids AS oid MATCH (o:Organization {id: oid}) RETURN o.id AS id, o.aliases AS aliases"
 Q_MERGE_ORGS = (
     "UNWIND $rows AS r MERGE (o:Organization {id: r.id}) "
@@ -101,15 +150,42 @@ Q_CREATE_EDGES = {
 Q_DROP_ORPHAN_ORGS = (
     "UNWIND $ids AS oid MATCH (o:Organization {id: oid}) "
     "OPTIONAL MATCH (o)-[e:LEADS|RESPONSIBLE_FOR]->(t:Action|Task) "
-    "WITH o, count(e) AS n WHERE n = 0 DETACH DELETE o"
+    "WITH o, count(e) AS n "
+    "OPTIONAL MATCH (p:Person)-[m:MEMBER_OF|POST_IN]->(o) "
+    "WITH o, n, count(m) AS k WHERE n + k = 0 DETACH DELETE o"
 )
+
+# --- alignments (derived across documents: replace_alignments) ------------------------------
+Q_DELETE_ALIGNMENTS = "MATCH (a:Action|Task)-[e:ALIGNS_WITH]->(b:Action|Task) DELETE e"
+Q_CREATE_ALIGNMENTS = {
+    (sk, tk): (
+        f"UNWIND $rows AS r MATCH (a:{sk} {{id: r.source_id}}) MATCH (b:{tk} {{id: r.target_id}}) "
+        "CREATE (a)-[e:ALIGNS_WITH]->(b) SET e = r.props RETURN count(e) AS n"
+    )
+    for sk, tk in ALIGN_PAIRS
+}
 
 # --- read back ----------------------------------------------------------------------------
 _WHERE_DOC = "WHERE $all OR n.document_id IN $ids "
 Q_READ_DOCS = "MATCH (n:Document) WHERE $all OR n.id IN $ids RETURN properties(n) AS p ORDER BY n.id"
 Q_READ = {
     lab: f"MATCH (n:{lab}) {_WHERE_DOC}RETURN properties(n) AS p ORDER BY n.id"
-    for lab in ("Section", "Action", "Task")
+    for lab in ("Section", "Action", "Task", "Target", "Person")
+}
+Q_READ_MEMBER_OF = (
+    "MATCH (n:Person)-[e:MEMBER_OF]->(o:Organization) WHERE $all OR e.document_id IN $ids "
+    "RETURN properties(e) AS p, n.id AS person_id, o.id AS group_id"
+)
+Q_READ_CITES = (
+    "MATCH (d:Document)-[e:CITES]->(c:CitedDocument) WHERE $all OR d.id IN $ids "
+    "RETURN properties(e) AS p, d.id AS document_id, c.id AS cited_id, c.key AS key"
+)
+Q_READ_ALIGNMENTS = {
+    (sk, tk): (
+        f"MATCH (a:{sk})-[e:ALIGNS_WITH]->(b:{tk}) WHERE $all OR (a.document_id IN $ids AND b.document_id IN $ids) "
+        "RETURN properties(e) AS p, a.id AS source_id, b.id AS target_id"
+    )
+    for sk, tk in ALIGN_PAIRS
 }
 Q_READ_EDGES = {
     (role, kind): (
@@ -130,6 +206,11 @@ Q_STATS = {
     "organizations": "MATCH (n:Organization) RETURN count(n) AS n",
     "leads": "MATCH (:Organization)-[e:LEADS]->(t:Action|Task) RETURN count(e) AS n",
     "responsible_for": "MATCH (:Organization)-[e:RESPONSIBLE_FOR]->(t:Action|Task) RETURN count(e) AS n",
+    "targets": "MATCH (n:Target) RETURN count(n) AS n",
+    "people": "MATCH (n:Person) RETURN count(n) AS n",
+    "memberships": "MATCH (:Person)-[e:MEMBER_OF]->(o:Organization) RETURN count(e) AS n",
+    "citations": "MATCH (:Document)-[e:CITES]->(c:CitedDocument) RETURN count(e) AS n",
+    "alignments": "MATCH (:Action|Task)-[e:ALIGNS_WITH]->(b:Action|Task) RETURN count(e) AS n",
 }
 
 
@@ -194,8 +275,9 @@ def _prov(p: Provenance) -> dict[str, Any]:
 
 # --- rows: model -> properties ------------------------------------------------------------
 def document_row(d: Document) -> dict[str, Any]:
-    """Document node properties, with start/end/text from its provenance (as the embedded store)."""
-    return {**d.model_dump(exclude={"prov"}), **_prov(d.prov)}
+    """Document node properties, with start/end/text from its provenance (as the embedded store),
+    and title_key: the key a citation of this document carries (kg.ids.title_key)."""
+    return {**d.model_dump(exclude={"prov"}), **_prov(d.prov), "title_key": title_key(d.title)}
 
 
 def section_row(s: Section) -> dict[str, Any]:
@@ -214,6 +296,52 @@ def task_row(t: Task) -> dict[str, Any]:
 
 def organization_row(o: Organization) -> dict[str, Any]:
     return o.model_dump()
+
+
+def target_row(t: Target) -> dict[str, Any]:
+    """Target node properties (its text is prov.text) and owner_id, which the statement matches on."""
+    return {**t.model_dump(exclude={"prov"}), "start": t.prov.start, "end": t.prov.end}
+
+
+def person_row(x: Person) -> dict[str, Any]:
+    return {**x.model_dump(exclude={"prov"}), **_prov(x.prov)}
+
+
+def member_row(m: Membership) -> dict[str, Any]:
+    return {
+        "person_id": m.person_id,
+        "group_id": m.group_id,
+        "props": {
+            "id": m.id, "role": m.role, "post": m.post, "post_title": m.post_title, "unit_id": m.unit_id,
+            "document_id": m.document_id, "start": m.prov.start, "end": m.prov.end, "clause": m.prov.text,
+        },
+    }
+
+
+def post_row(m: Membership) -> dict[str, Any]:
+    return {"person_id": m.person_id, "unit_id": m.unit_id,
+            "props": {"id": m.id, "post": m.post, "post_title": m.post_title}}
+
+
+def cites_row(c: Citation) -> dict[str, Any]:
+    return {
+        "document_id": c.document_id,
+        "cited_id": c.cited_id,
+        "props": {"id": c.id, "title": c.title, "start": c.prov.start, "end": c.prov.end, "clause": c.prov.text},
+    }
+
+
+def cited_rows(citations: list[Citation]) -> list[dict[str, Any]]:
+    """One CitedDocument placeholder per cited id, with the first title seen."""
+    out: dict[str, dict[str, Any]] = {}
+    for c in citations:
+        out.setdefault(c.cited_id, {"id": c.cited_id, "key": c.key, "title": c.title})
+    return list(out.values())
+
+
+def alignment_row(a: Alignment) -> dict[str, Any]:
+    return {"source_id": a.source_id, "target_id": a.target_id,
+            "props": {"id": a.id, "score": a.score, "method": a.method, "evidence": a.evidence}}
 
 
 def edge_row(r: Responsibility) -> dict[str, Any]:
@@ -271,6 +399,33 @@ def responsibility_of(p: dict[str, Any], role: str, kind: str, organization_id: 
     )
 
 
+def target_of(p: dict[str, Any]) -> Target:
+    return Target(**_fields(p, Target), prov=_prov_of(p, p["document_id"]))
+
+
+def membership_of(p: dict[str, Any], person_id: str, group_id: str) -> Membership:
+    return Membership(
+        id=p["id"], person_id=person_id, group_id=group_id, role=p["role"], post=p["post"],
+        post_title=p.get("post_title"), unit_id=p.get("unit_id"), document_id=p["document_id"],
+        prov=Provenance(document_id=p["document_id"], start=p["start"], end=p["end"], text=p.get("clause") or ""),
+    )
+
+
+def citation_of(p: dict[str, Any], document_id: str, cited_id: str, key: str) -> Citation:
+    return Citation(
+        id=p["id"], document_id=document_id, title=p["title"], key=key, cited_id=cited_id,
+        prov=Provenance(document_id=document_id, start=p["start"], end=p["end"], text=p.get("clause") or ""),
+    )
+
+
+def alignment_of(p: dict[str, Any], source_kind: str, source_id: str, target_kind: str, target_id: str) -> Alignment:
+    return Alignment(id=p["id"], source_id=source_id, source_kind=source_kind, target_id=target_id,  # type: ignore[arg-type]
+                     target_kind=target_kind, score=float(p["score"]), method=p["method"], evidence=p["evidence"])
+
+
+PARTS = ("sections", "actions", "tasks", "responsibilities", "targets", "people", "memberships", "citations")
+
+
 def _split(graph: Graph) -> tuple[dict[str, dict[str, list[Any]]], list[DocResult]]:
     """The graph's parts grouped by document (one pass); duplicates and strays reported as failed."""
     parts: dict[str, dict[str, list[Any]]] = {}
@@ -280,9 +435,9 @@ def _split(graph: Graph) -> tuple[dict[str, dict[str, list[Any]]], list[DocResul
             problems.append(DocResult(d.id, d.file, "failed",
                                       f"{d.file}: document id {d.id} appears twice in the input; load each version separately"))
             continue
-        parts[d.id] = {"sections": [], "actions": [], "tasks": [], "responsibilities": []}
+        parts[d.id] = {key: [] for key in PARTS}
     strays: dict[str, int] = {}
-    for key in ("sections", "actions", "tasks", "responsibilities"):
+    for key in PARTS:
         for x in getattr(graph, key):
             part = parts.get(x.document_id)
             if part is None:
@@ -313,6 +468,19 @@ def _check_references(doc: Document, part: dict[str, list[Any]], orgs: dict[str,
         if r.target_id not in targets:
             raise StoreError(f"{doc.file}: responsibility {r.id} ({r.mention}) targets {r.target_kind} "
                              f"{r.target_id}, not in this document")
+    owners = {"Document": {doc.id}, "Action": actions, "Task": tasks}
+    for g in part["targets"]:
+        if g.owner_id not in owners.get(g.owner_kind, set()):
+            raise StoreError(f"{doc.file}: target {g.id} ({g.text}) names {g.owner_kind} {g.owner_id} as its owner, "
+                             "not in this document")
+    people = {x.id for x in part["people"]}
+    for m in part["memberships"]:
+        if m.person_id not in people:
+            raise StoreError(f"{doc.file}: membership {m.id} ({m.post}) names person {m.person_id}, not in this document")
+        for oid in (m.group_id, m.unit_id):
+            if oid is not None and oid not in orgs:
+                raise StoreError(f"{doc.file}: membership {m.id} ({m.post}) names organization {oid}, "
+                                 "not in the graph's organizations")
 
 
 class Neo4jStore(Store):
@@ -452,7 +620,7 @@ class Neo4jStore(Store):
                                 error=f"{doc.file}: write rolled back: {_one_line(exc)}")
             report(res)
         # organizations no document refers to still belong in the store (as in the embedded store)
-        used = {r.organization_id for r in graph.responsibilities}
+        used = {r.organization_id for r in graph.responsibilities} | _member_orgs(graph.memberships)
         loose = [oid for oid in sorted(orgs) if oid not in used]
         if loose:
             try:
@@ -497,11 +665,13 @@ class Neo4jStore(Store):
 
         existing = run(Q_DOC_SHA, id=doc.id)
         old_orgs: list[str] = []
+        old_cited: list[str] = []
         if existing:
             if existing[0]["sha256"] == doc.sha256:
                 return "unchanged"
-            old_orgs = [r["id"] for r in run(Q_DOC_ORGS, id=doc.id)]
-            for lab in ("Task", "Action", "Section"):
+            old_orgs = sorted({r["id"] for q in (Q_DOC_ORGS, Q_DOC_MEMBER_ORGS) for r in run(q, id=doc.id)})
+            old_cited = [r["id"] for r in run(Q_DOC_CITED, id=doc.id)]
+            for lab in Q_DELETE:
                 run(Q_DELETE[lab], id=doc.id)
             run(Q_DELETE_DOC, id=doc.id)
 
@@ -513,15 +683,54 @@ class Neo4jStore(Store):
         batched(Q_LINK_SECTION_ACTIONS, linked, "section links")
         batched(Q_CREATE_TASKS, [task_row(t) for t in part["tasks"]], "tasks")
 
-        used = sorted({r.organization_id for r in part["responsibilities"]})
+        for kind, cypher in Q_CREATE_TARGETS.items():
+            batched(cypher, [target_row(g) for g in part["targets"] if g.owner_kind == kind], f"targets of {kind}")
+
+        used = sorted({r.organization_id for r in part["responsibilities"]} | _member_orgs(part["memberships"]))
         if used:
             Neo4jStore._merge_orgs(tx, [orgs[oid] for oid in used])
         for (role, kind), cypher in Q_CREATE_EDGES.items():
             rows = [edge_row(r) for r in part["responsibilities"] if r.role == role and r.target_kind == kind]
             batched(cypher, rows, f"{role} edges to {kind}")
+
+        batched(Q_CREATE_PEOPLE, [person_row(x) for x in part["people"]], "people")
+        batched(Q_CREATE_MEMBER_OF, [member_row(m) for m in part["memberships"]], "MEMBER_OF edges")
+        batched(Q_CREATE_POST_IN, [post_row(m) for m in part["memberships"] if m.unit_id is not None], "POST_IN edges")
+        batched(Q_MERGE_CITED, cited_rows(part["citations"]), "cited documents")
+        batched(Q_CREATE_CITES, [cites_row(c) for c in part["citations"]], "CITES edges")
         if old_orgs:
             run(Q_DROP_ORPHAN_ORGS, ids=old_orgs)
+        if old_cited:
+            run(Q_DROP_ORPHAN_CITED, ids=old_cited)
         return "replaced" if existing else "inserted"
+
+    def replace_alignments(self, alignments: list[Alignment]) -> int:
+        """Delete every ALIGNS_WITH edge and write these, in one transaction; return how many were
+        written (an alignment whose source or target is not stored is skipped)."""
+        if self.read_only:
+            raise StoreError(f"Neo4j at {self.uri} is open read-only; cannot write alignments")
+        if not self._schema_done:
+            self.ensure_schema()
+
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            tx.run(Q_DELETE_ALIGNMENTS).consume()
+            written = 0
+            for (sk, tk), cypher in Q_CREATE_ALIGNMENTS.items():
+                rows = [alignment_row(a) for a in alignments if a.source_kind == sk and a.target_kind == tk]
+                for chunk in _chunks(rows):
+                    got = tx.run(cypher, rows=chunk).single()
+                    written += int(got["n"]) if got else 0
+            return written
+
+        try:
+            with self._session(write=True) as s:
+                written = s.execute_write(work)
+        except (nx.Neo4jError, nx.DriverError) as exc:
+            raise self._error(exc, "writing alignments") from None
+        if written < len(alignments):
+            log.info("%d of %d alignments name an action or task that is not stored; skipped",
+                     len(alignments) - written, len(alignments))
+        return written
 
     def run(self, cypher: str, params: Optional[dict[str, Any]] = None, *, write: bool = False) -> QueryResult:
         """One statement; a READ session unless write=True, and writing keywords refused before sending."""
@@ -552,14 +761,22 @@ class Neo4jStore(Store):
         params = {"all": document_ids is None, "ids": list(document_ids or [])}
         docs = [document_of(r["p"]) for r in self._read(Q_READ_DOCS, **params)]
         parts: dict[str, list[Any]] = {}
-        for lab, model in (("Section", Section), ("Action", Action), ("Task", Task)):
+        for lab, model in (("Section", Section), ("Action", Action), ("Task", Task), ("Person", Person)):
             parts[lab] = [_node_of(r["p"], model) for r in self._read(Q_READ[lab], **params)]
+        targets = [target_of(r["p"]) for r in self._read(Q_READ["Target"], **params)]
+        members = sorted((membership_of(r["p"], r["person_id"], r["group_id"])
+                          for r in self._read(Q_READ_MEMBER_OF, **params)), key=lambda m: m.id)
+        cites = sorted((citation_of(r["p"], r["document_id"], r["cited_id"], r["key"])
+                        for r in self._read(Q_READ_CITES, **params)), key=lambda c: c.id)
+        aligns = sorted((alignment_of(r["p"], sk, r["source_id"], tk, r["target_id"])
+                         for (sk, tk), cypher in Q_READ_ALIGNMENTS.items() for r in self._read(cypher, **params)),
+                        key=lambda a: a.id)
         resp: list[Responsibility] = []
         for (role, kind), cypher in Q_READ_EDGES.items():
             for r in self._read(cypher, **params):
                 resp.append(responsibility_of(r["p"], role, kind, r["organization_id"], r["target_id"]))
         resp.sort(key=lambda r: r.id)
-        org_ids = sorted({r.organization_id for r in resp})
+        org_ids = sorted({r.organization_id for r in resp} | _member_orgs(members))
         org_params = {"all": document_ids is None, "ids": org_ids}
         orgs = [Organization(**_fields_lists(r["p"], Organization)) for r in self._read(Q_READ_ORGS, **org_params)]
         return Graph(
@@ -569,10 +786,25 @@ class Neo4jStore(Store):
             tasks=parts["Task"],
             organizations=orgs,
             responsibilities=resp,
+            targets=targets,
+            people=parts["Person"],
+            memberships=members,
+            citations=cites,
+            alignments=aligns,
         )
 
     def close(self) -> None:
         self._driver.close()
+
+
+def _member_orgs(memberships: Iterable[Membership]) -> set[str]:
+    """The organizations memberships name: leading groups and the units of posts."""
+    out: set[str] = set()
+    for m in memberships:
+        out.add(m.group_id)
+        if m.unit_id is not None:
+            out.add(m.unit_id)
+    return out
 
 
 def _one_line(exc: BaseException) -> str:

@@ -16,13 +16,19 @@ import { lintCypherQuery, testData } from '@neo4j-cypher/language-support';
 
 // The kg property-graph schema (kg/store/embedded_schema.py, kg/store/neo4j.py).
 export const KG_SCHEMA = {
-  labels: ['Document', 'Section', 'Action', 'Task', 'Organization'],
-  relationshipTypes: ['HAS_SECTION', 'HAS_ACTION', 'HAS_TASK', 'LEADS', 'RESPONSIBLE_FOR'],
+  labels: ['Document', 'Section', 'Action', 'Task', 'Organization', 'Target', 'Person', 'CitedDocument'],
+  relationshipTypes: [
+    'HAS_SECTION', 'HAS_ACTION', 'HAS_TASK', 'LEADS', 'RESPONSIBLE_FOR',
+    'HAS_TARGET', 'MEMBER_OF', 'POST_IN', 'CITES', 'ALIGNS_WITH',
+  ],
   propertyKeys: [
     'id', 'title', 'doc_number', 'issuer', 'date', 'jurisdiction', 'jurisdiction_path', 'level',
     'based_on', 'file', 'sha256', 'encoding', 'format', 'length', 'start', 'end', 'text',
     'document_id', 'ordinal', 'section_id', 'section', 'number', 'action_id', 'name', 'sector',
     'collective', 'aliases', 'qualifier', 'deadline', 'mention', 'clause',
+    // Document.title_key; Target; CitedDocument; MEMBER_OF / POST_IN; ALIGNS_WITH
+    'title_key', 'owner_id', 'owner_kind', 'value', 'unit', 'comparator', 'period', 'key',
+    'role', 'post', 'post_title', 'unit_id', 'score', 'method', 'evidence',
   ],
 };
 
