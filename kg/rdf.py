@@ -406,6 +406,7 @@ def _blocks(graph: Graph) -> Iterator[Block]:
             add_jurisdiction(d.jurisdiction, d.jurisdiction_path)
             out.append(f"{s} {ELI_JUR} {_ref('jurisdiction', stable_id('jurisdiction', d.jurisdiction))}")
             out.append(f"{s} {LEVEL} {_str(d.level)}")
+            out.append(f"{s} {TITLE_KEY} {_str(title_key(d.title))}")
             for title in sorted({_norm_title(t) for t in d.based_on if _norm_title(t)}):
                 if title in doc_by_title:
                     out.append(f"{s} {BASED_ON} {_ref('document', doc_by_title[title])}")
