@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
+from kg.align import align
 from kg.pipeline import FileReport, collect_files, default_corpus, parse_files
 from kg.store import Store
 from kg.store.base import DocResult
@@ -17,6 +18,7 @@ class BuildReport:
     files: list[FileReport]
     loaded: list[DocResult] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    alignments: Optional[int] = None  # alignments written across the store, when recomputed
 
     @property
     def failures(self) -> list[str]:
@@ -31,6 +33,7 @@ def build(
     paths: Iterable[str | Path] = (),
     on_file: Optional[Callable[[FileReport], None]] = None,
     on_document: Optional[Callable[[DocResult], None]] = None,
+    align_tasks: bool = True,
 ) -> BuildReport:
     """Parse `paths` (default: the seed corpus) and load them, one transaction per document."""
     files = collect_files(list(paths) or [default_corpus()])
@@ -40,4 +43,8 @@ def build(
         result = store.load(batch.graph, on_document, batch_documents=EMBEDDED_BATCH)
     else:
         result = store.load(batch.graph, on_document)
-    return BuildReport(files=batch.reports, loaded=result.documents, counts=batch.graph.counts())
+    report = BuildReport(files=batch.reports, loaded=result.documents, counts=batch.graph.counts())
+    if align_tasks and any(d.status in ("inserted", "replaced") for d in result.documents):
+        # alignments are derived across every stored document: recompute them when the set changed
+        report.alignments = store.replace_alignments(align(store.to_graph()))
+    return report

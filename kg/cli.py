@@ -59,9 +59,10 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--no-align", is_flag=True, help="Skip recomputing task alignments across the stored documents.")
 @store_options
 @fails_cleanly
-def build(paths: tuple[Path, ...], db: Optional[Path], backend: Optional[str]) -> None:
+def build(paths: tuple[Path, ...], no_align: bool, db: Optional[Path], backend: Optional[str]) -> None:
     """Load files or folders (default: the seed corpus) into the store.
 
     Prints each file with its detected encoding, the counts loaded and every failure;
@@ -76,9 +77,9 @@ def build(paths: tuple[Path, ...], db: Optional[Path], backend: Optional[str]) -
     with store:
         if len(files) > PROGRESS_THRESHOLD and sys.stderr.isatty():
             with click.progressbar(length=len(files), label="parsing", file=sys.stderr) as bar:
-                report = run_build(store, files, on_file=lambda _r: bar.update(1))
+                report = run_build(store, files, on_file=lambda _r: bar.update(1), align_tasks=not no_align)
         else:
-            report = run_build(store, files)
+            report = run_build(store, files, align_tasks=not no_align)
         where = f"{store.backend} store" + (f" {getattr(store, 'path', '')}" if store.backend == "embedded" else "")
     statuses = Counter(d.status for d in report.loaded)
     for r in report.files:
@@ -100,6 +101,10 @@ def build(paths: tuple[Path, ...], db: Optional[Path], backend: Optional[str]) -
         f"({c.get('leads', 0)} LEADS, {c.get('responsible_for', 0)} RESPONSIBLE_FOR); "
         f"{len(report.failures)} failures"
     )
+    if c.get("targets") or c.get("memberships") or report.alignments:
+        click.echo(f"  and {c.get('targets', 0)} targets, {c.get('people', 0)} people in leading groups, "
+                   f"{c.get('citations', 0)} citations"
+                   + (f"; {report.alignments} task alignments across the store" if report.alignments is not None else ""))
     for line in report.failures:
         click.echo(f"  FAILED  {line}", err=True)
     if report.failures:
@@ -223,12 +228,13 @@ def viz(files: tuple[Path, ...], out: Path, org: Optional[str], document: Option
 def _graph_from(files: tuple[Path, ...], db: Optional[Path], backend: Optional[str]):
     """The graph of FILES when given (no database touched), else the whole store's graph."""
     if files:
+        from kg.align import with_alignments
         from kg.pipeline import collect_files, parse_files
 
         batch = parse_files(collect_files(files))
         for r in batch.failures:
             click.echo(f"kg: {r.error}", err=True)
-        return batch.graph
+        return with_alignments(batch.graph)
     from kg.store import open_store
 
     with open_store(backend, db, read_only=True) as store:

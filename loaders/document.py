@@ -8,15 +8,18 @@ from pathlib import Path
 from typing import Optional
 
 from kg.errors import InputError
-from kg.ids import stable_id
+from kg.ids import stable_id, title_key
 from kg.loaders.clauses import FIRST_LEADS_RE, find_clauses, unclosed_role_brackets
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
 from kg.loaders.metadata import read_metadata
 from kg.loaders.orgs import Tables, default_tables, resolve
 from kg.loaders.outline import Item, Piece, build_outline
+from kg.loaders.people import find_groups
+from kg.loaders.targets import find_targets, paragraph_deadline
 from kg.loaders.text import normalize, paragraphs
-from kg.model import Action, Document, Graph, Organization, Provenance, Responsibility, Section, Task
+from kg.model import (Action, Citation, Document, Graph, Membership, Organization, Person, Provenance, Responsibility,
+                      Section, Target, Task)
 
 
 SCORE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # 加强组织领导（3分）: a score, not the title
@@ -144,6 +147,17 @@ def parse_text(
                         deadline=c.deadline, prov=Provenance(document_id=doc_id, start=a, end=b, text=raw[a:b]),
                     ))
 
+    def add_targets(item: Item, owner_id: str, owner_kind: str) -> None:
+        for piece in item.pieces:
+            text = piece.para.text[piece.a:piece.b]
+            for t in find_targets(text, paragraph_deadline(piece.para.text)):
+                a, b = piece.para.span(piece.a + t.start, piece.a + t.end)
+                graph.targets.append(Target(
+                    id=stable_id("target", owner_id, a), document_id=doc_id, owner_id=owner_id, owner_kind=owner_kind,
+                    text=raw[a:b], value=t.value, unit=t.unit, comparator=t.comparator, period=t.period,
+                    deadline=t.deadline, prov=Provenance(document_id=doc_id, start=a, end=b, text=raw[a:b]),
+                ))
+
     action_no = 0
 
     def add_action(item: Item, section: Optional[Section]) -> None:
@@ -154,22 +168,58 @@ def parse_text(
                      number=item.number, title=_title(raw, item.title_piece), prov=prov(*item_span(item)))
         graph.actions.append(act)
         assign(item, aid, "Action")
+        add_targets(item, aid, "Action")
         for k, child in enumerate(item.children, 1):
             tid = stable_id("task", aid, k)
             graph.tasks.append(Task(id=tid, document_id=doc_id, action_id=aid, ordinal=k, number=child.number,
                                     title=_title(raw, child.title_piece), prov=prov(*item_span(child))))
             assign(child, tid, "Task")
+            add_targets(child, tid, "Task")
 
     for s_no, top in enumerate((i for i in outline if i.kind == "section"), 1):
         sec = Section(id=stable_id("section", doc_id, s_no), document_id=doc_id, ordinal=s_no,
                       title=_title(raw, top.title_piece), prov=prov(*item_span(top)))
         graph.sections.append(sec)
+        add_targets(top, doc_id, "Document")
         for child in top.children:
             add_action(child, sec)
     for top in outline:
         if top.kind == "action":
             add_action(top, None)
     graph.actions.sort(key=lambda a: a.ordinal)
+    graph.targets.sort(key=lambda t: (t.prov.start, t.id))
+
+    def organization(mention: str) -> Organization:
+        org = resolved.get(mention)
+        if org is None:
+            org = resolved[mention] = resolve(mention, juris, tables)
+            if org.id in orgs:
+                aliases[org.id].add(mention)
+            else:
+                orgs[org.id], aliases[org.id] = org, set(org.aliases)
+        return org
+
+    for group in find_groups(paras):
+        ga, gb = group.para.span(group.start, group.end)
+        gorg = organization(group.name)
+        for member in group.members:
+            pa, pb = _strip(raw, member.para.start, member.para.end)
+            pid = stable_id("person", doc_id, member.name)
+            span = Provenance(document_id=doc_id, start=pa, end=pb, text=raw[pa:pb])
+            graph.people.append(Person(id=pid, name=member.name, document_id=doc_id, prov=span))
+            unit = organization(member.unit) if member.unit else None
+            graph.memberships.append(Membership(
+                id=stable_id("membership", gorg.id, pid), person_id=pid, group_id=gorg.id, role=member.role,
+                post=member.post, post_title=member.post_title, unit_id=unit.id if unit else None,
+                document_id=doc_id, prov=span,
+            ))
+        del ga, gb
+    for title, a, b in meta.citations:
+        key = title_key(title)
+        graph.citations.append(Citation(
+            id=stable_id("citation", doc_id, key), document_id=doc_id, title=title, key=key,
+            cited_id=stable_id("cited", key), prov=Provenance(document_id=doc_id, start=a, end=b, text=raw[a:b]),
+        ))
     graph.organizations = sorted(
         (o.model_copy(update={"aliases": sorted(aliases[o.id])}) for o in orgs.values()), key=lambda o: o.id)
     return Parsed(graph=graph, encoding=encoding, format=fmt, warnings=warnings)

@@ -31,7 +31,8 @@ class Metadata:
     date: Optional[str] = None
     jurisdiction: Jurisdiction = field(default_factory=lambda: Jurisdiction("未知", ()))
     based_on: list[str] = field(default_factory=list)
-    body_start: int = 0  # index of the first paragraph of the plan itself
+    body_start: int = 0
+    citations: list[tuple[str, int, int]] = field(default_factory=list)  # (title, start, end) in the source  # index of the first paragraph of the plan itself
 
 
 def _plain(s: str) -> str:
@@ -90,8 +91,8 @@ def _purpose_paragraph(paras: list[Paragraph], start: int) -> Optional[Paragraph
     return None
 
 
-def _based_on(p: Optional[Paragraph], own_title: str, raw: str) -> list[str]:
-    """Titles cited in the purpose paragraph (依据《…》), as written in the source."""
+def _based_on(p: Optional[Paragraph], own_title: str, raw: str) -> list[tuple[str, int, int]]:
+    """Titles cited in the purpose paragraph (依据《…》), as written in the source, with their spans."""
     if p is None:
         return []
     text = SHORT_NAME.sub(lambda m: " " * len(m.group(0)), p.text)
@@ -99,8 +100,8 @@ def _based_on(p: Optional[Paragraph], own_title: str, raw: str) -> list[str]:
     for m in CITED.finditer(text):
         a, b = p.span(m.start(1), m.end(1))
         cited = re.sub(r"\s+", "", raw[a:b])
-        if _plain(cited) and _plain(cited) != _plain(own_title) and cited not in out:
-            out.append(cited)
+        if _plain(cited) and _plain(cited) != _plain(own_title) and cited not in [c for c, _, _ in out]:
+            out.append((cited, a, b))
     return out
 
 
@@ -153,5 +154,5 @@ def read_metadata(paras: list[Paragraph], raw: str) -> Metadata:
         m = TITLE_LEAD_ORG.match(title)
         issuer = m.group(1) if m else None
     juris = _jurisdiction(issuer, title, doc_number, paras)
-    based_on = _based_on(_purpose_paragraph(paras, body_start), title, raw)
-    return Metadata(title, span, doc_number, issuer, date, juris, based_on, body_start)
+    cited = _based_on(_purpose_paragraph(paras, body_start), title, raw)
+    return Metadata(title, span, doc_number, issuer, date, juris, [c for c, _, _ in cited], body_start, cited)

@@ -118,7 +118,7 @@ def test_viz_from_files_and_from_the_store_draw_the_same_document(tmp_path, seed
     assert CliRunner().invoke(main, ["build", seed, "--db", db]).exit_code == 0
     r2 = CliRunner().invoke(main, ["viz", "-o", str(tmp_path / "b.html"), "--document", "友谊县", "--db", db])
     assert r2.exit_code == 0, r2.output
-    assert "78 nodes, 214 edges" in r1.stdout and "78 nodes, 214 edges" in r2.stdout
+    assert "81 nodes, 217 edges" in r1.stdout and "81 nodes, 217 edges" in r2.stdout
     assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
     bad = CliRunner().invoke(main, ["viz", seed, "-o", str(tmp_path / "c.html"), "--org", "没有这个单位"])
     assert bad.exit_code == 1 and "没有这个单位" in bad.stderr

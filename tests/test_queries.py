@@ -144,4 +144,52 @@ def test_hostile_parameters_are_data(store, hostile):
 def test_read_only_refuses_writes(store):
     with pytest.raises(StoreError, match="--write"):
         store.run("MATCH (o:Organization) DETACH DELETE o")
-    assert store.stats()["organizations"] == 75
+    assert store.stats()["organizations"] == 82
+
+
+@pytest.fixture(scope="module")
+def aligned(tmp_path_factory, seed_graph):
+    from kg.align import align
+
+    s = EmbeddedStore(tmp_path_factory.mktemp("qa") / "db")
+    s.load(seed_graph)
+    s.replace_alignments(align(seed_graph))
+    yield s
+    s.close()
+
+
+def test_targets_with_the_units_that_answer_for_them(aligned):
+    rows = q(aligned, "targets")
+    assert len(rows) == 10
+    farmers = next(r for r in rows if r["target"] == "培育高素质农民1.5万人次以上")
+    assert (farmers["value"], farmers["unit"], farmers["comparator"], farmers["level"]) == (15000.0, "人次", "以上", "Task")
+    assert farmers["owner"] == "培育高素质农民队伍"
+    assert sorted(farmers["units"]) == sorted(["临沂市人力资源和社会保障局", "临沂市农业农村局", "临沂市农业科学院",
+                                               "共青团临沂市委员会", "临沂市妇女联合会", "临沂市科学技术协会"])
+    share = next(r for r in rows if "12.5" in r["target"])
+    assert share["level"] == "Document" and share["deadline"] == "到2025年" and share["units"] == []
+
+
+def test_leading_group_members(aligned):
+    rows = q(aligned, "leading_group")
+    assert len(rows) == 24 and {r["leading_group"] for r in rows} == {"友谊县全民科学素质工作领导小组"}
+    assert rows[0] == {"leading_group": "友谊县全民科学素质工作领导小组", "document": rows[0]["document"],
+                       "person": "王屾", "role": "组长", "post": "县政府副县长", "unit": "友谊县人民政府"}
+    assert sum(r["role"] == "成员" for r in rows) == 22
+
+
+def test_citations_and_the_shared_placeholder(aligned):
+    rows = q(aligned, "citations")
+    assert len(rows) == 7 and all(r["loaded_document"] is None for r in rows)  # none of the cited plans is loaded
+    shandong = {r["cited_id"] for r in rows if r["cited"].startswith("山东省")}
+    assert len(shandong) == 1  # 临沂 and 历下区 cite one plan, spelled two ways
+
+
+def test_task_lineage_follows_a_national_item_down(aligned):
+    rows = q(aligned, "task_lineage", text="实施老年人科学素质提升行动")
+    assert {r["jurisdiction"] for r in rows} == {"临沂市", "友谊县", "济南市历下区"}
+    youyi = next(r for r in rows if r["jurisdiction"] == "友谊县")
+    assert youyi["item"] == "老年人科学素质提升行动" and youyi["item_units"] == ["友谊县卫生健康局"]
+    assert "友谊县民政局" in youyi["task_units"]
+    helpers = q(aligned, "task_lineage", text="智慧助老")
+    assert [(r["jurisdiction"], r["item"]) for r in helpers] == [("友谊县", "实施智慧助老行动")]

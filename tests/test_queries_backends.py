@@ -11,7 +11,7 @@ from _bolt_server import bolt_server  # noqa: F401 — the session fixture
 from kg.library import list_queries, run_named
 from kg.store.embedded import EmbeddedStore
 
-PARAMS = {"text": "科学", "name": "县科协", "limit": 50, "n": 5, "document": "友谊县", "sector": "教育",
+PARAMS = {"text": "提升行动", "name": "县科协", "limit": 50, "n": 5, "document": "友谊县", "sector": "教育",
           "title": "提升行动"}
 # Where the Bolt server departs from Neo4j's Cypher, name the query and the reason here (none now).
 DEPARTURES: dict[str, str] = {}
@@ -28,12 +28,17 @@ def _canon(rows):
 def both(tmp_path_factory, seed_graph, bolt_server):  # noqa: F811
     from kg.store.neo4j import Neo4jStore
 
+    from kg.align import align
+
+    alignments = align(seed_graph)
     emb = EmbeddedStore(tmp_path_factory.mktemp("emb") / "db")
     emb.load(seed_graph)
+    emb.replace_alignments(alignments)
     neo = Neo4jStore(**bolt_server.settings())
     neo.run("MATCH (n) DETACH DELETE n", write=True)
     neo.ensure_schema()
     neo.load(seed_graph)
+    neo.replace_alignments(alignments)
     yield emb, neo
     emb.close()
     neo.close()

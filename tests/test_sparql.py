@@ -65,9 +65,13 @@ def _params(query_name: str) -> dict:
 
 @pytest.fixture(scope="module")
 def seed_stores(tmp_path_factory, seed_graph):
+    from kg.align import with_alignments
+
+    graph = with_alignments(seed_graph)
     emb = EmbeddedStore(tmp_path_factory.mktemp("sparql-emb") / "db")
-    emb.load(seed_graph)
-    yield emb, sparql_store(seed_graph)
+    emb.load(graph)
+    emb.replace_alignments(graph.alignments)
+    yield emb, sparql_store(graph)
     emb.close()
 
 
@@ -82,11 +86,15 @@ def generated_stores(tmp_path_factory):
 
     corpus = tmp_path_factory.mktemp("gen-corpus")
     write_corpus(corpus, 40, seed=7)
+    from kg.align import with_alignments
+
     batch = parse_files(collect_files([corpus]))
     assert not batch.failures
+    graph = with_alignments(batch.graph)
     emb = EmbeddedStore(tmp_path_factory.mktemp("sparql-gen") / "db")
-    emb.load(batch.graph)
-    yield emb, sparql_store(batch.graph)
+    emb.load(graph)
+    emb.replace_alignments(graph.alignments)
+    yield emb, sparql_store(graph)
     emb.close()
 
 
@@ -125,7 +133,7 @@ def test_twin_agrees_on_a_generated_corpus(generated_stores, name):
     assert b.columns == a.columns
     key = repr
     assert sorted(_canon(name, b.columns, b.rows), key=key) == sorted(_canon(name, a.columns, a.rows), key=key)
-    assert a.rows or name == "organizations_in_many_documents"
+    assert a.rows or name in ("organizations_in_many_documents", "leading_group")  # the generator writes no groups
 
 
 def test_values_are_plain_python(seed_stores):

@@ -1,0 +1,141 @@
+"""Task alignment: which local action or task carries out or repeats one of another loaded document.
+
+Method (deterministic, offline, no model download): titles are compared as sets of character
+bigrams weighted by inverse document frequency over every title in the graph, after removing
+generic verbs (实施, 加强, 推进 …) that every plan uses; cosine similarity ≥ THRESHOLD links
+an item to its best match in each other document. The link points from the lower-level (or, at
+the same level, the later) document's item to the other's; evidence is the longest shared wording.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from difflib import SequenceMatcher
+from typing import Iterable, Optional
+
+from kg.ids import stable_id
+from kg.model import Alignment, Graph
+
+METHOD = "title-bigram-idf-cosine"
+THRESHOLD = 0.6
+PER_ITEM = 5
+GENERIC = re.compile(r"^(?:深入|大力|积极|全面|进一步|切实|着力|持续|不断)*(?:实施|加强|推进|推动|开展|提升|强化|建立|健全|完善|促进|发挥|构建)")
+LEVEL_RANK = {"国家": 0, "省": 1, "市": 2, "县": 3, "区": 3, "未知": 4}
+
+
+def _norm(title: str) -> str:
+    t = unicodedata.normalize("NFKC", title)
+    t = re.sub(r"[\s\W_]+", "", t)
+    stripped = GENERIC.sub("", t)
+    return stripped if len(stripped) >= 4 else t
+
+
+def _bigrams(text: str) -> Counter:
+    return Counter(text[i:i + 2] for i in range(len(text) - 1))
+
+
+def _shared(a: str, b: str) -> str:
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return a[m.a:m.a + m.size]
+
+
+def align(graph: Graph, threshold: float = THRESHOLD, per_item: int = PER_ITEM) -> list[Alignment]:
+    """Alignments between the actions and tasks of different documents of `graph` (sorted by id).
+
+    Each item links to at most `per_item` items of other documents: the most similar titles first,
+    and among equally similar ones the higher-level documents first (the national work points, the
+    province, the city …), so a local task points up to what it carries out before it points sideways.
+    """
+    docs = {d.id: d for d in graph.documents}
+    items = [(a.id, "Action", a.document_id, a.title) for a in graph.actions] + \
+            [(t.id, "Task", t.document_id, t.title) for t in graph.tasks]
+    meta = {iid: (kind, doc, title) for iid, kind, doc, title in items}
+
+    def preference(iid: str) -> tuple:
+        d = docs.get(meta[iid][1])
+        return (LEVEL_RANK.get(d.level, 4) if d else 4, d.id if d else "", iid)
+
+    by_title: dict[str, list[str]] = defaultdict(list)
+    for iid, _, _, title in items:
+        by_title[_norm(title)].append(iid)
+    for ids in by_title.values():
+        ids.sort(key=preference)
+    titles = sorted(by_title)
+    vectors = {t: _bigrams(t) for t in titles}
+    df: Counter = Counter()  # document frequency over items, as if every title were counted once per use
+    for t, v in vectors.items():
+        for g in v:
+            df[g] += len(by_title[t])
+    n = max(len(items), 1)
+    idf = {g: math.log((1 + n) / (1 + c)) + 1 for g, c in df.items()}
+    weighted = {t: {g: c * idf[g] for g, c in v.items()} for t, v in vectors.items()}
+    norms = {t: math.sqrt(sum(x * x for x in w.values())) or 1.0 for t, w in weighted.items()}
+    common = max(20, n // 5)  # a bigram in a fifth of all titles adds little and makes candidates quadratic
+    postings: dict[str, list[str]] = defaultdict(list)
+    for t, w in weighted.items():
+        for g in w:
+            if df[g] <= common:
+                postings[g].append(t)
+
+    similar: dict[str, list[tuple[float, str]]] = {}
+    for t, w in weighted.items():
+        found = []
+        for other in {o for g in w for o in postings.get(g, ())}:
+            wo = weighted[other]
+            s = 1.0 if other == t else sum(x * wo[g] for g, x in w.items() if g in wo) / (norms[t] * norms[other])
+            if s >= threshold:
+                found.append((-s, other))
+        if t not in {o for _, o in found}:
+            found.append((-1.0, t))
+        similar[t] = sorted(found)
+
+    pairs: dict[tuple[str, str], float] = {}
+    for iid, _, doc, title in sorted(items):
+        taken: set[str] = {doc}
+        for neg, other in similar[_norm(title)]:
+            for cand in by_title[other]:
+                cdoc = meta[cand][1]
+                if cdoc in taken:
+                    continue
+                taken.add(cdoc)
+                src, dst = _direction(iid, cand, meta, docs)
+                pairs[(src, dst)] = max(pairs.get((src, dst), 0.0), -neg)
+                if len(taken) > per_item:
+                    break
+            if len(taken) > per_item:
+                break
+    out = []
+    for (src, dst), s in sorted(pairs.items()):
+        out.append(Alignment(
+            id=stable_id("alignment", src, dst), source_id=src, source_kind=meta[src][0], target_id=dst,
+            target_kind=meta[dst][0], score=round(s, 4), method=METHOD,
+            evidence=_shared(meta[src][2], meta[dst][2]),
+        ))
+    return out
+
+
+def _direction(a: str, b: str, meta: dict, docs: dict) -> tuple[str, str]:
+    """From the lower-level (or later, or smaller-id) document's item to the other's."""
+    da, db = docs.get(meta[a][1]), docs.get(meta[b][1])
+
+    def rank(d) -> tuple:
+        return (LEVEL_RANK.get(d.level, 4) if d else 4, (d.date or "") if d else "", d.id if d else "")
+
+    return (a, b) if rank(da) > rank(db) else (b, a)
+
+
+def with_alignments(graph: Graph, threshold: Optional[float] = None) -> Graph:
+    """The graph with its alignments computed (replacing any it had)."""
+    g = graph.model_copy()
+    g.alignments = align(graph, THRESHOLD if threshold is None else threshold)
+    return g
+
+
+def evaluate(found: Iterable[tuple[str, str]], expected: Iterable[tuple[str, str]]) -> tuple[float, float]:
+    """Precision and recall of unordered pairs."""
+    f = {frozenset(p) for p in found}
+    e = {frozenset(p) for p in expected}
+    tp = len(f & e)
+    return (tp / len(f) if f else 1.0), (tp / len(e) if e else 1.0)
