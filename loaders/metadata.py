@@ -74,7 +74,8 @@ def _find_title(paras: list[Paragraph], raw: str) -> tuple[str, tuple[int, int],
         a, b = p.span(k, k + len(announced))
         return announced, (a, b), 0
     for i, p in enumerate(paras[:20]):
-        if re.search(r"(方案|要点|意见|规划|办法|通知|计划|纲要|细则|决定)$", p.text) and len(p.text) < 80:
+        if re.search(r"(方案|要点|意见|规划|办法|通知|计划|纲要|细则|决定)(\(\d{4}\s*[─\-–]\s*\d{4}年\))?$", p.text) \
+                and len(p.text) < 80:
             return _clean_title(raw[p.start : p.end]), (p.start, p.end), i + 1
     p = paras[0]
     return p.text[:80], (p.start, p.start + min(len(p.text), 80)), 1

@@ -193,3 +193,24 @@ def test_task_lineage_follows_a_national_item_down(aligned):
     assert "友谊县民政局" in youyi["task_units"]
     helpers = q(aligned, "task_lineage", text="智慧助老")
     assert [(r["jurisdiction"], r["item"]) for r in helpers] == [("友谊县", "实施智慧助老行动")]
+
+
+def test_a_cited_document_merges_with_its_placeholder_when_it_is_loaded(tmp_path, seed_files):
+    """临沂 and 历下区 cite the 山东省 plan (spelled two ways); once a file with that title loads, both point to it."""
+    from kg.build import build
+
+    shandong = tmp_path / "shandong.txt"
+    shandong.write_text(
+        "山东省人民政府办公厅\n2022年1月5日\n山东省全民科学素质行动规划纲要实施方案（2021—2025年）\n"
+        "为贯彻落实《全民科学素质行动规划纲要（2021—2035年）》，制定本实施方案。\n一、提升行动\n"
+        "（一）青少年科学素质提升行动\n1.加强科学教育。开展活动。（责任单位：省教育厅、省科协）\n", encoding="utf-8")
+    with EmbeddedStore(tmp_path / "db") as store:
+        build(store, list(seed_files) + [shandong])
+        rows = run_named(store, "citations", {}).records()
+        loaded = {(r["jurisdiction"], r["loaded_document"]) for r in rows if r["cited"].startswith("山东省")}
+        assert loaded == {("临沂市", "山东省全民科学素质行动规划纲要实施方案（2021—2025年）"),
+                          ("济南市历下区", "山东省全民科学素质行动规划纲要实施方案（2021—2025年）")}
+        shandong_doc = next(r for r in rows if r["document"].startswith("山东省"))
+        assert shandong_doc["jurisdiction"] == "山东省" and shandong_doc["loaded_document"] is None
+        lineage = run_named(store, "task_lineage", {"text": "青少年科学素质提升行动"}).records()
+        assert "山东省全民科学素质行动规划纲要实施方案（2021—2025年）" in {r["from_document"] for r in lineage}
