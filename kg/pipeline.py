@@ -8,11 +8,12 @@ from typing import Callable, Iterable, Optional
 
 from kg.errors import InputError
 from kg.loaders import parse_path
+from kg.loaders.formats import SUFFIXES as READABLE
 from kg.model import Graph
 from kg.resources import resource_dir
 
-SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf",
-            ".doc", ".wps", ".xls", ".xlsx")  # the last ones are reported as "convert to DOCX/PDF/TXT"
+# what the loaders read, plus common office formats a folder scan reports as "convert to DOCX/PDF/TXT"
+SUFFIXES = READABLE + (".doc", ".wps", ".xls", ".xlsx")
 
 
 @dataclass

@@ -200,7 +200,6 @@ def parse_text(
         return org
 
     for group in find_groups(paras):
-        ga, gb = group.para.span(group.start, group.end)
         gorg = organization(group.name)
         for member in group.members:
             pa, pb = _strip(raw, member.para.start, member.para.end)
@@ -213,7 +212,6 @@ def parse_text(
                 post=member.post, post_title=member.post_title, unit_id=unit.id if unit else None,
                 document_id=doc_id, prov=span,
             ))
-        del ga, gb
     for title, a, b in meta.citations:
         key = title_key(title)
         graph.citations.append(Citation(
