@@ -12,7 +12,6 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from difflib import SequenceMatcher
 from typing import Iterable, Optional
 
 from kg.ids import stable_id
@@ -37,29 +36,78 @@ def _bigrams(text: str) -> Counter:
 
 
 def _shared(a: str, b: str) -> str:
-    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
-    return a[m.a:m.a + m.size]
+    """The longest common substring of a and b; among equally long ones, the first in a.
+
+    Same answer as difflib's find_longest_match(autojunk=False), by binary search on the length
+    over sets of substrings: titles are short, and this runs once per alignment.
+    """
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        grams = {b[j:j + mid] for j in range(len(b) - mid + 1)}
+        if any(a[i:i + mid] in grams for i in range(len(a) - mid + 1)):
+            lo = mid
+        else:
+            hi = mid - 1
+    if not lo:
+        return ""
+    grams = {b[j:j + lo] for j in range(len(b) - lo + 1)}
+    return next(a[i:i + lo] for i in range(len(a) - lo + 1) if a[i:i + lo] in grams)
+
+
+# (id, "Action" | "Task", document id, title)
+Item = tuple[str, str, str, str]
+# document id → (level, date)
+DocMeta = dict[str, tuple[str, str]]
+
+ITEMS_CYPHER = (
+    "MATCH (a:Action) RETURN a.id, 'Action', a.document_id, a.title",
+    "MATCH (t:Task) RETURN t.id, 'Task', t.document_id, t.title",
+)
+DOCS_CYPHER = "MATCH (d:Document) RETURN d.id, d.level, d.date"
 
 
 def align(graph: Graph, threshold: float = THRESHOLD, per_item: int = PER_ITEM) -> list[Alignment]:
-    """Alignments between the actions and tasks of different documents of `graph` (sorted by id).
+    """Alignments between the actions and tasks of different documents of `graph` (sorted by id)."""
+    docs = {d.id: (d.level, d.date or "") for d in graph.documents}
+    items = [(a.id, "Action", a.document_id, a.title) for a in graph.actions] + \
+            [(t.id, "Task", t.document_id, t.title) for t in graph.tasks]
+    return align_items(items, docs, threshold, per_item)
+
+
+def align_store(store, threshold: float = THRESHOLD, per_item: int = PER_ITEM) -> list[Alignment]:
+    """Alignments across every document of a store, reading only the titles they need.
+
+    Equal to align(store.to_graph()) without materialising the whole graph.
+    """
+    docs = {r[0]: (r[1], r[2] or "") for r in store.run(DOCS_CYPHER).rows}
+    items = [tuple(r) for q in ITEMS_CYPHER for r in store.run(q).rows]
+    return align_items(items, docs, threshold, per_item)  # type: ignore[arg-type]
+
+
+def align_items(items: list[Item], docs: DocMeta, threshold: float = THRESHOLD,
+                per_item: int = PER_ITEM) -> list[Alignment]:
+    """The alignment method over plain (id, kind, document, title) items.
 
     Each item links to at most `per_item` items of other documents: the most similar titles first,
     and among equally similar ones the higher-level documents first (the national work points, the
     province, the city …), so a local task points up to what it carries out before it points sideways.
     """
-    docs = {d.id: d for d in graph.documents}
-    items = [(a.id, "Action", a.document_id, a.title) for a in graph.actions] + \
-            [(t.id, "Task", t.document_id, t.title) for t in graph.tasks]
     meta = {iid: (kind, doc, title) for iid, kind, doc, title in items}
+    doc_rank = {d: (LEVEL_RANK.get(level, 4), date or "", d) for d, (level, date) in docs.items()}
+    unknown = (4, "", "")
 
     def preference(iid: str) -> tuple:
-        d = docs.get(meta[iid][1])
-        return (LEVEL_RANK.get(d.level, 4) if d else 4, d.id if d else "", iid)
+        d = meta[iid][1]
+        return (LEVEL_RANK.get(docs[d][0], 4) if d in docs else 4, d if d in docs else "", iid)
 
     by_title: dict[str, list[str]] = defaultdict(list)
+    norm_of: dict[str, str] = {}
     for iid, _, _, title in items:
-        by_title[_norm(title)].append(iid)
+        key = norm_of.get(title)
+        if key is None:
+            key = norm_of[title] = _norm(title)
+        by_title[key].append(iid)
     for ids in by_title.values():
         ids.sort(key=preference)
     titles = sorted(by_title)
@@ -94,36 +142,33 @@ def align(graph: Graph, threshold: float = THRESHOLD, per_item: int = PER_ITEM) 
     pairs: dict[tuple[str, str], float] = {}
     for iid, _, doc, title in sorted(items):
         taken: set[str] = {doc}
-        for neg, other in similar[_norm(title)]:
+        rank_a = doc_rank.get(doc, unknown)
+        for neg, other in similar[norm_of[title]]:
             for cand in by_title[other]:
                 cdoc = meta[cand][1]
                 if cdoc in taken:
                     continue
                 taken.add(cdoc)
-                src, dst = _direction(iid, cand, meta, docs)
-                pairs[(src, dst)] = max(pairs.get((src, dst), 0.0), -neg)
+                # from the lower-level (or later, or larger-id) document's item to the other's
+                src, dst = (iid, cand) if rank_a > doc_rank.get(cdoc, unknown) else (cand, iid)
+                if pairs.get((src, dst), 0.0) < -neg:
+                    pairs[(src, dst)] = -neg
                 if len(taken) > per_item:
                     break
             if len(taken) > per_item:
                 break
     out = []
+    shared: dict[tuple[str, str], str] = {}
     for (src, dst), s in sorted(pairs.items()):
+        (sk, _, st), (tk, _, tt) = meta[src], meta[dst]
+        ev = shared.get((st, tt))
+        if ev is None:
+            ev = shared[(st, tt)] = _shared(st, tt)
         out.append(Alignment(
-            id=stable_id("alignment", src, dst), source_id=src, source_kind=meta[src][0], target_id=dst,
-            target_kind=meta[dst][0], score=round(s, 4), method=METHOD,
-            evidence=_shared(meta[src][2], meta[dst][2]),
+            id=stable_id("alignment", src, dst), source_id=src, source_kind=sk, target_id=dst,
+            target_kind=tk, score=round(s, 4), method=METHOD, evidence=ev,
         ))
     return out
-
-
-def _direction(a: str, b: str, meta: dict, docs: dict) -> tuple[str, str]:
-    """From the lower-level (or later, or smaller-id) document's item to the other's."""
-    da, db = docs.get(meta[a][1]), docs.get(meta[b][1])
-
-    def rank(d) -> tuple:
-        return (LEVEL_RANK.get(d.level, 4) if d else 4, (d.date or "") if d else "", d.id if d else "")
-
-    return (a, b) if rank(da) > rank(db) else (b, a)
 
 
 def with_alignments(graph: Graph, threshold: Optional[float] = None) -> Graph:

@@ -7,8 +7,16 @@ import unicodedata
 
 def stable_id(kind: str, *key: object) -> str:
     """Same kind and natural key, same id, on every machine and every run."""
-    text = "\x1f".join([kind, *(unicodedata.normalize("NFKC", str(k)) for k in key)])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    parts = [kind]
+    for k in key:
+        k = str(k)
+        # ASCII is already NFKC (ids, numbers): skip the normaliser, which dominates on short keys
+        parts.append(k if k.isascii() else _nfkc("NFKC", k))
+    return _sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+_nfkc = unicodedata.normalize
+_sha256 = hashlib.sha256
 
 
 def title_key(title: str) -> str:

@@ -143,3 +143,27 @@ def test_alignment_is_deterministic_and_points_down_the_hierarchy(seed_graph):
         if levels[item_doc[x.target_id]] == "国家":
             assert levels[item_doc[x.source_id]] != "国家"
         assert x.evidence and x.evidence in next(i.title for i in list(seed_graph.actions) + list(seed_graph.tasks) if i.id == x.source_id)
+
+
+def test_alignment_from_a_store_equals_alignment_of_its_graph(seed_graph, tmp_path):
+    from kg.align import align_store
+    from kg.store.embedded import EmbeddedStore
+
+    with EmbeddedStore(tmp_path / "kg.db") as store:
+        store.load(seed_graph)
+        got = align_store(store)
+        assert [x.model_dump() for x in got] == [x.model_dump() for x in align(store.to_graph())]
+    assert len(got) == len(align(seed_graph)) > 0
+
+
+def test_longest_shared_wording_is_the_first_longest_common_substring():
+    from difflib import SequenceMatcher
+
+    from kg.align import _shared
+
+    cases = [("实施青少年科学素质提升行动", "青少年科学素质提升行动"), ("abcXdefY", "defYabc"), ("", "科普"),
+             ("科普宣传", "宣传科普"), ("一二三", "四五六")]
+    for a, b in cases:
+        m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+        assert _shared(a, b) == a[m.a:m.a + m.size]
+    assert _shared("科普宣传", "宣传科普") == "科普"
