@@ -12,7 +12,7 @@ Everything else in parentheses stays text: (APP), (含电子社保卡), (3分), 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Optional
 
@@ -209,18 +209,22 @@ def _add(clause: RoleClause, units: list[str], role: str, qual: str, first_leads
         clause.assignments.append(Assignment(unit, r, q))
 
 
+# the same clause text recurs throughout a plan and across plans: parse each once (read-only results)
+_parse_clause_cached = lru_cache(maxsize=65536)(parse_clause)
+
+
 @lru_cache(maxsize=8192)
 def find_clauses(text: str, first_leads: bool = False) -> tuple[list[RoleClause], bool]:
     """All role clauses of a paragraph, and whether first-listed-leads is on after it (cached: read-only)."""
     found = []
     for a, b in paren_groups(text):
         inner = text[a + 1 : b - 1]
-        clause = parse_clause(inner, first_leads)
+        clause = _parse_clause_cached(inner, first_leads)
         if clause is None:
             if FIRST_LEADS_RE.search(inner):
                 first_leads = True
             continue
-        clause.start, clause.end = a, b
+        clause = replace(clause, start=a, end=b)
         if clause.sets_first_leads:
             first_leads = True
         found.append(clause)

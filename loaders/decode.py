@@ -7,6 +7,7 @@ binary, truncated mid-character or undecodable raises InputError naming the byte
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,11 @@ _BOMS = (
 )
 
 
+# control characters other than \t \n \v \f \r, and the private use area: binary that decoded
+_CONTROL_OR_PRIVATE = re.compile("[\x00-\x08\x0e-\x1f\ue000-\uf8ff]")
+_CJK_OR_ASCII = re.compile("[\x00-\x7f\u3000-\u9fff\uff00-\uffef]")
+
+
 @dataclass(frozen=True)
 class Decoded:
     text: str
@@ -31,7 +37,7 @@ def _looks_like_text(text: str) -> bool:
     """Reject decodings full of control characters: binary that happened to decode."""
     if not text:
         return False
-    bad = sum(1 for ch in text[:20000] if (ord(ch) < 32 and ch not in "\r\n\t\f\v") or 0xE000 <= ord(ch) <= 0xF8FF)
+    bad = len(_CONTROL_OR_PRIVATE.findall(text, 0, 20000))
     return bad / min(len(text), 20000) < 0.01
 
 
@@ -109,7 +115,7 @@ def decode_bytes(data: bytes, file: str = "<bytes>") -> Decoded:
 
 def _mostly_cjk_or_ascii(text: str) -> bool:
     sample = text[:20000]
-    ok = sum(1 for ch in sample if ch.isascii() or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+    ok = len(_CJK_OR_ASCII.findall(sample))
     return ok / max(len(sample), 1) > 0.9
 
 

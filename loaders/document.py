@@ -114,6 +114,8 @@ def parse_text(
         seen: set[tuple[str, str]] = set()
         for piece in item.pieces:
             text = piece.para.text[piece.a:piece.b]
+            if "(" not in text:  # every role clause is bracketed (〔〕 and （） are normalised to ())
+                continue
             base = piece.para.src(piece.a)
             for k in unclosed_role_brackets(text):
                 warnings.append(f"{file} (char {piece.para.src(piece.a + k)}): unclosed bracket before a role clause "
@@ -121,6 +123,7 @@ def parse_text(
             clauses, _ = find_clauses(text, first_leads=base >= first_leads_at)
             for c in clauses:
                 a, b = piece.para.span(piece.a + c.start, piece.a + c.end)
+                clause_prov = Provenance(document_id=doc_id, start=a, end=b, text=raw[a:b])  # shared by its edges
                 for problem in c.problems:
                     warnings.append(f"{file} (char {a}): {problem}")
                 for asg in c.assignments:
@@ -144,7 +147,7 @@ def parse_text(
                         id=stable_id("responsibility", asg.role, org.id, target_id),
                         role=asg.role, qualifier=asg.qualifier, organization_id=org.id,
                         target_id=target_id, target_kind=kind, document_id=doc_id, mention=mention,
-                        deadline=c.deadline, prov=Provenance(document_id=doc_id, start=a, end=b, text=raw[a:b]),
+                        deadline=c.deadline, prov=clause_prov,
                     ))
 
     def add_targets(item: Item, owner_id: str, owner_kind: str) -> None:

@@ -13,9 +13,12 @@ from typing import Optional
 NUM = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)(万|千|亿)?"
 AFTER = re.compile(NUM + r"\s*([^\d\s,;:。、()\u201c\u201d以]{0,3}?)\s*(以上|以下|以内)")
 BEFORE = re.compile(r"(达到|超过|不少于|不低于|不超过|提高到|提升到|增加到|增长到)\s*" + NUM + r"\s*(%|‰|[^\d\s,;:。、()]{0,3}?)(?=以上|[,;:。、)]|$)")
+# every target names a comparator: a paragraph without one has none (most paragraphs)
+QUANTITY = re.compile(r"以上|以下|以内|达到|超过|不少于|不低于|不超过|提高到|提升到|增加到|增长到")
 SEGMENT = re.compile(r"[,;:。!?]")
 PERIOD = re.compile(r"每(年|季度|月|周|学期|届)")
 DEADLINE = re.compile(r"(?:到|至|在)?(\d{4})年(?:底|末)?(?:前|以前)?")
+_INNER = re.compile(r"\([^()]*\)")
 YEARISH = re.compile(r"^\d{4}$")
 
 
@@ -46,8 +49,10 @@ def _number(digits: str, scale: Optional[str]) -> Optional[float]:
 def find_targets(text: str, paragraph_deadline: Optional[str] = None) -> list[FoundTarget]:
     """Targets in one paragraph's normalised text; one per segment (its first quantity)."""
     found: list[FoundTarget] = []
+    if not QUANTITY.search(text):  # most paragraphs state no quantity at all
+        return found
     bounds = [0] + [m.end() for m in SEGMENT.finditer(text)] + [len(text)]
-    depth_free = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), text)  # role clauses, (区) …
+    depth_free = _INNER.sub(lambda m: " " * len(m.group(0)), text) if "(" in text else text  # role clauses, (区) …
     for a, b in zip(bounds, bounds[1:]):
         seg = depth_free[a:b]
         m_after = AFTER.search(seg)
