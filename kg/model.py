@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 Role = Literal["LEADS", "RESPONSIBLE_FOR"]
 Qualifier = Literal["牵头", "负责", "配合", "指导"]
@@ -168,17 +168,17 @@ class Alignment(_Strict):
 class Graph(_Strict):
     """A set of documents and everything parsed from them; merge() unions graphs."""
 
-    documents: list[Document] = []
-    sections: list[Section] = []
-    actions: list[Action] = []
-    tasks: list[Task] = []
-    organizations: list[Organization] = []
-    responsibilities: list[Responsibility] = []
-    targets: list[Target] = []
-    people: list[Person] = []
-    memberships: list[Membership] = []
-    citations: list[Citation] = []
-    alignments: list[Alignment] = []
+    documents: list[Document] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list)
+    organizations: list[Organization] = Field(default_factory=list)
+    responsibilities: list[Responsibility] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+    memberships: list[Membership] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    alignments: list[Alignment] = Field(default_factory=list)
 
     def merge(self, other: "Graph") -> "Graph":
         """Union of two graphs; organizations with one id are merged (aliases united)."""

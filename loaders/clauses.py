@@ -72,6 +72,13 @@ _PARENS = re.compile(r"[()]")
 
 def paren_groups(text: str) -> list[tuple[int, int]]:
     """Top-level (…) groups as [start, end) including the brackets; unbalanced ones are skipped."""
+    return _scan_parens(text)[0]
+
+
+@lru_cache(maxsize=16)
+def _scan_parens(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """One scan for both callers (a paragraph is checked for unclosed brackets, then for clauses):
+    top-level groups, and the "(" that never close."""
     groups, stack = [], []
     for m in _PARENS.finditer(text):
         i = m.start()
@@ -81,7 +88,7 @@ def paren_groups(text: str) -> list[tuple[int, int]]:
             a = stack.pop()
             if not stack:
                 groups.append((a, i + 1))
-    return groups
+    return groups, stack
 
 
 ROLE_HINT = re.compile(r"\((?:" + "|".join(p for p, _, _ in LABELS) + r")\s*:|\([^()]{1,80}?(?:牵头|负责|配合|参与|指导)")
@@ -89,13 +96,7 @@ ROLE_HINT = re.compile(r"\((?:" + "|".join(p for p, _, _ in LABELS) + r")\s*:|\(
 
 def unclosed_role_brackets(text: str) -> list[int]:
     """Positions of "(" that never close and open what reads as a role clause."""
-    stack: list[int] = []
-    for m in _PARENS.finditer(text):
-        if text[m.start()] == "(":
-            stack.append(m.start())
-        elif stack:
-            stack.pop()
-    return [i for i in stack if ROLE_HINT.match(text, i)]
+    return [i for i in _scan_parens(text)[1] if ROLE_HINT.match(text, i)]
 
 
 def split_units(units: str) -> list[str]:
