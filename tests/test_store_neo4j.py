@@ -390,3 +390,38 @@ def test_dangling_target_or_membership_fails_the_document(store: Neo4jStore) -> 
     errors = " ".join(d.error or "" for d in res.failed)
     assert len(res.failed) == 2 and "no-such-task" in errors and "no-such-unit" in errors
     assert store.stats()["documents"] == 0
+
+
+def test_documents_load_in_batches_and_a_failing_one_is_written_alone(store: Neo4jStore) -> None:
+    """Many documents per transaction; when the server refuses one of them (here: a section id that
+    another stored document already has, against the uniqueness constraint), the batch is rolled back
+    and written again one document per transaction — the others load, the bad one leaves nothing."""
+    g = sample_graph()
+    store.load(g)
+    assert not [n for n in store.notes if "kg_section_id" in n], store.notes  # the constraint is in force
+    third = make_document("三政发", "某县科学素质行动实施方案", "友谊县", "e" * 64, [("县科技局", "LEADS")])
+    fourth = make_document("四政发", "另一县科学素质行动实施方案", "友谊县", "f" * 64, [("县科协", "LEADS")])
+    clash = fourth.sections[0].model_copy(update={"id": g.sections[0].id})
+    fourth.sections[0] = clash
+    fourth.actions[0] = fourth.actions[0].model_copy(update={"section_id": clash.id})
+    batch = Graph.union([third, fourth])
+    res = store.load(batch, batch_documents=10)
+    statuses = {d.document_id: d.status for d in res.documents}
+    assert statuses == {third.documents[0].id: "inserted", fourth.documents[0].id: "failed"}, res
+    assert store.run("MATCH (d:Document {id: $id}) RETURN count(d) AS n",
+                     {"id": fourth.documents[0].id}).rows == [[0]]
+    got, want = canonical(store.to_graph([third.documents[0].id])), canonical(third)
+    assert [o["id"] for o in got.pop("organizations")] == [o["id"] for o in want.pop("organizations")]
+    assert got == want  # organizations shared with stored documents carry their aliases too
+    expected = Graph.union([g, third]).counts()
+    assert store.stats() == expected
+
+
+def test_a_batch_load_equals_one_document_at_a_time(store: Neo4jStore, bolt_server: BoltServer) -> None:
+    g = sample_graph()
+    res = store.load(g, batch_documents=1)
+    one_by_one = canonical(store.to_graph())
+    store.run("MATCH (n) DETACH DELETE n", write=True)
+    res2 = store.load(g, batch_documents=100)
+    assert [d.status for d in res.documents] == [d.status for d in res2.documents] == ["inserted", "inserted"]
+    assert canonical(store.to_graph()) == one_by_one == canonical(g)

@@ -14,7 +14,8 @@ The same property-graph schema as the embedded store, so queries/*.cypher run on
   (:Document)-[:CITES {id, title, start, end, clause}]->(:CitedDocument)
   (:Action|:Task)-[:ALIGNS_WITH {id, score, method, evidence}]->(:Action|:Task)   (replace_alignments)
 
-Each document is written in one transaction with `UNWIND $rows` batches. The statements below
+Documents are written in batches (BATCH_DOCUMENTS per transaction) of `UNWIND $rows` statements
+of at most BATCH rows; a batch that fails is retried one document per transaction. The statements below
 are the only Cypher in this module; they stay inside the portable subset that ArcadeDB's Bolt
 server also runs (the tests use it), and tests/test_cypher_lint.py checks them with Neo4j's parser.
 """
@@ -53,6 +54,7 @@ DEFAULT_URI = "bolt://localhost:7687"
 DEFAULT_USER = "neo4j"
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 BATCH = 2000  # rows per UNWIND statement
+BATCH_DOCUMENTS = 200  # documents per load transaction (a few large transactions, not one per document)
 
 LABELS = ("Document", "Section", "Action", "Task", "Organization", "Target", "Person", "CitedDocument")
 ROLES = ("LEADS", "RESPONSIBLE_FOR")
@@ -72,27 +74,32 @@ SCHEMA: list[str] = [
 ]
 
 # --- load ---------------------------------------------------------------------------------
-Q_DOC_SHA = "MATCH (d:Document {id: $id}) RETURN d.sha256 AS sha256"
-Q_DOC_ORGS = (
-    "MATCH (o:Organization)-[e:LEADS|RESPONSIBLE_FOR]->(t:Action|Task) WHERE t.document_id = $id "
+# Every statement takes the rows of many documents at once (a batch: see Neo4jStore.load).
+Q_DOC_SHA = "UNWIND $ids AS did MATCH (d:Document {id: did}) RETURN d.id AS id, d.sha256 AS sha256"
+Q_DOC_ORGS = {
+    kind: (
+        f"UNWIND $ids AS did MATCH (t:{kind} {{document_id: did}})<-[:LEADS|RESPONSIBLE_FOR]-(o:Organization) "
+        "RETURN DISTINCT o.id AS id"
+    )
+    for kind in TARGET_KINDS
+}
+Q_DOC_MEMBER_ORGS = (
+    "UNWIND $ids AS did MATCH (p:Person {document_id: did})-[:MEMBER_OF|POST_IN]->(o:Organization) "
     "RETURN DISTINCT o.id AS id"
 )
-Q_DOC_MEMBER_ORGS = (
-    "MATCH (p:Person {document_id: $id})-[:MEMBER_OF|POST_IN]->(o:Organization) RETURN DISTINCT o.id AS id"
-)
-Q_DOC_CITED = "MATCH (d:Document {id: $id})-[:CITES]->(c:CitedDocument) RETURN DISTINCT c.id AS id"
+Q_DOC_CITED = "UNWIND $ids AS did MATCH (d:Document {id: did})-[:CITES]->(c:CitedDocument) RETURN DISTINCT c.id AS id"
 Q_DELETE = {
-    lab: f"MATCH (n:{lab} {{document_id: $id}}) DETACH DELETE n"
+    lab: f"UNWIND $ids AS did MATCH (n:{lab} {{document_id: did}}) DETACH DELETE n"
     for lab in ("Target", "Person", "Task", "Action", "Section")
 }
-Q_DELETE_DOC = "MATCH (d:Document {id: $id}) DETACH DELETE d"
-Q_CREATE_DOC = "CREATE (d:Document) SET d = $row"
+Q_DELETE_DOC = "UNWIND $ids AS did MATCH (d:Document {id: did}) DETACH DELETE d"
+Q_CREATE_DOCS = "UNWIND $rows AS r CREATE (d:Document) SET d = r RETURN count(d) AS n"
 Q_CREATE_SECTIONS = (
-    "MATCH (d:Document {id: $doc}) UNWIND $rows AS r "
+    "UNWIND $rows AS r MATCH (d:Document {id: r.document_id}) "
     "CREATE (d)-[:HAS_SECTION]->(s:Section) SET s = r RETURN count(s) AS n"
 )
 Q_CREATE_ACTIONS = (
-    "MATCH (d:Document {id: $doc}) UNWIND $rows AS r "
+    "UNWIND $rows AS r MATCH (d:Document {id: r.document_id}) "
     "CREATE (d)-[:HAS_ACTION]->(a:Action) SET a = r RETURN count(a) AS n"
 )
 Q_LINK_SECTION_ACTIONS = (
@@ -582,8 +589,18 @@ class Neo4jStore(Store):
                     raise self._connect_error(exc) from None
         self._schema_done = True
 
-    def load(self, graph: Graph, on_document: Optional[Callable[[DocResult], None]] = None) -> LoadResult:
-        """One transaction per document: unchanged (same sha256), replaced, inserted or failed."""
+    def load(
+        self,
+        graph: Graph,
+        on_document: Optional[Callable[[DocResult], None]] = None,
+        batch_documents: int = BATCH_DOCUMENTS,
+    ) -> LoadResult:
+        """Documents unchanged (same sha256), replaced, inserted or failed — written `batch_documents`
+        at a time, each batch one transaction of UNWIND statements over all its documents' rows.
+
+        A batch that fails is rolled back and its documents written again one per transaction,
+        so a bad document fails alone and leaves nothing half-written.
+        """
         if self.read_only:
             raise StoreError(f"Neo4j at {self.uri} is open read-only; cannot load")
         if not self._schema_done:
@@ -601,24 +618,44 @@ class Neo4jStore(Store):
         for res in problems:
             report(res)
         seen: set[str] = set()
+        ready: list[Document] = []
         for doc in graph.documents:
             if doc.id in seen:
                 continue  # reported above
             seen.add(doc.id)
-            part = parts[doc.id]
             try:
-                _check_references(doc, part, orgs)
-                with self._session(write=True) as s:
-                    status = s.execute_write(self._write_document, doc, part, orgs, section_titles)
-                res = DocResult(document_id=doc.id, file=doc.file, status=status)
+                _check_references(doc, parts[doc.id], orgs)
             except StoreError as exc:
-                res = DocResult(document_id=doc.id, file=doc.file, status="failed", error=str(exc))
+                report(DocResult(document_id=doc.id, file=doc.file, status="failed", error=str(exc)))
+                continue
+            ready.append(doc)
+        size = max(1, batch_documents)
+        for i in range(0, len(ready), size):
+            batch = ready[i:i + size]
+            try:
+                statuses = self._write_batch(batch, parts, orgs, section_titles)
             except (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError) as exc:
                 raise self._connect_error(exc) from None  # nothing more will load: stop here
-            except (nx.Neo4jError, nx.DriverError) as exc:
-                res = DocResult(document_id=doc.id, file=doc.file, status="failed",
-                                error=f"{doc.file}: write rolled back: {_one_line(exc)}")
-            report(res)
+            except (StoreError, nx.Neo4jError, nx.DriverError) as exc:
+                if len(batch) == 1:
+                    doc = batch[0]
+                    why = str(exc) if isinstance(exc, StoreError) else f"{doc.file}: write rolled back: {_one_line(exc)}"
+                    report(DocResult(document_id=doc.id, file=doc.file, status="failed", error=why))
+                    continue
+                for doc in batch:  # find the culprit: one document per transaction
+                    try:
+                        status = self._write_batch([doc], parts, orgs, section_titles)[0]
+                        report(DocResult(document_id=doc.id, file=doc.file, status=status))
+                    except (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError) as exc2:
+                        raise self._connect_error(exc2) from None
+                    except StoreError as exc2:
+                        report(DocResult(document_id=doc.id, file=doc.file, status="failed", error=str(exc2)))
+                    except (nx.Neo4jError, nx.DriverError) as exc2:
+                        report(DocResult(document_id=doc.id, file=doc.file, status="failed",
+                                         error=f"{doc.file}: write rolled back: {_one_line(exc2)}"))
+                continue
+            for doc, status in zip(batch, statuses):
+                report(DocResult(document_id=doc.id, file=doc.file, status=status))
         # organizations no document refers to still belong in the store (as in the embedded store)
         used = {r.organization_id for r in graph.responsibilities} | _member_orgs(graph.memberships)
         loose = [oid for oid in sorted(orgs) if oid not in used]
@@ -630,11 +667,17 @@ class Neo4jStore(Store):
                 raise self._error(exc, "writing organizations") from None
         return result
 
+    def _write_batch(self, docs: list[Document], parts: dict[str, dict[str, list[Any]]],
+                     orgs: dict[str, Organization], section_titles: dict[str, str]) -> list[str]:
+        with self._session(write=True) as s:
+            return s.execute_write(self._write_documents, docs, parts, orgs, section_titles)
+
     @staticmethod
     def _merge_orgs(tx: neo4j.ManagedTransaction, orgs: list[Organization]) -> None:
         """MERGE by id; aliases are the union of the stored and the new ones."""
-        ids = [o.id for o in orgs]
-        stored = {r["id"]: r["aliases"] or [] for r in tx.run(Q_ORG_ALIASES, ids=ids)}
+        stored: dict[str, list[str]] = {}
+        for chunk in _chunks([o.id for o in orgs]):
+            stored.update({r["id"]: r["aliases"] or [] for r in tx.run(Q_ORG_ALIASES, ids=chunk)})
         rows = []
         for o in orgs:
             row = organization_row(o)
@@ -646,63 +689,79 @@ class Neo4jStore(Store):
                 raise StoreError(f"wrote {got['n'] if got else 0} of {len(chunk)} organizations")
 
     @staticmethod
-    def _write_document(
+    def _write_documents(
         tx: neo4j.ManagedTransaction,
-        doc: Document,
-        part: dict[str, list[Any]],
+        docs: list[Document],
+        parts: dict[str, dict[str, list[Any]]],
         orgs: dict[str, Organization],
         section_titles: dict[str, str],
-    ) -> str:
+    ) -> list[str]:
+        """Write a batch of documents in this transaction; their statuses, in order."""
+        where = docs[0].file if len(docs) == 1 else f"{len(docs)} documents ({docs[0].file} … {docs[-1].file})"
+
         def run(cypher: str, **params: Any) -> list[dict[str, Any]]:
             return [r.data() for r in tx.run(cypher, params)]
 
-        def batched(cypher: str, rows: list[dict[str, Any]], what: str, **params: Any) -> None:
+        def batched(cypher: str, rows: list[dict[str, Any]], what: str) -> None:
             for chunk in _chunks(rows):
-                got = run(cypher, rows=chunk, **params)
+                got = run(cypher, rows=chunk)
                 n = got[0]["n"] if got else 0
                 if n != len(chunk):
-                    raise StoreError(f"{doc.file}: wrote {n} of {len(chunk)} {what}: a referenced node is missing")
+                    raise StoreError(f"{where}: wrote {n} of {len(chunk)} {what}: a referenced node is missing")
 
-        existing = run(Q_DOC_SHA, id=doc.id)
-        old_orgs: list[str] = []
-        old_cited: list[str] = []
-        if existing:
-            if existing[0]["sha256"] == doc.sha256:
-                return "unchanged"
-            old_orgs = sorted({r["id"] for q in (Q_DOC_ORGS, Q_DOC_MEMBER_ORGS) for r in run(q, id=doc.id)})
-            old_cited = [r["id"] for r in run(Q_DOC_CITED, id=doc.id)]
+        ids = [d.id for d in docs]
+        stored = {r["id"]: r["sha256"] for chunk in _chunks(ids) for r in run(Q_DOC_SHA, ids=chunk)}
+        statuses = ["unchanged" if stored.get(d.id) == d.sha256 else "replaced" if d.id in stored else "inserted"
+                    for d in docs]
+        old = [d.id for d, st in zip(docs, statuses) if st == "replaced"]
+        old_orgs: set[str] = set()
+        old_cited: set[str] = set()
+        for chunk in _chunks(old):
+            for q in (*Q_DOC_ORGS.values(), Q_DOC_MEMBER_ORGS):
+                old_orgs |= {r["id"] for r in run(q, ids=chunk)}
+            old_cited |= {r["id"] for r in run(Q_DOC_CITED, ids=chunk)}
             for lab in Q_DELETE:
-                run(Q_DELETE[lab], id=doc.id)
-            run(Q_DELETE_DOC, id=doc.id)
+                run(Q_DELETE[lab], ids=chunk)
+            run(Q_DELETE_DOC, ids=chunk)
 
-        run(Q_CREATE_DOC, row=document_row(doc))
-        batched(Q_CREATE_SECTIONS, [section_row(s) for s in part["sections"]], "sections", doc=doc.id)
-        actions = [action_row(a, section_titles) for a in part["actions"]]
-        batched(Q_CREATE_ACTIONS, actions, "actions", doc=doc.id)
-        linked = [{"id": a["id"], "section_id": a["section_id"]} for a in actions if a["section_id"]]
-        batched(Q_LINK_SECTION_ACTIONS, linked, "section links")
-        batched(Q_CREATE_TASKS, [task_row(t) for t in part["tasks"]], "tasks")
+        new = [d for d, st in zip(docs, statuses) if st != "unchanged"]
+        if new:
+            ps = [parts[d.id] for d in new]
 
-        for kind, cypher in Q_CREATE_TARGETS.items():
-            batched(cypher, [target_row(g) for g in part["targets"] if g.owner_kind == kind], f"targets of {kind}")
+            def rows(key: str) -> list[Any]:
+                return [x for p in ps for x in p[key]]
 
-        used = sorted({r.organization_id for r in part["responsibilities"]} | _member_orgs(part["memberships"]))
-        if used:
-            Neo4jStore._merge_orgs(tx, [orgs[oid] for oid in used])
-        for (role, kind), cypher in Q_CREATE_EDGES.items():
-            rows = [edge_row(r) for r in part["responsibilities"] if r.role == role and r.target_kind == kind]
-            batched(cypher, rows, f"{role} edges to {kind}")
-
-        batched(Q_CREATE_PEOPLE, [person_row(x) for x in part["people"]], "people")
-        batched(Q_CREATE_MEMBER_OF, [member_row(m) for m in part["memberships"]], "MEMBER_OF edges")
-        batched(Q_CREATE_POST_IN, [post_row(m) for m in part["memberships"] if m.unit_id is not None], "POST_IN edges")
-        batched(Q_MERGE_CITED, cited_rows(part["citations"]), "cited documents")
-        batched(Q_CREATE_CITES, [cites_row(c) for c in part["citations"]], "CITES edges")
+            batched(Q_CREATE_DOCS, [document_row(d) for d in new], "documents")
+            batched(Q_CREATE_SECTIONS, [section_row(x) for x in rows("sections")], "sections")
+            actions = [action_row(a, section_titles) for a in rows("actions")]
+            batched(Q_CREATE_ACTIONS, actions, "actions")
+            linked = [{"id": a["id"], "section_id": a["section_id"]} for a in actions if a["section_id"]]
+            batched(Q_LINK_SECTION_ACTIONS, linked, "section links")
+            batched(Q_CREATE_TASKS, [task_row(t) for t in rows("tasks")], "tasks")
+            targets = rows("targets")
+            for kind, cypher in Q_CREATE_TARGETS.items():
+                batched(cypher, [target_row(g) for g in targets if g.owner_kind == kind], f"targets of {kind}")
+            responsibilities = rows("responsibilities")
+            memberships = rows("memberships")
+            used = sorted({r.organization_id for r in responsibilities} | _member_orgs(memberships))
+            if used:
+                Neo4jStore._merge_orgs(tx, [orgs[oid] for oid in used])
+            for (role, kind), cypher in Q_CREATE_EDGES.items():
+                edges = [edge_row(r) for r in responsibilities if r.role == role and r.target_kind == kind]
+                batched(cypher, edges, f"{role} edges to {kind}")
+            batched(Q_CREATE_PEOPLE, [person_row(x) for x in rows("people")], "people")
+            batched(Q_CREATE_MEMBER_OF, [member_row(m) for m in memberships], "MEMBER_OF edges")
+            batched(Q_CREATE_POST_IN, [post_row(m) for m in memberships if m.unit_id is not None], "POST_IN edges")
+            citations = rows("citations")
+            batched(Q_MERGE_CITED, cited_rows(citations), "cited documents")
+            batched(Q_CREATE_CITES, [cites_row(c) for c in citations], "CITES edges")
         if old_orgs:
-            run(Q_DROP_ORPHAN_ORGS, ids=old_orgs)
+            for chunk in _chunks(sorted(old_orgs)):
+                run(Q_DROP_ORPHAN_ORGS, ids=chunk)
         if old_cited:
-            run(Q_DROP_ORPHAN_CITED, ids=old_cited)
-        return "replaced" if existing else "inserted"
+            for chunk in _chunks(sorted(old_cited)):
+                run(Q_DROP_ORPHAN_CITED, ids=chunk)
+        return statuses
 
     def replace_alignments(self, alignments: list[Alignment]) -> int:
         """Delete every ALIGNS_WITH edge and write these, in one transaction; return how many were
