@@ -221,8 +221,9 @@ def parse_text(
             id=stable_id("citation", doc_id, key), document_id=doc_id, title=title, key=key,
             cited_id=stable_id("cited", key), prov=Provenance(document_id=doc_id, start=a, end=b, text=raw[a:b]),
         ))
-    graph.organizations = sorted(
-        (o.model_copy(update={"aliases": sorted(aliases[o.id])}) for o in orgs.values()), key=lambda o: o.id)
+    for o in orgs.values():  # resolve() made each of these for this document alone: set, don't copy
+        o.aliases = sorted(aliases[o.id])
+    graph.organizations = sorted(orgs.values(), key=lambda o: o.id)
     return Parsed(graph=graph, encoding=encoding, format=fmt, warnings=warnings)
 
 
