@@ -23,6 +23,7 @@ from kg.model import (Action, Citation, Document, Graph, Membership, Organizatio
 
 
 SCORE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # 加强组织领导（3分）: a score, not the title
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -45,7 +46,7 @@ def _strip(raw: str, a: int, b: int) -> tuple[int, int]:
 
 def _title(raw: str, piece: Piece) -> str:
     a, b = piece.para.span(piece.a, piece.b) if piece.b > piece.a else (piece.para.start, piece.para.start)
-    text = re.sub(r"\s+", "", raw[a:b])
+    text = _SPACES.sub("", raw[a:b])
     text = text.rstrip("。．.!！?？;；:：,，")
     return SCORE.sub("", text).rstrip("。．.!！?？;；:：,，") or text
 

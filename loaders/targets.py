@@ -20,6 +20,8 @@ PERIOD = re.compile(r"每(年|季度|月|周|学期|届)")
 DEADLINE = re.compile(r"(?:到|至|在)?(\d{4})年(?:底|末)?(?:前|以前)?")
 _INNER = re.compile(r"\([^()]*\)")
 YEARISH = re.compile(r"^\d{4}$")
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+_BY_YEAR = re.compile(r"\s*(到|至)(\d{4})年")
 
 
 @dataclass
@@ -35,7 +37,7 @@ class FoundTarget:
 
 def _number(digits: str, scale: Optional[str]) -> Optional[float]:
     try:
-        if re.fullmatch(r"\d+(?:\.\d+)?", digits):
+        if _DECIMAL.fullmatch(digits):
             value = float(digits)
         else:
             import cn2an  # noqa: PLC0415 — only for Chinese numerals
@@ -89,5 +91,5 @@ def find_targets(text: str, paragraph_deadline: Optional[str] = None) -> list[Fo
 
 def paragraph_deadline(text: str) -> Optional[str]:
     """到2025年，… at the head of a paragraph dates every target in it."""
-    m = re.match(r"\s*(到|至)(\d{4})年", text)
+    m = _BY_YEAR.match(text)
     return m.group(0).strip() if m else None
