@@ -161,7 +161,7 @@ def queries_cmd(fmt: str) -> None:
     from kg.library import list_queries
 
     rows = [{"name": q.name, "question": q.question,
-             "params": ", ".join(f"{p.name} ({p.type})" for p in q.params) or "-"} for q in list_queries()]
+             "params": ", ".join(p.signature() for p in q.params) or "-"} for q in list_queries()]
     click.echo(render(rows, fmt, ["name", "question", "params"], max_cell=90), nl=False)
 
 

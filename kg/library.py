@@ -1,20 +1,25 @@
 """The analysts' query library: named queries in queries/*.cypher (and *.rq), read with their headers.
 
 Each file opens with `// question: …` and `// params: name (type) — description; …` (SPARQL
-files use `#`). Values travel only as parameters, never spliced into the query text.
+files use `#`). A parameter may be optional with a default: `limit (int, default 100) — …`,
+`document (string, default "") — …`. Values travel only as parameters, never spliced into the
+query text.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from kg.errors import QueryError
 from kg.resources import resource_dir
 from kg.store.base import QueryResult, Store
 
-PARAM_RE = re.compile(r"(\w+)\s*\((\w+)\)\s*(?:—|-)?\s*([^;]*)")
+# name (type[, default VALUE]) — description; VALUE is an integer or a "quoted" string
+PARAM_RE = re.compile(r'(\w+)\s*\((\w+)(?:\s*,\s*default\s+("[^"]*"|-?\d+))?\s*\)\s*(?:—|-)?\s*([^;]*)')
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,18 @@ class Param:
     name: str
     type: str  # string | int
     description: str
+    default: Union[str, int, None] = None  # None: the parameter must be given
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+    def signature(self) -> str:
+        """`name (type)` or `name (type, default value)`, as in the header."""
+        if self.required:
+            return f"{self.name} ({self.type})"
+        shown = f'"{self.default}"' if isinstance(self.default, str) else str(self.default)
+        return f"{self.name} ({self.type}, default {shown})"
 
 
 @dataclass(frozen=True)
@@ -47,7 +64,25 @@ def _header(text: str, comment: str) -> dict[str, str]:
     return out
 
 
+def _default(path: Path, name: str, typ: str, raw: Optional[str]) -> Union[str, int, None]:
+    if raw is None:
+        return None
+    if raw.startswith('"'):
+        if typ != "string":
+            raise QueryError(f"{path}: parameter {name} is {typ} but its default {raw} is a string")
+        return raw[1:-1]
+    if typ != "int":
+        raise QueryError(f'{path}: parameter {name} is {typ}: write its default in quotes (default "{raw}")')
+    return int(raw)
+
+
 def read_query(path: Path) -> NamedQuery:
+    st = path.stat()
+    return _read_query(path, st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=512)
+def _read_query(path: Path, mtime_ns: int, size: int) -> NamedQuery:  # cached per file version
     language = "sparql" if path.suffix == ".rq" else "cypher"
     text = path.read_text(encoding="utf-8")
     header = _header(text, "#" if language == "sparql" else "//")
@@ -55,43 +90,50 @@ def read_query(path: Path) -> NamedQuery:
         raise QueryError(f"{path}: missing the '// question: …' header line")
     raw = header.get("params", "(none)")
     params = () if raw.startswith("(none)") else tuple(
-        Param(m.group(1), m.group(2), m.group(3).strip()) for m in PARAM_RE.finditer(raw))
+        Param(m.group(1), m.group(2), m.group(4).strip(), _default(path, m.group(1), m.group(2), m.group(3)))
+        for m in PARAM_RE.finditer(raw))
     return NamedQuery(path.stem, header["question"], params, text, path, language)
+
+
+def _suffix(language: str) -> str:
+    return ".rq" if language == "sparql" else ".cypher"
 
 
 def list_queries(language: str = "cypher", directory: Optional[Path] = None) -> list[NamedQuery]:
     """Every named query of one language, sorted by name."""
     folder = directory or resource_dir("queries")
-    suffix = ".rq" if language == "sparql" else ".cypher"
-    return [read_query(p) for p in sorted(folder.glob(f"*{suffix}"))]
+    return [read_query(p) for p in sorted(folder.glob(f"*{_suffix(language)}"))]
 
 
 def get_query(name: str, language: str = "cypher") -> NamedQuery:
-    for q in list_queries(language):
-        if q.name == name:
-            return q
+    if _NAME_RE.fullmatch(name):
+        path = resource_dir("queries") / f"{name}{_suffix(language)}"
+        if path.is_file():
+            return read_query(path)
     names = ", ".join(q.name for q in list_queries(language))
     raise QueryError(f"no {language} query named {name!r}; the library has: {names}")
 
 
 def bind(query: NamedQuery, given: dict[str, str | int]) -> dict[str, Any]:
-    """Check and type the parameters: every declared one given, none unknown, ints as ints."""
+    """Check and type the parameters: every required one given, none unknown, ints as ints; defaults filled in."""
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(given) - set(declared))
     if unknown:
         raise QueryError(f"query {query.name!r} takes no parameter {', '.join(unknown)}; "
                          f"it takes: {', '.join(declared) or 'none'}")
-    missing = [p for p in declared if p not in given]
+    missing = [p for p in declared if p not in given and declared[p].required]
     if missing:
         raise QueryError(f"query {query.name!r} needs --param " + " --param ".join(f"{m}=…" for m in missing)
                          + "".join(f" ({declared[m].description})" for m in missing if declared[m].description))
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {p.name: p.default for p in query.params if p.name not in given}
     for key, value in given.items():
         if declared[key].type == "int":
             try:
                 out[key] = int(value)
             except (TypeError, ValueError):
                 raise QueryError(f"query {query.name!r}: parameter {key} must be an integer, not {value!r}") from None
+            if key == "limit" and out[key] < 0:
+                raise QueryError(f"query {query.name!r}: limit must be 0 or more, not {out[key]}")
         else:
             out[key] = str(value)
     return out
