@@ -101,6 +101,9 @@ def pick_params(graph, manifest) -> dict[str, dict]:
         "co_responsibility": {"limit": 20},
         "workload": {"limit": 20},
         "tasks_with_many_units": {"n": 8},
+        "task_lineage": {"text": title},
+        # the listings (actions_overview, deadlines, targets, workload_by_document …) run with their defaults:
+        # every document, first page of limit=100 rows
     }
 
 

@@ -1,11 +1,12 @@
 // question: Which actions have no unit — none on the action itself and none on any of its tasks?
-// params: (none)
-MATCH (d:Document)-[:HAS_ACTION]->(a:Action)
-OPTIONAL MATCH (o:Organization)-[:LEADS|RESPONSIBLE_FOR]->(a)
-WITH d, a, count(o) AS on_action
-WHERE on_action = 0
-OPTIONAL MATCH (a)-[:HAS_TASK]->(t:Task)<-[:LEADS|RESPONSIBLE_FOR]-(p:Organization)
-WITH d, a, count(p) AS on_tasks
-WHERE on_tasks = 0
+// params: document (string, default "") — the document's id or a substring of its title (default: every document); limit (int, default 100) — how many rows, in document order
+MATCH (a:Action)
+WHERE NOT (a)<-[:LEADS|RESPONSIBLE_FOR]-(:Organization)
+  AND NOT (a)-[:HAS_TASK]->(:Task)<-[:LEADS|RESPONSIBLE_FOR]-(:Organization)
+WITH a
+OPTIONAL MATCH (d:Document)-[:HAS_ACTION]->(a)
+WITH d, a
+WHERE $document = '' OR d.id = $document OR d.title CONTAINS $document
 RETURN d.title AS document, a.section AS section, a.title AS action
-ORDER BY document, a.ordinal
+ORDER BY document, d.id, a.ordinal
+LIMIT $limit

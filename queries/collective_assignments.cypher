@@ -1,9 +1,10 @@
 // question: Collective assignments (各成员单位, 各街道办事处, 驻临高校 …) and where they occur.
-// params: (none)
-MATCH (o:Organization)-[r:LEADS|RESPONSIBLE_FOR]->(x)
+// params: limit (int, default 100) — how many rows to list
+MATCH (o:Organization)-[r:LEADS|RESPONSIBLE_FOR]->()
 WHERE o.collective = true
-WITH o, r, x
-MATCH (d:Document {id: r.document_id})
-WITH o, d, count(x) AS assignments
+WITH o, r.document_id AS did, count(*) AS assignments
+MATCH (d:Document)
+WHERE d.id = did
 RETURN o.name AS collective, o.jurisdiction AS jurisdiction, d.title AS document, assignments
-ORDER BY collective, jurisdiction, document
+ORDER BY collective, jurisdiction, document, o.id, d.id
+LIMIT $limit

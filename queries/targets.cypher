@@ -1,10 +1,22 @@
 // question: Quantitative targets (培育高素质农民1.5万人次以上, 比例达到12.5％ …): what states each one, its value, and the units that answer for it.
-// params: (none)
-MATCH (x)-[:HAS_TARGET]->(g:Target)
-WITH x, g
-MATCH (d:Document {id: g.document_id})
+// params: document (string, default "") — the document's id or a substring of its title (default: every document); limit (int, default 100) — how many rows, in document order
+// Paged by document: the first $limit targets lie in the first $limit documents (in title order) that state a target.
+// (UNWIND before collect: on LadybugDB an aggregate straight after ORDER BY … LIMIT loses the ORDER BY.)
+MATCH (stated:Target)
+WITH DISTINCT stated.document_id AS did
+MATCH (d:Document)
+WHERE d.id = did AND ($document = '' OR d.id = $document OR d.title CONTAINS $document)
+WITH d ORDER BY d.title, d.id LIMIT $limit
+UNWIND [d.id] AS id
+WITH collect(id) AS ids
+MATCH (g:Target)
+WHERE g.document_id IN ids
+WITH g
+MATCH (d:Document) WHERE d.id = g.document_id
+WITH d, g ORDER BY d.title, d.id, g.start, g.id LIMIT $limit
+OPTIONAL MATCH (x)-[:HAS_TARGET]->(g)
 OPTIONAL MATCH (o:Organization)-[:LEADS|RESPONSIBLE_FOR]->(x)
 WITH d, x, g, collect(DISTINCT o.name) AS units
 RETURN d.title AS document, g.owner_kind AS level, x.title AS owner, g.text AS target, g.value AS value,
        g.unit AS unit, g.comparator AS comparator, g.period AS period, g.deadline AS deadline, units
-ORDER BY document, g.start
+ORDER BY document, d.id, g.start, g.id

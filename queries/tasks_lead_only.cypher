@@ -1,9 +1,14 @@
 // question: Which tasks have a lead but no other unit answering for them?
-// params: (none)
-MATCH (d:Document)-[:HAS_ACTION]->(a:Action)-[:HAS_TASK]->(t:Task)<-[:LEADS]-(l:Organization)
+// params: document (string, default "") — the document's id or a substring of its title (default: every document); limit (int, default 100) — how many rows, in document order
+MATCH (t:Task)
+WHERE (t)<-[:LEADS]-(:Organization) AND NOT (t)<-[:RESPONSIBLE_FOR]-(:Organization)
+WITH t
+OPTIONAL MATCH (a:Action)-[:HAS_TASK]->(t)
+OPTIONAL MATCH (d:Document)-[:HAS_ACTION]->(a)
+WITH d, a, t
+WHERE $document = '' OR d.id = $document OR d.title CONTAINS $document
+WITH d, a, t ORDER BY d.title, d.id, a.ordinal, t.ordinal LIMIT $limit
+OPTIONAL MATCH (l:Organization)-[:LEADS]->(t)
 WITH d, a, t, collect(l.name) AS leads
-OPTIONAL MATCH (o:Organization)-[:RESPONSIBLE_FOR]->(t)
-WITH d, a, t, leads, count(o) AS others
-WHERE others = 0
 RETURN d.title AS document, a.title AS action, t.title AS task, leads
-ORDER BY document, a.ordinal, t.ordinal
+ORDER BY document, d.id, a.ordinal, t.ordinal

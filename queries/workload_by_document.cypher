@@ -1,9 +1,9 @@
 // question: Workload ranking per document — in each plan, how many actions and tasks each organization leads or answers for.
-// params: (none)
-MATCH (o:Organization)-[r:LEADS|RESPONSIBLE_FOR]->(x)
-WITH o, r, x
-MATCH (d:Document {id: r.document_id})
-WITH d, o, count(CASE WHEN r.qualifier = '牵头' THEN 1 END) AS leads,
-           count(CASE WHEN r.qualifier <> '牵头' THEN 1 END) AS responsible
-RETURN d.title AS document, o.name AS organization, leads, responsible, leads + responsible AS total
-ORDER BY document, total DESC, leads DESC, organization
+// params: document (string, default "") — the document's id or a substring of its title (default: every document); limit (int, default 100) — how many rows to list, in document order
+MATCH (o:Organization)-[r:LEADS|RESPONSIBLE_FOR]->()
+WITH r.document_id AS did, o, count(*) AS total, count(CASE WHEN r.qualifier = '牵头' THEN 1 END) AS leads
+MATCH (d:Document)
+WHERE d.id = did AND ($document = '' OR d.id = $document OR d.title CONTAINS $document)
+RETURN d.title AS document, o.name AS organization, leads, total - leads AS responsible, total
+ORDER BY document, d.id, total DESC, leads DESC, organization, o.id
+LIMIT $limit

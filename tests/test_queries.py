@@ -63,9 +63,10 @@ def test_lixia_tasks_led_by_the_district_science_association(store):
 def test_workload_ranking(store):
     rows = q(store, "workload", limit=3)
     assert rows[0] == {"organization": "友谊县科学技术协会", "jurisdiction": "友谊县", "leads": 4, "responsible": 31, "total": 35}
-    per_doc = q(store, "workload_by_document")
-    linyi = [r for r in per_doc if r["document"].startswith("临沂")]
-    assert linyi[0]["organization"] == "临沂市科学技术协会" and linyi[0]["total"] == 19
+    per_doc = q(store, "workload_by_document", document="临沂")
+    assert {r["document"] for r in per_doc} == {"临沂市“十四五”全民科学素质行动规划纲要实施方案"}
+    assert per_doc[0]["organization"] == "临沂市科学技术协会" and per_doc[0]["total"] == 19
+    assert per_doc == [r for r in q(store, "workload_by_document") if r["document"].startswith("临沂")]
 
 
 def test_co_responsibility_pairs(store):
@@ -99,7 +100,10 @@ def test_collectives_and_overview(store):
 
 
 def test_actions_overview_and_neighbourhood(store):
-    rows = [r for r in q(store, "actions_overview") if r["document"].startswith("友谊县")]
+    rows = q(store, "actions_overview", document="友谊县")
+    assert len(rows) == 13 and {r["document"] for r in rows} == {"友谊县全民科学素质行动规划纲要实施方案（2021—2025年）"}
+    assert rows == q(store, "actions_overview", document="a677440c38886306")  # the document's id
+    assert rows == [r for r in q(store, "actions_overview") if r["document"].startswith("友谊县")]
     farmers = next(r for r in rows if r["action"] == "农民科学素质提升行动")
     assert farmers["leads"] == ["友谊县农业农村局"] and farmers["tasks"] == 4
     near = q(store, "organization_neighbourhood", name="团县委")
@@ -119,6 +123,56 @@ def test_citations_and_provenance(store, seeds_dir):
 def test_organizations_in_many_documents_and_deadlines_run(store):
     assert q(store, "organizations_in_many_documents") == []  # the seeds share no unit across plans
     assert q(store, "deadlines") == []  # and state no deadlines
+
+
+def test_documents_overview_pages_in_jurisdiction_order(store):
+    first = q(store, "documents_overview", limit=2)
+    assert [(r["jurisdiction"], r["actions"], r["tasks"], r["organizations"], r["edges"]) for r in first] == [
+        ("临沂市", 12, 21, 35, 141), ("全国", 14, 0, 0, 0)]
+    assert q(store, "documents_overview", document="友谊县")[0]["organizations"] == 24
+    assert q(store, "documents_overview", limit=0) == []
+
+
+def test_sector_and_targets_page_from_the_first_rows(store, aligned):
+    first = q(store, "sector_across_jurisdictions", sector="教育", limit=3)
+    assert [(r["organization"], r["title"]) for r in first] == [
+        ("临沂市教育局", "加强基础教育阶段科学教育"), ("临沂市教育局", "推动校内外科学教育资源有效贯通"),
+        ("临沂市教育局", "实施职业技能提升行动")]
+    top = q(aligned, "targets", limit=1)
+    assert [(r["target"], r["owner"], r["value"]) for r in top] == [("每年培训科技辅导员150人次以上", "推动校内外科学教育资源有效贯通", 150.0)]
+    assert {r["document"][:3] for r in q(aligned, "targets", document="友谊县")} == {"友谊县"}
+
+
+def _canon(rows):
+    return [tuple(tuple(sorted(v)) if isinstance(v, list) else v for v in row) for row in rows]
+
+
+PAGED = sorted(x.name for x in list_queries() if "limit" in {p.name for p in x.params})
+REQUIRED = {"n": 5, "sector": "教育", "name": "县科协", "text": "提升行动", "title": "提升行动", "document": "友谊县"}
+
+
+@pytest.mark.parametrize("name", PAGED)
+def test_a_page_is_the_head_of_the_whole_listing(aligned, name):
+    """limit=k gives the first k rows of the whole ordered listing (the queries that pick the first documents or
+    organizations before counting must not change the answer; LadybugDB drops an ORDER BY that an aggregate follows)."""
+    params = {p.name: REQUIRED[p.name] for p in get_query(name).params if p.required}
+    whole = _canon(run_named(aligned, name, {**params, "limit": 100000}).rows)
+    for k in (0, 1, 2, 3, 7, 20):
+        assert _canon(run_named(aligned, name, {**params, "limit": k}).rows) == whole[:k], k
+
+
+def test_optional_parameters_have_defaults():
+    matrix = get_query("actions_overview")
+    assert [(p.name, p.type, p.default, p.required) for p in matrix.params] == [
+        ("document", "string", "", False), ("limit", "int", 100, False)]
+    assert [p.signature() for p in matrix.params] == ['document (string, default "")', "limit (int, default 100)"]
+    assert bind(matrix, {}) == {"document": "", "limit": 100}
+    assert bind(matrix, {"limit": "5"}) == {"document": "", "limit": 5}
+    assert bind(get_query("tasks_with_many_units"), {"n": "3"}) == {"n": 3, "limit": 100}
+    with pytest.raises(QueryError, match="needs --param n=…"):
+        bind(get_query("tasks_with_many_units"), {"limit": 3})
+    with pytest.raises(QueryError, match="limit must be 0 or more"):
+        bind(matrix, {"limit": -1})
 
 
 def test_parameters_are_checked():
