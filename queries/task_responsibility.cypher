@@ -1,9 +1,10 @@
 // question: Who answers for a task? Tasks whose title or text contains a substring, with every unit that leads or answers for them.
-// params: text (string) — a Chinese substring of the task's title or text, e.g. 智慧助老
+// params: text (string) — a Chinese substring of the task's title or text, e.g. 智慧助老; limit (int, default 100) — how many rows to list, in document order
 MATCH (d:Document)-[:HAS_ACTION]->(a:Action)-[:HAS_TASK]->(t:Task)
 WHERE t.title CONTAINS $text OR t.text CONTAINS $text
 OPTIONAL MATCH (o:Organization)-[r:LEADS|RESPONSIBLE_FOR]->(t)
 RETURN d.title AS document, a.title AS action, t.title AS task,
        CASE WHEN r.qualifier = '牵头' THEN 'LEADS' WHEN r.qualifier IS NULL THEN NULL ELSE 'RESPONSIBLE_FOR' END AS role,
        o.name AS organization, r.mention AS unit, r.qualifier AS qualifier, r.deadline AS deadline
-ORDER BY document, a.ordinal, t.ordinal, role, organization
+ORDER BY document, d.id, a.ordinal, t.ordinal, role, organization, o.id, r.start
+LIMIT $limit
