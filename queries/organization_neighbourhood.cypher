@@ -1,5 +1,5 @@
 // question: An organization's neighbourhood — the units it shares tasks with (distance 1) and the units those share tasks with (distance 2).
-// params: name (string) — canonical name or as written, e.g. 县科协
+// params: name (string) — canonical name or as written, e.g. 县科协; limit (int, default 100) — how many rows to list
 // shared counts the length-2 paths o → task/action ← n, so it is read off the same traversal (no second join).
 MATCH (o:Organization)
 WHERE o.name = $name OR $name IN o.aliases
@@ -7,4 +7,5 @@ MATCH p = (o)-[:LEADS|RESPONSIBLE_FOR*2..4]-(n:Organization)
 WHERE n.id <> o.id
 WITH o, n, count(CASE WHEN length(p) = 2 THEN 1 END) AS shared
 RETURN o.name AS organization, n.name AS neighbour, CASE WHEN shared > 0 THEN 1 ELSE 2 END AS distance, shared
-ORDER BY distance, shared DESC, neighbour
+ORDER BY distance, shared DESC, neighbour, organization, o.id, n.id
+LIMIT $limit
