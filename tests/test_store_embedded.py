@@ -23,6 +23,7 @@ from kg.model import (
     Target,
     Task,
 )
+from kg.store.base import BulkLoadError
 from kg.store.embedded import EmbeddedStore, used_params, write_keywords
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -294,6 +295,98 @@ def test_failing_document_leaves_nothing(tmp_path: Path, method: str, batch: int
         want = by_id(make_document("D1").merge(make_document("D3", sha="ddd")).merge(make_document("D4", sha="eee")))
         got = store.to_graph()
         assert got == want
+
+
+def test_copy_carries_any_text_and_lists(tmp_path: Path) -> None:
+    """COPY goes through Arrow tables: quotes, commas, brackets, newlines, edge spaces and empty
+    strings arrive as written, in lists too, exactly as UNWIND writes them."""
+    odd = ["a,b", "[x]", " lead", "trail ", "", "q\"u'o", "back\\slash", "new\nline", "{m: 1}", "NULL", "全角，、"]
+    graphs = []
+    for method in ("copy", "unwind"):
+        g = make_graph()
+        g.documents[0].based_on = odd
+        g.documents[1].jurisdiction_path = odd[:3]
+        g.organizations[0].aliases = sorted(odd)
+        g.organizations[0].jurisdiction_path = []
+        g.organizations[1].sector = ""
+        g.tasks[0].title = "line one\r\nline two, \"quoted\""
+        with EmbeddedStore(tmp_path / method) as s:
+            s.load(g, method=method)
+            graphs.append(s.to_graph())
+        assert graphs[-1] == by_id(g)
+    assert graphs[0] == graphs[1]
+
+
+def test_bulk_block_is_one_transaction(tmp_path: Path) -> None:
+    """Loads inside bulk() commit together at the end of the block, the same store as one load."""
+    with EmbeddedStore(tmp_path / "one") as one:
+        one.load(make_graph().merge(make_document("D3", sha="ddd")), method="copy")
+        want = one.to_graph()
+    with EmbeddedStore(tmp_path / "bulk") as store:
+        seen: list[str] = []
+        with store.bulk():
+            store.load(make_document("D1"), lambda r: seen.append(r.status))
+            store.load(make_document("D2", sha="bbb", with_section=False).merge(make_document("D3", sha="ddd")),
+                       lambda r: seen.append(r.status))
+        assert seen == ["inserted"] * 3
+        assert store.to_graph() == want
+        with store.bulk():  # again: unchanged, nothing written
+            res = store.load(make_graph())
+        assert [d.status for d in res.documents] == ["unchanged", "unchanged"]
+        assert store.to_graph() == want
+
+
+def test_a_failing_bulk_block_keeps_nothing(tmp_path: Path) -> None:
+    """A write failing inside bulk() rolls the whole block back and raises BulkLoadError; loading the
+    same graphs outside bulk() then fails that document alone."""
+    bad = make_document("D2", sha="bbb")
+    bad.tasks[-1].id = "D1-a1-t1"  # taken by D1: the primary key refuses it
+    for r in bad.responsibilities:
+        if r.target_id == "D2-a2-t2":
+            r.target_id = "D1-a1-t1"
+    with EmbeddedStore(tmp_path / "kg.db") as store:
+        store.load(make_document("D1"))  # committed before the block (UNWIND: not checkpointed yet)
+        before = store.to_graph()
+        with pytest.raises(BulkLoadError):
+            with store.bulk():
+                store.load(make_document("D3", sha="ddd"))
+                store.load(bad)
+        assert store.to_graph() == before
+        with pytest.raises(BulkLoadError):  # a failure the caller swallows still sinks the block
+            with store.bulk():
+                store.load(make_document("D3", sha="ddd"))
+                try:
+                    store.load(bad)
+                except BulkLoadError:
+                    pass
+        assert store.to_graph() == before
+        res = store.load(make_document("D3", sha="ddd").merge(bad), batch_documents=10, method="copy")
+        assert [(d.document_id, d.status) for d in res.documents] == [("D3", "inserted"), ("D2", "failed")]
+        assert store.to_graph() == by_id(make_document("D1").merge(make_document("D3", sha="ddd")))
+
+
+def test_copy_failing_after_uncheckpointed_writes(tmp_path: Path) -> None:
+    """A COPY transaction that fails right after a write not yet checkpointed is rolled back cleanly
+    (Ladybug 0.22 aborts the process there unless the store checkpoints first)."""
+    with EmbeddedStore(tmp_path / "kg.db") as store:
+        store.run("CREATE (:Task {id: 'D2-a1-t1', document_id: 'elsewhere', action_id: 'x', ordinal: 1, "
+                  "title: 't', start: 0, `end`: 1, text: 't'})", write=True)
+        res = store.load(make_graph().merge(make_document("D3", sha="ddd")), batch_documents=10, method="copy")
+        assert [(d.document_id, d.status) for d in res.documents] == [("D1", "inserted"), ("D2", "failed"),
+                                                                      ("D3", "inserted")]
+        assert store.stats()["documents"] == 2
+
+
+def test_rewrite_writes_an_unchanged_document_anew(store: EmbeddedStore) -> None:
+    store.load(make_graph())
+    again = make_document("D1")
+    again.documents[0].file = "copy-of-D1.txt"
+    assert [d.status for d in store.load(again).documents] == ["unchanged"]
+    assert store.run("MATCH (d:Document {id: 'D1'}) RETURN d.file").rows == [["D1.txt"]]
+    res = store.load(again, rewrite={"D1"})
+    assert [d.status for d in res.documents] == ["replaced"]
+    assert store.run("MATCH (d:Document {id: 'D1'}) RETURN d.file").rows == [["copy-of-D1.txt"]]
+    assert store.to_graph() == by_id(make_document("D2", sha="bbb", with_section=False).merge(again))
 
 
 def test_dangling_reference_fails_document(store: EmbeddedStore) -> None:

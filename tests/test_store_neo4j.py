@@ -425,3 +425,16 @@ def test_a_batch_load_equals_one_document_at_a_time(store: Neo4jStore, bolt_serv
     res2 = store.load(g, batch_documents=100)
     assert [d.status for d in res.documents] == [d.status for d in res2.documents] == ["inserted", "inserted"]
     assert canonical(store.to_graph()) == one_by_one == canonical(g)
+
+
+def test_rewrite_writes_an_unchanged_document_anew(store: Neo4jStore) -> None:
+    """A later file of one build holding a document an earlier file wrote: written anew, even unchanged."""
+    g = sample_graph()
+    store.load(g)
+    moved = g.model_copy(deep=True)
+    moved.documents[0].file = "moved.txt"
+    assert [d.status for d in store.load(moved).documents] == ["unchanged", "unchanged"]
+    res = store.load(moved, rewrite={moved.documents[0].id})
+    assert [d.status for d in res.documents] == ["replaced", "unchanged"]
+    assert canonical(store.to_graph()) == canonical(moved)
+

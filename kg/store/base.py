@@ -5,9 +5,11 @@ Backends register themselves in kg.store.BACKENDS; the same queries/*.cypher run
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Optional
+from typing import Any, Callable, Collection, Iterator, Literal, Optional
 
+from kg.errors import StoreError
 from kg.model import Alignment, Graph
 
 DocStatus = Literal["inserted", "replaced", "unchanged", "failed"]
@@ -30,6 +32,11 @@ class LoadResult:
         return [d for d in self.documents if d.status == "failed"]
 
 
+class BulkLoadError(StoreError):
+    """A write inside Store.bulk() failed: nothing written in the block is kept. Load the same
+    graphs again outside bulk() to isolate the failing documents (each is then all-or-nothing)."""
+
+
 @dataclass
 class QueryResult:
     columns: list[str]
@@ -49,15 +56,31 @@ class Store(ABC):
         """Declare node/relationship tables (or constraints and indexes) once; idempotent."""
 
     @abstractmethod
-    def load(self, graph: Graph, on_document: Optional[Callable[[DocResult], None]] = None) -> LoadResult:
+    def load(self, graph: Graph, on_document: Optional[Callable[[DocResult], None]] = None, *,
+             rewrite: Collection[str] = ()) -> LoadResult:
         """Write the graph, one document per transaction.
 
         A document already present with the same sha256 is left alone ("unchanged");
         present with another sha256 it is deleted and written anew ("replaced");
         a document whose write fails is rolled back and reported ("failed").
+        Documents whose ids are in `rewrite` are deleted and written anew even when their sha256
+        is the same ("replaced"): a later file of one build holding a document an earlier file
+        already wrote.
         Targets, people, memberships and citations go in with their document; graph.alignments
         is ignored (alignments span documents: see replace_alignments).
         """
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Several load() calls written as one unit, where the backend gains by it.
+
+        The embedded store writes everything loaded inside the block in one transaction, committed
+        (with one checkpoint) when the block ends; if any write fails, the whole block is rolled
+        back and BulkLoadError raised: load the same graphs again outside bulk() to isolate the
+        failing documents. Documents reported inside the block are stored when it ends. A backend
+        without such a mode (Neo4j: one transaction per document) loads as usual.
+        """
+        yield
 
     @abstractmethod
     def replace_alignments(self, alignments: list[Alignment]) -> int:

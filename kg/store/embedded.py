@@ -4,12 +4,14 @@ Why embedded: analysts get a queryable graph with no server. The folder holds on
 Ladybug database file (``graph.lbug`` and its write-ahead log); anything else in it means
 the folder is not ours, and we refuse to touch it.
 
-Loading is one transaction per document (all-or-nothing). Rows go in with ``UNWIND $rows``
-for small transactions and with ``COPY FROM`` temporary CSV files for big ones (COPY rolls
-back with the transaction, but its COMMIT costs a checkpoint, ~0.3 s, so it only pays off
-for thousands of rows: see load(batch_documents=...)). Rows that carry lists (Document,
-Organization) always use ``UNWIND``: Ladybug's CSV list syntax cannot carry arbitrary strings;
-so do the CitedDocument placeholders, which are shared across documents (created when missing).
+Loading is one transaction per document (all-or-nothing), or per batch of new documents.
+Rows go in with ``UNWIND $rows`` for small transactions and with ``COPY ... FROM`` an Arrow
+table (pyarrow) for big ones: COPY rolls back with the transaction, but a transaction that
+copies is checkpointed when it commits (~0.3 s, and more as the store grows), so it only pays
+off for thousands of rows (see load(batch_documents=...)) — or inside bulk(), where a whole
+block of loads commits, and checkpoints, once. CitedDocument placeholders are shared across
+documents (created when missing); organizations are shared too: new ones are created, known
+ones get the union of their aliases.
 
 A document's targets, people, memberships (MEMBER_OF, POST_IN) and citations (CITES) go in and
 out with it; organizations and cited-document placeholders it leaves without an edge are removed
@@ -18,17 +20,18 @@ replace_alignments() rewrites them all in one transaction.
 """
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import decimal
+import gc
 import re
-import shutil
-import tempfile
 import uuid
+import warnings
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, Callable, Iterable, Literal, Optional
+from typing import Any, Callable, Collection, Iterable, Iterator, Literal, Optional, Sequence
 
 import ladybug as lb
 
@@ -49,7 +52,7 @@ from kg.model import (
     Target,
     Task,
 )
-from kg.store.base import DocResult, LoadResult, QueryResult, Store
+from kg.store.base import BulkLoadError, DocResult, LoadResult, QueryResult, Store
 from kg.store.embedded_schema import (
     ALIGN_PAIRS,
     ALIGN_PROPS,
@@ -125,52 +128,65 @@ def _plain(v: Any) -> Any:
     return str(v)
 
 
-# --------------------------------------------------------------------------- rows
+# --------------------------------------------------------------------------- columns
+#
+# A table's data travels as columns (one list per table column, in table order): COPY hands them
+# to Ladybug as an Arrow table, UNWIND zips them into rows.
+
+Columns = list[Sequence[Any]]
+EdgeKey = tuple[str, str, str]  # (relationship type, FROM label, TO label)
 
 
-def _node_row(label: str, obj: Any) -> dict[str, Any]:
-    """One node's properties in schema order, `start`/`end`/`text` taken from prov."""
-    p: Provenance = obj.prov
-    extra: dict[str, Any] = {"start": p.start, "end": p.end, "text": p.text}
-    row = {}
-    for name, _t in NODE_TABLES[label]:
-        row[name] = extra[name] if name in extra else getattr(obj, name, None)
-    return row
+def _node_cols(label: str) -> list[str]:
+    return [c for c, _t in NODE_TABLES[label]]
 
 
-def _org_row(o: Organization) -> dict[str, Any]:
-    return {name: getattr(o, name) for name, _t in NODE_TABLES["Organization"]}
+def _edge_cols(rel: str) -> list[str]:
+    return ["from", "to"] + [c for c, _t in REL_TABLES[rel][1]]
 
 
-def _doc_row(d: Document) -> dict[str, Any]:
-    row = _node_row("Document", d)
-    row["title_key"] = title_key(d.title)
-    return row
+_PROV = {"start": "prov.start", "end": "prov.end"}
+# the attribute each column is read from; None: computed (Action.section, Document.title_key)
+_NODE_PATHS: dict[str, list[Optional[str]]] = {
+    label: [None if (label, c) in (("Action", "section"), ("Document", "title_key"))
+            else {**_PROV, "text": "prov.text"}.get(c, c) for c in _node_cols(label)]
+    for label in NODE_TABLES
+}
+_ROLE_PATHS = {"from": "organization_id", "to": "target_id", "clause": "prov.text", **_PROV}
+_EDGE_PATHS: dict[str, list[str]] = {
+    rel: [paths.get(c, c) for c in _edge_cols(rel)]
+    for rel, paths in {
+        "LEADS": _ROLE_PATHS,
+        "RESPONSIBLE_FOR": _ROLE_PATHS,
+        "MEMBER_OF": {"from": "person_id", "to": "group_id", "clause": "prov.text", **_PROV},
+        "POST_IN": {"from": "person_id", "to": "unit_id"},
+        "CITES": {"from": "document_id", "to": "cited_id", "clause": "prov.text", **_PROV},
+    }.items()
+}
 
 
-def _member_row(m: Membership) -> dict[str, Any]:
-    return {
-        "from": m.person_id, "to": m.group_id, "id": m.id, "role": m.role, "post": m.post,
-        "post_title": m.post_title, "unit_id": m.unit_id, "document_id": m.document_id,
-        "start": m.prov.start, "end": m.prov.end, "clause": m.prov.text,
-    }
+def _columns(objs: list[Any], paths: list[Optional[str]]) -> Columns:
+    """Read row by row (one attrgetter call per object: a column at a time would walk the objects
+    once per column, 2-3x slower on a freshly parsed graph), then transpose."""
+    if not objs:
+        return [[] for _ in paths]
+    getter = attrgetter(*[p or "id" for p in paths])  # a computed column is filled in afterwards
+    return list(zip(*map(getter, objs)))  # type: ignore[arg-type]
 
 
-def _post_row(m: Membership) -> dict[str, Any]:
-    return {"from": m.person_id, "to": m.unit_id, "id": m.id, "post": m.post, "post_title": m.post_title}
+def _node_columns(label: str, objs: list[Any], section_titles: Optional[dict[str, str]] = None) -> Columns:
+    cols = _columns(objs, _NODE_PATHS[label])
+    names = _node_cols(label)
+    if label == "Action":
+        titles = section_titles or {}
+        cols[names.index("section")] = [titles.get(x) if x is not None else None for x in cols[names.index("section_id")]]
+    elif label == "Document":
+        cols[names.index("title_key")] = [title_key(t) for t in cols[names.index("title")]]
+    return cols
 
 
-def _cite_row(c: Citation) -> dict[str, Any]:
-    return {"from": c.document_id, "to": c.cited_id, "id": c.id, "title": c.title,
-            "start": c.prov.start, "end": c.prov.end, "clause": c.prov.text}
-
-
-def _role_row(r: Responsibility) -> dict[str, Any]:
-    return {
-        "from": r.organization_id, "to": r.target_id, "id": r.id, "qualifier": r.qualifier,
-        "deadline": r.deadline, "mention": r.mention, "document_id": r.document_id,
-        "start": r.prov.start, "end": r.prov.end, "clause": r.prov.text,
-    }
+def _org_row(o: Organization) -> tuple[Any, ...]:
+    return tuple(getattr(o, c) for c in _node_cols("Organization"))
 
 
 @dataclass
@@ -216,21 +232,6 @@ class _Bundle:
                 if oid is not None and oid not in org_ids:
                     raise StoreError(f"membership {m.id} names organization {oid}, which is not in the graph")
 
-    def node_rows(self) -> dict[str, list[dict[str, Any]]]:
-        sec_title = {s.id: s.title for s in self.sections}
-        actions = []
-        for a in self.actions:
-            row = _node_row("Action", a)
-            row["section"] = sec_title.get(a.section_id) if a.section_id else None
-            actions.append(row)
-        return {
-            "Section": [_node_row("Section", s) for s in self.sections],
-            "Action": actions,
-            "Task": [_node_row("Task", t) for t in self.tasks],
-            "Target": [_node_row("Target", g) for g in self.targets],
-            "Person": [_node_row("Person", x) for x in self.people],
-        }
-
     def cited_rows(self) -> list[dict[str, Any]]:
         """The CitedDocument placeholders its citations need (first title seen for each)."""
         out: dict[str, dict[str, Any]] = {}
@@ -238,29 +239,42 @@ class _Bundle:
             out.setdefault(c.cited_id, {"id": c.cited_id, "key": c.key, "title": c.title})
         return list(out.values())
 
-    def edge_rows(self) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
-        d = self.doc.id
-        out: dict[tuple[str, str, str], list[dict[str, Any]]] = {
-            ("HAS_SECTION", "Document", "Section"): [{"from": d, "to": s.id} for s in self.sections],
-            ("HAS_ACTION", "Document", "Action"): [{"from": d, "to": a.id} for a in self.actions],
-            ("HAS_ACTION", "Section", "Action"): [
-                {"from": a.section_id, "to": a.id} for a in self.actions if a.section_id is not None
-            ],
-            ("HAS_TASK", "Action", "Task"): [{"from": t.action_id, "to": t.id} for t in self.tasks],
-        }
-        for rel in ("LEADS", "RESPONSIBLE_FOR"):
-            for kind in ("Action", "Task"):
-                out[(rel, "Organization", kind)] = [
-                    _role_row(r) for r in self.resps if r.role == rel and r.target_kind == kind
-                ]
-        for kind in ("Document", "Action", "Task"):
-            out[("HAS_TARGET", kind, "Target")] = [
-                {"from": g.owner_id, "to": g.id} for g in self.targets if g.owner_kind == kind
-            ]
-        out[("MEMBER_OF", "Person", "Organization")] = [_member_row(m) for m in self.memberships]
-        out[("POST_IN", "Person", "Organization")] = [_post_row(m) for m in self.memberships if m.unit_id is not None]
-        out[("CITES", "Document", "CitedDocument")] = [_cite_row(c) for c in self.citations]
-        return out
+
+def _chunk_columns(chunk: list[_Bundle]) -> tuple[dict[str, Columns], dict[EdgeKey, Columns]]:
+    """The document parts of a chunk of documents as columns: nodes by label, edges by (type, from, to)."""
+    def every(attr: str) -> list[Any]:
+        return [x for b in chunk for x in getattr(b, attr)]
+
+    sections, actions, tasks, targets = every("sections"), every("actions"), every("tasks"), every("targets")
+    resps, memberships = every("resps"), every("memberships")
+    sec_title = {s.id: s.title for s in sections}
+    nodes: dict[str, Columns] = {
+        "Section": _node_columns("Section", sections),
+        "Action": _node_columns("Action", actions, sec_title),
+        "Task": _node_columns("Task", tasks),
+        "Target": _node_columns("Target", targets),
+        "Person": _node_columns("Person", every("people")),
+    }
+    in_section = [a for a in actions if a.section_id is not None]
+    edges: dict[EdgeKey, Columns] = {
+        ("HAS_SECTION", "Document", "Section"): _columns(sections, ["document_id", "id"]),
+        ("HAS_ACTION", "Document", "Action"): _columns(actions, ["document_id", "id"]),
+        ("HAS_ACTION", "Section", "Action"): _columns(in_section, ["section_id", "id"]),
+        ("HAS_TASK", "Action", "Task"): _columns(tasks, ["action_id", "id"]),
+    }
+    roles: dict[EdgeKey, list[Responsibility]] = {
+        (rel, "Organization", kind): [] for rel in ("LEADS", "RESPONSIBLE_FOR") for kind in ("Action", "Task")}
+    for r in resps:
+        roles[(r.role, "Organization", r.target_kind)].append(r)
+    for key, rs in roles.items():
+        edges[key] = _columns(rs, _EDGE_PATHS[key[0]])
+    for kind in ("Document", "Action", "Task"):
+        edges[("HAS_TARGET", kind, "Target")] = _columns([g for g in targets if g.owner_kind == kind], ["owner_id", "id"])
+    edges[("MEMBER_OF", "Person", "Organization")] = _columns(memberships, _EDGE_PATHS["MEMBER_OF"])
+    edges[("POST_IN", "Person", "Organization")] = _columns([m for m in memberships if m.unit_id is not None],
+                                                            _EDGE_PATHS["POST_IN"])
+    edges[("CITES", "Document", "CitedDocument")] = _columns(every("citations"), _EDGE_PATHS["CITES"])
+    return nodes, edges
 
 
 def _bundles(graph: Graph) -> tuple[list[_Bundle], list[DocResult]]:
@@ -274,49 +288,55 @@ def _bundles(graph: Graph) -> tuple[list[_Bundle], list[DocResult]]:
         by_id[d.id] = _Bundle(d)
     orphans: dict[str, int] = defaultdict(int)
     for attr in ("sections", "actions", "tasks", "resps", "targets", "people", "memberships", "citations"):
+        key: Optional[str] = None
+        into: Optional[list[Any]] = None
         for x in getattr(graph, "responsibilities" if attr == "resps" else attr):
-            b = by_id.get(x.document_id)
-            if b is None:
-                orphans[x.document_id] += 1
-                continue
-            getattr(b, attr).append(x)
-            if attr == "resps":
-                b.org_ids.add(x.organization_id)
-            elif attr == "memberships":
-                b.org_ids.add(x.group_id)
-                if x.unit_id is not None:
-                    b.org_ids.add(x.unit_id)
+            if x.document_id != key:  # a parsed graph lists each document's elements together
+                key = x.document_id
+                b = by_id.get(key)
+                into = getattr(b, attr) if b is not None else None
+            if into is None:
+                orphans[key] += 1
+            else:
+                into.append(x)
+    for b in by_id.values():
+        b.org_ids = {r.organization_id for r in b.resps}
+        for m in b.memberships:
+            b.org_ids.add(m.group_id)
+            if m.unit_id is not None:
+                b.org_ids.add(m.unit_id)
     for doc_id, n in orphans.items():
         problems.append(DocResult(doc_id, "", "failed", f"{n} elements name document {doc_id}, which is not in the graph"))
     return list(by_id.values()), problems
 
 
-# --------------------------------------------------------------------------- CSV for COPY
+# --------------------------------------------------------------------------- COPY FROM Arrow
+
+_ARROW_TYPES = {"STRING": "string", "INT64": "int64", "DOUBLE": "float64", "BOOL": "bool_"}
 
 
-def _csv_value(v: Any) -> str:
-    """One CSV field for Ladybug's reader with escape='"': None -> empty (NULL), strings quoted."""
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return repr(v)
-    if isinstance(v, str):
-        return '"' + v.replace('"', '""') + '"'
-    raise TypeError(f"cannot write {type(v).__name__} to CSV")  # lists never go through COPY
+def _arrow_table(cols: list[tuple[str, str]], columns: Columns) -> Any:
+    """Columns in table order as a pyarrow Table (Ladybug's COPY maps its columns by position)."""
+    import pyarrow as pa
+
+    def arrow_type(t: str) -> Any:
+        return pa.list_(pa.string()) if t == "STRING[]" else getattr(pa, _ARROW_TYPES[t])()
+
+    return pa.Table.from_arrays([pa.array(col, type=arrow_type(t)) for col, (_n, t) in zip(columns, cols)],
+                                names=[n for n, _t in cols])
 
 
-def _write_csv(path: Path, rows: list[dict[str, Any]], cols: list[str]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        for r in rows:
-            f.write(",".join(_csv_value(r[c]) for c in cols))
-            f.write("\n")
-
-
-_COPY_OPTS = "(header=false, parallel=false, escape='\"')"
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """No cyclic garbage collection while loading: the rows are hundreds of thousands of new tuples,
+    and each collection they trigger would walk the whole parsed graph (a third of a bulk load)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------- the store
@@ -331,6 +351,8 @@ class EmbeddedStore(Store):
         self.path = Path(path)
         self.read_only = read_only
         self.db_file = self.path / DB_FILE
+        self._in_bulk = False  # inside bulk(): load() writes join the block's transaction
+        self._bulk_failed = False
         self._check_folder()
         try:
             self._db = lb.Database(str(self.db_file), read_only=read_only)
@@ -614,6 +636,35 @@ class EmbeddedStore(Store):
 
     # ---- load
 
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Everything load() writes inside the block goes in one transaction, committed when the
+        block ends: one checkpoint for the block instead of one per COPY transaction (a checkpoint
+        rewrites what changed, and each costs more as the store grows). If a write fails, the whole
+        block is rolled back and BulkLoadError raised; the caller loads the same graphs again
+        outside bulk() to isolate the failing documents. Memory: the block's rows stay in memory
+        until it commits, so a caller bounds the documents per block (kg.build does)."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only; cannot load")
+        if self._in_bulk:
+            raise StoreError("bulk() blocks do not nest")
+        self._exec("CHECKPOINT")  # see _checkpoint_before_copy
+        self._exec("BEGIN TRANSACTION")
+        self._in_bulk = True
+        try:
+            yield
+            if self._bulk_failed:
+                raise BulkLoadError(f"{self.path}: a write in this bulk block failed; nothing of it was kept")
+            self._exec("COMMIT")
+        except BaseException as e:
+            self._rollback()
+            if isinstance(e, Exception) and not isinstance(e, BulkLoadError):
+                raise BulkLoadError(f"{self.path}: bulk load rolled back: {e}") from e
+            raise
+        finally:
+            self._in_bulk = False
+            self._bulk_failed = False
+
     def load(
         self,
         graph: Graph,
@@ -621,6 +672,7 @@ class EmbeddedStore(Store):
         *,
         batch_documents: int = 1,
         method: LoadMethod = "auto",
+        rewrite: Collection[str] = (),
     ) -> LoadResult:
         """Write the graph, each document all-or-nothing.
 
@@ -630,11 +682,21 @@ class EmbeddedStore(Store):
         the others load. Replaced documents always get a transaction of their own.
         method: "copy" (COPY FROM temporary CSV), "unwind" (UNWIND $rows) or "auto" (COPY for
         chunks of COPY_MIN_ROWS rows or more, where it measured faster).
+        rewrite: ids of documents to delete and write anew even when their sha256 is unchanged.
+        Inside bulk(), every write joins the block's transaction (batch_documents is moot) and a
+        failing write raises BulkLoadError.
         """
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only; cannot load")
         if method not in ("auto", "copy", "unwind"):
             raise ValueError(f"method must be 'auto', 'copy' or 'unwind', not {method!r}")
+        if self._bulk_failed:
+            raise BulkLoadError(f"{self.path}: an earlier write in this bulk block failed")
+        with _no_gc():
+            return self._load(graph, on_document, batch_documents, method, rewrite)
+
+    def _load(self, graph: Graph, on_document: Optional[Callable[[DocResult], None]], batch_documents: int,
+              method: LoadMethod, rewrite: Collection[str]) -> LoadResult:
         bundles, problems = _bundles(graph)
         orgs = {o.id: o for o in graph.organizations}
         results: dict[int, DocResult] = {}
@@ -652,7 +714,7 @@ class EmbeddedStore(Store):
 
         existing = {}
         if bundles:
-            rows = self._exec("MATCH (d:Document) WHERE d.id IN $ids RETURN d.id, d.sha256",
+            rows = self._exec("UNWIND $ids AS i MATCH (d:Document {id: i}) RETURN d.id, d.sha256",
                               {"ids": [b.doc.id for b in bundles]})
             existing = {r[0]: r[1] for r in rows}
 
@@ -665,14 +727,14 @@ class EmbeddedStore(Store):
                 report(b, "failed", f"{b.doc.file}: {e}")
                 continue
             if b.doc.id in existing:
-                if existing[b.doc.id] == b.doc.sha256:
+                if existing[b.doc.id] == b.doc.sha256 and b.doc.id not in rewrite:
                     report(b, "unchanged")
                     continue
                 self._load_batch([b], orgs, method, replace=True, report=report)
             else:
                 new.append(b)
-        step = max(1, batch_documents)
-        for i in range(0, len(new), step):
+        step = len(new) if self._in_bulk else max(1, batch_documents)
+        for i in range(0, len(new), max(1, step)):
             chunk = new[i:i + step]
             if not self._load_batch(chunk, orgs, method, replace=False, report=report if len(chunk) == 1 else None):
                 if len(chunk) > 1:
@@ -685,56 +747,76 @@ class EmbeddedStore(Store):
         # organizations no document refers to still belong in the store
         loose = set(orgs) - {oid for b in bundles for oid in b.org_ids}
         if loose:
-            self._exec("BEGIN TRANSACTION")
             try:
-                self._write_orgs([orgs[o] for o in sorted(loose)])
-                self._exec("COMMIT")
+                with self._transaction():
+                    self._write_orgs([orgs[o] for o in sorted(loose)])
+            except BulkLoadError:
+                raise
             except Exception as e:
-                self._rollback()
                 raise StoreError(f"{self.path}: could not write organizations: {e}") from e
         return LoadResult(problems + [results[i] for i in sorted(results)])
 
+    # _checkpoint_before_copy: a transaction that COPYs is checkpointed before it begins. Ladybug
+    # 0.22 corrupts its heap (aborts with "double free or corruption") when a COPY rolls back while
+    # committed writes are not yet checkpointed (UNWIND loads, `kg cypher --write` ...); a
+    # checkpoint with nothing to write costs ~10 ms.
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """A transaction of its own, or (inside bulk()) the block's: a failure there marks the
+        block failed (Ladybug has rolled it back) and raises BulkLoadError."""
+        if self._in_bulk:
+            try:
+                yield
+            except BaseException as e:
+                self._bulk_failed = True
+                if isinstance(e, Exception):
+                    raise BulkLoadError(f"{self.path}: bulk load failed: {e}") from e
+                raise
+            return
+        self._exec("BEGIN TRANSACTION")
+        try:
+            yield
+            self._exec("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+
     def _load_batch(self, chunk: list[_Bundle], orgs: dict[str, Organization], method: LoadMethod,
                     replace: bool, report: Optional[Callable[..., None]]) -> bool:
-        """One transaction for the chunk; True when committed."""
-        tmp: Optional[Path] = None
+        """One transaction for the chunk (inside bulk(): the block's); True when written."""
+        n_rows = sum(len(b.sections) + 2 * len(b.actions) + 2 * len(b.tasks) + len(b.resps)
+                     + 2 * len(b.targets) + len(b.people) + 2 * len(b.memberships) + len(b.citations) for b in chunk)
+        copy = method == "copy" or (method == "auto" and n_rows >= COPY_MIN_ROWS)
         try:
-            self._exec("BEGIN TRANSACTION")
-            stale_orgs: list[str] = []
-            stale_cited: list[str] = []
-            if replace:
-                stale_orgs, stale_cited = self._delete_document(chunk[0].doc.id)
-            self._write_docs(chunk)
-            org_ids = sorted({oid for b in chunk for oid in b.org_ids})
-            self._write_orgs([orgs[o] for o in org_ids])
-            self._write_cited([r for b in chunk for r in b.cited_rows()])
-            nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            edges: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-            for b in chunk:
-                for k, v in b.node_rows().items():
-                    nodes[k].extend(v)
-                for k2, v2 in b.edge_rows().items():
-                    edges[k2].extend(v2)
-            n_rows = sum(map(len, nodes.values())) + sum(map(len, edges.values()))
-            if method == "copy" or (method == "auto" and n_rows >= COPY_MIN_ROWS):
-                tmp = Path(tempfile.mkdtemp(prefix="kg-copy-"))
-                self._copy(nodes, edges, tmp)
-            else:
-                self._unwind(nodes, edges)
-            if stale_orgs:
-                self._delete_orphan_orgs(stale_orgs)
-            if stale_cited:
-                self._delete_orphan_cited(stale_cited)
-            self._exec("COMMIT")
+            if copy and not self._in_bulk:
+                self._exec("CHECKPOINT")  # see _checkpoint_before_copy
+            with self._transaction():
+                stale_orgs: list[str] = []
+                stale_cited: list[str] = []
+                if replace:
+                    stale_orgs, stale_cited = self._delete_document(chunk[0].doc.id)
+                self._write_nodes("Document", _node_columns("Document", [b.doc for b in chunk]), copy)
+                org_ids = sorted({oid for b in chunk for oid in b.org_ids})
+                self._write_orgs([orgs[o] for o in org_ids], copy)
+                self._write_cited([r for b in chunk for r in b.cited_rows()], copy)
+                nodes, edges = _chunk_columns(chunk)
+                for label in DOCUMENT_PARTS:
+                    self._write_nodes(label, nodes[label], copy)
+                for key, rows in edges.items():
+                    self._write_edges(key, rows, copy)
+                del nodes, edges
+                if stale_orgs:
+                    self._delete_orphan_orgs(stale_orgs)
+                if stale_cited:
+                    self._delete_orphan_cited(stale_cited)
+        except BulkLoadError:
+            raise
         except Exception as e:
-            self._rollback()
             if report:
                 b = chunk[0]
                 report(b, "failed", f"{b.doc.file}: {e}")
             return False
-        finally:
-            if tmp is not None:
-                shutil.rmtree(tmp, ignore_errors=True)
         if report and len(chunk) == 1:
             report(chunk[0], "replaced" if replace else "inserted")
         return True
@@ -774,75 +856,85 @@ class EmbeddedStore(Store):
             "MATCH (c:CitedDocument) WHERE c.id IN $ids "
             "OPTIONAL MATCH (:Document)-[e:CITES]->(c) WITH c, count(e) AS n WHERE n = 0 DELETE c", {"ids": ids})
 
-    def _write_docs(self, chunk: list[_Bundle]) -> None:
-        rows = [_doc_row(b.doc) for b in chunk]
-        self._unwind_nodes("Document", rows)
-
-    def _write_cited(self, rows: list[dict[str, Any]]) -> None:
+    def _write_cited(self, rows: list[dict[str, Any]], copy: bool = False) -> None:
         """MERGE CitedDocument placeholders by id: create the ones not stored yet (first title seen wins)."""
         fresh: dict[str, dict[str, Any]] = {}
         for r in rows:
             fresh.setdefault(r["id"], r)
         if not fresh:
             return
-        have = {r[0] for r in self._exec("MATCH (c:CitedDocument) WHERE c.id IN $ids RETURN c.id", {"ids": sorted(fresh)})}
-        self._unwind_nodes("CitedDocument", [r for i, r in fresh.items() if i not in have])
+        have = {r[0] for r in self._exec("UNWIND $ids AS i MATCH (c:CitedDocument {id: i}) RETURN c.id", {"ids": sorted(fresh)})}
+        cols = _node_cols("CitedDocument")
+        rows = [r for i, r in fresh.items() if i not in have]
+        self._write_nodes("CitedDocument", [[r[c] for r in rows] for c in cols], copy)
 
-    def _write_orgs(self, orgs: list[Organization]) -> None:
+    def _write_orgs(self, orgs: list[Organization], copy: bool = False) -> None:
         """MERGE by id: create new ones, update known ones with the union of aliases."""
         if not orgs:
             return
-        cols = [c for c, _t in NODE_TABLES["Organization"]]
+        cols = _node_cols("Organization")
         ret = ", ".join(f"o.{q(c)}" for c in cols)
-        have = {r[0]: dict(zip(cols, r)) for r in self._exec(
-            f"MATCH (o:Organization) WHERE o.id IN $ids RETURN {ret}", {"ids": [o.id for o in orgs]})}
-        fresh = [_org_row(o) for o in orgs if o.id not in have]
-        self._unwind_nodes("Organization", fresh)
+        # UNWIND + a match on the key uses the primary-key index; `WHERE o.id IN $ids` scans every
+        # organization against the list (seconds at 50k organizations)
+        have = {r[0]: tuple(r) for r in self._exec(
+            f"UNWIND $ids AS i MATCH (o:Organization {{id: i}}) RETURN {ret}", {"ids": [o.id for o in orgs]})}
+        self._write_nodes("Organization", _node_columns("Organization", [o for o in orgs if o.id not in have]), copy)
+        if not have:
+            return
+        aliases = cols.index("aliases")
         known = []
         for o in orgs:
-            if o.id in have:
+            old = have.get(o.id)
+            if old is not None:
                 row = _org_row(o)
-                row["aliases"] = sorted(set(have[o.id]["aliases"] or []) | set(o.aliases))
-                if row != have[o.id]:  # most documents name organizations the store already knows as is
-                    known.append(row)
+                row = row[:aliases] + (sorted(set(old[aliases] or []) | set(o.aliases)),) + row[aliases + 1:]
+                if row != old:  # most documents name organizations the store already knows as is
+                    known.append(dict(zip(cols, row)))
         if known:
-            sets = ", ".join(f"n.{q(c)} = r.{q(c)}" for c, _t in NODE_TABLES["Organization"] if c != "id")
+            sets = ", ".join(f"n.{q(c)} = r.{q(c)}" for c in cols if c != "id")
             self._exec(f"UNWIND $rows AS r MATCH (n:Organization {{id: r.id}}) SET {sets}", {"rows": known})
 
-    def _unwind_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
-        if not rows:
+    def _write_nodes(self, label: str, columns: Columns, copy: bool) -> None:
+        """CREATE the nodes: COPY FROM an Arrow table when copy, else UNWIND."""
+        if not columns[0]:
             return
-        props = ", ".join(f"{q(c)}: r.{q(c)}" for c, _t in NODE_TABLES[label])
-        self._exec(f"UNWIND $rows AS r CREATE (n:{label} {{{props}}})", {"rows": rows})
+        cols = NODE_TABLES[label]
+        if copy:
+            self._copy(label, _arrow_table(cols, columns))
+            return
+        names = [c for c, _t in cols]
+        props = ", ".join(f"{q(c)}: r.{q(c)}" for c in names)
+        self._exec(f"UNWIND $rows AS r CREATE (n:{label} {{{props}}})",
+                   {"rows": [dict(zip(names, r)) for r in zip(*columns)]})
 
-    def _unwind(self, nodes: dict[str, list[dict[str, Any]]], edges: dict[tuple[str, str, str], list[dict[str, Any]]]) -> None:
-        for label in DOCUMENT_PARTS:
-            self._unwind_nodes(label, nodes.get(label, []))
-        for (rel, a, b), rows in edges.items():
-            if not rows:
-                continue
-            props = [c for c, _t in REL_TABLES[rel][1]]
-            body = ("{" + ", ".join(f"{q(c)}: r.{q(c)}" for c in props) + "}") if props else ""
-            # two MATCH clauses: one combined MATCH is ~100x slower on Ladybug
-            self._exec(
-                f"UNWIND $rows AS r MATCH (a:{a} {{id: r.`from`}}) MATCH (b:{b} {{id: r.`to`}}) "
-                f"CREATE (a)-[:{rel} {body}]->(b)", {"rows": rows})
+    def _write_edges(self, key: EdgeKey, columns: Columns, copy: bool) -> None:
+        """CREATE the edges: COPY FROM an Arrow table when copy, else UNWIND."""
+        if not columns[0]:
+            return
+        rel, a, b = key
+        names = _edge_cols(rel)
+        if copy:
+            types = {"from": "STRING", "to": "STRING", **dict(REL_TABLES[rel][1])}
+            self._copy(rel, _arrow_table([(n, types[n]) for n in names], columns), f" (from='{a}', to='{b}')")
+            return
+        props = names[2:]
+        body = ("{" + ", ".join(f"{q(c)}: r.{q(c)}" for c in props) + "}") if props else ""
+        # two MATCH clauses: one combined MATCH is ~100x slower on Ladybug
+        self._exec(
+            f"UNWIND $rows AS r MATCH (a:{a} {{id: r.`from`}}) MATCH (b:{b} {{id: r.`to`}}) "
+            f"CREATE (a)-[:{rel} {body}]->(b)", {"rows": [dict(zip(names, r)) for r in zip(*columns)]})
 
-    def _copy(self, nodes: dict[str, list[dict[str, Any]]], edges: dict[tuple[str, str, str], list[dict[str, Any]]], tmp: Path) -> None:
-        for label in DOCUMENT_PARTS:
-            rows = nodes.get(label, [])
-            if not rows:
-                continue
-            f = tmp / f"{label}.csv"
-            _write_csv(f, rows, [c for c, _t in NODE_TABLES[label]])
-            self._exec(f"COPY {label} FROM '{f.as_posix()}' {_COPY_OPTS}")
-        for (rel, a, b), rows in edges.items():
-            if not rows:
-                continue
-            f = tmp / f"{rel}_{a}_{b}.csv"
-            _write_csv(f, rows, ["from", "to"] + [c for c, _t in REL_TABLES[rel][1]])
-            opts = _COPY_OPTS[:-1] + f", from='{a}', to='{b}')"
-            self._exec(f"COPY {rel} FROM '{f.as_posix()}' {opts}")
+    def _copy(self, table: str, rows: Any, options: str = "") -> None:
+        """COPY table FROM an Arrow table, with a statement prepared for this call alone: Ladybug
+        0.22 caches the statements execute() prepares, and a cached COPY keeps its Arrow data
+        alive until the connection closes (and crashes when run again)."""
+        if self._conn is None:
+            raise StoreError(f"{self.path}: the store is closed")
+        params = {"rows": rows}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # prepare() is deprecated for execute()'s cache
+            statement = self._conn.prepare(f"COPY {table} FROM $rows{options}", params)
+        self._conn.execute(statement, params)
 
 
 def open_embedded(path: str | Path = "kg.db", read_only: bool = False) -> EmbeddedStore:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Collection, Iterable, Optional
 
 import neo4j
 from neo4j import exceptions as nx
@@ -594,9 +594,12 @@ class Neo4jStore(Store):
         graph: Graph,
         on_document: Optional[Callable[[DocResult], None]] = None,
         batch_documents: int = BATCH_DOCUMENTS,
+        *,
+        rewrite: Collection[str] = (),
     ) -> LoadResult:
         """Documents unchanged (same sha256), replaced, inserted or failed — written `batch_documents`
         at a time, each batch one transaction of UNWIND statements over all its documents' rows.
+        A document in `rewrite` is replaced even when its sha256 is the same.
 
         A batch that fails is rolled back and its documents written again one per transaction,
         so a bad document fails alone and leaves nothing half-written.
@@ -633,7 +636,7 @@ class Neo4jStore(Store):
         for i in range(0, len(ready), size):
             batch = ready[i:i + size]
             try:
-                statuses = self._write_batch(batch, parts, orgs, section_titles)
+                statuses = self._write_batch(batch, parts, orgs, section_titles, rewrite)
             except (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError) as exc:
                 raise self._connect_error(exc) from None  # nothing more will load: stop here
             except (StoreError, nx.Neo4jError, nx.DriverError) as exc:
@@ -644,7 +647,7 @@ class Neo4jStore(Store):
                     continue
                 for doc in batch:  # find the culprit: one document per transaction
                     try:
-                        status = self._write_batch([doc], parts, orgs, section_titles)[0]
+                        status = self._write_batch([doc], parts, orgs, section_titles, rewrite)[0]
                         report(DocResult(document_id=doc.id, file=doc.file, status=status))
                     except (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError) as exc2:
                         raise self._connect_error(exc2) from None
@@ -668,9 +671,10 @@ class Neo4jStore(Store):
         return result
 
     def _write_batch(self, docs: list[Document], parts: dict[str, dict[str, list[Any]]],
-                     orgs: dict[str, Organization], section_titles: dict[str, str]) -> list[str]:
+                     orgs: dict[str, Organization], section_titles: dict[str, str],
+                     rewrite: Collection[str] = ()) -> list[str]:
         with self._session(write=True) as s:
-            return s.execute_write(self._write_documents, docs, parts, orgs, section_titles)
+            return s.execute_write(self._write_documents, docs, parts, orgs, section_titles, rewrite)
 
     @staticmethod
     def _merge_orgs(tx: neo4j.ManagedTransaction, orgs: list[Organization]) -> None:
@@ -695,6 +699,7 @@ class Neo4jStore(Store):
         parts: dict[str, dict[str, list[Any]]],
         orgs: dict[str, Organization],
         section_titles: dict[str, str],
+        rewrite: Collection[str] = (),
     ) -> list[str]:
         """Write a batch of documents in this transaction; their statuses, in order."""
         where = docs[0].file if len(docs) == 1 else f"{len(docs)} documents ({docs[0].file} … {docs[-1].file})"
@@ -711,8 +716,8 @@ class Neo4jStore(Store):
 
         ids = [d.id for d in docs]
         stored = {r["id"]: r["sha256"] for chunk in _chunks(ids) for r in run(Q_DOC_SHA, ids=chunk)}
-        statuses = ["unchanged" if stored.get(d.id) == d.sha256 else "replaced" if d.id in stored else "inserted"
-                    for d in docs]
+        statuses = ["unchanged" if stored.get(d.id) == d.sha256 and d.id not in rewrite
+                    else "replaced" if d.id in stored else "inserted" for d in docs]
         old = [d.id for d, st in zip(docs, statuses) if st == "replaced"]
         old_orgs: set[str] = set()
         old_cited: set[str] = set()
