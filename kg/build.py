@@ -1,16 +1,26 @@
-"""`kg build`: parse files into a Graph and load it into a store, reporting every file."""
+"""`kg build`: parse files into Graphs and load them into a store, reporting every file.
+
+Files are parsed and loaded PARSE_CHUNK at a time, and each chunk's graph dropped once it is
+written, so memory stays bounded whatever the corpus size. The store ends the same as if every
+file had been parsed into one Graph and loaded at once: organizations named in several chunks are
+one node (aliases united), and of two files holding one document the later is kept.
+"""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from kg.align import align
+from kg.model import Graph
 from kg.pipeline import FileReport, collect_files, default_corpus, parse_files
 from kg.store import Store
-from kg.store.base import DocResult
+from kg.store.base import BulkLoadError, DocResult
 
-EMBEDDED_BATCH = 2000
+PARSE_CHUNK = 250  # files parsed, then loaded, then dropped: bounds the parsed graphs held at once
+BULK_DOCUMENTS = 2000  # embedded store: documents per bulk() block (one transaction and one checkpoint)
+EMBEDDED_BATCH = 2000  # embedded store outside bulk(): new documents per transaction
 
 
 @dataclass
@@ -34,17 +44,179 @@ def build(
     on_file: Optional[Callable[[FileReport], None]] = None,
     on_document: Optional[Callable[[DocResult], None]] = None,
     align_tasks: bool = True,
+    *,
+    chunk_files: int = PARSE_CHUNK,
+    bulk_documents: int = BULK_DOCUMENTS,
 ) -> BuildReport:
-    """Parse `paths` (default: the seed corpus) and load them, one transaction per document."""
+    """Parse `paths` (default: the seed corpus) and load them, each document all-or-nothing.
+
+    Files are parsed `chunk_files` at a time; each chunk is loaded, then dropped. on_document is
+    called once per document, after the transaction holding it has committed.
+    """
     files = collect_files(list(paths) or [default_corpus()])
-    batch = parse_files(files, on_file)
-    if store.backend == "embedded":
-        # several new documents per transaction; a failed batch is retried one document at a time
-        result = store.load(batch.graph, on_document, batch_documents=EMBEDDED_BATCH)
-    else:
-        result = store.load(batch.graph, on_document)
-    report = BuildReport(files=batch.reports, loaded=result.documents, counts=batch.graph.counts())
-    if align_tasks and any(d.status in ("inserted", "replaced") for d in result.documents):
+    reports: list[FileReport] = []
+    seen: dict[str, str] = {}  # document id -> the file that holds it (the later of two wins)
+
+    def chunks() -> Iterator[_Chunk]:
+        step = max(1, chunk_files)
+        for i in range(0, len(files), step):
+            part = files[i:i + step]
+            batch = parse_files(part, on_file, seen)
+            reports.extend(batch.reports)
+            chunk = _Chunk(batch.graph, batch.documents, reparse=lambda part=part: parse_files(part).graph)
+            del batch  # the loader drops the graph once written: hold no other reference to it
+            yield chunk
+
+    loader = ChunkLoader(store, on_document, bulk_documents)
+    loader.load_all(chunks())
+    report = BuildReport(files=reports, loaded=loader.results(), counts=loader.counts())
+    if align_tasks and any(d.status in ("inserted", "replaced") for d in report.loaded):
         # alignments are derived across every stored document: recompute them when the set changed
         report.alignments = store.replace_alignments(align(store.to_graph()))
     return report
+
+
+def load_graphs(store: Store, graphs: Iterable[Graph], on_document: Optional[Callable[[DocResult], None]] = None,
+                bulk_documents: int = BULK_DOCUMENTS) -> list[DocResult]:
+    """Load graphs one after another the way `kg build` loads its chunks (a later graph's document
+    supersedes the same document of an earlier one; bulk() blocks of about bulk_documents
+    documents); one result per document."""
+    loader = ChunkLoader(store, on_document, bulk_documents)
+    loader.load_all(_Chunk(g, {d.id: ({}, frozenset()) for d in g.documents}) for g in graphs)
+    return loader.results()
+
+
+def split_graph(graph: Graph, documents: int) -> list[Graph]:
+    """The graph as consecutive graphs of `documents` documents each, as kg build's chunks come out
+    of the parser: every element with its document, every organization with each graph that names
+    it, and organizations no document names with the first graph."""
+    parts: dict[str, dict[str, list[Any]]] = {}
+    for attr in ("sections", "actions", "tasks", "responsibilities", "targets", "people", "memberships", "citations"):
+        for x in getattr(graph, attr):
+            parts.setdefault(x.document_id, {}).setdefault(attr, []).append(x)
+    orgs = {o.id: o for o in graph.organizations}
+    named = {r.organization_id for r in graph.responsibilities}
+    named |= {x for m in graph.memberships for x in (m.group_id, m.unit_id) if x is not None}
+    out: list[Graph] = []
+    step = max(1, documents)
+    for i in range(0, len(graph.documents), step):
+        g = Graph(documents=graph.documents[i:i + step])
+        for d in g.documents:
+            for attr, xs in parts.get(d.id, {}).items():
+                getattr(g, attr).extend(xs)
+        used = {r.organization_id for r in g.responsibilities}
+        used |= {x for m in g.memberships for x in (m.group_id, m.unit_id) if x is not None}
+        if not out:
+            used |= set(orgs) - named
+        g.organizations = [orgs[o] for o in sorted(used) if o in orgs]
+        out.append(g)
+    return out
+
+
+@dataclass
+class _Chunk:
+    """A graph loaded as one step and, per document kept, its counts and organization ids. With
+    reparse, the loader drops the graph once written, and parses it again should it need it."""
+
+    graph: Optional[Graph]
+    documents: dict[str, tuple[dict[str, int], frozenset[str]]]
+    reparse: Optional[Callable[[], Graph]] = None
+
+    def take_graph(self) -> Graph:
+        if self.reparse is None:
+            assert self.graph is not None
+            return self.graph
+        g, self.graph = self.graph, None
+        return g if g is not None else self.reparse()
+
+
+class ChunkLoader:
+    """Loads graphs chunk by chunk as one build: the documents of later chunks supersede the same
+    documents of earlier ones, and the report reads as if everything had been loaded at once.
+
+    On the embedded store, chunks go in bulk() blocks of about BULK_DOCUMENTS documents (one
+    transaction each); a block that fails is loaded again chunk by chunk outside bulk(), where each
+    document is all-or-nothing and a failing one is reported while the rest load.
+    """
+
+    def __init__(self, store: Store, on_document: Optional[Callable[[DocResult], None]] = None,
+                 bulk_documents: int = BULK_DOCUMENTS) -> None:
+        self.store = store
+        self.on_document = on_document
+        self.bulk_documents = bulk_documents
+        self._results: dict[str, DocResult] = {}  # by document id, in order of first appearance
+        self._docs: dict[str, tuple[dict[str, int], frozenset[str]]] = {}  # the version kept
+
+    # ---- driving
+
+    def load_all(self, chunks: Iterable[_Chunk]) -> None:
+        it = iter(chunks)
+        more = True
+        while more:
+            block: list[_Chunk] = []
+            pending: dict[str, DocResult] = {}
+
+            def group() -> Iterator[_Chunk]:
+                nonlocal more
+                n = 0
+                for c in it:
+                    block.append(c)
+                    yield c
+                    n += len(c.documents)
+                    if n >= self.bulk_documents:
+                        return
+                more = False
+
+            try:
+                with self.store.bulk():
+                    for c in group():
+                        self._load(c.take_graph(), pending, bulk=True)
+            except BulkLoadError:
+                # nothing of the block was kept: again, chunk by chunk, each document on its own
+                pending = {}
+                for c in block:
+                    self._load(c.take_graph(), pending, bulk=False)
+            for c in block:
+                self._note(c)
+            for doc_id, res in pending.items():
+                self._results[doc_id] = res
+                if self.on_document:
+                    self.on_document(res)
+
+    def _load(self, graph: Graph, pending: dict[str, DocResult], bulk: bool) -> None:
+        # documents this build already wrote are written anew (the later file wins), even unchanged
+        written = {d.id for d in graph.documents
+                   if (pending.get(d.id) or self._results.get(d.id, _NONE)).status in ("inserted", "replaced")}
+        if self.store.backend == "embedded":
+            kwargs = {} if bulk else {"batch_documents": EMBEDDED_BATCH}
+            res = self.store.load(graph, rewrite=written, **kwargs)  # type: ignore[call-arg]
+        else:
+            res = self.store.load(graph, rewrite=written)
+        for r in res.documents:
+            earlier = pending.get(r.document_id) or self._results.get(r.document_id)
+            if earlier is not None and earlier.status == "inserted" and r.status == "replaced":
+                r.status = "inserted"  # new to the store before this build, as a one-shot load says
+            pending[r.document_id] = r
+
+    def _note(self, c: _Chunk) -> None:
+        for doc_id, info in c.documents.items():
+            self._docs[doc_id] = info
+
+    # ---- the report
+
+    def results(self) -> list[DocResult]:
+        return list(self._results.values())
+
+    def counts(self) -> dict[str, int]:
+        """Graph.counts() of everything kept, as if parsed into one Graph."""
+        total: Counter[str] = Counter()
+        orgs: set[str] = set()
+        for c, ids in self._docs.values():
+            total.update(c)
+            orgs |= ids
+        out = {k: total.get(k, 0) for k in Graph().counts()}
+        out["organizations"] = len(orgs)
+        return out
+
+
+_NONE = DocResult("", "", "failed")

@@ -34,6 +34,8 @@ class FileReport:
 class Batch:
     graph: Graph
     reports: list[FileReport]
+    # per document kept: its counts (Graph.counts of its file) and the ids of its organizations
+    documents: dict[str, tuple[dict[str, int], frozenset[str]]] = field(default_factory=dict)
 
     @property
     def failures(self) -> list[FileReport]:
@@ -62,26 +64,36 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
     return unique
 
 
-def parse_files(files: list[Path], on_file: Optional[Callable[[FileReport], None]] = None) -> Batch:
+def parse_files(
+    files: list[Path],
+    on_file: Optional[Callable[[FileReport], None]] = None,
+    seen: Optional[dict[str, str]] = None,
+) -> Batch:
     """Parse every file; a file that fails is reported by name and reason, the rest still parse.
 
-    Two files holding the same document (same id) keep the later one, with a warning.
+    Two files holding the same document (same id) keep the later one, with a warning. `seen`
+    (document id -> file) carries the documents of earlier batches of the same build, so a file
+    repeating one of them gets the same warning; it is updated with this batch's documents.
     """
     per_doc: dict[str, tuple[str, Graph]] = {}
+    seen = {} if seen is None else seen
     reports: list[FileReport] = []
     try:
         for f in files:
-            report = _parse_one(f, per_doc)
+            report = _parse_one(f, per_doc, seen)
             reports.append(report)
             if on_file:
                 on_file(report)
             gc.freeze()  # graphs already parsed are kept: stop the collector rescanning them (~25% at scale)
     finally:
         gc.unfreeze()
-    return Batch(graph=Graph.union([g for _, g in per_doc.values()]), reports=reports)
+    documents = {
+        doc_id: (g.counts(), frozenset(o.id for o in g.organizations)) for doc_id, (_f, g) in per_doc.items()
+    }
+    return Batch(graph=Graph.union([g for _, g in per_doc.values()]), reports=reports, documents=documents)
 
 
-def _parse_one(f: Path, per_doc: dict[str, tuple[str, Graph]]) -> FileReport:
+def _parse_one(f: Path, per_doc: dict[str, tuple[str, Graph]], seen: dict[str, str]) -> FileReport:
     try:
         parsed = parse_path(f)
     except InputError as e:
@@ -93,7 +105,8 @@ def _parse_one(f: Path, per_doc: dict[str, tuple[str, Graph]]) -> FileReport:
         file=str(f), ok=True, encoding=parsed.encoding, format=parsed.format,
         document_id=doc.id, counts=parsed.graph.counts(), warnings=list(parsed.warnings),
     )
-    if doc.id in per_doc:
-        report.warnings.append(f"{f}: same document as {per_doc[doc.id][0]} (id {doc.id}); this later file is kept")
+    if doc.id in seen:
+        report.warnings.append(f"{f}: same document as {seen[doc.id]} (id {doc.id}); this later file is kept")
     per_doc[doc.id] = (str(f), parsed.graph)
+    seen[doc.id] = str(f)
     return report
