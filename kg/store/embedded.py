@@ -680,7 +680,7 @@ class EmbeddedStore(Store):
         for a first bulk load); if such a batch fails, it is rolled back and its documents
         are retried one per transaction, so a failure still leaves no partial document and
         the others load. Replaced documents always get a transaction of their own.
-        method: "copy" (COPY FROM temporary CSV), "unwind" (UNWIND $rows) or "auto" (COPY for
+        method: "copy" (COPY FROM Arrow tables), "unwind" (UNWIND $rows) or "auto" (COPY for
         chunks of COPY_MIN_ROWS rows or more, where it measured faster).
         rewrite: ids of documents to delete and write anew even when their sha256 is unchanged.
         Inside bulk(), every write joins the block's transaction (batch_documents is moot) and a

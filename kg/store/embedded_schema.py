@@ -7,7 +7,7 @@ Neo4j too. `start` is not reserved.
 """
 from __future__ import annotations
 
-# (property, Ladybug type) in table order; COPY FROM CSV relies on this order.
+# (property, Ladybug type) in table order; COPY (from Arrow tables) maps columns by this order.
 NODE_TABLES: dict[str, list[tuple[str, str]]] = {
     "Document": [
         ("id", "STRING"),
