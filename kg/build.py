@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from kg.align import align
+from kg.align import align_store
 from kg.model import Graph
 from kg.pipeline import FileReport, collect_files, default_corpus, parse_files
 from kg.store import Store
@@ -72,7 +72,7 @@ def build(
     report = BuildReport(files=reports, loaded=loader.results(), counts=loader.counts())
     if align_tasks and any(d.status in ("inserted", "replaced") for d in report.loaded):
         # alignments are derived across every stored document: recompute them when the set changed
-        report.alignments = store.replace_alignments(align(store.to_graph()))
+        report.alignments = store.replace_alignments(align_store(store))  # reads ids and titles only
     return report
 
 

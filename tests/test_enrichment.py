@@ -167,3 +167,32 @@ def test_longest_shared_wording_is_the_first_longest_common_substring():
         m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
         assert _shared(a, b) == a[m.a:m.a + m.size]
     assert _shared("科普宣传", "宣传科普") == "科普"
+
+
+def test_many_alignments_replace_the_stored_ones_in_bulk_and_few_by_statement(seed_graph, tmp_path):
+    """Above COPY_MIN_ROWS alignments go in by COPY (the table emptied by DDL in the same transaction),
+    below it by UNWIND after a DELETE: either way the store holds exactly the last set written."""
+    from kg.ids import stable_id
+    from kg.model import Alignment
+    from kg.store.embedded import COPY_MIN_ROWS, EmbeddedStore
+
+    items = [(a.id, "Action", a.document_id, a.title) for a in seed_graph.actions] + \
+            [(t.id, "Task", t.document_id, t.title) for t in seed_graph.tasks]
+    many = [Alignment(id=stable_id("alignment", a, b), source_id=a, source_kind=ka, target_id=b, target_kind=kb,
+                      score=0.5, method="test", evidence=ta[:2])
+            for a, ka, da, ta in items for b, kb, db, _ in items if da != db]
+    assert len(many) >= COPY_MIN_ROWS
+    stray = Alignment(id="x", source_id="no-such-task", source_kind="Task", target_id=items[0][0],
+                      target_kind="Task", score=1.0, method="test", evidence="")
+    with EmbeddedStore(tmp_path / "kg.db") as store:
+        store.load(seed_graph)
+        assert store.replace_alignments(many + [stray]) == len(many)
+        got = store.to_graph().alignments
+        assert [a.model_dump() for a in got] == [a.model_dump() for a in sorted(many, key=lambda a: a.id)]
+        few = align(seed_graph)
+        assert len(few) < COPY_MIN_ROWS
+        assert store.replace_alignments(few) == len(few)
+        assert [a.model_dump() for a in store.to_graph().alignments] == [
+            a.model_dump() for a in sorted(few, key=lambda a: a.id)]
+        assert store.replace_alignments(many) == len(many)  # and back: the emptied table takes COPY again
+        assert store.stats()["alignments"] == len(many)

@@ -605,29 +605,37 @@ class EmbeddedStore(Store):
         for al in alignments:
             wanted[al.source_kind].add(al.source_id)
             wanted[al.target_kind].add(al.target_id)
+        by_pair: dict[tuple[str, str], list[Alignment]] = defaultdict(list)
+        for al in alignments:
+            by_pair[(al.source_kind, al.target_kind)].append(al)
+        copy = len(alignments) >= COPY_MIN_ROWS
+        if copy:
+            self._exec("CHECKPOINT")  # see _checkpoint_before_copy
         self._exec("BEGIN TRANSACTION")
         try:
-            have = {
-                kind: {r[0] for r in self._exec(f"MATCH (n:{kind}) WHERE n.id IN $ids RETURN n.id", {"ids": sorted(ids)})}
-                if ids else set()
-                for kind, ids in wanted.items()
-            }
-            self._exec("MATCH ()-[e:ALIGNS_WITH]->() DELETE e")
-            rows: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-            for al in alignments:
-                if al.source_id in have[al.source_kind] and al.target_id in have[al.target_kind]:
-                    rows[(al.source_kind, al.target_kind)].append({
-                        "from": al.source_id, "to": al.target_id, "id": al.id, "score": al.score,
-                        "method": al.method, "evidence": al.evidence})
-            body = ", ".join(f"{q(c)}: r.{q(c)}" for c, _t in ALIGN_PROPS)
+            # every id of the kind, read once: an IN list of 100k ids is a scan per id on Ladybug
+            have = {kind: {r[0] for r in self._exec(f"MATCH (n:{kind}) RETURN n.id")} if ids else set()
+                    for kind, ids in wanted.items()}
+            if copy:  # emptying the table by DDL (transactional) instead of deleting edge by edge (13 s at 670k)
+                self._exec("DROP TABLE ALIGNS_WITH")
+                self._exec(next(x for x in ddl() if re.search(r"\bALIGNS_WITH\(", x)))
+            else:
+                self._exec("MATCH ()-[e:ALIGNS_WITH]->() DELETE e")
             written = 0
-            for (sk, tk), rs in rows.items():
-                for i in range(0, len(rs), ALIGN_BATCH):
-                    chunk = rs[i:i + ALIGN_BATCH]
-                    self._exec(
-                        f"UNWIND $rows AS r MATCH (a:{sk} {{id: r.`from`}}) MATCH (b:{tk} {{id: r.`to`}}) "
-                        f"CREATE (a)-[:ALIGNS_WITH {{{body}}}]->(b)", {"rows": chunk})
-                    written += len(chunk)
+            for (sk, tk), als in sorted(by_pair.items()):
+                keep = [al for al in als if al.source_id in have[sk] and al.target_id in have[tk]]
+                if not keep:
+                    continue
+                # columns in the table's order: from, to, then ALIGN_PROPS (id, score, method, evidence)
+                columns: Columns = [[al.source_id for al in keep], [al.target_id for al in keep],
+                                    [al.id for al in keep], [al.score for al in keep],
+                                    [al.method for al in keep], [al.evidence for al in keep]]
+                if copy:  # COPY from an Arrow table: ~50x faster than UNWIND for 100k+ edges
+                    self._write_edges(("ALIGNS_WITH", sk, tk), columns, True)
+                else:
+                    for i in range(0, len(keep), ALIGN_BATCH):
+                        self._write_edges(("ALIGNS_WITH", sk, tk), [c[i:i + ALIGN_BATCH] for c in columns], False)
+                written += len(keep)
             self._exec("COMMIT")
         except Exception as e:
             self._rollback()
