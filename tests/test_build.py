@@ -93,6 +93,22 @@ def test_building_again_is_unchanged(tmp_path: Path, corpus: list[Path]) -> None
         assert store_hash(store) == first
 
 
+def test_a_build_onto_a_filled_store_equals_one_shot_loads(tmp_path: Path, corpus: list[Path]) -> None:
+    """Organizations already stored before the build (and named again, with new aliases) merge as
+    a one-shot load merges them."""
+    first, rest = corpus[:8], corpus[8:]
+    with EmbeddedStore(tmp_path / "one") as store:
+        store.load(parse_files(first).graph, batch_documents=2000)
+        res = store.load(parse_files(rest).graph, batch_documents=2000)
+        want, want_results = store_hash(store), res.documents
+    for chunk_files, bulk_documents in CHUNKINGS:
+        with EmbeddedStore(tmp_path / f"chunked-{chunk_files}-{bulk_documents}") as store:
+            build(store, first, align_tasks=False, chunk_files=chunk_files, bulk_documents=bulk_documents)
+            report = build(store, rest, align_tasks=False, chunk_files=chunk_files, bulk_documents=bulk_documents)
+            assert store_hash(store) == want
+        assert statuses(report.loaded) == statuses(want_results)
+
+
 def test_a_document_repeated_in_a_later_chunk_keeps_the_later_file(tmp_path: Path, corpus: list[Path]) -> None:
     """Two files holding one document: the later is kept, whichever chunks they fall in — here a
     byte-for-byte copy (same sha256: the stored file name must still become the later one) and an

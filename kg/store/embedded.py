@@ -353,6 +353,10 @@ class EmbeddedStore(Store):
         self.db_file = self.path / DB_FILE
         self._in_bulk = False  # inside bulk(): load() writes join the block's transaction
         self._bulk_failed = False
+        # inside bulk(): the organizations written in the block (id -> row as stored), and whether
+        # the store held any organization when the block began (if not, no lookup is needed)
+        self._block_orgs: dict[str, tuple[Any, ...]] = {}
+        self._orgs_before_block = True
         self._check_folder()
         try:
             self._db = lb.Database(str(self.db_file), read_only=read_only)
@@ -659,6 +663,8 @@ class EmbeddedStore(Store):
         self._exec("CHECKPOINT")  # see _checkpoint_before_copy
         self._exec("BEGIN TRANSACTION")
         self._in_bulk = True
+        self._block_orgs = {}
+        self._orgs_before_block = bool(self._exec("MATCH (o:Organization) RETURN o.id LIMIT 1"))
         try:
             yield
             if self._bulk_failed:
@@ -672,6 +678,7 @@ class EmbeddedStore(Store):
         finally:
             self._in_bulk = False
             self._bulk_failed = False
+            self._block_orgs = {}
 
     def load(
         self,
@@ -816,6 +823,8 @@ class EmbeddedStore(Store):
                 del nodes, edges
                 if stale_orgs:
                     self._delete_orphan_orgs(stale_orgs)
+                    for oid in stale_orgs:  # perhaps deleted: ask the store next time
+                        self._block_orgs.pop(oid, None)
                 if stale_cited:
                     self._delete_orphan_cited(stale_cited)
         except BulkLoadError:
@@ -882,11 +891,21 @@ class EmbeddedStore(Store):
             return
         cols = _node_cols("Organization")
         ret = ", ".join(f"o.{q(c)}" for c in cols)
-        # UNWIND + a match on the key uses the primary-key index; `WHERE o.id IN $ids` scans every
-        # organization against the list (seconds at 50k organizations)
-        have = {r[0]: tuple(r) for r in self._exec(
-            f"UNWIND $ids AS i MATCH (o:Organization {{id: i}}) RETURN {ret}", {"ids": [o.id for o in orgs]})}
-        self._write_nodes("Organization", _node_columns("Organization", [o for o in orgs if o.id not in have]), copy)
+        block = self._block_orgs if self._in_bulk else None
+        have: dict[str, tuple[Any, ...]] = {}
+        ask = [o.id for o in orgs]
+        if block is not None:  # inside bulk(): what the block wrote is known; ask the store the rest
+            have = {o.id: block[o.id] for o in orgs if o.id in block}
+            ask = [i for i in ask if i not in have] if self._orgs_before_block else []
+        if ask:
+            # UNWIND + a match on the key uses the primary-key index; `WHERE o.id IN $ids` scans every
+            # organization against the list (seconds at 50k organizations)
+            have.update({r[0]: tuple(r) for r in self._exec(
+                f"UNWIND $ids AS i MATCH (o:Organization {{id: i}}) RETURN {ret}", {"ids": ask})})
+        fresh = [o for o in orgs if o.id not in have]
+        self._write_nodes("Organization", _node_columns("Organization", fresh), copy)
+        if block is not None:
+            block.update((o.id, _org_row(o)) for o in fresh)
         if not have:
             return
         aliases = cols.index("aliases")
@@ -898,6 +917,8 @@ class EmbeddedStore(Store):
                 row = row[:aliases] + (sorted(set(old[aliases] or []) | set(o.aliases)),) + row[aliases + 1:]
                 if row != old:  # most documents name organizations the store already knows as is
                     known.append(dict(zip(cols, row)))
+                    if block is not None:
+                        block[o.id] = row
         if known:
             sets = ", ".join(f"n.{q(c)} = r.{q(c)}" for c in cols if c != "id")
             self._exec(f"UNWIND $rows AS r MATCH (n:Organization {{id: r.id}}) SET {sets}", {"rows": known})
