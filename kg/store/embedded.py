@@ -203,13 +203,23 @@ class _Bundle:
     memberships: list[Membership] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     org_ids: set[str] = field(default_factory=set)
+    # the responsibilities again, by (role, target kind), and the organizations they name
+    roles: dict[tuple[str, str], list[Responsibility]] = field(
+        default_factory=lambda: {(rel, kind): [] for rel in ("LEADS", "RESPONSIBLE_FOR") for kind in ("Action", "Task")})
+    resp_orgs: set[str] = field(default_factory=set)
 
     def check(self, org_ids: set[str]) -> None:
         """Refuse dangling references before writing (a MATCH would silently drop the edge)."""
         sec = {s.id for s in self.sections}
         act = {a.id for a in self.actions}
         tsk = {t.id for t in self.tasks}
-        for a in self.actions:
+        if ({a.section_id for a in self.actions if a.section_id is not None} <= sec
+                and {t.action_id for t in self.tasks} <= act and self.resp_orgs <= org_ids
+                and all({r.target_id for r in rs} <= (act if kind == "Action" else tsk)
+                        for (_rel, kind), rs in self.roles.items())):
+            self._check_owners(org_ids, act, tsk)
+            return
+        for a in self.actions:  # something dangles: find the first, in document order
             if a.section_id is not None and a.section_id not in sec:
                 raise StoreError(f"action {a.id} names section {a.section_id}, which is not in the document")
         for t in self.tasks:
@@ -220,6 +230,9 @@ class _Bundle:
                 raise StoreError(f"responsibility {r.id} names organization {r.organization_id}, which is not in the graph")
             if r.target_id not in (act if r.target_kind == "Action" else tsk):
                 raise StoreError(f"responsibility {r.id} targets {r.target_kind} {r.target_id}, which is not in the document")
+        self._check_owners(org_ids, act, tsk)
+
+    def _check_owners(self, org_ids: set[str], act: set[str], tsk: set[str]) -> None:
         owners = {"Document": {self.doc.id}, "Action": act, "Task": tsk}
         for g in self.targets:
             if g.owner_id not in owners.get(g.owner_kind, set()):
@@ -246,7 +259,7 @@ def _chunk_columns(chunk: list[_Bundle]) -> tuple[dict[str, Columns], dict[EdgeK
         return [x for b in chunk for x in getattr(b, attr)]
 
     sections, actions, tasks, targets = every("sections"), every("actions"), every("tasks"), every("targets")
-    resps, memberships = every("resps"), every("memberships")
+    memberships = every("memberships")
     sec_title = {s.id: s.title for s in sections}
     nodes: dict[str, Columns] = {
         "Section": _node_columns("Section", sections),
@@ -262,12 +275,8 @@ def _chunk_columns(chunk: list[_Bundle]) -> tuple[dict[str, Columns], dict[EdgeK
         ("HAS_ACTION", "Section", "Action"): _columns(in_section, ["section_id", "id"]),
         ("HAS_TASK", "Action", "Task"): _columns(tasks, ["action_id", "id"]),
     }
-    roles: dict[EdgeKey, list[Responsibility]] = {
-        (rel, "Organization", kind): [] for rel in ("LEADS", "RESPONSIBLE_FOR") for kind in ("Action", "Task")}
-    for r in resps:
-        roles[(r.role, "Organization", r.target_kind)].append(r)
-    for key, rs in roles.items():
-        edges[key] = _columns(rs, _EDGE_PATHS[key[0]])
+    for rel, kind in chunk[0].roles if chunk else ():
+        edges[(rel, "Organization", kind)] = _columns([r for b in chunk for r in b.roles[(rel, kind)]], _EDGE_PATHS[rel])
     for kind in ("Document", "Action", "Task"):
         edges[("HAS_TARGET", kind, "Target")] = _columns([g for g in targets if g.owner_kind == kind], ["owner_id", "id"])
     edges[("MEMBER_OF", "Person", "Organization")] = _columns(memberships, _EDGE_PATHS["MEMBER_OF"])
@@ -287,10 +296,22 @@ def _bundles(graph: Graph) -> tuple[list[_Bundle], list[DocResult]]:
             continue
         by_id[d.id] = _Bundle(d)
     orphans: dict[str, int] = defaultdict(int)
-    for attr in ("sections", "actions", "tasks", "resps", "targets", "people", "memberships", "citations"):
-        key: Optional[str] = None
+    key: Optional[str] = None
+    b: Optional[_Bundle] = None
+    for r in graph.responsibilities:  # one pass: by document, and by role and target kind
+        if r.document_id != key:
+            key = r.document_id
+            b = by_id.get(key)
+        if b is None:
+            orphans[key] += 1
+            continue
+        b.resps.append(r)
+        b.resp_orgs.add(r.organization_id)
+        b.roles[(r.role, r.target_kind)].append(r)
+    for attr in ("sections", "actions", "tasks", "targets", "people", "memberships", "citations"):
+        key = None
         into: Optional[list[Any]] = None
-        for x in getattr(graph, "responsibilities" if attr == "resps" else attr):
+        for x in getattr(graph, attr):
             if x.document_id != key:  # a parsed graph lists each document's elements together
                 key = x.document_id
                 b = by_id.get(key)
@@ -300,7 +321,7 @@ def _bundles(graph: Graph) -> tuple[list[_Bundle], list[DocResult]]:
             else:
                 into.append(x)
     for b in by_id.values():
-        b.org_ids = {r.organization_id for r in b.resps}
+        b.org_ids = set(b.resp_orgs)
         for m in b.memberships:
             b.org_ids.add(m.group_id)
             if m.unit_id is not None:
