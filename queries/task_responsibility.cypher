@@ -6,5 +6,7 @@ OPTIONAL MATCH (o:Organization)-[r:LEADS|RESPONSIBLE_FOR]->(t)
 RETURN d.title AS document, a.title AS action, t.title AS task,
        CASE WHEN r.qualifier = '牵头' THEN 'LEADS' WHEN r.qualifier IS NULL THEN NULL ELSE 'RESPONSIBLE_FOR' END AS role,
        o.name AS organization, r.mention AS unit, r.qualifier AS qualifier, r.deadline AS deadline
-ORDER BY document, d.id, a.ordinal, t.ordinal, role, organization, o.id, r.start
+// a task without units has one row (NULL role and unit); coalesce keeps LadybugDB's multi-key sort stable
+// over those NULLs (without it the same query ordered such rows differently from run to run)
+ORDER BY document, d.id, a.ordinal, t.ordinal, coalesce(role, ''), coalesce(organization, ''), coalesce(o.id, ''), coalesce(r.start, -1)
 LIMIT $limit
