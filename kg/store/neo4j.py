@@ -632,33 +632,24 @@ class Neo4jStore(Store):
                 report(DocResult(document_id=doc.id, file=doc.file, status="failed", error=str(exc)))
                 continue
             ready.append(doc)
-        size = max(1, batch_documents)
-        for i in range(0, len(ready), size):
-            batch = ready[i:i + size]
+        def write(docs: list[Document]) -> list[DocResult]:
+            """One transaction for docs; when it fails and holds several, one per document (the culprit fails alone)."""
             try:
-                statuses = self._write_batch(batch, parts, orgs, section_titles, rewrite)
+                statuses = self._write_batch(docs, parts, orgs, section_titles, rewrite)
             except (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError) as exc:
                 raise self._connect_error(exc) from None  # nothing more will load: stop here
             except (StoreError, nx.Neo4jError, nx.DriverError) as exc:
-                if len(batch) == 1:
-                    doc = batch[0]
-                    why = str(exc) if isinstance(exc, StoreError) else f"{doc.file}: write rolled back: {_one_line(exc)}"
-                    report(DocResult(document_id=doc.id, file=doc.file, status="failed", error=why))
-                    continue
-                for doc in batch:  # find the culprit: one document per transaction
-                    try:
-                        status = self._write_batch([doc], parts, orgs, section_titles, rewrite)[0]
-                        report(DocResult(document_id=doc.id, file=doc.file, status=status))
-                    except (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError) as exc2:
-                        raise self._connect_error(exc2) from None
-                    except StoreError as exc2:
-                        report(DocResult(document_id=doc.id, file=doc.file, status="failed", error=str(exc2)))
-                    except (nx.Neo4jError, nx.DriverError) as exc2:
-                        report(DocResult(document_id=doc.id, file=doc.file, status="failed",
-                                         error=f"{doc.file}: write rolled back: {_one_line(exc2)}"))
-                continue
-            for doc, status in zip(batch, statuses):
-                report(DocResult(document_id=doc.id, file=doc.file, status=status))
+                if len(docs) > 1:
+                    return [res for doc in docs for res in write([doc])]
+                doc = docs[0]
+                why = str(exc) if isinstance(exc, StoreError) else f"{doc.file}: write rolled back: {_one_line(exc)}"
+                return [DocResult(document_id=doc.id, file=doc.file, status="failed", error=why)]
+            return [DocResult(document_id=d.id, file=d.file, status=st) for d, st in zip(docs, statuses)]
+
+        size = max(1, batch_documents)
+        for i in range(0, len(ready), size):
+            for res in write(ready[i:i + size]):
+                report(res)
         # organizations no document refers to still belong in the store (as in the embedded store)
         used = {r.organization_id for r in graph.responsibilities} | _member_orgs(graph.memberships)
         loose = [oid for oid in sorted(orgs) if oid not in used]
