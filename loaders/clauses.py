@@ -1,13 +1,21 @@
-"""Role clauses: the parenthetical that names who leads and who answers for an action or task.
+"""Role clauses: the text that names who leads and who answers for an action or task.
 
-Forms (DESIGN.md "Roles"):
-  牵头单位:A、B · A、B牵头 · 牵头考核单位:A                     → LEADS (牵头)
-  责任单位:A、B · A、B负责 · 按职责分工负责 · 分别负责 · 落实       → RESPONSIBLE_FOR (负责)
-  配合单位:A · A配合 · A参与 · 协助 · 按职责分工配合                → RESPONSIBLE_FOR (配合)
-  A指导                                                          → RESPONSIBLE_FOR (指导)
-A clause that says "列第一位者为牵头单位" (or "排在第一位的部门为牵头部门") switches the
-document to first-listed-leads: from there on the first unit of each clause LEADS.
-Everything else in parentheses stays text: (APP), (含电子社保卡), (3分), (2021—2035年).
+A clause is either bracketed — （…）, (…), 〔…〕, 【…】, ［…］ (normalised to () and []) — or a
+labelled run of text outside brackets (牵头单位:A / 责任单位:B、C / 完成时限:6月底前), on its own
+line or glued after an item's text. Inside a clause (DESIGN.md "Roles"):
+
+  label form   牵头单位:A、B · 牵头责任单位:A · 责任单位:A、B · 配合单位:A · 指导单位:A · 完成时限:…
+  verb form    A、B牵头 · A、B(按职责分工|分别|共同|分工|分头)负责(落实) · A配合 · A参与 · A协助 · A指导
+               A为牵头单位 · 由A负责 · A会同B负责 (both; with 牵头 only A leads)
+  continuation a comma-separated group without its own verb or label shares the next verb
+               (A、B,C按职责分工负责) or the label before it (责任单位:A,B、C)
+  notes        以下均需…负责,不再列出 / 下同: not units; 列第一位者为牵头单位 switches the
+               document to first-listed-leads (the first unit of each 负责 clause LEADS)
+
+A unit is whatever noun phrase fills the unit slot (青岛海关, 有关地区, 县级有关部门(单位)); a
+head-noun list only helps decide where a list splits (县教育和体育局 is one unit, 教育、卫生部门 is
+one collective, 省商务厅、公安厅 are two) and whether a bracket that ends in a verb is a clause at
+all (the verb form needs unit-like words before the verb: (抓好落实) is not a clause).
 """
 from __future__ import annotations
 
@@ -16,40 +24,68 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Optional
 
-LABELS = [  # (label regex, role, qualifier) — tried in order
-    (r"牵头考核(?:单位|部门)", "LEADS", "牵头"),
-    (r"(?:牵头|主责)(?:单位|部门)", "LEADS", "牵头"),
-    (r"(?:责任|负责|主办|承办|实施)(?:单位|部门)", "RESPONSIBLE_FOR", "负责"),
-    (r"(?:配合|参与|协办|协助)(?:单位|部门)", "RESPONSIBLE_FOR", "配合"),
-    (r"指导(?:单位|部门)", "RESPONSIBLE_FOR", "指导"),
-]
-LABEL_RE = re.compile(r"^(" + "|".join(p for p, _, _ in LABELS) + r")\s*[:]\s*(.*)$")
-STRAY = re.compile(r"[、,\s]*、[、,\s]*")
+# ── labels ────────────────────────────────────────────────────────────────────────────────────
+_LABEL_CORE = (r"(?:牵头考核|牵头责任|牵头负责|牵头|主责|主办|主要责任|责任|负责|承办|实施|具体负责|"
+               r"配合|参与|协办|协助|协同|辅助|指导|督导)")
+_LABEL_NOUN = r"(?:单位|部门|处室|科室|主体|机构|方)"
+LABEL = _LABEL_CORE + r"\s*" + _LABEL_NOUN + r"?"
+# a label must be followed by a colon; people columns (责任人, 联系人, 责任领导) are not labels
+LABEL_RE = re.compile(r"^(" + LABEL + r")\s*:\s*(.*)$", re.S)
+DEADLINE_LABEL_RE = re.compile(r"^(?:完成时限|完成时间|完成期限|时限要求|时间要求|时间节点|时间安排|进度安排|时限|时间)\s*:\s*(.*)$", re.S)
+# where a labelled clause may start in running text: the start of a line or after a sentence / clause end
+LABEL_START = re.compile(r"(?:^|(?<=[。;!?,)\]\s]))(" + LABEL + r")\s*:")
+ANY_LABEL = re.compile(r"(" + LABEL + r")\s*:")
 
-VERBS = [  # (suffix regex, role, qualifier) — tried in order on the end of a sub-clause
-    (r"(?:共同)?牵头(?:负责|实施|落实)?", "LEADS", "牵头"),
-    (r"按(?:照)?职责分工配合(?:落实)?|配合(?:落实|实施)?|协助|参与|协同", "RESPONSIBLE_FOR", "配合"),
-    (r"指导", "RESPONSIBLE_FOR", "指导"),
-    (r"按(?:照)?职责(?:分工)?(?:负责|落实)|分别负责|共同负责|负责(?:落实|实施)?|落实|实施", "RESPONSIBLE_FOR", "负责"),
-]
-VERB_RE = re.compile(r"^(.*?)(" + "|".join(v for v, _, _ in VERBS) + r")$")
+# ── verbs ─────────────────────────────────────────────────────────────────────────────────────
+_ADVERB = (r"(?:分别|共同|联合|分工|分头|各自|具体|负责|按(?:照)?(?:各自)?职责(?:分工)?|依(?:据|照)?职责(?:分工)?|"
+           r"根据职责(?:分工)?|按(?:照)?职能(?:分工)?|依职能|按(?:照)?属地|按分工)")
+_LEAD = r"牵头(?:负责|实施|落实|推进|组织|抓总)?"
+_SUPPORT = r"(?:配合(?:落实|实施|推进|做好)?|协助(?:落实|实施)?|参与(?:落实|实施)?|协同(?:推进|落实)?|协办)"
+_GUIDE = r"(?:指导|督导)(?:落实|实施)?"
+_RESP = r"(?:负责(?:落实|实施|推进|组织实施)?|落实|实施|推进落实|组织实施|承办|承担|督促落实|抓好落实|具体实施)"
+VERB = r"(?:" + _ADVERB + r"{0,2}" + r"(?:" + "|".join((_LEAD, _SUPPORT, _GUIDE, _RESP)) + r"))"
+VERB_RE = re.compile(r"^(.*?)(" + VERB + r")$", re.S)
+_ROLE_OF_VERB = ((re.compile("牵头"), "LEADS", "牵头"), (re.compile("配合|协助|参与|协同|协办"), "RESPONSIBLE_FOR", "配合"),
+                 (re.compile("指导|督导"), "RESPONSIBLE_FOR", "指导"))
+AS_LABEL_RE = re.compile(r"^(.*?)(?:为|是|作为)(" + LABEL + r")$", re.S)  # A为牵头单位
 
-FIRST_LEADS_RE = re.compile(r"(?:列|排)在?第一位的?(?:者|单位|部门)?为牵头(?:单位|部门)")
+FIRST_LEADS_RE = re.compile(r"(?:列|排|放|居)在?(?:第一位|首位|第一|首)(?:的|者|单位|部门)*(?:为|是|系)牵头")
+NOTE_RE = re.compile(r"^(?:以下|下同|后同|此后|以后|其他|其余)|下同$|不再(?:一一)?(?:列出|列举|重复|分工|做分工|标注)|"
+                     r"^不再|^(?:具体)?任务均涉及")
 DEADLINE_RE = re.compile(
-    r"(?:\d{4}年)?(?:\d{1,2}月)?(?:底|中旬|上旬|下旬|末)?前?(?:完成|启动|出台|见效|建成)"
-    r"|\d{4}年(?:\d{1,2}月)?(?:底|年底|前|以前)?(?:完成|前)?"
-    r"|\d{1,2}月(?:底|末)前?"
-    r"|持续推进|长期坚持|持续实施|长期推进|常态化推进|持续开展"
+    r"(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|中旬|上旬|下旬|末|年底|年末)?(?:之?前|以前)?(?:完成|启动|出台|见效|建成|落实)"
+    r"|\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|年底|末)?(?:之?前|以前)?(?:完成|前)?"
+    r"|\d{1,2}月(?:\d{1,2}日)?(?:底|末)?(?:之?前|以前)?"
+    r"|(?:持续|长期|常态化)(?:推进|坚持|实施|开展)|长期|持续"
 )
-UNIT_SUFFIX = re.compile(
-    r"(?:局|委|部|会|处|办|室|院|校|台|队|团|社|所|站|中心|单位|政府|协|联|厅|署|行|司|集团|公司|部门|机构|组织|学校|高校|院校)$"
-)
-SPLIT_RE = re.compile(r"[、,/;]|以及")
+
+# ── units ─────────────────────────────────────────────────────────────────────────────────────
+# head nouns of units: a help for splitting lists, never the test of whether a unit exists
+HEAD = re.compile(
+    r"(?:局|委|部|会|处|办|室|院|校|台|队|团|社|所|站|中心|单位|政府|协|联|厅|署|行|司|集团|公司|部门|机构|组织|"
+    r"关|区|县|市|省|州|盟|旗|镇|乡|街道|地区|企业|平台|基地|馆|园|场|社区|村|党委|党组|小组|班子|专班|"
+    r"指挥部|法院|检察院|医院|大学|学院|高校|院校|学校|银行|分行|支行|监管局|分局|总局|总队|支队|大队|军分区|"
+    r"人武部|工会|妇联|团委|科协|残联|侨联|文联|作协|红十字会|公积金中心|海关|口岸|电视台|报社|集团公司|"
+    r"股份公司|有限公司|有限责任公司|各方|方面)$")
+GENERIC = re.compile(r"^(?:部门|单位|机构|部门单位|单位部门|部门和单位|单位和部门|相关方|方面|等|"
+                     r"(?:\d+|[一二三四五六七八九十]+)(?:个|家)(?:部门|单位|机构))$")
+PERSON = re.compile(r"(?:组长|主任|成员|秘书长|负责人|联系人|责任人|领导|局长|书记|县长|市长|区长)$")
+LEVEL_ONLY = re.compile(r"^各?(?:有关|相关)?(?:省|市|县|区|州|盟|旗|乡|镇|乡镇|街道|县区|市州|区县|县市|县级市|地级市|设区市|自治州|自治县)$")
+LEVEL_LED = re.compile(r"^(?:省|市|县|区|州|盟|旗|乡|镇|乡镇|街道|县区|市州|区县|县市|县级市|地级市|自治|\()")
+# words that put a phrase outside the unit slot: a sentence, not a noun phrase
+NOT_UNIT = re.compile(r"(?:的(?!士)|(?<![主重])要(?!素)|将|应当|应该|须|需|把|被|了|着|已|对(?![外台口])|(?<!自)由(?!于)|"
+                      r"通过|按照|根据|进行|其中|包括|以下|\d+年|年底|年度|\d+月|\d+日|%|\d{3,})")
+# verbs that start a sentence, but also occur inside long names (省完善促进消费体制机制厅际联席会议成员单位)
+NOT_UNIT_SOFT = re.compile(r"开展|加强|推进|推动|完善|建立|健全|提升|做好|抓好|确保|进一步|积极|加快|"
+                           r"工作(?!局|部|委|站|室|组|处|办|队|领导小组|专班)|任务|措施|政策(?!研究)|方案|制度")
+UNIT_TRIM = " .。:\"'“”‘’·-─*※"
+_LEADING = re.compile(r"^(?:由|请|均由|分别由|统一由|具体由|主要由|并由|和|及|与|并|另|其中|同时)")
+_CONJ = ("以及", "会同", "及", "和", "与")
 
 
 @dataclass
 class Assignment:
-    """One unit named in a clause, with its role. `start`/`end` index the paragraph text."""
+    """One unit named in a clause, with its role."""
 
     unit: str
     role: str
@@ -58,144 +94,300 @@ class Assignment:
 
 @dataclass
 class RoleClause:
-    start: int  # paragraph index of "(" … end just past ")"
-    end: int
-    text: str  # the clause text inside the brackets
+    start: int  # text index of the clause's first character (the bracket or the label) …
+    end: int  # … and just past its last
+    text: str  # the clause text (inside the brackets, or the labelled text)
     assignments: list[Assignment] = field(default_factory=list)
     deadline: Optional[str] = None
     sets_first_leads: bool = False
     problems: list[str] = field(default_factory=list)
+    kind: str = "bracket"  # bracket | label | duty
 
 
-_PARENS = re.compile(r"[()]")
-
-
-def paren_groups(text: str) -> list[tuple[int, int]]:
-    """Top-level (…) groups as [start, end) including the brackets; unbalanced ones are skipped."""
-    return _scan_parens(text)[0]
+# ── brackets ──────────────────────────────────────────────────────────────────────────────────
+_BRACKETS = re.compile(r"[()\[\]]")
+_CLOSE = {")": "(", "]": "["}
 
 
 @lru_cache(maxsize=16)
-def _scan_parens(text: str) -> tuple[list[tuple[int, int]], list[int]]:
-    """One scan for both callers (a paragraph is checked for unclosed brackets, then for clauses):
-    top-level groups, and the "(" that never close."""
-    groups, stack = [], []
-    for m in _PARENS.finditer(text):
+def _scan_brackets(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """Top-level (…) and […] groups as [start, end), and the openers that never close. A closer that
+    does not match the innermost opener is text."""
+    groups: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for m in _BRACKETS.finditer(text):
         i = m.start()
-        if text[i] == "(":
+        ch = text[i]
+        if ch in "([":
             stack.append(i)
-        elif stack:
+        elif stack and text[stack[-1]] == _CLOSE[ch]:
             a = stack.pop()
             if not stack:
                 groups.append((a, i + 1))
     return groups, stack
 
 
-ROLE_HINT = re.compile(r"\((?:" + "|".join(p for p, _, _ in LABELS) + r")\s*:|\([^()]{1,80}?(?:牵头|负责|配合|参与|指导)")
+def paren_groups(text: str) -> list[tuple[int, int]]:
+    """Top-level bracket groups as [start, end) including the brackets; unbalanced ones are skipped."""
+    return _scan_brackets(text)[0]
+
+
+ROLE_HINT = re.compile(r"[(\[](?:" + LABEL + r")\s*:|[(\[][^()\[\]]{1,80}?(?:牵头|负责|配合|参与|指导|协助)")
 
 
 def unclosed_role_brackets(text: str) -> list[int]:
-    """Positions of "(" that never close and open what reads as a role clause."""
-    return [i for i in _scan_parens(text)[1] if ROLE_HINT.match(text, i)]
+    """Positions of openers that never close and open what reads as a role clause."""
+    return [i for i in _scan_brackets(text)[1] if ROLE_HINT.match(text, i)]
 
 
-def split_units(units: str) -> list[str]:
-    """"A、B等按职责" pieces → ["A", "B"]; keeps a collective after 等; splits 和/及 between units."""
-    out: list[str] = []
-    for piece in SPLIT_RE.split(units):
-        piece = piece.strip(" .。:\"'“”‘’·-─")
-        if not piece:
-            continue
-        if "等" in piece:
-            head, _, tail = piece.partition("等")
-            parts = [head] + [t for t in _split_conjunction(tail.strip()) if _is_unit(t)]
-        else:
-            parts = [piece]
-        for part in parts:
-            out.extend(_split_conjunction(part.strip()))
-    return [u for u in out if u]
+def split_top(s: str, seps: str) -> list[str]:
+    """Split at separator characters outside nested brackets."""
+    if not any(c in s for c in seps):
+        return [s]
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(s):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+        elif ch in seps and depth == 0:
+            out.append(s[start:i])
+            start = i + 1
+    out.append(s[start:])
+    return out
+
+
+# ── units ─────────────────────────────────────────────────────────────────────────────────────
+def _has_head(s: str) -> bool:
+    return bool(HEAD.search(re.sub(r"\([^()]*\)$", "", s)))
+
+
+def plausible_unit(s: str) -> bool:
+    """A noun phrase that can fill the unit slot: short, no sentence words."""
+    core = re.sub(r"\([^()]*\)", "", s)
+    return 2 <= len(core) <= 40 and not NOT_UNIT.search(core) and not (NOT_UNIT_SOFT.search(core) and not _has_head(core))
 
 
 def _split_conjunction(part: str) -> list[str]:
-    """Split on 和/及/与 only where both sides are whole units: 县教育和体育局 stays one."""
-    for conj in ("及", "和", "与"):
+    """Split on 和/及/与/会同 only where both sides are whole units: 县教育和体育局 and 有关部门和单位 stay one."""
+    for conj in _CONJ:
         idx = part.find(conj)
         while idx > 0:
-            left, right = part[:idx], part[idx + 1:]
-            if UNIT_SUFFIX.search(left) and (_is_unit(right) or right.startswith("各")):
-                return [left] + _split_conjunction(right)
+            left, right = part[:idx], part[idx + len(conj):]
+            if right and not GENERIC.match(right) and (
+                    conj in ("会同", "以及") or (_has_head(left) and (_has_head(right) or right.startswith("各")))):
+                return _split_conjunction(left) + _split_conjunction(right)
             idx = part.find(conj, idx + 1)
     return [part]
 
 
-def _is_unit(s: str) -> bool:
-    return bool(s) and (bool(UNIT_SUFFIX.search(s)) or s.startswith("各") or s.startswith("团"))
+def _drop_deng(piece: str) -> list[str]:
+    """A、B等 → B; 区水利局等部门 → 区水利局 (等部门 is the head noun of 等); A等国务院相关部门 → A, 国务院相关部门."""
+    idx = piece.find("等")
+    while idx >= 0:
+        head, tail = piece[:idx], piece[idx + 1:]
+        if head and (_has_head(head) or not tail or GENERIC.match(tail) or tail.startswith(("有关", "相关", "各"))):
+            tail = tail.strip()
+            if not tail or GENERIC.match(tail) or re.fullmatch(r"(?:部门|单位)(?:按职责)?", tail):
+                return [head]
+            return [head, tail]
+        idx = piece.find("等", idx + 1)
+    return [piece]
 
 
-_SUB_SPLIT = re.compile(r"[,;。]")
+def _merge_fragments(parts: list[str]) -> list[str]:
+    """Shared suffixes keep a list whole: 教育、卫生、医保部门 and 各市、县人民政府 are one collective each."""
+    out: list[str] = []
+    pending: list[str] = []
+    for k, p in enumerate(parts):
+        nxt = parts[k + 1] if k + 1 < len(parts) else None
+        fragment = nxt is not None and (
+            (LEVEL_ONLY.match(p) and LEVEL_LED.match(nxt)) or
+            (not _has_head(p) and len(p) <= 6 and not p.startswith(("各", "有关", "相关")) and _tail_shares(parts[k + 1:])))
+        if fragment:
+            pending.append(p)
+            continue
+        out.append("、".join(pending + [p]) if pending else p)
+        pending = []
+    return out + pending
+
+
+def _tail_shares(rest: list[str]) -> bool:
+    """The list ends (after more short fragments) in a unit whose head noun the fragment can share."""
+    for p in rest:
+        if _has_head(p):
+            return bool(re.search(r"(?:部门|单位|机构|人民政府|政府|系统|行业)$", p)) or LEVEL_LED.match(p) is not None
+        if len(p) > 6:
+            return False
+    return False
+
+
+def _drop_note(unit: str) -> str:
+    """市卫生健康委(除标注“分别牵头”外,列第一位为牵头单位,下同): the bracket is a note, not part of the name."""
+    m = re.search(r"\(([^()]*)\)$", unit)
+    if m and (len(m.group(1)) > 12 or NOTE_RE.search(m.group(1)) or FIRST_LEADS_RE.search(m.group(1))
+              or re.search(r"牵头|负责|配合|除|外$", m.group(1))):
+        return unit[:m.start()].rstrip()
+    return unit
+
+
+def split_units(units: str) -> list[str]:
+    """"A、B等按职责" pieces → ["A", "B"]; keeps a collective after 等; splits 和/及/会同 between units."""
+    out: list[str] = []
+    if ")" in units:
+        units = _drop_note(units.strip())
+    pieces = [p.strip(UNIT_TRIM) for p in split_top(units, "、,/;")]
+    pieces = [_LEADING.sub("", p).strip(UNIT_TRIM) for p in pieces]
+    for piece in _merge_fragments([p for p in pieces if p]):
+        for part in _drop_deng(piece) if "等" in piece else [piece]:
+            out.extend(u.strip(UNIT_TRIM) for u in _split_conjunction(part.strip(UNIT_TRIM)))
+    return [u for u in out if u and not GENERIC.match(u)]
+
+
+def _units_ok(units: list[str]) -> bool:
+    """The words before a verb are a unit list (not a sentence that happens to end in 落实)."""
+    return bool(units) and all(plausible_unit(u) for u in units) and (
+        any(_has_head(u) or u.startswith(("各", "有关", "相关")) for u in units) or all(len(u) <= 12 for u in units))
+
+
+# ── one clause ────────────────────────────────────────────────────────────────────────────────
+_SUB_SEPS = ",;。"
+_STRAY = re.compile(r"[、,\s]*、[、,\s]*")
 _STRAY_HINTS = ("、、", "、,", ",、", "、 ", " 、")
 
 
 def _subclauses(body: str) -> list[str]:
-    """Sub-clauses split at , ; 。 — after stray list punctuation (、，) is tidied to one 、."""
+    """Sub-clauses split at , ; 。 (and before a second label) outside nested brackets."""
     if any(h in body for h in _STRAY_HINTS):
-        body = STRAY.sub("、", body)
-    body = body.strip("、")
-    return [x for x in (s.strip(" 、") for s in _SUB_SPLIT.split(body)) if x]
+        body = _STRAY.sub("、", body)
+    body = body.strip("、 ")
+    out: list[str] = []
+    for s in split_top(body, _SUB_SEPS):
+        s = s.strip(" 、\n")
+        if not s:
+            continue
+        cuts = [m.start() for m in ANY_LABEL.finditer(s) if m.start() > 0]
+        prev = 0
+        for c in cuts:
+            if s[prev:c].strip(" 、"):
+                out.append(s[prev:c].strip(" 、"))
+            prev = c
+        out.append(s[prev:].strip(" 、"))
+    return [x for x in out if x]
 
 
 @lru_cache(maxsize=None)
-def _label_role(label: str) -> tuple[str, str]:
-    return next((r, q) for p, r, q in LABELS if re.fullmatch(p, label))
+def label_role(label: str) -> tuple[str, str]:
+    """The role a label names: 牵头… leads; 配合/参与/协办… supports; 指导 guides; the rest answer for it."""
+    if re.search("牵头|主责|主办", label):
+        return "LEADS", "牵头"
+    if re.search("配合|参与|协办|协助|协同|辅助", label):
+        return "RESPONSIBLE_FOR", "配合"
+    if re.search("指导|督导", label):
+        return "RESPONSIBLE_FOR", "指导"
+    return "RESPONSIBLE_FOR", "负责"
 
 
 @lru_cache(maxsize=None)
-def _verb_role(verb: str) -> tuple[str, str]:
-    return next((r, q) for p, r, q in VERBS if re.fullmatch(p, verb))
+def verb_role(verb: str) -> tuple[str, str]:
+    for pat, role, qual in _ROLE_OF_VERB:
+        if pat.search(verb):
+            return role, qual
+    return "RESPONSIBLE_FOR", "负责"
 
 
-def parse_clause(body: str, first_leads: bool) -> Optional[RoleClause]:
-    """Parse the inside of one parenthetical; None when it is not a role clause."""
+def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Optional[RoleClause]:
+    """Parse the inside of one bracket (or a labelled run); None when it is not a role clause."""
     clause = RoleClause(0, 0, body)
     if FIRST_LEADS_RE.search(body):
         clause.sets_first_leads = True
         first_leads = True
     found_role = False
+    mode: Optional[tuple[str, str]] = None  # the label a continuation group falls under
+    pending: list[str] = []  # a comma group waiting for its verb
     for sub in _subclauses(body):
-        if FIRST_LEADS_RE.search(sub) or sub in ("下同", "以下同", "不再做分工", "不再分工"):
+        flat = _NESTED.sub("", sub) if "(" in sub else sub  # a note in a nested bracket is not the sub-clause's
+        if FIRST_LEADS_RE.search(flat):
             continue
-        m = LABEL_RE.match(sub)
-        if m:
-            label, units = m.group(1), m.group(2)
-            role, qual = _label_role(label)
-            tail = VERB_RE.match(units)  # 责任单位:A、B按职责分工负责 — the label already says the role
-            if tail and tail.group(1):
-                units = tail.group(1)
-            found_role = True
-            _add(clause, split_units(units), role, qual, first_leads, sub)
-            continue
-        m = VERB_RE.match(sub)
-        if m:
-            units_text, verb = m.group(1), m.group(2)
-            role, qual = _verb_role(verb)
-            units = split_units(units_text)
-            if units and all(_is_unit(u) for u in units):
-                found_role = True
-                _add(clause, units, role, qual, first_leads, sub)
+        if NOTE_RE.search(flat):
+            if found_role:
                 continue
-            if not units_text.strip(" ,、"):
+            pending = []
+            continue
+        sub = _LEADING.sub("", sub).strip(" 、")
+        if (m := DEADLINE_LABEL_RE.match(sub)) is not None:
+            clause.deadline = m.group(1).strip(" 。") or None
+            continue
+        if (m := LABEL_RE.match(sub)) is not None:
+            role, qual = label_role(m.group(1))
+            units_text = m.group(2)
+            tail = VERB_RE.match(units_text)  # 责任单位:A、B按职责分工负责 — the label already says the role
+            if tail and tail.group(1):
+                units_text = tail.group(1)
+                if (role, qual) == ("RESPONSIBLE_FOR", "负责"):  # 责任单位:A、B分别牵头 — the verb is more precise
+                    role, qual = verb_role(tail.group(2))
+            found_role, mode = True, (role, qual)
+            _add(clause, pending + split_units(units_text), role, qual, first_leads, sub)
+            pending = []
+            continue
+        if (m := AS_LABEL_RE.match(sub)) is not None and m.group(1):
+            units = split_units(m.group(1))
+            if _units_ok(units):
+                role, qual = label_role(m.group(2))
                 found_role = True
-                clause.problems.append(f"clause names no unit: “{sub}”")
+                _add(clause, pending + units, role, qual, first_leads, sub)
+                pending = []
+                continue
+        m = VERB_RE.match(sub)
+        if m is not None and not (DEADLINE_RE.fullmatch(sub)):
+            units_text, verb = m.group(1), m.group(2)
+            units = split_units(units_text)
+            if units and _units_ok(units):
+                role, qual = verb_role(verb)
+                found_role = True
+                _add_verb(clause, pending + units, units_text, role, qual, first_leads, sub)
+                pending = []
+                continue
+            if not units_text.strip(" ,、") and (found_role or pending):
+                found_role = True
+                if pending:
+                    role, qual = verb_role(verb)
+                    _add(clause, pending, role, qual, first_leads, sub)
+                    pending = []
                 continue
         dm = DEADLINE_RE.fullmatch(sub) or (found_role and DEADLINE_RE.search(sub))
         if dm:
             clause.deadline = sub if DEADLINE_RE.fullmatch(sub) else dm.group(0)
             continue
+        units = split_units(sub)
+        if units and _units_ok(units):
+            if mode is not None:  # 责任单位:市A,各区B部门 — the label goes on over the comma
+                _add(clause, units, mode[0], mode[1], first_leads, sub)
+            else:
+                pending.extend(units)
+            continue
         if found_role and sub:
             clause.problems.append(f"unrecognised part of a role clause: “{sub}”")
     if not found_role:
         return None
+    if pending:
+        clause.problems.append(f"units with no role word: “{'、'.join(pending)}”")
     return clause
+
+
+def _add_verb(clause: RoleClause, units: list[str], units_text: str, role: str, qual: str, first_leads: bool,
+              sub: str) -> None:
+    """A会同B牵头: A leads, B answers for it with A."""
+    if role == "LEADS" and "会同" in units_text and len(units) > 1:
+        lead_n = len(split_units(units_text.split("会同", 1)[0]))
+        lead_n += len(units) - len(split_units(units_text))  # units carried over from a comma group lead too
+        clause.assignments.extend(Assignment(u, "LEADS", "牵头") for u in units[:lead_n])
+        clause.assignments.extend(Assignment(u, "RESPONSIBLE_FOR", "负责") for u in units[lead_n:])
+        return
+    _add(clause, units, role, qual, first_leads, sub)
+
+
+_NESTED = re.compile(r"\([^()]*\)")
 
 
 def _add(clause: RoleClause, units: list[str], role: str, qual: str, first_leads: bool, sub: str) -> None:
@@ -204,7 +396,8 @@ def _add(clause: RoleClause, units: list[str], role: str, qual: str, first_leads
         return
     for k, unit in enumerate(units):
         if first_leads and role == "RESPONSIBLE_FOR" and qual == "负责":
-            r, q = ("LEADS", "牵头") if k == 0 else ("RESPONSIBLE_FOR", "负责")
+            # first-listed-leads: the first unit of the clause, not of each comma group
+            r, q = ("LEADS", "牵头") if k == 0 and not clause.assignments else ("RESPONSIBLE_FOR", "负责")
         else:
             r, q = role, qual
         clause.assignments.append(Assignment(unit, r, q))
@@ -214,12 +407,26 @@ def _add(clause: RoleClause, units: list[str], role: str, qual: str, first_leads
 _parse_clause_cached = lru_cache(maxsize=65536)(parse_clause)
 
 
+def _label_extent(text: str, start: int) -> int:
+    """Where a labelled clause that starts at `start` ends: at 。, at the end of the text, or before an
+    item marker that follows a space (a line break that was lost)."""
+    m = _LABEL_END.search(text, start)
+    return m.start() if m else len(text)
+
+
+_LABEL_END = re.compile(r"。|\s+(?=(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、](?!\d)|"
+                        r"第[一二三四五六七八九十百]+条))|\n|(?=[(\[](?:" + LABEL + r"))")
+DUTY_RE = re.compile(r"^([^:()\[\]。;,]{2,60}?)\s*:\s*(" + VERB + r")")
+
+
 @lru_cache(maxsize=8192)
 def find_clauses(text: str, first_leads: bool = False) -> tuple[list[RoleClause], bool]:
-    """All role clauses of a paragraph, and whether first-listed-leads is on after it (cached: read-only)."""
-    found = []
-    for a, b in paren_groups(text):
-        inner = text[a + 1 : b - 1]
+    """All role clauses of a paragraph — bracketed and labelled — in text order, and whether
+    first-listed-leads is on after it (cached: read-only)."""
+    found: list[RoleClause] = []
+    groups = paren_groups(text) if ("(" in text or "[" in text) else []
+    for a, b in groups:
+        inner = text[a + 1: b - 1]
         clause = _parse_clause_cached(inner, first_leads)
         if clause is None:
             if FIRST_LEADS_RE.search(inner):
@@ -229,6 +436,71 @@ def find_clauses(text: str, first_leads: bool = False) -> tuple[list[RoleClause]
         if clause.sets_first_leads:
             first_leads = True
         found.append(clause)
+    if ":" in text:
+        found.extend(_labelled(text, groups, first_leads))
+        found.sort(key=lambda c: c.start)
     if not found and FIRST_LEADS_RE.search(text):
         first_leads = True
     return found, first_leads
+
+
+def _inside(groups: list[tuple[int, int]], i: int) -> bool:
+    return any(a <= i < b for a, b in groups)
+
+
+def _labelled(text: str, groups: list[tuple[int, int]], first_leads: bool) -> list[RoleClause]:
+    out: list[RoleClause] = []
+    pos = 0
+    while True:
+        m = LABEL_START.search(text, pos)
+        if m is None:
+            break
+        a = m.start(1)
+        if _inside(groups, a):
+            pos = m.end()
+            continue
+        b = _label_extent(text, m.end())
+        body = text[a:b].rstrip(" ,;")
+        clause = _parse_clause_cached(body, first_leads, True)
+        if clause is not None:
+            out.append(replace(clause, start=a, end=a + len(body), kind="label"))
+        pos = max(b, m.end())
+    return out
+
+
+def duty_clause(text: str) -> Optional[RoleClause]:
+    """A duty line of a 职责分工 block: "发改部门:负责…" names the unit before the colon."""
+    m = DUTY_RE.match(text)
+    if m is None or LABEL_RE.match(text):
+        return None
+    units = split_units(m.group(1))
+    if not _units_ok(units) or len(m.group(1)) > 40 or any(PERSON.search(u) for u in units):
+        return None
+    role, qual = verb_role(m.group(2))
+    clause = RoleClause(0, m.end(2), text[: m.end(2)], kind="duty")
+    _add(clause, units, role, qual, False, m.group(0))
+    return clause
+
+
+_PLACEHOLDER = re.compile(r"^[\s/／\\\-—─–~～无暂无]*$")
+_CELL_VERB = re.compile(r"(?:" + VERB + r")$")
+
+
+def cell_units(text: str) -> list[str]:
+    """The units of a table's role cell (the header is its label): 、 , ; and line breaks separate them;
+    "/" or "—" means none; a verb the cell repeats (市教育局牵头) is not part of the unit."""
+    if _PLACEHOLDER.match(text):
+        return []
+    out: list[str] = []
+    for line in re.split(r"[\n]+|\s{2,}", text):
+        line = line.strip()
+        if not line or _PLACEHOLDER.match(line):
+            continue
+        clause = parse_clause(line, False)
+        if clause is not None and clause.assignments:
+            out.extend(a.unit for a in clause.assignments)
+            continue
+        line = _CELL_VERB.sub("", line) if _CELL_VERB.search(line) and len(line) > 4 else line
+        out.extend(split_units(line))
+    seen: set[str] = set()
+    return [u for u in out if not (u in seen or seen.add(u)) and not _PLACEHOLDER.match(u)]

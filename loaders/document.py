@@ -5,17 +5,21 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from kg.errors import InputError
 from kg.ids import stable_id, title_key
-from kg.loaders.clauses import FIRST_LEADS_RE, find_clauses, unclosed_role_brackets
+from kg.loaders.clauses import FIRST_LEADS_RE, RoleClause, cell_units, duty_clause, find_clauses, unclosed_role_brackets
+from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
 from kg.loaders.metadata import read_metadata
 from kg.loaders.orgs import Tables, default_tables, resolve
 from kg.loaders.outline import Item, Piece, build_outline
 from kg.loaders.people import find_groups
+from kg.loaders.role_tables import read_role_table
+from kg.loaders.tables import Table
+from kg.loaders.text_tables import find_text_tables
 from kg.loaders.targets import find_targets, paragraph_deadline
 from kg.loaders.text import normalize, paragraphs
 from kg.model import (Action, Citation, Document, Graph, Membership, Organization, Person, Provenance, Responsibility,
@@ -34,6 +38,7 @@ class Parsed:
     encoding: str
     format: str
     warnings: list[str] = field(default_factory=list)
+    coverage: Optional[Coverage] = None
 
 
 def _strip(raw: str, a: int, b: int) -> tuple[int, int]:
@@ -51,16 +56,285 @@ def _title(raw: str, piece: Piece) -> str:
     return SCORE.sub("", text).rstrip("。．.!！?？;；:：,，") or text
 
 
-def _span(items: list[Piece]) -> tuple[int, int]:
-    first, last = items[0], items[-1]
-    return first.para.span(first.a, first.a + 1)[0], last.para.span(last.b - 1, last.b)[1]
-
-
 def _last_piece(item: Item) -> Piece:
     node = item
     while node.children:
         node = node.children[-1]
     return node.pieces[-1]
+
+
+class _Builder:
+    """Turns one document's outline, clauses and role tables into Graph elements (one pass, in order)."""
+
+    def __init__(self, raw: str, norm: str, file: str, doc_id: str, juris, tables: Tables, first_leads_at: int):
+        self.raw, self.norm, self.file, self.doc_id, self.juris, self.tables = raw, norm, file, doc_id, juris, tables
+        self.first_leads_at = first_leads_at
+        self.graph: Graph = Graph()
+        self.warnings: list[str] = []
+        self.orgs: dict[str, Organization] = {}
+        self.resolved: dict[str, Organization] = {}  # mention → organization, resolved once per document
+        self.aliases: dict[str, set[str]] = {}
+        self.action_no = 0
+        self.read_at: set[int] = set()  # source offsets of the clauses that gave edges (coverage)
+
+    # ── provenance ──
+    def prov(self, a: int, b: int) -> Provenance:
+        a, b = _strip(self.raw, a, b)
+        return Provenance(document_id=self.doc_id, start=a, end=b, text=self.raw[a:b])
+
+    def organization(self, mention: str) -> Organization:
+        org = self.resolved.get(mention)
+        if org is None:
+            org = self.resolved[mention] = resolve(mention, self.juris, self.tables)
+            if org.id in self.orgs:
+                self.aliases[org.id].add(mention)
+            else:
+                self.orgs[org.id], self.aliases[org.id] = org, set(org.aliases)
+        return org
+
+    # ── clauses of an item ──
+    def clauses(self, item: Item) -> list[_Found]:
+        """The role clauses in an item's own text, in order, with their source spans."""
+        out: list[_Found] = []
+        for piece in item.pieces:
+            text = piece.para.text[piece.a:piece.b]
+            if not text or ("(" not in text and "[" not in text and ":" not in text):
+                continue
+            base = piece.para.src(piece.a)
+            for k in unclosed_role_brackets(text):
+                self.warnings.append(f"{self.file} (char {piece.para.src(piece.a + k)}): unclosed bracket before a "
+                                     f"role clause “{text[k:k + 24]}…”: its units are not loaded; close the bracket")
+            found, _ = find_clauses(text, first_leads=base >= self.first_leads_at)
+            if item.duty and piece is item.pieces[0]:
+                duty = duty_clause(text)
+                if duty is not None:
+                    found = [duty] + [c for c in found if c.start >= duty.end]
+            for c in found:
+                a, b = piece.para.span(piece.a + c.start, piece.a + c.end)
+                out.append(_Found(c, piece, text, a, b))
+        return out
+
+    def groups(self, found: list[_Found]) -> list[list[_Found]]:
+        """Clauses with nothing but spaces and punctuation between them are one statement (牵头单位:A
+        on one line, 责任单位:B on the next; a deadline line after them)."""
+        groups: list[list[_Found]] = []
+        for f in found:
+            if groups and not _WORDS.search(self.norm[groups[-1][-1].b:f.a]):
+                groups[-1].append(f)
+            else:
+                groups.append([f])
+        kept = []
+        for g in groups:
+            if any(f.clause.assignments for f in g):
+                kept.append(g)
+            else:  # a clause that names no unit still says what is wrong with it
+                self.warnings.extend(f"{self.file} (char {f.a}): {p}" for f in g for p in f.clause.problems)
+        return kept
+
+    def emit(self, group: list[_Found], target_id: str, kind: str, seen: set) -> None:
+        deadline = next((f.clause.deadline for f in group if f.clause.deadline), None)
+        for f in group:
+            c = f.clause
+            for problem in c.problems:
+                self.warnings.append(f"{self.file} (char {f.a}): {problem}")
+            if not c.assignments:
+                continue
+            self.read_at.add(f.a)
+            clause_prov = Provenance(document_id=self.doc_id, start=f.a, end=f.b, text=self.raw[f.a:f.b])
+            for asg in c.assignments:
+                org = self.organization(asg.unit)
+                if (asg.role, org.id) in seen:
+                    continue
+                seen.add((asg.role, org.id))
+                self.graph.responsibilities.append(Responsibility(
+                    id=stable_id("responsibility", asg.role, org.id, target_id),
+                    role=asg.role, qualifier=asg.qualifier, organization_id=org.id,
+                    target_id=target_id, target_kind=kind, document_id=self.doc_id,
+                    mention=self.mention(f, asg.unit), deadline=c.deadline or deadline, prov=clause_prov,
+                ))
+
+    def mention(self, f: _Found, unit: str) -> str:
+        """The unit exactly as written in the source (normalisation is per character)."""
+        at = f.text.find(unit, f.clause.start, f.clause.end)
+        if at >= 0:
+            ma, mb = f.piece.para.span(f.piece.a + at, f.piece.a + at + len(unit))
+            if mb - ma == len(unit):
+                return self.raw[ma:mb]
+        return unit
+
+    def targets(self, item: Item, owner_id: str, owner_kind: str) -> None:
+        for piece in item.pieces:
+            text = piece.para.text[piece.a:piece.b]
+            for t in find_targets(text, paragraph_deadline(piece.para.text)):
+                a, b = piece.para.span(piece.a + t.start, piece.a + t.end)
+                self.graph.targets.append(Target(
+                    id=stable_id("target", owner_id, a), document_id=self.doc_id, owner_id=owner_id,
+                    owner_kind=owner_kind, text=self.raw[a:b], value=t.value, unit=t.unit, comparator=t.comparator,
+                    period=t.period, deadline=t.deadline,
+                    prov=Provenance(document_id=self.doc_id, start=a, end=b, text=self.raw[a:b]),
+                ))
+
+    # ── outline items ──
+    def section(self, top: Item, s_no: int) -> Section:
+        sec = Section(id=stable_id("section", self.doc_id, s_no), document_id=self.doc_id, ordinal=s_no,
+                      title=_title(self.raw, top.title_piece), prov=self.prov(*_item_span(top)))
+        self.graph.sections.append(sec)
+        self.targets(top, self.doc_id, "Document")
+        return sec
+
+    def action(self, item: Item, section: Optional[Section]) -> None:
+        self.action_no += 1
+        aid = stable_id("action", self.doc_id, self.action_no)
+        title = _title(self.raw, item.title_piece)
+        self.graph.actions.append(Action(id=aid, document_id=self.doc_id, section_id=section.id if section else None,
+                                         ordinal=self.action_no, number=item.number, title=title,
+                                         prov=self.prov(*_item_span(item))))
+        groups = self.groups(self.clauses(item))
+        task_no = 0
+        if len(groups) > 1 and not item.children:
+            # several clauses and nothing below: each covered segment is a task of the action
+            for k, (title_k, span, group) in enumerate(self.segments(item, title, groups), 1):
+                task_no = k
+                tid = stable_id("task", aid, k)
+                self.graph.tasks.append(Task(id=tid, document_id=self.doc_id, action_id=aid, ordinal=k, number=None,
+                                             title=title_k, prov=self.prov(*span)))
+                self.emit(group, tid, "Task", set())
+            self.targets(item, aid, "Action")
+            return
+        seen: set = set()
+        for g in groups:
+            self.emit(g, aid, "Action", seen)
+        self.targets(item, aid, "Action")
+        for child in item.children:
+            task_no = self.task(child, aid, task_no)
+
+    def task(self, item: Item, aid: str, task_no: int) -> int:
+        title = _title(self.raw, item.title_piece)
+        groups = self.groups(self.clauses(item))
+        parts = self.segments(item, title, groups) if len(groups) > 1 else [(title, _item_span(item), None)]
+        first_id = None
+        for title_k, span, group in parts:
+            task_no += 1
+            tid = stable_id("task", aid, task_no)
+            first_id = first_id or tid
+            self.graph.tasks.append(Task(id=tid, document_id=self.doc_id, action_id=aid, ordinal=task_no,
+                                         number=item.number if group is None or title_k == title else None,
+                                         title=title_k, prov=self.prov(*span)))
+            seen: set = set()
+            for g in (groups if group is None else [group]):
+                self.emit(g, tid, "Task", seen)
+        if first_id:
+            self.targets(item, first_id, "Task")
+        return task_no
+
+    def segments(self, item: Item, title: str, groups: list[list[_Found]]) -> list[tuple[str, tuple[int, int], list]]:
+        """Each clause covers the text since the previous clause of the item: one task per covered segment;
+        the first keeps the item's title, each later one is titled by its own first clause (to ，/。/；)."""
+        start, end = _item_span(item)
+        out = []
+        for k, g in enumerate(groups):
+            a = start if k == 0 else groups[k - 1][-1].b
+            b = g[-1].b if k + 1 < len(groups) else end
+            out.append((title if k == 0 else self.segment_title(a, g[0].a) or title, (a, b), g))
+        return out
+
+    def segment_title(self, a: int, b: int) -> str:
+        text = self.norm[a:b]
+        m = _SEG_LEAD.match(text)
+        i = m.end() if m else 0
+        cut = _SEG_END.search(text, i)
+        j = cut.start() if cut else len(text)
+        return _SPACES.sub("", self.raw[a + i:a + j]).rstrip("。．.!！?？;；:：,，")
+
+    # ── role tables ──
+    def role_table(self, rt, section: Optional[Section], caption: Optional[str]) -> None:
+        """A role table: each row a task, its group cell (or the heading above the table) its action."""
+        current: Optional[tuple[object, str]] = None  # (group cell, action id)
+        task_no = 0
+        for row in rt.rows:
+            group = row.group if row.group is not None and row.group.text.strip() else row.heading
+            key = group if group is not None else rt
+            if current is None or current[0] is not key:
+                self.action_no += 1
+                aid = stable_id("action", self.doc_id, self.action_no)
+                if group is not None:
+                    title, span = _cell_title(self.raw, group), (group.start, group.end)
+                else:
+                    title, span = caption or "任务分工", (rt.table.start, rt.table.end)
+                self.graph.actions.append(Action(
+                    id=aid, document_id=self.doc_id, section_id=section.id if section else None,
+                    ordinal=self.action_no, number=None, title=title, prov=self.prov(*span)))
+                current, task_no = (key, aid), 0
+            aid = current[1]
+            task_no += 1
+            tid = stable_id("task", aid, task_no)
+            cell = row.task or row.group
+            span = _row_span(row)
+            title = _cell_title(self.raw, cell, sentence=True) if cell is not None else f"{task_no}"
+            number = row.number.text.strip() if row.number is not None and row.number.text.strip() else None
+            self.graph.tasks.append(Task(id=tid, document_id=self.doc_id, action_id=aid, ordinal=task_no,
+                                         number=number, title=title, prov=self.prov(*span)))
+            deadline = _SPACES.sub("", row.deadline.text) if row.deadline is not None and row.deadline.text.strip() \
+                else None
+            seen: set = set()
+            for role, qualifier, cell in row.roles:
+                self.table_cell(cell, role, qualifier, deadline, tid, seen)
+
+    def table_cell(self, cell, role: str, qualifier: str, deadline: Optional[str], tid: str, seen: set) -> None:
+        """A role cell is a clause whose label is its column header: its units are split by the clause grammar."""
+        text = self.norm[cell.start:cell.end]
+        units = cell_units(text)
+        if not units:
+            return
+        self.read_at.add(cell.start)
+        clause_prov = self.prov(cell.start, cell.end)
+        for unit in units:
+            org = self.organization(unit)
+            if (role, org.id) in seen:
+                continue
+            seen.add((role, org.id))
+            at = text.find(unit)
+            mention = self.raw[cell.start + at:cell.start + at + len(unit)] if at >= 0 else unit
+            self.graph.responsibilities.append(Responsibility(
+                id=stable_id("responsibility", role, org.id, tid), role=role, qualifier=qualifier,
+                organization_id=org.id, target_id=tid, target_kind="Task", document_id=self.doc_id,
+                mention=mention, deadline=deadline, prov=clause_prov))
+
+
+@dataclass
+class _Found:
+    clause: RoleClause
+    piece: Piece
+    text: str  # the piece's text, which the clause's start/end index
+    a: int  # source span of the clause
+    b: int
+
+
+_WORDS = re.compile(r"[\w\u4e00-\u9fff]")
+_SEG_LEAD = re.compile(r"^[\s。.,;:!?、)\]]*(?:(?:\d{1,2}[.、)]|\(\d{1,2}\)|[①-⑳]|\([一二三四五六七八九十]+\))\s*)?")
+_SEG_END = re.compile(r"[,。;]")
+
+
+def _item_span(item: Item) -> tuple[int, int]:
+    first = item.pieces[0]
+    last = _last_piece(item)
+    return first.para.span(first.a, first.a + 1)[0], last.para.span(last.b - 1, last.b)[1]
+
+
+def _cell_title(raw: str, cell, sentence: bool = False) -> str:
+    text = _SPACES.sub("", raw[cell.start:cell.end])
+    text = re.sub(r"^(?:\d{1,3}[.、)．]|[(（]\d{1,3}[)）]|[一二三四五六七八九十]+[、.．])", "", text)
+    if sentence:
+        m = re.search(r"[。；;]", text)
+        if m and m.start() > 0:
+            text = text[:m.start()]
+    return text.rstrip("。．.!！?？;；:：,，") or text
+
+
+def _row_span(row) -> tuple[int, int]:
+    cells = [c for c in (row.number, row.group, row.task, row.deadline) if c is not None and c.end > c.start]
+    cells += [c for _, _, c in row.roles if c.end > c.start]
+    return min(c.start for c in cells), max(c.end for c in cells)
 
 
 def parse_text(
@@ -71,8 +345,10 @@ def parse_text(
     encoding: str = "utf-8",
     fmt: str = "text",
     tables: Optional[Tables] = None,
+    grids: Sequence[Table] = (),
 ) -> Parsed:
-    """Parse decoded text into a Graph; offsets in every Provenance index `raw`."""
+    """Parse decoded text into a Graph; offsets in every Provenance index `raw`. `grids` are the tables a
+    format reader found (their cells index `raw`); plain text is searched for tab and pipe tables."""
     norm = normalize(raw)
     paras = paragraphs(norm)
     if not paras:
@@ -84,7 +360,6 @@ def parse_text(
     doc_id = stable_id("document", meta.doc_number, meta.issuer) if meta.doc_number else stable_id(
         "document", meta.title, meta.date or ""
     )
-    warnings: list[str] = []
     juris = meta.jurisdiction
     doc = Document(
         id=doc_id, title=meta.title, doc_number=meta.doc_number, issuer=meta.issuer, date=meta.date,
@@ -94,138 +369,58 @@ def parse_text(
                         text=raw[meta.title_span[0]:meta.title_span[1]]),
     )
     first_leads_at = min((m.start() for m in FIRST_LEADS_RE.finditer(norm)), default=len(norm) + 1)
-    outline = build_outline(paras, meta.body_start)
+    if not grids and fmt == "text" and ("\t" in raw or "|" in raw):
+        grids = find_text_tables(raw)
+    role_tables = [(g, rt) for g in grids if (rt := read_role_table(g)) is not None and rt.rows]
+    skip = {p.index for p in paras if any(g.start <= p.start < g.end for g, _ in role_tables)}
+    outline = build_outline(paras, meta.body_start, skip)
 
-    graph = Graph(documents=[doc])
-    orgs: dict[str, Organization] = {}
-    tables = tables or default_tables()
-    resolved: dict[str, Organization] = {}  # mention → organization, resolved once per document
-    aliases: dict[str, set[str]] = {}
-
-    def prov(a: int, b: int) -> Provenance:
-        a, b = _strip(raw, a, b)
-        return Provenance(document_id=doc_id, start=a, end=b, text=raw[a:b])
-
-    def item_span(item: Item) -> tuple[int, int]:
-        first = item.pieces[0]
-        last = _last_piece(item)
-        return first.para.span(first.a, first.a + 1)[0], last.para.span(last.b - 1, last.b)[1]
-
-    def assign(item: Item, target_id: str, kind: str) -> None:
-        seen: set[tuple[str, str]] = set()
-        for piece in item.pieces:
-            text = piece.para.text[piece.a:piece.b]
-            if "(" not in text:  # every role clause is bracketed (〔〕 and （） are normalised to ())
-                continue
-            base = piece.para.src(piece.a)
-            for k in unclosed_role_brackets(text):
-                warnings.append(f"{file} (char {piece.para.src(piece.a + k)}): unclosed bracket before a role clause "
-                                f"“{text[k:k + 24]}…”: its units are not loaded; close the bracket")
-            clauses, _ = find_clauses(text, first_leads=base >= first_leads_at)
-            for c in clauses:
-                a, b = piece.para.span(piece.a + c.start, piece.a + c.end)
-                clause_prov = Provenance(document_id=doc_id, start=a, end=b, text=raw[a:b])  # shared by its edges
-                for problem in c.problems:
-                    warnings.append(f"{file} (char {a}): {problem}")
-                for asg in c.assignments:
-                    org = resolved.get(asg.unit)
-                    if org is None:
-                        org = resolved[asg.unit] = resolve(asg.unit, juris, tables)
-                        if org.id in orgs:
-                            aliases[org.id].add(asg.unit)
-                        else:
-                            orgs[org.id], aliases[org.id] = org, set(org.aliases)
-                    if (asg.role, org.id) in seen:
-                        continue
-                    seen.add((asg.role, org.id))
-                    mention = asg.unit
-                    at = text.find(asg.unit, c.start, c.end)
-                    if at >= 0:  # the unit exactly as written in the source (normalisation is per character)
-                        ma, mb = piece.para.span(piece.a + at, piece.a + at + len(asg.unit))
-                        if mb - ma == len(asg.unit):
-                            mention = raw[ma:mb]
-                    graph.responsibilities.append(Responsibility(
-                        id=stable_id("responsibility", asg.role, org.id, target_id),
-                        role=asg.role, qualifier=asg.qualifier, organization_id=org.id,
-                        target_id=target_id, target_kind=kind, document_id=doc_id, mention=mention,
-                        deadline=c.deadline, prov=clause_prov,
-                    ))
-
-    def add_targets(item: Item, owner_id: str, owner_kind: str) -> None:
-        for piece in item.pieces:
-            text = piece.para.text[piece.a:piece.b]
-            for t in find_targets(text, paragraph_deadline(piece.para.text)):
-                a, b = piece.para.span(piece.a + t.start, piece.a + t.end)
-                graph.targets.append(Target(
-                    id=stable_id("target", owner_id, a), document_id=doc_id, owner_id=owner_id, owner_kind=owner_kind,
-                    text=raw[a:b], value=t.value, unit=t.unit, comparator=t.comparator, period=t.period,
-                    deadline=t.deadline, prov=Provenance(document_id=doc_id, start=a, end=b, text=raw[a:b]),
-                ))
-
-    action_no = 0
-
-    def add_action(item: Item, section: Optional[Section]) -> None:
-        nonlocal action_no
-        action_no += 1
-        aid = stable_id("action", doc_id, action_no)
-        act = Action(id=aid, document_id=doc_id, section_id=section.id if section else None, ordinal=action_no,
-                     number=item.number, title=_title(raw, item.title_piece), prov=prov(*item_span(item)))
-        graph.actions.append(act)
-        assign(item, aid, "Action")
-        add_targets(item, aid, "Action")
-        for k, child in enumerate(item.children, 1):
-            tid = stable_id("task", aid, k)
-            graph.tasks.append(Task(id=tid, document_id=doc_id, action_id=aid, ordinal=k, number=child.number,
-                                    title=_title(raw, child.title_piece), prov=prov(*item_span(child))))
-            assign(child, tid, "Task")
-            add_targets(child, tid, "Task")
-
-    for s_no, top in enumerate((i for i in outline if i.kind == "section"), 1):
-        sec = Section(id=stable_id("section", doc_id, s_no), document_id=doc_id, ordinal=s_no,
-                      title=_title(raw, top.title_piece), prov=prov(*item_span(top)))
-        graph.sections.append(sec)
-        add_targets(top, doc_id, "Document")
-        for child in top.children:
-            add_action(child, sec)
-    for top in outline:
-        if top.kind == "action":
-            add_action(top, None)
-    graph.actions.sort(key=lambda a: a.ordinal)
+    b = _Builder(raw, norm, file, doc_id, juris, tables or default_tables(), first_leads_at)
+    b.graph.documents.append(doc)
+    blocks: list[tuple[int, int, object]] = [(_item_span(i)[0], 0, i) for i in outline]
+    blocks += [(g.start, 1, (g, rt)) for g, rt in role_tables]
+    blocks.sort(key=lambda x: (x[0], x[1]))
+    s_no = 0
+    last_section: Optional[Section] = None
+    for _, is_table, block in blocks:
+        if is_table:
+            g, rt = block
+            b.role_table(rt, last_section, g.caption)
+        elif block.kind == "section":
+            s_no += 1
+            last_section = b.section(block, s_no)
+            for child in block.children:
+                b.action(child, last_section)
+        else:
+            b.action(block, None)
+    graph = b.graph
     graph.targets.sort(key=lambda t: (t.prov.start, t.id))
 
-    def organization(mention: str) -> Organization:
-        org = resolved.get(mention)
-        if org is None:
-            org = resolved[mention] = resolve(mention, juris, tables)
-            if org.id in orgs:
-                aliases[org.id].add(mention)
-            else:
-                orgs[org.id], aliases[org.id] = org, set(org.aliases)
-        return org
-
     for group in find_groups(paras):
-        gorg = organization(group.name)
+        gorg = b.organization(group.name)
         for member in group.members:
             pa, pb = _strip(raw, member.para.start, member.para.end)
             pid = stable_id("person", doc_id, member.name)
             span = Provenance(document_id=doc_id, start=pa, end=pb, text=raw[pa:pb])
             graph.people.append(Person(id=pid, name=member.name, document_id=doc_id, prov=span))
-            unit = organization(member.unit) if member.unit else None
+            unit = b.organization(member.unit) if member.unit else None
             graph.memberships.append(Membership(
                 id=stable_id("membership", gorg.id, pid), person_id=pid, group_id=gorg.id, role=member.role,
                 post=member.post, post_title=member.post_title, unit_id=unit.id if unit else None,
                 document_id=doc_id, prov=span,
             ))
-    for title, a, b in meta.citations:
+    for title, a, z in meta.citations:
         key = title_key(title)
         graph.citations.append(Citation(
             id=stable_id("citation", doc_id, key), document_id=doc_id, title=title, key=key,
-            cited_id=stable_id("cited", key), prov=Provenance(document_id=doc_id, start=a, end=b, text=raw[a:b]),
+            cited_id=stable_id("cited", key), prov=Provenance(document_id=doc_id, start=a, end=z, text=raw[a:z]),
         ))
-    for o in orgs.values():  # resolve() made each of these for this document alone: set, don't copy
-        o.aliases = sorted(aliases[o.id])
-    graph.organizations = sorted(orgs.values(), key=lambda o: o.id)
-    return Parsed(graph=graph, encoding=encoding, format=fmt, warnings=warnings)
+    for o in b.orgs.values():  # resolve() made each of these for this document alone: set, don't copy
+        o.aliases = sorted(b.aliases[o.id])
+    graph.organizations = sorted(b.orgs.values(), key=lambda o: o.id)
+    coverage = measure_coverage(norm, paras, meta.body_start, role_tables, b.read_at, skip)
+    warnings = b.warnings + coverage_warnings(file, coverage, len(graph.responsibilities))
+    return Parsed(graph=graph, encoding=encoding, format=fmt, warnings=warnings, coverage=coverage)
 
 
 def parse_bytes(data: bytes, file: str, tables: Optional[Tables] = None) -> Parsed:
@@ -244,7 +439,7 @@ def parse_path(path: str | Path, tables: Optional[Tables] = None) -> Parsed:
         raise InputError(str(path), f"cannot read file: {e.strerror or e}") from None
     got = read_document(p, data)
     parsed = parse_text(got.text, p.name, sha256=hashlib.sha256(data).hexdigest(), encoding=got.encoding,
-                        fmt=got.format, tables=tables)
+                        fmt=got.format, tables=tables, grids=getattr(got, "tables", ()))
     if got.note:
         parsed.warnings.append(f"{p.name}: {got.note}")
     return parsed

@@ -12,14 +12,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from kg.loaders.clauses import duty_clause
 from kg.loaders.text import Paragraph, sentence_end
 
-SECTION_RE = re.compile(r"^([一二三四五六七八九十]+、)\s*")
+SECTION_RE = re.compile(r"^([一二三四五六七八九十]+[、.](?![一二三四五六七八九十])|第[一二三四五六七八九十百零〇]+章)\s*")
+ARTICLE_RE = re.compile(r"^(第[一二三四五六七八九十百零〇]+条)\s*")
 ACTION_RE = re.compile(r"^(\((?:[一二三四五六七八九十]+|\d{1,2})\))\s*")
-TASK_RE = re.compile(r"^(\d{1,2}[.、](?!\d)|─+)\s*")
+TASK_RE = re.compile(r"^(\d{1,2}(?:[.、](?!\d)|\))|─+|[①-⑳]|[●▲■◆•◇□▪►]+)\s*")
 END_RE = re.compile(r"^(?:抄送|抄报)|^\(?\d{4}年\d{1,2}月\d{1,2}日印发\)?$")
 ANNEX_RE = re.compile(r"^附件\s*\d*\s*[:]?\s*")
-MARKER_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、])")
+MARKER_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、)]|第[一二三四五六七八九十百]+[条章]|[①-⑳])")
 HEADING_MAX = 26
 TITLE_MAX = 40
 
@@ -42,12 +44,13 @@ class Item:
     children: list["Item"] = field(default_factory=list)
     parent: Optional["Item"] = None
     has_clause: bool = False
+    duty: bool = False  # a 职责分工 line "发改部门:负责…": the unit before the colon answers for it
 
 
 def _has_role_clause(text: str) -> bool:
     from kg.loaders.clauses import find_clauses
 
-    return bool(find_clauses(text)[0])
+    return any(c.assignments for c in find_clauses(text)[0])
 
 
 def _title_end(text: str, start: int) -> int:
@@ -101,22 +104,35 @@ def _split_inline_headings(p: Paragraph, start: int) -> list[int]:
     return cuts
 
 
-def build_outline(paras: list[Paragraph], body_start: int) -> list[Item]:
-    """Top-level items (sections, or actions when a document has no sections)."""
+def build_outline(paras: list[Paragraph], body_start: int, skip: Optional[set[int]] = None) -> list[Item]:
+    """Top-level items (sections, or actions when a document has no sections). Paragraphs whose index is
+    in `skip` (a role table read on its own) are not part of the outline."""
     top: list[Item] = []
     section: Optional[Item] = None
     action: Optional[Item] = None
     task: Optional[Item] = None
     leaf_actions = False  # 一、 then 1.: numbered items are actions, not tasks
+    chapters = False  # 第一章 … 第一条: the articles are the chapters' actions
 
     def add_action(item: Item) -> None:
         item.parent = section
         (section.children if section else top).append(item)
 
+    def implicit_action() -> Item:
+        """A 一、 section with lines under it but no (一) items: the lines are tasks of an action it titles."""
+        assert section is not None
+        item = Item("action", section.number, section.title_piece, [Piece(section.title_piece.para, 0, 0)],
+                    parent=section)
+        section.children.append(item)
+        return item
+
     i = body_start
     while i < len(paras):
         p = paras[i]
         t = p.text
+        if skip and p.index in skip:
+            i += 1
+            continue
         if END_RE.match(t):
             break
         if (m := ANNEX_RE.match(t)) and len(t) <= 40:
@@ -135,11 +151,18 @@ def build_outline(paras: list[Paragraph], body_start: int) -> list[Item]:
             leaf_actions = False
             i += 1
             continue
-        if m := SECTION_RE.match(t):
+        if (m := SECTION_RE.match(t)) or ((m := ARTICLE_RE.match(t)) and not chapters):
+            chapters = chapters or m.group(1).endswith("章")
             end = _title_end(t, m.end())
             section = Item("section", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))])
             top.append(section)
             action = task = None
+            leaf_actions = False
+        elif (m := ARTICLE_RE.match(t)) is not None:
+            end = _title_end(t, m.end())
+            action = Item("action", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))])
+            add_action(action)
+            task = None
         elif _standalone_heading(paras, i):
             section = Item("section", None, Piece(p, 0, len(t)), [Piece(p, 0, len(t))])
             top.append(section)
@@ -153,18 +176,26 @@ def build_outline(paras: list[Paragraph], body_start: int) -> list[Item]:
             task = None
         elif (m := TASK_RE.match(t)) or ACTION_RE.match(t):
             m = m or ACTION_RE.match(t)
+            assert m is not None
             end = _title_end(t, m.end())
-            if action is not None and not (leaf_actions and TASK_RE.match(action.number or "")):
+            if action is not None and not (leaf_actions and TASK_RE.match(action.number or "")
+                                           and _marker_kind(action.number or "") == _marker_kind(m.group(1))):
                 task = Item("task", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))], parent=action)
                 action.children.append(task)
-            elif section is not None and not m.group(1).startswith("─"):
-                # two levels only (一、 then 1.): the numbered items are the section's actions
+            elif not m.group(1).startswith("─") and (section is not None or action is None or leaf_actions):
+                # two levels only (一、 then 1.), or numbered items and nothing else: the items are actions
                 leaf_actions = True
                 action = Item("action", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))])
                 add_action(action)
                 task = None
             elif section is not None:
                 section.pieces.append(Piece(p, 0, len(t)))
+        elif (action is not None or section is not None) and duty_clause(t) is not None:
+            if action is None:
+                action = implicit_action()
+            task = Item("task", None, Piece(p, 0, _duty_title_end(t)), [Piece(p, 0, len(t))], parent=action,
+                        duty=True)
+            action.children.append(task)
         else:
             h = heading_sentence(t)
             if action is not None and h and _has_role_clause(t):
@@ -184,7 +215,27 @@ def build_outline(paras: list[Paragraph], body_start: int) -> list[Item]:
             elif section is not None:
                 section.pieces.append(Piece(p, 0, len(t)))
         i += 1
-    return _two_levels(top)
+    return _single_level(_two_levels(top))
+
+
+def _marker_kind(marker: str) -> str:
+    """1. and 12. are one kind of marker, 1) and ① others."""
+    return re.sub(r"[①-⑳]", "①", re.sub(r"\d+", "0", marker))
+
+
+def _duty_title_end(text: str) -> int:
+    """A duty line's title: the line up to its first ;/。 (the unit before the colon is part of it)."""
+    m = re.search(r"[;。]", text)
+    return m.start() if m else len(text)
+
+
+def _single_level(top: list[Item]) -> list[Item]:
+    """一、 (or 第X条) items that carry their own clause and have nothing below are actions, not sections."""
+    for item in top:
+        if item.kind == "section" and not item.children and item.number and any(
+                _has_role_clause(pc.para.text[pc.a:pc.b]) for pc in item.pieces):
+            item.kind = "action"
+    return top
 
 
 def _two_levels(top: list[Item]) -> list[Item]:

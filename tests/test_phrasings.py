@@ -81,10 +81,12 @@ def test_run_on_body_two_levels_scores_and_several_clauses_in_one_paragraph():
     assert got == [
         ("科普阵地建设", "市科协", "RESPONSIBLE_FOR", "负责", None),
         ("科普活动开展", "市科技局", "RESPONSIBLE_FOR", "负责", None),
-        ("科普活动开展", "市委宣传部", "RESPONSIBLE_FOR", "负责", None),
-        ("科普活动开展", "市科协", "RESPONSIBLE_FOR", "负责", None),
+        # a second clause in the item covers the text since the first: a task of its own, titled by its first clause
+        ("开展科技活动周活动", "市委宣传部", "RESPONSIBLE_FOR", "负责", None),
+        ("开展科技活动周活动", "市科协", "RESPONSIBLE_FOR", "负责", None),
         ("日常考核", "市直有关部门", "RESPONSIBLE_FOR", "负责", None),
     ]
+    assert [t.title for t in g.tasks if t.action_id == g.actions[0].id] == ["科普阵地建设", "科普活动开展", "开展科技活动周活动"]
     assert [a.title for a in g.actions] == ["考核内容", "考核方式"]  # scores (20分) are not part of titles
     text = (HERE / "city_one_line.txt").read_text(encoding="utf-8")
     for r in g.responsibilities:

@@ -1,0 +1,99 @@
+"""How much of what looks like role text became edges: role-looking brackets, labelled lines and
+table role cells found vs read, with the position of each one not read. A document in which role
+words occur but no edge comes out is a warning, never a silent "ok" (DESIGN.md: no silent zeros)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.loaders.clauses import LABEL, paren_groups
+from kg.loaders.text import Paragraph
+
+# what a reader takes for a role statement: a role word inside a bracket, a role label with a colon
+ROLE_WORD = re.compile(r"牵头|负责|责任单位|配合|协办|参与单位|协助|主责|承办单位")
+LABEL_LINE = re.compile(r"(?:^|(?<=[。;!?,)\]\s]))(?:" + LABEL + r")\s*:")
+# brackets that mention a role word but are ordinary text: a note, a definition, an exception
+_NOT_ROLE = re.compile(r"^(?:以下简称|简称|含|包括|不含|除)|下同$")
+
+
+@dataclass
+class Unread:
+    kind: str  # bracket | label | table
+    start: int  # character offset in the source text
+    text: str  # the first characters of what was not read
+
+
+@dataclass
+class Coverage:
+    """Counts per kind (bracket, label, table) of role text found and read, and what was not read."""
+
+    found: dict[str, int] = field(default_factory=lambda: {"bracket": 0, "label": 0, "table": 0})
+    read: dict[str, int] = field(default_factory=lambda: {"bracket": 0, "label": 0, "table": 0})
+    unread: list[Unread] = field(default_factory=list)
+
+    @property
+    def total_found(self) -> int:
+        return sum(self.found.values())
+
+    @property
+    def total_read(self) -> int:
+        return sum(self.read.values())
+
+    def as_dict(self) -> dict:
+        return {"found": dict(self.found), "read": dict(self.read),
+                "unread": [{"kind": u.kind, "start": u.start, "text": u.text} for u in self.unread]}
+
+
+def measure_coverage(norm: str, paras: list[Paragraph], body_start: int, role_tables: list, read_at: set[int],
+                     skip: set[int]) -> Coverage:
+    """Scan the body for role-looking text and check each occurrence against the clauses that gave edges
+    (`read_at`: source offsets where such a clause starts)."""
+    cov = Coverage()
+    for p in paras[body_start:]:
+        if p.index in skip:
+            continue
+        t = p.text
+        groups = paren_groups(t) if ("(" in t or "[" in t) else []
+        for a, b in groups:
+            inner = t[a + 1:b - 1]
+            if not ROLE_WORD.search(inner) or _NOT_ROLE.search(inner) or len(inner) > 200:
+                continue
+            _count(cov, "bracket", p.src(a), t[a:b], read_at)
+        if ":" in t:
+            for m in LABEL_LINE.finditer(t):
+                if any(a <= m.start() < b for a, b in groups):
+                    continue
+                _count(cov, "label", p.src(m.start()), t[m.start():m.start() + 40], read_at)
+    for _, rt in role_tables:
+        for row in rt.rows:
+            for _, _, cell in row.roles:
+                if cell.text.strip():
+                    _count(cov, "table", cell.start, norm[cell.start:cell.end], read_at)
+    return cov
+
+
+def _count(cov: Coverage, kind: str, start: int, text: str, read_at: set[int]) -> None:
+    cov.found[kind] += 1
+    if start in read_at:
+        cov.read[kind] += 1
+    else:
+        cov.unread.append(Unread(kind, start, re.sub(r"\s+", " ", text)[:40]))
+
+
+def coverage_warnings(file: str, cov: Coverage, edges: int) -> list[str]:
+    """The load report's words: a zero with role text is loud; anything not read is named by position."""
+    out: list[str] = []
+    if cov.total_found and not edges:
+        out.append(f"{file}: role text found ({_counts(cov.found)}) but no edge was read from it: "
+                   "kg does not know this layout; check the file with `kg check`")
+    elif cov.unread:
+        out.append(f"{file}: {cov.total_read} of {cov.total_found} role clauses read ({_counts(cov.read)} of "
+                   f"{_counts(cov.found)}); not read: "
+                   + "; ".join(f"char {u.start} “{u.text}”" for u in cov.unread[:5])
+                   + (f"; … {len(cov.unread) - 5} more (kg check lists them)" if len(cov.unread) > 5 else ""))
+    return out
+
+
+def _counts(d: dict[str, int]) -> str:
+    names = {"bracket": "brackets", "label": "labelled lines", "table": "table cells"}
+    return ", ".join(f"{n} {names[k]}" for k, n in d.items() if n) or "none"
