@@ -23,6 +23,16 @@ def _shown(path: str) -> str:
         return str(path)
 
 
+def _coverage_note(r: Any) -> str:
+    """", role text read 26 of 27 (brackets 26/27)": how much of what looks like role text became edges."""
+    cov = r.coverage
+    if cov is None or not cov.total_found:
+        return "; no role text found" if cov is not None else ""
+    names = {"bracket": "brackets", "label": "labelled lines", "table": "table cells"}
+    parts = ", ".join(f"{names[k]} {cov.read[k]}/{n}" for k, n in cov.found.items() if n)
+    return f"; role text read {cov.total_read} of {cov.total_found} ({parts})"
+
+
 def format_option(default: str = "table") -> Callable:
     return click.option("--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
                         help="Output format.")
@@ -85,8 +95,8 @@ def build(paths: tuple[Path, ...], no_align: bool, db: Optional[Path], backend: 
     for r in report.files:
         if r.ok and len(report.files) <= 50:
             c = r.counts
-            click.echo(f"  ok      {_shown(r.file)}  [{r.encoding}, {r.format}]  actions {c['actions']}, tasks {c['tasks']}, "
-                       f"LEADS {c['leads']}, RESPONSIBLE_FOR {c['responsible_for']}")
+            click.echo(f"  {r.status:<7} {_shown(r.file)}  [{r.encoding}, {r.format}]  actions {c['actions']}, tasks {c['tasks']}, "
+                       f"LEADS {c['leads']}, RESPONSIBLE_FOR {c['responsible_for']}{_coverage_note(r)}")
         for w in r.warnings:
             click.echo(f"  warning {w}", err=True)
     if len(report.files) > 50:
@@ -128,11 +138,47 @@ def extract(paths: tuple[Path, ...], fmt: str) -> None:
     rows = responsibility_rows(batch.graph)
     click.echo(render(rows, fmt, TABLE_COLUMNS if fmt == "table" else COLUMNS), nl=False)
     for r in batch.reports:
+        if r.ok and len(batch.reports) <= 50:
+            click.echo(f"kg: {r.status}: {_shown(r.file)}: {r.counts['leads'] + r.counts['responsible_for']} edges"
+                       f"{_coverage_note(r)}", err=True)
         for w in r.warnings:
             click.echo(f"kg: warning: {w}", err=True)
     for r in batch.failures:
         click.echo(f"kg: {r.error}", err=True)
     if batch.failures:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@format_option("table")
+@fails_cleanly
+def check(paths: tuple[Path, ...], fmt: str) -> None:
+    """Report how much of each file's role text kg reads, without loading anything.
+
+    Per file: what it turned out to be (ok, partial, unread: role text but no edge, no-roles, failed),
+    the edges it gives, role-looking brackets / labelled lines / table role cells found and read,
+    and the character position of each one not read. Exit status 1 when a file failed or gave no
+    edge although it has role text.
+    """
+    from kg.check import check_paths
+
+    reports = check_paths(paths)
+    if fmt in ("json", "jsonl"):
+        rows = [r.as_dict() for r in reports]
+        click.echo(render(rows, fmt, list(rows[0]) if rows else []), nl=False)
+    else:
+        kinds = ("bracket", "label", "table")
+        rows = [{"file": _shown(r.file), "status": r.status, "edges": r.edges,
+                 **{k: f"{r.read.get(k, 0)}/{r.found.get(k, 0)}" for k in kinds}} for r in reports]
+        click.echo(render(rows, fmt, ["file", "status", "edges", *kinds]), nl=False)
+        if fmt == "table":
+            for r in reports:
+                if r.error:
+                    click.echo(f"  {r.error}")
+                for u in r.unread:
+                    click.echo(f"  not read: {_shown(r.file)} char {u['start']} ({u['kind']}): {u['text']}")
+    if any(r.status in ("failed", "unread") for r in reports):
         sys.exit(1)
 
 

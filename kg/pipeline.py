@@ -8,6 +8,7 @@ from typing import Callable, Iterable, Optional
 
 from kg.errors import InputError
 from kg.loaders import parse_path
+from kg.loaders.coverage import Coverage
 from kg.loaders.formats import SUFFIXES as READABLE
 from kg.model import Graph
 from kg.resources import resource_dir
@@ -28,6 +29,23 @@ class FileReport:
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     error: Optional[str] = None
+    coverage: Optional[Coverage] = None  # role text found vs read (see kg.loaders.coverage)
+
+    @property
+    def status(self) -> str:
+        """What the file turned out to be: failed, a plan whose role text was all read (ok), partly read
+        (partial), role text and no edge (unread), or a file with no role text at all (no-roles)."""
+        if not self.ok:
+            return "failed"
+        cov = self.coverage
+        edges = self.counts.get("leads", 0) + self.counts.get("responsible_for", 0)
+        if cov is None:
+            return "ok"
+        if cov.total_found and not edges:
+            return "unread"
+        if not cov.total_found and not edges:
+            return "no-roles"
+        return "partial" if cov.unread else "ok"
 
 
 @dataclass
@@ -103,7 +121,7 @@ def _parse_one(f: Path, per_doc: dict[str, tuple[str, Graph]], seen: dict[str, s
     doc = parsed.graph.documents[0]
     report = FileReport(
         file=str(f), ok=True, encoding=parsed.encoding, format=parsed.format,
-        document_id=doc.id, counts=parsed.graph.counts(), warnings=list(parsed.warnings),
+        document_id=doc.id, counts=parsed.graph.counts(), warnings=list(parsed.warnings), coverage=parsed.coverage,
     )
     if doc.id in seen:
         report.warnings.append(f"{f}: same document as {seen[doc.id]} (id {doc.id}); this later file is kept")

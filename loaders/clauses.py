@@ -33,7 +33,7 @@ LABEL = _LABEL_CORE + r"\s*" + _LABEL_NOUN + r"?"
 LABEL_RE = re.compile(r"^(" + LABEL + r")\s*:\s*(.*)$", re.S)
 DEADLINE_LABEL_RE = re.compile(r"^(?:完成时限|完成时间|完成期限|时限要求|时间要求|时间节点|时间安排|进度安排|时限|时间)\s*:\s*(.*)$", re.S)
 # where a labelled clause may start in running text: the start of a line or after a sentence / clause end
-LABEL_START = re.compile(r"(?:^|(?<=[。;!?,)\]\s]))(" + LABEL + r")\s*:")
+LABEL_START = re.compile(r"(?:^|(?<=[。;!?,)\]\s]))(" + LABEL + r"|完成时限|完成时间|完成期限|时限要求|时间节点)\s*:")
 ANY_LABEL = re.compile(r"(" + LABEL + r")\s*:")
 
 # ── verbs ─────────────────────────────────────────────────────────────────────────────────────
@@ -42,7 +42,7 @@ _ADVERB = (r"(?:分别|共同|联合|分工|分头|各自|具体|负责|按(?:�
 _LEAD = r"牵头(?:负责|实施|落实|推进|组织|抓总)?"
 _SUPPORT = r"(?:配合(?:落实|实施|推进|做好)?|协助(?:落实|实施)?|参与(?:落实|实施)?|协同(?:推进|落实)?|协办)"
 _GUIDE = r"(?:指导|督导)(?:落实|实施)?"
-_RESP = r"(?:负责(?:落实|实施|推进|组织实施)?|落实|实施|推进落实|组织实施|承办|承担|督促落实|抓好落实|具体实施)"
+_RESP = r"(?:负总责|总负责|负主体责任|负责(?:落实|实施|推进|组织实施)?|落实|实施|推进落实|组织实施|承办|承担|督促落实|抓好落实|具体实施)"
 VERB = r"(?:" + _ADVERB + r"{0,2}" + r"(?:" + "|".join((_LEAD, _SUPPORT, _GUIDE, _RESP)) + r"))"
 VERB_RE = re.compile(r"^(.*?)(" + VERB + r")$", re.S)
 _ROLE_OF_VERB = ((re.compile("牵头"), "LEADS", "牵头"), (re.compile("配合|协助|参与|协同|协办"), "RESPONSIBLE_FOR", "配合"),
@@ -56,7 +56,8 @@ DEADLINE_RE = re.compile(
     r"(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|中旬|上旬|下旬|末|年底|年末)?(?:之?前|以前)?(?:完成|启动|出台|见效|建成|落实)"
     r"|\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|年底|末)?(?:之?前|以前)?(?:完成|前)?"
     r"|\d{1,2}月(?:\d{1,2}日)?(?:底|末)?(?:之?前|以前)?"
-    r"|(?:持续|长期|常态化)(?:推进|坚持|实施|开展)|长期|持续"
+    r"|(?:年内|今年|当年)?(?:持续|长期|常态化)(?:推进|坚持|实施|开展)|长期|持续"
+    r"|(?:年内|今年内|当年|本年度)(?:完成|启动|出台|见效|建成|落实)?"
 )
 
 # ── units ─────────────────────────────────────────────────────────────────────────────────────
@@ -79,7 +80,7 @@ NOT_UNIT = re.compile(r"(?:的(?!士)|(?<![主重])要(?!素)|将|应当|应该|
 NOT_UNIT_SOFT = re.compile(r"开展|加强|推进|推动|完善|建立|健全|提升|做好|抓好|确保|进一步|积极|加快|"
                            r"工作(?!局|部|委|站|室|组|处|办|队|领导小组|专班)|任务|措施|政策(?!研究)|方案|制度")
 UNIT_TRIM = " .。:\"'“”‘’·-─*※"
-_LEADING = re.compile(r"^(?:由|请|均由|分别由|统一由|具体由|主要由|并由|和|及|与|并|另|其中|同时)")
+_LEADING = re.compile(r"^(?:由|请|均由|分别由|统一由|具体由|主要由|并由|会同|和|及|与|并|另|其中|同时)")
 _CONJ = ("以及", "会同", "及", "和", "与")
 
 
@@ -237,6 +238,8 @@ def split_units(units: str) -> list[str]:
     if ")" in units:
         units = _drop_note(units.strip())
     pieces = [p.strip(UNIT_TRIM) for p in split_top(units, "、,/;")]
+    if " " in units:  # 市发改委 市财政局: a space between whole units separates them
+        pieces = [q for p in pieces for q in (p.split() if all(_has_head(x) for x in p.split()) else [p])]
     pieces = [_LEADING.sub("", p).strip(UNIT_TRIM) for p in pieces]
     for piece in _merge_fragments([p for p in pieces if p]):
         for part in _drop_deng(piece) if "等" in piece else [piece]:
@@ -357,7 +360,8 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
                 continue
         dm = DEADLINE_RE.fullmatch(sub) or (found_role and DEADLINE_RE.search(sub))
         if dm:
-            clause.deadline = sub if DEADLINE_RE.fullmatch(sub) else dm.group(0)
+            when = sub if DEADLINE_RE.fullmatch(sub) else dm.group(0)
+            clause.deadline = f"{clause.deadline},{when}" if clause.deadline else when
             continue
         units = split_units(sub)
         if units and _units_ok(units):
@@ -369,7 +373,8 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
         if found_role and sub:
             clause.problems.append(f"unrecognised part of a role clause: “{sub}”")
     if not found_role:
-        return None
+        # a labelled deadline line (完成时限:6月底前) belongs with the role lines around it
+        return clause if labelled and clause.deadline and not clause.problems else None
     if pending:
         clause.problems.append(f"units with no role word: “{'、'.join(pending)}”")
     return clause
@@ -486,21 +491,56 @@ _PLACEHOLDER = re.compile(r"^[\s/／\\\-—─–~～无暂无]*$")
 _CELL_VERB = re.compile(r"(?:" + VERB + r")$")
 
 
-def cell_units(text: str) -> list[str]:
-    """The units of a table's role cell (the header is its label): 、 , ; and line breaks separate them;
-    "/" or "—" means none; a verb the cell repeats (市教育局牵头) is not part of the unit."""
+_MARKED = re.compile(r"^(.*?)\((牵头|主责|负责|配合|协办|参与|协助|指导)\)$")
+
+
+def cell_assignments(text: str, role: str, qualifier: str, first_leads: bool = False) -> list[Assignment]:
+    """The units of a table's role cell, with their roles. The column header is the cell's label; a cell may
+    still say more: "市发改委(牵头)、市财政局", "牵头单位:A 配合单位:B", "A牵头,B配合". 、 , ; and line
+    breaks separate units; "/" or "—" means none."""
     if _PLACEHOLDER.match(text):
         return []
-    out: list[str] = []
-    for line in re.split(r"[\n]+|\s{2,}", text):
+    out: list[Assignment] = []
+    for line in re.split(r"\n+|\s{2,}", text):
         line = line.strip()
         if not line or _PLACEHOLDER.match(line):
             continue
-        clause = parse_clause(line, False)
-        if clause is not None and clause.assignments:
-            out.extend(a.unit for a in clause.assignments)
+        clause = parse_clause(line, first_leads)
+        if clause is not None and clause.assignments and any(
+                (a.role, a.qualifier) != (role, qualifier) for a in clause.assignments) and ":" in line or (
+                clause is not None and clause.assignments and _CELL_VERB.search(line) and "," in line):
+            out.extend(clause.assignments)
             continue
-        line = _CELL_VERB.sub("", line) if _CELL_VERB.search(line) and len(line) > 4 else line
-        out.extend(split_units(line))
-    seen: set[str] = set()
-    return [u for u in out if not (u in seen or seen.add(u)) and not _PLACEHOLDER.match(u)]
+        if _CELL_VERB.search(line) and len(line) > 4:
+            stripped = _CELL_VERB.sub("", line)
+            if split_units(stripped):
+                line = stripped
+        for unit in split_units(line) if "(" not in line else _split_marked(line):
+            m = _MARKED.match(unit)
+            if m:
+                r, q = label_role(m.group(2))
+                out.append(Assignment(m.group(1).strip(UNIT_TRIM), r, q))
+            elif first_leads and (role, qualifier) == ("RESPONSIBLE_FOR", "负责") and not out:
+                out.append(Assignment(unit, "LEADS", "牵头"))
+            else:
+                out.append(Assignment(unit, role, qualifier))
+    seen: set[tuple[str, str]] = set()
+    return [a for a in out if not ((a.unit, a.role) in seen or seen.add((a.unit, a.role))) and a.unit
+            and not _PLACEHOLDER.match(a.unit)]
+
+
+def _split_marked(line: str) -> list[str]:
+    """Split a cell that marks roles in brackets (市发改委(牵头)、市财政局) without losing the marks."""
+    parts = [p.strip(UNIT_TRIM) for p in split_top(line, "、,/;")]
+    out: list[str] = []
+    for p in parts:
+        if _MARKED.match(p):
+            out.append(p)
+        else:
+            out.extend(split_units(p))
+    return out
+
+
+def cell_units(text: str) -> list[str]:
+    """The units of a table's role cell, as written (see cell_assignments)."""
+    return [a.unit for a in cell_assignments(text, "RESPONSIBLE_FOR", "负责")]

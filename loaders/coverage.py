@@ -4,6 +4,7 @@ words occur but no edge comes out is a warning, never a silent "ok" (DESIGN.md: 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from kg.loaders.clauses import LABEL, paren_groups
@@ -44,11 +45,13 @@ class Coverage:
                 "unread": [{"kind": u.kind, "start": u.start, "text": u.text} for u in self.unread]}
 
 
-def measure_coverage(norm: str, paras: list[Paragraph], body_start: int, role_tables: list, read_at: set[int],
+def measure_coverage(norm: str, paras: list[Paragraph], body_start: int, role_tables: list, read_at: list[tuple[int, int]],
                      skip: set[int]) -> Coverage:
     """Scan the body for role-looking text and check each occurrence against the clauses that gave edges
-    (`read_at`: source offsets where such a clause starts)."""
+    (`read_at`: the source spans of those clauses)."""
     cov = Coverage()
+    spans = sorted(read_at)
+    starts = [a for a, _ in spans]
     for p in paras[body_start:]:
         if p.index in skip:
             continue
@@ -58,23 +61,25 @@ def measure_coverage(norm: str, paras: list[Paragraph], body_start: int, role_ta
             inner = t[a + 1:b - 1]
             if not ROLE_WORD.search(inner) or _NOT_ROLE.search(inner) or len(inner) > 200:
                 continue
-            _count(cov, "bracket", p.src(a), t[a:b], read_at)
+            _count(cov, "bracket", p.src(a), t[a:b], spans, starts)
         if ":" in t:
             for m in LABEL_LINE.finditer(t):
                 if any(a <= m.start() < b for a, b in groups):
                     continue
-                _count(cov, "label", p.src(m.start()), t[m.start():m.start() + 40], read_at)
+                _count(cov, "label", p.src(m.start()), t[m.start():m.start() + 40], spans, starts)
     for _, rt in role_tables:
         for row in rt.rows:
             for _, _, cell in row.roles:
                 if cell.text.strip():
-                    _count(cov, "table", cell.start, norm[cell.start:cell.end], read_at)
+                    _count(cov, "table", cell.start, norm[cell.start:cell.end], spans, starts)
+    cov.unread.sort(key=lambda u: u.start)
     return cov
 
 
-def _count(cov: Coverage, kind: str, start: int, text: str, read_at: set[int]) -> None:
+def _count(cov: Coverage, kind: str, start: int, text: str, spans: list[tuple[int, int]], starts: list[int]) -> None:
     cov.found[kind] += 1
-    if start in read_at:
+    k = bisect_right(starts, start) - 1
+    if k >= 0 and spans[k][0] <= start < spans[k][1]:
         cov.read[kind] += 1
     else:
         cov.unread.append(Unread(kind, start, re.sub(r"\s+", " ", text)[:40]))

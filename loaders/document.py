@@ -9,7 +9,7 @@ from typing import Optional, Sequence
 
 from kg.errors import InputError
 from kg.ids import stable_id, title_key
-from kg.loaders.clauses import FIRST_LEADS_RE, RoleClause, cell_units, duty_clause, find_clauses, unclosed_role_brackets
+from kg.loaders.clauses import FIRST_LEADS_RE, RoleClause, cell_assignments, duty_clause, find_clauses, unclosed_role_brackets
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
@@ -75,7 +75,7 @@ class _Builder:
         self.resolved: dict[str, Organization] = {}  # mention → organization, resolved once per document
         self.aliases: dict[str, set[str]] = {}
         self.action_no = 0
-        self.read_at: set[int] = set()  # source offsets of the clauses that gave edges (coverage)
+        self.read_at: list[tuple[int, int]] = []  # source spans of the clauses that gave edges (coverage)
 
     # ── provenance ──
     def prov(self, a: int, b: int) -> Provenance:
@@ -139,7 +139,7 @@ class _Builder:
                 self.warnings.append(f"{self.file} (char {f.a}): {problem}")
             if not c.assignments:
                 continue
-            self.read_at.add(f.a)
+            self.read_at.append((f.a, f.b))
             clause_prov = Provenance(document_id=self.doc_id, start=f.a, end=f.b, text=self.raw[f.a:f.b])
             for asg in c.assignments:
                 org = self.organization(asg.unit)
@@ -277,26 +277,28 @@ class _Builder:
             deadline = _SPACES.sub("", row.deadline.text) if row.deadline is not None and row.deadline.text.strip() \
                 else None
             seen: set = set()
+            first_leads = rt.first_leads or (row.roles and row.roles[0][2].start >= self.first_leads_at)
             for role, qualifier, cell in row.roles:
-                self.table_cell(cell, role, qualifier, deadline, tid, seen)
+                self.table_cell(cell, role, qualifier, deadline, tid, seen, bool(first_leads))
 
-    def table_cell(self, cell, role: str, qualifier: str, deadline: Optional[str], tid: str, seen: set) -> None:
+    def table_cell(self, cell, role: str, qualifier: str, deadline: Optional[str], tid: str, seen: set,
+                   first_leads: bool = False) -> None:
         """A role cell is a clause whose label is its column header: its units are split by the clause grammar."""
         text = self.norm[cell.start:cell.end]
-        units = cell_units(text)
-        if not units:
+        assignments = cell_assignments(text, role, qualifier, first_leads)
+        if not assignments:
             return
-        self.read_at.add(cell.start)
+        self.read_at.append((cell.start, max(cell.end, cell.start + 1)))
         clause_prov = self.prov(cell.start, cell.end)
-        for unit in units:
-            org = self.organization(unit)
-            if (role, org.id) in seen:
+        for asg in assignments:
+            org = self.organization(asg.unit)
+            if (asg.role, org.id) in seen:
                 continue
-            seen.add((role, org.id))
-            at = text.find(unit)
-            mention = self.raw[cell.start + at:cell.start + at + len(unit)] if at >= 0 else unit
+            seen.add((asg.role, org.id))
+            at = text.find(asg.unit)
+            mention = self.raw[cell.start + at:cell.start + at + len(asg.unit)] if at >= 0 else asg.unit
             self.graph.responsibilities.append(Responsibility(
-                id=stable_id("responsibility", role, org.id, tid), role=role, qualifier=qualifier,
+                id=stable_id("responsibility", asg.role, org.id, tid), role=asg.role, qualifier=asg.qualifier,
                 organization_id=org.id, target_id=tid, target_kind="Task", document_id=self.doc_id,
                 mention=mention, deadline=deadline, prov=clause_prov))
 

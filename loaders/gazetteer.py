@@ -77,7 +77,10 @@ def locate(text: str) -> Optional[Jurisdiction]:
     written = orig[: len(orig) - len(detail)] if detail and orig.endswith(detail) else orig
     if not written:
         written = path[-1]
-    return Jurisdiction(name=written, path=path)
+    # 关于推进广州市…: the name as written starts at the first place name, not at the sentence
+    names = [n for p in path for n in (p, *stems(Jurisdiction(p, (p,)))[1:])]
+    at = min((written.find(n) for n in names if n in written), default=0)
+    return Jurisdiction(name=written[at:] or path[-1], path=path)
 
 
 def stems(j: Jurisdiction) -> list[str]:

@@ -12,7 +12,7 @@ DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(]\s*\d{4}\s*[〕\])]\s*\d{
 DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 ISSUE_TITLE = re.compile(
     r"(?:现将|印发)\s*《([^》]{4,120})》|《([^》]{4,120})》\s*(?:已经[^,。]{0,20}同意,?\s*)?(?:现)?印发"
-    r"|关于印发([^《》]{4,120}?)的通知$"
+    r"|关[于於]印发([^《》]{4,120}?)的通知$"
 )
 CITED = re.compile(r"《([^《》]*(?:《[^》]*》[^《》]*)?)》")
 SHORT_NAME = re.compile(r"\(以下简称《[^》]*》\)")
@@ -124,7 +124,7 @@ def _jurisdiction(issuer: Optional[str], title: str, doc_number: Optional[str], 
     for candidate in (issuer, title):
         if candidate:
             j = locate(candidate)
-            if j and candidate.startswith(j.name):
+            if j and (candidate.startswith(j.name) or re.match(r"关[于於][\u4e00-\u9fff]{0,6}" + re.escape(j.name), candidate)):
                 return j
     head = "".join(p.text for p in paras[:12])
     provinces = re.findall(r"([\u4e00-\u9fff]{2,3}省)", head)

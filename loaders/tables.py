@@ -4,6 +4,21 @@ A reader (HTML, DOCX, XLSX, PDF) writes every cell's text into `Extracted.text` 
 its own, and records where it put it, so a table cell has provenance like any other text. Merged
 cells (rowspan / colspan / vMerge / gridSpan / merged ranges) are the same `Cell` object in every
 grid position they cover; a position no cell covers is None.
+
+As the HTML, DOCX and XLSX readers (loaders/formats.py) fill it in:
+- Every row has the same number of columns; rows and columns holding no text at all are dropped.
+- An empty cell is a `Cell` with text "" and start == end, a point inside the table's span (where the
+  next cell's text starts); None is only a position no cell covers (a short HTML row, DOCX
+  w:gridBefore / w:gridAfter).
+- Leading title rows — one cell with text across the table ("附件2", "XX任务分工表") — are not grid
+  rows: their text stays in the text right above `Table.start`, and the last line is the caption.
+- `caption` is, in order: the HTML <caption>; the title row; the nearest line right above the
+  table when it is short (≤ 50 characters), not a sentence (no final 。；，) and not a table cell;
+  for a later XLSX sheet, its name unless it is a default one (Sheet2); else None.
+- `start` is the start of the first cell with text, `end` the end of the last one.
+- HTML and DOCX report "leaf" tables only (no table inside them): a table around other tables is
+  page or document layout. They need at least 2 rows and 2 columns; an HTML table with a cell that
+  holds half the article is layout too. XLSX: every visible sheet with text is a table.
 """
 from __future__ import annotations
 

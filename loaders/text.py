@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from kg.loaders.traditional import has_traditional, to_simplified
+
 # One character in, one character out: offsets never move.
 _CHAR_MAP = {
     "（": "(", "）": ")", "［": "[", "］": "]", "【": "[", "】": "]", "｛": "{", "｝": "}",
@@ -16,7 +18,7 @@ _CHAR_MAP = {
     "：": ":", "；": ";", "，": ",", "！": "!", "？": "?", "＂": '"', "＇": "'",
     "\u3000": " ", "\u00a0": " ", "\t": " ", "\u2002": " ", "\u2003": " ", "\u200b": " ", "\ufeff": " ",
     "—": "─", "―": "─", "━": "─", "－": "-", "–": "-",
-    "％": "%", "．": ".", "／": "/",
+    "％": "%", "．": ".", "﹒": ".", "／": "/", "﹐": ",", "﹑": "、", "﹔": ";", "﹕": ":", "﹙": "(", "﹚": ")",
 }
 for _c in range(0xFF10, 0xFF1A):  # full-width digits
     _CHAR_MAP[chr(_c)] = chr(_c - 0xFEE0)
@@ -29,7 +31,10 @@ _replacement = _CHAR_MAP.__getitem__
 
 
 def normalize(text: str) -> str:
-    """Same-length normalisation: ASCII brackets and colons, one kind of dash, plain spaces."""
+    """Same-length normalisation: ASCII brackets and colons, one kind of dash, plain spaces, and
+    simplified characters for traditional ones (牽頭 → 牵头), so one grammar reads both."""
+    if has_traditional(text):
+        text = to_simplified(text)
     out = _CHANGED.sub(lambda m: _replacement(m.group()), text)
     if "\r" in out:
         out = out.replace("\r\n", " \n").replace("\r", "\n")
@@ -38,10 +43,13 @@ def normalize(text: str) -> str:
 
 TERMINAL = "。!?;:)]…"
 CONTINUE = ",、《“(\"'"
-TITLE_END = re.compile(r"(?:方案|要点|意见|规划|办法|通知|计划|纲要|细则|决定|报告|年\)|〕\d+号)$")
+TITLE_END = re.compile(r"(?:方案|要点|意见|规划|办法|通知|计划|纲要|细则|决定|报告|分工表|清单|台账|一览表|年\)|〕\d+号)$")
 MARKER = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、]|─+|附件\s*\d*)"
+    r"^(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、)]|─+|附件\s*\d*|"
+    r"第[一二三四五六七八九十百]+[条章]|[①-⑳●▲■◆•])"
 )
+# a labelled role line (牵头单位:A) is never the continuation of the line above it
+LABEL_LINE = re.compile(r"^(?:牵头|主责|责任|负责|配合|协办|协助|参与|指导|完成时限|完成时间|时限|时间节点)[^:]{0,6}:")
 
 
 class Paragraph:
@@ -105,7 +113,7 @@ def _stripped_lines(norm: str) -> list[tuple[int, int]]:
 
 def _joins_next(line: str, nxt: str) -> bool:
     """A line broken mid-sentence continues on the next line (the 友谊县 plan does this)."""
-    if MARKER.match(nxt) or line[-1] in TERMINAL or (len(line) < 80 and TITLE_END.search(line)):
+    if MARKER.match(nxt) or LABEL_LINE.match(nxt) or line[-1] in TERMINAL or (len(line) < 80 and TITLE_END.search(line)):
         return False
     if line[-1] in CONTINUE:
         return True
@@ -114,14 +122,22 @@ def _joins_next(line: str, nxt: str) -> bool:
 
 
 # A marker right after a sentence or a clause closes, inside one line: the line lost its breaks.
-INLINE_BREAK = re.compile(r"[。!?;)]\s*(?=(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+)\)|\d{1,2}\.(?!\d)))")
+INLINE_BREAK = re.compile(r"[。!?;):]\s*(?=(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+)\)|\d{1,2}[.、](?!\d)|"
+                          r"第[一二三四五六七八九十百]+条|[①-⑳]))")
+# 一、强化科学教育(一)加强基础教育。…: a (一) right after a short 一、 heading that lost its line break
+RUN_IN_HEADING = re.compile(r"[一二三四五六七八九十]+、[^。!?;(]{2,40}?(?=\([一二三四五六七八九十]+\))")
 
 
 def _split_run_on(p: Paragraph) -> list[Paragraph]:
     """Split a paragraph whose line breaks were lost at each structural marker it carries."""
     cuts = [m.end() for m in INLINE_BREAK.finditer(p.text)]
+    for start in [0] + cuts:
+        m = RUN_IN_HEADING.match(p.text, start)
+        if m:
+            cuts.append(m.end())
     if not cuts:
         return [p]
+    cuts.sort()
     out, prev = [], 0
     for c in cuts + [len(p.text)]:
         a, b = prev, c
