@@ -226,6 +226,8 @@ def _tail_shares(rest: list[str]) -> bool:
 def _drop_note(unit: str) -> str:
     """市卫生健康委(除标注“分别牵头”外,列第一位为牵头单位,下同): the bracket is a note, not part of the name."""
     m = re.search(r"\(([^()]*)\)$", unit)
+    if m and _ROLE_MARK.fullmatch(m.group(1)):
+        return unit  # 市发改委(牵头): a role mark, read by _add
     if m and (len(m.group(1)) > 12 or NOTE_RE.search(m.group(1)) or FIRST_LEADS_RE.search(m.group(1))
               or re.search(r"牵头|负责|配合|除|外$", m.group(1))):
         return unit[:m.start()].rstrip()
@@ -393,6 +395,7 @@ def _add_verb(clause: RoleClause, units: list[str], units_text: str, role: str, 
 
 
 _NESTED = re.compile(r"\([^()]*\)")
+_ROLE_MARK = re.compile(r"牵头|主责|负责|配合|协办|参与|协助|指导|牵头单位|责任单位|配合单位")
 
 
 def _add(clause: RoleClause, units: list[str], role: str, qual: str, first_leads: bool, sub: str) -> None:
@@ -400,6 +403,10 @@ def _add(clause: RoleClause, units: list[str], role: str, qual: str, first_leads
         clause.problems.append(f"clause names no unit: “{sub}”")
         return
     for k, unit in enumerate(units):
+        mark = re.fullmatch(r"(.+?)\((" + _ROLE_MARK.pattern + r")\)", unit)
+        if mark:  # 责任单位:市发改委(牵头)、市财政局 — the unit marks its own role
+            clause.assignments.append(Assignment(mark.group(1), *label_role(mark.group(2))))
+            continue
         if first_leads and role == "RESPONSIBLE_FOR" and qual == "负责":
             # first-listed-leads: the first unit of the clause, not of each comma group
             r, q = ("LEADS", "牵头") if k == 0 and not clause.assignments else ("RESPONSIBLE_FOR", "负责")
@@ -420,7 +427,7 @@ def _label_extent(text: str, start: int) -> int:
 
 
 _LABEL_END = re.compile(r"。|\s+(?=(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、](?!\d)|"
-                        r"第[一二三四五六七八九十百]+条))|\n|(?=[(\[](?:" + LABEL + r"))")
+                        r"第[一二三四五六七八九十百]+条))|\n|(?=[(\[](?:" + LABEL + r")\s*:)")
 DUTY_RE = re.compile(r"^([^:()\[\]。;,]{2,60}?)\s*:\s*(" + VERB + r")")
 
 

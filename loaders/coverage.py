@@ -45,7 +45,7 @@ class Coverage:
                 "unread": [{"kind": u.kind, "start": u.start, "text": u.text} for u in self.unread]}
 
 
-def measure_coverage(norm: str, paras: list[Paragraph], body_start: int, role_tables: list, read_at: list[tuple[int, int]],
+def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tables: list, read_at: list[tuple[int, int]],
                      skip: set[int]) -> Coverage:
     """Scan the body for role-looking text and check each occurrence against the clauses that gave edges
     (`read_at`: the source spans of those clauses)."""
@@ -61,17 +61,17 @@ def measure_coverage(norm: str, paras: list[Paragraph], body_start: int, role_ta
             inner = t[a + 1:b - 1]
             if not ROLE_WORD.search(inner) or _NOT_ROLE.search(inner) or len(inner) > 200:
                 continue
-            _count(cov, "bracket", p.src(a), t[a:b], spans, starts)
+            _count(cov, "bracket", p.src(a), raw[p.src(a):p.src(b - 1) + 1], spans, starts)
         if ":" in t:
             for m in LABEL_LINE.finditer(t):
                 if any(a <= m.start() < b for a, b in groups):
                     continue
-                _count(cov, "label", p.src(m.start()), t[m.start():m.start() + 40], spans, starts)
+                _count(cov, "label", p.src(m.start()), raw[p.src(m.start()):p.src(min(len(t), m.start() + 40) - 1) + 1], spans, starts)
     for _, rt in role_tables:
         for row in rt.rows:
             for _, _, cell in row.roles:
                 if cell.text.strip():
-                    _count(cov, "table", cell.start, norm[cell.start:cell.end], spans, starts)
+                    _count(cov, "table", cell.start, raw[cell.start:cell.end], spans, starts)
     cov.unread.sort(key=lambda u: u.start)
     return cov
 

@@ -420,7 +420,7 @@ def parse_text(
     for o in b.orgs.values():  # resolve() made each of these for this document alone: set, don't copy
         o.aliases = sorted(b.aliases[o.id])
     graph.organizations = sorted(b.orgs.values(), key=lambda o: o.id)
-    coverage = measure_coverage(norm, paras, meta.body_start, role_tables, b.read_at, skip)
+    coverage = measure_coverage(raw, paras, meta.body_start, role_tables, b.read_at, skip)
     warnings = b.warnings + coverage_warnings(file, coverage, len(graph.responsibilities))
     return Parsed(graph=graph, encoding=encoding, format=fmt, warnings=warnings, coverage=coverage)
 

@@ -1132,6 +1132,18 @@ class _Line:
     top: Optional[float] = None  # distance from the top of the page
     em: Optional[float] = None
     table: Optional[object] = None  # a ruled table (pdf_tables.PageGrid) at its place in reading order; text ""
+    raw: Optional[list] = field(default=None, compare=False, repr=False)  # (character, loose box, space after)
+    height: float = field(default=0.0, compare=False, repr=False)
+
+    @property
+    def chars(self) -> Optional[list]:
+        """The line's characters as pdf_tables._Char (y downwards), made when asked for."""
+        if self.raw is None:
+            return None
+        from kg.loaders.pdf_tables import _Char
+
+        h = self.height
+        return [_Char(ch, b[0], b[2], h - b[3], h - b[1], sp, self.page) for ch, b, sp in self.raw]
 
 
 def _page_lines(page, index: int, grids: tuple | list = ()) -> tuple[list[_Line], int]:
@@ -1156,15 +1168,19 @@ def _page_lines(page, index: int, grids: tuple | list = ()) -> tuple[list[_Line]
                 boxes = [tp.get_charbox(i, loose=True) for i in chars]
                 widths = [b[2] - b[0] for i, b in zip(chars, boxes) if _CJK.match(text[i]) and b[2] > b[0]]
                 keep = []
-                for i in cur:  # drop spaces pdfium generated between CJK characters (justified text)
+                spaced = set()
+                for k, i in enumerate(cur):  # drop spaces pdfium generated between CJK characters (justified text)
                     if text[i] == " " and pdfium_c.FPDFText_IsGenerated(tp.raw, i) == 1 and 0 < i < len(text) - 1 \
                             and _CJK.match(text[i - 1]) and _CJK.match(text[i + 1]):
                         continue
                     keep.append(text[i])
+                    if k and text[i].isspace():
+                        spaced.add(cur[k - 1])
                 lines.append(_Line(
                     "".join(keep).strip(), index, min(b[0] for b in boxes), max(b[2] for b in boxes),
                     height - max(b[3] for b in boxes),
-                    statistics.median(widths) if widths else statistics.median(b[3] - b[1] for b in boxes)))
+                    statistics.median(widths) if widths else statistics.median(b[3] - b[1] for b in boxes),
+                    raw=[(text[i], b, i in spaced) for i, b in zip(chars, boxes)], height=height))
             cur.clear()
 
         into = None  # the (grid, cell) the last character went to
@@ -1200,7 +1216,11 @@ def _page_lines(page, index: int, grids: tuple | list = ()) -> tuple[list[_Line]
         if prev and abs(prev.top - ln.top) < 0.5 * (ln.em or 10) and ln.x0 >= prev.x1 - 1:
             gap = ln.x0 - prev.x1
             sep = " " if gap > 0.8 * (ln.em or 10) and not (_CJK.match(prev.text[-1]) and _CJK.match(ln.text[0])) else ""
-            merged[-1] = _Line(prev.text + sep + ln.text, index, prev.x0, ln.x1, min(prev.top, ln.top), prev.em)
+            raw = (prev.raw or []) + (ln.raw or [])
+            if sep and prev.raw:
+                raw[len(prev.raw) - 1] = raw[len(prev.raw) - 1][:2] + (True,)
+            merged[-1] = _Line(prev.text + sep + ln.text, index, prev.x0, ln.x1, min(prev.top, ln.top), prev.em,
+                               raw=raw, height=prev.height)
         else:
             merged.append(ln)
     for g in grids:
@@ -1218,7 +1238,10 @@ def _has_graphics(page) -> bool:
 
 def _drop_headers_footers(pages: list[list[_Line]], heights: list[float]) -> int:
     """Remove page numbers (— 3 —, 第3页, 3/10 …) and running headers/footers repeated at the
-    same height on most pages. Returns how many lines were removed."""
+    same height on most pages (not the header row of a table without rules repeated on every page it
+    runs over). Returns how many lines were removed."""
+    from kg.loaders.pdf_tables import header_line
+
     removed = 0
     for k, lines in enumerate(pages):
         h = heights[k]
@@ -1238,7 +1261,7 @@ def _drop_headers_footers(pages: list[list[_Line]], heights: list[float]) -> int
         seen: dict[str, list[tuple[int, Optional[float]]]] = {}
         for k, lines in enumerate(pages):
             for ln in lines[:2] + lines[-2:]:
-                if ln.table:
+                if ln.table or header_line(ln):
                     continue
                 seen.setdefault(re.sub(r"[0-9０-９]+", "#", _plain(ln.text)), []).append((k, ln.top))
         for key, where in seen.items():
@@ -1301,15 +1324,34 @@ def _join_lines(pages: list[list[_Line]]) -> list:
 _TABLE_PAGES = 1000  # ruled tables are looked for on this many pages (cost: about 1 ms a page without a table)
 
 
-def _page_grids(page, index: int, before: list) -> list:
+def _page_grids(page, index: int, before: list) -> tuple[list, Optional[list]]:
     """The ruled tables of a page: grids of at least two rows and two columns, and a one-row grid at the
-    top of the page that continues the last table of the page before (same columns)."""
-    from kg.loaders.pdf_tables import find_ruled_tables
+    top of the page that continues the last table of the page before (same columns); and the page's
+    horizontal rules (y, x0, x1) for the tables without vertical rules, None for a page not searched
+    (beyond the drawing guards)."""
+    from kg.loaders.pdf_tables import find_ruled_tables, page_rules
 
-    grids = find_ruled_tables(page, index, min_rows=1)
+    rules = page_rules(page)
+    grids = find_ruled_tables(page, index, min_rows=1, rules=rules) if rules is not None else []
     last = before[-1] if before else None
     return [g for i, g in enumerate(grids)
-            if g.n_rows >= 2 or (i == 0 and last is not None and last.page == index - 1 and g.same_columns(last))]
+            if g.n_rows >= 2 or (i == 0 and last is not None and last.page == index - 1 and g.same_columns(last))], \
+        (rules[0] if rules is not None else None)
+
+
+def _unruled_tables(pages: list[list[_Line]], hrules: list[Optional[list]]) -> None:
+    """Tables without vertical rules (三线表, columns aligned by position only): each one's lines are
+    replaced by one table line (its grid) where its header was."""
+    from kg.loaders.pdf_tables import find_unruled_tables
+
+    found = find_unruled_tables(pages, hrules)
+    if not found:
+        return
+    drop = {id(ln) for _, used in found for ln in used[1:]}
+    at = {id(used[0]): grid for grid, used in found}
+    for k, lines in enumerate(pages):
+        pages[k] = [(_Line("", ln.page, grid.x0, grid.x1, ln.top, None, grid) if (grid := at.get(id(ln))) else ln)
+                    for ln in lines if id(ln) not in drop]
 
 
 def _read_pdf(data: bytes, file: str) -> Extracted:
@@ -1335,10 +1377,12 @@ def _read_pdf(data: bytes, file: str) -> Extracted:
         graphics = 0
         total = 0
         grids: list = []  # the ruled tables of the page (pdf_tables.PageGrid)
+        hrules: list[Optional[list]] = []  # each page's horizontal rules; None: not searched for tables
         for k in range(n_pages):
             page = pdf[k]
             try:
-                grids = _page_grids(page, k, grids) if k < _TABLE_PAGES else []
+                grids, hs = _page_grids(page, k, grids) if k < _TABLE_PAGES else ([], None)
+                hrules.append(hs)
                 lines, n = _page_lines(page, k, grids)
                 heights.append(page.get_height())
                 if not any(ln.text.strip() or ln.table for ln in lines):
@@ -1366,6 +1410,7 @@ def _read_pdf(data: bytes, file: str) -> Extracted:
         raise InputError(file, f"PDF text layer is unreadable: {bad} of {len(all_text)} characters map to no "
                                "Unicode character (fonts without a ToUnicode table); run OCR first", fix=_OCR_FIX)
     removed = _drop_headers_footers(pages, heights)
+    _unruled_tables(pages, hrules)
     text, tables = layout(_join_lines(pages))
     notes = []
     if textless:

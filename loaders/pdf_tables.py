@@ -45,6 +45,7 @@ class _Char:
     top: float
     bottom: float
     space_after: bool = False
+    page: int = 0
 
 
 @dataclass
@@ -293,20 +294,31 @@ def _coverage(rules: list[tuple[float, float, float]], pos: float, a: float, b: 
     return min(1.0, got / (b - a))
 
 
-def find_ruled_tables(page, index: int, min_rows: int = 2) -> list[PageGrid]:
-    """The ruled grids on one page (at least `min_rows` rows and two columns), top to bottom."""
+def page_rules(page) -> Optional[tuple[list, list]]:
+    """The page's horizontal rules (y, x0, x1) and vertical rules (x, y0, y1), collinear pieces joined,
+    y downwards; None for a page beyond the guards (a map, a chart: not searched for tables)."""
     height = page.get_height()
     try:
         hs, vs = _rules(page)
     except _TooMuch:
+        return None
+    hs = _merge([(height - y, x0, x1) for y, x0, x1 in hs]) if hs else []
+    vs = _merge([(x, height - y1, height - y0) for x, y0, y1 in vs]) if vs else []
+    if len(hs) > MAX_RULES or len(vs) > MAX_RULES:
+        return None  # hatching, a chart or a map, not a text table
+    return hs, vs
+
+
+def find_ruled_tables(page, index: int, min_rows: int = 2, rules: Optional[tuple[list, list]] = None) -> list[PageGrid]:
+    """The ruled grids on one page (at least `min_rows` rows and two columns), top to bottom.
+    `rules`: the page's `page_rules` if already read."""
+    if rules is None:
+        rules = page_rules(page)
+    if rules is None:
         return []
+    hs, vs = rules
     if len(hs) < 2 or len(vs) < 2:
         return []
-    # y downwards from here on
-    hs = _merge([(height - y, x0, x1) for y, x0, x1 in hs])
-    vs = _merge([(x, height - y1, height - y0) for x, y0, y1 in vs])
-    if len(hs) > MAX_RULES or len(vs) > MAX_RULES:
-        return []  # hatching, a chart or a map, not a text table
     # rules that touch form one grid
     parent = list(range(len(hs) + len(vs)))
 
@@ -513,3 +525,297 @@ def layout(items: list) -> tuple[str, list]:
             c.start = c.end = min(c.start, end)
         tables.append(Table(rows, start, end, caption))
     return "\n".join(parts), tables
+
+
+# ───────────────────────────── tables without rules (三线表, aligned columns) ─────────────────────────────
+#
+# A role table printed without vertical rules — a 三线表 (a rule above and below the header and one at
+# the bottom) or no rules at all — is found from its header row: a line (or two adjacent lines, for
+# header cells wrapped in narrow columns) whose pieces, kept apart by wide gaps, are all column headers,
+# one of them a role header (牵头单位, 责任部门, 配合单位 … or 完成时限). The header cells' x-extents and
+# the gutters between the following lines' pieces give the column boundaries; lines that fit the columns
+# belong to the table, rows start where the 序号 column has a number. Conservative on purpose: a false
+# table in prose is worse than a missed one.
+
+_ROLE_HEAD = re.compile(r"^(?:[^，。；：:、]{0,4}(?:牵头|责任|配合|协办|参与|主责|承办)[^，。；：:、]{0,3}(?:单位|部门|处室|主体)"
+                        r"|(?:完成|办结|工作)?时限|完成时间)$")
+_OTHER_HEAD = re.compile(
+    r"^(?:序号|编号|重点(?:任务|工作|领域|项目|举措)|具体(?:措施|任务|内容|举措|工作|要求)|工作(?:任务|内容|措施|目标|举措|要求)"
+    r"|主要(?:内容|任务|措施|目标|工作)|任务(?:内容|名称|事项|分工|目标|要求)?|措施|举措|内容|事项|目标|备注|类别|领域"
+    r"|政策措施|任务措施|进度安排|时间安排|目标任务|责任领导|分管领导|牵头领导)$")
+_KEY_HEAD = re.compile(r"^(?:序号|编号)$")
+_GROUP_HEAD = re.compile(r"^(?:重点(?:任务|工作|领域|项目)|主要任务|工作任务|任务类别|类别|领域|目标任务)$")
+_HEAD_HINT = re.compile(r"(?:牵头|责任|配合|协办|参与|主责|承办).{0,3}(?:单位|部门|处室|主体)|时限|完成时间")
+_NUMBER = re.compile(r"^\d{1,3}[.、．]?$")
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节条部分]|附件|附表|注[:：])")
+
+_HEAD_GAP = 0.8  # header cells are kept apart by at least this many em
+_PIECE_GAP = 0.5  # so are a data line's pieces in different columns
+_MAX_LINE_GAP = 5.0  # a vertical gap (top to top, em) this large ends the table
+_PAGE_Y = 100000.0  # rows of a table over page breaks: y + page × this, one coordinate for the whole table
+
+
+def _line_em(line) -> float:
+    return line.em or 10.0
+
+
+def _pieces(chars: list, gap: float) -> list[list]:
+    """Characters → runs along x, split where the gap to everything left of a character exceeds `gap`."""
+    out: list[list] = []
+    right = 0.0
+    for c in sorted(chars, key=lambda c: c.x0):
+        if out and c.x0 - right <= gap:
+            out[-1].append(c)
+            right = max(right, c.x1)
+        else:
+            out.append([c])
+            right = c.x1
+    return out
+
+
+def _piece_text(piece: list) -> str:
+    rows: list[list] = []
+    for c in sorted(piece, key=lambda c: (c.top + c.bottom) / 2):
+        if rows and abs((c.top + c.bottom) / 2 - (rows[-1][0].top + rows[-1][0].bottom) / 2) < 0.5 * max(c.bottom - c.top, 1):
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+    return "".join(c.ch for r in rows for c in sorted(r, key=lambda c: c.x0)).replace(" ", "").replace("\u3000", "")
+
+
+@dataclass
+class _Header:
+    lines: list  # the header's lines (one or two)
+    names: list[str]  # column header texts, left to right
+    extents: list[tuple[float, float]]  # their x-extents
+    pieces: list[list]  # their characters
+    key: int  # the 序号 column (else 0)
+
+
+def _header(lines: list) -> Optional[_Header]:
+    """The column headers of a header row made of `lines`, or None when they are not one."""
+    if any(ln.table for ln in lines):
+        return None
+    chars = [ln.chars for ln in lines]
+    if not all(chars):
+        return None
+    em = max(_line_em(ln) for ln in lines)
+    pieces = _pieces([c for cs in chars for c in cs], _HEAD_GAP * em)
+    if not 2 <= len(pieces) <= MAX_COLUMNS:
+        return None
+    names = [_piece_text(p) for p in pieces]
+    if any(not n or len(n) > 8 for n in names):
+        return None
+    role = sum(1 for n in names if _ROLE_HEAD.match(n))
+    other = sum(1 for n in names if _OTHER_HEAD.match(n) and not _ROLE_HEAD.match(n))
+    if role < 1 or other < 1 or role + other < len(names) - (1 if len(names) >= 4 else 0):
+        return None
+    key = next((j for j, n in enumerate(names) if _KEY_HEAD.match(n)), 0)
+    return _Header(list(lines), names, [(min(c.x0 for c in p), max(c.x1 for c in p)) for p in pieces], pieces, key)
+
+
+def header_line(line) -> bool:
+    """A line that is by itself the header row of a table without rules (kept where running headers go)."""
+    return bool(_HEAD_HINT.search(line.text)) and bool(getattr(line, "chars", None)) and _header([line]) is not None
+
+
+def _find_header(flat: list, i: int) -> Optional[tuple[_Header, int]]:
+    """The header row at flat[i] (with the line after or before it when its cells wrap): the header and
+    the index of its last line."""
+    ln = flat[i]
+    em = _line_em(ln)
+
+    def near(a, b) -> bool:
+        return a.page == b.page and a.top is not None and b.top is not None and 0 < b.top - a.top <= 1.8 * em
+
+    if i + 1 < len(flat) and near(ln, flat[i + 1]):
+        h = _header([ln, flat[i + 1]])
+        if h:
+            return h, i + 1
+    if i > 0 and near(flat[i - 1], ln):
+        h = _header([flat[i - 1], ln])
+        if h:
+            return h, i
+    h = _header([ln])
+    return (h, i) if h else None
+
+
+def _candidates(piece: list, ext: list[tuple[float, float]], tol: float) -> list[int]:
+    """The columns a data piece can belong to: those it fits between the neighbouring headers."""
+    a, b = min(c.x0 for c in piece), max(c.x1 for c in piece)
+    n = len(ext)
+    return [j for j in range(n) if (j == 0 or a > ext[j - 1][1] - tol) and (j == n - 1 or b < ext[j + 1][0] + tol)]
+
+
+def _same_header(h: _Header, other: Optional[_Header], tol: float = 3.0) -> bool:
+    return other is not None and other.names == h.names and all(
+        abs(a[0] - b[0]) <= tol and abs(a[1] - b[1]) <= tol for a, b in zip(h.extents, other.extents))
+
+
+def find_unruled_tables(pages: list[list], hrules: list[Optional[list]]) -> list[tuple[PageGrid, list]]:
+    """Tables without vertical rules in the pages' lines (objects with text, page, top, em, chars,
+    table; `chars` the line's `_Char`s, y downwards). `hrules[k]`: page k's horizontal rules (y, x0,
+    x1), None for a page that is not searched. Returns each table as a PageGrid (its rows in one y
+    coordinate over page breaks) with the lines it takes up, the header's first line first."""
+    flat = [ln for k, page in enumerate(pages) if hrules[k] is not None for ln in page]
+    found = []
+    i = 0
+    while i < len(flat):
+        ln = flat[i]
+        if ln.table or not _HEAD_HINT.search(ln.text) or not getattr(ln, "chars", None):
+            i += 1
+            continue
+        got = _find_header(flat, i)
+        table = _unruled_table(flat, got, hrules) if got else None
+        if table is None:
+            i += 1
+            continue
+        grid, used, i = table
+        found.append((grid, used))
+    return found
+
+
+def _unruled_table(flat: list, got: tuple[_Header, int], hrules: list) -> Optional[tuple[PageGrid, list, int]]:
+    """The table under the header `got` (header, index of its last line in `flat`): its grid, the lines
+    it takes up and the index of the first line after it; None when it is not a table."""
+    head, last = got
+    n = len(head.extents)
+    ext = head.extents
+    em = max(_line_em(ln) for ln in head.lines)
+    left, right = ext[0][0], ext[-1][1]
+    body: list[tuple[object, list[tuple[list, list[int]]]]] = []  # (line, [(piece, candidate columns)])
+    skip: list = []  # repeated header lines on later pages
+    prev = head.lines[-1]
+    numbered = 0
+    k = last + 1
+    while k < len(flat):
+        ln = flat[k]
+        chars = None if ln.table else getattr(ln, "chars", None)
+        if not chars:
+            break
+        if ln.page != prev.page:
+            if ln.page != prev.page + 1:
+                break
+            rep = _find_header(flat, k)
+            if rep and _same_header(head, rep[0]):
+                skip.extend(flat[k:rep[1] + 1])
+                prev = flat[rep[1]]
+                k = rep[1] + 1
+                continue
+        elif ln.top - prev.top > _MAX_LINE_GAP * em:
+            break
+        lem = _line_em(ln)
+        pieces = [(p, _candidates(p, ext, 0.2 * lem)) for p in _pieces(chars, _PIECE_GAP * lem)]
+        if any(not cand for _, cand in pieces):
+            break  # spans columns: prose
+        if _HEADING.match(ln.text) and not any(_NUMBER.match(_piece_text(p)) for p, c in pieces if head.key in c):
+            break
+        has_number = False
+        bad = False
+        for p, cand in pieces:
+            if head.key in cand and _NUMBER.match(_piece_text(p)):
+                has_number = True
+            elif cand == [head.key]:
+                bad = True  # text in the 序号 column that is not a number
+        if bad:
+            break
+        if ln.page == prev.page and numbered and not has_number and _ruled_between(hrules[ln.page], prev, ln, left, right):
+            break  # below the bottom rule
+        if not numbered and not has_number and ln.top - head.lines[-1].top > 3 * em:
+            break
+        body.append((ln, pieces))
+        numbered += has_number
+        prev = ln
+        k += 1
+    # trailing lines without a number after the last numbered line stay (wrapped cells); leading ones too
+    if numbered < 2:
+        return None
+    built = _build(head, body, skip)
+    return (built[0], built[1], k) if built else None
+
+
+def _ruled_between(rules: Optional[list], a, b, left: float, right: float) -> bool:
+    if not rules:
+        return False
+    lo = a.top + 0.5 * _line_em(a)
+    return any(lo < y < b.top and min(x1, right) - max(x0, left) >= 0.5 * (right - left) for y, x0, x1 in rules)
+
+
+def _build(head: _Header, body: list, skip: list) -> Optional[tuple[PageGrid, list]]:
+    n = len(head.extents)
+    ext = head.extents
+    # column boundaries: in the gutter between each pair of header cells, where no piece is
+    placed = [(p, [j]) for j, p in enumerate(head.pieces)] + [pc for _, pcs in body for pc in pcs]
+    bounds = []
+    for j in range(1, n):
+        lo = max([ext[j - 1][1]] + [max(c.x1 for c in p) for p, cand in placed if cand == [j - 1]])
+        hi = min([ext[j][0]] + [min(c.x0 for c in p) for p, cand in placed if cand == [j]])
+        if lo >= hi:
+            return None
+        spans = sorted((max(lo, min(c.x0 for c in p)), min(hi, max(c.x1 for c in p)))
+                       for p, cand in placed if j - 1 in cand and j in cand)
+        best, at = -1.0, lo
+        for a, b in spans + [(hi, hi)]:
+            if a - at > best:
+                best, mid = a - at, (at + a) / 2
+            at = max(at, b)
+        if best <= 0:
+            return None
+        bounds.append(mid)
+    everything = [c for p, _ in placed for c in p]
+    xs = [min(c.x0 for c in everything) - 1.0] + bounds + [max(c.x1 for c in everything) + 1.0]
+
+    def column(p) -> int:
+        return min(max(bisect.bisect_left(xs, (min(c.x0 for c in p) + max(c.x1 for c in p)) / 2) - 1, 0), n - 1)
+
+    # rows: a new row at each line with a number in the 序号 column; the lines between two numbered
+    # lines split at the widest vertical gap (the latest of equal ones): cells aligned at their top
+    # start on the numbered line, cells centred in the row start above it
+    def vy(ln) -> float:
+        return ln.page * _PAGE_Y + ln.top
+
+    cols = [[column(p) for p, _ in pcs] for _, pcs in body]
+    starts = [i for i, (_, pcs) in enumerate(body)
+              if any(cl == head.key and _NUMBER.match(_piece_text(p)) for (p, _), cl in zip(pcs, cols[i]))]
+    row_of = [0] * len(body)
+    firsts = []
+    for r, s in enumerate(starts):
+        first = s
+        if r > 0:
+            gaps = [(vy(body[g][0]) - vy(body[g - 1][0]), g) for g in range(starts[r - 1] + 1, s + 1)
+                    if body[g][0].page == body[g - 1][0].page]
+            if gaps:
+                top = max(gp for gp, _ in gaps)
+                first = max(g for gp, g in gaps if gp >= top - 1.0)
+        else:
+            first = 0
+        firsts.append(first)
+    for r, first in enumerate(firsts):
+        for i in range(first, len(body)):
+            row_of[i] = r
+    nrows = len(starts) + 1  # the header is row 0
+    cells: list[list[list]] = [[[] for _ in range(n)] for _ in range(nrows)]
+    for j, p in enumerate(head.pieces):
+        cells[0][j].extend(p)
+    for i, (ln, pcs) in enumerate(body):
+        for (p, _), cl in zip(pcs, cols[i]):
+            cells[row_of[i] + 1][cl].extend(p)
+    if any(not any(cells[r][j] for j in range(n) if j != head.key) for r in range(1, nrows)):
+        return None  # a numbered line with nothing else: a list, not a table
+    group = [[r * n + j for j in range(n)] for r in range(nrows)]
+    for j, name in enumerate(head.names):
+        if j == head.key or not _GROUP_HEAD.match(name) or not cells[1][j]:
+            continue
+        if not any(not cells[r][j] for r in range(2, nrows)):
+            continue
+        for r in range(2, nrows):
+            if not cells[r][j]:
+                group[r][j] = group[r - 1][j]
+    grid = PageGrid(head.lines[0].page, xs, [vy(head.lines[0])] + [vy(body[f][0]) for f in firsts]
+                    + [vy(body[-1][0]) + 1.0], group)
+    for r in range(nrows):
+        for j in range(n):
+            for c in cells[r][j]:
+                grid.chars.setdefault(group[r][j], []).append(
+                    _Char(c.ch, c.x0, c.x1, c.top + c.page * _PAGE_Y, c.bottom + c.page * _PAGE_Y, c.space_after))
+    return grid, list(head.lines) + [ln for ln, _ in body] + skip
