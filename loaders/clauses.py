@@ -39,13 +39,13 @@ ANY_LABEL = re.compile(r"(" + LABEL + r")\s*:")
 # ── verbs ─────────────────────────────────────────────────────────────────────────────────────
 _ADVERB = (r"(?:分别|共同|联合|分工|分头|各自|具体|负责|按(?:照)?(?:各自)?职责(?:分工)?|依(?:据|照)?职责(?:分工)?|"
            r"根据职责(?:分工)?|按(?:照)?职能(?:分工)?|依职能|按(?:照)?属地|按分工)")
-_LEAD = r"牵头(?:负责|实施|落实|推进|组织|抓总)?"
+_LEAD = r"(?:牵头(?:负责|实施|落实|推进|组织|抓总)?|统筹(?:协调|推进|负责|实施)?|牵总|抓总)"
 _SUPPORT = r"(?:配合(?:落实|实施|推进|做好)?|协助(?:落实|实施)?|参与(?:落实|实施)?|协同(?:推进|落实)?|协办)"
 _GUIDE = r"(?:指导|督导)(?:落实|实施)?"
 _RESP = r"(?:负总责|总负责|负主体责任|负责(?:落实|实施|推进|组织实施)?|落实|实施|推进落实|组织实施|承办|承担|督促落实|抓好落实|具体实施)"
 VERB = r"(?:" + _ADVERB + r"{0,2}" + r"(?:" + "|".join((_LEAD, _SUPPORT, _GUIDE, _RESP)) + r"))"
 VERB_RE = re.compile(r"^(.*?)(" + VERB + r")$", re.S)
-_ROLE_OF_VERB = ((re.compile("牵头"), "LEADS", "牵头"), (re.compile("配合|协助|参与|协同|协办"), "RESPONSIBLE_FOR", "配合"),
+_ROLE_OF_VERB = ((re.compile("牵头|统筹|牵总|抓总"), "LEADS", "牵头"), (re.compile("配合|协助|参与|协同|协办"), "RESPONSIBLE_FOR", "配合"),
                  (re.compile("指导|督导"), "RESPONSIBLE_FOR", "指导"))
 AS_LABEL_RE = re.compile(r"^(.*?)(?:为|是|作为)(" + LABEL + r")$", re.S)  # A为牵头单位
 
@@ -67,10 +67,13 @@ HEAD = re.compile(
     r"关|区|县|市|省|州|盟|旗|镇|乡|街道|地区|企业|平台|基地|馆|园|场|社区|村|党委|党组|小组|班子|专班|"
     r"指挥部|法院|检察院|医院|大学|学院|高校|院校|学校|银行|分行|支行|监管局|分局|总局|总队|支队|大队|军分区|"
     r"人武部|工会|妇联|团委|科协|残联|侨联|文联|作协|红十字会|公积金中心|海关|口岸|电视台|报社|集团公司|"
-    r"股份公司|有限公司|有限责任公司|各方|方面)$")
+    r"股份公司|有限公司|有限责任公司|各方|方面|会议|中央|党中央|国务院|总工会|联合会)$")
 GENERIC = re.compile(r"^(?:部门|单位|机构|部门单位|单位部门|部门和单位|单位和部门|相关方|方面|等|"
                      r"(?:\d+|[一二三四五六七八九十]+)(?:个|家)(?:部门|单位|机构))$")
+PERSON_LABEL = re.compile(r"^[^:]{0,8}(?:领导|负责人|责任人|联系人|经办人|联系电话|电话|姓名|职务)\s*:")
 PERSON = re.compile(r"(?:组长|主任|成员|秘书长|负责人|联系人|责任人|领导|局长|书记|县长|市长|区长)$")
+BARE_PLACES = re.compile(r"^各(?:有关|相关)?[\u4e00-\u9fff]{0,3}?(?:省|市|县|区|州|盟|旗|乡|镇|县级市|地级市|设区市|省辖市|自治州|自治县)$")
+GOV_SUFFIX = re.compile(r"(?:人民政府|政府|党委|党委和政府|管委会)$")
 LEVEL_ONLY = re.compile(r"^各?(?:有关|相关)?(?:省|市|县|区|州|盟|旗|乡|镇|乡镇|街道|县区|市州|区县|县市|县级市|地级市|设区市|自治州|自治县)$")
 LEVEL_LED = re.compile(r"^(?:省|市|县|区|州|盟|旗|乡|镇|乡镇|街道|县区|市州|区县|县市|县级市|地级市|自治|\()")
 # words that put a phrase outside the unit slot: a sentence, not a noun phrase
@@ -204,6 +207,7 @@ def _merge_fragments(parts: list[str]) -> list[str]:
         nxt = parts[k + 1] if k + 1 < len(parts) else None
         fragment = nxt is not None and (
             (LEVEL_ONLY.match(p) and LEVEL_LED.match(nxt)) or
+            (BARE_PLACES.match(p) and GOV_SUFFIX.search(parts[-1]) and not nxt.startswith("各")) or
             (not _has_head(p) and len(p) <= 6 and not p.startswith(("各", "有关", "相关")) and _tail_shares(parts[k + 1:])))
         if fragment:
             pending.append(p)
@@ -216,6 +220,7 @@ def _merge_fragments(parts: list[str]) -> list[str]:
 def _tail_shares(rest: list[str]) -> bool:
     """The list ends (after more short fragments) in a unit whose head noun the fragment can share."""
     for p in rest:
+        p = re.sub(r"等(?:部门|单位|机构)?$", "", p)
         if _has_head(p):
             return bool(re.search(r"(?:部门|单位|机构|人民政府|政府|系统|行业)$", p)) or LEVEL_LED.match(p) is not None
         if len(p) > 6:
@@ -320,6 +325,8 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
             pending = []
             continue
         sub = _LEADING.sub("", sub).strip(" 、")
+        if PERSON_LABEL.match(sub):  # 牵头领导:王强 / 联系人:… name people, not units
+            continue
         if (m := DEADLINE_LABEL_RE.match(sub)) is not None:
             clause.deadline = m.group(1).strip(" 。") or None
             continue
@@ -365,8 +372,9 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
             when = sub if DEADLINE_RE.fullmatch(sub) else dm.group(0)
             clause.deadline = f"{clause.deadline},{when}" if clause.deadline else when
             continue
-        units = split_units(sub)
-        if units and _units_ok(units):
+        units = split_units(sub) if ":" not in sub else []
+        if units and _units_ok(units) and all(_has_head(u) or u.startswith(("各", "有关", "相关")) or len(u) <= 6
+                                              for u in units):
             if mode is not None:  # 责任单位:市A,各区B部门 — the label goes on over the comma
                 _add(clause, units, mode[0], mode[1], first_leads, sub)
             else:
@@ -443,6 +451,9 @@ def find_clauses(text: str, first_leads: bool = False) -> tuple[list[RoleClause]
         if clause is None:
             if FIRST_LEADS_RE.search(inner):
                 first_leads = True
+            elif found and found[-1].deadline is None and DEADLINE_RE.fullmatch(inner.strip()) \
+                    and not text[found[-1].end:a].strip(" ,。;"):
+                found[-1] = replace(found[-1], deadline=inner.strip())  # (A负责)(2024年6月底前)
             continue
         clause = replace(clause, start=a, end=b)
         if clause.sets_first_leads:

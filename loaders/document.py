@@ -50,6 +50,10 @@ def _strip(raw: str, a: int, b: int) -> tuple[int, int]:
 
 
 def _title(raw: str, piece: Piece) -> str:
+    if piece.b > piece.a and ("(" in piece.para.text[piece.a:piece.b] or "[" in piece.para.text[piece.a:piece.b]):
+        found, _ = find_clauses(piece.para.text[piece.a:piece.b])
+        if found and found[0].start > 0:  # 一、加强组织领导(市委办牵头): the clause is not part of the title
+            piece = Piece(piece.para, piece.a, piece.a + found[0].start)
     a, b = piece.para.span(piece.a, piece.b) if piece.b > piece.a else (piece.para.start, piece.para.start)
     text = _SPACES.sub("", raw[a:b])
     text = text.rstrip("。．.!！?？;；:：,，")
@@ -260,7 +264,8 @@ class _Builder:
                 if group is not None:
                     title, span = _cell_title(self.raw, group), (group.start, group.end)
                 else:
-                    title, span = caption or "任务分工", (rt.table.start, rt.table.end)
+                    title = _MARKER_LEAD.sub("", _SPACES.sub("", caption or "")) or "任务分工"
+                    span = (rt.table.start, rt.table.end)
                 self.graph.actions.append(Action(
                     id=aid, document_id=self.doc_id, section_id=section.id if section else None,
                     ordinal=self.action_no, number=None, title=title, prov=self.prov(*span)))
@@ -312,8 +317,11 @@ class _Found:
     b: int
 
 
+_MARKER_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|（[一二三四五六七八九十]+）|\d{1,2}[.、．]|"
+                          r"附件\d*[:：]?)")
 _WORDS = re.compile(r"[\w\u4e00-\u9fff]")
-_SEG_LEAD = re.compile(r"^[\s。.,;:!?、)\]]*(?:(?:\d{1,2}[.、)]|\(\d{1,2}\)|[①-⑳]|\([一二三四五六七八九十]+\))\s*)?")
+_SEG_LEAD = re.compile(r"^[\s。.,;:!?、)\]]*(?:(?:\d{1,2}[.、)]|\(\d{1,2}\)|[①-⑳]|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+是|"
+                       r"(?:其一|其二|其三|首先|其次|再次|最后|此外|同时|另外)[,,]?)\s*)?")
 _SEG_END = re.compile(r"[,。;]")
 
 

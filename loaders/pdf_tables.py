@@ -9,9 +9,10 @@ The reader in loaders/formats.py then routes each character of the page's text l
 falls in a grid to its cell (`PageGrid.add_char`), and `layout` writes the cells into the text
 and makes the `kg.loaders.tables.Table`s.
 
-Only ruled tables are found: a table laid out with spaces or tab stops alone, or one ruled with
-horizontal lines only (三线表), stays text. All coordinates here are distances from the page's top
-(y grows downwards), in PDF points.
+A table without vertical rules (a 三线表, or columns aligned by position only) is found from its
+header row instead (`find_unruled_tables`, at the end of this file): only a header with a role column
+(牵头单位 / 责任单位 / 配合单位 … / 完成时限) makes one. All coordinates here are distances from the
+page's top (y grows downwards), in PDF points.
 """
 from __future__ import annotations
 
@@ -684,6 +685,7 @@ def _unruled_table(flat: list, got: tuple[_Header, int], hrules: list) -> Option
     em = max(_line_em(ln) for ln in head.lines)
     left, right = ext[0][0], ext[-1][1]
     body: list[tuple[object, list[tuple[list, list[int]]]]] = []  # (line, [(piece, candidate columns)])
+    at: list[int] = []  # each body line's index in flat
     skip: list = []  # repeated header lines on later pages
     prev = head.lines[-1]
     numbered = 0
@@ -724,14 +726,22 @@ def _unruled_table(flat: list, got: tuple[_Header, int], hrules: list) -> Option
         if not numbered and not has_number and ln.top - head.lines[-1].top > 3 * em:
             break
         body.append((ln, pieces))
+        at.append(k)
         numbered += has_number
         prev = ln
         k += 1
-    # trailing lines without a number after the last numbered line stay (wrapped cells); leading ones too
-    if numbered < 2:
-        return None
-    built = _build(head, body, skip)
-    return (built[0], built[1], k) if built else None
+    # a line that breaks the columns the others make (text across a gutter) ends the table before it
+    for _ in range(50):
+        if sum(1 for ln, pcs in body if any(head.key in c and _NUMBER.match(_piece_text(p)) for p, c in pcs)) < 2:
+            return None
+        built = _build(head, body, skip)
+        if built:
+            return built[0], built[1], at[-1] + 1
+        body.pop()
+        at.pop()
+        while skip and (skip[-1].page, skip[-1].top) > (body[-1][0].page, body[-1][0].top):
+            skip.pop()
+    return None
 
 
 def _ruled_between(rules: Optional[list], a, b, left: float, right: float) -> bool:
@@ -781,14 +791,14 @@ def _build(head: _Header, body: list, skip: list) -> Optional[tuple[PageGrid, li
     firsts = []
     for r, s in enumerate(starts):
         first = s
-        if r > 0:
+        if r == 0:
+            first = 0  # lines above the first number: the first row's (cells centred in the row)
+        elif body[s][0].page == body[s - 1][0].page:  # (a row starting a page starts there)
             gaps = [(vy(body[g][0]) - vy(body[g - 1][0]), g) for g in range(starts[r - 1] + 1, s + 1)
                     if body[g][0].page == body[g - 1][0].page]
             if gaps:
                 top = max(gp for gp, _ in gaps)
                 first = max(g for gp, g in gaps if gp >= top - 1.0)
-        else:
-            first = 0
         firsts.append(first)
     for r, first in enumerate(firsts):
         for i in range(first, len(body)):

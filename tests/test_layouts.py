@@ -110,6 +110,9 @@ EXPECTED = {
         # an action with two clauses and nothing below: two tasks of the action
         ("开展全民健身活动", "开展全民健身活动", "县体育局", R, "负责", None),
         ("开展全民健身活动", "组织职工健身比赛", "县总工会", R, "负责", None),
+        # 一是…；二是…: the enumerator is not part of the later segment's title
+        ("加强组织保障", "加强组织保障", "县体育局", L, "牵头", None),
+        ("加强组织保障", "落实经费保障", "县财政局", R, "负责", None),
     ],
     "run_in.txt": [  # one line: 一、标题(一)标题。…(A牵头)(二)…主要包括:1.…(B负责)2.…
         ("加强基础教育", None, "市教育局", L, "牵头", None),

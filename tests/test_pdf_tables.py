@@ -332,7 +332,8 @@ def test_page_with_too_many_drawings_is_not_searched(tmp_path, monkeypatch):
 
 
 def test_whitespace_aligned_table_is_not_a_table(tmp_path):
-    """A table without rules (columns kept apart by spaces) is not found: its text stays lines."""
+    """A table without rules under a role header but with one data row is not found (two are needed):
+    its text stays lines."""
     from reportlab.pdfgen import canvas
 
     _font()
@@ -387,3 +388,175 @@ def test_title_row_two_row_header_repeated_and_empty_column(tmp_path):
     assert table.caption == "重点任务分工表" and got.text[:table.start] == "重点任务分工表\n"
     assert table.rows[0][0] is table.rows[1][0] and table.rows[0][2] is table.rows[0][3]
     assert table.rows[-1][-1].start == table.rows[-1][-1].end == table.end == len(got.text)
+
+
+# ───────────────────────── tables without vertical rules ─────────────────────────
+
+ALIGNED_X = (72, 104, 178, 302, 372, 456)  # left edges of the columns 序号 | 重点任务 | 具体措施 | 牵头单位 | 责任单位 | 完成时限
+ALIGNED_ROWS = [  # each cell as its lines (wrapped by hand, the way the PDF prints them)
+    [["1"], ["扩大商品消费"], ["开展汽车以旧换新，", "落实报废更新补贴，", "推动汽车流通消费"], ["市商务委"], ["市财政局、", "市公安局"], ["2025年12月", "底前"]],
+    [["2"], [], ["实施家电以旧换新"], ["市商务委"], ["各区县政府"], ["持续推进"]],
+    [["3"], [], ["推动家装消费", "提质升级"], ["市住房城乡建委"], [], ["2025年6月底前"]],
+    [["4"], ["提升服务消费"], ["发展文旅消费，", "培育夜间消费"], ["市文化旅游委"], ["市商务委"], ["持续推进"]],
+    [["5"], [], ["扩大体育消费"], ["市体育局"], ["市教委"], ["2025年底前"]],
+]
+ALIGNED_GRID = [HEADER,
+                ["1", "扩大商品消费", "开展汽车以旧换新，落实报废更新补贴，推动汽车流通消费", "市商务委", "市财政局、市公安局", "2025年12月底前"],
+                ["2", "扩大商品消费", "实施家电以旧换新", "市商务委", "各区县政府", "持续推进"],
+                ["3", "扩大商品消费", "推动家装消费提质升级", "市住房城乡建委", "", "2025年6月底前"],
+                ["4", "提升服务消费", "发展文旅消费，培育夜间消费", "市文化旅游委", "市商务委", "持续推进"],
+                ["5", "提升服务消费", "扩大体育消费", "市体育局", "市教委", "2025年底前"]]
+PROSE_BEFORE = ["为贯彻落实全市促消费工作部署，制定本方案。", "附件", "重点任务分工表"]
+PROSE_AFTER = "各牵头单位要会同责任单位细化措施，确保各项任务按期完成，并于每季度末报送工作进展情况。"
+
+
+def aligned_pdf(path: Path, rows=ALIGNED_ROWS, header=HEADER, xs=ALIGNED_X, rules: bool = False,
+                centred_header: bool = True, before=PROSE_BEFORE, after=(PROSE_AFTER,),
+                per_page: int | None = None, repeat_header: bool = True) -> Path:
+    """A role table drawn with canvas.drawString at the columns' x positions, no vertical rule: header
+    cells centred over their columns (or left-aligned), cells top-aligned and wrapped over lines, a
+    group cell printed once in its first row. rules: a 三线表 (a rule above and below the header, one
+    under the table). per_page: rows per page, the header repeated on the next page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    _font()
+    width, height = A4
+    c = canvas.Canvas(str(path), pagesize=A4)
+    right = 530
+    edges = list(xs) + [right]
+    y = height - 72
+
+    def head() -> float:
+        nonlocal y
+        c.setFont(FONT, 10)
+        if rules:
+            c.line(xs[0] - 4, y + 12, right, y + 12)
+        for k, name in enumerate(header):
+            if centred_header:
+                c.drawCentredString((edges[k] + edges[k + 1] - 6) / 2, y, name)
+            else:
+                c.drawString(edges[k], y, name)
+        if rules:
+            c.line(xs[0] - 4, y - 5, right, y - 5)
+        y -= 20
+
+    c.setFont(FONT, 12)
+    for line in before:
+        c.drawString(72, y, line)
+        y -= 22
+    head()
+    c.setFont(FONT, 9)
+    for n, row in enumerate(rows):
+        if per_page and n and n % per_page == 0:
+            c.setFont(FONT, 10)
+            c.drawCentredString(width / 2, 30, f"— {n // per_page} —")
+            c.showPage()
+            y = height - 72
+            if repeat_header:
+                head()
+            c.setFont(FONT, 9)
+        for k, lines in enumerate(row):
+            for i, line in enumerate(lines):
+                c.drawString(edges[k], y - 12 * i, line)
+        y -= 12 * max(len(lines) for lines in row) + 6
+    if rules:
+        c.line(xs[0] - 4, y + 10, right, y + 10)
+    for line in after:  # a string: prose from the left margin; (x, text): a short line at x
+        x, line = line if isinstance(line, tuple) else (72, line)
+        c.setFont(FONT, 12 if x == 72 else 9)
+        y -= 14
+        for i in range(0, len(line), 36):
+            c.drawString(x, y, line[i:i + 36])
+            y -= 18
+    c.setFont(FONT, 10)
+    c.drawCentredString(width / 2, 30, f"— {c.getPageNumber()} —")
+    c.save()
+    return path
+
+
+def check_aligned(got, grid=ALIGNED_GRID) -> None:
+    assert len(got.tables) == 1
+    table = got.tables[0]
+    check_table(got.text, table)
+    assert texts(table) == grid
+    # the empty 重点任务 cells continue the group cell above: one cell per group
+    assert table.rows[1][1] is table.rows[2][1] is table.rows[3][1]
+    assert table.rows[4][1] is table.rows[5][1] and table.rows[4][1] is not table.rows[3][1]
+    assert len({id(c) for row in table.rows for k, c in enumerate(row) if k != 1}) == len(grid) * 5
+    assert table.rows[3][4].start == table.rows[3][4].end  # an empty cell is an empty span
+    assert table.caption == "重点任务分工表"
+    assert got.text[:table.start].split("\n") == PROSE_BEFORE + [""]
+    assert got.text.count("完成时限") == 1
+
+
+def test_unruled_table_is_found_from_its_header(tmp_path):
+    """(a) No rule at all: columns by position only, header cells centred over left-aligned cells."""
+    got = read(aligned_pdf(tmp_path / "aligned.pdf"))
+    check_aligned(got)
+    assert got.text[got.tables[0].end:].split("\n") == ["", PROSE_AFTER]
+    # header cells set left like the cells below them: the same grid
+    check_aligned(read(aligned_pdf(tmp_path / "left.pdf", centred_header=False)))
+
+
+def test_three_line_table(tmp_path):
+    """(b) A 三线表: rules above and under the header and under the table, no vertical rule. A short line
+    right under the bottom rule that would fit a column is not a row."""
+    after = ((302, "（王明）"), PROSE_AFTER)
+    got = read(aligned_pdf(tmp_path / "three.pdf", rules=True, after=after))
+    check_aligned(got)
+    assert got.text[got.tables[0].end:].startswith("\n（王明）")
+    # without the bottom rule nothing shows where the table ends: that line joins the last row …
+    got = read(aligned_pdf(tmp_path / "open.pdf", after=after))
+    assert texts(got.tables[0])[-1][3] == "市体育局（王明）"
+    # … unless it crosses a gutter the table keeps free: then the table ends above it
+    got = read(aligned_pdf(tmp_path / "wide.pdf", after=((302, "（联系人：王明）"), PROSE_AFTER)))
+    check_aligned(got)
+    assert got.text[got.tables[0].end:].startswith("\n（联系人：王明）")
+
+
+def test_unruled_table_over_page_breaks(tmp_path):
+    """The header repeated on each page is dropped; a row that starts a page starts a row."""
+    for n, repeat in ((2, True), (3, True), (2, False)):
+        got = read(aligned_pdf(tmp_path / f"pages{n}{repeat}.pdf", rules=True, per_page=n, repeat_header=repeat))
+        check_aligned(got)
+
+
+def test_aligned_columns_without_a_role_header_are_not_a_table(tmp_path):
+    """(c) The same layout under a header without a role column (or with a heading row that is a
+    sentence) stays lines: only a 牵头/责任/配合 … header makes a table."""
+    for header in (["序号", "重点任务", "具体措施", "项目名称", "资金来源", "金额"],
+                   ["序号", "重点任务", "具体措施", "牵头单位：市商务委", "责任单位", "完成时限"]):
+        got = read(aligned_pdf(tmp_path / "nohead.pdf", header=header))
+        assert got.tables == ()
+        assert "扩大商品消费" in got.text and "市住房城乡建委" in got.text
+    # the control: the same page with the role header is a table
+    assert len(read(aligned_pdf(tmp_path / "head.pdf")).tables) == 1
+
+
+def test_prose_with_a_role_line_is_not_a_table(tmp_path, monkeypatch):
+    """(d) A page of prose with "牵头单位：市教育局" lines and numbered items is not a table, and its text
+    is the lines as they were."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    _font()
+    lines = [(72, "一、加强科学教育"), (96, "1.推进中小学科学课程改革，完善课程体系。"), (96, "牵头单位：市教育局"),
+             (96, "责任单位：各区县教育局        完成时限：2024年底前"),
+             (96, "2.建设一批科技教育基地。"), (96, "牵头单位：市科协"), (72, "二、繁荣科普创作"),
+             (72, "序号        牵头单位        配合单位"), (72, "1        市委宣传部"), (72, "2")]
+    path = tmp_path / "prose.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont(FONT, 12)
+    y = 760
+    for x, line in lines:
+        c.drawString(x, y, line)
+        y -= 20
+    c.save()
+    got = read(path)
+    assert got.tables == ()
+    assert "牵头单位：市教育局" in got.text
+    from kg.loaders import formats
+
+    monkeypatch.setattr(formats, "_unruled_tables", lambda pages, hrules: None)
+    assert read(path).text == got.text  # the text as without tables by position

@@ -148,3 +148,44 @@ def test_an_annex_is_read_on_as_a_section_of_its_own():
     ]
     orgs = {o.name for o in g.organizations}
     assert {"东明县教育和体育局", "东明县住房和城乡建设局"} <= orgs
+
+
+@pytest.mark.parametrize("clause,expected,deadline", [
+    # a unit is the noun phrase in the unit slot, whatever its head noun
+    ("（国务院减轻企业负担部际联席会议牵头，各成员单位配合，持续推进）",
+     [("国务院减轻企业负担部际联席会议", "LEADS", "牵头"), ("各成员单位", "RESPONSIBLE_FOR", "配合")], "持续推进"),
+    ("（体育总局牵头，全国总工会、共青团中央、全国妇联等部门参与）",
+     [("体育总局", "LEADS", "牵头"), ("全国总工会", "RESPONSIBLE_FOR", "配合"), ("共青团中央", "RESPONSIBLE_FOR", "配合"),
+      ("全国妇联", "RESPONSIBLE_FOR", "配合")], None),
+    # 各 distributes over a list of places that share the government noun
+    ("（各省辖市、济源示范区人民政府负责）", [("各省辖市、济源示范区人民政府", "RESPONSIBLE_FOR", "负责")], None),
+    ("（县水利局统筹，县自然资源局、县交通运输局配合）",
+     [("县水利局", "LEADS", "牵头"), ("县自然资源局", "RESPONSIBLE_FOR", "配合"), ("县交通运输局", "RESPONSIBLE_FOR", "配合")], None),
+    # a person named in a clause is not a unit
+    ("（牵头领导：王强；牵头单位：市水利局；责任单位：各县市区政府）",
+     [("市水利局", "LEADS", "牵头"), ("各县市区政府", "RESPONSIBLE_FOR", "负责")], None),
+    # a deadline in a bracket of its own right after the clause
+    ("（市民政局负责）（2024年6月底前）", [("市民政局", "RESPONSIBLE_FOR", "负责")], "2024年6月底前"),
+    # a unit marks its own role in a list
+    ("责任单位：市发改委（牵头）、市财政局", [("市发改委", "LEADS", "牵头"), ("市财政局", "RESPONSIBLE_FOR", "负责")], None),
+    ("（市发展改革委会同市财政局牵头，各区政府分头落实）",
+     [("市发展改革委", "LEADS", "牵头"), ("市财政局", "RESPONSIBLE_FOR", "负责"), ("各区政府", "RESPONSIBLE_FOR", "负责")], None),
+    ("（牵头单位：市商务局；配合单位：市财政局、市税务局；完成时限：2024年6月底前）",
+     [("市商务局", "LEADS", "牵头"), ("市财政局", "RESPONSIBLE_FOR", "配合"), ("市税务局", "RESPONSIBLE_FOR", "配合")],
+     "2024年6月底前"),
+    ("（市人力社保局、市农业农村局分别牵头）",
+     [("市人力社保局", "LEADS", "牵头"), ("市农业农村局", "LEADS", "牵头")], None),
+    ("（市委宣传部、市文明办负责指导，各区县落实）",
+     [("市委宣传部", "RESPONSIBLE_FOR", "指导"), ("市文明办", "RESPONSIBLE_FOR", "指导"), ("各区县", "RESPONSIBLE_FOR", "负责")], None),
+    # not role clauses: a sentence that ends in a verb, a note, a deadline alone
+    ("（抓好落实）", [], None),
+    ("（以上任务均由各县区负责落实）", [], None),
+    ("（2024年底前完成）", [], None),
+])
+def test_clause_grammar(clause, expected, deadline):
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    found, _ = find_clauses(normalize(clause))
+    assert [(a.unit, a.role, a.qualifier) for c in found for a in c.assignments] == expected
+    assert next((c.deadline for c in found if c.deadline), None) == deadline
