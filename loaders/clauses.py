@@ -168,6 +168,8 @@ def _has_head(s: str) -> bool:
 
 def plausible_unit(s: str) -> bool:
     """A noun phrase that can fill the unit slot: short, no sentence words."""
+    if s.count("(") != s.count(")"):
+        return False
     core = re.sub(r"\([^()]*\)", "", s)
     return 2 <= len(core) <= 40 and not NOT_UNIT.search(core) and not (NOT_UNIT_SOFT.search(core) and not _has_head(core))
 
@@ -251,6 +253,7 @@ def split_units(units: str) -> list[str]:
     for piece in _merge_fragments([p for p in pieces if p]):
         for part in _drop_deng(piece) if "等" in piece else [piece]:
             out.extend(u.strip(UNIT_TRIM) for u in _split_conjunction(part.strip(UNIT_TRIM)))
+    out = [u[:-1].rstrip(UNIT_TRIM) if u.endswith((")", "]")) and "(" not in u and "[" not in u else u for u in out]
     return [u for u in out if u and not GENERIC.match(u)]
 
 

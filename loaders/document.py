@@ -164,6 +164,7 @@ class _Builder:
             ma, mb = f.piece.para.span(f.piece.a + at, f.piece.a + at + len(unit))
             if mb - ma == len(unit):
                 return self.raw[ma:mb]
+            return _SPACES.sub("", self.raw[ma:mb])  # a unit broken across lines: as written, without the break
         return unit
 
     def targets(self, item: Item, owner_id: str, owner_kind: str) -> None:

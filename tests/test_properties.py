@@ -5,9 +5,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import InputError
+from kg.loaders.clauses import LABEL_START, DUTY_RE
+from kg.loaders.text import normalize
 from kg.loaders import parse_text
 from kg.pipeline import default_corpus
 
+class _Labelled:
+    @staticmethod
+    def match(text: str) -> bool:
+        return bool(LABEL_START.match(text) or DUTY_RE.match(text))
+
+
+LABELLED = _Labelled()
 SEEDS = sorted(p.read_text(encoding="utf-8") for p in default_corpus().glob("*.txt"))
 NOISE = st.text(alphabet=st.sampled_from(list("（）()、，。：:；\n 　牵头负责配合单位市县区科协局委各等—─《》“”0123456789")),
                 min_size=1, max_size=12)
@@ -48,6 +57,7 @@ def test_mutations_never_crash_and_spans_hold(text):
         assert r.target_id in targets
         clause = text[r.prov.start:r.prov.end]
         assert clause == r.prov.text
-        assert clause[:1] in "（(" and clause[-1:] in "）)"
+        # a bracketed clause, or a labelled one (牵头单位：… left after a bracket was deleted)
+        assert (clause[:1] in "（(〔【[［" and clause[-1:] in "）)〕】]］") or LABELLED.match(normalize(clause)), clause
         squeezed = "".join(clause.split())
         assert r.mention in squeezed or r.mention in clause
