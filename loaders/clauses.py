@@ -35,6 +35,10 @@ DEADLINE_LABEL_RE = re.compile(r"^(?:完成时限|完成时间|完成期限|时�
 # where a labelled clause may start in running text: the start of a line or after a sentence / clause end
 LABEL_START = re.compile(r"(?:^|(?<=[。;!?,)\]\s]))(" + LABEL + r"|完成时限|完成时间|完成期限|时限要求|时间节点)\s*:")
 ANY_LABEL = re.compile(r"(" + LABEL + r")\s*:")
+# a label with its unit noun may also be followed by a space instead of a colon (责任单位 县发改局、县财政局),
+# at the start of a line or inside a bracket
+LABEL_WS = r"(?:牵头(?:责任)?|主责|责任|配合|协办|协助|参与|承办|实施)(?:单位|部门|处室|主体)"
+LABEL_WS_RE = re.compile(r"^(" + LABEL_WS + r")\s+(\S.*)$", re.S)
 
 # ── verbs ─────────────────────────────────────────────────────────────────────────────────────
 _ADVERB = (r"(?:分别|共同|联合|分工|分头|各自|具体|负责|按(?:照)?(?:各自)?职责(?:分工)?|依(?:据|照)?职责(?:分工)?|"
@@ -45,6 +49,7 @@ _GUIDE = r"(?:指导|督导)(?:落实|实施)?"
 _RESP = r"(?:负总责|总负责|负主体责任|负责(?:落实|实施|推进|组织实施)?|落实|实施|推进落实|组织实施|承办|承担|督促落实|抓好落实|具体实施)"
 VERB = r"(?:" + _ADVERB + r"{0,2}" + r"(?:" + "|".join((_LEAD, _SUPPORT, _GUIDE, _RESP)) + r"))"
 VERB_RE = re.compile(r"^(.*?)(" + VERB + r")$", re.S)
+VERB_LAST = frozenset(c for c in VERB if "\u4e00" <= c <= "\u9fff")  # a verb form ends in one of these
 _ROLE_OF_VERB = ((re.compile("牵头|统筹|牵总|抓总"), "LEADS", "牵头"), (re.compile("配合|协助|参与|协同|协办"), "RESPONSIBLE_FOR", "配合"),
                  (re.compile("指导|督导"), "RESPONSIBLE_FOR", "指导"))
 AS_LABEL_RE = re.compile(r"^(.*?)(?:为|是|作为)(" + LABEL + r")$", re.S)  # A为牵头单位
@@ -144,10 +149,16 @@ def unclosed_role_brackets(text: str) -> list[int]:
     return [i for i in _scan_brackets(text)[1] if ROLE_HINT.match(text, i)]
 
 
+_SPLITTERS: dict[str, re.Pattern] = {}
+
+
 def split_top(s: str, seps: str) -> list[str]:
     """Split at separator characters outside nested brackets."""
-    if not any(c in s for c in seps):
-        return [s]
+    if "(" not in s and "[" not in s:  # the common case: no nesting, split in C
+        pat = _SPLITTERS.get(seps)
+        if pat is None:
+            pat = _SPLITTERS[seps] = re.compile("[" + re.escape(seps) + "]")
+        return pat.split(s)
     out, depth, start = [], 0, 0
     for i, ch in enumerate(s):
         if ch in "([":
@@ -162,15 +173,19 @@ def split_top(s: str, seps: str) -> list[str]:
 
 
 # ── units ─────────────────────────────────────────────────────────────────────────────────────
+@lru_cache(maxsize=65536)
 def _has_head(s: str) -> bool:
-    return bool(HEAD.search(re.sub(r"\([^()]*\)$", "", s)))
+    return bool(HEAD.search(_TRAILING_BRACKET.sub("", s) if s.endswith(")") else s))
+
+
+_TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
 
 
 def plausible_unit(s: str) -> bool:
     """A noun phrase that can fill the unit slot: short, no sentence words."""
     if s.count("(") != s.count(")"):
         return False
-    core = re.sub(r"\([^()]*\)", "", s)
+    core = _NESTED.sub("", s) if "(" in s else s
     return 2 <= len(core) <= 40 and not NOT_UNIT.search(core) and not (NOT_UNIT_SOFT.search(core) and not _has_head(core))
 
 
@@ -187,6 +202,9 @@ def _split_conjunction(part: str) -> list[str]:
     return [part]
 
 
+_DENG_TAIL = re.compile(r"(?:部门|单位)(?:按职责)?")
+
+
 def _drop_deng(piece: str) -> list[str]:
     """A、B等 → B; 区水利局等部门 → 区水利局 (等部门 is the head noun of 等); A等国务院相关部门 → A, 国务院相关部门."""
     idx = piece.find("等")
@@ -194,7 +212,7 @@ def _drop_deng(piece: str) -> list[str]:
         head, tail = piece[:idx], piece[idx + 1:]
         if head and (_has_head(head) or not tail or GENERIC.match(tail) or tail.startswith(("有关", "相关", "各"))):
             tail = tail.strip()
-            if not tail or GENERIC.match(tail) or re.fullmatch(r"(?:部门|单位)(?:按职责)?", tail):
+            if not tail or GENERIC.match(tail) or _DENG_TAIL.fullmatch(tail):
                 return [head]
             return [head, tail]
         idx = piece.find("等", idx + 1)
@@ -279,7 +297,7 @@ def _subclauses(body: str) -> list[str]:
         s = s.strip(" 、\n")
         if not s:
             continue
-        cuts = [m.start() for m in ANY_LABEL.finditer(s) if m.start() > 0]
+        cuts = [m.start() for m in ANY_LABEL.finditer(s) if m.start() > 0] if ":" in s else []
         prev = 0
         for c in cuts:
             if s[prev:c].strip(" 、"):
@@ -328,15 +346,16 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
             pending = []
             continue
         sub = _LEADING.sub("", sub).strip(" 、")
-        if PERSON_LABEL.match(sub):  # 牵头领导:王强 / 联系人:… name people, not units
+        colon = ":" in sub
+        if colon and PERSON_LABEL.match(sub):  # 牵头领导:王强 / 联系人:… name people, not units
             continue
-        if (m := DEADLINE_LABEL_RE.match(sub)) is not None:
+        if colon and (m := DEADLINE_LABEL_RE.match(sub)) is not None:
             clause.deadline = m.group(1).strip(" 。") or None
             continue
-        if (m := LABEL_RE.match(sub)) is not None:
+        if (m := (LABEL_RE.match(sub) if colon else None) or LABEL_WS_RE.match(sub)) is not None:
             role, qual = label_role(m.group(1))
             units_text = m.group(2)
-            tail = VERB_RE.match(units_text)  # 责任单位:A、B按职责分工负责 — the label already says the role
+            tail = VERB_RE.match(units_text) if units_text[-1:] in VERB_LAST else None  # 责任单位:A、B按职责分工负责 — the label already says the role
             if tail and tail.group(1):
                 units_text = tail.group(1)
                 if (role, qual) == ("RESPONSIBLE_FOR", "负责"):  # 责任单位:A、B分别牵头 — the verb is more precise
@@ -345,7 +364,7 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
             _add(clause, pending + split_units(units_text), role, qual, first_leads, sub)
             pending = []
             continue
-        if (m := AS_LABEL_RE.match(sub)) is not None and m.group(1):
+        if ("为" in sub or "是" in sub) and (m := AS_LABEL_RE.match(sub)) is not None and m.group(1):
             units = split_units(m.group(1))
             if _units_ok(units):
                 role, qual = label_role(m.group(2))
@@ -353,7 +372,7 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
                 _add(clause, pending + units, role, qual, first_leads, sub)
                 pending = []
                 continue
-        m = VERB_RE.match(sub)
+        m = VERB_RE.match(sub) if sub[-1:] in VERB_LAST else None
         if m is not None and not (DEADLINE_RE.fullmatch(sub)):
             units_text, verb = m.group(1), m.group(2)
             units = split_units(units_text)
@@ -407,6 +426,7 @@ def _add_verb(clause: RoleClause, units: list[str], units_text: str, role: str, 
 
 _NESTED = re.compile(r"\([^()]*\)")
 _ROLE_MARK = re.compile(r"牵头|主责|负责|配合|协办|参与|协助|指导|牵头单位|责任单位|配合单位")
+_MARKED_UNIT = re.compile(r"(.+?)\((" + _ROLE_MARK.pattern + r")\)")
 
 
 def _add(clause: RoleClause, units: list[str], role: str, qual: str, first_leads: bool, sub: str) -> None:
@@ -414,7 +434,7 @@ def _add(clause: RoleClause, units: list[str], role: str, qual: str, first_leads
         clause.problems.append(f"clause names no unit: “{sub}”")
         return
     for k, unit in enumerate(units):
-        mark = re.fullmatch(r"(.+?)\((" + _ROLE_MARK.pattern + r")\)", unit)
+        mark = _MARKED_UNIT.fullmatch(unit) if unit.endswith(")") else None
         if mark:  # 责任单位:市发改委(牵头)、市财政局 — the unit marks its own role
             clause.assignments.append(Assignment(mark.group(1), *label_role(mark.group(2))))
             continue
@@ -462,7 +482,7 @@ def find_clauses(text: str, first_leads: bool = False) -> tuple[list[RoleClause]
         if clause.sets_first_leads:
             first_leads = True
         found.append(clause)
-    if ":" in text:
+    if ":" in text or LABEL_WS_RE.match(text):
         found.extend(_labelled(text, groups, first_leads))
         found.sort(key=lambda c: c.start)
     if not found and FIRST_LEADS_RE.search(text):
@@ -477,6 +497,13 @@ def _inside(groups: list[tuple[int, int]], i: int) -> bool:
 def _labelled(text: str, groups: list[tuple[int, int]], first_leads: bool) -> list[RoleClause]:
     out: list[RoleClause] = []
     pos = 0
+    if LABEL_WS_RE.match(text) and not LABEL_START.match(text):  # 责任单位 县发改局 at the start of a line
+        b = _label_extent(text, 0)
+        body = text[:b].rstrip(" ,;")
+        clause = _parse_clause_cached(body, first_leads, True)
+        if clause is not None:
+            out.append(replace(clause, start=0, end=len(body), kind="label"))
+        pos = b
     while True:
         m = LABEL_START.search(text, pos)
         if m is None:

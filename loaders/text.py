@@ -49,7 +49,8 @@ MARKER = re.compile(
     r"第[一二三四五六七八九十百]+[条章]|[①-⑳●▲■◆•])"
 )
 # a labelled role line (牵头单位:A) is never the continuation of the line above it
-LABEL_LINE = re.compile(r"^(?:牵头|主责|责任|负责|配合|协办|协助|参与|指导|完成时限|完成时间|时限|时间节点)[^:]{0,6}:")
+LABEL_LINE = re.compile(r"^(?:(?:牵头|主责|责任|负责|配合|协办|协助|参与|指导|完成时限|完成时间|时限|时间节点)[^:]{0,6}:|"
+                        r"(?:牵头|主责|责任|配合|协办|协助|参与)(?:责任)?(?:单位|部门) )")
 
 
 class Paragraph:

@@ -159,3 +159,40 @@ def test_traditional_organizations_resolve_to_simplified_names():
     names = {o.name for o in parsed.graph.organizations}
     assert {"咸阳市财政局", "咸阳市行政审批局", "咸阳市政务服务中心"} <= names, names
     assert not any(c in n for n in names for c in "財審務")
+
+
+def _as_docx(text: str, path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    for line in text.splitlines():
+        d.add_paragraph(line)
+    d.save(path)
+
+
+def _as_html(text: str, path: Path) -> None:
+    from html import escape
+
+    body = "".join(f"<p>{escape(line)}</p>" for line in text.splitlines())
+    path.write_text(f"<html><head><meta charset='utf-8'><title>t</title></head><body><div class='content'>{body}"
+                    "</div></body></html>", encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_same_layout_in_docx_and_html_gives_the_same_edges(tmp_path, name, fmt):
+    """Each fixture, one paragraph per line, as a Word document and as a web page."""
+    text = (HERE / name).read_text(encoding="utf-8")
+    path = tmp_path / f"{Path(name).stem}.{fmt}"
+    (_as_docx if fmt == "docx" else _as_html)(text, path)
+    parsed = parse_path(path)
+    assert parsed.format == fmt
+    g = parsed.graph
+    tasks = {t.id: t for t in g.tasks}
+    actions = {a.id: a for a in g.actions}
+    got = []
+    for r in g.responsibilities:
+        t = tasks.get(r.target_id)
+        got.append((actions[t.action_id].title, t.title) if t else (actions[r.target_id].title, None))
+        got[-1] += (r.mention, r.role, r.qualifier, r.deadline)
+    assert got == EXPECTED[name]
