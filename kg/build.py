@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from kg.align import align_store
 from kg.model import Graph
+from kg.errors import NoDocumentError
 from kg.pipeline import FileReport, collect_files, default_corpus, parse_files
 from kg.store import Store
 from kg.store.base import BulkLoadError, DocResult
@@ -40,7 +41,7 @@ class BuildReport:
 
 def build(
     store: Store,
-    paths: Iterable[str | Path] = (),
+    paths: Optional[Iterable[str | Path]] = None,
     on_file: Optional[Callable[[FileReport], None]] = None,
     on_document: Optional[Callable[[DocResult], None]] = None,
     align_tasks: bool = True,
@@ -48,12 +49,15 @@ def build(
     chunk_files: int = PARSE_CHUNK,
     bulk_documents: int = BULK_DOCUMENTS,
 ) -> BuildReport:
-    """Parse `paths` (default: the seed corpus) and load them, each document all-or-nothing.
+    """Parse `paths` (None: the seed corpus) and load them, each document all-or-nothing. Paths that give
+    no document raise NoDocumentError: an empty folder never falls back to the seeds.
 
     Files are parsed `chunk_files` at a time; each chunk is loaded, then dropped. on_document is
     called once per document, after the transaction holding it has committed.
     """
-    files = collect_files(list(paths) or [default_corpus()])
+    files = collect_files([default_corpus()] if paths is None else list(paths))
+    if not files:
+        raise NoDocumentError("no file to load: an empty list of paths (pass None for the seed corpus)")
     reports: list[FileReport] = []
     seen: dict[str, str] = {}  # document id -> the file that holds it (the later of two wins)
 

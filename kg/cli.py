@@ -26,11 +26,26 @@ def _shown(path: str) -> str:
 def _coverage_note(r: Any) -> str:
     """", role text read 26 of 27 (brackets 26/27)": how much of what looks like role text became edges."""
     cov = r.coverage
+    if r.status == "no-roles":
+        return f"; {r.status_note}"
     if cov is None or not cov.total_found:
         return "; no role text found" if cov is not None else ""
     names = {"bracket": "brackets", "label": "labelled lines", "table": "table cells"}
     parts = ", ".join(f"{names[k]} {cov.read[k]}/{n}" for k, n in cov.found.items() if n)
     return f"; role text read {cov.total_read} of {cov.total_found} ({parts})"
+
+
+def _collect(paths: Any) -> list[Path]:
+    """The files of PATHS (kg.pipeline.collect: a path giving none is an error), saying on stderr which
+    files a folder scan passed over."""
+    from kg.pipeline import collect
+
+    found = collect(paths)
+    for f, why in found.skipped[:10]:
+        click.echo(f"kg: skipped {_shown(str(f))} ({why}; name it to read it anyway)", err=True)
+    if len(found.skipped) > 10:
+        click.echo(f"kg: skipped {len(found.skipped) - 10} more hidden or README/LICENSE-like files", err=True)
+    return found.files
 
 
 def format_option(default: str = "table") -> Callable:
@@ -73,16 +88,18 @@ def main() -> None:
 @store_options
 @fails_cleanly
 def build(paths: tuple[Path, ...], no_align: bool, db: Optional[Path], backend: Optional[str]) -> None:
-    """Load files or folders (default: the seed corpus) into the store.
+    """Load files or folders (with no path at all: the seed corpus) into the store.
 
-    Prints each file with its detected encoding, the counts loaded and every failure;
-    the exit status is 1 when any file failed.
+    Prints each file with what it turned out to be (ok, partial, unread, no-roles: not a plan?),
+    its detected encoding, the counts loaded and every failure; the exit status is 1 when any file
+    failed. A path that gives no file is an error; a folder scan passes over hidden files and
+    README / LICENSE / CHANGELOG … files, naming them on stderr.
     """
     from kg.build import build as run_build
-    from kg.pipeline import collect_files, default_corpus
+    from kg.pipeline import default_corpus
     from kg.store import open_store
 
-    files = collect_files(list(paths) or [default_corpus()])
+    files = _collect(paths or [default_corpus()])  # the seeds only when no path at all is given
     store = open_store(backend, db)
     with store:
         if len(files) > PROGRESS_THRESHOLD and sys.stderr.isatty():
@@ -131,10 +148,10 @@ def extract(paths: tuple[Path, ...], fmt: str) -> None:
     One row per LEADS / RESPONSIBLE_FOR edge; jsonl gives one JSON object per edge and nothing
     else on stdout. Unreadable files are reported on stderr and the exit status is 1.
     """
-    from kg.pipeline import collect_files, parse_files
+    from kg.pipeline import parse_files
     from kg.table import COLUMNS, TABLE_COLUMNS, responsibility_rows
 
-    batch = parse_files(collect_files(paths))
+    batch = parse_files(_collect(paths))
     rows = responsibility_rows(batch.graph)
     click.echo(render(rows, fmt, TABLE_COLUMNS if fmt == "table" else COLUMNS), nl=False)
     for r in batch.reports:
@@ -162,8 +179,9 @@ def check(paths: tuple[Path, ...], fmt: str) -> None:
     edge although it has role text.
     """
     from kg.check import check_paths
+    from kg.pipeline import STATUS_NOTES
 
-    reports = check_paths(paths)
+    reports = check_paths(_collect(paths))
     if fmt in ("json", "jsonl"):
         rows = [r.as_dict() for r in reports]
         click.echo(render(rows, fmt, list(rows[0]) if rows else []), nl=False)
@@ -176,6 +194,8 @@ def check(paths: tuple[Path, ...], fmt: str) -> None:
             for r in reports:
                 if r.error:
                     click.echo(f"  {r.error}")
+                if r.status == "no-roles":
+                    click.echo(f"  no-roles: {_shown(r.file)}: {STATUS_NOTES['no-roles']}")
                 for u in r.unread:
                     click.echo(f"  not read: {_shown(r.file)} char {u['start']} ({u['kind']}): {u['text']}")
     if any(r.status in ("failed", "unread") for r in reports):
@@ -200,6 +220,24 @@ def _print_result(columns: list[str], rows: list[list[Any]], fmt: str) -> None:
     click.echo(render([dict(zip(columns, r)) for r in rows], fmt, columns), nl=False)
 
 
+def _print_page(page: Any, fmt: str) -> None:
+    """A query's rows; when its limit cut them, the table footer (or a line on stderr) says so."""
+    from kg.render import render_page
+
+    out, note = render_page(page, fmt)
+    click.echo(out, nl=False)
+    if note:
+        click.echo(f"kg: {note}", err=True)
+
+
+def limit_options(f: Callable) -> Callable:
+    """--limit N and --all: shorthands for the `limit` parameter of the library queries."""
+    f = click.option("--all", "all_rows", is_flag=True, help="Every row (no limit).")(f)
+    f = click.option("--limit", type=click.IntRange(min=0), default=None,
+                     help="At most N rows (the query's `limit` parameter; default 100).")(f)
+    return f
+
+
 @main.command("queries")
 @format_option("table")
 def queries_cmd(fmt: str) -> None:
@@ -214,17 +252,24 @@ def queries_cmd(fmt: str) -> None:
 @main.command()
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@limit_options
 @store_options
 @format_option("table")
 @fails_cleanly
-def query(name: str, params: tuple[str, ...], db: Optional[Path], backend: Optional[str], fmt: str) -> None:
-    """Run a named query from the library (see `kg queries`) on the store."""
-    from kg.library import parse_params, run_named
+def query(name: str, params: tuple[str, ...], limit: Optional[int], all_rows: bool, db: Optional[Path],
+          backend: Optional[str], fmt: str) -> None:
+    """Run a named query from the library (see `kg queries`) on the store.
+
+    When the query's limit cuts the rows, the table ends with "100 of 1,063 rows — pass --limit N or
+    --all" (csv, jsonl: that line on stderr; json: {"rows": [...], "limit", "total", "truncated"}).
+    """
+    from kg.library import parse_params, run_named, with_limit
     from kg.store import open_store
 
+    given = with_limit(parse_params(params), limit, all_rows)
     with open_store(backend, db, read_only=True) as store:
-        result = run_named(store, name, parse_params(params))
-    _print_result(result.columns, result.rows, fmt)
+        page = run_named(store, name, given)
+    _print_page(page, fmt)
 
 
 @main.command()
@@ -275,12 +320,12 @@ def _graph_from(files: tuple[Path, ...], db: Optional[Path], backend: Optional[s
     """The graph of FILES when given (no database touched), else the whole store's graph."""
     if files:
         from kg.align import with_alignments
-        from kg.pipeline import collect_files, parse_files
+        from kg.pipeline import parse_files, require_documents
 
-        batch = parse_files(collect_files(files))
+        batch = parse_files(_collect(files))
         for r in batch.failures:
             click.echo(f"kg: {r.error}", err=True)
-        return with_alignments(batch.graph)
+        return with_alignments(require_documents(batch, files).graph)
     from kg.store import open_store
 
     with open_store(backend, db, read_only=True) as store:
@@ -349,20 +394,22 @@ def validate(files: tuple[Path, ...], db: Optional[Path], backend: Optional[str]
 @click.argument("name_or_query")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@limit_options
 @store_options
 @format_option("table")
 @fails_cleanly
-def sparql(name_or_query: str, files: tuple[Path, ...], params: tuple[str, ...], db: Optional[Path],
-           backend: Optional[str], fmt: str) -> None:
+def sparql(name_or_query: str, files: tuple[Path, ...], params: tuple[str, ...], limit: Optional[int],
+           all_rows: bool, db: Optional[Path], backend: Optional[str], fmt: str) -> None:
     """Run a SPARQL twin from queries/*.rq by name, or a SPARQL query, on the RDF of FILES or of the store.
 
     Read-only: updates are refused. Parameters are bound as RDF literals, never spliced into the text.
+    A cut result says so, as for `kg query`.
     """
-    from kg.library import parse_params
+    from kg.library import parse_params, with_limit
     from kg.sparql import run_sparql, sparql_store
 
-    result = run_sparql(sparql_store(_graph_from(files, db, backend)), name_or_query, parse_params(params))
-    _print_result(result.columns, result.rows, fmt)
+    given = with_limit(parse_params(params), limit, all_rows)
+    _print_page(run_sparql(sparql_store(_graph_from(files, db, backend)), name_or_query, given), fmt)
 
 
 @main.command("serve-sparql")

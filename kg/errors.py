@@ -26,3 +26,12 @@ class StoreError(KgError):
 
 class QueryError(KgError):
     """A named query is unknown, or its parameters are wrong."""
+
+
+class NoDocumentError(KgError):
+    """Paths that give no document: a path that does not exist, a folder with no file kg reads, or files
+    that all failed. `path` is the path named (None when the message is about several)."""
+
+    def __init__(self, message: str, path: Optional[str] = None):
+        self.path = path
+        super().__init__(message)

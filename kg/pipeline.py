@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from kg.errors import InputError
+from kg.errors import InputError, NoDocumentError
 from kg.loaders import parse_path
 from kg.loaders.coverage import Coverage
 from kg.loaders.formats import SUFFIXES as READABLE
@@ -47,6 +47,18 @@ class FileReport:
             return "no-roles"
         return "partial" if cov.unread else "ok"
 
+    @property
+    def status_note(self) -> Optional[str]:
+        """What a status other than ok means, in a few words (None for ok and failed, which say it elsewhere)."""
+        return STATUS_NOTES.get(self.status)
+
+
+STATUS_NOTES = {
+    "no-roles": "no role clauses found — not a plan?",
+    "unread": "role text found but none of it read — see kg check",
+    "partial": "some role text not read — see kg check",
+}
+
 
 @dataclass
 class Batch:
@@ -65,21 +77,87 @@ def default_corpus() -> Path:
     return resource_dir("seeds")
 
 
-def collect_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, plus the supported files inside named folders (sorted, recursive)."""
+# Files a folder scan passes over: repository boilerplate (README, LICENSE …) and hidden files. They are
+# listed in Collected.skipped so the caller can say so; a file named directly is always read.
+NOT_DOCUMENTS = frozenset({
+    "readme", "license", "licence", "copying", "changelog", "changes", "history", "news", "contributing",
+    "authors", "notice", "code_of_conduct", "security",
+})
+
+
+def not_a_document(path: Path, root: Optional[Path] = None) -> Optional[str]:
+    """Why a folder scan passes over `path` (a hidden file or folder, README/LICENSE/CHANGELOG …), else None."""
+    parts = path.relative_to(root).parts if root is not None else (path.name,)
+    if any(part.startswith(".") for part in parts):
+        return "hidden file"
+    if path.name.split(".")[0].lower() in NOT_DOCUMENTS:
+        return f"{path.name.split('.')[0]} file, not a plan"
+    return None
+
+
+@dataclass
+class Collected:
+    """The files found for some paths, and the files a folder scan passed over (file, reason)."""
+
+    files: list[Path]
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def collect(paths: Iterable[str | Path]) -> Collected:
+    """Files named directly, plus the supported files inside named folders (sorted, recursive).
+
+    Every path must exist and give at least one file: a missing path, or a folder with no file kg
+    reads, raises NoDocumentError naming it (nothing falls back to the seed corpus here; that default
+    is the caller's, for no path at all). A folder scan passes over hidden files and README, LICENSE,
+    CHANGELOG … (see NOT_DOCUMENTS), listed in `skipped`; a file named directly is always kept.
+    """
     out: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
-        else:
+            found: list[Path] = []
+            for f in sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES):
+                why = not_a_document(f, p)
+                if why:
+                    skipped.append((f, why))
+                else:
+                    found.append(f)
+            if not found:
+                passed = [f"{f.relative_to(p)} ({why})" for f, why in skipped if f.is_relative_to(p)]
+                raise NoDocumentError(
+                    f"no readable document in {_folder(p)} (looked for {' '.join(READABLE)} files"
+                    + (f"; passed over {', '.join(passed[:5])}{' …' if len(passed) > 5 else ''}"
+                       " — name a file to read it anyway" if passed else "") + ")", str(p))
+            out.extend(found)
+        elif p.exists():
             out.append(p)
+        else:
+            raise NoDocumentError(f"{p}: no such file or folder", str(p))
     seen, unique = set(), []
     for f in out:
         key = f.resolve()
         if key not in seen:
             seen.add(key)
             unique.append(f)
-    return unique
+    return Collected(unique, skipped)
+
+
+def collect_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files of `paths` (see collect); raises NoDocumentError for a path that gives none."""
+    return collect(paths).files
+
+
+def require_documents(batch: "Batch", paths: Iterable[str | Path]) -> "Batch":
+    """`batch` if it holds at least one document; else NoDocumentError naming the paths (every file failed)."""
+    if batch.graph.documents:
+        return batch
+    names = ", ".join(str(p) for p in paths)
+    raise NoDocumentError(f"no document could be read from {names} "
+                          f"({len(batch.failures)} of {len(batch.reports)} files failed, each named above)")
+
+
+def _folder(p: Path) -> str:
+    return str(p).rstrip("/") + "/"
 
 
 def parse_files(

@@ -38,8 +38,12 @@ def _clip(s: str, limit: int) -> str:
     return out + "…"
 
 
-def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Optional[Sequence[str]] = None, max_cell: int = 40) -> str:
-    """Text for rows in one of FORMATS; JSON keeps Chinese readable (ensure_ascii=False)."""
+def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Optional[Sequence[str]] = None, max_cell: int = 40,
+           footer: Optional[str] = None) -> str:
+    """Text for rows in one of FORMATS; JSON keeps Chinese readable (ensure_ascii=False).
+
+    `footer` replaces the table's "(N rows)" line (other formats have no footer).
+    """
     cols = list(columns) if columns else (list(rows[0].keys()) if rows else [])
     if fmt == "json":
         return json.dumps([{c: r.get(c) for c in cols} for r in rows], ensure_ascii=False, indent=2) + "\n"
@@ -60,5 +64,21 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Optional[Sequence[
         lines = ["  ".join(_pad(c, widths[k]) for k, c in enumerate(cols)).rstrip()]
         lines.append("  ".join("-" * widths[k] for k in range(len(cols))))
         lines += ["  ".join(_pad(v, widths[k]) for k, v in enumerate(row)).rstrip() for row in cells]
-        return "\n".join(lines) + f"\n({len(rows)} rows)\n"
+        return "\n".join(lines) + f"\n({footer or f'{len(rows)} rows'})\n"
     raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def render_page(page: Any, fmt: str, max_cell: int = 40) -> tuple[str, Optional[str]]:
+    """(stdout text, stderr line or None) for a kg.library.Page: a query's rows and whether its limit cut them.
+
+    table: the rows and a footer "(100 of 1,063 rows — pass --limit N or --all)" when cut; csv and
+    jsonl: the rows only, the same line for stderr; json: one object
+    {"rows": [...], "limit": 100, "total": 1063, "truncated": true}.
+    """
+    note = page.summary()
+    if fmt == "json":
+        return json.dumps(page.as_json(), ensure_ascii=False, indent=2) + "\n", None
+    rows = page.records()
+    if fmt == "table":
+        return render(rows, fmt, page.columns, max_cell, footer=note), None
+    return render(rows, fmt, page.columns, max_cell), note

@@ -3,7 +3,7 @@
 * :func:`sparql_store` — the export of a Graph in a pyoxigraph Store, in memory or in a folder on
   disk (:func:`open_sparql_store` opens such a folder read-only, for serving).
 * :func:`run_sparql` — a library query by name (``queries/*.rq``) or a literal SELECT/ASK/CONSTRUCT/
-  DESCRIBE text, with parameters; rows as a :class:`kg.store.base.QueryResult` of plain Python
+  DESCRIBE text, with parameters; rows as a :class:`kg.library.Page` (a QueryResult) of plain Python
   values, the same columns as the Cypher twin.
 * :func:`serve` — the SPARQL 1.1 Protocol (GET ``?query=``, POST ``application/sparql-query`` and
   form ``query=``) on 127.0.0.1 only; results as JSON, CSV, TSV or XML by ``Accept``; updates are
@@ -41,9 +41,8 @@ from typing import Any, Iterable, Optional, Union
 import pyoxigraph as ox
 
 from kg.errors import KgError, QueryError
-from kg.library import NamedQuery, bind, list_queries
+from kg.library import NO_LIMIT, NamedQuery, Page, bind, list_queries
 from kg.model import Graph
-from kg.store.base import QueryResult
 
 LIST_SEPARATOR = "\u001f"
 """GROUP_CONCAT separator of list columns: a control character no name or title contains."""
@@ -279,11 +278,13 @@ def param_substitutions(text: str, params: dict[str, Any]) -> dict[str, Any]:
     return subs
 
 
-def run_sparql(store: ox.Store, name_or_query: str, params: Optional[dict[str, Any]] = None) -> QueryResult:
+def run_sparql(store: ox.Store, name_or_query: str, params: Optional[dict[str, Any]] = None) -> Page:
     """Run a library query (by name) or a literal SPARQL query; rows of plain Python values.
 
     Parameter ``x`` is bound to the projected variable ``?param_x`` as an RDF literal and its column
-    dropped; ``limit`` (library queries) is applied to the ordered rows.  Library parameters are
+    dropped; ``limit`` (library queries; None or "all" for every row) is applied to the ordered rows,
+    and the rows past it are counted, not converted: the :class:`kg.library.Page` says ``total`` and
+    ``truncated``.  Library parameters are
     checked and typed from the file's ``# params:`` header, as for Cypher.  Updates raise
     :class:`UpdateRefused`.  ASK gives one row ``[True|False]`` in column ``ask``; CONSTRUCT and
     DESCRIBE give columns subject, predicate, object.
@@ -305,19 +306,24 @@ def run_sparql(store: ox.Store, name_or_query: str, params: Optional[dict[str, A
             limit = params.pop("limit")
             if limit < 0:
                 raise SparqlError(f"query {named.name!r}: limit must be 0 or more, not {limit}")
+            if limit >= NO_LIMIT:
+                limit = None
         lists = set(header_list(named, "lists"))
+    elif "limit" in params and params["limit"] is None:
+        raise SparqlError("--all is for library queries; a SPARQL text gives every row unless it says LIMIT")
     subs = param_substitutions(text, params)
     result = _query(store, text, subs)
     if isinstance(result, ox.QueryBoolean):
-        return QueryResult(["ask"], [[bool(result)]])
+        return Page(["ask"], [[bool(result)]], total=1)
     if isinstance(result, ox.QueryTriples):
-        return QueryResult(["subject", "predicate", "object"],
-                           [[to_python(t.subject), to_python(t.predicate), to_python(t.object)] for t in result])
+        triples = [[to_python(t.subject), to_python(t.predicate), to_python(t.object)] for t in result]
+        return Page(["subject", "predicate", "object"], triples, total=len(triples))
     variables = [v.value for v in result.variables]
     keep = [i for i, v in enumerate(variables) if v not in subs]
     columns = [variables[i] for i in keep]
     rows: list[list[Any]] = []
-    solutions: Iterable = result if limit is None else itertools.islice(result, limit)
+    stream = iter(result)
+    solutions: Iterable = stream if limit is None else itertools.islice(stream, limit)
     for sol in solutions:
         row = []
         for i in keep:
@@ -326,7 +332,8 @@ def run_sparql(store: ox.Store, name_or_query: str, params: Optional[dict[str, A
                 v = _split(v)
             row.append(v)
         rows.append(row)
-    return QueryResult(columns, rows)
+    more = sum(1 for _ in stream) if limit is not None else 0  # islice stops without taking one more
+    return Page(columns, rows, limit=limit, total=len(rows) + more, truncated=more > 0)
 
 
 # --------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ ANY_LABEL = re.compile(r"(" + LABEL + r")\s*:")
 # a label with its unit noun may also be followed by a space instead of a colon (责任单位 县发改局、县财政局),
 # at the start of a line or inside a bracket
 LABEL_WS = r"(?:牵头(?:责任)?|主责|责任|配合|协办|协助|参与|承办|实施)(?:单位|部门|处室|主体)"
+_WS_LABEL_HEADS = frozenset(("牵头", "主责", "责任", "配合", "协办", "协助", "参与", "承办", "实施"))
 LABEL_WS_RE = re.compile(r"^(" + LABEL_WS + r")\s+(\S.*)$", re.S)
 
 # ── verbs ─────────────────────────────────────────────────────────────────────────────────────
@@ -118,7 +119,7 @@ _BRACKETS = re.compile(r"[()\[\]]")
 _CLOSE = {")": "(", "]": "["}
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=1024)
 def _scan_brackets(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     """Top-level (…) and […] groups as [start, end), and the openers that never close. A closer that
     does not match the innermost opener is text."""
@@ -181,6 +182,7 @@ def _has_head(s: str) -> bool:
 _TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
 
 
+@lru_cache(maxsize=65536)
 def plausible_unit(s: str) -> bool:
     """A noun phrase that can fill the unit slot: short, no sentence words."""
     if s.count("(") != s.count(")"):
@@ -261,6 +263,20 @@ def _drop_note(unit: str) -> str:
 
 def split_units(units: str) -> list[str]:
     """"A、B等按职责" pieces → ["A", "B"]; keeps a collective after 等; splits 和/及/会同 between units."""
+    return list(_split_units(units))
+
+
+_SPECIAL = re.compile(r"[等和及与会以()\[\] ]")
+
+
+@lru_cache(maxsize=65536)
+def _split_units(units: str) -> tuple[str, ...]:
+    if not _SPECIAL.search(units):  # the common case: A、B、C of whole units
+        plain = [p.strip(UNIT_TRIM) for p in split_top(units, "、,/;")]
+        plain = [_LEADING.sub("", p).strip(UNIT_TRIM) if _LEADING.match(p) else p for p in plain]
+        if all(map(_has_head, filter(None, plain))) and not any(
+                (p[:1] == "各" or len(p) <= 3) and (LEVEL_ONLY.match(p) or BARE_PLACES.match(p)) for p in plain[:-1]):
+            return tuple(p for p in plain if p and not GENERIC.match(p))
     out: list[str] = []
     if ")" in units:
         units = _drop_note(units.strip())
@@ -272,7 +288,7 @@ def split_units(units: str) -> list[str]:
         for part in _drop_deng(piece) if "等" in piece else [piece]:
             out.extend(u.strip(UNIT_TRIM) for u in _split_conjunction(part.strip(UNIT_TRIM)))
     out = [u[:-1].rstrip(UNIT_TRIM) if u.endswith((")", "]")) and "(" not in u and "[" not in u else u for u in out]
-    return [u for u in out if u and not GENERIC.match(u)]
+    return tuple(u for u in out if u and not GENERIC.match(u))
 
 
 def _units_ok(units: list[str]) -> bool:
@@ -352,7 +368,8 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
         if colon and (m := DEADLINE_LABEL_RE.match(sub)) is not None:
             clause.deadline = m.group(1).strip(" 。") or None
             continue
-        if (m := (LABEL_RE.match(sub) if colon else None) or LABEL_WS_RE.match(sub)) is not None:
+        if (m := (LABEL_RE.match(sub) if colon else None)
+                or (LABEL_WS_RE.match(sub) if sub[:2] in _WS_LABEL_HEADS else None)) is not None:
             role, qual = label_role(m.group(1))
             units_text = m.group(2)
             tail = VERB_RE.match(units_text) if units_text[-1:] in VERB_LAST else None  # 责任单位:A、B按职责分工负责 — the label already says the role
@@ -478,16 +495,31 @@ def find_clauses(text: str, first_leads: bool = False) -> tuple[list[RoleClause]
                     and not text[found[-1].end:a].strip(" ,。;"):
                 found[-1] = replace(found[-1], deadline=inner.strip())  # (A负责)(2024年6月底前)
             continue
-        clause = replace(clause, start=a, end=b)
+        clause = _placed(clause, a, b)
         if clause.sets_first_leads:
             first_leads = True
         found.append(clause)
-    if ":" in text or LABEL_WS_RE.match(text):
+    if (":" in text and _colon_outside(text, groups)) or LABEL_WS_RE.match(text):
         found.extend(_labelled(text, groups, first_leads))
         found.sort(key=lambda c: c.start)
     if not found and FIRST_LEADS_RE.search(text):
         first_leads = True
     return found, first_leads
+
+
+def _placed(c: RoleClause, a: int, b: int) -> RoleClause:
+    """The cached clause at its place in a paragraph (dataclasses.replace is slow on the hot path)."""
+    return RoleClause(a, b, c.text, c.assignments, c.deadline, c.sets_first_leads, c.problems, c.kind)
+
+
+def _colon_outside(text: str, groups: list[tuple[int, int]]) -> bool:
+    """A colon outside every bracket: only then can a labelled clause stand in the running text."""
+    pos = 0
+    for a, b in groups:
+        if ":" in text[pos:a]:
+            return True
+        pos = b
+    return ":" in text[pos:]
 
 
 def _inside(groups: list[tuple[int, int]], i: int) -> bool:
@@ -523,6 +555,8 @@ def _labelled(text: str, groups: list[tuple[int, int]], first_leads: bool) -> li
 
 def duty_clause(text: str) -> Optional[RoleClause]:
     """A duty line of a 职责分工 block: "发改部门:负责…" names the unit before the colon."""
+    if ":" not in text[:62]:
+        return None
     m = DUTY_RE.match(text)
     if m is None or LABEL_RE.match(text):
         return None

@@ -56,6 +56,8 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
         if p.index in skip:
             continue
         t = p.text
+        if not ROLE_WORD.search(t) and not (":" in t and LABEL_LINE.search(t)):
+            continue  # most paragraphs: nothing that looks like role text
         groups = paren_groups(t) if ("(" in t or "[" in t) else []
         for a, b in groups:
             inner = t[a + 1:b - 1]

@@ -129,14 +129,15 @@ class _Builder:
                 groups.append([f])
         kept = []
         for g in groups:
-            if any(f.clause.assignments for f in g):
+            if len(g) == 1 and g[0].clause.assignments or any(f.clause.assignments for f in g):
                 kept.append(g)
             else:  # a clause that names no unit still says what is wrong with it
                 self.warnings.extend(f"{self.file} (char {f.a}): {p}" for f in g for p in f.clause.problems)
         return kept
 
     def emit(self, group: list[_Found], target_id: str, kind: str, seen: set) -> None:
-        deadline = next((f.clause.deadline for f in group if f.clause.deadline), None)
+        deadline = group[0].clause.deadline if len(group) == 1 else \
+            next((f.clause.deadline for f in group if f.clause.deadline), None)
         for f in group:
             c = f.clause
             for problem in c.problems:
@@ -383,7 +384,7 @@ def parse_text(
     if not grids and fmt == "text" and ("\t" in raw or "|" in raw):
         grids = find_text_tables(raw)
     role_tables = [(g, rt) for g in grids if (rt := read_role_table(g)) is not None and rt.rows]
-    skip = {p.index for p in paras if any(g.start <= p.start < g.end for g, _ in role_tables)}
+    skip = {p.index for p in paras if any(g.start <= p.start < g.end for g, _ in role_tables)} if role_tables else set()
     outline = build_outline(paras, meta.body_start, skip)
 
     b = _Builder(raw, norm, file, doc_id, juris, tables or default_tables(), first_leads_at)

@@ -151,14 +151,16 @@ def build_outline(paras: list[Paragraph], body_start: int, skip: Optional[set[in
             leaf_actions = False
             i += 1
             continue
-        if (m := SECTION_RE.match(t)) or ((m := ARTICLE_RE.match(t)) and not chapters):
+        article = ARTICLE_RE.match(t) if t[:1] == "第" else None
+        if (m := SECTION_RE.match(t)) or (article and not chapters and (m := article)):
             chapters = chapters or m.group(1).endswith("章")
             end = _title_end(t, m.end())
             section = Item("section", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))])
             top.append(section)
             action = task = None
             leaf_actions = False
-        elif (m := ARTICLE_RE.match(t)) is not None:
+        elif article is not None:
+            m = article
             end = _title_end(t, m.end())
             action = Item("action", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))])
             add_action(action)

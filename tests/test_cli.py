@@ -152,7 +152,7 @@ def test_sparql_command_equals_the_cypher_answer(tmp_path, seeds_dir):
     s = CliRunner().invoke(main, ["sparql", "partners", "--db", db, "-p", "name=市科协", "--format", "json"])
     c = CliRunner().invoke(main, ["query", "partners", "--db", db, "-p", "name=市科协", "--format", "json"])
     assert s.exit_code == 0 and c.exit_code == 0, s.output + c.output
-    assert json.loads(s.stdout) == json.loads(c.stdout) and json.loads(s.stdout)[0]["shared"] == 8
+    assert json.loads(s.stdout) == json.loads(c.stdout) and json.loads(s.stdout)["rows"][0]["shared"] == 8
     refused = CliRunner().invoke(main, ["sparql", "DELETE WHERE { ?s ?p ?o }", str(seeds_dir)])
     assert refused.exit_code == 1 and "kg:" in refused.stderr
 
