@@ -56,6 +56,7 @@ _ROLE_OF_VERB = ((re.compile("牵头|统筹|牵总|抓总"), "LEADS", "牵头"),
 AS_LABEL_RE = re.compile(r"^(.*?)(?:为|是|作为)(" + LABEL + r")$", re.S)  # A为牵头单位
 
 FIRST_LEADS_RE = re.compile(r"(?:列|排|放|居)在?(?:第一位|首位|第一|首)(?:的|者|单位|部门)*(?:为|是|系)牵头")
+_NOTE_HEADS = frozenset(("以下", "下同", "后同", "此后", "以后", "其他", "其余", "不再", "具体", "任务"))
 NOTE_RE = re.compile(r"^(?:以下|下同|后同|此后|以后|其他|其余)|下同$|不再(?:一一)?(?:列出|列举|重复|分工|做分工|标注)|"
                      r"^不再|^(?:具体)?任务均涉及")
 DEADLINE_RE = re.compile(
@@ -354,9 +355,9 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
     pending: list[str] = []  # a comma group waiting for its verb
     for sub in _subclauses(body):
         flat = _NESTED.sub("", sub) if "(" in sub else sub  # a note in a nested bracket is not the sub-clause's
-        if FIRST_LEADS_RE.search(flat):
+        if ("第一" in flat or "首" in flat) and FIRST_LEADS_RE.search(flat):
             continue
-        if NOTE_RE.search(flat):
+        if (flat[:2] in _NOTE_HEADS or "下同" in flat or "不再" in flat or "均涉及" in flat) and NOTE_RE.search(flat):
             if found_role:
                 continue
             pending = []
@@ -476,7 +477,8 @@ def _label_extent(text: str, start: int) -> int:
 
 _LABEL_END = re.compile(r"。|\s+(?=(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、](?!\d)|"
                         r"第[一二三四五六七八九十百]+条))|\n|(?=[(\[](?:" + LABEL + r")\s*:)")
-DUTY_RE = re.compile(r"^([^:()\[\]。;,]{2,60}?)\s*:\s*(" + VERB + r")")
+# the duty line's verb is its first word (负责统筹推进… answers for it; it does not lead)
+DUTY_RE = re.compile(r"^([^:()\[\]。;,]{2,60}?)\s*:\s*(牵头|负责|配合|协助|参与|指导)")
 
 
 @lru_cache(maxsize=8192)

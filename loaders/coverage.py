@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import Callable
 
 from kg.loaders.clauses import LABEL, paren_groups
 from kg.loaders.text import Paragraph
@@ -60,31 +61,39 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
             continue  # most paragraphs: nothing that looks like role text
         groups = paren_groups(t) if ("(" in t or "[" in t) else []
         for a, b in groups:
+            start = p.src(a)
+            k = bisect_right(starts, start) - 1
+            if k >= 0 and spans[k][0] <= start < spans[k][1]:  # a clause that gave edges: found and read
+                cov.found["bracket"] += 1
+                cov.read["bracket"] += 1
+                continue
             inner = t[a + 1:b - 1]
             if not ROLE_WORD.search(inner) or _NOT_ROLE.search(inner) or len(inner) > 200:
                 continue
-            _count(cov, "bracket", p.src(a), raw[p.src(a):p.src(b - 1) + 1], spans, starts)
+            _count(cov, "bracket", p.src(a), lambda p=p, a=a, b=b: raw[p.src(a):p.src(b - 1) + 1], spans, starts)
         if ":" in t:
             for m in LABEL_LINE.finditer(t):
                 if any(a <= m.start() < b for a, b in groups):
                     continue
-                _count(cov, "label", p.src(m.start()), raw[p.src(m.start()):p.src(min(len(t), m.start() + 40) - 1) + 1], spans, starts)
+                _count(cov, "label", p.src(m.start()),
+                       lambda p=p, i=m.start(), t=t: raw[p.src(i):p.src(min(len(t), i + 40) - 1) + 1], spans, starts)
     for _, rt in role_tables:
         for row in rt.rows:
             for _, _, cell in row.roles:
                 if cell.text.strip():
-                    _count(cov, "table", cell.start, raw[cell.start:cell.end], spans, starts)
+                    _count(cov, "table", cell.start, lambda cell=cell: raw[cell.start:cell.end], spans, starts)
     cov.unread.sort(key=lambda u: u.start)
     return cov
 
 
-def _count(cov: Coverage, kind: str, start: int, text: str, spans: list[tuple[int, int]], starts: list[int]) -> None:
+def _count(cov: Coverage, kind: str, start: int, text: Callable[[], str], spans: list[tuple[int, int]],
+           starts: list[int]) -> None:
     cov.found[kind] += 1
     k = bisect_right(starts, start) - 1
     if k >= 0 and spans[k][0] <= start < spans[k][1]:
         cov.read[kind] += 1
     else:
-        cov.unread.append(Unread(kind, start, re.sub(r"\s+", " ", text)[:40]))
+        cov.unread.append(Unread(kind, start, re.sub(r"\s+", " ", text())[:40]))  # the excerpt only when needed
 
 
 def coverage_warnings(file: str, cov: Coverage, edges: int) -> list[str]:

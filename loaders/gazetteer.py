@@ -85,6 +85,12 @@ def locate(text: str) -> Optional[Jurisdiction]:
 
 def stems(j: Jurisdiction) -> list[str]:
     """Short names a unit may start with: 临沂市 → 临沂市, 临沂; 友谊县 → 友谊县, 友谊."""
+    return list(_stems(j))
+
+
+@lru_cache(maxsize=4096)
+def _stems(j: Jurisdiction) -> tuple[str, ...]:
+    """Short names a unit may start with: 临沂市 → 临沂市, 临沂; 友谊县 → 友谊县, 友谊."""
     out = []
     for name in reversed(j.path):
         out.append(name)
@@ -92,7 +98,7 @@ def stems(j: Jurisdiction) -> list[str]:
             if name.endswith(suffix) and len(name) - len(suffix) >= 2:
                 out.append(name[: -len(suffix)])
                 break
-    return out
+    return tuple(out)
 
 
 # ---- speed: jionlp scans all ~3,300 divisions with `name in text` on every call (~17 ms).

@@ -37,6 +37,19 @@ class Tables:
     sectors: tuple[tuple[str, str], ...]
     collectives: tuple[re.Pattern, ...]
 
+    def is_collective(self, mention: str) -> bool:
+        return _any_pattern(self.collectives).search(mention) is not None
+
+    def sector(self, name: str) -> Optional[str]:
+        """The sector of the first key (in table order) that occurs in the name."""
+        by_char = _sector_index(self.sectors)
+        best: Optional[tuple[int, str]] = None
+        for ch in set(name):
+            for k, key, sector in by_char.get(ch, ()):
+                if (best is None or k < best[0]) and key in name:
+                    best = (k, sector)
+        return best[1] if best else None
+
     @classmethod
     def load(cls, extra_abbreviations: Iterable[Path] = (), extra_sectors: Iterable[Path] = ()) -> "Tables":
         abbr = {r[0]: r[1] for r in _rows(DATA / "abbreviations.tsv") if len(r) >= 2}
@@ -47,6 +60,22 @@ class Tables:
             sectors = [(r[0], r[1]) for r in _rows(Path(p)) if len(r) >= 2] + sectors
         coll = tuple(re.compile(r[0]) for r in _rows(DATA / "collectives.tsv"))
         return cls(abbr, tuple(sectors), coll)
+
+
+@lru_cache(maxsize=16)
+def _any_pattern(patterns: tuple[re.Pattern, ...]) -> re.Pattern:
+    """One regex for a table of patterns (resolve() asks every mention)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)")
+
+
+@lru_cache(maxsize=16)
+def _sector_index(sectors: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[int, str, str]]]:
+    """Sector keys by their first character, with their position in the table (the first match wins)."""
+    index: dict[str, list[tuple[int, str, str]]] = {}
+    for k, (key, sector) in enumerate(sectors):
+        if key:
+            index.setdefault(key[0], []).append((k, key, sector))
+    return index
 
 
 def _env_paths(name: str) -> list[Path]:
@@ -76,7 +105,7 @@ def resolve(mention: str, juris: Jurisdiction, tables: Optional[Tables] = None) 
     """The canonical organization a mention names, in the document's jurisdiction."""
     t = tables or default_tables()
     m = unicodedata.normalize("NFKC", mention).strip()
-    collective = any(p.search(m) for p in t.collectives)
+    collective = t.is_collective(m)
     name, where = m, juris.path[-1] if juris.path else juris.name
     path = juris.path
     if match := LEAGUE.match(m):
@@ -105,7 +134,7 @@ def resolve(mention: str, juris: Jurisdiction, tables: Optional[Tables] = None) 
                 break
     if not path and juris.name == NATIONAL:
         where = NATIONAL
-    sector = next((s for key, s in t.sectors if key in name), None)
+    sector = t.sector(name)
     return Organization(
         id=stable_id("organization", name, "/".join(path) or where),
         name=name,
