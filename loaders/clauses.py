@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Optional
+from typing import NamedTuple, Optional
 
 # ── labels ────────────────────────────────────────────────────────────────────────────────────
 _LABEL_CORE = (r"(?:牵头考核|牵头责任|牵头负责|牵头|主责|主办|主要责任|责任|负责|承办|实施|具体负责|"
@@ -92,11 +92,11 @@ NOT_UNIT_SOFT = re.compile(r"开展|加强|推进|推动|完善|建立|健全|�
 UNIT_TRIM = " .。:\"'“”‘’·-─*※"
 _LEADING = re.compile(r"^(?:由|请|均由|分别由|统一由|具体由|主要由|并由|会同|和|及|与|并|另|其中|同时)")
 _CONJ = ("以及", "会同", "及", "和", "与")
+_LEADING_FIRST = frozenset("由请均分统具主并会和及与另其同")
 
 
-@dataclass
-class Assignment:
-    """One unit named in a clause, with its role."""
+class Assignment(NamedTuple):
+    """One unit named in a clause, with its role (a tuple: made for every unit of every clause)."""
 
     unit: str
     role: str
@@ -301,12 +301,12 @@ def _units_ok(units: list[str]) -> bool:
 # ── one clause ────────────────────────────────────────────────────────────────────────────────
 _SUB_SEPS = ",;。"
 _STRAY = re.compile(r"[、,\s]*、[、,\s]*")
-_STRAY_HINTS = ("、、", "、,", ",、", "、 ", " 、")
+_STRAY_HINT = re.compile(r"、[、, ]|[, ]、")
 
 
 def _subclauses(body: str) -> list[str]:
     """Sub-clauses split at , ; 。 (and before a second label) outside nested brackets."""
-    if any(h in body for h in _STRAY_HINTS):
+    if "、" in body and _STRAY_HINT.search(body):
         body = _STRAY.sub("、", body)
     body = body.strip("、 ")
     out: list[str] = []
@@ -362,7 +362,8 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
                 continue
             pending = []
             continue
-        sub = _LEADING.sub("", sub).strip(" 、")
+        if sub[:1] in _LEADING_FIRST:
+            sub = _LEADING.sub("", sub).strip(" 、")
         colon = ":" in sub
         if colon and PERSON_LABEL.match(sub):  # 牵头领导:王强 / 联系人:… name people, not units
             continue

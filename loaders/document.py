@@ -20,7 +20,7 @@ from kg.loaders.people import find_groups
 from kg.loaders.role_tables import read_role_table
 from kg.loaders.tables import Table
 from kg.loaders.text_tables import find_text_tables
-from kg.loaders.targets import find_targets, paragraph_deadline
+from kg.loaders.targets import QUANTITY, find_targets, paragraph_deadline
 from kg.loaders.text import normalize, paragraphs
 from kg.model import (Action, Citation, Document, Graph, Membership, Organization, Person, Provenance, Responsibility,
                       Section, Target, Task)
@@ -171,6 +171,8 @@ class _Builder:
     def targets(self, item: Item, owner_id: str, owner_kind: str) -> None:
         for piece in item.pieces:
             text = piece.para.text[piece.a:piece.b]
+            if not QUANTITY.search(text):  # most pieces state no quantity: no deadline lookup either
+                continue
             for t in find_targets(text, paragraph_deadline(piece.para.text)):
                 a, b = piece.para.span(piece.a + t.start, piece.a + t.end)
                 self.graph.targets.append(Target(

@@ -60,16 +60,20 @@ class Paragraph:
     grows with the number of lines, not characters.
     """
 
-    __slots__ = ("text", "_starts", "_sources", "index")
+    __slots__ = ("text", "_starts", "_sources", "index", "_base")
 
     def __init__(self, text: str, runs: list[tuple[int, int]], index: int = 0):
         self.text = text
         self._starts = [r[0] for r in runs]  # paragraph index where each run begins
         self._sources = [r[1] for r in runs]  # source offset of that character
         self.index = index
+        # a paragraph of one line (most of them): the offset is a sum, no search
+        self._base = runs[0][1] - runs[0][0] if len(runs) == 1 else None
 
     def src(self, i: int) -> int:
         """Source offset of paragraph character i."""
+        if self._base is not None:
+            return self._base + i
         k = bisect_right(self._starts, i) - 1
         return self._sources[k] + (i - self._starts[k])
 
@@ -84,6 +88,8 @@ class Paragraph:
     def span(self, i: int, j: int) -> tuple[int, int]:
         """Source [start, end) of paragraph characters [i, j)."""
         j = max(j, i + 1)
+        if self._base is not None:
+            return self._base + i, self._base + j
         return self.src(i), self.src(j - 1) + 1
 
     def sub(self, a: int, b: int) -> "Paragraph":
@@ -174,15 +180,19 @@ def paragraphs(norm: str) -> list[Paragraph]:
     return paras
 
 
+_SENTENCE_MARKS = re.compile(r"[(《“)》”。!?]")
+
+
 def sentence_end(text: str, start: int = 0) -> int:
     """Index just past the first 。/!/? at or after start (outside brackets), or len(text)."""
     depth = 0
-    for i in range(start, len(text)):
-        ch = text[i]
+    for m in _SENTENCE_MARKS.finditer(text, start):  # only the characters that matter, found in C
+        ch = m.group()
         if ch in "(《“":
             depth += 1
-        elif ch in ")》”" and depth:
-            depth -= 1
-        elif ch in "。!?" and depth == 0:
-            return i + 1
+        elif ch in ")》”":
+            if depth:
+                depth -= 1
+        elif depth == 0:
+            return m.end()
     return len(text)
