@@ -90,7 +90,7 @@ def main() -> None:
 def build(paths: tuple[Path, ...], no_align: bool, db: Optional[Path], backend: Optional[str]) -> None:
     """Load files or folders (with no path at all: the seed corpus) into the store.
 
-    Prints each file with what it turned out to be (ok, partial, unread, no-roles: not a plan?),
+    Prints each file with what it turned out to be (ok, partial, unread, no-roles: no role clause at all),
     its detected encoding, the counts loaded and every failure; the exit status is 1 when any file
     failed. A path that gives no file is an error; a folder scan passes over hidden files and
     README / LICENSE / CHANGELOG … files, naming them on stderr.

@@ -54,7 +54,7 @@ class FileReport:
 
 
 STATUS_NOTES = {
-    "no-roles": "no role clauses found — not a plan?",
+    "no-roles": "no role clauses found — a plan that assigns no units, or not a plan",
     "unread": "role text found but none of it read — see kg check",
     "partial": "some role text not read — see kg check",
 }

@@ -29,7 +29,7 @@ def _rows(path: Path) -> list[list[str]]:
     return rows
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: resolve() caches per table set
 class Tables:
     """Abbreviations, sectors and collective patterns; user files extend the shipped ones."""
 
@@ -103,7 +103,14 @@ def _expand(body: str, tables: Tables) -> str:
 
 def resolve(mention: str, juris: Jurisdiction, tables: Optional[Tables] = None) -> Organization:
     """The canonical organization a mention names, in the document's jurisdiction."""
-    t = tables or default_tables()
+    oid, name, where, path, sector, collective, m = _canonical(mention, juris, tables or default_tables())
+    return Organization(id=oid, name=name, jurisdiction=where, jurisdiction_path=list(path), sector=sector,
+                        collective=collective, aliases=[m])
+
+
+@lru_cache(maxsize=65536)
+def _canonical(mention: str, juris: Jurisdiction, t: Tables) -> tuple:
+    """resolve()'s answer as plain values, cached: a province's plans name the same units again and again."""
     m = unicodedata.normalize("NFKC", mention).strip()
     collective = t.is_collective(m)
     name, where = m, juris.path[-1] if juris.path else juris.name
@@ -134,13 +141,5 @@ def resolve(mention: str, juris: Jurisdiction, tables: Optional[Tables] = None) 
                 break
     if not path and juris.name == NATIONAL:
         where = NATIONAL
-    sector = t.sector(name)
-    return Organization(
-        id=stable_id("organization", name, "/".join(path) or where),
-        name=name,
-        jurisdiction=where,
-        jurisdiction_path=list(path),
-        sector=sector,
-        collective=collective,
-        aliases=[m],
-    )
+    return (stable_id("organization", name, "/".join(path) or where), name, where, tuple(path), t.sector(name),
+            collective, m)

@@ -148,14 +148,14 @@ def test_a_readme_named_directly_is_reported_as_not_a_plan(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text(README, encoding="utf-8")
     (report,) = parse_files([readme]).reports
-    assert report.status == "no-roles" and report.status_note == "no role clauses found — not a plan?"
+    assert report.status == "no-roles" and report.status_note == "no role clauses found — a plan that assigns no units, or not a plan"
     built = _run("build", "--db", str(tmp_path / "db"), str(readme))
     assert built.exit_code == 0
-    assert "no-roles" in built.stdout and "not a plan?" in built.stdout
+    assert "no-roles" in built.stdout and "or not a plan" in built.stdout
     extracted = _run("extract", str(readme))
-    assert "no-roles" in extracted.stderr and "not a plan?" in extracted.stderr
+    assert "no-roles" in extracted.stderr and "or not a plan" in extracted.stderr
     checked = _run("check", str(readme))
-    assert "not a plan?" in checked.stdout
+    assert "or not a plan" in checked.stdout
 
 
 def test_build_of_a_downloaded_folder_loads_the_plan_and_says_what_it_skipped(tmp_path, repo_like):
