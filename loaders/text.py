@@ -48,6 +48,7 @@ MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、)]|─+|附件\s*\d*|"
     r"第[一二三四五六七八九十百]+[条章]|[①-⑳●▲■◆•])"
 )
+_LABEL_FIRST = frozenset("牵主责负配协参指完时")
 # a labelled role line (牵头单位:A) is never the continuation of the line above it
 LABEL_LINE = re.compile(r"^(?:(?:牵头|主责|责任|负责|配合|协办|协助|参与|指导|完成时限|完成时间|时限|时间节点)[^:]{0,6}:|"
                         r"(?:牵头|主责|责任|配合|协办|协助|参与)(?:责任)?(?:单位|部门) )")
@@ -120,7 +121,7 @@ def _stripped_lines(norm: str) -> list[tuple[int, int]]:
 
 def _joins_next(line: str, nxt: str) -> bool:
     """A line broken mid-sentence continues on the next line (the 友谊县 plan does this)."""
-    if MARKER.match(nxt) or LABEL_LINE.match(nxt) or line[-1] in TERMINAL or (len(line) < 80 and TITLE_END.search(line)):
+    if MARKER.match(nxt) or (nxt[:1] in _LABEL_FIRST and LABEL_LINE.match(nxt)) or line[-1] in TERMINAL or (len(line) < 80 and TITLE_END.search(line)):
         return False
     if line[-1] in CONTINUE:
         return True
@@ -132,6 +133,7 @@ def _joins_next(line: str, nxt: str) -> bool:
 INLINE_BREAK = re.compile(r"[。!?;):]\s*(?=(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+)\)|\d{1,2}[.、](?!\d)|"
                           r"第[一二三四五六七八九十百]+条|[①-⑳]))")
 # 一、强化科学教育(一)加强基础教育。…: a (一) right after a short 一、 heading that lost its line break
+_CN_NUMERALS = frozenset("一二三四五六七八九十")
 RUN_IN_HEADING = re.compile(r"[一二三四五六七八九十]+、[^。!?;(]{2,40}?(?=\([一二三四五六七八九十]+\))")
 
 
@@ -139,9 +141,10 @@ def _split_run_on(p: Paragraph) -> list[Paragraph]:
     """Split a paragraph whose line breaks were lost at each structural marker it carries."""
     cuts = [m.end() for m in INLINE_BREAK.finditer(p.text)]
     for start in [0] + cuts:
-        m = RUN_IN_HEADING.match(p.text, start)
-        if m:
-            cuts.append(m.end())
+        if p.text[start:start + 1] in _CN_NUMERALS:  # only a 一、 heading can run into its (一)
+            m = RUN_IN_HEADING.match(p.text, start)
+            if m:
+                cuts.append(m.end())
     if not cuts:
         return [p]
     cuts.sort()
