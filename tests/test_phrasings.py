@@ -177,6 +177,12 @@ def test_an_annex_is_read_on_as_a_section_of_its_own():
      [("市人力社保局", "LEADS", "牵头"), ("市农业农村局", "LEADS", "牵头")], None),
     ("（市委宣传部、市文明办负责指导，各区县落实）",
      [("市委宣传部", "RESPONSIBLE_FOR", "指导"), ("市文明办", "RESPONSIBLE_FOR", "指导"), ("各区县", "RESPONSIBLE_FOR", "负责")], None),
+    # an adverb before the verb is not part of the unit
+    ("（县农业农村局牵头，县财政局、县乡村振兴局协同配合）",
+     [("县农业农村局", "LEADS", "牵头"), ("县财政局", "RESPONSIBLE_FOR", "配合"), ("县乡村振兴局", "RESPONSIBLE_FOR", "配合")],
+     None),
+    ("（市文明办牵头，各县（市、区）、市直各部门按职责分工负责）",
+     [("市文明办", "LEADS", "牵头"), ("各县(市、区)", "RESPONSIBLE_FOR", "负责"), ("市直各部门", "RESPONSIBLE_FOR", "负责")], None),
     # not role clauses: a sentence that ends in a verb, a note, a deadline alone
     ("（抓好落实）", [], None),
     ("（以上任务均由各县区负责落实）", [], None),
