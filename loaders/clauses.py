@@ -624,8 +624,3 @@ def _split_marked(line: str) -> list[str]:
         else:
             out.extend(split_units(p))
     return out
-
-
-def cell_units(text: str) -> list[str]:
-    """The units of a table's role cell, as written (see cell_assignments)."""
-    return [a.unit for a in cell_assignments(text, "RESPONSIBLE_FOR", "负责")]

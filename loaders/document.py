@@ -6,11 +6,11 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from kg.errors import InputError
 from kg.ids import stable_id, title_key
-from kg.loaders.clauses import FIRST_LEADS_RE, RoleClause, cell_assignments, duty_clause, find_clauses, unclosed_role_brackets
+from kg.loaders.clauses import FIRST_LEADS_RE, Assignment, RoleClause, cell_assignments, duty_clause, find_clauses, unclosed_role_brackets
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
@@ -148,16 +148,20 @@ class _Builder:
             self.read_at.append((f.a, f.b))
             clause_prov = Provenance(document_id=self.doc_id, start=f.a, end=f.b, text=self.raw[f.a:f.b])
             for asg in c.assignments:
-                org = self.organization(asg.unit)
-                if (asg.role, org.id) in seen:
-                    continue
-                seen.add((asg.role, org.id))
-                self.graph.responsibilities.append(Responsibility(
-                    id=stable_id("responsibility", asg.role, org.id, target_id),
-                    role=asg.role, qualifier=asg.qualifier, organization_id=org.id,
-                    target_id=target_id, target_kind=kind, document_id=self.doc_id,
-                    mention=self.mention(f, asg.unit), deadline=c.deadline or deadline, prov=clause_prov,
-                ))
+                self.edge(asg, target_id, kind, c.deadline or deadline, clause_prov, seen,
+                          lambda f=f, unit=asg.unit: self.mention(f, unit))
+
+    def edge(self, asg: Assignment, target_id: str, kind: str, deadline: Optional[str], prov: Provenance, seen: set,
+             mention: Callable[[], str]) -> None:
+        """One LEADS / RESPONSIBLE_FOR edge, unless this target already has it from this organization."""
+        org = self.organization(asg.unit)
+        if (asg.role, org.id) in seen:
+            return
+        seen.add((asg.role, org.id))
+        self.graph.responsibilities.append(Responsibility(
+            id=stable_id("responsibility", asg.role, org.id, target_id), role=asg.role, qualifier=asg.qualifier,
+            organization_id=org.id, target_id=target_id, target_kind=kind, document_id=self.doc_id,
+            mention=mention(), deadline=deadline, prov=prov))
 
     def mention(self, f: _Found, unit: str) -> str:
         """The unit exactly as written in the source (normalisation is per character)."""
@@ -301,16 +305,11 @@ class _Builder:
         self.read_at.append((cell.start, max(cell.end, cell.start + 1)))
         clause_prov = self.prov(cell.start, cell.end)
         for asg in assignments:
-            org = self.organization(asg.unit)
-            if (asg.role, org.id) in seen:
-                continue
-            seen.add((asg.role, org.id))
-            at = text.find(asg.unit)
-            mention = self.raw[cell.start + at:cell.start + at + len(asg.unit)] if at >= 0 else asg.unit
-            self.graph.responsibilities.append(Responsibility(
-                id=stable_id("responsibility", asg.role, org.id, tid), role=asg.role, qualifier=asg.qualifier,
-                organization_id=org.id, target_id=tid, target_kind="Task", document_id=self.doc_id,
-                mention=mention, deadline=deadline, prov=clause_prov))
+            self.edge(asg, tid, "Task", deadline, clause_prov, seen, lambda unit=asg.unit: self.cell_mention(cell, text, unit))
+
+    def cell_mention(self, cell, text: str, unit: str) -> str:
+        at = text.find(unit)
+        return self.raw[cell.start + at:cell.start + at + len(unit)] if at >= 0 else unit
 
 
 @dataclass
@@ -370,22 +369,14 @@ def parse_text(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _parse_text(raw, file, sha256=sha256, encoding=encoding, fmt=fmt, tables=tables, grids=grids)
+        return _parse_text(raw, file, sha256, encoding, fmt, tables, grids)
     finally:
         if enabled:
             gc.enable()
 
 
-def _parse_text(
-    raw: str,
-    file: str,
-    *,
-    sha256: Optional[str] = None,
-    encoding: str = "utf-8",
-    fmt: str = "text",
-    tables: Optional[Tables] = None,
-    grids: Sequence[Table] = (),
-) -> Parsed:
+def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: str, tables: Optional[Tables],
+                grids: Sequence[Table]) -> Parsed:
     norm = normalize(raw)
     paras = paragraphs(norm)
     if not paras:

@@ -680,7 +680,6 @@ def _unruled_table(flat: list, got: tuple[_Header, int], hrules: list) -> Option
     """The table under the header `got` (header, index of its last line in `flat`): its grid, the lines
     it takes up and the index of the first line after it; None when it is not a table."""
     head, last = got
-    n = len(head.extents)
     ext = head.extents
     em = max(_line_em(ln) for ln in head.lines)
     left, right = ext[0][0], ext[-1][1]
