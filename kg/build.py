@@ -15,7 +15,9 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from kg.align import align_store
 from kg.model import Graph
 from kg.errors import NoDocumentError
-from kg.pipeline import FileReport, collect_files, default_corpus, parse_files
+from kg.limits import DEFAULT, Limits
+from kg.pipeline import FileReport, Parser, collect_files, default_corpus
+from kg.errors import StoreError
 from kg.store import Store
 from kg.store.base import BulkLoadError, DocResult
 
@@ -30,13 +32,27 @@ class BuildReport:
     loaded: list[DocResult] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     alignments: Optional[int] = None  # alignments written across the store, when recomputed
+    errors: list[str] = field(default_factory=list)  # the store's own: a failed commit, alignments not written
 
     @property
     def failures(self) -> list[str]:
-        """One line per failure: a file that could not be parsed, or a document that could not be written."""
+        """One line per failure: a file that could not be parsed, a document that could not be written, or
+        a write of the store that failed (then the documents after it are not written either)."""
         out = [r.error or f"{r.file}: failed" for r in self.files if not r.ok]
         out += [f"{d.file}: not written: {d.error}" for d in self.loaded if d.status == "failed"]
-        return out
+        return out + self.errors
+
+    @property
+    def replacements(self) -> list[str]:
+        """One line per stored document that a file of another name replaced, naming both files: the
+        same 文号, issuer and jurisdiction (or title, date, issuer and jurisdiction) is the same document."""
+        return [f"{d.file}: replaces document {d.document_id}, loaded earlier from {d.previous_file}"
+                for d in self.loaded if d.status == "replaced" and d.previous_file not in (None, d.file)]
+
+    @property
+    def stored(self) -> set[str]:
+        """Ids of the documents in the store as this build left them: new, replaced or unchanged."""
+        return {d.document_id for d in self.loaded if d.status != "failed"}
 
 
 def build(
@@ -48,12 +64,15 @@ def build(
     *,
     chunk_files: int = PARSE_CHUNK,
     bulk_documents: int = BULK_DOCUMENTS,
+    jobs: Optional[int] = 1,
+    limits: Limits = DEFAULT,
 ) -> BuildReport:
     """Parse `paths` (None: the seed corpus) and load them, each document all-or-nothing. Paths that give
     no document raise NoDocumentError: an empty folder never falls back to the seeds.
 
-    Files are parsed `chunk_files` at a time; each chunk is loaded, then dropped. on_document is
-    called once per document, after the transaction holding it has committed.
+    Files are parsed `chunk_files` at a time, in `jobs` worker processes (1: in this process; 0 or None:
+    one per core) under `limits` (kg.limits); each chunk is loaded, then dropped. The store is the same
+    whatever `jobs`. on_document is called once per document, after the transaction holding it has committed.
     """
     files = collect_files([default_corpus()] if paths is None else list(paths))
     if not files:
@@ -61,23 +80,42 @@ def build(
     reports: list[FileReport] = []
     seen: dict[str, str] = {}  # document id -> the file that holds it (the later of two wins)
 
-    def chunks() -> Iterator[_Chunk]:
+    def chunks(parser: Parser) -> Iterator[_Chunk]:
         step = max(1, chunk_files)
         for i in range(0, len(files), step):
             part = files[i:i + step]
-            batch = parse_files(part, on_file, seen)
+            batch = parser.parse_files(part, on_file, seen)
             reports.extend(batch.reports)
-            chunk = _Chunk(batch.graph, batch.documents, reparse=lambda part=part: parse_files(part).graph)
+            chunk = _Chunk(batch.graph, batch.documents, reparse=lambda part=part: parser.parse_files(part).graph)
             del batch  # the loader drops the graph once written: hold no other reference to it
             yield chunk
 
     loader = ChunkLoader(store, on_document, bulk_documents)
-    loader.load_all(chunks())
+    with Parser(jobs, limits) as parser:
+        loader.load_all(chunks(parser))
     report = BuildReport(files=reports, loaded=loader.results(), counts=loader.counts())
     if align_tasks and any(d.status in ("inserted", "replaced") for d in report.loaded):
-        # alignments are derived across every stored document: recompute them when the set changed
-        report.alignments = store.replace_alignments(align_store(store))  # reads ids and titles only
+        _align(store, report)
+    stopped = getattr(store, "write_error", None)
+    if stopped:
+        report.errors.append(
+            f"{getattr(store, 'path', store.backend)}: a write failed and kg stopped writing ({stopped}). The "
+            f"store holds what was committed before: the documents reported new, replaced or unchanged, and none "
+            f"reported failed in the version this build read (an earlier version stays). Free disk space and "
+            f"run kg build again")
     return report
+
+
+def _align(store: Store, report: BuildReport) -> None:
+    """Recompute the alignments across every stored document (they are derived from all of them); a
+    failure is a failure of the build, reported with the documents that did load."""
+    if getattr(store, "write_error", None):
+        report.errors.append("task alignments not recomputed: the store stopped writing (see below)")
+        return
+    try:
+        report.alignments = store.replace_alignments(align_store(store))  # reads ids and titles only
+    except StoreError as e:
+        report.errors.append(f"task alignments not recomputed: {e}")
 
 
 def load_graphs(store: Store, graphs: Iterable[Graph], on_document: Optional[Callable[[DocResult], None]] = None,
@@ -171,14 +209,18 @@ class ChunkLoader:
                         return
                 more = False
 
+            chunks_of_block = group()
             try:
                 with self.store.bulk():
-                    for c in group():
+                    for c in chunks_of_block:
                         self._load(c.take_graph(), pending, bulk=True)
             except BulkLoadError:
-                # nothing of the block was kept: again, chunk by chunk, each document on its own
+                # nothing of the block was kept: again, chunk by chunk, each document on its own; then the
+                # block's chunks not taken yet (all of them when bulk() could not even begin)
                 pending = {}
                 for c in block:
+                    self._load(c.take_graph(), pending, bulk=False)
+                for c in chunks_of_block:
                     self._load(c.take_graph(), pending, bulk=False)
             for c in block:
                 self._note(c)
@@ -199,7 +241,9 @@ class ChunkLoader:
         for r in res.documents:
             earlier = pending.get(r.document_id) or self._results.get(r.document_id)
             if earlier is not None and earlier.status == "inserted" and r.status == "replaced":
-                r.status = "inserted"  # new to the store before this build, as a one-shot load says
+                r.status, r.previous_file = "inserted", None  # new to the store before this build, as a one-shot load says
+            elif earlier is not None and earlier.status == "replaced" and r.status == "replaced":
+                r.previous_file = earlier.previous_file  # what the store held before this build
             pending[r.document_id] = r
 
     def _note(self, c: _Chunk) -> None:
@@ -212,10 +256,13 @@ class ChunkLoader:
         return list(self._results.values())
 
     def counts(self) -> dict[str, int]:
-        """Graph.counts() of everything kept, as if parsed into one Graph."""
+        """Graph.counts() of every document kept and in the store (not those whose write failed), as if
+        parsed into one Graph."""
         total: Counter[str] = Counter()
         orgs: set[str] = set()
-        for c, ids in self._docs.values():
+        for doc_id, (c, ids) in self._docs.items():
+            if self._results.get(doc_id, _NONE).status == "failed":
+                continue
             total.update(c)
             orgs |= ids
         out = {k: total.get(k, 0) for k in Graph().counts()}

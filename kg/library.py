@@ -8,6 +8,7 @@ query text.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ class Page(QueryResult):
     total: Optional[int] = None
     truncated: bool = False
     notes: list[str] = field(default_factory=list)
+    suggestions: list[dict[str, Any]] = field(default_factory=list)  # "did you mean": organizations
 
     def summary(self) -> Optional[str]:
         """"100 of 1,063 rows — pass --limit N or --all" when truncated, else None."""
@@ -48,8 +50,14 @@ class Page(QueryResult):
         return f"{len(self.rows):,} of {of} rows — pass --limit N or --all"
 
     def as_json(self) -> dict[str, Any]:
-        """The JSON twin: rows as objects, with limit, total and truncated."""
-        return {"rows": self.records(), "limit": self.limit, "total": self.total, "truncated": self.truncated}
+        """The JSON twin: rows as objects, with limit, total and truncated (notes and did_you_mean when there are any)."""
+        out: dict[str, Any] = {"rows": self.records(), "limit": self.limit, "total": self.total,
+                               "truncated": self.truncated}
+        if self.notes:
+            out["notes"] = list(self.notes)
+        if self.suggestions:
+            out["did_you_mean"] = list(self.suggestions)
+        return out
 
 
 @dataclass(frozen=True)
@@ -161,48 +169,189 @@ def bind(query: NamedQuery, given: dict[str, Any]) -> dict[str, Any]:
         raise QueryError(f"query {query.name!r} needs --param " + " --param ".join(f"{m}=…" for m in missing)
                          + "".join(f" ({declared[m].description})" for m in missing if declared[m].description))
     out: dict[str, Any] = {p.name: p.default for p in query.params if p.name not in given}
+    typed = getattr(given, "text", {})  # the text as typed, when the values came from parse_params
     for key, value in given.items():
         if key == "limit" and (value is None or str(value).strip().lower() == "all"):
             out[key] = NO_LIMIT  # every row
         elif declared[key].type == "int":
-            try:
-                out[key] = int(value)
-            except (TypeError, ValueError):
-                raise QueryError(f"query {query.name!r}: parameter {key} must be an integer, not {value!r}") from None
+            out[key] = _as_int(query.name, key, value)
             if key == "limit" and out[key] < 0:
                 raise QueryError(f"query {query.name!r}: limit must be 0 or more, not {out[key]}")
             if key == "limit":
                 out[key] = min(out[key], NO_LIMIT)
-        else:
-            out[key] = str(value)
+        elif isinstance(value, str):
+            out[key] = value
+        else:  # a string parameter typed as a JSON literal (--param text=2025): the text as typed
+            out[key] = typed.get(key, json.dumps(value, ensure_ascii=False))
     return out
 
 
-def parse_params(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
-    """--param key=value pairs → dict (the value may itself contain '=')."""
-    out = {}
+def _as_int(query: str, key: str, value: Any) -> int:
+    """An integer parameter: 3, "3" or 3.0 — never True, 3.5 or "ten"."""
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise QueryError(f"query {query!r}: parameter {key} must be an integer, not {value!r}")
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise QueryError(f"query {query!r}: parameter {key} must be an integer, not {value!r}") from None
+
+
+class Params(dict):
+    """Parameters from the command line: values read as JSON literals, with the text as typed kept in
+    `text`, so a named query's string parameter gets exactly what was written (2025 stays "2025")."""
+
+    def __init__(self, values: Optional[dict[str, Any]] = None, text: Optional[dict[str, str]] = None):
+        super().__init__(values or {})
+        self.text: dict[str, str] = dict(text or {})
+
+
+def parse_value(text: str) -> Any:
+    """A --param value: a JSON literal (3, 3.5, true, null, ["a","b"], "text") when it is one, else the text.
+
+    So `kg cypher ... LIMIT $n --param n=3` passes an integer; 市科协 or 2024年底 stay strings, and so do
+    NaN and Infinity (JSON has no such numbers; Python's reader would take them).
+    """
+    try:
+        return json.loads(text, parse_constant=_not_json)
+    except ValueError:
+        return text
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(name)
+
+
+def parse_params(pairs: tuple[str, ...] | list[str]) -> Params:
+    """--param key=value pairs → Params (the value may itself contain '='), each value read by parse_value."""
+    out = Params()
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise QueryError(f"--param {pair!r}: write it as key=value")
-        out[key.strip()] = value
+        out[key.strip()] = parse_value(value)
+        out.text[key.strip()] = value
     return out
 
 
 def with_limit(params: dict[str, Any], limit: Optional[int] = None, all_rows: bool = False) -> dict[str, Any]:
-    """`params` with the --limit N / --all shorthands folded in as the `limit` parameter."""
+    """`params` with the --limit N / --all shorthands folded in as the `limit` parameter (the text as typed kept)."""
     if limit is not None and all_rows:
         raise QueryError("give --limit N or --all, not both")
     if (limit is not None or all_rows) and "limit" in params:
         raise QueryError("give the limit once: --limit N, --all or --param limit=N")
+    out = Params(params, getattr(params, "text", {}))
     if all_rows:
-        return {**params, "limit": None}
-    if limit is not None:
-        return {**params, "limit": limit}
-    return dict(params)
+        out["limit"] = None
+    elif limit is not None:
+        out["limit"] = limit
+    return out
 
 
-def run_named(store: Store, name: str, params: dict[str, Any], *, count: bool = True) -> Page:
+_EXAMPLE_RE = re.compile(r"e\.g\.\s*([^\s,;，、()（）]+)")
+
+
+def example_call(query: NamedQuery) -> str:
+    """A command line that runs the query: each required parameter with the first example its description gives."""
+    call = ["kg", "query" if query.language == "cypher" else "sparql", query.name]
+    for p in query.params:
+        if p.required:
+            m = _EXAMPLE_RE.search(p.description)
+            call += ["--param", f"{p.name}={m.group(1) if m else '…'}"]
+    return " ".join(call)
+
+
+def describe(query: NamedQuery) -> dict[str, Any]:
+    """One query whole (`kg queries NAME`): its question, each parameter, an example call and the query text."""
+    return {
+        "name": query.name, "language": query.language, "question": query.question,
+        "params": [{"name": p.name, "type": p.type, "required": p.required, "default": p.default,
+                    "description": p.description} for p in query.params],
+        "example": example_call(query), "file": f"queries/{query.path.name}", "text": query.text,
+        "twin": f"queries/{twin.name}" if (twin := query.path.with_suffix(".rq" if query.language == "cypher"
+                                                                           else ".cypher")).is_file() else None,
+    }
+
+
+LOOKUP = "organization_lookup"
+"""The library query behind "did you mean": organizations whose name contains a text or is written so."""
+MAX_SUGGESTIONS = 10
+
+
+def spellings(name: str) -> list[str]:
+    """`name`, and `name` with every abbreviation of the tables written out (友谊县科协 → 友谊县科学技术协会).
+
+    The tables are loaders/data/abbreviations.tsv and the user's (KG_ABBREVIATIONS).
+    """
+    from kg.loaders.orgs import default_tables
+
+    tables = default_tables()
+    expanded = _abbreviation_re(tables).sub(lambda m: tables.abbreviations[m.group()], name)
+    return [name] if expanded == name else [name, expanded]
+
+
+@functools.lru_cache(maxsize=4)
+def _abbreviation_re(tables: Any) -> "re.Pattern[str]":  # kg.loaders.orgs.Tables, hashed by identity
+    """One pass, longest abbreviation first, so a written-out name is not expanded again (卫健委 → 卫生健康委员会)."""
+    keys = sorted(tables.abbreviations, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, keys)) or "(?!)")
+
+
+def _lookup(store: Store, name: str, jurisdiction: str) -> list[dict[str, Any]]:
+    """Organizations that organization_lookup finds for the name and for its written-out form, closest first:
+    named exactly so, then by jurisdiction and name."""
+    names = spellings(name)
+    found: dict[tuple, dict[str, Any]] = {}
+    for spelling in names:
+        for r in run_named(store, LOOKUP, {"name": spelling, "jurisdiction": jurisdiction, "limit": 200},
+                           count=False, hints=False).records():
+            found.setdefault((r["organization"], r["jurisdiction"]), r)
+    return sorted(found.values(), key=lambda r: (not _is_named(r, names), r["jurisdiction"] or "", r["organization"]))
+
+
+def _is_named(row: dict[str, Any], names: list[str]) -> bool:
+    return any(row["organization"] == n or n in (row["written"] or []) for n in names)
+
+
+def name_hints(store: Store, query: NamedQuery, bound: dict[str, Any], page: Page) -> None:
+    """For a query that looks an organization up by `name`: say what to ask instead (page.notes, page.suggestions).
+
+    No row, and no organization is named so: the organizations whose name (canonical, or as documents write
+    it) contains the name or its written-out form — "did you mean: …" — looked for in the `jurisdiction`
+    given, else everywhere; kg never swaps the name for one of them by itself. Rows of several organizations
+    (县科协 names one in every county) while no `jurisdiction` was given: say which places, and how to pick one.
+    """
+    name = bound.get("name")
+    if not isinstance(name, str) or query.name == LOOKUP or not name.strip():
+        return
+    jurisdiction = bound.get("jurisdiction") or ""
+    where = f" in {jurisdiction}" if jurisdiction else ""
+    if not page.rows:
+        here = _lookup(store, name, jurisdiction)
+        if any(_is_named(r, [name]) for r in here):
+            return  # the organization exists: what found nothing is another parameter
+        candidates = here or (_lookup(store, name, "") if jurisdiction else [])
+        page.suggestions = [{k: r[k] for k in ("organization", "jurisdiction", "sector")} for r in candidates]
+        if not candidates:
+            page.notes.append(f"no organization named {name!r}{where}, nor one whose name contains it "
+                              f"(kg query {LOOKUP} --param name=<part of a name> lists organizations by part of "
+                              f"their name)")
+            return
+        shown = ", ".join(f"{r['organization']} ({r['jurisdiction']})" for r in candidates[:MAX_SUGGESTIONS])
+        more = f" and {len(candidates) - MAX_SUGGESTIONS} more (kg query {LOOKUP} --param name={name})" \
+            if len(candidates) > MAX_SUGGESTIONS else ""
+        how = "--param name=<one of them>" + (" and --param jurisdiction=<its place> (or none)" if not here else "")
+        page.notes.append(f"no organization is named {name!r}{where}; did you mean: {shown}{more}? — pass {how}")
+        return
+    if "jurisdiction" in bound and not jurisdiction and "organization" in page.columns:
+        col = page.columns.index("organization")
+        if page.truncated or len({row[col] for row in page.rows if row[col]}) > 1:
+            places = sorted({r["jurisdiction"] or "" for r in _lookup(store, name, "") if _is_named(r, [name])})
+            if len(places) > 1:
+                page.notes.append(f"{name!r} names organizations in {len(places)} places ({', '.join(places[:8])}"
+                                  f"{' …' if len(places) > 8 else ''}); pick one with --param jurisdiction=<place>")
+
+
+def run_named(store: Store, name: str, params: dict[str, Any], *, count: bool = True, hints: bool = True) -> Page:
     """Run a library query by name on any backend, saying whether its limit cut the rows.
 
     The rows are those of the query with the limit asked for. When they fill the limit, the query is
@@ -213,6 +362,13 @@ def run_named(store: Store, name: str, params: dict[str, Any], *, count: bool = 
     """
     query = get_query(name)
     bound = bind(query, params)
+    page = _page(store, query, bound, count)
+    if hints and "name" in bound:
+        name_hints(store, query, bound, page)
+    return page
+
+
+def _page(store: Store, query: NamedQuery, bound: dict[str, Any], count: bool) -> Page:
     result = store.run(query.text, bound)
     columns, rows = result.columns, result.rows
     limit = bound.get("limit")

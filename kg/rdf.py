@@ -624,15 +624,7 @@ def _export(graph: Graph, out: IO[bytes], fmt: str) -> int:
         return count
     if fmt in ("turtle", "trig"):
         return _write_turtle(graph, out, trig=fmt == "trig")
-    counter = [0]
-
-    def parsed() -> Iterator[ox.Quad]:
-        for chunk, n in _chunks(graph, quads=True):
-            counter[0] += n
-            yield from ox.parse(chunk, ox.RdfFormat.N_QUADS)
-
-    ox.serialize(parsed(), out, FORMATS[fmt], prefixes={**PREFIXES, **INSTANCE_PREFIXES})
-    return counter[0]
+    return _write_jsonld(graph, out)
 
 
 # Turtle and TriG are written here rather than by pyoxigraph: the statements are already grouped
@@ -732,6 +724,115 @@ def _write_turtle(graph: Graph, out: IO[bytes], trig: bool) -> int:
     if in_graph:
         parts.append("}\n")
     out.write("".join(parts).encode("utf-8", "surrogatepass"))
+    return count
+
+
+# JSON-LD is written compacted: an inline @context names kg's prefixes (the ontology's own, as in
+# ontology/kg.ttl, and one per kind of instance IRI) and makes @zh the default language, so a node reads
+# {"@id": "task:0123…", "@type": "kg:Task", "rdfs:label": "加强科学教育", "kg:ordinal": 3}.  Written here,
+# streaming one node object per subject, as the quads come (pyoxigraph writes only expanded JSON-LD).
+JSONLD_CONTEXT: dict[str, str] = {"@language": "zh", **dict(sorted({**PREFIXES, **INSTANCE_PREFIXES}.items()))}
+_RDF_TYPE = PREFIXES["rdf"] + "type"
+_XSD_STRING, _XSD_INTEGER, _XSD_BOOLEAN = _XSD + "string", _XSD + "integer", _XSD + "boolean"
+_CANONICAL_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_JSONLD_PREFIXES = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def jsonld_context() -> dict[str, str]:
+    """The @context of kg's JSON-LD: prefixes of the ontology and of instance IRIs; strings default to @zh."""
+    return dict(JSONLD_CONTEXT)
+
+
+def _jsonld_iri(iri_: str) -> str:
+    """``…/id/task/0123…`` → ``task:0123…``; ``…ontology#leads`` → ``kg:leads``; else the IRI itself."""
+    if iri_.startswith(BASE):
+        kind, sep, local = iri_[len(BASE):].partition("/")
+        if sep and kind in INSTANCE_PREFIXES and local and not local.startswith("//"):
+            return f"{kind}:{local}"
+        return iri_
+    for p, ns in _JSONLD_PREFIXES:
+        if iri_.startswith(ns) and len(iri_) > len(ns) and not iri_[len(ns):].startswith("//"):
+            return f"{p}:{iri_[len(ns):]}"
+    return iri_
+
+
+def _jsonld_ref(term: object) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else _jsonld_iri(term.value)  # type: ignore[attr-defined]
+
+
+def _jsonld_value(term: object) -> object:
+    """An object of a statement in compacted JSON-LD (a value that expands back to the very same term)."""
+    if not isinstance(term, ox.Literal):
+        return {"@id": _jsonld_ref(term)}
+    if term.language:
+        return term.value if term.language == "zh" else {"@value": term.value, "@language": term.language}
+    dt = term.datatype.value
+    if dt == _XSD_STRING:
+        return {"@value": term.value}  # not a bare string: that would be @zh
+    if dt == _XSD_INTEGER and _CANONICAL_INT.fullmatch(term.value):
+        return int(term.value)
+    if dt == _XSD_BOOLEAN and term.value in ("true", "false"):
+        return term.value == "true"
+    return {"@value": term.value, "@type": _jsonld_iri(dt)}
+
+
+def _write_jsonld(graph: Graph, out: IO[bytes]) -> int:
+    """Compacted JSON-LD: {"@context": …, "@graph": [nodes of the default graph, and per document
+    {"@id": "document:…", "@graph": [its nodes]}]}, one node per line, in the export's fixed order."""
+    import json
+
+    def dump(obj: object) -> bytes:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+    out.write(b'{"@context":' + dump(JSONLD_CONTEXT) + b',\n"@graph":[')
+    count = 0
+    top_first = True  # no node written yet at the top level
+    cur_graph: Optional[str] = None  # the named graph open, None: the default graph
+    inner_first = True
+    node: Optional[dict] = None
+    node_key: Optional[tuple] = None
+
+    def flush() -> None:
+        nonlocal top_first, inner_first
+        if node is None:
+            return
+        if cur_graph is None:
+            out.write((b"\n" if top_first else b",\n") + dump(node))
+            top_first = False
+        else:
+            out.write((b"\n" if inner_first else b",\n") + dump(node))
+            inner_first = False
+
+    for q in graph_to_quads(graph):
+        count += 1
+        g = None if isinstance(q.graph_name, ox.DefaultGraph) else _jsonld_ref(q.graph_name)
+        s_ = _jsonld_ref(q.subject)
+        if (g, s_) != node_key:
+            flush()
+            node, node_key = {"@id": s_}, (g, s_)
+            if g != cur_graph:
+                if cur_graph is not None:
+                    out.write(b"]}")
+                    top_first = False
+                if g is not None:
+                    out.write((b"\n" if top_first else b",\n") + b'{"@id":' + dump(g) + b',"@graph":[')
+                    top_first, inner_first = False, True
+                cur_graph = g
+        assert node is not None
+        if q.predicate.value == _RDF_TYPE:
+            key, value = "@type", _jsonld_ref(q.object)
+        else:
+            key, value = _jsonld_iri(q.predicate.value), _jsonld_value(q.object)
+        if key in node:
+            if not isinstance(node[key], list):
+                node[key] = [node[key]]
+            node[key].append(value)
+        else:
+            node[key] = value
+    flush()
+    if cur_graph is not None:
+        out.write(b"]}")
+    out.write(b"\n]}\n")
     return count
 
 

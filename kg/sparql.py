@@ -6,8 +6,12 @@
   DESCRIBE text, with parameters; rows as a :class:`kg.library.Page` (a QueryResult) of plain Python
   values, the same columns as the Cypher twin.
 * :func:`serve` — the SPARQL 1.1 Protocol (GET ``?query=``, POST ``application/sparql-query`` and
-  form ``query=``) on 127.0.0.1 only; results as JSON, CSV, TSV or XML by ``Accept``; updates are
-  answered 403.
+  form ``query=``) on 127.0.0.1 unless opened on purpose; results as JSON, CSV, TSV or XML by
+  ``Accept``; updates are answered 403 (kg/sparql_server.py: queries run in worker processes that
+  are killed at the time limit, kg/sparql_pool.py).
+
+Every text passes :func:`kg.sparql_guard.guard` first, and what runs is the guard's canonical text:
+one read query, no SERVICE (see that module for why a keyword scan is not enough).
 
 Parameters are never spliced into query text.  A parameter ``x`` is the variable ``?param_x``
 (an xsd:string literal, or xsd:integer for ints) and, for strings, ``?param_x_zh`` (the same text
@@ -29,26 +33,22 @@ in Cypher, written in SPARQL as ``GROUP_CONCAT(…; separator="\\u001F")`` and r
 """
 from __future__ import annotations
 
-import http.server
 import itertools
 import re
-import threading
-import time
-import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional, Union
 
 import pyoxigraph as ox
 
-from kg.errors import KgError, QueryError
+from kg.errors import KgError
 from kg.library import NO_LIMIT, NamedQuery, Page, bind, list_queries
 from kg.model import Graph
+from kg.sparql_guard import ServiceRefused, SparqlError, UpdateRefused, guard, update_keywords
 
 LIST_SEPARATOR = "\u001f"
 """GROUP_CONCAT separator of list columns: a control character no name or title contains."""
 PARAM_PREFIX = "param_"
-LOCALHOST = ("127.0.0.1", "localhost", "::1")
-MAX_BODY = 1 << 20
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {_XSD + t for t in (
@@ -56,14 +56,6 @@ _INTEGER_TYPES = {_XSD + t for t in (
     "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
 _FLOAT_TYPES = {_XSD + t for t in ("decimal", "double", "float")}
 _BOOLEAN = _XSD + "boolean"
-
-
-class SparqlError(QueryError):
-    """A SPARQL query that cannot be run: syntax, an update, a federated SERVICE, bad parameters."""
-
-
-class UpdateRefused(SparqlError):
-    """An update (INSERT, DELETE, LOAD, CLEAR …) sent where only queries are answered."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -109,37 +101,6 @@ def open_sparql_store(path: Union[str, Path]) -> ox.Store:
         return ox.Store.read_only(str(p))
     except OSError as e:
         raise KgError(f"{p}: cannot open the Oxigraph store read-only ({e})") from e
-
-
-# --------------------------------------------------------------------------------------------
-# Query text checks (messages only: Store.query parses queries, never updates)
-# --------------------------------------------------------------------------------------------
-
-_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_TOKENS = re.compile(
-    r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''  # long strings
-    r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*\''''                            # strings
-    r'''|<[^<>"{}|^`\\\s]*>'''                                                  # IRIs
-    r'''|\#[^\n]*''',                                                           # comments
-    re.DOTALL)
-_UPDATE_RE = re.compile(r"(?<![\w?$:])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)(?![\w:])", re.I)
-_SERVICE_RE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:])", re.I)
-
-
-def _code(text: str) -> str:
-    """The query with \\u escapes decoded (SPARQL decodes them first) and strings, IRIs, comments blanked."""
-    text = _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-    return _TOKENS.sub(" ", text)
-
-
-def update_keywords(text: str) -> list[str]:
-    """Update keywords used as code in ``text`` (not inside strings, IRIs or comments)."""
-    return sorted({m.group(1).upper() for m in _UPDATE_RE.finditer(_code(text))})
-
-
-def _check_service(text: str) -> None:
-    if _SERVICE_RE.search(_code(text)):
-        raise SparqlError("SERVICE (federated query) is not allowed: kg answers from its own store only")
 
 
 # --------------------------------------------------------------------------------------------
@@ -215,8 +176,12 @@ def header_list(query: NamedQuery, key: str) -> list[str]:
     return []
 
 
-def _query(store: ox.Store, text: str, subs: dict[str, Any], *, default_graph=None, named_graphs=None):
-    _check_service(text)
+def _query(store: ox.Store, text: str, subs: dict[str, Any], *, default_graph=None, named_graphs=None,
+           library: bool = False):
+    """Guard ``text`` and run the guard's canonical text; engine errors become :class:`SparqlError`.
+
+    ``library``: the text is a file of queries/*.rq (the guard skips its rdflib pass, see there)."""
+    checked = guard(text, parse=not library)
     kwargs: dict[str, Any] = {}
     if subs:
         kwargs["substitutions"] = {ox.Variable(k): to_literal(v) for k, v in subs.items()}
@@ -227,12 +192,8 @@ def _query(store: ox.Store, text: str, subs: dict[str, Any], *, default_graph=No
     if named_graphs:
         kwargs["named_graphs"] = named_graphs
     try:
-        return store.query(text, **kwargs)
+        return store.query(checked.text, **kwargs)
     except SyntaxError as e:
-        kws = update_keywords(text)
-        if kws:
-            raise UpdateRefused(f"SPARQL updates are refused ({', '.join(kws)}): kg answers SELECT, ASK, "
-                                f"CONSTRUCT and DESCRIBE queries only; rebuild the store to change it") from None
         raise SparqlError(f"SPARQL syntax error: {e}") from None
     except RuntimeError as e:
         msg = str(e)
@@ -245,22 +206,17 @@ def _query(store: ox.Store, text: str, subs: dict[str, Any], *, default_graph=No
         raise SparqlError(f"SPARQL query failed reading the store: {e}") from None
 
 
-_SELECT_RE = re.compile(r"\bSELECT\b(.*?)(?:\bWHERE\b|\{)", re.I | re.S)
-_VAR_RE = re.compile(r"[?$](\w+)")
-
-
-def projected(text: str) -> list[str]:
+def projected(text: str, library: bool = False) -> list[str]:
     """Variables of the outermost SELECT clause (the first one in the query)."""
-    m = _SELECT_RE.search(_code(text))
-    return _VAR_RE.findall(m.group(1)) if m else []
+    return list(guard(text, parse=not library).projected)
 
 
-def param_substitutions(text: str, params: dict[str, Any]) -> dict[str, Any]:
+def param_substitutions(text: str, params: dict[str, Any], library: bool = False) -> dict[str, Any]:
     """``{variable: value}`` for the ``?param_x`` / ``?param_x_zh`` variables the query projects.
 
     A parameter the query does not use is refused (as Cypher parameters are).
     """
-    proj = set(projected(text))
+    proj = set(projected(text, library))
     subs: dict[str, Any] = {}
     for k, v in params.items():
         if not _NAME_RE.fullmatch(k):
@@ -311,12 +267,15 @@ def run_sparql(store: ox.Store, name_or_query: str, params: Optional[dict[str, A
         lists = set(header_list(named, "lists"))
     elif "limit" in params and params["limit"] is None:
         raise SparqlError("--all is for library queries; a SPARQL text gives every row unless it says LIMIT")
-    subs = param_substitutions(text, params)
-    result = _query(store, text, subs)
+    subs = param_substitutions(text, params, library=named is not None)
+    result = _query(store, text, subs, library=named is not None)
     if isinstance(result, ox.QueryBoolean):
         return Page(["ask"], [[bool(result)]], total=1)
     if isinstance(result, ox.QueryTriples):
-        triples = [[to_python(t.subject), to_python(t.predicate), to_python(t.object)] for t in result]
+        try:
+            triples = [[to_python(t.subject), to_python(t.predicate), to_python(t.object)] for t in result]
+        except (OSError, RuntimeError) as e:
+            raise SparqlError(f"SPARQL query failed: {e}") from None
         return Page(["subject", "predicate", "object"], triples, total=len(triples))
     variables = [v.value for v in result.variables]
     keep = [i for i, v in enumerate(variables) if v not in subs]
@@ -324,15 +283,18 @@ def run_sparql(store: ox.Store, name_or_query: str, params: Optional[dict[str, A
     rows: list[list[Any]] = []
     stream = iter(result)
     solutions: Iterable = stream if limit is None else itertools.islice(stream, limit)
-    for sol in solutions:
-        row = []
-        for i in keep:
-            v = to_python(sol[i])
-            if variables[i] in lists:
-                v = _split(v)
-            row.append(v)
-        rows.append(row)
-    more = sum(1 for _ in stream) if limit is not None else 0  # islice stops without taking one more
+    try:  # solutions are computed while they stream: engine errors surface here too
+        for sol in solutions:
+            row = []
+            for i in keep:
+                v = to_python(sol[i])
+                if variables[i] in lists:
+                    v = _split(v)
+                row.append(v)
+            rows.append(row)
+        more = sum(1 for _ in stream) if limit is not None else 0  # islice stops without taking one more
+    except (OSError, RuntimeError) as e:
+        raise SparqlError(f"SPARQL query failed: {e}") from None
     return Page(columns, rows, limit=limit, total=len(rows) + more, truncated=more > 0)
 
 
@@ -386,198 +348,86 @@ def _negotiate(accept: str, table: dict, default: str) -> Optional[str]:
     return None
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    server_version = "kg-sparql"
-    protocol_version = "HTTP/1.1"
+READ_ONLY_MESSAGE = ("This SPARQL endpoint is read-only: updates (INSERT, DELETE, LOAD, CLEAR …) are refused. "
+                     "Rebuild the store with kg to change the data.")
 
-    def log_message(self, format: str, *args: Any) -> None:  # quiet unless asked
-        if getattr(self.server, "verbose", False):
-            super().log_message(format, *args)
 
-    # -- helpers
-    def _send(self, code: int, body: bytes, ctype: str) -> None:
-        self.send_response(code)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP answer made away from the socket (in a worker process): status, media type, body."""
 
-    def _text(self, code: int, msg: str) -> None:
-        self._send(code, (msg.rstrip("\n") + "\n").encode("utf-8"), "text/plain; charset=utf-8")
+    status: int
+    ctype: str
+    body: bytes
 
-    def _refuse_update(self) -> None:
-        self._text(403, "This SPARQL endpoint is read-only: updates (INSERT, DELETE, LOAD, CLEAR …) are refused. "
-                        "Rebuild the store with kg to change the data.")
+    @classmethod
+    def text(cls, status: int, msg: str) -> "Reply":
+        return cls(status, "text/plain; charset=utf-8", (msg.rstrip("\n") + "\n").encode("utf-8"))
 
-    def _path_ok(self) -> bool:
-        path = urllib.parse.urlsplit(self.path).path
-        if path in ("/", "/sparql", "/query"):
-            return True
-        self._text(404, f"no such resource {path}; the SPARQL endpoint is /sparql")
-        return False
 
-    # -- methods
-    def do_GET(self) -> None:
-        if not self._path_ok():
-            return
-        qs = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query, keep_blank_values=True)
-        if "update" in qs:
-            return self._refuse_update()
-        if "query" not in qs:
-            return self._text(200 if not qs else 400,
-                              "kg read-only SPARQL 1.1 endpoint: GET /sparql?query=…, or POST application/sparql-query "
-                              "or form query=…; results as application/sparql-results+json, text/csv, "
-                              "text/tab-separated-values or application/sparql-results+xml")
-        self._answer(qs)
-
-    do_HEAD = do_GET
-
-    def do_POST(self) -> None:
-        if not self._path_ok():
-            return
-        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+def graph_iris(values: Optional[list[str]], what: str) -> Optional[list[ox.NamedNode]]:
+    """``default-graph-uri`` / ``named-graph-uri`` values as NamedNodes; a bad IRI is a SparqlError."""
+    if not values:
+        return None
+    out = []
+    for v in values:
         try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            return self._text(400, "bad Content-Length")
-        if length > MAX_BODY:
-            return self._text(413, f"request body over {MAX_BODY} bytes")
-        body = self.rfile.read(length) if length > 0 else b""
-        qs = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query, keep_blank_values=True)
-        if ctype == "application/sparql-update" or "update" in qs:
-            return self._refuse_update()
-        if ctype == "application/sparql-query":
-            qs["query"] = [body.decode("utf-8", "replace")]
-        elif ctype == "application/x-www-form-urlencoded":
-            form = urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-            if "update" in form:
-                return self._refuse_update()
-            for k, v in form.items():
-                qs.setdefault(k, []).extend(v)
+            out.append(ox.NamedNode(v))
+        except ValueError as e:
+            raise SparqlError(f"{what}: {v[:200]!r} is not an absolute IRI ({e})") from None
+    return out
+
+
+def answer(store: ox.Store, query: str, accept: str = "", default_graph: Optional[list[str]] = None,
+           named_graphs: Optional[list[str]] = None) -> Reply:
+    """The SPARQL 1.1 Protocol answer to one query: guarded, run, serialised as ``Accept`` asks.
+
+    Never raises for a bad query: refusals are 400 (syntax, SERVICE, bad graph IRI) or 403 (updates).
+    """
+    try:
+        default = graph_iris(default_graph, "default-graph-uri")
+        named = graph_iris(named_graphs, "named-graph-uri")
+        result = _query(store, query, {}, default_graph=default, named_graphs=named)
+    except UpdateRefused:
+        return Reply.text(403, READ_ONLY_MESSAGE)
+    except SparqlError as e:
+        return Reply.text(400, str(e))
+    try:
+        if isinstance(result, ox.QueryTriples):
+            media = _negotiate(accept, _GRAPH_TYPES, "text/turtle")
+            if media is None:
+                return Reply.text(406, "acceptable: " + ", ".join(_GRAPH_TYPES))
+            body = result.serialize(format=_GRAPH_TYPES[media])
         else:
-            return self._text(415, "POST application/sparql-query, or application/x-www-form-urlencoded with query=…")
-        if "query" not in qs:
-            return self._text(400, "missing query")
-        self._answer(qs)
-
-    def do_PUT(self) -> None:
-        self._refuse_update()
-
-    do_DELETE = do_PATCH = do_PUT
-
-    def _answer(self, qs: dict[str, list[str]]) -> None:
-        if len(qs["query"]) != 1:
-            return self._text(400, "give exactly one query")
-        text = qs["query"][0]
-        default = [ox.NamedNode(u) for u in qs.get("default-graph-uri", [])] or None
-        named = [ox.NamedNode(u) for u in qs.get("named-graph-uri", [])] or None
-        try:
-            result = _query(self.server.store, text, {}, default_graph=default, named_graphs=named)  # type: ignore[attr-defined]
-        except UpdateRefused:
-            return self._refuse_update()
-        except SparqlError as e:
-            return self._text(400, str(e))
-        except ValueError as e:  # a bad graph IRI
-            return self._text(400, str(e))
-        accept = self.headers.get("Accept") or ""
-        try:
-            if isinstance(result, ox.QueryTriples):
-                media = _negotiate(accept, _GRAPH_TYPES, "text/turtle")
-                if media is None:
-                    return self._text(406, "acceptable: " + ", ".join(_GRAPH_TYPES))
-                body = result.serialize(format=_GRAPH_TYPES[media])
-            else:
-                media = _negotiate(accept, _RESULT_TYPES, "application/sparql-results+json")
-                if media is None:
-                    return self._text(406, "acceptable: " + ", ".join(_RESULT_TYPES))
-                if isinstance(result, ox.QueryBoolean) and _RESULT_TYPES[media] in (
-                        ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV):
-                    media = "application/sparql-results+json"
-                body = result.serialize(format=_RESULT_TYPES[media])
-        except (OSError, RuntimeError) as e:
-            return self._text(500, f"SPARQL evaluation failed: {e}")
-        charset = "; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "xml")) else ""
-        self._send(200, body, media + charset)
-
-
-class SparqlServer(http.server.ThreadingHTTPServer):
-    """A running read-only endpoint: ``.url`` (…/sparql), ``.port``, ``.shutdown()``, ``.wait()``."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, store: ox.Store, host: str, port: int, verbose: bool = False) -> None:
-        self.store = store
-        self.verbose = verbose
-        self.started = time.perf_counter()
-        super().__init__((host, port), _Handler)
-        self._thread: Optional[threading.Thread] = None
-
-    @property
-    def port(self) -> int:
-        return self.server_address[1]
-
-    @property
-    def url(self) -> str:
-        host = self.server_address[0]
-        host = f"[{host}]" if ":" in host else host
-        return f"http://{host}:{self.port}/sparql"
-
-    def start(self) -> "SparqlServer":
-        self._thread = threading.Thread(target=self.serve_forever, name="kg-sparql", daemon=True)
-        self._thread.start()
-        return self
-
-    def wait(self) -> None:
-        """Block until interrupted (Ctrl-C), then stop."""
-        try:
-            while self._thread is not None and self._thread.is_alive():
-                self._thread.join(0.5)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        if self._thread is not None:
-            self.shutdown()
-            self._thread.join()
-            self._thread = None
-        self.server_close()
-
-    def __enter__(self) -> "SparqlServer":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+            media = _negotiate(accept, _RESULT_TYPES, "application/sparql-results+json")
+            if media is None:
+                return Reply.text(406, "acceptable: " + ", ".join(_RESULT_TYPES))
+            if isinstance(result, ox.QueryBoolean) and _RESULT_TYPES[media] in (
+                    ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV):
+                media = "application/sparql-results+json"
+            body = result.serialize(format=_RESULT_TYPES[media])
+    except (OSError, RuntimeError) as e:
+        return Reply.text(500, f"SPARQL evaluation failed: {e}")
+    charset = "; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "xml")) else ""
+    return Reply(200, media + charset, body or b"")
 
 
 def serve(source: Union[str, Path, Graph, ox.Store], host: str = "127.0.0.1", port: int = 0,
-          verbose: bool = False) -> SparqlServer:
-    """Start a read-only SPARQL 1.1 endpoint in a background thread and return it (already serving).
+          verbose: bool = False, **options: Any):
+    """Start the read-only SPARQL 1.1 endpoint (see :func:`kg.sparql_server.serve`)."""
+    from kg.sparql_server import serve as _serve
 
-    ``source``: a folder made by :func:`sparql_store` (opened read-only), a Graph (loaded in memory)
-    or a pyoxigraph Store.  Binds only to localhost; ``port=0`` picks a free port (see ``.port``).
-    """
-    if host not in LOCALHOST:
-        raise KgError(f"the SPARQL endpoint binds to localhost only (127.0.0.1), not {host!r}; "
-                      f"put a reverse proxy in front of it to publish it")
-    if isinstance(source, ox.Store):
-        store = source
-    elif isinstance(source, Graph):
-        store = sparql_store(source)
-    else:
-        store = open_sparql_store(source)
-    if host == "localhost":
-        host = "127.0.0.1"
-    if host == "::1":
-        class _V6(SparqlServer):
-            address_family = __import__("socket").AF_INET6
-        return _V6(store, host, port, verbose).start()
-    return SparqlServer(store, host, port, verbose).start()
+    return _serve(source, host, port, verbose, **options)
 
 
-__all__ = ["LIST_SEPARATOR", "SparqlError", "SparqlServer", "UpdateRefused", "open_sparql_store", "run_sparql",
-           "serve", "sparql_queries", "sparql_store", "to_literal", "to_python", "update_keywords"]
+def __getattr__(name: str) -> Any:  # SparqlServer lives with the server; imported on first use
+    if name == "SparqlServer":
+        from kg.sparql_server import SparqlServer
+
+        return SparqlServer
+    raise AttributeError(name)
+
+
+__all__ = ["LIST_SEPARATOR", "Reply", "ServiceRefused", "SparqlError", "UpdateRefused", "answer",
+           "open_sparql_store", "run_sparql", "serve", "sparql_queries", "sparql_store", "to_literal", "to_python",
+           "update_keywords"]

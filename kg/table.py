@@ -12,8 +12,19 @@ COLUMNS = [
 TABLE_COLUMNS = ["document", "action", "task", "unit", "organization", "role", "qualifier", "deadline"]
 
 
+def mention_end(clause: str, mention: str) -> int:
+    """Where the unit's name ends in its clause (the clause length when it is not there verbatim).
+
+    Units of one clause share its span, so this orders them as the clause lists them; the library's Cypher
+    queries order by the same key (the shortest prefix of the clause that ends with the unit's name).
+    """
+    at = clause.find(mention) if mention else -1
+    return at + len(mention) if at >= 0 else len(clause)
+
+
 def responsibility_rows(graph: Graph) -> list[dict[str, Any]]:
-    """Rows in document order (by file), then by position of the clause in the text."""
+    """Rows in document order (by file), then by position of the clause in the text, then of the unit in the
+    clause — the order the source lists them, whether the graph comes from files or from a store."""
     docs = {d.id: d for d in graph.documents}
     sections = {s.id: s for s in graph.sections}
     actions = {a.id: a for a in graph.actions}
@@ -33,7 +44,7 @@ def responsibility_rows(graph: Graph) -> list[dict[str, Any]]:
             "organization_id": org.id, "sector": org.sector, "collective": org.collective,
             "role": r.role, "qualifier": r.qualifier, "deadline": r.deadline,
             "span": [r.prov.start, r.prov.end], "clause": r.prov.text,
-            "_order": (doc.file, r.prov.start, order),
+            "_order": (doc.file, r.prov.start, mention_end(r.prov.text, r.mention), order),
         })
     rows.sort(key=lambda row: row["_order"])
     for row in rows:

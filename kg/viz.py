@@ -2,14 +2,18 @@
 
 Four views of one :class:`kg.model.Graph`:
 
-* ``whole``    — everything; above ``max_nodes`` only the most connected organizations
-  (with what they lead or answer for) are kept, and the page says what was left out;
+* ``whole``    — everything, one framed island per document (or per jurisdiction), each laid
+  out as the document view is; above ``max_nodes`` only the most connected organizations (with
+  what they lead or answer for) are kept, and the page says how much was left out;
 * ``org``      — one organization (canonical name, or a mention as written): the actions and
   tasks it leads or answers for, and the units it shares them with;
 * ``document`` — one document (id, 文号, file name or title substring): document → sections →
-  actions → tasks → units, laid out as a hierarchy, with the targets each states and the
-  actions/tasks of other documents they align with;
+  actions → tasks → units in columns, with the targets it states; the actions/tasks of other
+  documents its own align with only when asked (``with_aligned``);
 * ``sector``   — the units of one sector (``Organization.sector``) across jurisdictions.
+
+Pages carry a search box (find a unit or task, centre and select it), toggles for the layers
+(targets, alignments, 配合 edges) and open at a zoom where labels can be read.
 
 Pages work offline: vis-network (the copy pyvis ships) is inlined, nothing is fetched, and a
 Content-Security-Policy forbids any request. Document text is data: labels are drawn on a
@@ -23,6 +27,7 @@ import difflib
 import hashlib
 import html
 import json
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -33,10 +38,13 @@ from pyvis.network import Network
 
 from kg.errors import KgError
 from kg.model import Action, Alignment, Document, Graph, Organization, Responsibility, Section, Target, Task
+from kg import viz_layout as L
 from kg import viz_style as S
 
 View = Literal["whole", "org", "document", "sector"]
 VIEWS: tuple[str, ...] = ("whole", "org", "document", "sector")
+GroupBy = Literal["document", "jurisdiction"]
+GROUP_BY: tuple[str, ...] = ("document", "jurisdiction")
 DEFAULT_MAX_NODES = 1500
 TIP_TEXT_MAX = 400  # characters of source text shown in a tooltip
 
@@ -149,13 +157,14 @@ class _Index:
 @dataclass
 class _Selection:
     title: str
-    layout: str  # hierarchical | force
+    layout: str  # layered | force
     nodes: set[str]  # vis node ids
     centers: set[str] = field(default_factory=set)
     with_sections: bool = True
     with_alignments: bool = False  # document and whole views draw alignment edges
     message: str = ""
     cut: dict[str, int] = field(default_factory=dict)
+    home: Optional[str] = None  # document view: the document whose tree is drawn; others are aligned items
 
 
 def _kind_of(ix: _Index, nid: str) -> str:
@@ -227,7 +236,7 @@ def _find_orgs(ix: _Index, value: str) -> list[Organization]:
                     f"in a document{hint}")
 
 
-def _select_document(ix: _Index, value: str) -> _Selection:
+def _select_document(ix: _Index, value: str, with_aligned: bool) -> _Selection:
     d = _find_document(ix, value)
     nodes = {_nid("document", d.id)}
     nodes |= {_nid("section", s.id) for s in ix.g.sections if s.document_id == d.id}
@@ -239,12 +248,12 @@ def _select_document(ix: _Index, value: str) -> _Selection:
         nodes |= {_nid("organization", r.organization_id) for r in ix.resp_by_target.get(tid, [])}
     for owner in action_ids | task_ids | {d.id}:
         nodes |= {_nid("target", t.id) for t in ix.goals_by_owner.get(owner, [])}
-    # The actions and tasks of other documents that this document's align with (or that align with them).
+    # Only when asked: the actions and tasks of other plans that this document's align with.
     mine = action_ids | task_ids
-    for al in ix.alignments:
+    for al in ix.alignments if with_aligned else ():
         if al.source_id in mine or al.target_id in mine:
             nodes |= {_target_nid(ix, al.source_id), _target_nid(ix, al.target_id)}
-    return _Selection(title=d.title, layout="hierarchical", nodes=nodes,
+    return _Selection(title=d.title, layout="layered", nodes=nodes, home=d.id,
                       centers={_nid("document", d.id)}, with_alignments=True)
 
 
@@ -265,8 +274,8 @@ def _select_org(ix: _Index, value: str) -> _Selection:
     nodes = _org_neighbourhood(ix, orgs, co_units=True)
     title = orgs[0].name if len(orgs) == 1 else f"{value}（{len(orgs)} 个单位）"
     msg = ""
-    if len(orgs) > 1:
-        msg = f"{value!r} matches {len(orgs)} organizations: " + "、".join(o.name for o in orgs)
+    if len(orgs) > 1:  # a count, not a list: the page and --org pages of each name list them
+        msg = f"「{value}」对应 {len(orgs)} 个单位。 {value!r} matches {len(orgs)} organizations."
     return _Selection(title=title, layout="force", nodes=nodes, with_sections=False, message=msg,
                       centers={_nid("organization", o.id) for o in orgs})
 
@@ -293,15 +302,28 @@ def _select_whole(ix: _Index) -> _Selection:
     nodes |= {_nid("target", t) for t in ix.goals}
     title = (g.documents[0].title if len(g.documents) == 1
              else f"{len(g.documents)} 份文件 · {len(g.organizations)} 个单位")
-    return _Selection(title=title, layout="force", nodes=nodes, with_alignments=True)
+    return _Selection(title=title, layout="layered", nodes=nodes, with_alignments=True)
+
+
+def _org_parts(ix: _Index, oid: str, within: set[str], with_sections: bool) -> list[set[str]]:
+    """What drawing one organization takes: its node, then each target with the structure above it."""
+    parts = [{_nid("organization", oid)}]
+    targets = sorted({_target_nid(ix, r.target_id) for r in ix.resp_by_org.get(oid, [])} & within,
+                     key=lambda n: _sort_key(ix, n))
+    for t in targets:
+        tid = t.split(":", 1)[1]
+        parts.append({t, *(a for a in _ancestors(ix, tid, with_sections) if a in within)})
+    return parts
 
 
 def _cut(ix: _Index, sel: _Selection, max_nodes: int) -> None:
     """Keep the most connected organizations (and what they touch) within max_nodes.
 
     Organizations are ranked by the number of distinct actions/tasks they lead or answer for
-    (ties by name, then id) and taken in that order while their targets and the structure above
-    them still fit; the view's centres are always kept. Records what was left out, by kind.
+    (ties by name, then id), the view's own organizations first, and taken in that order while
+    their targets and the structure above them still fit. An organization of the view's own
+    that does not fit whole is drawn with as many of its targets as fit, so the limit holds for
+    --org pages too. Records what was left out, by kind, and says so in both languages.
     """
     if len(sel.nodes) <= max_nodes:
         return
@@ -309,25 +331,31 @@ def _cut(ix: _Index, sel: _Selection, max_nodes: int) -> None:
     goals = sorted((n for n in before if n.startswith("g:")), key=lambda n: _sort_key(ix, n))
     org_ids = [n.split(":", 1)[1] for n in before if n.startswith("o:")]
 
-    def degree(oid: str) -> int:
-        return len({r.target_id for r in ix.resp_by_org.get(oid, []) if _target_nid(ix, r.target_id) in before})
+    drawn_ids = {n.split(":", 1)[1] for n in before if n[0] in "at"}
 
-    ranked = sorted(org_ids, key=lambda oid: (-degree(oid), ix.orgs[oid].name, oid))
-    centers = [n.split(":", 1)[1] for n in sorted(sel.centers) if n.startswith("o:")]
-    ranked = centers + [o for o in ranked if o not in centers]
+    def rank(oid: str) -> tuple:
+        degree = len({r.target_id for r in ix.resp_by_org.get(oid, [])} & drawn_ids)
+        return (-degree, ix.orgs[oid].name, oid)
+
+    centers = sorted((n.split(":", 1)[1] for n in sel.centers if n.startswith("o:")), key=rank)
+    ranked = centers + sorted((o for o in org_ids if o not in set(centers)), key=rank)
     kept: set[str] = {n for n in sel.centers if not n.startswith("o:")}
-    n_orgs = 0
+    n_orgs, partial = 0, None
     for oid in ranked:
-        need = {_nid("organization", oid)}
-        for r in ix.resp_by_org.get(oid, []):
-            t = _target_nid(ix, r.target_id)
-            if t in before:
-                need.add(t)
-                need.update(a for a in _ancestors(ix, r.target_id, sel.with_sections) if a in before)
-        if n_orgs and oid not in centers and len(kept | need) > max_nodes:
-            break
-        kept |= need
-        n_orgs += 1
+        parts = _org_parts(ix, oid, before, sel.with_sections)
+        whole = set().union(*parts)
+        if len(kept | whole) <= max_nodes:
+            kept |= whole
+            n_orgs += 1
+            continue
+        if oid in centers and n_orgs == 0:  # the view's own unit: as much of it as fits
+            drawn = 0
+            for part in parts:
+                if len(kept | part) <= max_nodes or not drawn:
+                    kept |= part
+                    drawn += 1
+            n_orgs, partial = 1, (drawn - 1, len(parts) - 1)
+        break
     # Targets go with their owner while there is room: they are details of what is drawn.
     for n in goals:
         if len(kept) >= max_nodes:
@@ -339,24 +367,29 @@ def _cut(ix: _Index, sel: _Selection, max_nodes: int) -> None:
         dropped[_kind_of(ix, n)] += 1
     sel.nodes = kept
     sel.cut = {k: dropped[k] for k in S.KIND_ORDER if dropped.get(k)}
-    total_orgs = len(org_ids)
-    left = "; ".join(f"{v} {k}" for k, v in sel.cut.items())
-    sel.message = (
-        (sel.message + " — " if sel.message else "")
-        + f"Too large to draw usefully: {len(before)} nodes (limit {max_nodes}). "
-        f"Showing the {n_orgs} most connected of {total_orgs} organizations with the actions and "
-        f"tasks they lead or answer for ({len(kept)} nodes). Not drawn: {left}. "
-        "Draw one organization, document or sector for the rest."
-    )
+    sel.message = " ".join(m for m in (sel.message, _cut_message(len(kept), len(before), n_orgs,
+                                                                   len(org_ids), partial)) if m)
 
 
-def _select(ix: _Index, view: str, value: Optional[str], max_nodes: int) -> _Selection:
+def _cut_message(kept: int, total: int, n_orgs: int, total_orgs: int,
+                 partial: Optional[tuple[int, int]]) -> str:
+    """The banner of a cut page: short, Chinese then English, counts only. partial: (targets drawn,
+    targets) of a view's own unit that did not fit whole."""
+    if partial:
+        done, of = partial
+        return (f"图太大：画出 {total} 个节点中的 {kept} 个（该单位 {of} 项行动和任务中的 {done} 项）。"
+                f" Too large: {kept} of {total} nodes drawn ({done} of the organization's {of} actions and tasks).")
+    return (f"图太大：画出 {total} 个节点中的 {kept} 个（连接最多的 {n_orgs} 个单位，共 {total_orgs} 个）。"
+            f" Too large: {kept} of {total} nodes drawn (the {n_orgs} most connected of {total_orgs} organizations).")
+
+
+def _select(ix: _Index, view: str, value: Optional[str], max_nodes: int, with_aligned: bool = False) -> _Selection:
     if view not in VIEWS:
         raise ViewError(f"unknown view {view!r} — use one of: {', '.join(VIEWS)}")
     if view != "whole" and not (value and value.strip()):
         raise ViewError(f"the {view} view needs a value (an {view} name or id)")
     if view == "document":
-        sel = _select_document(ix, value or "")
+        sel = _select_document(ix, value or "", with_aligned)
     elif view == "org":
         sel = _select_org(ix, value or "")
     elif view == "sector":
@@ -382,10 +415,39 @@ _QUAL_NAMES = {"牵头": "牵头 leads", "负责": "负责 responsible", "配合
                "指导": "指导 guides"}
 
 
-def _node_dict(ix: _Index, nid: str, sel: _Selection, level: Optional[int]) -> dict[str, Any]:
+def _wrap(text: str, width: int, lines: int) -> str:
+    """A long title as up to `lines` lines of `width` characters (the last one ellipsised)."""
+    one = _WS.sub(" ", text).strip()
+    rows = [one[i:i + width] for i in range(0, len(one), width)]
+    if len(rows) > lines:
+        rows = rows[:lines]
+        rows[-1] = rows[-1][:-1] + "…"
+    return "\n".join(rows)
+
+
+def _label(kind: str, text: str, sel: _Selection) -> str:
+    """The text on a node: a document's title whole in a column layout (wrapped), short elsewhere."""
+    if kind == "document":
+        if sel.layout == "layered":
+            return _wrap(text, S.DOC_WRAP, S.DOC_LINES)
+        return shorten(text, 12)  # in a force layout a wide box crowds its neighbours
+    return shorten(text, S.NODE_STYLES[kind]["label_max"])
+
+
+def _layer(ix: _Index, nid: str, kind: str, sel: _Selection) -> Optional[str]:
+    """The toggle a node belongs to: targets, or the aligned items of other plans."""
+    if kind == "target":
+        return "target"
+    if sel.home and kind in ("action", "task"):
+        el = ix.target(nid.split(":", 1)[1])
+        if el is not None and el.document_id != sel.home:
+            return "align"
+    return None
+
+
+def _node_dict(ix: _Index, nid: str, sel: _Selection) -> dict[str, Any]:
     kind = _kind_of(ix, nid)
     id_ = nid.split(":", 1)[1]
-    style = S.NODE_STYLES[kind]
     rows: list[list[str]] = []
     if kind == "document":
         d = ix.docs[id_]
@@ -429,59 +491,47 @@ def _node_dict(ix: _Index, nid: str, sel: _Selection, level: Optional[int]) -> d
         getattr(ix.sections.get(id_) or ix.actions.get(id_) or ix.tasks.get(id_), "title", full))
     node: dict[str, Any] = {
         "id": nid,
-        # in a force layout a wide document box crowds its neighbours: keep it shorter there
-        "label": shorten(label_text, 12 if kind == "document" and sel.layout == "force" else style["label_max"]),
+        "label": _label(kind, label_text, sel),
         "kind": kind,
         "tip": {"k": _KIND_NAMES[kind], "h": full, "rows": rows},
         **S.node_visual(kind, center=nid in sel.centers),
     }
-    if level is not None:
-        node["level"] = level
+    # What the search box matches and suggests: a unit's name and how documents write it, a
+    # title without its numbering.
+    node["find"] = [full, *ix.orgs[id_].aliases] if kind in ("organization", "collective") else [label_text]
+    layer = _layer(ix, nid, kind, sel)
+    if layer:
+        node["layer"] = layer
     return node
 
 
-_LEVELS = {"document": 0, "section": 1, "action": 2, "task": 3, "organization": 4, "collective": 4}
-
-
-def _level(ix: _Index, nid: str) -> int:
-    """Hierarchy column: a target stands one column right of what states it."""
-    kind = _kind_of(ix, nid)
-    if kind == "target":
-        return _LEVELS[_kind_of(ix, _owner_nid(ix, ix.goals[nid.split(":", 1)[1]]))] + 1
-    return _LEVELS[kind]
+def _parent(ix: _Index, nid: str, drawn: set[str]) -> Optional[str]:
+    """The drawn node a node hangs from: its section, action or document (skipping levels not
+    drawn), or for a target what states it."""
+    kind, id_ = nid.split(":", 1)
+    if kind == "s":
+        ups = [_nid("document", ix.sections[id_].document_id)]
+    elif kind == "a":
+        a = ix.actions[id_]
+        ups = ([_nid("section", a.section_id)] if a.section_id else []) + [_nid("document", a.document_id)]
+    elif kind == "t":
+        t = ix.tasks[id_]
+        ups = [_nid("action", t.action_id), _nid("document", t.document_id)]
+    elif kind == "g":
+        ups = [_owner_nid(ix, ix.goals[id_])]
+    else:
+        return None
+    return next((u for u in ups if u in drawn), None)
 
 
 def _structure_edges(ix: _Index, sel: _Selection) -> list[dict[str, Any]]:
     """Part-of edges between drawn nodes, skipping levels that are not drawn."""
     out: list[dict[str, Any]] = []
-    drawn = sel.nodes
-
-    def add(parent: str, child: str) -> None:
-        out.append({"id": f"p:{parent}>{child}", "from": parent, "to": child, "kind": "part",
-                    **S.edge_visual("part")})
-
-    for s in ix.g.sections:
-        n = _nid("section", s.id)
-        if n in drawn and _nid("document", s.document_id) in drawn:
-            add(_nid("document", s.document_id), n)
-    for a in ix.g.actions:
-        n = _nid("action", a.id)
-        if n not in drawn:
-            continue
-        sec = _nid("section", a.section_id) if a.section_id else None
-        if sec and sec in drawn:
-            add(sec, n)
-        elif _nid("document", a.document_id) in drawn:
-            add(_nid("document", a.document_id), n)
-    for t in ix.g.tasks:
-        n = _nid("task", t.id)
-        if n not in drawn:
-            continue
-        act = _nid("action", t.action_id)
-        if act in drawn:
-            add(act, n)
-        elif _nid("document", t.document_id) in drawn:
-            add(_nid("document", t.document_id), n)
+    for n in sel.nodes:
+        parent = _parent(ix, n, sel.nodes) if n[0] in "sat" else None
+        if parent:
+            out.append({"id": f"p:{parent}>{n}", "from": parent, "to": n, "kind": "part",
+                        **S.edge_visual("part")})
     return out
 
 
@@ -502,13 +552,16 @@ def _resp_edges(ix: _Index, sel: _Selection) -> list[dict[str, Any]]:
             rows.append(["时限", r.deadline])
         rows.append(["条文", _clip(r.prov.text)])
         rows.append(["来源", ix.doc_title(r.document_id)])
-        out.append({
+        edge = {
             "id": f"r:{r.id}", "from": src, "to": dst, "kind": key, "role": r.role,
             "qualifier": r.qualifier,
             "tip": {"k": f"{r.role} · {_QUAL_NAMES.get(r.qualifier, r.qualifier)}",
                     "h": getattr(target, "title", r.target_id), "rows": rows},
             **S.edge_visual(key, faint=bool(centers) and src not in centers),
-        })
+        }
+        if key == "配合":
+            edge["layer"] = "配合"
+        out.append(edge)
     return out
 
 
@@ -519,7 +572,7 @@ def _goal_edges(ix: _Index, sel: _Selection) -> list[dict[str, Any]]:
         n, owner = _nid("target", gid), _owner_nid(ix, t)
         if n in sel.nodes and owner in sel.nodes:
             out.append({"id": f"g:{owner}>{n}", "from": owner, "to": n, "kind": "target",
-                        **S.edge_visual("target")})
+                        "layer": "target", **S.edge_visual("target")})
     return out
 
 
@@ -533,12 +586,14 @@ def _align_edges(ix: _Index, sel: _Selection) -> list[dict[str, Any]]:
         if src not in sel.nodes or dst not in sel.nodes:
             continue
         a, b = ix.target(al.source_id), ix.target(al.target_id)
+        if sel.home and sel.home not in (a.document_id, b.document_id):  # type: ignore[union-attr]
+            continue  # a document view shows its own alignments, not those among the other plans
         rows = [["相似度", f"{al.score:.2f}"], ["方法", al.method]]
         if al.evidence:
             rows.append(["共同措辞", al.evidence])
         rows += [["本地", f"{a.title}（{ix.doc_title(a.document_id)}）"],
                  ["对应", f"{b.title}（{ix.doc_title(b.document_id)}）"]]
-        out.append({"id": f"l:{al.id}", "from": src, "to": dst, "kind": "align", "score": al.score,
+        out.append({"id": f"l:{al.id}", "from": src, "to": dst, "kind": "align", "score": al.score, "layer": "align",
                     "tip": {"k": "对应 Alignment", "h": f"{a.title} → {b.title}", "rows": rows},
                     **S.edge_visual("align")})
     return out
@@ -567,21 +622,173 @@ def _sort_key(ix: _Index, nid: str) -> tuple:
     return (4, o.jurisdiction, 0, 0, o.name, id_)
 
 
+# ---------------------------------------------------------------- layered layout
+
+_COL = {"document": 0, "section": 1, "action": 2, "task": 3}
+UNIT_COL, ALIGNED_COL = 4, 5
+
+
+def _text_width(text: str, size: float) -> float:
+    """Canvas width of a label line: CJK and full-width characters are square, the rest narrow."""
+    return sum(size if ord(ch) >= 0x2E80 else 0.56 * size for ch in text)
+
+
+def _box(nd: dict[str, Any]) -> L.Box:
+    """The size vis-network draws a node at (measured in Chromium for each shape)."""
+    size = nd["font"]["size"]
+    lines = nd["label"].split("\n")
+    tw = max(_text_width(line, size) for line in lines)
+    th = len(lines) * size * S.LINE_HEIGHT
+    if nd["shape"] == "box":
+        return L.Box(tw + 2 * nd["margin"] + 12, th + 2 * nd["margin"] + 8, left=True)
+    if nd["shape"] == "ellipse":
+        return L.Box(tw + 2 * nd["margin"], th + 12, left=True)
+    return L.Box(max(2 * nd["size"], tw), 2 * nd["size"] + th + 2)  # the label sits under the shape
+
+
+def _doc_of(ix: _Index, nid: str) -> Optional[str]:
+    """The document a structure node or target belongs to (None for organizations)."""
+    kind, id_ = nid.split(":", 1)
+    if kind == "d":
+        return id_
+    if kind == "s":
+        return ix.sections[id_].document_id
+    if kind in ("a", "t"):
+        el = ix.target(id_)
+        return el.document_id if el else None
+    if kind == "g":
+        return ix.goals[id_].document_id
+    return None
+
+
+def _org_home(ix: _Index, oid: str, drawn: set[str]) -> Optional[str]:
+    """The document an organization is drawn with: where most of its drawn edges are, else one of
+    its jurisdiction."""
+    counts: dict[str, int] = defaultdict(int)
+    for r in ix.resp_by_org.get(oid, []):
+        if _target_nid(ix, r.target_id) in drawn:
+            counts[ix.target(r.target_id).document_id] += 1  # type: ignore[union-attr]
+    if counts:
+        return min(counts, key=lambda d: (-counts[d], ix.doc_title(d), d))
+    j = ix.orgs[oid].jurisdiction
+    same = sorted((d for d in ix.docs.values() if _nid("document", d.id) in drawn
+                   and (d.jurisdiction.endswith(j) or j in d.jurisdiction_path)), key=lambda d: (d.title, d.id))
+    return same[0].id if same else None
+
+
+def _group_keys(ix: _Index, sel: _Selection, order: list[str], group_by: str) -> dict[str, tuple[str, str]]:
+    """Node → (island key, island title): one island per document or per jurisdiction."""
+    out: dict[str, tuple[str, str]] = {}
+    n_docs: dict[str, int] = defaultdict(int)
+    for d in ix.docs.values():
+        if _nid("document", d.id) in sel.nodes:
+            n_docs[d.jurisdiction] += 1
+
+    def key_of(doc_id: str) -> tuple[str, str]:
+        d = ix.docs[doc_id]
+        if group_by == "jurisdiction":
+            return (f"1:{d.jurisdiction}", f"{d.jurisdiction} · {n_docs[d.jurisdiction]} 份文件 documents")
+        return (f"0:{d.title}:{d.id}", d.title)
+
+    for n in order:
+        if sel.home:
+            out[n] = ("home", "")
+            continue
+        doc = _doc_of(ix, n) if n[0] != "o" else _org_home(ix, n.split(":", 1)[1], sel.nodes)
+        if doc in ix.docs:
+            out[n] = key_of(doc)  # type: ignore[arg-type]
+        else:  # a unit with nothing drawn in its jurisdiction: an island of such units
+            j = ix.orgs[n.split(":", 1)[1]].jurisdiction if n[0] == "o" else "?"
+            out[n] = (f"2:{j}", j)
+    return out
+
+
+def _islands(ix: _Index, sel: _Selection, order: list[str], group_by: str) -> list[L.Island]:
+    """The islands of a layered view: each group's tree, and its units, task targets and aligned
+    items as satellites standing by what they are linked to."""
+    groups = _group_keys(ix, sel, order, group_by)
+    partners: dict[str, list[str]] = defaultdict(list)
+    for al in ix.alignments:
+        a, b = _target_nid(ix, al.source_id), _target_nid(ix, al.target_id)
+        partners[a].append(b)
+        partners[b].append(a)
+    islands: dict[str, L.Island] = {}
+    for n in order:
+        key, title = groups[n]
+        isl = islands.setdefault(key, L.Island(key=key, title=title, roots=[], children={}, col={}))
+        kind = _kind_of(ix, n)
+        parent = _parent(ix, n, sel.nodes)
+        if kind in ("organization", "collective"):
+            isl.col[n] = UNIT_COL
+            isl.links[n] = [_target_nid(ix, r.target_id) for r in ix.resp_by_org.get(n.split(":", 1)[1], [])]
+            isl.satellites.append(n)
+        elif sel.home and kind in ("action", "task") and _doc_of(ix, n) != sel.home:
+            isl.col[n] = ALIGNED_COL
+            isl.links[n] = partners[n]
+            isl.satellites.append(n)
+        elif kind == "target" and parent and parent.startswith("t:"):
+            isl.col[n] = UNIT_COL
+            isl.links[n] = [parent]
+            isl.satellites.append(n)
+        elif parent and groups[parent][0] == key and parent in isl.col:
+            isl.col[n] = _COL[kind] if kind in _COL else isl.col[parent] + 1
+            isl.children.setdefault(parent, []).append(n)
+        else:
+            isl.col[n] = _COL.get(kind, 0)
+            isl.roots.append(n)
+    for isl in islands.values():  # a plan's own targets head its column, next to its title
+        for p, kids in isl.children.items():
+            if p.startswith("d:"):
+                kids.sort(key=lambda k: not k.startswith("g:"))
+    return [islands[k] for k in sorted(islands)]
+
+
+def _place(ix: _Index, sel: _Selection, dicts: list[dict[str, Any]], group_by: str) -> list[dict[str, Any]]:
+    """Give every node of a layered view its x and y; return the islands' frames (whole view)."""
+    order = [nd["id"] for nd in dicts]
+    boxes = {nd["id"]: _box(nd) for nd in dicts}
+    pos, frames = L.layout(_islands(ix, sel, order, group_by), boxes, frames=not sel.home)
+    for nd in dicts:
+        nd["x"], nd["y"] = pos[nd["id"]]
+    return frames
+
+
+def _page_hints(sel: _Selection, view: str, nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
+                frames: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the page script needs beyond vis data: the zoom at which labels can be read, where
+    to open, the islands' frames, and how many items each layer toggle hides."""
+    fonts = [nd["font"]["size"] for nd in nodes]
+    layers = {k: sum(1 for x in nodes if x.get("layer") == k) or sum(1 for x in edges if x.get("layer") == k)
+              for k in S.LAYERS}
+    focus = sorted(c for c in sel.centers if c.startswith("o:"))[:1] if view == "org" else []
+    return {"minScale": math.ceil(1000 * S.LEGIBLE_PX / min(fonts)) / 1000 if fonts else 0.0,
+            "anchor": "top-left" if sel.layout == "layered" else "centre",
+            "focus": focus[0] if focus else None, "frames": frames,
+            "layers": {k: v for k, v in layers.items() if v},
+            # Across islands alignments are long lines over everything: the whole view opens without them.
+            "off": ["align"] if view == "whole" and layers["align"] else []}
+
+
 def build_network(graph: Graph, view: View = "whole", value: Optional[str] = None, *,
-                  max_nodes: int = DEFAULT_MAX_NODES) -> tuple[Network, PageInfo]:
+                  max_nodes: int = DEFAULT_MAX_NODES, with_aligned: bool = False,
+                  group_by: GroupBy = "document") -> tuple[Network, PageInfo]:
     """The pyvis Network for a view (sorted nodes and edges, options set), with its PageInfo.
 
     Use it to show the view in a notebook or to restyle it; :func:`write_page` turns the same
-    data into an offline page.
+    data into an offline page. with_aligned: a document view also draws the actions and tasks of
+    other plans its own align with. group_by: the whole view's islands, "document" or
+    "jurisdiction". ``net.kg_page`` holds the page script's hints (see :func:`_page_hints`).
     """
+    if group_by not in GROUP_BY:
+        raise ViewError(f"unknown grouping {group_by!r} — use one of: {', '.join(GROUP_BY)}")
     ix = _Index(graph)
-    sel = _select(ix, view, value, max_nodes)
-    hier = sel.layout == "hierarchical"
+    sel = _select(ix, view, value, max_nodes, with_aligned)
     order = sorted(sel.nodes, key=lambda n: _sort_key(ix, n))
+    dicts = [_node_dict(ix, n, sel) for n in order]
+    frames = _place(ix, sel, dicts, group_by) if sel.layout == "layered" else []
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line",
                   heading=sel.title)
-    for n in order:
-        nd = _node_dict(ix, n, sel, _level(ix, n) if hier else None)
+    for nd in dicts:
         nid = nd.pop("id")
         net.add_node(nid, **nd)
     # pyvis' add_edge checks node membership against a list (quadratic): append the dicts,
@@ -599,6 +806,11 @@ def build_network(graph: Graph, view: View = "whole", value: Optional[str] = Non
     info = PageInfo(view=view, value=value, title=sel.title, nodes=len(net.nodes),
                     edges=len(net.edges), cut=dict(sel.cut), message=sel.message)
     net.kg_counts = counts  # type: ignore[attr-defined]
+    hints = _page_hints(sel, view, net.nodes, net.edges, frames)
+    for item in net.nodes + net.edges:
+        if item.get("layer") in hints["off"]:
+            item["hidden"] = True
+    net.kg_page = hints  # type: ignore[attr-defined]
     return net, info
 
 
@@ -622,11 +834,14 @@ def _sha256_source(text: str) -> str:
 
 
 def page_html(graph: Graph, view: View = "whole", value: Optional[str] = None, *,
-              max_nodes: int = DEFAULT_MAX_NODES) -> tuple[str, PageInfo]:
+              max_nodes: int = DEFAULT_MAX_NODES, with_aligned: bool = False,
+              group_by: GroupBy = "document") -> tuple[str, PageInfo]:
     """The complete HTML of a view and its PageInfo, without touching the disk."""
-    net, info = build_network(graph, view, value, max_nodes=max_nodes)
+    net, info = build_network(graph, view, value, max_nodes=max_nodes, with_aligned=with_aligned,
+                              group_by=group_by)
     counts = net.kg_counts  # type: ignore[attr-defined]
-    data = {"nodes": net.nodes, "edges": net.edges, "options": net.options,
+    hints = net.kg_page  # type: ignore[attr-defined]
+    data = {"nodes": net.nodes, "edges": net.edges, "options": net.options, "page": hints,
             "info": {"view": info.view, "value": info.value, "title": info.title,
                      "nodes": info.nodes, "edges": info.edges, "cut": info.cut,
                      "message": info.message}}
@@ -652,6 +867,7 @@ def page_html(graph: Graph, view: View = "whole", value: Optional[str] = None, *
         f'<div id="kg-title">{html.escape(view_name)}：{html.escape(info.title)}</div>',
         f'<div id="kg-stats">{html.escape(stats)}</div>',
         f'<div id="kg-message" role="status">{html.escape(info.message)}</div>',
+        S.tools_html(hints["layers"], off=hints["off"]),
         "</div>\n",
         '<div id="kg-main"><div id="kg-network"></div>', S.legend_html(), loading, "</div>\n",
         f'<script id="kg-data" type="application/json">{script_json(data)}</script>\n',
@@ -663,14 +879,17 @@ def page_html(graph: Graph, view: View = "whole", value: Optional[str] = None, *
 
 
 def write_page(graph: Graph, out_path: Union[str, Path], view: View = "whole",
-               value: Optional[str] = None, *, max_nodes: int = DEFAULT_MAX_NODES) -> PageInfo:
+               value: Optional[str] = None, *, max_nodes: int = DEFAULT_MAX_NODES,
+               with_aligned: bool = False, group_by: GroupBy = "document") -> PageInfo:
     """Write one self-contained, offline HTML page for a view of `graph`; say what it shows.
 
     view: "whole" (value ignored), "org" (name or alias as written), "document" (id, 文号,
     file name or title substring), "sector" (Organization.sector). Raises ViewError when the
-    value matches nothing (the message lists near matches).
+    value matches nothing (the message lists near matches). with_aligned and group_by: see
+    :func:`build_network`.
     """
-    page, info = page_html(graph, view, value, max_nodes=max_nodes)
+    page, info = page_html(graph, view, value, max_nodes=max_nodes, with_aligned=with_aligned,
+                           group_by=group_by)
     path = Path(out_path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

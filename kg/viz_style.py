@@ -6,7 +6,8 @@ the very tables that style the nodes and edges, and cannot drift from them.
 from __future__ import annotations
 
 import html
-from typing import Any
+import json
+from typing import Any, Iterable
 
 # Canvas labels and the HTML overlays both use this stack. The first two ship with Debian
 # (fonts-noto-cjk, fonts-wqy-microhei); the next three cover macOS/Windows viewers.
@@ -16,23 +17,32 @@ FONT_STACK = (
 )
 
 # kind -> how a node of that kind looks. `label_max` is the number of characters kept on the
-# node; the full text is in the tooltip.
+# node; the full text is in the tooltip. Font sizes fall with the kind's rank but none is below
+# 14 px, so that at the page's opening zoom (LEGIBLE_PX / 14) every label is at least 10 px.
 NODE_STYLES: dict[str, dict[str, Any]] = {
     "document": {"name": "文件 document", "shape": "box", "bg": "#1f3b73", "border": "#10213f",
-                 "font": "#ffffff", "size": 30, "font_size": 18, "label_max": 20},
+                 "font": "#ffffff", "size": 30, "font_size": 20, "label_max": 20},
     "section": {"name": "部分 section", "shape": "box", "bg": "#5b84c4", "border": "#3c5f96",
-                "font": "#ffffff", "size": 22, "font_size": 15, "label_max": 14},
+                "font": "#ffffff", "size": 22, "font_size": 17, "label_max": 14},
     "action": {"name": "行动 action", "shape": "ellipse", "bg": "#f4a261", "border": "#c7773a",
-               "font": "#222222", "size": 20, "font_size": 14, "label_max": 16},
+               "font": "#222222", "size": 20, "font_size": 15, "label_max": 16},
     "task": {"name": "任务 task", "shape": "square", "bg": "#e9c46a", "border": "#b8952f",
-             "font": "#333333", "size": 9, "font_size": 12, "label_max": 14},
+             "font": "#333333", "size": 8, "font_size": 14, "label_max": 14},
     "organization": {"name": "单位 organization", "shape": "dot", "bg": "#2a9d8f", "border": "#1b6b61",
-                     "font": "#12403a", "size": 14, "font_size": 14, "label_max": 18},
+                     "font": "#12403a", "size": 12, "font_size": 14, "label_max": 18},
     "collective": {"name": "集合单位 collective", "shape": "hexagon", "bg": "#9b7fd1", "border": "#6a52a0",
-                   "font": "#3b2a63", "size": 14, "font_size": 14, "label_max": 18},
+                   "font": "#3b2a63", "size": 12, "font_size": 14, "label_max": 18},
     "target": {"name": "目标 target", "shape": "diamond", "bg": "#6a994e", "border": "#3f6130",
-               "font": "#2d4a22", "size": 8, "font_size": 11, "label_max": 12},
+               "font": "#2d4a22", "size": 8, "font_size": 14, "label_max": 12},
 }
+# A document's title is written whole in column layouts: DOC_LINES lines of DOC_WRAP characters.
+DOC_WRAP, DOC_LINES = 12, 4
+# Smallest label size, in screen pixels, a page may open at (it zooms no further out than that).
+LEGIBLE_PX = 10.0
+# Height of a label line per pixel of font, as vis-network draws it (measured in Chromium).
+LINE_HEIGHT = 1.15
+# The toggles a page offers, in order: items carrying `layer` = key.
+LAYERS: dict[str, str] = {"target": "目标 targets", "align": "对应 alignments", "配合": "配合 edges"}
 KIND_ORDER = ["document", "section", "action", "task", "organization", "collective", "target"]
 
 # (role, qualifier) -> edge look. LEADS is solid and heavier whatever its qualifier.
@@ -91,24 +101,19 @@ def edge_visual(key: str, *, faint: bool = False) -> dict[str, Any]:
 
 
 def vis_options(layout: str, n_nodes: int) -> dict[str, Any]:
-    """Options for vis.Network: hierarchical for a document, tuned forceAtlas2 for the rest.
-
-    Both run a bounded stabilisation; the page then switches physics off so nothing drifts.
+    """Options for vis.Network: fixed positions for layered views (document, whole), tuned
+    forceAtlas2 for the rest, which runs a bounded stabilisation; the page then switches
+    physics off so nothing drifts.
     """
     interaction = {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": n_nodes > 400,
                    "navigationButtons": False, "keyboard": False, "multiselect": False}
     edges: dict[str, Any] = {"selectionWidth": 1.5, "hoverWidth": 0.8}
-    if layout == "hierarchical":
+    if layout == "layered":
         edges["smooth"] = {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal",
                            "roundness": 0.45}
         return {
-            "layout": {"randomSeed": RANDOM_SEED, "improvedLayout": False,
-                       "hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "directed",
-                                        "levelSeparation": 320, "nodeSpacing": 52, "treeSpacing": 60,
-                                        "blockShifting": True, "edgeMinimization": True,
-                                        "parentCentralization": True, "shakeTowards": "roots"}},
-            # The levels are given (document 0 … units 4): the layout alone places every node,
-            # so the page is settled as soon as it is drawn.
+            # Every node carries its x and y (kg.viz_layout): the page is settled once drawn.
+            "layout": {"randomSeed": RANDOM_SEED, "improvedLayout": False},
             "physics": {"enabled": False},
             "interaction": interaction,
             "edges": edges,
@@ -156,6 +161,24 @@ def legend_html() -> str:
     return '<div id="kg-legend" role="note">' + "".join(rows) + "</div>"
 
 
+def tools_html(layers: dict[str, int], off: Iterable[str] = ()) -> str:
+    """The search box, a toggle per layer present (with its count; unticked when `off`) and a
+    fit button: constant text and numbers only."""
+    toggles = "".join(
+        f'<label class="kg-layer"><input type="checkbox" data-layer="{html.escape(k)}"'
+        f'{"" if k in off else " checked"}> '
+        f'{html.escape(name)} <span class="kg-n">{int(layers[k])}</span></label>'
+        for k, name in LAYERS.items() if layers.get(k))
+    return ('<div id="kg-tools">'
+            '<input id="kg-find" type="search" list="kg-find-list" autocomplete="off" '
+            'placeholder="查找单位或任务 Find a unit or task" aria-label="查找 Find">'
+            '<datalist id="kg-find-list"></datalist>'
+            '<span id="kg-find-status" role="status"></span>'
+            f'{toggles}<button id="kg-fit" type="button">全图 Fit all</button>'
+            '<select id="kg-go" aria-label="跳到 Go to" hidden><option value="">跳到 Go to …</option></select>'
+            '</div>')
+
+
 PAGE_CSS = """
 html, body { margin: 0; padding: 0; height: 100%; background: #ffffff;
   font-family: __FONT__; color: #1d2733; }
@@ -168,6 +191,15 @@ body { display: flex; flex-direction: column; }
   border: 1px solid #f0c36d; border-radius: 4px; }
 #kg-message:empty { display: none; }
 #kg-network { flex: 1 1 auto; min-width: 0; position: relative; }
+#kg-tools { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 14px; margin-top: 6px;
+  font-size: 13px; }
+#kg-find { width: 300px; font: inherit; padding: 3px 8px; border: 1px solid #b8c2cc; border-radius: 4px; }
+#kg-find-status { min-width: 5em; color: #5a6675; }
+.kg-layer { display: inline-flex; align-items: center; gap: 4px; cursor: pointer; user-select: none; }
+.kg-n { color: #7a8592; }
+#kg-go { font: inherit; max-width: 360px; }
+#kg-fit { font: inherit; padding: 2px 10px; border: 1px solid #b8c2cc; border-radius: 4px;
+  background: #f6f8fb; cursor: pointer; }
 #kg-legend { flex: none; align-self: flex-start; margin: 10px; font-size: 12px;
   background: #ffffff; border: 1px solid #cfd6de; border-radius: 6px;
   padding: 8px 10px; box-shadow: 0 1px 4px rgba(0,0,0,0.10); }
@@ -188,11 +220,15 @@ div.vis-tooltip { font-family: __FONT__; font-size: 13px; max-width: 460px; whit
 """.replace("__FONT__", FONT_STACK)
 
 # The page's own script. DATA is the JSON placed in <script id="kg-data" type="application/json">.
-# Tooltips are built as DOM nodes with textContent: document text can never become markup.
+# Tooltips are built as DOM nodes with textContent, datalist options through .value and frame
+# titles with fillText: document text can never become markup. DATA.page (kg viz pages; absent
+# in the web application) adds the opening zoom, island frames, search and layer toggles.
 PAGE_JS = r"""
 (function () {
   "use strict";
   var DATA = JSON.parse(document.getElementById("kg-data").textContent);
+  var PAGE = DATA.page || null;
+  var FONT = __FONT_JSON__;
   function tip(t) {
     var box = document.createElement("div");
     var k = document.createElement("div"); k.className = "kg-tip-k"; k.textContent = t.k; box.appendChild(k);
@@ -220,13 +256,75 @@ PAGE_JS = r"""
   window.kgInfo = DATA.info;
   window.kgStable = false;
   var loading = document.getElementById("kg-loading");
-  function settled() {
-    if (window.kgStable) { return; }
-    network.setOptions({physics: false});
-    window.kgStable = true;
-    if (loading) { loading.style.display = "none"; }
+  var minScale = (PAGE && PAGE.minScale) || 0;
+
+  // Islands of the whole view: a frame behind each group and its title, in the frame's top
+  // band; zoomed out, the title keeps a readable size on screen and moves above the frame.
+  var frames = (PAGE && PAGE.frames) || [];
+  if (frames.length) {
+    network.on("beforeDrawing", function (ctx) {
+      var s = network.getScale(), fs = Math.min(Math.max(22, 15 / s), 110), inside = fs <= 40;
+      frames.forEach(function (f) {
+        ctx.save();
+        ctx.fillStyle = "#f5f7fa"; ctx.strokeStyle = "#cfd6de"; ctx.lineWidth = 1.5 / s;
+        ctx.fillRect(f.x, f.y, f.w, f.h); ctx.strokeRect(f.x, f.y, f.w, f.h);
+        ctx.beginPath();
+        if (inside) { ctx.rect(f.x, f.y, f.w, f.h); } else { ctx.rect(f.x, f.y - 140, f.w + 120, 140); }
+        ctx.clip();
+        ctx.fillStyle = "#1f3b73"; ctx.textBaseline = inside ? "top" : "bottom";
+        ctx.font = "600 " + fs + "px " + FONT;
+        ctx.fillText(f.title, f.x + (inside ? 16 : 0), inside ? f.y + 14 : f.y - 6);
+        ctx.restore();
+      });
+    });
+  }
+
+  function extent() {
+    var b = {x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity};
+    ((PAGE && PAGE.frames) || []).forEach(function (f) {
+      b.x0 = Math.min(b.x0, f.x); b.y0 = Math.min(b.y0, f.y);
+      b.x1 = Math.max(b.x1, f.x + f.w); b.y1 = Math.max(b.y1, f.y + f.h);
+    });
+    nodes.getIds().forEach(function (id) {
+      var r = network.getBoundingBox(id);
+      if (!r) { return; }
+      b.x0 = Math.min(b.x0, r.left); b.y0 = Math.min(b.y0, r.top);
+      b.x1 = Math.max(b.x1, r.right); b.y1 = Math.max(b.y1, r.bottom);
+    });
+    return b;
+  }
+  // Open on the whole graph when its labels can be read so; otherwise at the smallest zoom
+  // where they can, on the view's unit (org pages) or at the top left (columns start there).
+  function openingView() {
     network.fit({animation: false});
-    document.body.setAttribute("data-kg-stable", "1");
+    if (!minScale || network.getScale() >= minScale) { return; }
+    var b = extent(), w = container.clientWidth, h = container.clientHeight, pad = 30;
+    // Columns: as much of the width as fits at a legible size. A force layout: legible, on its centre.
+    var s = PAGE.anchor === "top-left" ? Math.max(minScale, Math.min(1, (w - 2 * pad) / (b.x1 - b.x0))) : minScale;
+    var x, y;
+    if (PAGE.focus && nodes.get(PAGE.focus)) {
+      var p = network.getPosition(PAGE.focus); x = p.x; y = p.y;
+    } else if (PAGE.anchor === "top-left") {
+      x = (b.x1 - b.x0) * s <= w - 2 * pad ? (b.x0 + b.x1) / 2 : b.x0 + (w / 2 - pad) / s;
+      y = (b.y1 - b.y0) * s <= h - 2 * pad ? (b.y0 + b.y1) / 2 : b.y0 + (h / 2 - pad) / s;
+    } else {
+      var c = network.getViewPosition(); x = c.x; y = c.y;
+    }
+    network.moveTo({position: {x: x, y: y}, scale: s, animation: false});
+  }
+  var done = false;
+  function settled() {
+    if (done) { return; }
+    done = true;
+    network.setOptions({physics: false});
+    if (loading) { loading.style.display = "none"; }
+    // After the browser has laid the page out: the canvas has its final size only then.
+    window.requestAnimationFrame(function () {
+      network.redraw();
+      openingView();
+      window.kgStable = true;
+      document.body.setAttribute("data-kg-stable", "1");
+    });
   }
   network.on("stabilizationProgress", function (p) {
     if (loading) { loading.textContent = "layout " + Math.round(100 * p.iterations / p.total) + "%"; }
@@ -234,5 +332,84 @@ PAGE_JS = r"""
   network.once("stabilizationIterationsDone", settled);
   network.once("stabilized", settled);
   if (!DATA.options.physics || DATA.options.physics.enabled === false) { settled(); }
+
+  // Layer toggles: hide or show every node and edge carrying that layer.
+  function setLayer(layer, on) {
+    var pick = {filter: function (x) { return x.layer === layer; }};
+    nodes.update(nodes.get(pick).map(function (n) { return {id: n.id, hidden: !on}; }));
+    edges.update(edges.get(pick).map(function (e) { return {id: e.id, hidden: !on}; }));
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("#kg-tools input[data-layer]"), function (box) {
+    box.addEventListener("change", function () { setLayer(box.getAttribute("data-layer"), box.checked); });
+  });
+  var fit = document.getElementById("kg-fit");
+  if (fit) { fit.addEventListener("click", function () { network.fit({animation: false}); }); }
+  // Go to an island: its top left at a legible zoom.
+  var jump = document.getElementById("kg-go");
+  if (jump && frames.length > 1) {
+    frames.forEach(function (f, i) {
+      var o = document.createElement("option"); o.value = String(i); o.textContent = f.title; jump.appendChild(o);
+    });
+    jump.hidden = false;
+    jump.addEventListener("change", function () {
+      var f = frames[Number(jump.value)];
+      if (!f) { return; }
+      var w = container.clientWidth, h = container.clientHeight, pad = 30;
+      var s = Math.max(minScale, Math.min(1, (w - 2 * pad) / f.w, (h - 2 * pad) / f.h));
+      var x = f.w * s <= w - 2 * pad ? f.x + f.w / 2 : f.x + (w / 2 - pad) / s;
+      var y = f.h * s <= h - 2 * pad ? f.y + f.h / 2 : f.y + (h / 2 - pad) / s;
+      network.moveTo({position: {x: x, y: y}, scale: s, animation: false});
+      window.kgGroup = f.title;
+    });
+  }
+
+  // Search: units (by name or as written), tasks, actions … ; Enter again goes to the next match.
+  var finder = document.getElementById("kg-find");
+  if (!finder) { return; }
+  var RANK = {organization: 0, collective: 0, task: 1, action: 2, section: 3, document: 4, target: 5};
+  var index = DATA.nodes.map(function (n, i) {
+    var names = (n.find || []).concat([n.tip ? n.tip.h : "", n.label]);
+    return {id: n.id, i: i, rank: RANK[n.kind] || 0, names: names.map(function (x) { return String(x).toLowerCase(); })};
+  });
+  var list = document.getElementById("kg-find-list");
+  var seen = {};
+  DATA.nodes.forEach(function (n) {
+    var name = n.find && n.find.length ? n.find[0] : n.label;
+    if (n.kind === "target" || n.kind === "document" || seen[name]) { return; }
+    seen[name] = true;
+    var o = document.createElement("option"); o.value = name; list.appendChild(o);
+  });
+  var status = document.getElementById("kg-find-status");
+  var hits = [], at = -1, last = null;
+  function matches(q) {
+    var found = index.filter(function (e) {
+      var n = nodes.get(e.id);
+      return n && !n.hidden && e.names.some(function (x) { return x.indexOf(q) >= 0; });
+    });
+    found.sort(function (a, b) {
+      var ea = a.names.indexOf(q) >= 0 ? 0 : 1, eb = b.names.indexOf(q) >= 0 ? 0 : 1;
+      return ea - eb || a.rank - b.rank || a.i - b.i;
+    });
+    return found.map(function (e) { return e.id; });
+  }
+  function show(id) {
+    network.selectNodes([id], true);
+    network.focus(id, {scale: Math.max(network.getScale(), minScale, 0.9), animation: false});
+    window.kgFound = id;
+  }
+  function search(again) {
+    var q = finder.value.trim().toLowerCase();
+    if (!q) { status.textContent = ""; last = null; return; }
+    if (q !== last) { hits = matches(q); at = -1; last = q; } else if (!again) { return; }
+    if (!hits.length) {
+      network.unselectAll(); window.kgFound = null;
+      status.textContent = "没有找到 not found"; return;
+    }
+    at = (at + 1) % hits.length;
+    show(hits[at]);
+    status.textContent = (at + 1) + " / " + hits.length;
+  }
+  finder.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); search(true); } });
+  finder.addEventListener("change", function () { search(false); });
 })();
-"""
+""".replace("__FONT_JSON__", json.dumps(FONT_STACK))

@@ -34,6 +34,20 @@ LABEL_RE = re.compile(r"^(" + LABEL + r")\s*:\s*(.*)$", re.S)
 DEADLINE_LABEL_RE = re.compile(r"^(?:完成时限|完成时间|完成期限|时限要求|时间要求|时间节点|时间安排|进度安排|时限|时间)\s*:\s*(.*)$", re.S)
 # where a labelled clause may start in running text: the start of a line or after a sentence / clause end
 LABEL_START = re.compile(r"(?:^|(?<=[。;!?,)\]\s]))(" + LABEL + r"|完成时限|完成时间|完成期限|时限要求|时间节点)\s*:")
+_LABEL_AT = re.compile(r"(" + LABEL + r"|完成时限|完成时间|完成期限|时限要求|时间节点)\s*:")
+_LABEL_AFTER = frozenset("。;!?,)]")
+
+
+def label_search(text: str, pos: int = 0, pattern: re.Pattern = _LABEL_AT) -> Optional[re.Match]:
+    """LABEL_START.search(text, pos), the same match: the look-behind is checked by hand, because a pattern
+    that opens with one makes the regex engine try every position instead of skipping to a label's first
+    character (the scan was 4 % of the parse)."""
+    while (m := pattern.search(text, pos)) is not None:
+        i = m.start()
+        if i == 0 or text[i - 1] in _LABEL_AFTER or text[i - 1].isspace():
+            return m
+        pos = i + 1
+    return None
 ANY_LABEL = re.compile(r"(" + LABEL + r")\s*:")
 # a label with its unit noun may also be followed by a space instead of a colon (责任单位 县发改局、县财政局),
 # at the start of a line or inside a bracket
@@ -90,6 +104,25 @@ NOT_UNIT = re.compile(r"(?:的(?!士)|(?<![主重])要(?!素)|将|应当|应该|
 NOT_UNIT_SOFT = re.compile(r"开展|加强|推进|推动|完善|建立|健全|提升|做好|抓好|确保|进一步|积极|加快|"
                            r"工作(?!局|部|委|站|室|组|处|办|队|领导小组|专班)|任务|措施|政策(?!研究)|方案|制度")
 UNIT_TRIM = " .。:\"'“”‘’·-─*※"
+
+# Cheap first-character / substring guards in front of regexes that almost never match: each is exact
+# (the regex cannot match without it) and spares a regex call per unit or sub-clause.
+_GENERIC_FIRST = frozenset("部单机相方等0123456789一二三四五六七八九十")
+_DEADLINE_FIRST = frozenset("底中上下末年之前以完启出见建落今当持长常本")
+
+
+def _generic(u: str) -> bool:
+    return u[:1] in _GENERIC_FIRST and GENERIC.match(u) is not None
+
+
+def _deadline_only(s: str) -> bool:
+    """The whole text is a deadline (2024年6月底前, 长期坚持)."""
+    return (s[:1] in _DEADLINE_FIRST or s[:1].isdecimal()) and DEADLINE_RE.fullmatch(s) is not None
+
+
+def first_leads_note(s: str) -> bool:
+    """The text says the first-listed unit leads (列第一位的为牵头单位)."""
+    return ("第一" in s or "首" in s) and FIRST_LEADS_RE.search(s) is not None
 _LEADING = re.compile(r"^(?:由|请|均由|分别由|统一由|具体由|主要由|并由|会同|和|及|与|并|另|其中|同时)")
 _CONJ = ("以及", "会同", "及", "和", "与")
 _LEADING_FIRST = frozenset("由请均分统具主并会和及与另其同")
@@ -198,7 +231,7 @@ def _split_conjunction(part: str) -> list[str]:
         idx = part.find(conj)
         while idx > 0:
             left, right = part[:idx], part[idx + len(conj):]
-            if right and not GENERIC.match(right) and (
+            if right and not _generic(right) and (
                     conj in ("会同", "以及") or (_has_head(left) and (_has_head(right) or right.startswith("各")))):
                 return _split_conjunction(left) + _split_conjunction(right)
             idx = part.find(conj, idx + 1)
@@ -213,9 +246,9 @@ def _drop_deng(piece: str) -> list[str]:
     idx = piece.find("等")
     while idx >= 0:
         head, tail = piece[:idx], piece[idx + 1:]
-        if head and (_has_head(head) or not tail or GENERIC.match(tail) or tail.startswith(("有关", "相关", "各"))):
+        if head and (_has_head(head) or not tail or _generic(tail) or tail.startswith(("有关", "相关", "各"))):
             tail = tail.strip()
-            if not tail or GENERIC.match(tail) or _DENG_TAIL.fullmatch(tail):
+            if not tail or _generic(tail) or _DENG_TAIL.fullmatch(tail):
                 return [head]
             return [head, tail]
         idx = piece.find("等", idx + 1)
@@ -256,7 +289,7 @@ def _drop_note(unit: str) -> str:
     m = re.search(r"\(([^()]*)\)$", unit)
     if m and _ROLE_MARK.fullmatch(m.group(1)):
         return unit  # 市发改委(牵头): a role mark, read by _add
-    if m and (len(m.group(1)) > 12 or NOTE_RE.search(m.group(1)) or FIRST_LEADS_RE.search(m.group(1))
+    if m and (len(m.group(1)) > 12 or NOTE_RE.search(m.group(1)) or first_leads_note(m.group(1))
               or re.search(r"牵头|负责|配合|除|外$", m.group(1))):
         return unit[:m.start()].rstrip()
     return unit
@@ -274,10 +307,11 @@ _SPECIAL = re.compile(r"[等和及与会以()\[\] ]")
 def _split_units(units: str) -> tuple[str, ...]:
     if not _SPECIAL.search(units):  # the common case: A、B、C of whole units
         plain = [p.strip(UNIT_TRIM) for p in split_top(units, "、,/;")]
-        plain = [_LEADING.sub("", p).strip(UNIT_TRIM) if _LEADING.match(p) else p for p in plain]
+        plain = [_LEADING.sub("", p).strip(UNIT_TRIM) if p[:1] in _LEADING_FIRST and _LEADING.match(p) else p
+                 for p in plain]
         if all(map(_has_head, filter(None, plain))) and not any(
                 (p[:1] == "各" or len(p) <= 3) and (LEVEL_ONLY.match(p) or BARE_PLACES.match(p)) for p in plain[:-1]):
-            return tuple(p for p in plain if p and not GENERIC.match(p))
+            return tuple(p for p in plain if p and not _generic(p))
     out: list[str] = []
     if ")" in units:
         units = _drop_note(units.strip())
@@ -289,7 +323,7 @@ def _split_units(units: str) -> tuple[str, ...]:
         for part in _drop_deng(piece) if "等" in piece else [piece]:
             out.extend(u.strip(UNIT_TRIM) for u in _split_conjunction(part.strip(UNIT_TRIM)))
     out = [u[:-1].rstrip(UNIT_TRIM) if u.endswith((")", "]")) and "(" not in u and "[" not in u else u for u in out]
-    return tuple(u for u in out if u and not GENERIC.match(u))
+    return tuple(u for u in out if u and not _generic(u))
 
 
 def _units_ok(units: list[str]) -> bool:
@@ -347,7 +381,7 @@ def verb_role(verb: str) -> tuple[str, str]:
 def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Optional[RoleClause]:
     """Parse the inside of one bracket (or a labelled run); None when it is not a role clause."""
     clause = RoleClause(0, 0, body)
-    if FIRST_LEADS_RE.search(body):
+    if first_leads_note(body):
         clause.sets_first_leads = True
         first_leads = True
     found_role = False
@@ -355,7 +389,7 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
     pending: list[str] = []  # a comma group waiting for its verb
     for sub in _subclauses(body):
         flat = _NESTED.sub("", sub) if "(" in sub else sub  # a note in a nested bracket is not the sub-clause's
-        if ("第一" in flat or "首" in flat) and FIRST_LEADS_RE.search(flat):
+        if first_leads_note(flat):
             continue
         if (flat[:2] in _NOTE_HEADS or "下同" in flat or "不再" in flat or "均涉及" in flat) and NOTE_RE.search(flat):
             if found_role:
@@ -392,7 +426,7 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
                 pending = []
                 continue
         m = VERB_RE.match(sub) if sub[-1:] in VERB_LAST else None
-        if m is not None and not (DEADLINE_RE.fullmatch(sub)):
+        if m is not None and not _deadline_only(sub):
             units_text, verb = m.group(1), m.group(2)
             units = split_units(units_text)
             if units and _units_ok(units):
@@ -408,9 +442,10 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
                     _add(clause, pending, role, qual, first_leads, sub)
                     pending = []
                 continue
-        dm = DEADLINE_RE.fullmatch(sub) or (found_role and DEADLINE_RE.search(sub))
+        whole = _deadline_only(sub)
+        dm = whole or (found_role and DEADLINE_RE.search(sub))
         if dm:
-            when = sub if DEADLINE_RE.fullmatch(sub) else dm.group(0)
+            when = sub if whole else dm.group(0)
             clause.deadline = f"{clause.deadline},{when}" if clause.deadline else when
             continue
         units = split_units(sub) if ":" not in sub else []
@@ -492,9 +527,9 @@ def find_clauses(text: str, first_leads: bool = False) -> tuple[list[RoleClause]
         inner = text[a + 1: b - 1]
         clause = _parse_clause_cached(inner, first_leads)
         if clause is None:
-            if FIRST_LEADS_RE.search(inner):
+            if first_leads_note(inner):
                 first_leads = True
-            elif found and found[-1].deadline is None and DEADLINE_RE.fullmatch(inner.strip()) \
+            elif found and found[-1].deadline is None and _deadline_only(inner.strip()) \
                     and not text[found[-1].end:a].strip(" ,。;"):
                 found[-1] = replace(found[-1], deadline=inner.strip())  # (A负责)(2024年6月底前)
             continue
@@ -505,7 +540,7 @@ def find_clauses(text: str, first_leads: bool = False) -> tuple[list[RoleClause]
     if (":" in text and _colon_outside(text, groups)) or LABEL_WS_RE.match(text):
         found.extend(_labelled(text, groups, first_leads))
         found.sort(key=lambda c: c.start)
-    if not found and FIRST_LEADS_RE.search(text):
+    if not found and first_leads_note(text):
         first_leads = True
     return found, first_leads
 
@@ -540,7 +575,7 @@ def _labelled(text: str, groups: list[tuple[int, int]], first_leads: bool) -> li
             out.append(replace(clause, start=0, end=len(body), kind="label"))
         pos = b
     while True:
-        m = LABEL_START.search(text, pos)
+        m = label_search(text, pos)
         if m is None:
             break
         a = m.start(1)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
-from kg.loaders.clauses import LABEL, paren_groups
+from kg.loaders.clauses import LABEL, label_search, paren_groups
 from kg.loaders.text import Paragraph
 
 # what a reader takes for a role statement: a role word inside a bracket, a role label with a colon
 ROLE_WORD = re.compile(r"牵头|负责|责任单位|配合|协办|参与单位|协助|主责|承办单位")
-LABEL_LINE = re.compile(r"(?:^|(?<=[。;!?,)\]\s]))(?:" + LABEL + r")\s*:")
+LABEL_LINE = re.compile(r"(?:" + LABEL + r")\s*:")  # at a line start or after a clause end: see label_search
 # brackets that mention a role word but are ordinary text: a note, a definition, an exception
 _NOT_ROLE = re.compile(r"^(?:以下简称|简称|含|包括|不含|除)|下同$")
 
@@ -53,17 +53,22 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
     cov = Coverage()
     spans = sorted(read_at)
     starts = [a for a, _ in spans]
+    clause_starts = set(starts)  # a bracket that gave edges starts a read span: one lookup, no search
     for p in paras[body_start:]:
         if p.index in skip:
             continue
         t = p.text
-        if not ROLE_WORD.search(t) and not (":" in t and LABEL_LINE.search(t)):
+        if not ROLE_WORD.search(t) and not (":" in t and label_search(t, 0, LABEL_LINE)):
             continue  # most paragraphs: nothing that looks like role text
         groups = paren_groups(t) if ("(" in t or "[" in t) else []
         for a, b in groups:
             start = p.src(a)
-            k = bisect_right(starts, start) - 1
-            if k >= 0 and spans[k][0] <= start < spans[k][1]:  # a clause that gave edges: found and read
+            if start in clause_starts:
+                k = 0
+            else:
+                k = bisect_right(starts, start) - 1
+                k = k if k >= 0 and spans[k][0] <= start < spans[k][1] else -1
+            if k >= 0:  # a clause that gave edges (or a bracket inside one): found and read
                 cov.found["bracket"] += 1
                 cov.read["bracket"] += 1
                 continue
@@ -72,7 +77,7 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
                 continue
             _count(cov, "bracket", p.src(a), lambda p=p, a=a, b=b: raw[p.src(a):p.src(b - 1) + 1], spans, starts)
         if ":" in t:
-            for m in LABEL_LINE.finditer(t):
+            for m in _labels(t):
                 if any(a <= m.start() < b for a, b in groups):
                     continue
                 _count(cov, "label", p.src(m.start()),
@@ -84,6 +89,15 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
                     _count(cov, "table", cell.start, lambda cell=cell: raw[cell.start:cell.end], spans, starts)
     cov.unread.sort(key=lambda u: u.start)
     return cov
+
+
+def _labels(t: str) -> Iterator[re.Match]:
+    """Every role label that starts a line or follows a clause end, in order (LABEL_LINE.finditer with the
+    look-behind checked by label_search)."""
+    pos = 0
+    while (m := label_search(t, pos, LABEL_LINE)) is not None:
+        yield m
+        pos = m.end() if m.end() > m.start() else m.start() + 1
 
 
 def _count(cov: Coverage, kind: str, start: int, text: Callable[[], str], spans: list[tuple[int, int]],

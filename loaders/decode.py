@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.limits import DEFAULT, Limits, read_limited
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -119,11 +120,6 @@ def _mostly_cjk_or_ascii(text: str) -> bool:
     return ok / max(len(sample), 1) > 0.9
 
 
-def decode_file(path: str | Path) -> Decoded:
-    """Read and decode a text file; unreadable files raise InputError with the reason."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        raise InputError(str(path), f"cannot read file: {e.strerror or e}") from None
-    return decode_bytes(data, str(path))
+def decode_file(path: str | Path, limits: Limits = DEFAULT) -> Decoded:
+    """Read and decode a text file; unreadable files, and files over max_file_mb, raise InputError with the reason."""
+    return decode_bytes(read_limited(Path(path), limits), str(path))

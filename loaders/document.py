@@ -385,8 +385,11 @@ def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: 
     if not meta.title:
         raise InputError(file, "no title found", 0)
     sha = sha256 or hashlib.sha256(raw.encode("utf-8")).hexdigest()
-    doc_id = stable_id("document", meta.doc_number, meta.issuer) if meta.doc_number else stable_id(
-        "document", meta.title, meta.date or ""
+    # identity: documents that differ in 文号, issuer or jurisdiction (by its path: two 朝阳区) are two
+    # documents, never one replacing the other; without a 文号, the title and date too
+    place = "/".join(meta.jurisdiction.path) or meta.jurisdiction.name
+    doc_id = stable_id("document", meta.doc_number, meta.issuer or "", place) if meta.doc_number else stable_id(
+        "document", meta.title, meta.date or "", meta.issuer or "", place
     )
     juris = meta.jurisdiction
     doc = Document(

@@ -20,7 +20,9 @@ first (a PDF saved as .txt is still a PDF) and from the extension second, and re
 
 Anything that cannot be read raises InputError naming the file, the reason and the fix:
 scanned PDFs (no text layer), encrypted or corrupt PDF/DOCX/XLSX, workbooks over the cell limit,
-and formats kg does not read (.doc, .wps, .xls, images …).
+and formats kg does not read (.doc, .wps, .xls, images …). A file over one of the kg.limits.Limits
+(a PDF over max_pdf_pages, a DOCX/XLSX over max_unpacked_mb or max_inflation) raises LimitExceeded,
+an InputError naming the setting, before the costly part is read.
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ from pathlib import Path
 from typing import Optional
 
 from kg.errors import InputError
+from kg.limits import DEFAULT, MB, LimitExceeded, Limits
 from kg.loaders.decode import decode_bytes
 from kg.loaders.tables import Cell, Table
 
@@ -95,8 +98,9 @@ _IMAGE_MAGIC = (
 _HTML_SNIFF = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I)
 
 
-def read_document(path: Path, data: bytes) -> Extracted:
-    """The text of one document file, whatever its format, one paragraph per line."""
+def read_document(path: Path, data: bytes, limits: Limits = DEFAULT) -> Extracted:
+    """The text of one document file, whatever its format, one paragraph per line. `limits` bounds what a
+    PDF (max_pdf_pages) and a DOCX / XLSX package (max_unpacked_mb, max_inflation) may cost."""
     path = Path(path)
     file = path.name
     ext = path.suffix.lower()
@@ -105,9 +109,9 @@ def read_document(path: Path, data: bytes) -> Extracted:
                          else f"empty file: 0 bytes of {ext[1:].upper()}", fix="re-download or re-export the file")
     head = data[:1024]
     if b"%PDF-" in head:
-        return _read_pdf(data, file)
+        return _read_pdf(data, file, limits)
     if data.startswith(b"PK\x03\x04"):
-        return _read_zip(data, file, ext)
+        return _read_zip(data, file, ext, limits)
     if data.startswith(_OLE_MAGIC):
         return _ole(data, file, ext)
     for magic, kind in _IMAGE_MAGIC:
@@ -145,7 +149,7 @@ def _ole(data: bytes, file: str, ext: str) -> Extracted:
     raise InputError(file, f"unsupported format: {kind}; {_CONVERT}", fix=fix)
 
 
-def _read_zip(data: bytes, file: str, ext: str) -> Extracted:
+def _read_zip(data: bytes, file: str, ext: str, limits: Limits = DEFAULT) -> Extracted:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, EOFError, ValueError) as e:
@@ -159,9 +163,9 @@ def _read_zip(data: bytes, file: str, ext: str) -> Extracted:
             raise InputError(file, f"unsupported format: {kind}; {_CONVERT}", fix=fix) from None
         raise InputError(file, f"unsupported format: a broken zip archive ({e}); {_CONVERT}") from None
     if "word/document.xml" in names:
-        return _read_docx(data, file)
+        return _read_docx(data, file, limits)
     if "xl/workbook.xml" in names:
-        return _read_xlsx(data, file)
+        return _read_xlsx(data, file, limits)
     if "xl/workbook.bin" in names:
         kind, fix = _UNSUPPORTED[".xlsb"]
         raise InputError(file, f"unsupported format: {kind}; {_CONVERT}", fix=fix)
@@ -181,6 +185,59 @@ def _read_zip(data: bytes, file: str, ext: str) -> Extracted:
     else:
         kind = "zip archive"
     raise InputError(file, f"unsupported format: {kind}; {_CONVERT}")
+
+
+# ───────────────────────────── zip packages (DOCX, XLSX) ─────────────────────────────
+
+_INFLATION_FLOOR = MB  # a member unpacking to less is never a bomb, whatever its ratio (small XML packs 50×)
+_CHUNK = MB  # bytes of a member inflated at a time while it is checked
+
+
+def _check_package(zf: zipfile.ZipFile, file: str, kind: str, fix: str, limits: Limits) -> None:
+    """Refuse a DOCX / XLSX package that unpacks too big (max_unpacked_mb) or a member that unpacks too
+    many times its packed size (max_inflation): first from the sizes the zip directory declares, then
+    while streaming every member a chunk at a time (which also checks each member's CRC, as testzip did).
+    Nothing is inflated whole: python-docx and openpyxl see the package only once it passed."""
+    infos = [i for i in zf.infolist() if not i.is_dir()]
+    for i in infos:
+        _inflation_limit(i, i.file_size, file, kind, limits)
+    _unpacked_limit(sum(i.file_size for i in infos), file, kind, limits)
+    total = 0
+    for i in infos:
+        n = 0
+        try:
+            with zf.open(i) as fh:
+                while chunk := fh.read(_CHUNK):
+                    n += len(chunk)
+                    total += len(chunk)
+                    _inflation_limit(i, n, file, kind, limits)
+                    _unpacked_limit(total, file, kind, limits)
+        except zipfile.BadZipFile:
+            raise InputError(file, f"corrupt {kind}: damaged zip member {i.filename}", fix=fix) from None
+        except (EOFError, OSError, zlib.error, NotImplementedError, RuntimeError) as e:
+            raise InputError(file, f"corrupt {kind}: zip member {i.filename}: {type(e).__name__}: {e}",
+                             fix=fix) from None
+
+
+def _unpacked_limit(size: int, file: str, kind: str, limits: Limits) -> None:
+    if limits.max_unpacked_mb and size > limits.max_unpacked_mb * MB:
+        raise LimitExceeded(file, f"{kind} too large: it unpacks to {size / MB:,.0f} MB", "max_unpacked_mb",
+                            limits.max_unpacked_mb, "split the document")
+
+
+def _inflation_limit(info: zipfile.ZipInfo, size: int, file: str, kind: str, limits: Limits) -> None:
+    ratio = size / max(info.compress_size, 1)
+    if limits.max_inflation and size > _INFLATION_FLOOR and ratio > limits.max_inflation:
+        raise LimitExceeded(
+            file, f"{kind} member {info.filename} unpacks to {size / MB:,.1f} MB from {info.compress_size / MB:,.2f} MB "
+                  f"({ratio:,.0f} times: a zip bomb, or a damaged file)", "max_inflation", limits.max_inflation,
+            f"open it in {'Excel' if kind == 'XLSX' else 'Word'}/WPS and save it again")
+
+
+def _head(zf: zipfile.ZipFile, name: str, n: int = 100) -> bytes:
+    """The first `n` bytes of a member, inflating no more of it than that."""
+    with zf.open(name) as fh:
+        return fh.read(n)
 
 
 # ───────────────────────────── tables ─────────────────────────────
@@ -381,7 +438,7 @@ def _main_element(body):
         own = len(re.sub(r"\s+", "", (el.text or "") + "".join((c.tail or "") for c in el)))
         if own < 10:
             continue
-        for k, anc in enumerate([el] + list(el.iterancestors())[:2]):
+        for k, anc in enumerate(_self_and_up(el, 2)):
             if el.tag in ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6") and k == 0:
                 continue
             scores[anc] = scores.get(anc, 0) + own / (1 if k <= 1 else 2)
@@ -389,6 +446,14 @@ def _main_element(body):
         return body
     best = max(scores, key=lambda el: scores[el] * (1 - _link_len(el) / max(_text_len(el), 1)))
     return best
+
+
+def _self_and_up(el, n: int) -> list:
+    """`el` and its first `n` ancestors (not all of them: a deeply nested page would make that quadratic)."""
+    out = [el]
+    while len(out) <= n and (el := el.getparent()) is not None:
+        out.append(el)
+    return out
 
 
 def _linearise(root, marks: frozenset = frozenset()) -> list:
@@ -539,16 +604,127 @@ def _plain(s: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
 
 
+_DOCTYPE_SUBSET = re.compile(r"(\s*<!DOCTYPE\s+[^\s\[>]+)[^\[>]*\[(.*?)\]\s*>", re.I | re.S)
+_MAX_DEPTH = 200  # elements nested deeper are flattened (libxml2 stops reading at 256, losing the rest)
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                   "track", "wbr"})
+_SELF_CLOSING = frozenset({"p", "li", "dt", "dd", "option", "tr", "td", "th"})  # <p>a<p>b: siblings, not nested
+
+
+def _drop_internal_subset(text: str, notes: list[str]) -> str:
+    """Remove a DOCTYPE's internal subset (<!DOCTYPE html [ <!ENTITY …> ]>). An HTML parser ends the DOCTYPE
+    at its first ">", so the rest of the subset would show as text ("]>"); its entities are never expanded."""
+    m = _DOCTYPE_SUBSET.match(text)
+    if not m:
+        return text
+    n = len(re.findall(r"<!ENTITY", m.group(2)))
+    notes.append(f"DOCTYPE internal subset skipped ({n} entity declaration(s), never expanded)")
+    return m.group(1) + ">" + text[m.end():]
+
+
+def _parse_html(text: str, notes: list[str]):
+    """The lxml tree of a page. libxml2 stops reading a page nested deeper than 256 elements and drops
+    everything after that point; such a page is read again with the nesting past _MAX_DEPTH flattened
+    (as browsers do past their own depth limit), and any other early stop is noted, never silent."""
+    from lxml import html as lhtml
+
+    parser = lhtml.HTMLParser()
+    doc = lhtml.document_fromstring(text, parser=parser)
+    fatal = [e for e in parser.error_log if e.level_name == "FATAL"]
+    if fatal and "depth" in fatal[0].message.lower():
+        flat, dropped = _flatten(text, _MAX_DEPTH)
+        parser = lhtml.HTMLParser()
+        doc = lhtml.document_fromstring(flat, parser=parser)
+        fatal = [e for e in parser.error_log if e.level_name == "FATAL"]
+        notes.append(f"elements nested deeper than {_MAX_DEPTH} levels flattened ({dropped:,} tags dropped, "
+                     "their text kept)")
+    if fatal:
+        e = fatal[0]
+        notes.append(f"the HTML parser stopped at line {e.line}, column {e.column} ({e.message.strip()}): "
+                     "the text after that point is missing")
+    return doc
+
+
+_TAG_AT = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:_-]*)([^<>]{0,4096})>")
+
+
+def _flatten(text: str, depth: int) -> tuple[str, int]:
+    """The page with no element nested deeper than `depth`: deeper start and end tags are dropped (a block
+    tag leaves a <br>, one for a run of them, so its line breaks stay) and their content joins the deepest
+    element kept. A plain linear scan of the tags (comments kept whole), not a parser: it only has to count
+    depth."""
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # open elements: (tag, written)
+    kept = dropped = 0
+    last = pos = 0
+    broke = False  # the last thing written is the <br> of a dropped block tag
+
+    def line_break() -> None:
+        nonlocal broke
+        if not broke:
+            out.append("<br>")
+        broke = True
+
+    while (pos := text.find("<", pos)) >= 0:
+        if text.startswith("<!--", pos):
+            end = text.find("-->", pos + 4)
+            pos = len(text) if end < 0 else end + 3
+            continue
+        m = _TAG_AT.match(text, pos)
+        if m is None:
+            pos += 1
+            continue
+        if pos > last:
+            out.append(text[last:pos])
+            broke = broke and not text[last:pos].strip()
+        last = pos = m.end()
+        tag = m.group(2).lower()
+        if tag in _VOID or m.group(3).rstrip().endswith("/"):
+            out.append(m.group(0))
+            broke = False
+        elif not m.group(1):  # a start tag
+            if tag in _SELF_CLOSING and stack and stack[-1][0] == tag:
+                kept -= stack.pop()[1]
+            if kept < depth:
+                out.append(m.group(0))
+                broke = False
+                stack.append((tag, True))
+                kept += 1
+            else:
+                dropped += 1
+                stack.append((tag, False))
+                if tag in _BLOCK_TAGS:
+                    line_break()
+        else:  # an end tag: closes the nearest open element of its name (looked for among the last 64)
+            at = next((k for k in range(len(stack) - 1, max(len(stack) - 64, 0) - 1, -1) if stack[k][0] == tag), None)
+            if at is None:
+                out.append(m.group(0))
+                continue
+            written = stack[at][1]
+            kept -= sum(w for _, w in stack[at:])
+            del stack[at:]
+            if written:
+                out.append(m.group(0))
+                broke = False
+            elif tag in _BLOCK_TAGS:
+                line_break()
+    out.append(text[last:])
+    return "".join(out), dropped
+
+
 def _read_html(data: bytes, file: str) -> Extracted:
-    from lxml import etree, html as lhtml
+    from lxml import etree
 
     text, encoding, note = _html_decode(data, file)
+    notes = [note] if note else []
     text = text.replace(_HARD, " ")
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text.lstrip("\ufeff"))
+    text = _drop_internal_subset(text, notes)
     try:
-        doc = lhtml.document_fromstring(text)
+        doc = _parse_html(text, notes)
     except (etree.ParserError, ValueError) as e:
         raise InputError(file, f"unreadable HTML ({e})", fix="re-download the page") from None
+    note = "; ".join(notes) or None
     title = _html_title(doc)
     body = doc.find("body")
     if body is None:
@@ -763,9 +939,11 @@ class _Numbering:
         return text
 
 
-def _para_text(p) -> tuple[str, list]:
+def _para_text(p, entities: Optional[list[str]] = None) -> tuple[str, list]:
     """The visible text of a w:p (runs, hyperlinks, fields' results, tracked insertions), and the
-    w:p elements of text boxes inside it (emitted as lines of their own)."""
+    w:p elements of text boxes inside it (emitted as lines of their own). An entity reference inside a
+    w:t (&xxe; — the parser never expands one) is left out, its name added to `entities`, and the text
+    after it kept."""
     parts: list[str] = []
     boxes: list = []
 
@@ -776,6 +954,10 @@ def _para_text(p) -> tuple[str, list]:
                 continue
             if tag == _W + "t":
                 parts.append(child.text or "")
+                for sub in child:  # an entity reference or a comment: the text after it is its tail
+                    if entities is not None and not isinstance(sub.tag, str) and sub.tag.__name__ == "Entity":
+                        entities.append(sub.text or "")
+                    parts.append(sub.tail or "")
             elif tag in (_W + "tab", _W + "ptab"):
                 parts.append("\t")
             elif tag in (_W + "br", _W + "cr"):
@@ -793,7 +975,7 @@ def _para_text(p) -> tuple[str, list]:
     return "".join(parts), boxes
 
 
-def _read_docx(data: bytes, file: str) -> Extracted:
+def _read_docx(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml import etree
@@ -801,10 +983,8 @@ def _read_docx(data: bytes, file: str) -> Extracted:
     fix = "re-download the DOCX, or open it in Word/WPS and save it again"
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-        bad = zf.testzip()
-        if bad:
-            raise InputError(file, f"corrupt DOCX: damaged zip member {bad}", fix=fix)
-        head = zf.read("word/document.xml")[:100]
+        _check_package(zf, file, "DOCX", fix, limits)
+        head = _head(zf, "word/document.xml")
         document = docx.Document(io.BytesIO(data))
     except InputError:
         raise
@@ -826,8 +1006,10 @@ def _read_docx(data: bytes, file: str) -> Extracted:
     lines = _Lines()
     tables: list[Table] = []
 
+    entities: list[str] = []
+
     def paragraph(p) -> None:
-        text, boxes = _para_text(p)
+        text, boxes = _para_text(p, entities)
         marker = numbering.marker(p)
         if marker is not None and text.strip():
             text = marker + text.lstrip()
@@ -866,6 +1048,11 @@ def _read_docx(data: bytes, file: str) -> Extracted:
     if not _plain(text):
         raise InputError(file, "empty DOCX: the document body has no text", fix="check that this is the right file")
     notes = []
+    if entities:
+        shown = ", ".join(sorted(set(entities))[:5])
+        notes.append(f"{len(entities)} entity reference(s) ({shown}) left out of the text: the document declares "
+                     "entities (a DOCTYPE, which Word never writes) and kg never expands them — check the text "
+                     "around them")
     if numbering.used:
         notes.append(f"{numbering.used} list markers rebuilt from Word auto-numbering")
     if numbering.missing:
@@ -908,7 +1095,6 @@ def _continues(tc, merge: str) -> bool:
 # ───────────────────────────── XLSX ─────────────────────────────
 
 XLSX_MAX_CELLS = 200_000  # cells a workbook may have read, and may place in grids: ~8 s and ~130 MB at the limit
-XLSX_MAX_UNPACKED = 200 * 2**20  # bytes of the unzipped package: a zip bomb stops here, before openpyxl
 _XLSX_FIX = "re-download the XLSX, or open it in Excel/WPS and save it again"
 _DEFAULT_SHEET = re.compile(r"^(?:sheet|工作表)\s*\d+$", re.I)
 _FIXED = re.compile(r"^[#,0]*\.(0+)$")  # 0.00, #,##0.0 …: a fixed number of decimals
@@ -930,7 +1116,7 @@ class _CellBudget:
                              fix="split the workbook, or delete the sheets, rows and columns that hold no table")
 
 
-def _read_xlsx(data: bytes, file: str) -> Extracted:
+def _read_xlsx(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
     """Every visible sheet with text is a table (merged ranges resolved). The text is a title line (the
     first sheet's title row, else the file's stem), then each sheet's cells, one per line, row by row."""
     import openpyxl
@@ -939,7 +1125,7 @@ def _read_xlsx(data: bytes, file: str) -> Extracted:
     sheets: list[tuple[str, list[list[Cell]]]] = []
     hidden = uncached = 0
     try:  # openpyxl raises all kinds of errors on a damaged workbook: each one means "corrupt"
-        with _xlsx_package(data, file) as zf:
+        with _xlsx_package(data, file, limits) as zf:
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             for ws in wb.worksheets:
                 if ws.sheet_state != "visible":
@@ -979,21 +1165,11 @@ def _read_xlsx(data: bytes, file: str) -> Extracted:
     return Extracted(lines.text(), "utf-8", "xlsx", "; ".join(notes) or None, tuple(tables))
 
 
-def _xlsx_package(data: bytes, file: str) -> zipfile.ZipFile:
-    """The zip package, refused when it unpacks too big (checked before anything is unpacked) or a member
-    is damaged."""
+def _xlsx_package(data: bytes, file: str, limits: Limits = DEFAULT) -> zipfile.ZipFile:
+    """The zip package, refused when it unpacks too big or too many times its size (a zip bomb stops here,
+    before openpyxl), or when a member is damaged (see _check_package)."""
     zf = zipfile.ZipFile(io.BytesIO(data))
-    unpacked = sum(i.file_size for i in zf.infolist())
-    if unpacked > XLSX_MAX_UNPACKED:
-        raise InputError(file, f"XLSX too large: {unpacked / 2**20:.0f} MB unpacked "
-                               f"(the limit kg reads is {XLSX_MAX_UNPACKED / 2**20:.0f} MB)",
-                         fix="split the workbook, or delete the sheets that hold no table")
-    try:
-        bad = zf.testzip()
-    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError) as e:
-        raise InputError(file, f"corrupt XLSX: {type(e).__name__}: {e}", fix=_XLSX_FIX) from None
-    if bad:
-        raise InputError(file, f"corrupt XLSX: damaged zip member {bad}", fix=_XLSX_FIX)
+    _check_package(zf, file, "XLSX", _XLSX_FIX, limits)
     return zf
 
 
@@ -1354,7 +1530,7 @@ def _unruled_tables(pages: list[list[_Line]], hrules: list[Optional[list]]) -> N
                     for ln in lines if id(ln) not in drop]
 
 
-def _read_pdf(data: bytes, file: str) -> Extracted:
+def _read_pdf(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
     import pypdfium2 as pdfium
 
     from kg.loaders.pdf_tables import layout
@@ -1371,6 +1547,9 @@ def _read_pdf(data: bytes, file: str) -> Extracted:
         n_pages = len(pdf)
         if n_pages == 0:
             raise InputError(file, "empty PDF: it has no pages", fix="re-download the PDF or export it again")
+        if limits.max_pdf_pages and n_pages > limits.max_pdf_pages:  # before a page is read: its tree may lie
+            raise LimitExceeded(file, f"PDF too long: {n_pages:,} pages", "max_pdf_pages", limits.max_pdf_pages,
+                                "split the PDF")
         pages: list[list[_Line]] = []
         heights: list[float] = []
         textless: list[int] = []

@@ -10,7 +10,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -38,7 +38,13 @@ class Tables:
     collectives: tuple[re.Pattern, ...]
 
     def is_collective(self, mention: str) -> bool:
-        return _any_pattern(self.collectives).search(mention) is not None
+        return self._collective_re.search(mention) is not None
+
+    @cached_property
+    def _collective_re(self) -> re.Pattern:
+        """The collective patterns as one regex, kept on the tables (a cache keyed by the tuple of patterns
+        hashed every pattern's source on every call)."""
+        return re.compile("|".join(f"(?:{p.pattern})" for p in self.collectives) or "(?!)")
 
     def sector(self, name: str) -> Optional[str]:
         """The sector of the first key (in table order) that occurs in the name."""
@@ -60,12 +66,6 @@ class Tables:
             sectors = [(r[0], r[1]) for r in _rows(Path(p)) if len(r) >= 2] + sectors
         coll = tuple(re.compile(r[0]) for r in _rows(DATA / "collectives.tsv"))
         return cls(abbr, tuple(sectors), coll)
-
-
-@lru_cache(maxsize=16)
-def _any_pattern(patterns: tuple[re.Pattern, ...]) -> re.Pattern:
-    """One regex for a table of patterns (resolve() asks every mention)."""
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)")
 
 
 @lru_cache(maxsize=16)

@@ -2,6 +2,7 @@
 // params: document (string, default "") — the document's id or a substring of its title (default: every document); limit (int, default 100) — how many rows, in document order
 // Paged by document: the first $limit targets lie in the first $limit documents (in title order) that state a target.
 // (UNWIND before collect: on LadybugDB an aggregate straight after ORDER BY … LIMIT loses the ORDER BY.)
+// Units are listed in the order the document names them (see accountability_matrix.cypher).
 MATCH (stated:Target)
 WITH DISTINCT stated.document_id AS did
 MATCH (d:Document)
@@ -15,7 +16,10 @@ WITH g
 MATCH (d:Document) WHERE d.id = g.document_id
 WITH d, g ORDER BY d.title, d.id, g.start, g.id LIMIT $limit
 OPTIONAL MATCH (x)-[:HAS_TARGET]->(g)
-OPTIONAL MATCH (o:Organization)-[:LEADS|RESPONSIBLE_FOR]->(x)
+OPTIONAL MATCH (o:Organization)-[r:LEADS|RESPONSIBLE_FOR]->(x)
+UNWIND range(0, coalesce(size(r.clause), 0)) AS k
+WITH d, x, g, o, r, min(CASE WHEN k > 0 AND left(r.clause, k) ENDS WITH r.mention THEN k END) AS at
+WITH d, x, g, o, r, at ORDER BY r.start, at SKIP 0
 WITH d, x, g, collect(DISTINCT o.name) AS units
 RETURN d.title AS document, g.owner_kind AS level, x.title AS owner, g.text AS target, g.value AS value,
        g.unit AS unit, g.comparator AS comparator, g.period AS period, g.deadline AS deadline, units

@@ -1,10 +1,17 @@
 // question: How a task was handed down: the actions and tasks of other plans aligned with one whose title contains a text, with the units that answer for them there.
 // params: text (string) — a substring of the higher-level item's title, e.g. 智慧助老 or 青少年科学素质
+// Units are listed in the order the document names them (see accountability_matrix.cypher).
 MATCH (s)-[al:ALIGNS_WITH]->(t)
 WHERE t.title CONTAINS $text
-OPTIONAL MATCH (o:Organization)-[:LEADS|RESPONSIBLE_FOR]->(s)
+OPTIONAL MATCH (o:Organization)-[r:LEADS|RESPONSIBLE_FOR]->(s)
+UNWIND range(0, coalesce(size(r.clause), 0)) AS k
+WITH t, s, al, o, r, min(CASE WHEN k > 0 AND left(r.clause, k) ENDS WITH r.mention THEN k END) AS at
+WITH t, s, al, o, r, at ORDER BY r.start, at SKIP 0
 WITH t, s, al, collect(DISTINCT o.name) AS item_units
-OPTIONAL MATCH (s)-[:HAS_TASK]->(:Task)<-[:LEADS|RESPONSIBLE_FOR]-(p:Organization)
+OPTIONAL MATCH (s)-[:HAS_TASK]->(:Task)<-[pr:LEADS|RESPONSIBLE_FOR]-(p:Organization)
+UNWIND range(0, coalesce(size(pr.clause), 0)) AS k
+WITH t, s, al, item_units, p, pr, min(CASE WHEN k > 0 AND left(pr.clause, k) ENDS WITH pr.mention THEN k END) AS at
+WITH t, s, al, item_units, p, pr, at ORDER BY pr.start, at SKIP 0
 WITH t, s, al, item_units, collect(DISTINCT p.name) AS task_units
 MATCH (dt:Document {id: t.document_id})
 WITH dt, t, s, al, item_units, task_units

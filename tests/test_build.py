@@ -158,6 +158,8 @@ def test_a_failing_document_in_a_bulk_block_fails_alone(tmp_path: Path, corpus: 
                                ("Task", "document_id"), ("Target", "document_id")):
                 assert store.run(f"MATCH (n:{label}) WHERE n.{key} = $d RETURN count(n)", {"d": doc_id}).rows == [[0]]
             assert store.run("MATCH (t:Task {id: $t}) RETURN t.document_id", {"t": taken}).rows == [["elsewhere"]]
+            stats = store.stats()  # the report counts what was written: not the failed document
+            assert (report.counts["documents"], report.counts["tasks"]) == (stats["documents"], stats["tasks"] - 1)
         assert statuses(report.loaded) == statuses(want_results) == statuses(seen)
         failed = [d for d in report.loaded if d.status == "failed"]
         assert [d.document_id for d in failed] == [doc_id] and taken in (failed[0].error or "")

@@ -28,7 +28,7 @@ from kg.store.embedded import EmbeddedStore
 ROOT = Path(__file__).resolve().parents[1]
 # The parameter values of tests/test_queries_backends.py.
 PARAMS = {"text": "科学", "name": "县科协", "limit": 50, "n": 5, "document": "友谊县", "sector": "教育",
-          "title": "提升行动"}
+          "title": "提升行动", "jurisdiction": ""}
 # Cypher queries without a SPARQL twin, with the reason (none: all 20 have one).
 NO_TWIN: dict[str, str] = {}
 # Where the RDF export itself says something else, the column and how the Cypher value maps to it.
@@ -234,7 +234,6 @@ def test_ad_hoc_queries_and_parameters(seed_stores):
     "CLEAR DEFAULT",
     "LOAD <http://127.0.0.1:1/x.ttl>",
     "PREFIX kg: <https://w3id.org/kg-policy/ontology#> DELETE { ?s ?p ?o } WHERE { ?s a kg:Task ; ?p ?o }",
-    "\\u0049NSERT DATA { <urn:a> <urn:b> <urn:c> }",
 ])
 def test_updates_are_refused(seed_stores, update):
     _, st = seed_stores
@@ -242,6 +241,13 @@ def test_updates_are_refused(seed_stores, update):
     with pytest.raises(UpdateRefused, match="updates are refused"):
         run_sparql(st, update)
     assert len(st) == before
+
+
+def test_escapes_outside_strings_are_refused(seed_stores):
+    """Oxigraph reads \\u escapes only inside strings and IRIs; the guard refuses them elsewhere."""
+    _, st = seed_stores
+    with pytest.raises(SparqlError, match="only inside strings and IRIs"):
+        run_sparql(st, "\\u0049NSERT DATA { <urn:a> <urn:b> <urn:c> }")
 
 
 def test_update_keywords_ignore_strings_iris_and_comments():
@@ -254,7 +260,7 @@ def test_federated_service_is_refused(seed_stores):
     _, st = seed_stores
     with pytest.raises(SparqlError, match="SERVICE"):
         run_sparql(st, "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }")
-    with pytest.raises(SparqlError, match="SERVICE"):
+    with pytest.raises(SparqlError, match="only inside strings and IRIs"):
         run_sparql(st, "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }")
 
 
@@ -367,3 +373,5 @@ def test_endpoint_errors_are_clear(endpoint):
 def test_endpoint_binds_only_to_localhost(seed_graph):
     with pytest.raises(KgError, match="localhost only"):
         serve(ox.Store(), host="0.0.0.0")
+    with pytest.raises(KgError, match="localhost only"):
+        serve(ox.Store(), host="127.0.0.2")

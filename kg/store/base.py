@@ -21,6 +21,7 @@ class DocResult:
     file: str
     status: DocStatus
     error: Optional[str] = None
+    previous_file: Optional[str] = None  # replaced: the file the stored version had been loaded from
 
 
 @dataclass
@@ -92,7 +93,8 @@ class Store(ABC):
 
     @abstractmethod
     def run(self, cypher: str, params: Optional[dict[str, Any]] = None, *, write: bool = False) -> QueryResult:
-        """Run one Cypher statement with parameters. Refuses writes unless write=True."""
+        """Run one Cypher statement with parameters. Unless write=True, the statement must pass the
+        read-only guard (kg.cypher_guard: one read query) or QueryRefused is raised."""
 
     @abstractmethod
     def stats(self) -> dict[str, int]:

@@ -20,9 +20,11 @@ replace_alignments() rewrites them all in one transaction.
 """
 from __future__ import annotations
 
+import ctypes
 import datetime as _dt
 import decimal
 import gc
+import logging
 import re
 import uuid
 import warnings
@@ -35,8 +37,10 @@ from typing import Any, Callable, Collection, Iterator, Literal, Optional, Seque
 
 import ladybug as lb
 
+from kg.cypher_guard import QueryRefused, check_read_only, parameters
 from kg.errors import StoreError
 from kg.ids import title_key
+from kg.names import storable
 from kg.model import (
     Action,
     Alignment,
@@ -67,46 +71,24 @@ from kg.store.embedded_schema import (
 )
 
 DB_FILE = "graph.lbug"
+# LadybugDB's refusal of a read-only open after a checkpoint was interrupted
+CHECKPOINT_PENDING = "checkpoint recovery is pending"
 LoadMethod = Literal["auto", "copy", "unwind"]
 # COPY costs a checkpoint at COMMIT (~0.3 s); UNWIND ~0.2 ms a row. "auto" copies bigger chunks.
 COPY_MIN_ROWS = 5000
 ALIGN_BATCH = 10000  # alignment rows per UNWIND statement
+# How Ladybug words a write that failed on disk (disk full, quota, file size limit, I/O error)
+DISK_FAILURE = ("IO exception", "checkpoint failed")
+# A commit whose checkpoint failed: Ladybug says the data is durable, but a COPY is written by the
+# checkpoint, not the write-ahead log, so its rows are in memory only (measured on 0.22)
+POST_COMMIT_CHECKPOINT = "post-commit checkpoint failed"
+# A write-ahead-log write failed: the engine retries the torn page on every later write, and
+# closing the database aborts the process (0.22); the next open finds the torn tail
+WAL_FILE = ".wal"
+TORN_WAL = "WAL file is corrupted"
+log = logging.getLogger("kg.store")
 
-# --------------------------------------------------------------------------- cypher text
-
-
-_TOKEN_RE = re.compile(
-    r"""
-      (?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")    # string literals
-    | (?P<bt>`(?:[^`]|``)*`)                          # quoted identifiers
-    | (?P<lc>//[^\n]*)                                # line comment
-    | (?P<bc>/\*.*?\*/)                               # block comment
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-WRITE_KEYWORDS = (
-    "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "COPY", "ALTER",
-    "INSTALL", "UNINSTALL", "LOAD", "ATTACH", "DETACH", "IMPORT", "EXPORT", "CHECKPOINT",
-    "BEGIN", "COMMIT", "ROLLBACK", "USE", "TRUNCATE",
-)
-_WRITE_RE = re.compile(r"(?<![.\w$])(" + "|".join(WRITE_KEYWORDS) + r")(?!\w)", re.IGNORECASE)
-_PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-
-
-def _code_only(cypher: str) -> str:
-    """The statement with string literals, quoted identifiers and comments blanked out."""
-    return _TOKEN_RE.sub(lambda m: " " if m.lastgroup in ("lc", "bc") else "''", cypher)
-
-
-def write_keywords(cypher: str) -> list[str]:
-    """Write keywords that occur as code (not inside strings, identifiers or comments)."""
-    return sorted({m.group(1).upper() for m in _WRITE_RE.finditer(_code_only(cypher))})
-
-
-def used_params(cypher: str) -> set[str]:
-    """Names of the ``$params`` a statement refers to (Ladybug rejects unused ones)."""
-    return set(_PARAM_RE.findall(_TOKEN_RE.sub(lambda m: "''" if m.lastgroup == "str" else " ", cypher)))
+# --------------------------------------------------------------------------- values
 
 
 def _plain(v: Any) -> Any:
@@ -363,10 +345,35 @@ def _no_gc() -> Iterator[None]:
 # --------------------------------------------------------------------------- the store
 
 
+def _database(db_file: Path, read_only: bool) -> Any:
+    """Open the Ladybug database. A write-ahead log that ends in a torn record (a write that failed on
+    a full disk, or a process killed while writing) makes Ladybug refuse the store, although every
+    transaction before the torn one committed: replay those and drop the torn one, and say so."""
+    try:
+        return lb.Database(str(db_file), read_only=read_only)
+    except RuntimeError as e:
+        if TORN_WAL not in str(e):
+            raise
+    log.warning("kg: %s: the write-ahead log ends in a write that never completed (a full disk, or a process "
+                "stopped while writing); recovering every transaction committed before it", db_file)
+    return lb.Database(str(db_file), read_only=read_only, throw_on_wal_replay_failure=False)
+
+
+def _leak(db: Any) -> None:
+    """Keep a database object alive until the process ends. Closing (or freeing) a Ladybug 0.22
+    database whose write-ahead-log writer failed throws from C++ and aborts the process, losing the
+    report of what was written; the operating system releases its files and lock at exit, and the
+    next open recovers what was committed (see _database)."""
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(db))  # not even interpreter shutdown frees it
+
+
 class EmbeddedStore(Store):
     """A kg graph in an embedded LadybugDB database inside a folder."""
 
     backend = "embedded"
+    # the first write that failed on disk: from then on nothing more is written (see _stop_writing)
+    _write_error: Optional[str] = None
+    _poisoned = False  # a write-ahead-log write failed: the database cannot be closed (see _leak)
 
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
         self.path = Path(path)
@@ -380,8 +387,16 @@ class EmbeddedStore(Store):
         self._orgs_before_block = True
         self._check_folder()
         try:
-            self._db = lb.Database(str(self.db_file), read_only=read_only)
+            try:
+                self._db = _database(self.db_file, read_only)
+            except RuntimeError as e:
+                if not (read_only and CHECKPOINT_PENDING in str(e)):
+                    raise
+                self._finish_checkpoint()
+                self._db = _database(self.db_file, True)
             self._conn = lb.Connection(self._db)
+        except StoreError:
+            raise
         except Exception as e:  # Ladybug raises RuntimeError for every kind of failure
             raise StoreError(
                 f"{self.db_file}: cannot open the Ladybug database ({e}). If this folder is not a kg "
@@ -397,6 +412,23 @@ class EmbeddedStore(Store):
             self.ensure_schema()
 
     # ---- opening
+
+    def _finish_checkpoint(self) -> None:
+        """A process killed while checkpointing leaves the checkpoint for the next read-write open to
+        finish, and read-only opens refuse the store until then (although no process is writing it).
+        Finish it: it completes what was committed and changes nothing else. A process that is still
+        writing holds the write lock, and then we say so."""
+        try:
+            lb.Database(str(self.db_file)).close()
+        except Exception as e:
+            if "lock" in str(e).lower():
+                raise StoreError(f"{self.db_file}: another process is writing the store and checkpointing "
+                                 f"it ({e}); wait for it to finish") from e
+            raise StoreError(
+                f"{self.db_file}: a process writing the store was stopped in the middle of a checkpoint, and "
+                f"finishing it needs write access ({e}). Run `kg cypher --db {self.path} --write 'RETURN 1'` "
+                f"as a user who can write {self.path}, then try again"
+            ) from e
 
     def _check_folder(self) -> None:
         p = self.path
@@ -437,7 +469,10 @@ class EmbeddedStore(Store):
         if conn is not None:
             conn.close()
         if db is not None:
-            db.close()
+            if self._poisoned:
+                _leak(db)
+            else:
+                db.close()
 
     # ---- low level
 
@@ -458,14 +493,13 @@ class EmbeddedStore(Store):
     # ---- run
 
     def run(self, cypher: str, params: Optional[dict[str, Any]] = None, *, write: bool = False) -> QueryResult:
-        """Run one statement; refuse writes unless write=True (keyword scan, then a read-only transaction)."""
+        """Run one statement. Unless write=True it must pass the read-only guard (kg.cypher_guard), and it
+        runs in a read-only transaction (or on a read-only database): the engine refuses a write too."""
         if write and self.read_only:
             raise StoreError(f"{self.path} is open read-only; open it without read_only to write")
         if not write:
-            kws = write_keywords(cypher)
-            if kws:
-                raise StoreError(f"this statement writes ({', '.join(kws)}); pass --write to allow it")
-        wanted = used_params(cypher)
+            check_read_only(cypher)
+        wanted = parameters(cypher)
         params = {k: v for k, v in (params or {}).items() if k in wanted}
         missing = wanted - set(params)
         if missing:
@@ -476,9 +510,7 @@ class EmbeddedStore(Store):
         try:
             if guard:
                 self._exec("BEGIN TRANSACTION READ ONLY")
-            res = self._conn.execute(cypher, params)
-            if isinstance(res, list):
-                res = res[-1]
+            res = self._prepared(cypher, params)
             columns = list(res.get_column_names())
             rows = [[_plain(v) for v in row] for row in res.get_all()]
             if guard:
@@ -490,9 +522,20 @@ class EmbeddedStore(Store):
                 self._rollback()
             msg = str(e)
             if "read-only" in msg or "read only" in msg.lower():
-                raise StoreError(f"this statement writes; pass --write to allow it ({msg})") from e
+                raise QueryRefused(f"refused by the database as a write: {msg}", "a write", 0) from e
             raise StoreError(f"query failed on {self.path}: {msg}") from e
         return QueryResult(columns, rows)
+
+    def _prepared(self, cypher: str, params: dict[str, Any]) -> Any:
+        """Run exactly one statement, exactly as written: prepared by the engine (which refuses several
+        statements), then executed. Connection.execute(text) would run several, and rewrites some
+        statements' text (scans of Python objects, to_json) before the engine sees it."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # prepare() is deprecated for execute()'s cache
+            statement = self._conn.prepare(cypher, params)
+        if not statement.is_success():
+            raise RuntimeError(statement.get_error_message())
+        return self._conn.execute(statement, params)
 
     # ---- stats / read back
 
@@ -626,42 +669,110 @@ class EmbeddedStore(Store):
         written (an alignment whose source or target is not stored is skipped)."""
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only; cannot write alignments")
+        if self._in_bulk:
+            raise StoreError("replace_alignments() cannot run inside a bulk() block")
+        if self._write_error is not None:
+            raise StoreError(f"{self.path}: alignments not written: {self._stopped()}")
+        copy = len(alignments) >= COPY_MIN_ROWS
+        try:
+            if copy:
+                self._checkpoint()  # see _checkpoint_before_copy
+            with self._transaction():
+                return self._write_alignments(alignments, copy)
+        except Exception as e:
+            raise StoreError(f"{self.path}: could not write alignments (the earlier ones are kept): {e}") from e
+
+    def _write_alignments(self, alignments: list[Alignment], copy: bool) -> int:
+        """Inside a transaction: every ALIGNS_WITH edge deleted, these written; how many were."""
         kinds = {al.source_kind for al in alignments} | {al.target_kind for al in alignments}
         by_pair: dict[tuple[str, str], list[Alignment]] = defaultdict(list)
         for al in alignments:
             by_pair[(al.source_kind, al.target_kind)].append(al)
-        copy = len(alignments) >= COPY_MIN_ROWS
-        if copy:
-            self._exec("CHECKPOINT")  # see _checkpoint_before_copy
-        self._exec("BEGIN TRANSACTION")
-        try:
-            # every id of the kind, read once: an IN list of 100k ids is a scan per id on Ladybug
-            have = {kind: {r[0] for r in self._exec(f"MATCH (n:{kind}) RETURN n.id")} for kind in sorted(kinds)}
-            if copy:  # emptying the table by DDL (transactional) instead of deleting edge by edge (13 s at 670k)
-                self._exec("DROP TABLE ALIGNS_WITH")
-                self._exec(next(x for x in ddl() if re.search(r"\bALIGNS_WITH\(", x)))
+        # every id of the kind, read once: an IN list of 100k ids is a scan per id on Ladybug
+        have = {kind: {r[0] for r in self._exec(f"MATCH (n:{kind}) RETURN n.id")} for kind in sorted(kinds)}
+        if copy:  # emptying the table by DDL (transactional) instead of deleting edge by edge (13 s at 670k)
+            self._exec("DROP TABLE ALIGNS_WITH")
+            self._exec(next(x for x in ddl() if re.search(r"\bALIGNS_WITH\(", x)))
+        else:
+            self._exec("MATCH ()-[e:ALIGNS_WITH]->() DELETE e")
+        written = 0
+        for (sk, tk), als in sorted(by_pair.items()):
+            keep = [al for al in als if al.source_id in have[sk] and al.target_id in have[tk]]
+            if not keep:
+                continue
+            # columns in the table's order: from, to, then ALIGN_PROPS (id, score, method, evidence)
+            columns: Columns = [[al.source_id for al in keep], [al.target_id for al in keep],
+                                [al.id for al in keep], [al.score for al in keep],
+                                [al.method for al in keep], [al.evidence for al in keep]]
+            if copy:  # COPY from an Arrow table: ~50x faster than UNWIND for 100k+ edges
+                self._write_edges(("ALIGNS_WITH", sk, tk), columns, True)
             else:
-                self._exec("MATCH ()-[e:ALIGNS_WITH]->() DELETE e")
-            written = 0
-            for (sk, tk), als in sorted(by_pair.items()):
-                keep = [al for al in als if al.source_id in have[sk] and al.target_id in have[tk]]
-                if not keep:
-                    continue
-                # columns in the table's order: from, to, then ALIGN_PROPS (id, score, method, evidence)
-                columns: Columns = [[al.source_id for al in keep], [al.target_id for al in keep],
-                                    [al.id for al in keep], [al.score for al in keep],
-                                    [al.method for al in keep], [al.evidence for al in keep]]
-                if copy:  # COPY from an Arrow table: ~50x faster than UNWIND for 100k+ edges
-                    self._write_edges(("ALIGNS_WITH", sk, tk), columns, True)
-                else:
-                    for i in range(0, len(keep), ALIGN_BATCH):
-                        self._write_edges(("ALIGNS_WITH", sk, tk), [c[i:i + ALIGN_BATCH] for c in columns], False)
-                written += len(keep)
-            self._exec("COMMIT")
-        except Exception as e:
-            self._rollback()
-            raise StoreError(f"{self.path}: could not write alignments: {e}") from e
+                for i in range(0, len(keep), ALIGN_BATCH):
+                    self._write_edges(("ALIGNS_WITH", sk, tk), [c[i:i + ALIGN_BATCH] for c in columns], False)
+            written += len(keep)
         return written
+
+    # ---- a write that failed on disk
+
+    @property
+    def write_error(self) -> Optional[str]:
+        """Why this store stopped writing (the first write that failed on disk, or a failed commit), or None."""
+        return self._write_error
+
+    def _stopped(self) -> str:
+        return (f"the store stopped writing after a write failed ({self._write_error}); it holds what was "
+                f"committed before. Free disk space, then run the same command again")
+
+    def _not_written(self, b: _Bundle) -> str:
+        return f"{b.doc.file}: the store stopped writing after an earlier write failed (on disk, or at commit)"
+
+    def _stored(self, ids: list[str]) -> list[list[Any]]:
+        """(id, sha256, file) of the documents among ids in the store. After writing stopped, a store
+        that cannot be read holds none as far as the report goes: nothing is claimed stored."""
+        query = "UNWIND $ids AS i MATCH (d:Document {id: i}) RETURN d.id, d.sha256, d.file"
+        if self._write_error is None:
+            return self._exec(query, {"ids": ids})
+        try:
+            return self._exec(query, {"ids": ids})
+        except Exception:
+            return []
+
+    def _after_failure(self, e: BaseException, at: Optional[str]) -> None:
+        """After a write was rolled back: a failed commit or checkpoint (`at`), or a statement that failed
+        on disk, stops all writing (a document's own fault, such as a taken id, does not)."""
+        msg = str(e)
+        if at is not None or any(w in msg for w in DISK_FAILURE):
+            self._stop_writing(f"{at or 'write'}: {msg}")
+
+    def _stop_writing(self, msg: str) -> None:
+        """Stop at the first write that failed on disk, and never report a document as stored that is
+        not: the disk is still full for the next write; after a failed write-ahead-log write Ladybug
+        fails every later write on the same torn page (and cannot be closed, see _leak); and after a
+        commit whose checkpoint failed its memory holds rows its files do not (a COPY), so the store
+        is opened again to read what the files hold. What was committed before stays."""
+        if self._write_error is None:
+            self._write_error = " ".join(msg.split())[:500]
+        if WAL_FILE in msg:
+            self._poisoned = True
+        elif POST_COMMIT_CHECKPOINT in msg and not self._poisoned:
+            self._reopen()
+
+    def _reopen(self) -> None:
+        """Close and open the database again, so that reads see what its files hold."""
+        self.close()
+        try:
+            self._db = _database(self.db_file, False)
+            self._conn = lb.Connection(self._db)
+        except Exception as e:  # reads then say the store is closed
+            self._write_error = f"{self._write_error}; opening the store again failed too ({e})"
+
+    def _checkpoint(self) -> None:
+        """CHECKPOINT; a failure stops all writing (see _stop_writing)."""
+        try:
+            self._exec("CHECKPOINT")
+        except Exception as e:
+            self._after_failure(e, "checkpoint")
+            raise
 
     # ---- load
 
@@ -677,18 +788,26 @@ class EmbeddedStore(Store):
             raise StoreError(f"{self.path} is open read-only; cannot load")
         if self._in_bulk:
             raise StoreError("bulk() blocks do not nest")
-        self._exec("CHECKPOINT")  # see _checkpoint_before_copy
+        if self._write_error is not None:
+            raise BulkLoadError(f"{self.path}: {self._stopped()}")
+        try:
+            self._checkpoint()  # see _checkpoint_before_copy
+        except Exception as e:
+            raise BulkLoadError(f"{self.path}: the checkpoint before a bulk load failed: {e}") from e
         self._exec("BEGIN TRANSACTION")
         self._in_bulk = True
         self._block_orgs = {}
-        self._orgs_before_block = bool(self._exec("MATCH (o:Organization) RETURN o.id LIMIT 1"))
+        committing = False
         try:
+            self._orgs_before_block = bool(self._exec("MATCH (o:Organization) RETURN o.id LIMIT 1"))
             yield
             if self._bulk_failed:
                 raise BulkLoadError(f"{self.path}: a write in this bulk block failed; nothing of it was kept")
+            committing = True
             self._exec("COMMIT")
         except BaseException as e:
             self._rollback()
+            self._after_failure(e, "commit" if committing else None)
             if isinstance(e, Exception) and not isinstance(e, BulkLoadError):
                 raise BulkLoadError(f"{self.path}: bulk load rolled back: {e}") from e
             raise
@@ -730,12 +849,17 @@ class EmbeddedStore(Store):
     def _load(self, graph: Graph, on_document: Optional[Callable[[DocResult], None]], batch_documents: int,
               method: LoadMethod, rewrite: Collection[str]) -> LoadResult:
         bundles, problems = _bundles(graph)
+        for b in bundles:  # a file name with bytes that are not UTF-8 is stored escaped, not refused
+            if storable(b.doc.file) != b.doc.file:
+                b.doc = b.doc.model_copy(update={"file": storable(b.doc.file)})
         orgs = {o.id: o for o in graph.organizations}
         results: dict[int, DocResult] = {}
         order = {b.doc.id: i for i, b in enumerate(bundles)}
+        before: dict[str, str] = {}  # document id -> the file its stored version came from
 
         def report(b: _Bundle, status: str, error: Optional[str] = None) -> None:
-            res = DocResult(b.doc.id, b.doc.file, status, error)  # type: ignore[arg-type]
+            res = DocResult(b.doc.id, b.doc.file, status, error,  # type: ignore[arg-type]
+                            before.get(b.doc.id) if status == "replaced" else None)
             results[order[b.doc.id]] = res
             if on_document:
                 on_document(res)
@@ -743,12 +867,16 @@ class EmbeddedStore(Store):
         for p in problems:
             if on_document:
                 on_document(p)
-
         existing = {}
         if bundles:
-            rows = self._exec("UNWIND $ids AS i MATCH (d:Document {id: i}) RETURN d.id, d.sha256",
-                              {"ids": [b.doc.id for b in bundles]})
+            rows = self._stored([b.doc.id for b in bundles])
             existing = {r[0]: r[1] for r in rows}
+            before.update((r[0], r[2]) for r in rows)
+        if self._write_error is not None:  # nothing is written: say what the store holds
+            for b in bundles:
+                same = existing.get(b.doc.id) == b.doc.sha256 and b.doc.id not in rewrite
+                report(b, "unchanged" if same else "failed", None if same else self._not_written(b))
+            return LoadResult(problems + [results[i] for i in sorted(results)])
 
         new: list[_Bundle] = []
         org_ids = set(orgs)
@@ -778,7 +906,7 @@ class EmbeddedStore(Store):
 
         # organizations no document refers to still belong in the store
         loose = set(orgs) - {oid for b in bundles for oid in b.org_ids}
-        if loose:
+        if loose and self._write_error is None:
             try:
                 with self._transaction():
                     self._write_orgs([orgs[o] for o in sorted(loose)])
@@ -802,27 +930,36 @@ class EmbeddedStore(Store):
                 yield
             except BaseException as e:
                 self._bulk_failed = True
+                self._after_failure(e, None)
                 if isinstance(e, Exception):
                     raise BulkLoadError(f"{self.path}: bulk load failed: {e}") from e
                 raise
             return
         self._exec("BEGIN TRANSACTION")
+        committing = False
         try:
             yield
+            committing = True
             self._exec("COMMIT")
-        except BaseException:
+        except BaseException as e:
             self._rollback()
+            self._after_failure(e, "commit" if committing else None)
             raise
 
     def _load_batch(self, chunk: list[_Bundle], orgs: dict[str, Organization], method: LoadMethod,
                     replace: bool, report: Optional[Callable[..., None]]) -> bool:
         """One transaction for the chunk (inside bulk(): the block's); True when written."""
+        if self._write_error is not None:
+            if report:
+                for b in chunk:
+                    report(b, "failed", self._not_written(b))
+            return False
         n_rows = sum(len(b.sections) + 2 * len(b.actions) + 2 * len(b.tasks) + len(b.resps)
                      + 2 * len(b.targets) + len(b.people) + 2 * len(b.memberships) + len(b.citations) for b in chunk)
         copy = method == "copy" or (method == "auto" and n_rows >= COPY_MIN_ROWS)
         try:
             if copy and not self._in_bulk:
-                self._exec("CHECKPOINT")  # see _checkpoint_before_copy
+                self._checkpoint()  # see _checkpoint_before_copy
             with self._transaction():
                 stale_orgs: list[str] = []
                 stale_cited: list[str] = []

@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from typing import Any, Callable, Collection, Iterable, Optional
 
 import neo4j
 from neo4j import exceptions as nx
 
+from kg.cypher_guard import QueryRefused, check_read_only
 from kg.errors import StoreError
 from kg.ids import title_key
+from kg.names import storable
 from kg.model import (
     Action,
     Alignment,
@@ -75,7 +76,7 @@ SCHEMA: list[str] = [
 
 # --- load ---------------------------------------------------------------------------------
 # Every statement takes the rows of many documents at once (a batch: see Neo4jStore.load).
-Q_DOC_SHA = "UNWIND $ids AS did MATCH (d:Document {id: did}) RETURN d.id AS id, d.sha256 AS sha256"
+Q_DOC_SHA = "UNWIND $ids AS did MATCH (d:Document {id: did}) RETURN d.id AS id, d.sha256 AS sha256, d.file AS file"
 Q_DOC_ORGS = {
     kind: (
         f"UNWIND $ids AS did MATCH (t:{kind} {{document_id: did}})<-[:LEADS|RESPONSIBLE_FOR]-(o:Organization) "
@@ -233,26 +234,6 @@ def statements() -> dict[str, str]:
             for key, s in value.items():
                 out[f"{name}_{'_'.join(key) if isinstance(key, tuple) else key}"] = s
     return out
-
-
-# --- read-only guard ----------------------------------------------------------------------
-_WRITE_WORDS = re.compile(
-    r"(?<![\w.$`])(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|ALTER|RENAME|GRANT|DENY|REVOKE"
-    r"|TERMINATE|LOAD\s+CSV|IN\s+TRANSACTIONS|START\s+DATABASE|STOP\s+DATABASE)(?![\w`])",
-    re.IGNORECASE,
-)
-_WRITE_PROCS = re.compile(r"(?<![\w.$`])CALL\s+(apoc|dbms|db\.create|db\.index\.fulltext\.create|gds)\b", re.IGNORECASE)
-_STRIP = re.compile(
-    r"""//[^\n]*|/\*.*?\*/|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"|`[^`]*`""",
-    re.DOTALL,
-)
-
-
-def writing_keyword(cypher: str) -> Optional[str]:
-    """The first writing keyword of a statement, outside comments, strings and `quoted` names."""
-    bare = _STRIP.sub(" ", cypher)
-    m = _WRITE_WORDS.search(bare) or _WRITE_PROCS.search(bare)
-    return " ".join(m.group(0).split()).upper() if m else None
 
 
 # --- values -------------------------------------------------------------------------------
@@ -631,11 +612,12 @@ class Neo4jStore(Store):
             except StoreError as exc:
                 report(DocResult(document_id=doc.id, file=doc.file, status="failed", error=str(exc)))
                 continue
-            ready.append(doc)
+            # a file name with bytes that are not UTF-8 is stored escaped, as the embedded store does
+            ready.append(doc if storable(doc.file) == doc.file else doc.model_copy(update={"file": storable(doc.file)}))
         def write(docs: list[Document]) -> list[DocResult]:
             """One transaction for docs; when it fails and holds several, one per document (the culprit fails alone)."""
             try:
-                statuses = self._write_batch(docs, parts, orgs, section_titles, rewrite)
+                written = self._write_batch(docs, parts, orgs, section_titles, rewrite)
             except (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError) as exc:
                 raise self._connect_error(exc) from None  # nothing more will load: stop here
             except (StoreError, nx.Neo4jError, nx.DriverError) as exc:
@@ -644,7 +626,8 @@ class Neo4jStore(Store):
                 doc = docs[0]
                 why = str(exc) if isinstance(exc, StoreError) else f"{doc.file}: write rolled back: {_one_line(exc)}"
                 return [DocResult(document_id=doc.id, file=doc.file, status="failed", error=why)]
-            return [DocResult(document_id=d.id, file=d.file, status=st) for d, st in zip(docs, statuses)]
+            return [DocResult(document_id=d.id, file=d.file, status=st, previous_file=prev)  # type: ignore[arg-type]
+                    for d, (st, prev) in zip(docs, written)]
 
         size = max(1, batch_documents)
         for i in range(0, len(ready), size):
@@ -663,7 +646,7 @@ class Neo4jStore(Store):
 
     def _write_batch(self, docs: list[Document], parts: dict[str, dict[str, list[Any]]],
                      orgs: dict[str, Organization], section_titles: dict[str, str],
-                     rewrite: Collection[str] = ()) -> list[str]:
+                     rewrite: Collection[str] = ()) -> list[tuple[str, Optional[str]]]:
         with self._session(write=True) as s:
             return s.execute_write(self._write_documents, docs, parts, orgs, section_titles, rewrite)
 
@@ -691,8 +674,9 @@ class Neo4jStore(Store):
         orgs: dict[str, Organization],
         section_titles: dict[str, str],
         rewrite: Collection[str] = (),
-    ) -> list[str]:
-        """Write a batch of documents in this transaction; their statuses, in order."""
+    ) -> list[tuple[str, Optional[str]]]:
+        """Write a batch of documents in this transaction; their statuses, in order, each with the file
+        the stored version came from when replaced."""
         where = docs[0].file if len(docs) == 1 else f"{len(docs)} documents ({docs[0].file} … {docs[-1].file})"
 
         def run(cypher: str, **params: Any) -> list[dict[str, Any]]:
@@ -706,7 +690,9 @@ class Neo4jStore(Store):
                     raise StoreError(f"{where}: wrote {n} of {len(chunk)} {what}: a referenced node is missing")
 
         ids = [d.id for d in docs]
-        stored = {r["id"]: r["sha256"] for chunk in _chunks(ids) for r in run(Q_DOC_SHA, ids=chunk)}
+        found = [r for chunk in _chunks(ids) for r in run(Q_DOC_SHA, ids=chunk)]
+        stored = {r["id"]: r["sha256"] for r in found}
+        stored_file = {r["id"]: r["file"] for r in found}
         statuses = ["unchanged" if stored.get(d.id) == d.sha256 and d.id not in rewrite
                     else "replaced" if d.id in stored else "inserted" for d in docs]
         old = [d.id for d, st in zip(docs, statuses) if st == "replaced"]
@@ -757,7 +743,7 @@ class Neo4jStore(Store):
         if old_cited:
             for chunk in _chunks(sorted(old_cited)):
                 run(Q_DROP_ORPHAN_CITED, ids=chunk)
-        return statuses
+        return [(st, stored_file.get(d.id) if st == "replaced" else None) for d, st in zip(docs, statuses)]
 
     def replace_alignments(self, alignments: list[Alignment]) -> int:
         """Delete every ALIGNS_WITH edge and write these, in one transaction; return how many were
@@ -788,13 +774,13 @@ class Neo4jStore(Store):
         return written
 
     def run(self, cypher: str, params: Optional[dict[str, Any]] = None, *, write: bool = False) -> QueryResult:
-        """One statement; a READ session unless write=True, and writing keywords refused before sending."""
+        """One statement. Unless write=True it must pass the read-only guard (kg.cypher_guard: to the
+        server LOAD CSV and apoc.load.* are reads), then runs in a READ transaction, which the server
+        enforces too (Neo4j does; ArcadeDB 26.10 does not)."""
         if write and self.read_only:
             raise StoreError(f"Neo4j at {self.uri} is open read-only; cannot run a writing query")
         if not write:
-            word = writing_keyword(cypher)
-            if word is not None:
-                raise StoreError(f"the query writes ({word}) but the store was opened read-only — pass --write to allow it")
+            check_read_only(cypher)
         try:
             with self._session(write=write) as s:
                 def work(tx: neo4j.ManagedTransaction) -> QueryResult:
@@ -804,6 +790,8 @@ class Neo4jStore(Store):
                     return QueryResult(columns=keys, rows=rows)
                 return s.execute_write(work) if write else s.execute_read(work)
         except (nx.Neo4jError, nx.DriverError) as exc:
+            if getattr(exc, "code", None) == "Neo.ClientError.Statement.AccessMode":
+                raise QueryRefused(f"refused by the server as a write: {_one_line(exc)}", "a write", 0) from None
             raise self._error(exc, "query") from None
 
     def stats(self) -> dict[str, int]:
