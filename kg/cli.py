@@ -537,15 +537,41 @@ def export_neo4j_import(out_dir: Path, files: tuple[Path, ...], db: Optional[Pat
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--engine", type=click.Choice(["auto", "sparql", "pyshacl"]), default="auto", show_default=True,
+              help="sparql: the shapes as SPARQL on Oxigraph (seconds); pyshacl: the reference engine (minutes and "
+                   "gigabytes for big graphs); auto: pyshacl up to 20,000 statements.")
+@click.option("--explain", metavar="NODE", default=None,
+              help="Explain one focus node (as printed, e.g. task/0123456789abcdef): pyshacl's full report for it.")
 @store_options
 @format_option("table")
 @fails_cleanly
-def validate(files: tuple[Path, ...], db: Optional[Path], backend: Optional[str], fmt: str) -> None:
-    """Check the graph (of FILES, or of the store) against ontology/shapes.ttl (SHACL); exit 1 on violations."""
-    from kg.rdf import validate as shacl_validate
+def validate(files: tuple[Path, ...], engine: str, explain: Optional[str], db: Optional[Path], backend: Optional[str],
+             fmt: str) -> None:
+    """Check the graph (of FILES, or of the store) against ontology/shapes.ttl (SHACL); exit 1 on violations.
 
-    violations = shacl_validate(_graph_from(files, db, backend))
-    if fmt == "table":
+    The store is checked on its SPARQL copy (kg.db.oxigraph/, made or refreshed first when the store changed).
+    """
+    from kg.rdf_validate import explain as shacl_explain
+    from kg.rdf_validate import graph_around
+    from kg.rdf_validate import validate as shacl_validate
+    from kg.sparql import store_sparql
+
+    def say(line: str) -> None:
+        click.echo(f"kg: {line}", err=True)
+
+    if files or engine == "pyshacl":
+        data: Any = _graph_from(files, db, backend)
+    elif explain:
+        data = graph_around(db, backend, explain, progress=say)
+    else:
+        data = store_sparql(db, backend, progress=say)
+    if explain:
+        violations, text = shacl_explain(data, explain)
+    else:
+        violations, text = shacl_validate(data, engine=engine, progress=say), ""
+    if fmt == "table" and text:
+        click.echo(text.rstrip("\n"))
+    elif fmt == "table":
         for v in violations:
             click.echo(str(v))
         click.echo(f"{len(violations)} violations" if violations else "The graph conforms to ontology/shapes.ttl.")
@@ -572,12 +598,15 @@ def sparql(name_or_query: str, files: tuple[Path, ...], params: tuple[str, ...],
     A cut result says so, as for `kg query`.
     """
     from kg.library import parse_params, with_limit
-    from kg.sparql import guard, run_sparql, sparql_store
+    from kg.sparql import guard, run_sparql, sparql_store, store_sparql
 
     given = with_limit(parse_params(params), limit, all_rows)
     if not name_or_query.strip().isidentifier():
         guard(name_or_query)  # a refused text is refused before the store is read
-    store = sparql_store(_graph_from(files, db, backend))
+    if files:
+        store = sparql_store(_graph_from(files, db, backend))
+    else:  # the store's persistent SPARQL copy, refreshed first if the store changed
+        store = store_sparql(db, backend, progress=lambda line: click.echo(f"kg: {line}", err=True))
     try:
         page = run_sparql(store, name_or_query, given)
     except (OSError, RuntimeError) as e:  # the engine's own errors: one line, not a traceback
@@ -602,14 +631,19 @@ def serve_sparql(files: tuple[Path, ...], port: int, host: Optional[str], timeou
     Each query runs in a worker process that is stopped at the time limit or when its client leaves;
     browser clients (YASGUI) may query it (CORS); one line per request is logged on stderr.
     """
-    from kg.sparql import sparql_store
+    from kg.sparql import open_store_sparql, sparql_store
     from kg.sparql_server import EndpointError, check_port, serve
 
     public = host is not None and host not in ("127.0.0.1", "localhost", "::1")
     try:
         check_port(host or "127.0.0.1", port)  # before the graph is built: a taken port fails at once
-        store = sparql_store(_graph_from(files, db, backend))  # the graph is freed before the workers fork
-        server = serve(store, host or "127.0.0.1", port, verbose=True, public=public, timeout=timeout)
+        source: Any
+        if files:
+            source = sparql_store(_graph_from(files, db, backend))  # the graph is freed before the workers fork
+        else:  # the store's persistent SPARQL copy (refreshed first if the store changed); workers open it
+            source, folder = open_store_sparql(db, backend, progress=lambda line: click.echo(f"kg: {line}", err=True))
+            source = folder or source
+        server = serve(source, host or "127.0.0.1", port, verbose=True, public=public, timeout=timeout)
     except EndpointError as e:
         raise KgError(f"{e} (pass --port N, or --port 0 for a free one)" if "in use" in str(e) else str(e)) from None
     if public:

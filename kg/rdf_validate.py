@@ -8,6 +8,7 @@ small graphs (up to PYSHACL_MAX_TRIPLES statements) and SPARQL above.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -105,6 +106,9 @@ def _pick_message(messages: list) -> str:
 
 
 ENGINES = ("auto", "sparql", "pyshacl")
+_NO_PYSHACL_ON_OXIGRAPH = ("pyshacl cannot check an Oxigraph store: Oxigraph keeps xsd:nonNegativeInteger and the other "
+                           "integer subtypes as xsd:integer, so pyshacl would report every offset; give the kg Graph "
+                           "(or an rdflib graph) instead")
 PYSHACL_MAX_TRIPLES = 20_000
 """``engine="auto"``: pyshacl (the reference) up to this many statements, SPARQL on Oxigraph above."""
 
@@ -139,9 +143,7 @@ def _as_rdflib(data: Any) -> Any:
     if isinstance(data, Graph):
         return to_rdflib(data)
     if isinstance(data, ox.Store):
-        ds = rdflib.Dataset()
-        ds.parse(data=data.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
-        return _merge(ds)
+        raise KgError(_NO_PYSHACL_ON_OXIGRAPH)
     if isinstance(data, rdflib.Dataset) or type(data).__name__ == "ConjunctiveGraph":
         return _merge(data)
     if isinstance(data, rdflib.Graph):
@@ -184,7 +186,8 @@ def validate(data: Any, shapes: Any = None, *, include_warnings: bool = True, en
 
     ``engine``: "pyshacl" (the reference: minutes and gigabytes for big graphs), "sparql" (the shapes
     translated into SPARQL on Oxigraph, kg.shacl_sparql: the same results, seconds) or "auto"
-    (pyshacl up to PYSHACL_MAX_TRIPLES statements).  ``progress`` gets a line every few seconds.
+    (pyshacl up to PYSHACL_MAX_TRIPLES statements; always SPARQL for a Store, whose integer subtypes
+    pyshacl would misread).  ``progress`` gets a line every few seconds.
     Returns the violations sorted by focus node then path; an empty list means it conforms.
     """
     from kg.model import Graph
@@ -201,10 +204,11 @@ def validate(data: Any, shapes: Any = None, *, include_warnings: bool = True, en
             store = _as_store(data)
             small = _count_upto(store, PYSHACL_MAX_TRIPLES) <= PYSHACL_MAX_TRIPLES
         else:
-            small = _count_upto(_as_rdflib(data) if not _is_store(data) else data,
-                                PYSHACL_MAX_TRIPLES) <= PYSHACL_MAX_TRIPLES
+            small = not _is_store(data) and _count_upto(_as_rdflib(data), PYSHACL_MAX_TRIPLES) <= PYSHACL_MAX_TRIPLES
         engine = "pyshacl" if small else "sparql"
     if engine == "pyshacl":
+        if _is_store(data):
+            raise KgError(_NO_PYSHACL_ON_OXIGRAPH)
         return validate_pyshacl(_as_rdflib(data), shapes, include_warnings=include_warnings)
     return validate_sparql(store if store is not None else _as_store(data), shapes,
                            include_warnings=include_warnings, progress=progress)
@@ -219,10 +223,15 @@ def _is_store(data: Any) -> bool:
 def validate_pyshacl(data: Any, shapes: Any, *, include_warnings: bool = True,
                      focus_nodes: Optional[list] = None) -> list[Violation]:
     """pyshacl on a plain rdflib graph, its results (nested sh:detail ones too) as Violations."""
+    return _pyshacl(data, shapes, include_warnings, focus_nodes)[0]
+
+
+def _pyshacl(data: Any, shapes: Any, include_warnings: bool = True,
+             focus_nodes: Optional[list] = None) -> tuple[list[Violation], str]:
     import pyshacl
     import rdflib
 
-    conforms, results, _text = pyshacl.validate(
+    _conforms, results, text = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", abort_on_first=False, allow_warnings=True,
         allow_infos=True, advanced=True, meta_shacl=False, debug=False, focus_nodes=focus_nodes,
     )
@@ -256,7 +265,7 @@ def validate_pyshacl(data: Any, shapes: Any, *, include_warnings: bool = True,
             if isinstance(results.value(r, sh.sourceShape), rdflib.URIRef) else "",
             component=str(results.value(r, sh.sourceConstraintComponent) or "").rsplit("#", 1)[-1],
         ))
-    return sorted(out, key=_order)
+    return sorted(out, key=_order), text
 
 
 def _order(v: Violation) -> tuple:
@@ -338,3 +347,76 @@ def validate_sparql(store: Any, shapes: Any = None, *, include_warnings: bool = 
             component=h.component,
         ))
     return sorted(out, key=_order)
+
+
+def _node_iri(node: str) -> str:
+    """``task/0123…``, ``<https://…>`` or ``https://…`` → the full IRI."""
+    from kg.rdf import BASE
+
+    node = node.strip()
+    if node.startswith("<") and node.endswith(">"):
+        return node[1:-1]
+    if "://" in node:
+        return node
+    return BASE + node
+
+
+def documents_of(store: Any, node: str) -> list[str]:
+    """Ids of the documents whose named graph mentions ``node`` (its own document, or for a shared node
+    such as an organization every document naming it), read from a SPARQL store of the export."""
+    import pyoxigraph as ox
+
+    from kg.rdf import BASE
+
+    n = ox.NamedNode(_node_iri(node))
+    names = {q.graph_name for q in store.quads_for_pattern(n, None, None, None)}
+    names |= {q.graph_name for q in store.quads_for_pattern(None, None, n, None)}
+    if not names:
+        raise KgError(f"{node}: no such node in the graph (give it as validate prints it, e.g. task/0123456789abcdef)")
+    prefix = BASE + "document/"
+    ids = {g.value[len(prefix):] for g in names if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)}
+    if not ids:  # a node of the default graph only: the documents of the nodes it points to
+        for q in store.quads_for_pattern(n, None, None, None):
+            if isinstance(q.object, ox.NamedNode):
+                for q2 in store.quads_for_pattern(q.object, None, None, None):
+                    if isinstance(q2.graph_name, ox.NamedNode) and q2.graph_name.value.startswith(prefix):
+                        ids.add(q2.graph_name.value[len(prefix):])
+    return sorted(ids)
+
+
+def explain(data: Any, node: str, shapes: Any = None) -> tuple[list[Violation], str]:
+    """pyshacl's own report for one focus node (``task/0123…`` or an IRI): its violations and pyshacl's
+    text.  ``data``: a kg Graph (for a store: the graph of :func:`documents_of` the node) or rdflib."""
+    import rdflib
+
+    if shapes is None:
+        from kg.rdf import load_shapes
+
+        shapes = load_shapes()
+    if _is_store(data):
+        raise KgError(_NO_PYSHACL_ON_OXIGRAPH)
+    g = _as_rdflib(data)
+    iri = rdflib.URIRef(_node_iri(node))
+    if (iri, None, None) not in g and (None, None, iri) not in g:
+        raise KgError(f"{node}: no such node in the graph (give it as validate prints it, e.g. task/0123456789abcdef)")
+    # pyshacl's focus_nodes option also filters the nodes of nested sh:node checks (the span of an
+    # element is never checked): the whole graph is checked and the report cut to this node
+    violations, text = _pyshacl(g, shapes)
+    mine = [v for v in violations if v.focus_node == str(iri)]
+    names = {f"Focus Node: {iri.n3(g.namespace_manager)}", f"Focus Node: {iri.n3()}"}
+    blocks = re.split(r"\n(?=Constraint Violation in |Validation Result in )", text)
+    kept = [b for b in blocks[1:] if any(line.strip() in names for line in b.splitlines()[:6])]
+    head = f"Validation Report for {iri}\nConforms: {not mine}\nResults ({len(kept)}):"
+    return mine, "\n".join([head] + kept)
+
+
+def graph_around(db: Any = None, backend: Optional[str] = None, node: str = "",
+                 progress: Optional[Callable[[str], None]] = None) -> Any:
+    """The kg Graph of the stored documents that mention ``node`` (found on the store's SPARQL copy),
+    for :func:`explain`: pyshacl then reads the exporter's own literals, not Oxigraph's."""
+    from kg.sparql import store_sparql
+    from kg.store import open_store
+
+    ids = documents_of(store_sparql(db, backend, progress=progress), node)
+    with open_store(backend, db, read_only=True) as store:
+        return store.to_graph(ids)

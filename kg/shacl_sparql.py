@@ -25,6 +25,7 @@ How the queries are shaped, from measurements on a 2,000-plan graph (13.6 M trip
 from __future__ import annotations
 
 import re
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional
@@ -269,7 +270,7 @@ class ShaclSparql:
             return
         seen.add(shape)
         is_property = self._one(shape, "path") is not None
-        for p in set(self.sg.predicates(shape, None)):
+        for p in sorted(set(self.sg.predicates(shape, None)), key=str):  # sorted: the same error every run
             ps = str(p)
             if not ps.startswith(SH):
                 continue
@@ -298,7 +299,7 @@ class ShaclSparql:
         for m in self._objects(shape, "not"):
             self._check_value_only(m, shape, "not")
         for c in self._objects(shape, "sparql"):
-            for p in set(self.sg.predicates(c, None)):
+            for p in sorted(set(self.sg.predicates(c, None)), key=str):
                 if str(p).startswith(SH) and str(p)[len(SH):] not in ("select", "message", "prefixes", "deactivated"):
                     raise UnsupportedShape(f"{self._name(shape)}: sh:{str(p)[len(SH):]} in a SPARQL constraint "
                                            f"is not supported by the SPARQL validator")
@@ -497,15 +498,33 @@ class ShaclSparql:
     # ---- validation
 
     def validate(self) -> list[Hit]:
-        """Every result for the shapes with targets, in a stable order."""
+        """Every result for the shapes with targets, in a stable order.  With ``progress``, a line every
+        few seconds from a thread (pyoxigraph releases the GIL while a query runs, so it ticks
+        through long queries too)."""
         hits: list[Hit] = []
-        start = last = time.monotonic()
-        for i, shape in enumerate(self.roots):
-            hits += self.evaluate(shape, self.targets(shape))
-            now = time.monotonic()
-            if self.progress and now - last >= PROGRESS_EVERY:
-                self.progress(f"validate: {i + 1} of {len(self.roots)} shapes, {now - start:.1f} s")
-                last = now
+        start = time.monotonic()
+        state = {"done": 0, "shape": ""}
+        stop = threading.Event()
+
+        def tick() -> None:
+            while not stop.wait(PROGRESS_EVERY):
+                if self.progress and time.monotonic() - start >= 2:
+                    self.progress(f"validate: {state['done']} of {len(self.roots)} shapes done, checking "
+                                  f"{state['shape']}, {time.monotonic() - start:.1f} s")
+
+        ticker = threading.Thread(target=tick, name="kg-validate-progress", daemon=True)
+        ticker.start()
+        try:
+            for i, shape in enumerate(self.roots):
+                state["shape"] = self._name(shape)
+                hits += self.evaluate(shape, self.targets(shape))
+                state["done"] = i + 1
+        finally:
+            stop.set()
+            ticker.join()
+        if self.progress and time.monotonic() - start >= 2:
+            self.progress(f"validate: {len(self.roots)} of {len(self.roots)} shapes, {self.queries} queries, "
+                          f"{time.monotonic() - start:.1f} s")
         return sorted(set(hits), key=lambda h: (str(h.focus), str(h.path), h.component, str(h.value), str(h.shape)))
 
     def evaluate(self, shape: Any, focus: Focus) -> list[Hit]:

@@ -2,6 +2,8 @@
 
 * :func:`sparql_store` — the export of a Graph in a pyoxigraph Store, in memory or in a folder on
   disk (:func:`open_sparql_store` opens such a folder read-only, for serving).
+* :func:`store_sparql` — the SPARQL store of a kg store: for the embedded store its persistent
+  Oxigraph copy beside it (``kg.db.oxigraph/``, rebuilt when the store changed: kg.sparql_cache).
 * :func:`run_sparql` — a library query by name (``queries/*.rq``) or a literal SELECT/ASK/CONSTRUCT/
   DESCRIBE text, with parameters; rows as a :class:`kg.library.Page` (a QueryResult) of plain Python
   values, the same columns as the Cypher twin.
@@ -37,7 +39,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Optional, Union
+from typing import Any, Callable, Iterable, Optional, Union
 
 import pyoxigraph as ox
 
@@ -101,6 +103,37 @@ def open_sparql_store(path: Union[str, Path]) -> ox.Store:
         return ox.Store.read_only(str(p))
     except OSError as e:
         raise KgError(f"{p}: cannot open the Oxigraph store read-only ({e})") from e
+
+
+def store_sparql(db: Union[str, Path, None] = None, backend: Optional[str] = None,
+                 progress: Optional[Callable[[str], None]] = None) -> ox.Store:
+    """The SPARQL store of a kg store, read-only.  For the embedded store: its persistent Oxigraph copy
+    beside it (``kg.db.oxigraph/``, kg.sparql_cache), rebuilt first when the store changed since, so
+    a query does not export the whole graph again.  For Neo4j: the export, in memory."""
+    return open_store_sparql(db, backend, progress)[0]
+
+
+def open_store_sparql(db: Union[str, Path, None] = None, backend: Optional[str] = None,
+                      progress: Optional[Callable[[str], None]] = None) -> tuple[ox.Store, Optional[Path]]:
+    """As :func:`store_sparql`, with the folder of the persistent copy (None for Neo4j), for serving."""
+    import os
+
+    from kg.store import DEFAULT_DB, open_store, resolve_backend
+
+    if resolve_backend(backend) != "embedded":
+        with open_store(backend, db, read_only=True) as store:
+            return sparql_store(store.to_graph()), None
+    from kg.sparql_cache import CacheUnwritable, open_cached
+
+    path = Path(db or os.environ.get("KG_DB") or DEFAULT_DB)
+    try:
+        cached = open_cached(path, progress)
+    except CacheUnwritable as e:  # a store in a read-only place: export it in memory, as before
+        if progress:
+            progress(f"{e}; exporting the store in memory for this call")
+        with open_store(backend, path, read_only=True) as store:
+            return sparql_store(store.to_graph()), None
+    return cached.store, cached.path
 
 
 # --------------------------------------------------------------------------------------------
@@ -429,5 +462,5 @@ def __getattr__(name: str) -> Any:  # SparqlServer lives with the server; import
 
 
 __all__ = ["LIST_SEPARATOR", "Reply", "ServiceRefused", "SparqlError", "UpdateRefused", "answer",
-           "open_sparql_store", "run_sparql", "serve", "sparql_queries", "sparql_store", "to_literal", "to_python",
-           "update_keywords"]
+           "open_sparql_store", "open_store_sparql", "run_sparql", "serve", "sparql_queries", "sparql_store",
+           "store_sparql", "to_literal", "to_python", "update_keywords"]

@@ -447,6 +447,23 @@ class EmbeddedStore(Store):
         if not self.read_only:
             p.mkdir(parents=True, exist_ok=True)
 
+    @staticmethod
+    def version_stamp(path: str | Path) -> str:
+        """A fingerprint of the stored data that every committed write changes and reads do not: name,
+        size, inode and modification/change times (ns) of the Ladybug files (graph.lbug and its
+        write-ahead log). Read-only and cheap (no database is opened): copies made from the store (the
+        SPARQL store of kg.sparql_cache) are rebuilt when it changes. "" when there is no store."""
+        import hashlib
+
+        parts = []
+        for f in sorted(Path(path).glob(DB_FILE + "*")):
+            try:
+                st = f.stat()
+            except FileNotFoundError:  # a write-ahead log removed by a checkpoint meanwhile
+                continue
+            parts.append(f"{f.name}:{st.st_size}:{st.st_dev}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}")
+        return hashlib.sha256("|".join(parts).encode()).hexdigest() if parts else ""
+
     def _tables(self) -> set[str]:
         return {r[1] for r in self._conn.execute("CALL show_tables() RETURN *").get_all()}
 
