@@ -66,7 +66,7 @@ _NODE_KINDS = {"IRI": "isIRI({v})", "BlankNode": "isBlank({v})", "Literal": "isL
                "BlankNodeOrIRI": "!isLiteral({v})", "BlankNodeOrLiteral": "!isIRI({v})",
                "IRIOrLiteral": "!isBlank({v})"}
 VALUES_CHUNK = 500
-PROGRESS_EVERY = 3.0
+PROGRESS_EVERY = 5.0
 
 
 class UnsupportedShape(KgError):
@@ -258,7 +258,7 @@ class ShaclSparql:
             found |= set(self.sg.subjects(self._sh(name), None))
         for cls in (RDFS + "Class", OWL + "Class"):
             for s in self.sg.subjects(rdf_type, self.rdflib.URIRef(cls)):
-                if (s, rdf_type, self._sh("NodeShape")) in self.sg or (s, rdf_type, self._sh("PropertyShape")) in self.sg:
+                if any((s, rdf_type, self._sh(k)) in self.sg for k in ("NodeShape", "PropertyShape")):
                     found.add(s)
         if list(self.sg.subjects(self._sh("target"), None)):
             raise UnsupportedShape("sh:target (SPARQL-based targets) is not supported by the SPARQL validator; "
@@ -605,7 +605,8 @@ class ShaclSparql:
             if n <= 0:
                 continue
             has = (f"MINUS {{ ?this {path} ?_v }}" if n == 1 else
-                   f"MINUS {{ SELECT ?this WHERE {{ ?this {path} ?_v }} GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) >= {n}) }}")
+                   f"MINUS {{ SELECT ?this WHERE {{ ?this {path} ?_v }} GROUP BY ?this "
+                   f"HAVING (COUNT(DISTINCT ?_v) >= {n}) }}")
             text = f"SELECT ?this WHERE {{ {{ {focus.superset} }} {has} }}"  # duplicates are dropped later
             hits += [hit("minCount", f) for f in self.restrict(focus, (r[0] for r in self.rows(text)), trusted=True)]
         for n in self._objects(shape, "maxCount"):

@@ -36,7 +36,7 @@ from kg.errors import KgError, StoreError
 
 SUFFIX = ".oxigraph"
 MARKER = "kg-oxigraph.json"
-FORMAT = 1  # bump when the layout or the export changes in a way the stamp cannot see
+FORMAT = 2  # bump when the layout or the export changes in a way the stamp cannot see
 _HELD: list[IO[Any]] = []  # shared locks on the versions this process reads (kept until exit)
 
 

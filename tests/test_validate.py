@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
-from rdflib import RDF, XSD, Literal, URIRef
+from rdflib import RDF, Literal, URIRef
 
 from kg import rdf
 from kg.align import with_alignments
@@ -83,7 +83,7 @@ def _max_count(g):  # sh:maxCount: a task with two ordinals
 def _datatype(g):  # sh:datatype: a text length as a string, an issue date that is not a date
     d = _first(g, KG.Document)
     _set(g, d, KG.textLength, Literal("long"))
-    _set(g, d, DCT.issued, Literal("2024-13-01", datatype=XSD.date))
+    _set(g, d, DCT.issued, Literal("2024-13-01", datatype=rdflib.XSD.date))
 
 
 def _datatype_lang(g):  # sh:datatype rdf:langString: a deadline without a language tag
@@ -93,7 +93,7 @@ def _datatype_lang(g):  # sh:datatype rdf:langString: a deadline without a langu
 
 def _negative_offset(g):  # xsd:nonNegativeInteger: a negative start (the exporter's xsd:integer)
     sel = _first(g, OA.TextPositionSelector)
-    _set(g, sel, OA.start, Literal(-3, datatype=XSD.integer))
+    _set(g, sel, OA.start, Literal(-3, datatype=rdflib.XSD.integer))
 
 
 def _class(g):  # sh:class on a value: an agent that is not an organization, a task under a section
@@ -141,12 +141,12 @@ def _node_classes(g):  # the nested shapes' own sh:class (no sh:message: pyshacl
 def _less_than(g):  # sh:lessThan
     sel = _first(g, OA.TextPositionSelector, 11)
     end = g.value(sel, OA.end)
-    _set(g, sel, OA.start, Literal(int(end) + 5, datatype=XSD.nonNegativeInteger))
+    _set(g, sel, OA.start, Literal(int(end) + 5, datatype=rdflib.XSD.nonNegativeInteger))
 
 
 def _range(g):  # sh:minInclusive / sh:maxInclusive
-    _set(g, _first(g, KG.AlignmentStatement), KG.score, Literal("1.5", datatype=XSD.decimal))
-    _set(g, _first(g, KG.AlignmentStatement, 1), KG.score, Literal("-0.5", datatype=XSD.decimal))
+    _set(g, _first(g, KG.AlignmentStatement), KG.score, Literal("1.5", datatype=rdflib.XSD.decimal))
+    _set(g, _first(g, KG.AlignmentStatement, 1), KG.score, Literal("-0.5", datatype=rdflib.XSD.decimal))
 
 
 def _targets_objects_subjects(g):  # sh:targetObjectsOf / sh:targetSubjectsOf
@@ -156,7 +156,7 @@ def _targets_objects_subjects(g):  # sh:targetObjectsOf / sh:targetSubjectsOf
 
 def _sparql_end(g):  # the first sh:sparql: a span past the end of the text
     sel = _first(g, OA.TextPositionSelector, 13)
-    _set(g, sel, OA.end, Literal(10**7, datatype=XSD.nonNegativeInteger))
+    _set(g, sel, OA.end, Literal(10**7, datatype=rdflib.XSD.nonNegativeInteger))
 
 
 def _sparql_direct(g):  # the second sh:sparql: an assignment whose direct triple is missing
@@ -262,7 +262,7 @@ def test_known_difference_integer_subtypes(seed_rdf: rdflib.Graph, shapes: rdfli
     xsd:nonNegativeInteger is caught by pyshacl only (kg's exporter never writes one)."""
     g = _copy(seed_rdf)
     d = _first(g, KG.Document)
-    _set(g, d, KG.textLength, Literal(int(g.value(d, KG.textLength)), datatype=XSD.integer))
+    _set(g, d, KG.textLength, Literal(int(g.value(d, KG.textLength)), datatype=rdflib.XSD.integer))
     expected, got = _both(g, shapes)
     assert [v.component for v in expected] == ["DatatypeConstraintComponent"] and got == []
 
