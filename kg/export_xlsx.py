@@ -12,6 +12,7 @@ import io
 import os
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from typing import IO, Any, Iterable, Optional, Sequence, Union
 
@@ -201,19 +202,13 @@ def write_task_tables(graph: Graph, out: Union[str, os.PathLike, IO[bytes]]) -> 
     wb = Workbook(write_only=True)
     names = _SheetNames(DOCS_SHEET, ORGS_SHEET)
     docs = sorted(graph.documents, key=lambda d: (d.file, d.id))
-    n_actions: dict[str, int] = {}
-    n_tasks: dict[str, int] = {}
-    n_edges: dict[str, int] = {}
-    for a in graph.actions:
-        n_actions[a.document_id] = n_actions.get(a.document_id, 0) + 1
-    for t in graph.tasks:
-        n_tasks[t.document_id] = n_tasks.get(t.document_id, 0) + 1
-    for r in graph.responsibilities:
-        n_edges[r.document_id] = n_edges.get(r.document_id, 0) + 1
+    n_actions = Counter(a.document_id for a in graph.actions)
+    n_tasks = Counter(t.document_id for t in graph.tasks)
+    n_edges = Counter(r.document_id for r in graph.responsibilities)
     sheets = [names(_sheet_title(d.title)) for d in docs]
     index = wb.create_sheet(DOCS_SHEET)
     _write(index, DOC_COLUMNS, [[s, d.title, d.doc_number or "", d.issuer or "", d.date or "", d.jurisdiction, d.file,
-                                 n_actions.get(d.id, 0), n_tasks.get(d.id, 0), n_edges.get(d.id, 0)]
+                                 n_actions[d.id], n_tasks[d.id], n_edges[d.id]]
                                 for s, d in zip(sheets, docs)], DOC_WIDTHS)
     total = 0
     for sheet, d in zip(sheets, docs):

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -96,13 +97,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 def reference(corpus: list[str]) -> dict[str, dict[str, Any]]:
     """Per document of the corpus as parsed: its sha256 and how many tasks and edges it has."""
     g = parse_files(corpus).graph
-    tasks: dict[str, int] = {}
-    edges: dict[str, int] = {}
-    for t in g.tasks:
-        tasks[t.document_id] = tasks.get(t.document_id, 0) + 1
-    for r in g.responsibilities:
-        edges[r.document_id] = edges.get(r.document_id, 0) + 1
-    return {d.id: {"sha256": d.sha256, "tasks": tasks.get(d.id, 0), "edges": edges.get(d.id, 0)} for d in g.documents}
+    tasks = Counter(t.document_id for t in g.tasks)
+    edges = Counter(r.document_id for r in g.responsibilities)
+    return {d.id: {"sha256": d.sha256, "tasks": tasks[d.id], "edges": edges[d.id]} for d in g.documents}
 
 
 @pytest.fixture(scope="module")

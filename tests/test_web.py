@@ -8,17 +8,18 @@ import csv
 import io
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from markupsafe import escape
 from starlette.testclient import TestClient
 
+from _web import HOSTILE, read_only_store
 from kg.align import with_alignments
 from kg.cli import main
 from kg.library import get_query, run_named
 from kg.loaders import parse_file
+from kg.pipeline import parse_files
 from kg.store.embedded import EmbeddedStore
 from kg.table import responsibility_rows
 from kg.web import create_app
@@ -28,27 +29,11 @@ from kg.web.queries import web_query_dir
 
 YOUYI = "友谊县全民科学素质行动规划纲要实施方案（2021—2025年）"
 YOUYI_SEED = "001_d3227398dcf91ff4.txt"
-HOSTILE = """<script>alert(1)</script>"><img src=x onerror=alert(2)>县全民科学素质行动实施方案
-
-一、重点任务
-
-（一）青少年科学素质提升行动。加强科学教育。（牵头单位：县科协、"><img src=x onerror=alert(3)>局）
-
-1.开展科普活动。每年举办活动。（责任单位：县教育局、县科协）
-"""
-
-
-def _read_only(path: Path, graph) -> EmbeddedStore:
-    """Load the graph into a new store at path, then reopen it read-only as `kg serve` does."""
-    with EmbeddedStore(path) as s:
-        s.load(graph)
-        s.replace_alignments(graph.alignments)
-    return EmbeddedStore(path, read_only=True)
 
 
 @pytest.fixture(scope="module")
 def seeds_store(tmp_path_factory, seed_graph):
-    store = _read_only(tmp_path_factory.mktemp("web") / "db", with_alignments(seed_graph))
+    store = read_only_store(tmp_path_factory.mktemp("web") / "db", with_alignments(seed_graph))
     yield store
     store.close()
 
@@ -64,7 +49,7 @@ def hostile(tmp_path_factory):
     """A plan whose title, one unit and one clause are markup, loaded from a folder the app is told about."""
     folder = tmp_path_factory.mktemp("hostile_src")
     (folder / "evil.txt").write_text(HOSTILE, encoding="utf-8")
-    store = _read_only(tmp_path_factory.mktemp("hostile") / "db", parse_file(folder / "evil.txt"))
+    store = read_only_store(tmp_path_factory.mktemp("hostile") / "db", parse_file(folder / "evil.txt"))
     with TestClient(create_app(store, [folder])) as c:
         yield c, store
     store.close()
@@ -278,7 +263,7 @@ def test_document_text_missing_says_so(tmp_path, seeds_store):
     folder = tmp_path / "src"
     folder.mkdir()
     (folder / "evil.txt").write_text(HOSTILE, encoding="utf-8")
-    store = _read_only(tmp_path / "db", parse_file(folder / "evil.txt"))
+    store = read_only_store(tmp_path / "db", parse_file(folder / "evil.txt"))
     try:
         with TestClient(create_app(store)) as c:
             doc_id = _one(store, "MATCH (d:Document) RETURN d.id")
@@ -439,15 +424,45 @@ def test_cypher_console_reads_and_refuses_writes(client, seeds_store):
     assert seeds_store.stats() == before
 
 
-def test_sparql_page_and_protocol(client):
+def test_sparql_page_and_protocol(client, seeds_store):
     data = _json(client, "/sparql?name=partners&params=name%3D县科协")
-    assert data["rows"][0][1] == "友谊县经济合作促进局" or data["rows"]
+    cypher = run_named(seeds_store, "partners", {"name": "县科协"}).rows
+    assert data["rows"] and [list(r) for r in data["rows"]] == [list(r) for r in cypher]  # the twins agree
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     r = client.get("/sparql", params={"query": q}, headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 200 and int(r.json()["results"]["bindings"][0]["n"]["value"]) > 1000
     assert client.get("/sparql", params={"update": "CLEAR ALL"}).status_code == 403
     r = client.get("/sparql", params={"query": "CLEAR ALL"}, headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 403
+
+
+
+def test_sparql_reads_the_persistent_copy_and_follows_the_store(tmp_path, seed_files):
+    """The app answers SPARQL from the store's Oxigraph copy beside it (not an export held in memory), and
+    opens a newer copy once a build has changed the store under the running app."""
+    db = tmp_path / "kg.db"
+    with EmbeddedStore(db) as s:
+        s.load(parse_files(seed_files[:4]).graph)
+    store = EmbeddedStore(db, read_only=True)
+    q = "SELECT (COUNT(?d) AS ?n) WHERE { ?d a <https://w3id.org/kg-policy/ontology#Document> }"
+
+    def documents(c: TestClient) -> int:
+        r = c.get("/sparql", params={"query": q}, headers={"Accept": "application/sparql-results+json"})
+        assert r.status_code == 200, r.text
+        return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+    try:
+        with TestClient(create_app(store)) as c:
+            assert documents(c) == 4
+            first = sorted(p.name for p in (tmp_path / "kg.db.oxigraph").glob("v-*") if p.is_dir())
+            assert len(first) == 1
+            with EmbeddedStore(db) as w:
+                w.load(parse_files(seed_files[4:]).graph)
+            assert documents(c) == 5
+            versions = {p.name for p in (tmp_path / "kg.db.oxigraph").glob("v-*") if p.is_dir()}
+            assert len(versions - set(first)) == 1
+    finally:
+        store.close()
 
 
 # --------------------------------------------------------------------------- safety

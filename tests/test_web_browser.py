@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
 from _browser import ARTIFACTS, CHROMIUM_ARGS, CHROMIUM, browser_missing_reason
+from _web import HOSTILE, read_only_store
 from kg.align import with_alignments
 from kg.library import run_named
 from kg.loaders import parse_file
@@ -24,14 +24,6 @@ from kg.web import create_app
 pytestmark = pytest.mark.skipif(browser_missing_reason() is not None, reason=browser_missing_reason() or "")
 
 YOUYI = "友谊县全民科学素质行动规划纲要实施方案（2021—2025年）"
-HOSTILE = """<script>alert(1)</script>"><img src=x onerror=alert(2)>县全民科学素质行动实施方案
-
-一、重点任务
-
-（一）青少年科学素质提升行动。加强科学教育。（牵头单位：县科协、"><img src=x onerror=alert(3)>局）
-
-1.开展科普活动。每年举办活动。（责任单位：县教育局、县科协）
-"""
 
 
 class Server:
@@ -59,16 +51,9 @@ class Server:
         self.thread.join(timeout=10)
 
 
-def _store(path: Path, graph) -> EmbeddedStore:
-    with EmbeddedStore(path) as s:
-        s.load(graph)
-        s.replace_alignments(graph.alignments)
-    return EmbeddedStore(path, read_only=True)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, seed_graph) -> Iterator[tuple[Server, EmbeddedStore]]:
-    store = _store(tmp_path_factory.mktemp("webb") / "db", with_alignments(seed_graph))
+    store = read_only_store(tmp_path_factory.mktemp("webb") / "db", with_alignments(seed_graph))
     with Server(create_app(store)) as srv:
         yield srv, store
     store.close()
@@ -321,7 +306,7 @@ def test_hostile_text_stays_inert_in_the_browser(browser, tmp_path):
     folder = tmp_path / "src"
     folder.mkdir()
     (folder / "evil.txt").write_text(HOSTILE, encoding="utf-8")
-    store = _store(tmp_path / "db", parse_file(folder / "evil.txt"))
+    store = read_only_store(tmp_path / "db", parse_file(folder / "evil.txt"))
     try:
         doc = store.run("MATCH (d:Document) RETURN d.id").rows[0][0]
         evil = store.run("MATCH (o:Organization) WHERE o.name CONTAINS 'onerror' RETURN o.id").rows[0][0]

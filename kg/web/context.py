@@ -46,6 +46,7 @@ class Context:
         self.cache = StoreCache()  # the search index and the documents by level, per store version
         self._lock = threading.RLock()
         self._sparql: Any = None
+        self._sparql_stamp: Optional[str] = None
         # pyoxigraph objects must be dropped on the thread that made them, and its query results end up
         # in reference cycles: every SPARQL job runs on this one thread, which collects them when done
         self._sparql_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-sparql")
@@ -58,16 +59,41 @@ class Context:
     def sparql(self, fn: Callable[[Any], T]) -> T:
         """Run fn(oxigraph_store) on the SPARQL thread; fn must return plain Python (no pyoxigraph object).
 
-        The Oxigraph store holds the RDF of the store's graph, built in memory on first use."""
+        For an embedded store the Oxigraph store is its persistent copy beside it (kg.sparql_cache), opened
+        again when the store has changed since; otherwise the store's RDF, built in memory on first use."""
         def job() -> T:
             try:
-                if self._sparql is None:
-                    self._sparql = self._build_sparql()
+                stamp = self._store_stamp()
+                if self._sparql is None or stamp != self._sparql_stamp:
+                    self._sparql = None
+                    self._sparql, self._sparql_stamp = self._open_sparql(), stamp
                 return fn(self._sparql)
             finally:
                 gc.collect()
 
         return self._sparql_thread.submit(job).result()
+
+    def _store_path(self) -> Optional[Path]:
+        path = getattr(self.store, "path", None)
+        return Path(path) if self.store.backend == "embedded" and path else None
+
+    def _store_stamp(self) -> Optional[str]:
+        """The embedded store's version stamp (a stat of its files, cheap); None for other stores."""
+        from kg.sparql_cache import stamp
+
+        path = self._store_path()
+        return stamp(path) if path else None
+
+    def _open_sparql(self) -> Any:
+        from kg.sparql_cache import CacheUnwritable, open_cached
+
+        path = self._store_path()
+        if path is not None:
+            try:
+                return open_cached(path).store
+            except CacheUnwritable:  # a store in a read-only place: its RDF in memory, as for Neo4j
+                pass
+        return self._build_sparql()
 
     def _build_sparql(self) -> Any:
         """The whole store as RDF in an in-memory Oxigraph store. Millions of short-lived objects and no cycles
