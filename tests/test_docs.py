@@ -32,3 +32,23 @@ def test_ci_runs_the_readme_test_command():
     test_command = blocks[1].strip()
     assert test_command == "./scripts/test"
     assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def test_the_readme_python_example_runs(tmp_path):
+    """The README's Python example, run as written in an empty folder, prints what the library says."""
+    import subprocess
+    import sys
+
+    import kg
+
+    example = re.findall(r"```python\n(.*?)```", README, re.S)[0]
+    out = subprocess.run([sys.executable, "-c", example], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    graph = kg.parse()
+    lines = out.stdout.splitlines()
+    assert lines[0] == f"{len(graph.documents)} documents, {len(graph.responsibilities)} edges"
+    assert lines[1] == f"{len(graph.documents)} loaded, 0 failed"
+    partners = kg.query("partners", tmp_path / "kg.db", name="县科协").records()[:3]
+    assert partners and lines[2:5] == [f"{r['partner']} {r['shared']}" for r in partners]
+    assert lines[5] == f"{len(graph.organizations)} organizations"
+    assert (tmp_path / "seeds.ttl").stat().st_size > 0
