@@ -1,13 +1,14 @@
 """RDF export of the typed Graph: ontology/kg.ttl terms, deterministic bytes, SHACL validation.
 
-Why it is built this way (see DESIGN.md, "RDF: what was measured here"):
+Why it is built this way:
 * Statements are produced as N-Triples/N-Quads text by plain string formatting, in an order fixed
   by the ids and positions of the elements, never by dict or set iteration.  The same Graph
   therefore always gives the same bytes, whatever the order of its lists.
 * Making one Python ``pyoxigraph.Triple`` per statement is the slow part (~250k/s); text is
-  ~1M/s.  Turtle, TriG and JSON-LD are made by pyoxigraph parsing that text in Rust and
-  serialising it, streaming, chunk by chunk.  rdflib is only used for small graphs, the
-  ontology and the shapes (:func:`to_rdflib`, :func:`validate`).
+  ~1M/s.  Turtle, TriG and compacted JSON-LD are written here from the same statements, grouped by
+  subject (:func:`_write_turtle`, :func:`_write_jsonld`); pyoxigraph only reads the text (the
+  SPARQL store, round-trip tests).  rdflib is only used for small graphs, the ontology and the
+  shapes (:func:`to_rdflib`; SHACL validation is kg.rdf_validate).
 * Each assignment is written twice: a direct ``org kg:leads task`` triple for simple queries, and
   a ``prov:qualifiedAttribution`` node carrying role, qualifier, deadline, mention and span.
 """
@@ -17,7 +18,6 @@ import gc
 import io
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Optional, Union
@@ -26,8 +26,8 @@ import pyoxigraph as ox
 
 from kg.errors import KgError
 from kg.ids import stable_id, title_key
-from kg.model import (Action, Alignment, Citation, Document, Graph, Membership, Organization, Person,
-                      Responsibility, Section, Target, Task)
+from kg.model import (Action, Citation, Document, Graph, Membership, Person, Responsibility, Section, Target,
+                      Task)
 from kg.resources import resource_dir
 
 BASE = "https://w3id.org/kg-policy/id/"
@@ -882,10 +882,8 @@ def load_shapes():
     return rdflib.Graph().parse(shapes_path(), format="turtle")
 
 
-from kg.rdf_validate import Violation, validate  # noqa: E402  (re-exported: one import for users)
-
 __all__ = [
-    "BASE", "FORMATS", "KG", "PREFIXES", "RdfError", "Violation", "export", "graph_to_ntriples",
+    "BASE", "FORMATS", "KG", "PREFIXES", "RdfError", "export", "graph_to_ntriples",
     "graph_to_quads", "graph_to_triples", "iri", "load_into", "load_ontology", "load_shapes",
-    "ontology_path", "serialize", "shapes_path", "to_rdflib", "validate",
+    "ontology_path", "serialize", "shapes_path", "to_rdflib",
 ]

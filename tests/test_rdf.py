@@ -17,6 +17,7 @@ from kg.ids import stable_id
 from kg.ids import title_key
 from kg.model import (Action, Alignment, Citation, Document, Graph, Membership, Organization, Person, Provenance,
                       Responsibility, Section, Target, Task)
+from kg.rdf_validate import validate
 from kg.resources import resource_dir
 
 KG = rdflib.Namespace(rdf.KG)
@@ -389,7 +390,7 @@ def test_citation_based_on_placeholder_and_implements_the_loaded_document(graph:
     alone.actions, alone.tasks, alone.alignments = alone.actions[:1], alone.tasks[:2], []
     g2 = rdf.to_rdflib(alone)
     assert (None, KG.implements, None) not in g2 and (d, eli.based_on, cited) in g2
-    assert rdf.validate(alone) == []
+    assert validate(alone) == []
 
 
 def test_alignment_direct_and_qualified(graph: Graph) -> None:
@@ -421,7 +422,7 @@ def test_unknown_format_is_an_error(graph: Graph) -> None:
 # --- SHACL ----------------------------------------------------------------------------------
 
 def test_valid_graph_conforms(graph: Graph) -> None:
-    assert rdf.validate(graph) == []
+    assert validate(graph) == []
 
 
 def _drop_task_action(graph: Graph) -> Graph:
@@ -432,7 +433,7 @@ def _drop_task_action(graph: Graph) -> Graph:
 
 def test_task_without_action_is_reported(graph: Graph) -> None:
     broken = _drop_task_action(graph)
-    violations = rdf.validate(broken)
+    violations = validate(broken)
     task = f"task/{broken.tasks[1].id}"
     hits = [v for v in violations if v.focus == task and v.path == "^kg:hasTask"]
     assert hits, violations
@@ -444,7 +445,7 @@ def test_assignment_without_provenance_is_reported(graph: Graph) -> None:
     g = rdf.to_rdflib(graph)
     a = rdflib.URIRef(rdf.iri("assignment", graph.responsibilities[1].id))
     g.remove((a, KG.provenance, None))
-    violations = rdf.validate(g)
+    violations = validate(g)
     assert [v.focus for v in violations if v.path == "kg:provenance"] == [f"assignment/{graph.responsibilities[1].id}"]
 
 
@@ -454,7 +455,7 @@ def test_bad_span_agent_and_missing_title_are_reported(graph: Graph) -> None:
     broken.responsibilities[4].organization_id = stable_id("organization", "不存在的单位", "临沂市")
     g = rdf.to_rdflib(broken)
     g.remove((rdflib.URIRef(rdf.iri("document", graph.documents[0].id)), rdflib.URIRef(rdf.PREFIXES["dcterms"] + "title"), None))
-    violations = rdf.validate(g)
+    violations = validate(g)
     by_focus = {(v.focus, v.path) for v in violations}
     assert (f"task/{graph.tasks[0].id}", "kg:provenance") in by_focus
     assert (f"assignment/{graph.responsibilities[4].id}", "prov:agent") in by_focus
@@ -467,7 +468,7 @@ def test_bad_span_agent_and_missing_title_are_reported(graph: Graph) -> None:
 def test_missing_direct_triple_is_reported(graph: Graph) -> None:
     g = rdf.to_rdflib(graph)
     g.remove((None, KG.responsibleFor, rdflib.URIRef(rdf.iri("task", graph.tasks[1].id))))
-    violations = rdf.validate(g)
+    violations = validate(g)
     hits = [v for v in violations if "direct triple" in v.message]
     assert [(h.focus, h.value) for h in hits] == [
         (f"document/{graph.documents[0].id}", f"assignment/{graph.responsibilities[4].id}")], violations
@@ -476,7 +477,7 @@ def test_missing_direct_triple_is_reported(graph: Graph) -> None:
 def test_span_past_the_end_of_the_text_is_reported(graph: Graph) -> None:
     broken = graph.model_copy(deep=True)
     broken.tasks[1].prov = _p(broken.documents[0].id, 990, 1200, "超出文本末尾")
-    violations = rdf.validate(broken)
+    violations = validate(broken)
     assert [(v.focus, v.value) for v in violations if "oa:end > kg:textLength" in v.message] == [
         (f"document/{graph.documents[0].id}", f"selector/{graph.tasks[1].id}")]
 
@@ -485,7 +486,7 @@ def test_membership_without_a_person_is_reported(graph: Graph) -> None:
     broken = graph.model_copy(deep=True)
     m = broken.memberships[0]
     broken.people = [p for p in broken.people if p.id != m.person_id]
-    violations = rdf.validate(broken)
+    violations = validate(broken)
     focus = f"membership/{m.id}"
     hits = [v for v in violations if v.focus == focus and v.path == "org:member"]
     assert hits and "exactly one member" in hits[0].message, violations
@@ -500,7 +501,7 @@ def test_broken_target_group_and_alignment_are_reported(graph: Graph) -> None:
     g = rdf.to_rdflib(broken)
     t = rdflib.URIRef(rdf.iri("target", broken.targets[1].id))
     g.remove((t, KG.value, None))  # a target without its value
-    found = {(v.focus, v.path) for v in rdf.validate(g)}
+    found = {(v.focus, v.path) for v in validate(g)}
     assert (f"target/{broken.targets[0].id}", "^kg:hasTarget") in found
     assert (f"target/{broken.targets[1].id}", "kg:value") in found
     assert (f"membership/{broken.memberships[1].id}", "org:organization") in found
@@ -528,5 +529,5 @@ def test_seeds_export_and_conform(tmp_path: Path) -> None:
     for fmt in ("turtle", "trig"):
         data = rdf.serialize(merged, fmt)
         assert isomorphic(_parse(data, fmt), rdf.to_rdflib(merged))
-    violations = rdf.validate(merged)
+    violations = validate(merged)
     assert violations == [], "\n".join(map(str, violations[:20]))
