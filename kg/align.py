@@ -12,7 +12,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from kg.ids import stable_id
 from kg.model import Alignment, Graph
@@ -87,36 +87,77 @@ def align_store(store, threshold: float = THRESHOLD, per_item: int = PER_ITEM) -
 
 def align_items(items: list[Item], docs: DocMeta, threshold: float = THRESHOLD,
                 per_item: int = PER_ITEM) -> list[Alignment]:
-    """The alignment method over plain (id, kind, document, title) items.
+    """The alignment method over plain (id, kind, document, title) items, as one sorted list."""
+    return list(iter_alignments(items, docs, threshold, per_item))
+
+
+def iter_alignments(items: list[Item], docs: DocMeta, threshold: float = THRESHOLD,
+                    per_item: int = PER_ITEM) -> Iterator[Alignment]:
+    """The alignments of `items`, sorted by (source id, target id), made one at a time as they are
+    consumed: at 2,000 plans the 668k Alignment objects would take ~0.8 GB held at once.
 
     Each item links to at most `per_item` items of other documents: the most similar titles first,
     and among equally similar ones the higher-level documents first (the national work points, the
     province, the city …), so a local task points up to what it carries out before it points sideways.
     """
-    meta = {iid: (kind, doc, title) for iid, kind, doc, title in items}
+    items = sorted(items)  # item k is the k-th id: pairs of indexes sort as pairs of ids
     doc_rank = {d: (LEVEL_RANK.get(level, 4), date or "", d) for d, (level, date) in docs.items()}
     unknown = (4, "", "")
 
-    def preference(iid: str) -> tuple:
-        d = meta[iid][1]
-        return (LEVEL_RANK.get(docs[d][0], 4) if d in docs else 4, d if d in docs else "", iid)
+    def preference(k: int) -> tuple:
+        d = items[k][2]
+        return (LEVEL_RANK.get(docs[d][0], 4) if d in docs else 4, d if d in docs else "", items[k][0])
 
-    by_title: dict[str, list[str]] = defaultdict(list)
+    by_title: dict[str, list[int]] = defaultdict(list)
     norm_of: dict[str, str] = {}
-    for iid, _, _, title in items:
+    for k, (_, _, _, title) in enumerate(items):
         key = norm_of.get(title)
         if key is None:
             key = norm_of[title] = _norm(title)
-        by_title[key].append(iid)
-    for ids in by_title.values():
-        ids.sort(key=preference)
+        by_title[key].append(k)
+    for ks in by_title.values():
+        ks.sort(key=preference)
+    similar = _similar_titles(by_title, len(items), threshold)
+
+    pairs: dict[tuple[int, int], float] = {}
+    for k, (iid, _, doc, title) in enumerate(items):
+        taken: set[str] = {doc}
+        rank_a = doc_rank.get(doc, unknown)
+        for neg, other in similar[norm_of[title]]:
+            for cand in by_title[other]:
+                cdoc = items[cand][2]
+                if cdoc in taken:
+                    continue
+                taken.add(cdoc)
+                # from the lower-level (or later, or larger-id) document's item to the other's
+                key = (k, cand) if rank_a > doc_rank.get(cdoc, unknown) else (cand, k)
+                if pairs.get(key, 0.0) < -neg:
+                    pairs[key] = -neg
+                if len(taken) > per_item:
+                    break
+            if len(taken) > per_item:
+                break
+    del similar, by_title, norm_of
+    shared: dict[tuple[str, str], str] = {}
+    for (src, dst), s in sorted(pairs.items()):
+        (sid, sk, _, st), (tid, tk, _, tt) = items[src], items[dst]
+        ev = shared.get((st, tt))
+        if ev is None:
+            ev = shared[(st, tt)] = _shared(st, tt)
+        yield Alignment(id=stable_id("alignment", sid, tid), source_id=sid, source_kind=sk, target_id=tid,
+                        target_kind=tk, score=round(s, 4), method=METHOD, evidence=ev)
+
+
+def _similar_titles(by_title: dict[str, list[int]], n_items: int, threshold: float) -> dict[str, list[tuple[float, str]]]:
+    """For each normalised title, the titles at least `threshold` similar to it (itself included), most
+    similar first, as (-similarity, title): bigram vectors weighted by idf over every item's title."""
     titles = sorted(by_title)
     vectors = {t: _bigrams(t) for t in titles}
     df: Counter = Counter()  # document frequency over items, as if every title were counted once per use
     for t, v in vectors.items():
         for g in v:
             df[g] += len(by_title[t])
-    n = max(len(items), 1)
+    n = max(n_items, 1)
     idf = {g: math.log((1 + n) / (1 + c)) + 1 for g, c in df.items()}
     weighted = {t: {g: c * idf[g] for g, c in v.items()} for t, v in vectors.items()}
     norms = {t: math.sqrt(sum(x * x for x in w.values())) or 1.0 for t, w in weighted.items()}
@@ -126,7 +167,6 @@ def align_items(items: list[Item], docs: DocMeta, threshold: float = THRESHOLD,
         for g in w:
             if df[g] <= common:
                 postings[g].append(t)
-
     similar: dict[str, list[tuple[float, str]]] = {}
     for t, w in weighted.items():
         found = []
@@ -138,37 +178,7 @@ def align_items(items: list[Item], docs: DocMeta, threshold: float = THRESHOLD,
         if t not in {o for _, o in found}:
             found.append((-1.0, t))
         similar[t] = sorted(found)
-
-    pairs: dict[tuple[str, str], float] = {}
-    for iid, _, doc, title in sorted(items):
-        taken: set[str] = {doc}
-        rank_a = doc_rank.get(doc, unknown)
-        for neg, other in similar[norm_of[title]]:
-            for cand in by_title[other]:
-                cdoc = meta[cand][1]
-                if cdoc in taken:
-                    continue
-                taken.add(cdoc)
-                # from the lower-level (or later, or larger-id) document's item to the other's
-                src, dst = (iid, cand) if rank_a > doc_rank.get(cdoc, unknown) else (cand, iid)
-                if pairs.get((src, dst), 0.0) < -neg:
-                    pairs[(src, dst)] = -neg
-                if len(taken) > per_item:
-                    break
-            if len(taken) > per_item:
-                break
-    out = []
-    shared: dict[tuple[str, str], str] = {}
-    for (src, dst), s in sorted(pairs.items()):
-        (sk, _, st), (tk, _, tt) = meta[src], meta[dst]
-        ev = shared.get((st, tt))
-        if ev is None:
-            ev = shared[(st, tt)] = _shared(st, tt)
-        out.append(Alignment(
-            id=stable_id("alignment", src, dst), source_id=src, source_kind=sk, target_id=dst,
-            target_kind=tk, score=round(s, 4), method=METHOD, evidence=ev,
-        ))
-    return out
+    return similar
 
 
 def with_alignments(graph: Graph, threshold: Optional[float] = None) -> Graph:

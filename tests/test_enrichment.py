@@ -145,6 +145,23 @@ def test_alignment_is_deterministic_and_points_down_the_hierarchy(seed_graph):
         assert x.evidence and x.evidence in next(i.title for i in list(seed_graph.actions) + list(seed_graph.tasks) if i.id == x.source_id)
 
 
+
+def test_alignments_are_made_as_they_are_consumed_in_id_order(seed_graph):
+    """iter_alignments is a generator (the build writes alignments in batches instead of holding them all)
+    and yields exactly align()'s list, sorted by (source, target)."""
+    import types
+
+    from kg.align import iter_alignments
+
+    docs = {d.id: (d.level, d.date or "") for d in seed_graph.documents}
+    items = [(a.id, "Action", a.document_id, a.title) for a in seed_graph.actions] + \
+            [(t.id, "Task", t.document_id, t.title) for t in seed_graph.tasks]
+    it = iter_alignments(items, docs)
+    assert isinstance(it, types.GeneratorType)
+    got = list(it)
+    assert got and [g.model_dump() for g in got] == [a.model_dump() for a in align(seed_graph)]
+    assert [(g.source_id, g.target_id) for g in got] == sorted((g.source_id, g.target_id) for g in got)
+
 def test_alignment_from_a_store_equals_alignment_of_its_graph(seed_graph, tmp_path):
     from kg.align import align_store
     from kg.store.embedded import EmbeddedStore
