@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
+from functools import lru_cache
 from typing import Iterable, Iterator, Optional
 
 from kg.ids import stable_id
@@ -80,9 +82,14 @@ def align_store(store, threshold: float = THRESHOLD, per_item: int = PER_ITEM) -
 
     Equal to align(store.to_graph()) without materialising the whole graph.
     """
+    return list(iter_align_store(store, threshold, per_item))
+
+
+def iter_align_store(store, threshold: float = THRESHOLD, per_item: int = PER_ITEM) -> Iterator[Alignment]:
+    """align_store's alignments, made as they are consumed (for writing them in batches)."""
     docs = {r[0]: (r[1], r[2] or "") for r in store.run(DOCS_CYPHER).rows}
     items = [tuple(r) for q in ITEMS_CYPHER for r in store.run(q).rows]
-    return align_items(items, docs, threshold, per_item)  # type: ignore[arg-type]
+    return iter_alignments(items, docs, threshold, per_item)  # type: ignore[arg-type]
 
 
 def align_items(items: list[Item], docs: DocMeta, threshold: float = THRESHOLD,
@@ -119,7 +126,8 @@ def iter_alignments(items: list[Item], docs: DocMeta, threshold: float = THRESHO
         ks.sort(key=preference)
     similar = _similar_titles(by_title, len(items), threshold)
 
-    pairs: dict[tuple[int, int], float] = {}
+    # every chosen link, oriented, as three flat arrays (a dict of tuples would take ~1 GB at 20,000 plans)
+    srcs, dsts, scores = array("l"), array("l"), array("d")
     for k, (iid, _, doc, title) in enumerate(items):
         taken: set[str] = {doc}
         rank_a = doc_rank.get(doc, unknown)
@@ -130,22 +138,48 @@ def iter_alignments(items: list[Item], docs: DocMeta, threshold: float = THRESHO
                     continue
                 taken.add(cdoc)
                 # from the lower-level (or later, or larger-id) document's item to the other's
-                key = (k, cand) if rank_a > doc_rank.get(cdoc, unknown) else (cand, k)
-                if pairs.get(key, 0.0) < -neg:
-                    pairs[key] = -neg
+                src, dst = (k, cand) if rank_a > doc_rank.get(cdoc, unknown) else (cand, k)
+                srcs.append(src)
+                dsts.append(dst)
+                scores.append(-neg)
                 if len(taken) > per_item:
                     break
             if len(taken) > per_item:
                 break
     del similar, by_title, norm_of
-    shared: dict[tuple[str, str], str] = {}
-    for (src, dst), s in sorted(pairs.items()):
-        (sid, sk, _, st), (tid, tk, _, tt) = items[src], items[dst]
-        ev = shared.get((st, tt))
-        if ev is None:
-            ev = shared[(st, tt)] = _shared(st, tt)
-        yield Alignment(id=stable_id("alignment", sid, tid), source_id=sid, source_kind=sk, target_id=tid,
-                        target_kind=tk, score=round(s, 4), method=METHOD, evidence=ev)
+    by_src_dst, by_src_score, starts = _bucket(srcs, dsts, scores, len(items))
+    del srcs, dsts, scores
+    for src in range(len(items)):
+        best: dict[int, float] = {}  # a pair found from both ends is one alignment
+        for j in range(starts[src], starts[src + 1]):
+            d, sc = by_src_dst[j], by_src_score[j]
+            if best.get(d, 0.0) < sc:
+                best[d] = sc
+        sid, sk, _, st = items[src]
+        for dst in sorted(best):
+            tid, tk, _, tt = items[dst]
+            yield Alignment(id=stable_id("alignment", sid, tid), source_id=sid, source_kind=sk, target_id=tid,
+                            target_kind=tk, score=round(best[dst], 4), method=METHOD, evidence=_shared_cached(st, tt))
+
+
+def _bucket(srcs: array, dsts: array, scores: array, n: int) -> tuple[array, array, array]:
+    """The links grouped by source (a counting sort): the targets and scores of source k are at
+    positions starts[k]:starts[k + 1] of the two arrays returned."""
+    starts = array("l", [0]) * (n + 1)
+    for src in srcs:
+        starts[src + 1] += 1
+    for k in range(n):
+        starts[k + 1] += starts[k]
+    at = array("l", starts)
+    out_dst, out_score = array("l", [0]) * len(srcs), array("d", [0.0]) * len(srcs)
+    for src, dst, sc in zip(srcs, dsts, scores):
+        j = at[src]
+        out_dst[j], out_score[j] = dst, sc
+        at[src] = j + 1
+    return out_dst, out_score, starts
+
+
+_shared_cached = lru_cache(maxsize=1 << 16)(lambda a, b: _shared(a, b))  # titles repeat across documents
 
 
 def _similar_titles(by_title: dict[str, list[int]], n_items: int, threshold: float) -> dict[str, list[tuple[float, str]]]:
