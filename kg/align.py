@@ -14,7 +14,7 @@ import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from functools import lru_cache
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Literal, Optional
 
 from kg.ids import stable_id
 from kg.model import Alignment, Graph
@@ -57,8 +57,9 @@ def _shared(a: str, b: str) -> str:
     return next(a[i:i + lo] for i in range(len(a) - lo + 1) if a[i:i + lo] in grams)
 
 
-# (id, "Action" | "Task", document id, title)
-Item = tuple[str, str, str, str]
+Kind = Literal["Action", "Task"]
+# (id, kind, document id, title)
+Item = tuple[str, Kind, str, str]
 # document id → (level, date)
 DocMeta = dict[str, tuple[str, str]]
 
@@ -72,8 +73,8 @@ DOCS_CYPHER = "MATCH (d:Document) RETURN d.id, d.level, d.date"
 def align(graph: Graph, threshold: float = THRESHOLD, per_item: int = PER_ITEM) -> list[Alignment]:
     """Alignments between the actions and tasks of different documents of `graph` (sorted by id)."""
     docs = {d.id: (d.level, d.date or "") for d in graph.documents}
-    items = [(a.id, "Action", a.document_id, a.title) for a in graph.actions] + \
-            [(t.id, "Task", t.document_id, t.title) for t in graph.tasks]
+    items: list[Item] = [(a.id, "Action", a.document_id, a.title) for a in graph.actions]
+    items += [(t.id, "Task", t.document_id, t.title) for t in graph.tasks]
     return align_items(items, docs, threshold, per_item)
 
 

@@ -8,7 +8,6 @@
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import IO, Any, Optional, Union
 
@@ -16,7 +15,7 @@ from kg.errors import InputError, NoDocumentError
 from kg.model import Graph
 from kg.store import Store, open_store
 
-PathLike = Union[str, os.PathLike]
+PathLike = Union[str, Path]
 
 
 def parse(*paths: PathLike, jobs: Optional[int] = 1) -> Graph:

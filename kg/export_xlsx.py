@@ -166,7 +166,7 @@ def _display_width(s: str) -> int:
 
 
 def _fit_widths(columns: Sequence[str], rows: Sequence[Sequence[Any]], cap: int = 60) -> list[float]:
-    widths = []
+    widths: list[float] = []
     for k, c in enumerate(columns):
         longest = max([_display_width(str(c))] + [_display_width(str(r[k])) for r in rows[:500] if r[k] is not None])
         widths.append(min(cap, max(6, longest + 2)))

@@ -819,6 +819,7 @@ def _write_jsonld(graph: Graph, out: IO[bytes]) -> int:
                     top_first, inner_first = False, True
                 cur_graph = g
         assert node is not None
+        value: object
         if q.predicate.value == _RDF_TYPE:
             key, value = "@type", _jsonld_ref(q.object)
         else:

@@ -60,7 +60,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     server: "SparqlServer"
 
     def setup(self) -> None:
-        self.timeout = self.server.idle_timeout  # read by StreamRequestHandler.setup: settimeout on the socket
+        # per connection: StreamRequestHandler.setup reads self.timeout (typeshed declares a class variable)
+        self.timeout = self.server.idle_timeout  # type: ignore[misc]
         self._started = time.perf_counter()
         self._query_text: Optional[str] = None
         super().setup()
@@ -227,7 +228,7 @@ class SparqlServer(http.server.ThreadingHTTPServer):
         if ":" in host:
             self.address_family = socket.AF_INET6
         super().__init__((host, port), _Handler)
-        bound = self.server_address[0]
+        bound = str(self.server_address[0])
         self._hosts = {"localhost", "127.0.0.1", "[::1]", f"[{bound}]" if ":" in bound else bound}
         self._hosts |= {_host_name(h) for h in allowed_hosts}
         self.check_host = check_host
@@ -278,7 +279,7 @@ class SparqlServer(http.server.ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host = self.server_address[0]
+        host = str(self.server_address[0])
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}/sparql"
 

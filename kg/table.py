@@ -1,7 +1,7 @@
 """The responsibility table: one row per LEADS / RESPONSIBLE_FOR edge (the `kg extract` contract)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from kg.model import Graph
 
@@ -46,7 +46,7 @@ def responsibility_rows(graph: Graph) -> list[dict[str, Any]]:
             "span": [r.prov.start, r.prov.end], "clause": r.prov.text,
             "_order": (doc.file, r.prov.start, mention_end(r.prov.text, r.mention), order),
         })
-    rows.sort(key=lambda row: row["_order"])
+    rows.sort(key=lambda row: cast(tuple, row["_order"]))
     for row in rows:
         del row["_order"]
     return rows

@@ -481,7 +481,8 @@ def _node_dict(ix: _Index, nid: str, sel: _Selection) -> dict[str, Any]:
         leads = sum(r.role == "LEADS" for r in rs)
         rows.append(["职责", f"牵头 {leads} · 负责/配合/指导 {len(rs) - leads}"])
     else:
-        el: Union[Section, Action, Task] = {"section": ix.sections, "action": ix.actions, "task": ix.tasks}[kind][id_]
+        by_kind: dict[str, Any] = {"section": ix.sections, "action": ix.actions, "task": ix.tasks}
+        el: Union[Section, Action, Task] = by_kind[kind][id_]
         number = getattr(el, "number", None)
         full = f"{number} {el.title}" if number and not el.title.startswith(number) else el.title
         rows.append(["来源", ix.doc_title(el.document_id)])
@@ -586,7 +587,9 @@ def _align_edges(ix: _Index, sel: _Selection) -> list[dict[str, Any]]:
         if src not in sel.nodes or dst not in sel.nodes:
             continue
         a, b = ix.target(al.source_id), ix.target(al.target_id)
-        if sel.home and sel.home not in (a.document_id, b.document_id):  # type: ignore[union-attr]
+        if a is None or b is None:  # an alignment to an item not in this graph: nothing to draw
+            continue
+        if sel.home and sel.home not in (a.document_id, b.document_id):
             continue  # a document view shows its own alignments, not those among the other plans
         rows = [["相似度", f"{al.score:.2f}"], ["方法", al.method]]
         if al.evidence:
@@ -613,8 +616,8 @@ def _sort_key(ix: _Index, nid: str) -> tuple:
         return (2, ix.doc_title(a.document_id), a.ordinal, 0, 0, id_)
     if kind == "task":
         t = ix.tasks[id_]
-        a = ix.actions.get(t.action_id)
-        return (3, ix.doc_title(t.document_id), a.ordinal if a else 0, t.ordinal, 0, id_)
+        parent = ix.actions.get(t.action_id)
+        return (3, ix.doc_title(t.document_id), parent.ordinal if parent else 0, t.ordinal, 0, id_)
     if kind == "target":
         g = ix.goals[id_]
         return (5, ix.doc_title(g.document_id), g.prov.start, 0, 0, id_)

@@ -180,6 +180,7 @@ class ParsePool:
     def __init__(self, jobs: int, limits: Limits = DEFAULT) -> None:
         self.jobs = max(1, jobs)
         self.limits = limits
+        self._ctx: Any
         if "forkserver" in multiprocessing.get_all_start_methods():
             self._ctx = multiprocessing.get_context("forkserver")
             self._ctx.set_forkserver_preload(["kg._preload"])

@@ -45,3 +45,13 @@ def test_query_takes_an_open_store_or_a_folder(tmp_path, seed_files):
         by_store = kg.query("organization_responsibilities", store, name="县科协", limit=5)
         assert kg.export_rdf(store, tmp_path / "x.nt", "nt") > 0
     assert by_path.rows and by_path.rows == by_store.rows
+
+
+def test_the_build_function_survives_importing_the_build_module():
+    import importlib
+
+    module = importlib.import_module("kg.build")  # what `kg build` and the library do, lazily
+    from kg.build import BuildReport
+
+    assert callable(kg.build) and kg.build.__module__ == "kg.api"
+    assert module.BuildReport is BuildReport
