@@ -26,7 +26,7 @@ def synth(n_docs: int, n_orgs: int = 500) -> Graph:
     k = 0
     for d in range(n_docs):
         did = f"D{d:05d}"
-        P = lambda s, e, t: Provenance(document_id=did, start=s, end=e, text=t)  # noqa: E731
+        P = lambda s, e, t, did=did: Provenance(document_id=did, start=s, end=e, text=t)  # noqa: E731
         g.documents.append(Document(id=did, title=f"文件{d}实施方案", jurisdiction="测试市", jurisdiction_path=["测试省", "测试市"],
                                     level="市", file=f"{did}.txt", sha256=f"sha{d}", encoding="utf-8", format="txt",
                                     length=20000, prov=P(0, 20000, "正文" * 50)))

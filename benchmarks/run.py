@@ -134,7 +134,7 @@ def run_size(n: int, args) -> None:
     gc.collect()
     t0 = time.perf_counter()
     try:
-        for (name, data), exp in zip(blobs, manifest.documents):
+        for name, data in blobs:
             p = parse_bytes(data, name)
             graphs.append(p.graph)
             gc.freeze()  # as kg.pipeline.parse_files: parsed graphs are kept, the collector skips them

@@ -129,7 +129,7 @@ def iter_alignments(items: list[Item], docs: DocMeta, threshold: float = THRESHO
 
     # every chosen link, oriented, as three flat arrays (a dict of tuples would take ~1 GB at 20,000 plans)
     srcs, dsts, scores = array("l"), array("l"), array("d")
-    for k, (iid, _, doc, title) in enumerate(items):
+    for k, (_, _, doc, title) in enumerate(items):
         taken: set[str] = {doc}
         rank_a = doc_rank.get(doc, unknown)
         for neg, other in similar[norm_of[title]]:

@@ -1,7 +1,6 @@
 """The reference reading of the seeds (../shared/gold, copied to tests/gold/) as comparable sets."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from kg.model import Graph

@@ -79,7 +79,7 @@ def test_kg_build_with_jobs_gives_the_same_store_byte_for_byte(corpus, tmp_path)
     for jobs in (1, 2):
         seen: list[str] = []
         with EmbeddedStore(tmp_path / f"db{jobs}") as store:  # chunks of 5 files: one pool across them
-            report = build(store, corpus, on_file=lambda r: seen.append(r.file), jobs=jobs, chunk_files=5)
+            report = build(store, corpus, on_file=lambda r, seen=seen: seen.append(r.file), jobs=jobs, chunk_files=5)
             hashes[jobs] = store_hash(store)
         assert seen == [str(f) for f in corpus]  # on_file in input order, across chunks
         reports[jobs] = (report_rows(report.files), [(d.document_id, d.file, d.status) for d in report.loaded],

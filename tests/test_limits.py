@@ -236,7 +236,7 @@ def test_kg_extract_reports_the_limit_with_its_option_and_reads_the_rest(tmp_pat
 
 def test_defaults_are_documented_in_the_cli_help():
     res = CliRunner().invoke(main, ["build", "--help"])
-    for name, value in DEFAULT.as_dict().items():
+    for name in DEFAULT.as_dict():
         assert f"--{name.replace('_', '-')}" in res.output
     assert "--jobs" in res.output
 

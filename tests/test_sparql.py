@@ -341,7 +341,7 @@ def test_endpoint_refuses_updates_and_keeps_the_store(endpoint):
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     before = json.loads(_get(server.url + "?" + urllib.parse.urlencode({"query": count}))[2])
     update = "DELETE WHERE { GRAPH ?g { ?s ?p ?o } }"
-    for status, ctype, body in (
+    for status, _ctype, body in (
         _post(server.url, update.encode(), "application/sparql-update"),
         _post(server.url, urllib.parse.urlencode({"update": update}).encode(), "application/x-www-form-urlencoded"),
         _post(server.url, update.encode(), "application/sparql-query"),
