@@ -40,7 +40,7 @@ class Limits:
     max_file_mb: float = 100  # a 200 MB text file took 5.3 GB
     max_unpacked_mb: float = 100  # 100 MB of DOCX XML is about 1.3 GB once parsed
     max_inflation: float = 100  # Word and Excel XML packs 5-20 times; the 330 MB bomb packed 295 times
-    max_pdf_pages: int = 2000  # ruled tables are looked for on the first 1000 (formats._TABLE_PAGES)
+    max_pdf_pages: int = 2000  # ruled tables are looked for on the first 1000 (formats.pdf._TABLE_PAGES)
     max_seconds: float = 60
     max_memory_mb: float = 4096  # address space: a worker starts at about 220 MB
 

@@ -5,7 +5,7 @@ Chinese plans attach their role table (任务分工表 / 责任分解表 / 任�
 or (Word, WPS) thin filled rectangles. `find_ruled_tables(page)` collects the horizontal and vertical
 rules of one page, groups the ones that touch into grids, and reads merged cells from the rules
 that are missing: no rule between two grid units means one cell spans both (rowspan / colspan).
-The reader in loaders/formats.py then routes each character of the page's text layer whose centre
+The reader in loaders/formats/pdf.py then routes each character of the page's text layer whose centre
 falls in a grid to its cell (`PageGrid.add_char`), and `layout` writes the cells into the text
 and makes the `kg.loaders.tables.Table`s.
 

@@ -5,7 +5,7 @@ its own, and records where it put it, so a table cell has provenance like any ot
 cells (rowspan / colspan / vMerge / gridSpan / merged ranges) are the same `Cell` object in every
 grid position they cover; a position no cell covers is None.
 
-As the HTML, DOCX and XLSX readers (loaders/formats.py) fill it in:
+As the HTML, DOCX and XLSX readers (loaders/formats/) fill it in:
 - Every row has the same number of columns; rows and columns holding no text at all are dropped.
 - An empty cell is a `Cell` with text "" and start == end, a point inside the table's span (where the
   next cell's text starts); None is only a position no cell covers (a short HTML row, DOCX

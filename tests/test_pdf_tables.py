@@ -1,4 +1,4 @@
-"""Ruled tables in PDFs (loaders/pdf_tables.py via formats._read_pdf): a role table (序号 | 重点任务 |
+"""Ruled tables in PDFs (loaders/pdf_tables.py via loaders/formats/pdf.py): a role table (序号 | 重点任务 |
 具体措施 | 牵头单位 | 责任单位 | 完成时限) with rowspan group cells and wrapped cells comes out of
 `read_document` as `Extracted.tables`: an exact grid whose cells are spans of `Extracted.text`, merged
 cells one object, the prose around the table as before.
@@ -556,7 +556,7 @@ def test_prose_with_a_role_line_is_not_a_table(tmp_path, monkeypatch):
     got = read(path)
     assert got.tables == ()
     assert "牵头单位：市教育局" in got.text
-    from kg.loaders import formats
+    from kg.loaders.formats import pdf
 
-    monkeypatch.setattr(formats, "_unruled_tables", lambda pages, hrules: None)
+    monkeypatch.setattr(pdf, "_unruled_tables", lambda pages, hrules: None)
     assert read(path).text == got.text  # the text as without tables by position

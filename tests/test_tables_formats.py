@@ -276,7 +276,7 @@ def test_xlsx_over_the_cell_limit_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "big.xlsx"
     wb.save(path)
     assert len(read_document(path, path.read_bytes()).tables[0].rows) == 12  # within the default limit
-    monkeypatch.setattr(formats, "XLSX_MAX_CELLS", 100)
+    monkeypatch.setattr(formats.xlsx, "XLSX_MAX_CELLS", 100)
     with pytest.raises(InputError) as e:
         read_document(path, path.read_bytes())
     assert str(e.value).startswith("big.xlsx: XLSX too large: more than 100 cells")

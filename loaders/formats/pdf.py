@@ -1,0 +1,323 @@
+"""PDF: the text layer (pypdfium2) as lines with their geometry, page numbers and running headers/footers
+dropped, lines joined into paragraphs; ruled and unruled tables found by loaders/pdf_tables.py."""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+from typing import Optional
+
+from kg.errors import InputError
+from kg.limits import DEFAULT, LimitExceeded, Limits
+from kg.loaders.formats.common import _CJK, _OCR_FIX, Extracted, _plain
+
+
+_PAGE_NO = re.compile(
+    r"^[\s\-—–─－~～·•_]*(?:第\s*)?[0-9０-９]{1,4}(?:\s*页)?(?:\s*[/／,，]?\s*(?:共\s*)?[0-9０-９]{1,4}\s*页?)?"
+    r"[\s\-—–─－~～·•_]*$|^(?:page|p\.)\s*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
+_TERMINAL = "。！？；：）」』”!?;:)"
+_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(](?:[一二三四五六七八九十]+|\d{1,2})[）)]|\d{1,2}[.、．]|[─—-]{2}|附件)")
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int
+    x0: Optional[float] = None
+    x1: Optional[float] = None
+    top: Optional[float] = None  # distance from the top of the page
+    em: Optional[float] = None
+    table: Optional[object] = None  # a ruled table (pdf_tables.PageGrid) at its place in reading order; text ""
+    raw: Optional[list] = field(default=None, compare=False, repr=False)  # (character, loose box, space after)
+    height: float = field(default=0.0, compare=False, repr=False)
+
+    @property
+    def chars(self) -> Optional[list]:
+        """The line's characters as pdf_tables._Char (y downwards), made when asked for."""
+        if self.raw is None:
+            return None
+        from kg.loaders.pdf_tables import _Char
+
+        h = self.height
+        return [_Char(ch, b[0], b[2], h - b[3], h - b[1], sp, self.page) for ch, b, sp in self.raw]
+
+
+def _page_lines(page, index: int, grids: tuple | list = ()) -> tuple[list[_Line], int]:
+    """Lines of one page in reading order (top to bottom), with their horizontal extent; and the
+    number of characters on the page. Characters inside one of `grids` (ruled tables) go to the
+    grid's cells instead, and a grid that got text is a line of its own (`table`) where it starts."""
+    import pypdfium2.raw as pdfium_c
+
+    tp = page.get_textpage()
+    try:
+        n = tp.count_chars()
+        text = tp.get_text_range() if n else ""
+        height = page.get_height()
+        if len(text) != n:  # text not aligned with the characters: keep the lines without geometry
+            return [_Line(t, index) for t in re.split(r"\r\n|\r|\n", text) if t.strip()], n
+        lines: list[_Line] = []
+        cur: list[int] = []
+
+        def flush() -> None:
+            chars = [i for i in cur if not text[i].isspace()]
+            if chars:
+                boxes = [tp.get_charbox(i, loose=True) for i in chars]
+                widths = [b[2] - b[0] for i, b in zip(chars, boxes) if _CJK.match(text[i]) and b[2] > b[0]]
+                keep = []
+                spaced = set()
+                for k, i in enumerate(cur):  # drop spaces pdfium generated between CJK characters (justified text)
+                    if text[i] == " " and pdfium_c.FPDFText_IsGenerated(tp.raw, i) == 1 and 0 < i < len(text) - 1 \
+                            and _CJK.match(text[i - 1]) and _CJK.match(text[i + 1]):
+                        continue
+                    keep.append(text[i])
+                    if k and text[i].isspace():
+                        spaced.add(cur[k - 1])
+                lines.append(_Line(
+                    "".join(keep).strip(), index, min(b[0] for b in boxes), max(b[2] for b in boxes),
+                    height - max(b[3] for b in boxes),
+                    statistics.median(widths) if widths else statistics.median(b[3] - b[1] for b in boxes),
+                    raw=[(text[i], b, i in spaced) for i, b in zip(chars, boxes)], height=height))
+            cur.clear()
+
+        into = None  # the (grid, cell) the last character went to
+        rect = pdfium_c.FS_RECTF()
+        for i, ch in enumerate(text):
+            if ch in "\r\n":
+                flush()
+                into = None
+            elif grids and not ch.isspace():
+                into = None
+                if pdfium_c.FPDFText_GetLooseCharBox(tp.raw, i, rect):
+                    left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
+                    x, y = (left + right) / 2, height - (bottom + top) / 2
+                    into = next(((g, cell) for g in grids if (cell := g.locate(x, y)) is not None), None)
+                if into:
+                    into[0].add_char(into[1], ch, (left, height - top, right, height - bottom))
+                else:
+                    cur.append(i)
+            elif into:  # a space after a table character: kept inside the cell unless pdfium made it up
+                if not (pdfium_c.FPDFText_IsGenerated(tp.raw, i) == 1 and 0 < i < len(text) - 1
+                        and _CJK.match(text[i - 1]) and _CJK.match(text[i + 1])):
+                    into[0].mark_space(into[1])
+            else:
+                cur.append(i)
+        flush()
+    finally:
+        tp.close()
+    lines = [ln for ln in lines if ln.text]
+    lines.sort(key=lambda ln: (round(ln.top / 3), ln.x0))
+    merged: list[_Line] = []
+    for ln in lines:  # pieces of one visual line (same baseline) become one line
+        prev = merged[-1] if merged else None
+        if prev and abs(prev.top - ln.top) < 0.5 * (ln.em or 10) and ln.x0 >= prev.x1 - 1:
+            gap = ln.x0 - prev.x1
+            sep = " " if gap > 0.8 * (ln.em or 10) and not (_CJK.match(prev.text[-1]) and _CJK.match(ln.text[0])) else ""
+            raw = (prev.raw or []) + (ln.raw or [])
+            if sep and prev.raw:
+                raw[len(prev.raw) - 1] = raw[len(prev.raw) - 1][:2] + (True,)
+            merged[-1] = _Line(prev.text + sep + ln.text, index, prev.x0, ln.x1, min(prev.top, ln.top), prev.em,
+                               raw=raw, height=prev.height)
+        else:
+            merged.append(ln)
+    for g in grids:
+        if g.chars:
+            at = next((k for k, ln in enumerate(merged) if ln.top > g.top), len(merged))
+            merged.insert(at, _Line("", index, g.x0, g.x1, g.top, None, g))
+    return merged, n
+
+
+def _has_graphics(page) -> bool:
+    for _obj in page.get_objects(max_depth=2):
+        return True
+    return False
+
+
+def _drop_headers_footers(pages: list[list[_Line]], heights: list[float]) -> int:
+    """Remove page numbers (— 3 —, 第3页, 3/10 …) and running headers/footers repeated at the
+    same height on most pages (not the header row of a table without rules repeated on every page it
+    runs over). Returns how many lines were removed."""
+    from kg.loaders.pdf_tables import header_line
+
+    removed = 0
+    for k, lines in enumerate(pages):
+        h = heights[k]
+        keep = []
+        for j, ln in enumerate(lines):
+            if ln.table:
+                keep.append(ln)
+                continue
+            edge = (ln.top is not None and (ln.top < 0.12 * h or ln.top > 0.85 * h)) or \
+                (ln.top is None and j in (0, len(lines) - 1))
+            if edge and _PAGE_NO.match(ln.text.strip()):
+                removed += 1
+                continue
+            keep.append(ln)
+        pages[k] = keep
+    if len(pages) >= 3:
+        seen: dict[str, list[tuple[int, Optional[float]]]] = {}
+        for k, lines in enumerate(pages):
+            for ln in lines[:2] + lines[-2:]:
+                if ln.table or header_line(ln):
+                    continue
+                seen.setdefault(re.sub(r"[0-9０-９]+", "#", _plain(ln.text)), []).append((k, ln.top))
+        for key, where in seen.items():
+            pages_with = {k for k, _ in where}
+            if len(pages_with) < max(3, (len(pages) + 1) // 2):
+                continue
+            tops = [t for _, t in where if t is not None]
+            mode_top = statistics.median(tops) if tops else None
+            for k in pages_with:
+                before = len(pages[k])
+                pages[k] = [ln for ln in pages[k] if ln.table or not (
+                    re.sub(r"[0-9０-９]+", "#", _plain(ln.text)) == key
+                    and (mode_top is None or ln.top is None or abs(ln.top - mode_top) < 3)
+                    and (ln in pages[k][:2] or ln in pages[k][-2:]))]
+                removed += before - len(pages[k])
+    return removed
+
+
+def _join_lines(pages: list[list[_Line]]) -> list:
+    """Lines → paragraphs: a line that runs to the right edge of the text column continues on the next
+    line (also across pages); a short line, or a new indented line after a finished sentence, ends it.
+    A table line ends the paragraph before it and is passed on as its grid."""
+    lines = [ln for page in pages for ln in page]
+    geo = [ln for ln in lines if ln.x0 is not None and not ln.table]
+    if not geo:
+        return [ln.table or ln.text for ln in lines]
+    long_lines = [ln for ln in geo if len(ln.text) >= 10] or geo
+    left = statistics.median_low(sorted(round(ln.x0) for ln in long_lines))
+    rights = sorted(ln.x1 for ln in long_lines)
+    right = rights[int(0.9 * (len(rights) - 1))]
+    out: list[str] = []
+    buf = ""
+    prev: Optional[_Line] = None
+    for ln in lines:
+        if ln.table:
+            if buf:
+                out.append(buf)
+            out.append(ln.table)
+            buf, prev = "", None
+            continue
+        if prev is not None and buf:
+            em = prev.em or 10
+            full = prev.x0 is not None and prev.x1 >= right - 1.6 * em
+            indented = ln.x0 is not None and ln.x0 > left + 0.9 * (ln.em or em)
+            ends = buf.rstrip()[-1:] in _TERMINAL
+            if full and not (ends and (_MARKER.match(ln.text) or indented)):
+                # Latin words wrap at spaces; CJK text and numbers wrap anywhere
+                sep = " " if re.match(r"[A-Za-z]", buf[-1:]) and re.match(r"[A-Za-z]", ln.text[:1]) else ""
+                buf += sep + ln.text
+                prev = ln
+                continue
+            out.append(buf)
+        buf = ln.text
+        prev = ln
+    if buf:
+        out.append(buf)
+    return out
+
+
+_TABLE_PAGES = 1000  # ruled tables are looked for on this many pages (cost: about 1 ms a page without a table)
+
+
+def _page_grids(page, index: int, before: list) -> tuple[list, Optional[list]]:
+    """The ruled tables of a page: grids of at least two rows and two columns, and a one-row grid at the
+    top of the page that continues the last table of the page before (same columns); and the page's
+    horizontal rules (y, x0, x1) for the tables without vertical rules, None for a page not searched
+    (beyond the drawing guards)."""
+    from kg.loaders.pdf_tables import find_ruled_tables, page_rules
+
+    rules = page_rules(page)
+    grids = find_ruled_tables(page, index, min_rows=1, rules=rules) if rules is not None else []
+    last = before[-1] if before else None
+    return [g for i, g in enumerate(grids)
+            if g.n_rows >= 2 or (i == 0 and last is not None and last.page == index - 1 and g.same_columns(last))], \
+        (rules[0] if rules is not None else None)
+
+
+def _unruled_tables(pages: list[list[_Line]], hrules: list[Optional[list]]) -> None:
+    """Tables without vertical rules (三线表, columns aligned by position only): each one's lines are
+    replaced by one table line (its grid) where its header was."""
+    from kg.loaders.pdf_tables import find_unruled_tables
+
+    found = find_unruled_tables(pages, hrules)
+    if not found:
+        return
+    drop = {id(ln) for _, used in found for ln in used[1:]}
+    at = {id(used[0]): grid for grid, used in found}
+    for k, lines in enumerate(pages):
+        pages[k] = [(_Line("", ln.page, grid.x0, grid.x1, ln.top, None, grid) if (grid := at.get(id(ln))) else ln)
+                    for ln in lines if id(ln) not in drop]
+
+
+def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
+    import pypdfium2 as pdfium
+
+    from kg.loaders.pdf_tables import layout
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        msg = str(e)
+        if "password" in msg.lower():
+            raise InputError(file, "encrypted PDF: it needs a password to open",
+                             fix="open it with its password and save (or print to PDF) an unprotected copy") from None
+        raise InputError(file, f"corrupt PDF ({msg.rstrip('.')})", fix="re-download the PDF or export it again") from None
+    try:
+        n_pages = len(pdf)
+        if n_pages == 0:
+            raise InputError(file, "empty PDF: it has no pages", fix="re-download the PDF or export it again")
+        if limits.max_pdf_pages and n_pages > limits.max_pdf_pages:  # before a page is read: its tree may lie
+            raise LimitExceeded(file, f"PDF too long: {n_pages:,} pages", "max_pdf_pages", limits.max_pdf_pages,
+                                "split the PDF")
+        pages: list[list[_Line]] = []
+        heights: list[float] = []
+        textless: list[int] = []
+        graphics = 0
+        total = 0
+        grids: list = []  # the ruled tables of the page (pdf_tables.PageGrid)
+        hrules: list[Optional[list]] = []  # each page's horizontal rules; None: not searched for tables
+        for k in range(n_pages):
+            page = pdf[k]
+            try:
+                grids, hs = _page_grids(page, k, grids) if k < _TABLE_PAGES else ([], None)
+                hrules.append(hs)
+                lines, n = _page_lines(page, k, grids)
+                heights.append(page.get_height())
+                if not any(ln.text.strip() or ln.table for ln in lines):
+                    textless.append(k + 1)
+                    graphics += _has_graphics(page)
+                total += n
+                pages.append(lines)
+            finally:
+                page.close()
+    except pdfium.PdfiumError as e:
+        raise InputError(file, f"corrupt PDF ({str(e).rstrip('.')})", fix="re-download the PDF or export it again") from None
+    finally:
+        pdf.close()
+    pages_word = f"{n_pages} page{'s' if n_pages != 1 else ''}"
+    if len(textless) == n_pages:
+        if graphics:
+            raise InputError(file, f"scanned PDF with no text layer ({pages_word}, "
+                                   f"{graphics} with images or drawings, none with text); run OCR first", fix=_OCR_FIX)
+        raise InputError(file, f"empty PDF: {pages_word}, all blank (no text, no images)",
+                         fix="check that this is the right file")
+    all_text = "".join(ln.text or "".join(c.ch for cs in (ln.table.chars if ln.table else {}).values() for c in cs)
+                       for page in pages for ln in page)
+    bad = sum(1 for ch in all_text if 0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t"))
+    if bad > 0.3 * len(all_text):
+        raise InputError(file, f"PDF text layer is unreadable: {bad} of {len(all_text)} characters map to no "
+                               "Unicode character (fonts without a ToUnicode table); run OCR first", fix=_OCR_FIX)
+    removed = _drop_headers_footers(pages, heights)
+    _unruled_tables(pages, hrules)
+    text, tables = layout(_join_lines(pages))
+    notes = []
+    if textless:
+        shown = ", ".join(map(str, textless[:10])) + (" …" if len(textless) > 10 else "")
+        notes.append(f"{len(textless)} of {n_pages} pages have no text layer (page {shown}); "
+                     "their text is missing — run OCR on them")
+    if removed:
+        notes.append(f"{removed} page-number/header/footer lines removed")
+    if n_pages > _TABLE_PAGES:
+        notes.append(f"tables looked for on the first {_TABLE_PAGES} of {n_pages} pages only")
+    return Extracted(text, "unicode", "pdf", "; ".join(notes) or None, tuple(tables))

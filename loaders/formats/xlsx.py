@@ -1,0 +1,212 @@
+"""XLSX: every visible sheet with text is a table, merged ranges resolved, cells shown about as Excel
+shows them; read-only openpyxl under a cell budget (XLSX_MAX_CELLS), the package checked first."""
+from __future__ import annotations
+
+import datetime
+import io
+import math
+import re
+import zipfile
+from bisect import bisect_left, bisect_right
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.limits import DEFAULT, Limits
+from kg.loaders.formats.common import _XLSX_FIX, Extracted, _grid_table, _Lines, _title_rows
+from kg.loaders.formats.package import _check_package
+from kg.loaders.tables import Cell, Table
+
+
+XLSX_MAX_CELLS = 200_000  # cells a workbook may have read, and may place in grids: ~8 s and ~130 MB at the limit
+_DEFAULT_SHEET = re.compile(r"^(?:sheet|工作表)\s*\d+$", re.I)
+_FIXED = re.compile(r"^[#,0]*\.(0+)$")  # 0.00, #,##0.0 …: a fixed number of decimals
+
+
+class _CellBudget:
+    """How many more cells a workbook may cost before it is refused. Read-only openpyxl streams rows, so
+    memory and time follow the cells read and the grid positions made; one budget bounds each."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.left = XLSX_MAX_CELLS
+
+    def take(self, n: int) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise InputError(self.file, f"XLSX too large: more than {XLSX_MAX_CELLS:,} cells, the most kg reads from "
+                                        "one workbook",
+                             fix="split the workbook, or delete the sheets, rows and columns that hold no table")
+
+
+def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
+    """Every visible sheet with text is a table (merged ranges resolved). The text is a title line (the
+    first sheet's title row, else the file's stem), then each sheet's cells, one per line, row by row."""
+    import openpyxl
+
+    read, placed = _CellBudget(file), _CellBudget(file)
+    sheets: list[tuple[str, list[list[Cell]]]] = []
+    hidden = uncached = 0
+    try:  # openpyxl raises all kinds of errors on a damaged workbook: each one means "corrupt"
+        with _xlsx_package(data, file, limits) as zf:
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            for ws in wb.worksheets:
+                if ws.sheet_state != "visible":
+                    hidden += 1
+                    continue
+                values = _sheet_values(ws, read)
+                merges, missing = _sheet_merges(zf, ws._worksheet_path)
+                uncached += missing
+                if values:
+                    sheets.append((ws.title, _sheet_grid(values, merges, placed)))
+            wb.close()
+    except InputError:
+        raise
+    except Exception as e:  # noqa: BLE001 — see above
+        raise InputError(file, f"corrupt XLSX: {type(e).__name__}: {e}", fix=_XLSX_FIX) from None
+    if not sheets:
+        raise InputError(file, "empty XLSX: no visible sheet has any text" + (
+            f" ({uncached} formula cell(s) have no saved value)" if uncached else ""),
+            fix="open it in Excel/WPS and save it again" if uncached else "check that this is the right file")
+    lines = _Lines()
+    tables: list[Table] = []
+    for k, (name, grid) in enumerate(sheets):
+        if k == 0 and not _title_rows(grid):
+            lines.add(Path(file).stem)
+        _write_cells(grid, lines)
+        table = _grid_table(grid, lines, min_size=1)
+        if table:
+            if table.caption is None and k and not _DEFAULT_SHEET.match(name):
+                table.caption = name
+            tables.append(table)
+    notes = []
+    if uncached:
+        notes.append(f"{uncached} formula cell(s) have no saved value and read as empty "
+                     "(open the file in Excel/WPS and save it to store the results)")
+    if hidden:
+        notes.append(f"{hidden} hidden sheet(s) skipped")
+    return Extracted(lines.text(), "utf-8", "xlsx", "; ".join(notes) or None, tuple(tables))
+
+
+def _xlsx_package(data: bytes, file: str, limits: Limits = DEFAULT) -> zipfile.ZipFile:
+    """The zip package, refused when it unpacks too big or too many times its size (a zip bomb stops here,
+    before openpyxl), or when a member is damaged (see _check_package)."""
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    _check_package(zf, file, "XLSX", _XLSX_FIX, limits)
+    return zf
+
+
+def _sheet_values(ws, budget: _CellBudget) -> dict[tuple[int, int], str]:
+    """(row, column) → text of every cell with text, streamed row by row."""
+    ws.reset_dimensions()  # a stale <dimension> would pad every row out to it
+    out: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(ws.iter_rows(), start=1):
+        budget.take(max(len(row), 1))
+        for c, cell in enumerate(row, start=1):
+            text = _cell_text(cell.value, getattr(cell, "number_format", None) or "General")
+            if text:
+                out[(r, c)] = text
+    return out
+
+
+def _sheet_merges(zf: zipfile.ZipFile, path: str) -> tuple[list[tuple[int, int, int, int]], int]:
+    """The merged ranges of a sheet as (min_row, min_col, max_row, max_col), and how many formula cells
+    have no saved value — streamed from the sheet's XML, which read-only openpyxl does not report."""
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+
+    merges: list[tuple[int, int, int, int]] = []
+    missing = 0
+    with zf.open(path) as fh:
+        for _, el in etree.iterparse(fh, events=("end",), tag=("{*}mergeCell", "{*}c", "{*}row")):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "mergeCell":
+                try:
+                    c1, r1, c2, r2 = range_boundaries(el.get("ref", ""))
+                except (ValueError, TypeError):
+                    continue
+                if None not in (c1, r1, c2, r2):
+                    merges.append((r1, c1, r2, c2))
+            elif tag == "c":
+                kids = {k.tag.rsplit("}", 1)[-1]: k for k in el if isinstance(k.tag, str)}
+                if "f" in kids and not (kids.get("v") is not None and kids["v"].text):
+                    missing += 1
+            elif tag == "row":
+                el.clear()
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+    return merges, missing
+
+
+def _cell_text(value, number_format: str) -> str:
+    """A cell's value about as Excel shows it: 1 not 1.0, 15% for 0.15 in a % format, dates ISO; the lines
+    of a multi-line cell trimmed, blank ones dropped."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        text = "TRUE" if value else "FALSE"
+    elif isinstance(value, datetime.datetime):
+        text = value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    elif isinstance(value, (datetime.date, datetime.time)):
+        text = value.isoformat()
+    elif isinstance(value, (int, float)):
+        text = _number(value, number_format)
+    else:
+        text = str(value)
+    lines = (ln.strip(" \t\r\f\v") for ln in text.replace("_x000D_", "").replace("\r\n", "\n").split("\n"))
+    return "\n".join(ln for ln in lines if ln.strip())
+
+
+def _number(value: float, number_format: str) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if "%" in number_format:
+        m = re.search(r"\.(0+)", number_format)
+        return f"{value * 100:.{len(m.group(1)) if m else 0}f}%"
+    m = _FIXED.match(number_format.replace("\\", ""))
+    if m:
+        return f"{value:.{len(m.group(1))}f}"
+    if isinstance(value, int) or value.is_integer():
+        return str(int(value))
+    return f"{value:.15g}"
+
+
+def _sheet_grid(values: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]],
+                budget: _CellBudget) -> list[list[Cell]]:
+    """The sheet's rows and columns that hold text, each position a Cell (positions set when written);
+    a merged range is one Cell (its top-left value) in every position it covers. Ranges that overlap (Excel
+    never writes them) can cover no more positions than the grid has."""
+    rows = sorted({r for r, _ in values})
+    cols = sorted({c for _, c in values})
+    area = len(rows) * len(cols)
+    budget.take(area)
+    ri = {r: i for i, r in enumerate(rows)}
+    ci = {c: j for j, c in enumerate(cols)}
+    grid = [[Cell(values.get((r, c), ""), 0, 0) for c in cols] for r in rows]
+    for r1, c1, r2, c2 in merges:
+        rs = rows[bisect_left(rows, r1): bisect_right(rows, r2)]
+        cs = cols[bisect_left(cols, c1): bisect_right(cols, c2)]
+        area -= len(rs) * len(cs)
+        if area < 0:
+            break
+        if not rs or not cs:
+            continue
+        cell = grid[ri[r1]][ci[c1]] if r1 in ri and c1 in ci else Cell("", 0, 0)
+        for r in rs:
+            for c in cs:
+                grid[ri[r]][ci[c]] = cell
+    return grid
+
+
+def _write_cells(grid: list[list[Cell]], lines: _Lines) -> None:
+    """Each cell's text on lines of its own, row by row; a merged cell once, where it starts."""
+    done: set[int] = set()
+    for row in grid:
+        for cell in row:
+            if id(cell) in done:
+                continue
+            done.add(id(cell))
+            first = len(lines.lines)
+            for line in cell.text.split("\n") if cell.text else ():
+                lines.add(line)
+            at = lines.cell_since(first)
+            cell.start, cell.end = at.start, at.end
