@@ -66,6 +66,7 @@ def build(
     bulk_documents: int = BULK_DOCUMENTS,
     jobs: Optional[int] = 1,
     limits: Limits = DEFAULT,
+    progress: Any = None,
 ) -> BuildReport:
     """Parse `paths` (None: the seed corpus) and load them, each document all-or-nothing. Paths that give
     no document raise NoDocumentError: an empty folder never falls back to the seeds.
@@ -73,29 +74,43 @@ def build(
     Files are parsed `chunk_files` at a time, in `jobs` worker processes (1: in this process; 0 or None:
     one per core) under `limits` (kg.limits); each chunk is loaded, then dropped. The store is the same
     whatever `jobs`. on_document is called once per document, after the transaction holding it has committed.
+    ``progress`` (kg.progress: a Reporter, a callable taking lines, or None) shows the files parsed and
+    what is being written (a step "build"), then the alignments (a step "align").
     """
+    from kg.progress import steps
+
+    rep = steps(progress)
     files = collect_files([default_corpus()] if paths is None else list(paths))
     if not files:
         raise NoDocumentError("no file to load: an empty list of paths (pass None for the seed corpus)")
     reports: list[FileReport] = []
     seen: dict[str, str] = {}  # document id -> the file that holds it (the later of two wins)
 
-    def chunks(parser: Parser) -> Iterator[_Chunk]:
+    def chunks(parser: Parser, bar: Any) -> Iterator[_Chunk]:
         step = max(1, chunk_files)
+
+        def parsed(r: FileReport) -> None:
+            bar.advance()
+            if on_file:
+                on_file(r)
+
         for i in range(0, len(files), step):
             part = files[i:i + step]
-            batch = parser.parse_files(part, on_file, seen)
+            bar.note("parsing")
+            batch = parser.parse_files(part, parsed, seen)
             reports.extend(batch.reports)
             chunk = _Chunk(batch.graph, batch.documents, reparse=lambda part=part: parser.parse_files(part).graph)
             del batch  # the loader drops the graph once written: hold no other reference to it
             yield chunk
 
-    loader = ChunkLoader(store, on_document, bulk_documents)
-    with Parser(jobs, limits) as parser:
-        loader.load_all(chunks(parser))
+    with rep.step("build", total=len(files), unit="files") as bar:
+        loader = ChunkLoader(store, on_document, bulk_documents, note=bar.note)
+        with Parser(jobs, limits) as parser:
+            loader.load_all(chunks(parser, bar))
     report = BuildReport(files=reports, loaded=loader.results(), counts=loader.counts())
     if align_tasks and any(d.status in ("inserted", "replaced") for d in report.loaded):
-        _align(store, report)
+        with rep.step("align") as step:
+            _align(store, report, step.note)
     stopped = getattr(store, "write_error", None)
     if stopped:
         report.errors.append(
@@ -106,14 +121,17 @@ def build(
     return report
 
 
-def _align(store: Store, report: BuildReport) -> None:
+def _align(store: Store, report: BuildReport, note: Callable[[str], None] = lambda _s: None) -> None:
     """Recompute the alignments across every stored document (they are derived from all of them); a
     failure is a failure of the build, reported with the documents that did load."""
     if getattr(store, "write_error", None):
         report.errors.append("task alignments not recomputed: the store stopped writing (see below)")
         return
     try:
-        report.alignments = store.replace_alignments(align_store(store))  # reads ids and titles only
+        note("computing")
+        found = align_store(store)  # reads ids and titles only
+        note(f"writing {len(found):,} alignments")
+        report.alignments = store.replace_alignments(found)
     except StoreError as e:
         report.errors.append(f"task alignments not recomputed: {e}")
 
@@ -182,7 +200,8 @@ class ChunkLoader:
     """
 
     def __init__(self, store: Store, on_document: Optional[Callable[[DocResult], None]] = None,
-                 bulk_documents: int = BULK_DOCUMENTS) -> None:
+                 bulk_documents: int = BULK_DOCUMENTS, note: Callable[[str], None] = lambda _s: None) -> None:
+        self.note = note  # what is being written now, for progress
         self.store = store
         self.on_document = on_document
         self.bulk_documents = bulk_documents
@@ -214,6 +233,7 @@ class ChunkLoader:
                 with self.store.bulk():
                     for c in chunks_of_block:
                         self._load(c.take_graph(), pending, bulk=True)
+                    self.note("committing")  # bulk() commits (and checkpoints) as it closes
             except BulkLoadError:
                 # nothing of the block was kept: again, chunk by chunk, each document on its own; then the
                 # block's chunks not taken yet (all of them when bulk() could not even begin)
@@ -233,6 +253,7 @@ class ChunkLoader:
         # documents this build already wrote are written anew (the later file wins), even unchanged
         written = {d.id for d in graph.documents
                    if (pending.get(d.id) or self._results.get(d.id, _NONE)).status in ("inserted", "replaced")}
+        self.note(f"loading {len(graph.documents):,} documents")
         if self.store.backend == "embedded":
             kwargs = {} if bulk else {"batch_documents": EMBEDDED_BATCH}
             res = self.store.load(graph, rewrite=written, **kwargs)  # type: ignore[call-arg]

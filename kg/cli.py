@@ -12,9 +12,6 @@ import click
 from kg.errors import KgError
 from kg.render import FORMATS, render
 
-PROGRESS_THRESHOLD = 20
-
-
 def _shown(path: str) -> str:
     """A path as the user would write it: relative to the working directory when inside it, and escaped
     (kg.names.escaped) so that a newline or bytes that are not UTF-8 in a file name stay on one line."""
@@ -51,6 +48,14 @@ def _collect(paths: Any) -> list[Path]:
     return found.files
 
 
+def _parse(files: list[Path], progress: Any, **options: Any) -> Any:
+    """kg.pipeline.parse_files with a bar (or lines) of the files parsed."""
+    from kg.pipeline import parse_files
+
+    with progress.step("parse", total=len(files), unit="files") as step:
+        return parse_files(files, on_file=lambda _r: step.advance(), **options)
+
+
 def format_option(default: str = "table", extra: tuple[str, ...] = ()) -> Callable:
     """The shared --format (csv-excel: BOM, CRLF, lists joined with 、); `extra` adds formats one command writes."""
     return click.option("--format", "fmt", type=click.Choice(FORMATS + extra), default=default, show_default=True,
@@ -65,6 +70,25 @@ def store_options(f: Callable) -> Callable:
     f = click.option("--db", "db", type=click.Path(file_okay=False, path_type=Path), envvar="KG_DB", default=None,
                      help="Embedded store folder [env KG_DB; default ./kg.db].")(f)
     return f
+
+
+def progress_option(f: Callable) -> Callable:
+    """--quiet: no progress on stderr (bars, lines every few seconds); the command gets ``progress``, a
+    kg.progress.Reporter (a bar on a terminal, else a line every 5 s: KG_PROGRESS_INTERVAL sets it)."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from kg.progress import for_cli
+
+        rep = for_cli(quiet=kwargs.pop("quiet"))
+        try:
+            return f(*args, progress=rep, **kwargs)
+        finally:
+            rep.close()
+
+    return click.option("--quiet", "-q", is_flag=True,
+                        help="No progress on stderr (otherwise: a bar on a terminal, a line every few seconds "
+                             "in a log).")(wrapper)
 
 
 def fails_cleanly(f: Callable) -> Callable:
@@ -112,9 +136,10 @@ def parse_options(f: Callable) -> Callable:
 @click.option("--no-align", is_flag=True, help="Skip recomputing task alignments across the stored documents.")
 @parse_options
 @store_options
+@progress_option
 @fails_cleanly
 def build(paths: tuple[Path, ...], no_align: bool, db: Optional[Path], backend: Optional[str], jobs: int,
-          limits: Any) -> None:
+          limits: Any, progress: Any) -> None:
     """Load files or folders (with no path at all: the seed corpus) into the store.
 
     Prints each file with what it turned out to be (ok, partial, unread, no-roles: no role clause at all),
@@ -130,12 +155,7 @@ def build(paths: tuple[Path, ...], no_align: bool, db: Optional[Path], backend: 
     files = _collect(paths or [default_corpus()])  # the seeds only when no path at all is given
     store = open_store(backend, db)
     with store:
-        if len(files) > PROGRESS_THRESHOLD and sys.stderr.isatty():
-            with click.progressbar(length=len(files), label="parsing", file=sys.stderr) as bar:
-                report = run_build(store, files, on_file=lambda _r: bar.update(1), align_tasks=not no_align,
-                                   jobs=jobs, limits=limits)
-        else:
-            report = run_build(store, files, align_tasks=not no_align, jobs=jobs, limits=limits)
+        report = run_build(store, files, align_tasks=not no_align, jobs=jobs, limits=limits, progress=progress)
         where = f"{store.backend} store" + (f" {getattr(store, 'path', '')}" if store.backend == "embedded" else "")
     _print_build(report, where, for_cli)
 
@@ -183,18 +203,18 @@ def _print_build(report: Any, where: str, for_cli: Callable[[str, str], str]) ->
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @format_option("table")
 @parse_options
+@progress_option
 @fails_cleanly
-def extract(paths: tuple[Path, ...], fmt: str, jobs: int, limits: Any) -> None:
+def extract(paths: tuple[Path, ...], fmt: str, jobs: int, limits: Any, progress: Any) -> None:
     """Print the responsibility table of files, without touching any database.
 
     One row per LEADS / RESPONSIBLE_FOR edge; jsonl gives one JSON object per edge and nothing
     else on stdout. Unreadable files are reported on stderr and the exit status is 1.
     """
     from kg.limits import for_cli
-    from kg.pipeline import parse_files
     from kg.table import COLUMNS, TABLE_COLUMNS, responsibility_rows
 
-    batch = parse_files(_collect(paths), jobs=jobs, limits=limits)
+    batch = _parse(_collect(paths), progress, jobs=jobs, limits=limits)
     rows = responsibility_rows(batch.graph)
     click.echo(render(rows, fmt, TABLE_COLUMNS if fmt == "table" else COLUMNS), nl=False)
     for r in batch.reports:
@@ -213,8 +233,9 @@ def extract(paths: tuple[Path, ...], fmt: str, jobs: int, limits: Any) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @format_option("table")
 @parse_options
+@progress_option
 @fails_cleanly
-def check(paths: tuple[Path, ...], fmt: str, jobs: int, limits: Any) -> None:
+def check(paths: tuple[Path, ...], fmt: str, jobs: int, limits: Any, progress: Any) -> None:
     """Report how much of each file's role text kg reads, without loading anything.
 
     Per file: what it turned out to be (ok, partial, unread: role text but no edge, no-roles, failed),
@@ -224,10 +245,10 @@ def check(paths: tuple[Path, ...], fmt: str, jobs: int, limits: Any) -> None:
     """
     from kg.check import check_report
     from kg.limits import for_cli
-    from kg.pipeline import STATUS_NOTES, parse_files
+    from kg.pipeline import STATUS_NOTES
 
     # kg.check.check_paths, with the parse options (check_paths takes none yet)
-    reports = [check_report(r) for r in parse_files(_collect(paths), jobs=jobs, limits=limits).reports]
+    reports = [check_report(r) for r in _parse(_collect(paths), progress, jobs=jobs, limits=limits).reports]
     if fmt in ("json", "jsonl"):
         rows = [r.as_dict() for r in reports]
         click.echo(render(rows, fmt, list(rows[0]) if rows else []), nl=False)
@@ -423,9 +444,11 @@ def cypher(statement: str, params: tuple[str, ...], write: bool, db: Optional[Pa
 @click.option("--max-nodes", type=click.IntRange(min=1), default=1500, show_default=True,
               help="Cut larger views (--org ones too) to this many nodes.")
 @store_options
+@progress_option
 @fails_cleanly
 def viz(files: tuple[Path, ...], out: Path, org: Optional[str], document: Optional[str], with_aligned: bool,
-        sector: Optional[str], group_by: str, max_nodes: int, db: Optional[Path], backend: Optional[str]) -> None:
+        sector: Optional[str], group_by: str, max_nodes: int, db: Optional[Path], backend: Optional[str],
+        progress: Any) -> None:
     """Write an interactive, self-contained page of the graph (from FILES, or from the store)."""
     from kg.viz import write_page
 
@@ -435,28 +458,52 @@ def viz(files: tuple[Path, ...], out: Path, org: Optional[str], document: Option
     if with_aligned and not document:
         raise click.UsageError("--with-aligned goes with --document")
     view, value = chosen[0] if chosen else ("whole", None)
-    graph = _graph_from(files, db, backend)
-    info = write_page(graph, out, view=view, value=value, max_nodes=max_nodes, with_aligned=with_aligned,
-                      group_by=group_by)  # type: ignore[arg-type]
+    graph = _graph_from(files, db, backend, progress)
+    with progress.step("drawing the page"):
+        info = write_page(graph, out, view=view, value=value, max_nodes=max_nodes, with_aligned=with_aligned,
+                          group_by=group_by)  # type: ignore[arg-type]
     click.echo(f"Wrote {out}: {info.nodes} nodes, {info.edges} edges ({info.view} view)")
     if info.message:
         click.echo(f"  {info.message}", err=True)
 
 
-def _graph_from(files: tuple[Path, ...], db: Optional[Path], backend: Optional[str]):
+def _graph_from(files: tuple[Path, ...], db: Optional[Path], backend: Optional[str], progress: Any = None):
     """The graph of FILES when given (no database touched), else the whole store's graph."""
+    from kg.progress import steps
+
+    progress = steps(progress)
     if files:
         from kg.align import with_alignments
-        from kg.pipeline import parse_files, require_documents
+        from kg.pipeline import require_documents
 
-        batch = parse_files(_collect(files))
+        batch = _parse(_collect(files), progress)
         for r in batch.failures:
-            click.echo(f"kg: {r.error}", err=True)
-        return with_alignments(require_documents(batch, files).graph)
+            click.echo(f"kg: {r.error}", err=True)  # not progress: --quiet does not hide a failure
+        with progress.step("align"):
+            return with_alignments(require_documents(batch, files).graph)
     from kg.store import open_store
 
     with open_store(backend, db, read_only=True) as store:
-        return store.to_graph()
+        with progress.step("reading the store"):
+            return store.to_graph()
+
+
+class _Counted:
+    """A binary stream that moves a progress step by the megabytes written through it."""
+
+    def __init__(self, out: Any, step: Any) -> None:
+        self.out, self.step, self.n = out, step, 0
+
+    def write(self, data: bytes) -> int:
+        self.n += len(data)
+        self.step.update(round(self.n / 1e6, 1))
+        return self.out.write(data)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.out, name)
 
 
 @main.group()
@@ -472,19 +519,23 @@ def export() -> None:
               type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               help="The file to write; - writes to stdout.")
 @store_options
+@progress_option
 @fails_cleanly
-def export_rdf(files: tuple[Path, ...], fmt: str, out: Path, db: Optional[Path], backend: Optional[str]) -> None:
+def export_rdf(files: tuple[Path, ...], fmt: str, out: Path, db: Optional[Path], backend: Optional[str],
+               progress: Any) -> None:
     """Write the graph (of FILES, or of the store) as RDF; the same input gives the same bytes."""
     from kg.rdf import export as rdf_export
 
-    graph = _graph_from(files, db, backend)
+    graph = _graph_from(files, db, backend, progress)
     if str(out) == "-":
         stdout = _stdout_bytes()
-        n = rdf_export(graph, stdout, fmt)
+        with progress.step(f"writing RDF ({fmt})", unit="MB") as step:
+            n = rdf_export(graph, _Counted(stdout, step), fmt)
         stdout.flush()
         click.echo(f"kg: wrote {n} triples ({fmt}) to stdout", err=True)
         return
-    n = rdf_export(graph, out, fmt)
+    with open(out, "wb") as fh, progress.step(f"writing RDF ({fmt})", unit="MB") as step:
+        n = rdf_export(graph, _Counted(fh, step), fmt)
     click.echo(f"Wrote {out}: {n} triples ({fmt})")
 
 
@@ -493,8 +544,10 @@ def export_rdf(files: tuple[Path, ...], fmt: str, out: Path, db: Optional[Path],
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               help="The workbook to write, e.g. 分工表.xlsx; - writes to stdout.")
 @store_options
+@progress_option
 @fails_cleanly
-def export_xlsx(files: tuple[Path, ...], out: Path, db: Optional[Path], backend: Optional[str]) -> None:
+def export_xlsx(files: tuple[Path, ...], out: Path, db: Optional[Path], backend: Optional[str],
+                progress: Any) -> None:
     """Write an Excel workbook of the graph (of FILES, or of the store): one 任务分工表 sheet per document.
 
     Each document sheet is laid out as plans print it — 序号 | 行动 | 任务 | 牵头单位 | 责任单位 | 配合单位 |
@@ -504,16 +557,18 @@ def export_xlsx(files: tuple[Path, ...], out: Path, db: Optional[Path], backend:
     """
     from kg.export_xlsx import write_task_tables
 
-    graph = _graph_from(files, db, backend)
+    graph = _graph_from(files, db, backend, progress)
     if str(out) == "-":
         import io
 
         buf = io.BytesIO()
-        report = write_task_tables(graph, buf)
+        with progress.step("writing the workbook"):
+            report = write_task_tables(graph, buf)
         _stdout_bytes().write(buf.getvalue())
         where, stream = "stdout", True
     else:
-        report = write_task_tables(graph, out)
+        with progress.step("writing the workbook"):
+            report = write_task_tables(graph, out)
         where, stream = str(out), False
     click.echo(f"Wrote {where}: {report.documents} document sheets, {report.rows} task-table rows, "
                f"{report.organizations} organizations", err=stream)
@@ -523,14 +578,18 @@ def export_xlsx(files: tuple[Path, ...], out: Path, db: Optional[Path], backend:
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @store_options
+@progress_option
 @fails_cleanly
-def export_neo4j_import(out_dir: Path, files: tuple[Path, ...], db: Optional[Path], backend: Optional[str]) -> None:
+def export_neo4j_import(out_dir: Path, files: tuple[Path, ...], db: Optional[Path], backend: Optional[str],
+                        progress: Any) -> None:
     """Write CSV and header files for `neo4j-admin database import full` (for millions of documents)."""
     import shlex
 
     from kg.neo4j_import import neo4j_admin_command, write_neo4j_import
 
-    counts = write_neo4j_import(_graph_from(files, db, backend), out_dir)
+    graph = _graph_from(files, db, backend, progress)
+    with progress.step("writing the import files"):
+        counts = write_neo4j_import(graph, out_dir)
     click.echo(f"Wrote {out_dir}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     click.echo("Import with: " + shlex.join(neo4j_admin_command(out_dir)))
 
@@ -544,9 +603,10 @@ def export_neo4j_import(out_dir: Path, files: tuple[Path, ...], db: Optional[Pat
               help="Explain one focus node (as printed, e.g. task/0123456789abcdef): pyshacl's full report for it.")
 @store_options
 @format_option("table")
+@progress_option
 @fails_cleanly
 def validate(files: tuple[Path, ...], engine: str, explain: Optional[str], db: Optional[Path], backend: Optional[str],
-             fmt: str) -> None:
+             fmt: str, progress: Any) -> None:
     """Check the graph (of FILES, or of the store) against ontology/shapes.ttl (SHACL); exit 1 on violations.
 
     The store is checked on its SPARQL copy (kg.db.oxigraph/, made or refreshed first when the store changed).
@@ -556,19 +616,17 @@ def validate(files: tuple[Path, ...], engine: str, explain: Optional[str], db: O
     from kg.rdf_validate import validate as shacl_validate
     from kg.sparql import store_sparql
 
-    def say(line: str) -> None:
-        click.echo(f"kg: {line}", err=True)
-
     if files or engine == "pyshacl":
-        data: Any = _graph_from(files, db, backend)
+        data: Any = _graph_from(files, db, backend, progress)
     elif explain:
-        data = graph_around(db, backend, explain, progress=say)
+        data = graph_around(db, backend, explain, progress=progress)
     else:
-        data = store_sparql(db, backend, progress=say)
+        data = store_sparql(db, backend, progress=progress)
     if explain:
-        violations, text = shacl_explain(data, explain)
+        with progress.step("explaining with pyshacl"):
+            violations, text = shacl_explain(data, explain)
     else:
-        violations, text = shacl_validate(data, engine=engine, progress=say), ""
+        violations, text = shacl_validate(data, engine=engine, progress=progress), ""
     if fmt == "table" and text:
         click.echo(text.rstrip("\n"))
     elif fmt == "table":
@@ -589,9 +647,10 @@ def validate(files: tuple[Path, ...], engine: str, explain: Optional[str], db: O
 @limit_options
 @store_options
 @format_option("table")
+@progress_option
 @fails_cleanly
 def sparql(name_or_query: str, files: tuple[Path, ...], params: tuple[str, ...], limit: Optional[int],
-           all_rows: bool, db: Optional[Path], backend: Optional[str], fmt: str) -> None:
+           all_rows: bool, db: Optional[Path], backend: Optional[str], fmt: str, progress: Any) -> None:
     """Run a SPARQL twin from queries/*.rq by name, or a SPARQL query, on the RDF of FILES or of the store.
 
     Read-only: updates are refused. Parameters are bound as RDF literals, never spliced into the text.
@@ -604,11 +663,14 @@ def sparql(name_or_query: str, files: tuple[Path, ...], params: tuple[str, ...],
     if not name_or_query.strip().isidentifier():
         guard(name_or_query)  # a refused text is refused before the store is read
     if files:
-        store = sparql_store(_graph_from(files, db, backend))
+        graph = _graph_from(files, db, backend, progress)
+        with progress.step("loading the RDF into Oxigraph"):
+            store = sparql_store(graph)
     else:  # the store's persistent SPARQL copy, refreshed first if the store changed
-        store = store_sparql(db, backend, progress=lambda line: click.echo(f"kg: {line}", err=True))
+        store = store_sparql(db, backend, progress=progress)
     try:
-        page = run_sparql(store, name_or_query, given)
+        with progress.step("query"):
+            page = run_sparql(store, name_or_query, given)
     except (OSError, RuntimeError) as e:  # the engine's own errors: one line, not a traceback
         raise KgError(f"SPARQL query failed: {e}") from None
     _print_page(page, fmt)
@@ -641,7 +703,9 @@ def serve_sparql(files: tuple[Path, ...], port: int, host: Optional[str], timeou
         if files:
             source = sparql_store(_graph_from(files, db, backend))  # the graph is freed before the workers fork
         else:  # the store's persistent SPARQL copy (refreshed first if the store changed); workers open it
-            source, folder = open_store_sparql(db, backend, progress=lambda line: click.echo(f"kg: {line}", err=True))
+            from kg.progress import for_cli
+
+            source, folder = open_store_sparql(db, backend, progress=for_cli())
             source = folder or source
         server = serve(source, host or "127.0.0.1", port, verbose=True, public=public, timeout=timeout)
     except EndpointError as e:

@@ -187,13 +187,17 @@ def validate(data: Any, shapes: Any = None, *, include_warnings: bool = True, en
     ``engine``: "pyshacl" (the reference: minutes and gigabytes for big graphs), "sparql" (the shapes
     translated into SPARQL on Oxigraph, kg.shacl_sparql: the same results, seconds) or "auto"
     (pyshacl up to PYSHACL_MAX_TRIPLES statements; always SPARQL for a Store, whose integer subtypes
-    pyshacl would misread).  ``progress`` gets a line every few seconds.
+    pyshacl would misread).  ``progress`` (kg.progress: a Reporter, a callable taking lines, or None)
+    shows each step: queries done for the SPARQL engine, a ticker for pyshacl.
     Returns the violations sorted by focus node then path; an empty list means it conforms.
     """
     from kg.model import Graph
 
+    from kg.progress import steps
+
     if engine not in ENGINES:
         raise KgError(f"unknown validation engine {engine!r}: use one of {', '.join(ENGINES)}")
+    rep = steps(progress)
     if shapes is None:
         from kg.rdf import load_shapes
 
@@ -201,7 +205,8 @@ def validate(data: Any, shapes: Any = None, *, include_warnings: bool = True, en
     store = None
     if engine == "auto":
         if isinstance(data, Graph):
-            store = _as_store(data)
+            with rep.step("loading the RDF into Oxigraph"):
+                store = _as_store(data)
             small = _count_upto(store, PYSHACL_MAX_TRIPLES) <= PYSHACL_MAX_TRIPLES
         else:
             small = not _is_store(data) and _count_upto(_as_rdflib(data), PYSHACL_MAX_TRIPLES) <= PYSHACL_MAX_TRIPLES
@@ -209,9 +214,14 @@ def validate(data: Any, shapes: Any = None, *, include_warnings: bool = True, en
     if engine == "pyshacl":
         if _is_store(data):
             raise KgError(_NO_PYSHACL_ON_OXIGRAPH)
-        return validate_pyshacl(_as_rdflib(data), shapes, include_warnings=include_warnings)
-    return validate_sparql(store if store is not None else _as_store(data), shapes,
-                           include_warnings=include_warnings, progress=progress)
+        with rep.step("validate (pyshacl)"):
+            return validate_pyshacl(_as_rdflib(data), shapes, include_warnings=include_warnings)
+    if store is None and _is_store(data):
+        store = data
+    elif store is None:
+        with rep.step("loading the RDF into Oxigraph"):
+            store = _as_store(data)
+    return validate_sparql(store, shapes, include_warnings=include_warnings, progress=progress)
 
 
 def _is_store(data: Any) -> bool:

@@ -120,19 +120,27 @@ def open_store_sparql(db: Union[str, Path, None] = None, backend: Optional[str] 
 
     from kg.store import DEFAULT_DB, open_store, resolve_backend
 
+    from kg.progress import steps
+
+    rep = steps(progress)
+
+    def in_memory(where: Any) -> ox.Store:
+        with open_store(backend, where, read_only=True) as store:
+            with rep.step("sparql store: reading the store"):
+                graph = store.to_graph()
+        with rep.step("sparql store: loading the RDF export into Oxigraph, in memory"):
+            return sparql_store(graph)
+
     if resolve_backend(backend) != "embedded":
-        with open_store(backend, db, read_only=True) as store:
-            return sparql_store(store.to_graph()), None
+        return in_memory(db), None
     from kg.sparql_cache import CacheUnwritable, open_cached
 
     path = Path(db or os.environ.get("KG_DB") or DEFAULT_DB)
     try:
         cached = open_cached(path, progress)
     except CacheUnwritable as e:  # a store in a read-only place: export it in memory, as before
-        if progress:
-            progress(f"{e}; exporting the store in memory for this call")
-        with open_store(backend, path, read_only=True) as store:
-            return sparql_store(store.to_graph()), None
+        rep.line(f"{e}; exporting the store in memory for this call")
+        return in_memory(path), None
     return cached.store, cached.path
 
 

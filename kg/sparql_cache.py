@@ -151,33 +151,36 @@ def _clean(root: Path, keep: Path) -> None:
 def _build(db: Path, root: Path, full: str, progress: Optional[Callable[[str], None]]) -> tuple[Path, int, float]:
     """Export the store into ``tmp-…``, then rename it to its version folder."""
     from kg.rdf import _chunks
+    from kg.progress import steps
     from kg.store.embedded import EmbeddedStore
 
     t0 = time.monotonic()
     tmp = root / f"tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     nq = root / f"{tmp.name}.nq"
-    say = progress or (lambda _m: None)
+    rep = steps(progress)
     try:
-        say(f"sparql store: reading {db} (its SPARQL copy is missing or older than the store)")
-        store = EmbeddedStore(db, read_only=True)
-        try:
-            graph = store.to_graph()
-        finally:
-            store.close()
-        say(f"sparql store: writing the RDF export ({len(graph.documents)} documents), {time.monotonic() - t0:.1f} s")
+        rep.line(f"sparql store: reading {db} (its SPARQL copy is missing or older than the store)")
+        with rep.step("sparql store: reading the embedded store"):
+            store = EmbeddedStore(db, read_only=True)
+            try:
+                graph = store.to_graph()
+            finally:
+                store.close()
         n = 0
-        with open(nq, "wb") as fh:  # a file: Oxigraph's bulk loader reads it 2x faster than chunks
-            for chunk, k in _chunks(graph, quads=True):
-                fh.write(chunk)
-                n += k
+        with rep.step("sparql store: writing the RDF export", unit="statements") as step:
+            with open(nq, "wb") as fh:  # a file: Oxigraph's bulk loader reads it 2x faster than chunks
+                for chunk, k in _chunks(graph, quads=True):
+                    fh.write(chunk)
+                    n += k
+                    step.update(n)
         del graph
-        say(f"sparql store: loading {n:,} statements into Oxigraph, {time.monotonic() - t0:.1f} s")
-        ox_store = ox.Store(str(tmp))
-        ox_store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        with rep.step(f"sparql store: loading {n:,} statements into Oxigraph"):
+            ox_store = ox.Store(str(tmp))
+            ox_store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
         nq.unlink(missing_ok=True)
-        say(f"sparql store: compacting it for reading, {time.monotonic() - t0:.1f} s")
-        ox_store.optimize()  # the bulk loader leaves overlapping files: lookups are 4x slower without this
-        ox_store.flush()
+        with rep.step("sparql store: compacting it for reading"):
+            ox_store.optimize()  # the bulk loader leaves overlapping files: lookups are 4x slower without this
+            ox_store.flush()
         del ox_store
         seconds = time.monotonic() - t0
         (tmp / MARKER).write_text(json.dumps({"stamp": full, "statements": n, "seconds": round(seconds, 1),

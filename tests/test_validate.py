@@ -175,6 +175,25 @@ def _membership(g):  # W3C ORG shapes: a membership with no member, a post held 
     g.add((post, ORG.heldBy, _first(g, KG.Person, 2)))
 
 
+def _min_count_shared(g):  # a minCount several shapes share (one merged query): provenance, label
+    g.remove((_first(g, KG.Task, 6), KG.provenance, None))
+    g.remove((_first(g, KG.Citation), RDFS.label, None))
+    g.remove((_first(g, KG.Section, 1), RDFS.label, None))
+
+
+def _class_literal(g):  # sh:class on a literal value and on a value of no type (the MINUS per class)
+    org = _first(g, KG.Organization, 3)
+    _set(g, org, KG.jurisdiction, Literal("友谊县", lang="zh"))
+    _set(g, _first(g, KG.Organization, 4), KG.jurisdiction, URIRef("https://w3id.org/kg-policy/id/nowhere"))
+
+
+def _shared_bad_value(g):  # one bad value held by several nodes: each pair is reported (distinct values)
+    for i in range(3):
+        _set(g, _first(g, KG.AlignmentStatement, i), KG.method, Literal(7))
+    _set(g, _first(g, KG.Assignment, 7), KG.mention, Literal(""))
+    _set(g, _first(g, KG.Assignment, 8), KG.mention, Literal(""))
+
+
 BREAKS: list[tuple[Callable, set[str]]] = [
     (_min_count, {"MinCountConstraintComponent"}),
     (_max_count, {"MaxCountConstraintComponent"}),
@@ -195,6 +214,9 @@ BREAKS: list[tuple[Callable, set[str]]] = [
     (_sparql_end, {"SPARQLConstraintComponent"}),
     (_sparql_direct, {"SPARQLConstraintComponent"}),
     (_membership, {"MinCountConstraintComponent", "MaxCountConstraintComponent"}),
+    (_min_count_shared, {"MinCountConstraintComponent"}),
+    (_class_literal, {"ClassConstraintComponent"}),
+    (_shared_bad_value, {"DatatypeConstraintComponent", "MinLengthConstraintComponent"}),
 ]
 
 
@@ -207,6 +229,41 @@ def test_broken_graph_same_violations(brk: Callable, components: set[str], seed_
     assert expected, "the break should make pyshacl report something"
     assert components <= {v.component for v in expected}, expected
     assert [v.as_dict() for v in got] == [v.as_dict() for v in expected]
+
+
+def test_oxigraph_forms_are_used_and_equal(seed_rdf: rdflib.Graph, shapes: rdflib.Graph) -> None:
+    """Each faster form of an sh:select (kg.shacl_sparql.OXIGRAPH_FORMS) stands for an sh:select of
+    shapes.ttl as it is now, and gives the rows the text as written gives, on graphs that break it."""
+    from kg.shacl_sparql import OXIGRAPH_FORMS, _normalised
+
+    selects = {_normalised(str(o)): c for c, o in shapes.subject_objects(URIRef("http://www.w3.org/ns/shacl#select"))}
+    assert set(OXIGRAPH_FORMS) <= set(selects), "a faster form whose sh:select changed in shapes.ttl: update it"
+    g = _copy(seed_rdf)
+    _sparql_end(g)
+    _sparql_direct(g)
+    store = ox.Store()
+    store.bulk_load(g.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    checker = ShaclSparql(shapes, store)
+    for written, fast in OXIGRAPH_FORMS.items():
+        prefixes = checker._prefixes(selects[written])
+
+        def rows(text: str) -> set:
+            return {tuple(str(sol[v]) for v in ("this", "value")) for sol in store.query(prefixes + text)}
+
+        assert rows(written) == rows(fast) != set()
+
+
+def test_workers_give_the_same_results(seed_rdf: rdflib.Graph, shapes: rdflib.Graph) -> None:
+    """The checks' queries run in threads (kg.shacl_sparql.ShaclSparql.workers): the same results."""
+    g = _copy(seed_rdf)
+    for brk, _ in BREAKS[:8]:
+        brk(g)
+    store = ox.Store()
+    store.bulk_load(g.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    one = ShaclSparql(shapes, store, workers=1)
+    two = ShaclSparql(shapes, store, workers=2)
+    assert one.validate() == two.validate() != []
+    assert len(one.plan()) < one.queries  # the planned queries, then those for the offenders found
 
 
 def test_generic_messages_and_other_constraints(seed_rdf: rdflib.Graph) -> None:
