@@ -186,30 +186,13 @@ def tokenize(cypher: str) -> Iterator[Token]:
             yield Token("name", s[i:j], i, s[i + 1:j - 1].replace("``", "`"))
             i = j
         elif c in "0123456789":
-            m = _NUMBER.match(s, i)
-            j = m.end() if m else i + 1
-            if j < n and _in_word(s[j]):
-                raise _refuse(s[i:_word_end(s, j)], i, "a number runs straight into a word; "
-                                                        "put a space between them")
-            yield Token("number", s[i:j], i)
-            i = j
+            tok = _number(s, i)
+            yield tok
+            i += len(tok.text)
         elif c == "$" and i + 1 < n and (_starts_word(s[i + 1]) or s[i + 1] in "`0123456789"):
-            if s[i + 1] == "`":
-                j = _backtick_end(s, i + 1)
-                name = s[i + 2:j - 1].replace("``", "`")
-            elif s[i + 1] in "0123456789":  # $1: digits only, as both engines read it; $1LOAD is $1 LOAD
-                j = i + 1
-                while j < n and s[j] in "0123456789":
-                    j += 1
-                if j < n and _in_word(s[j]):
-                    raise _refuse(s[i:_word_end(s, j)], i, "a parameter number runs straight into a word; "
-                                                           "put a space between them")
-                name = s[i + 1:j]
-            else:
-                j = _word_end(s, i + 1)
-                name = s[i + 1:j]
-            yield Token("param", s[i:j], i, name)
-            i = j
+            tok = _param(s, i)
+            yield tok
+            i += len(tok.text)
         elif _starts_word(c):
             j = _word_end(s, i)
             word = s[i:j]
@@ -221,6 +204,37 @@ def tokenize(cypher: str) -> Iterator[Token]:
         else:
             yield Token("punct", c, i)
             i += 1
+
+
+def _number(s: str, i: int) -> Token:
+    """The number at s[i] (a digit); refused when a word follows it without a space."""
+    n = len(s)
+    m = _NUMBER.match(s, i)
+    j = m.end() if m else i + 1
+    if j < n and _in_word(s[j]):
+        raise _refuse(s[i:_word_end(s, j)], i, "a number runs straight into a word; "
+                                                "put a space between them")
+    return Token("number", s[i:j], i)
+
+
+def _param(s: str, i: int) -> Token:
+    """The parameter at s[i] ("$" followed by a word, a `quoted` name or digits)."""
+    n = len(s)
+    if s[i + 1] == "`":
+        j = _backtick_end(s, i + 1)
+        name = s[i + 2:j - 1].replace("``", "`")
+    elif s[i + 1] in "0123456789":  # $1: digits only, as both engines read it; $1LOAD is $1 LOAD
+        j = i + 1
+        while j < n and s[j] in "0123456789":
+            j += 1
+        if j < n and _in_word(s[j]):
+            raise _refuse(s[i:_word_end(s, j)], i, "a parameter number runs straight into a word; "
+                                                   "put a space between them")
+        name = s[i + 1:j]
+    else:
+        j = _word_end(s, i + 1)
+        name = s[i + 1:j]
+    return Token("param", s[i:j], i, name)
 
 
 def parameters(cypher: str) -> set[str]:

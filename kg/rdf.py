@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import gc
 import io
+import json
 import os
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Optional, Union
+from typing import IO, Any, Callable, Iterable, Iterator, Optional, Union
 
 import pyoxigraph as ox
 
 from kg.errors import KgError
 from kg.ids import stable_id, title_key
-from kg.model import (Action, Citation, Document, Graph, Membership, Person, Responsibility, Section, Target,
-                      Task)
+from kg.model import (Action, Citation, Document, Graph, Membership, Organization, Person, Responsibility, Section,
+                      Target, Task)
 from kg.resources import resource_dir
 
 BASE = "https://w3id.org/kg-policy/id/"
@@ -235,76 +236,214 @@ def _dedup(items: Iterable, key) -> list:
     return out
 
 
-def _blocks(graph: Graph) -> Iterator[Block]:
-    """All statements of ``graph`` in a fixed order: per document, then shared nodes."""
-    docs = {d.id: d for d in _dedup(graph.documents, lambda d: d.id)}
-    sections = _dedup(graph.sections, lambda s: (s.document_id, s.ordinal, s.id))
-    actions = _dedup(graph.actions, lambda a: (a.document_id, a.ordinal, a.id))
-    tasks = _dedup(graph.tasks, lambda t: (t.action_id, t.ordinal, t.id))
-    resps = _dedup(graph.responsibilities, lambda r: (r.target_id, r.prov.start, r.id))
-    orgs = _dedup(graph.organizations, lambda o: o.id)
+def _grouped(items: Iterable, owner: Callable[[Any], str]) -> dict[str, list]:
+    """``items`` in lists by owner id, each list in the order of ``items``."""
+    out: dict[str, list] = {}
+    for x in items:
+        out.setdefault(owner(x), []).append(x)
+    return out
 
-    action_ids = {a.id for a in actions}
-    task_ids = {t.id for t in tasks}
-    sections_of: dict[str, list[Section]] = {}
-    for s in sections:
-        sections_of.setdefault(s.document_id, []).append(s)
-    actions_of: dict[str, list[Action]] = {}
-    for a in actions:
-        actions_of.setdefault(a.document_id, []).append(a)
-    tasks_of: dict[str, list[Task]] = {}
-    orphan_tasks: dict[str, list[Task]] = {}
-    for t in tasks:
-        if t.action_id in action_ids:
-            tasks_of.setdefault(t.action_id, []).append(t)
+
+def _split_orphans(items: Iterable, owner: Callable[[Any], str],
+                   known: set[str]) -> tuple[dict[str, list], dict[str, list]]:
+    """``items`` by owner when the owner is exported, else by document: an orphan is still written,
+    with its document, so nothing of the Graph is lost."""
+    of: dict[str, list] = {}
+    orphans: dict[str, list] = {}
+    for x in items:
+        k = owner(x)
+        if k in known:
+            of.setdefault(k, []).append(x)
         else:
-            orphan_tasks.setdefault(t.document_id, []).append(t)
-    resps_of: dict[str, list[Responsibility]] = {}
-    orphan_resps: dict[str, list[Responsibility]] = {}
-    for r in resps:
-        if r.target_id in action_ids or r.target_id in task_ids:
-            resps_of.setdefault(r.target_id, []).append(r)
-        else:
-            orphan_resps.setdefault(r.document_id, []).append(r)
+            orphans.setdefault(x.document_id, []).append(x)
+    return of, orphans
 
-    targets_of: dict[str, list[Target]] = {}
-    for x in _dedup(graph.targets, lambda t: (t.document_id, t.prov.start, t.id)):
-        targets_of.setdefault(x.document_id, []).append(x)
-    people_of: dict[str, list[Person]] = {}
-    for x in _dedup(graph.people, lambda p: (p.document_id, p.prov.start, p.id)):
-        people_of.setdefault(x.document_id, []).append(x)
-    memberships_of: dict[str, list[Membership]] = {}
-    for x in _dedup(graph.memberships, lambda m: (m.document_id, m.prov.start, m.id)):
-        memberships_of.setdefault(x.document_id, []).append(x)
-    citations_of: dict[str, list[Citation]] = {}
-    for x in _dedup(graph.citations, lambda c: (c.document_id, c.prov.start, c.id)):
-        citations_of.setdefault(x.document_id, []).append(x)
-    alignments = _dedup(graph.alignments, lambda a: (a.source_id, a.target_id, a.id))
 
-    org_by_name = {o.name: o.id for o in orgs}
-    doc_by_title = {_norm_title(d.title): d.id for d in docs.values()}
-    docs_by_key: dict[str, list[str]] = {}
-    if citations_of:
-        for d_ in docs.values():
-            docs_by_key.setdefault(title_key(d_.title), []).append(d_.id)
-    cited_works: dict[str, tuple[str, set[str]]] = {}  # cited id (a title key's) → key, titles as written
-    group_roles: dict[str, str] = {}  # grouprole id → role as written (roles without a kg: concept)
-    jurisdictions: dict[str, set[str]] = {}  # name → broader names
-    cited: dict[str, str] = {}  # cited id → title
+class _Statements:
+    """The statements of one Graph, made in a fixed order: per document, then shared nodes.
 
-    def add_jurisdiction(name: str, path: list[str]) -> None:
-        chain = [p for p in path if p]
-        if chain and (chain[-1] == name or name.endswith(chain[-1])):
-            chain = chain[:-1]
-        jurisdictions.setdefault(name, set())
-        if chain:
-            jurisdictions[name].add(chain[-1])
-        for i, p in enumerate(chain):
-            jurisdictions.setdefault(p, set())
-            if i:
-                jurisdictions[p].add(chain[i - 1])
+    Holds the graph's elements indexed by what owns them (deduplicated and sorted once, so the
+    output never depends on list order), and the shared nodes the documents mention as they are
+    written (jurisdictions, cited works, group roles, sectors), which :meth:`shared_blocks` writes
+    last.  One method per kind of node; each appends "S P O" strings to ``out``.
+    """
 
-    def assignment(out: list[str], r: Responsibility, target: str) -> None:
+    def __init__(self, graph: Graph) -> None:
+        self.docs = {d.id: d for d in _dedup(graph.documents, lambda d: d.id)}
+        sections = _dedup(graph.sections, lambda s: (s.document_id, s.ordinal, s.id))
+        actions = _dedup(graph.actions, lambda a: (a.document_id, a.ordinal, a.id))
+        tasks = _dedup(graph.tasks, lambda t: (t.action_id, t.ordinal, t.id))
+        resps = _dedup(graph.responsibilities, lambda r: (r.target_id, r.prov.start, r.id))
+        self.orgs: list[Organization] = _dedup(graph.organizations, lambda o: o.id)
+
+        action_ids = {a.id for a in actions}
+        task_ids = {t.id for t in tasks}
+        self.sections_of: dict[str, list[Section]] = _grouped(sections, lambda s: s.document_id)
+        self.actions_of: dict[str, list[Action]] = _grouped(actions, lambda a: a.document_id)
+        self.tasks_of: dict[str, list[Task]]
+        self.orphan_tasks: dict[str, list[Task]]
+        self.tasks_of, self.orphan_tasks = _split_orphans(tasks, lambda t: t.action_id, action_ids)
+        self.resps_of: dict[str, list[Responsibility]]
+        self.orphan_resps: dict[str, list[Responsibility]]
+        self.resps_of, self.orphan_resps = _split_orphans(resps, lambda r: r.target_id, action_ids | task_ids)
+
+        self.targets_of: dict[str, list[Target]] = _grouped(
+            _dedup(graph.targets, lambda t: (t.document_id, t.prov.start, t.id)), lambda t: t.document_id)
+        self.people_of: dict[str, list[Person]] = _grouped(
+            _dedup(graph.people, lambda p: (p.document_id, p.prov.start, p.id)), lambda p: p.document_id)
+        self.memberships_of: dict[str, list[Membership]] = _grouped(
+            _dedup(graph.memberships, lambda m: (m.document_id, m.prov.start, m.id)), lambda m: m.document_id)
+        self.citations_of: dict[str, list[Citation]] = _grouped(
+            _dedup(graph.citations, lambda c: (c.document_id, c.prov.start, c.id)), lambda c: c.document_id)
+        self.alignments = _dedup(graph.alignments, lambda a: (a.source_id, a.target_id, a.id))
+
+        self.org_by_name = {o.name: o.id for o in self.orgs}
+        self.doc_by_title = {_norm_title(d.title): d.id for d in self.docs.values()}
+        self.docs_by_key: dict[str, list[str]] = {}
+        if self.citations_of:
+            for d_ in self.docs.values():
+                self.docs_by_key.setdefault(title_key(d_.title), []).append(d_.id)
+        # Shared nodes, collected while the documents are written.
+        self.cited_works: dict[str, tuple[str, set[str]]] = {}  # cited id (a title key's) → key, titles as written
+        self.group_roles: dict[str, str] = {}  # grouprole id → role as written (roles without a kg: concept)
+        self.jurisdictions: dict[str, set[str]] = {}  # name → broader names
+        self.cited: dict[str, str] = {}  # cited id → title
+        self.sectors: dict[str, str] = {}  # sector id → name
+
+    def doc_ids(self) -> list[str]:
+        """Every document something belongs to, sorted: those without a Document element too."""
+        return sorted(set(self.docs) | set(self.sections_of) | set(self.actions_of) | set(self.orphan_tasks)
+                      | set(self.orphan_resps) | set(self.targets_of) | set(self.people_of)
+                      | set(self.memberships_of) | set(self.citations_of))
+
+    # --- per document: its named graph ----------------------------------------------------------
+
+    def document_blocks(self, doc_id: str) -> Iterator[Block]:
+        """One document's statements: head and sections, one block per action, then the rest."""
+        g = _ref("document", doc_id)
+        out: list[str] = []
+        d: Optional[Document] = self.docs.get(doc_id)
+        if d is not None:
+            self.document(out, g, d)
+        for sec in self.sections_of.get(doc_id, ()):
+            self.section(out, g, sec)
+        yield g, out
+        for act in self.actions_of.get(doc_id, ()):
+            out = []
+            self.action(out, act)
+            yield g, out
+        out = []
+        self.orphans(out, doc_id)
+        self.targets(out, doc_id)
+        self.people(out, doc_id)
+        self.memberships(out, doc_id)
+        self.citations(out, doc_id)
+        if out:
+            yield g, out
+
+    def document(self, out: list[str], s: str, d: Document) -> None:
+        """The document node: metadata, what it is based on and cites, its sections and actions."""
+        out += (f"{s} {A} {C_DOC}", f"{s} {A} {ELI_LR}", f"{s} {T_TITLE} {_zh(d.title)}",
+                f"{s} {LABEL} {_zh(d.title)}")
+        if d.doc_number:
+            out.append(f"{s} {T_ID} {_str(d.doc_number)}")
+        if d.date:
+            out.append(f"{s} {T_ISSUED} {_str(d.date)}{_DATE if _ISO_DATE.fullmatch(d.date) else ''}")
+        if d.issuer:
+            out.append(f"{s} {ISSUER_NAME} {_zh(d.issuer)}")
+            if d.issuer in self.org_by_name:
+                out.append(f"{s} {T_CREATOR} {_ref('organization', self.org_by_name[d.issuer])}")
+        self.add_jurisdiction(d.jurisdiction, d.jurisdiction_path)
+        out.append(f"{s} {ELI_JUR} {_ref('jurisdiction', stable_id('jurisdiction', d.jurisdiction))}")
+        out.append(f"{s} {LEVEL} {_str(d.level)}")
+        out.append(f"{s} {TITLE_KEY} {_str(title_key(d.title))}")
+        self.based_on(out, s, d)
+        self.document_citations(out, s, d.id)
+        out += (f"{s} {SOURCE_FILE} {_str(d.file)}", f"{s} {SHA256} {_str(d.sha256)}",
+                f"{s} {ENCODING} {_str(d.encoding)}", f"{s} {SOURCE_FORMAT} {_str(d.format)}",
+                f'{s} {TEXT_LENGTH} "{d.length}"{_NNI}')
+        for sec in self.sections_of.get(d.id, ()):
+            out.append(f"{s} {HAS_SECTION} {_ref('section', sec.id)}")
+        for act in self.actions_of.get(d.id, ()):
+            out.append(f"{s} {HAS_ACTION} {_ref('action', act.id)}")
+        _prov(out, s, d.id, d.prov)
+
+    def based_on(self, out: list[str], s: str, d: Document) -> None:
+        """kg:basedOn: a loaded document of that title, else a cited work (a shared node)."""
+        for title in sorted({_norm_title(t) for t in d.based_on if _norm_title(t)}):
+            if title in self.doc_by_title:
+                out.append(f"{s} {BASED_ON} {_ref('document', self.doc_by_title[title])}")
+            else:
+                cid = stable_id("cited", title)
+                self.cited[cid] = title
+                out.append(f"{s} {BASED_ON} {_ref('cited', cid)}")
+
+    def document_citations(self, out: list[str], s: str, doc_id: str) -> None:
+        """What the document cites (eli:based_on), its citations, and the loaded documents it implements."""
+        citations = self.citations_of.get(doc_id, ())
+        implemented: set[str] = set()
+        for c in citations:
+            work = self.cited_works.setdefault(c.cited_id, (c.key, set()))
+            work[1].add(_norm_title(c.title) or c.title)
+            implemented.update(x for x in self.docs_by_key.get(c.key, ()) if x != doc_id)
+        for cid in sorted({c.cited_id for c in citations}):
+            out.append(f"{s} {ELI_BASED_ON} {_ref('cited', cid)}")
+        for c in citations:
+            out.append(f"{s} {HAS_CITATION} {_ref('citation', c.id)}")
+        for x in sorted(implemented):
+            out += (f"{s} {IMPLEMENTS} {_ref('document', x)}", f"{s} {ELI_IMPLEMENTS} {_ref('document', x)}")
+
+    def section(self, out: list[str], g: str, sec: Section) -> None:
+        s = _ref("section", sec.id)
+        out += (f"{s} {A} {C_SECTION}", f"{s} {A} {ELI_SUB}", f"{s} {LABEL} {_zh(sec.title)}",
+                f'{s} {ORDINAL} "{sec.ordinal}"{_INT}', f"{s} {ELI_PART_OF} {g}")
+        _prov(out, s, sec.id, sec.prov)
+
+    def action(self, out: list[str], act: Action) -> None:
+        """An action, its assignments, then its tasks."""
+        s = _ref("action", act.id)
+        rs = self.resps_of.get(act.id, ())
+        tasks = self.tasks_of.get(act.id, ())
+        out += (f"{s} {A} {C_ACTION}", f"{s} {A} {PROV_PLAN}", f"{s} {LABEL} {_zh(act.title)}",
+                f'{s} {ORDINAL} "{act.ordinal}"{_INT}')
+        if act.number:
+            out.append(f"{s} {NUMBER} {_str(act.number)}")
+        if act.section_id:
+            out.append(f"{s} {IN_SECTION} {_ref('section', act.section_id)}")
+        for t in tasks:
+            out.append(f"{s} {HAS_TASK} {_ref('task', t.id)}")
+        for r in rs:
+            out.append(f"{s} {PROV_QA} {_ref('assignment', r.id)}")
+        _prov(out, s, act.id, act.prov)
+        if rs:
+            self.target_resps(out, s, rs)
+        for t in tasks:
+            self.task(out, t)
+
+    def task(self, out: list[str], t: Task) -> None:
+        s = _ref("task", t.id)
+        rs = self.resps_of.get(t.id, ())
+        out += (f"{s} {A} {C_TASK}", f"{s} {A} {PROV_PLAN}", f"{s} {LABEL} {_zh(t.title)}",
+                f'{s} {ORDINAL} "{t.ordinal}"{_INT}')
+        if t.number:
+            out.append(f"{s} {NUMBER} {_str(t.number)}")
+        for r in rs:
+            out.append(f"{s} {PROV_QA} {_ref('assignment', r.id)}")
+        _prov(out, s, t.id, t.prov)
+        if rs:
+            self.target_resps(out, s, rs)
+
+    def target_resps(self, out: list[str], target: str, rs: Iterable[Responsibility]) -> None:
+        """The assignments of one action or task, and one direct ``org kg:leads target`` per unit and role."""
+        direct: set[tuple[str, str]] = set()
+        for r in rs:
+            self.assignment(out, r)
+            k = (r.organization_id, r.role)
+            if k not in direct:
+                direct.add(k)
+                out.append(f"{_ref('organization', r.organization_id)} {ROLE_PROPERTY[r.role]} {target}")
+
+    def assignment(self, out: list[str], r: Responsibility) -> None:
         a = _ref("assignment", r.id)
         agent = _ref("organization", r.organization_id)
         out += (
@@ -319,39 +458,17 @@ def _blocks(graph: Graph) -> Iterator[Block]:
             out.append(f"{a} {DEADLINE} {_zh(r.deadline)}")
         _prov(out, a, r.id, r.prov)
 
-    def target_resps(out: list[str], target: str, rs: list[Responsibility]) -> None:
-        direct: set[tuple[str, str]] = set()
-        for r in rs:
-            assignment(out, r, target)
-            k = (r.organization_id, r.role)
-            if k not in direct:
-                direct.add(k)
-                out.append(f"{_ref('organization', r.organization_id)} {ROLE_PROPERTY[r.role]} {target}")
+    def orphans(self, out: list[str], doc_id: str) -> None:
+        """Tasks whose action, and assignments whose action or task, the Graph does not hold."""
+        for t in self.orphan_tasks.get(doc_id, ()):
+            self.task(out, t)
+        for r in self.orphan_resps.get(doc_id, ()):
+            kind = "action" if r.target_kind == "Action" else "task"
+            self.target_resps(out, _ref(kind, r.target_id), [r])
+            out.append(f"{_ref(kind, r.target_id)} {PROV_QA} {_ref('assignment', r.id)}")
 
-    def task_block(out: list[str], t: Task) -> None:
-        s = _ref("task", t.id)
-        rs = resps_of.get(t.id, ())
-        out += (f"{s} {A} {C_TASK}", f"{s} {A} {PROV_PLAN}", f"{s} {LABEL} {_zh(t.title)}",
-                f'{s} {ORDINAL} "{t.ordinal}"{_INT}')
-        if t.number:
-            out.append(f"{s} {NUMBER} {_str(t.number)}")
-        for r in rs:
-            out.append(f"{s} {PROV_QA} {_ref('assignment', r.id)}")
-        _prov(out, s, t.id, t.prov)
-        if rs:
-            target_resps(out, s, rs)
-
-    def group_role(role: str) -> str:
-        c = GROUP_ROLE_CONCEPT.get(role)
-        if c is None:
-            rid = stable_id("grouprole", role)
-            group_roles[rid] = role
-            c = _ref("grouprole", rid)
-        return c
-
-    def extras_block(out: list[str], doc_id: str) -> None:
-        """Targets, people and their leading-group memberships, citations of one document."""
-        for t in targets_of.get(doc_id, ()):
+    def targets(self, out: list[str], doc_id: str) -> None:
+        for t in self.targets_of.get(doc_id, ()):
             s = _ref("target", t.id)
             out += (f"{_ref(t.owner_kind.lower(), t.owner_id)} {HAS_TARGET} {s}",
                     f"{s} {A} {C_TARGET}", f"{s} {LABEL} {_zh(t.text)}", f"{s} {VALUE} {_decimal(t.value)}",
@@ -363,117 +480,77 @@ def _blocks(graph: Graph) -> Iterator[Block]:
             if t.deadline:
                 out.append(f"{s} {DEADLINE} {_zh(t.deadline)}")
             _prov(out, s, t.id, t.prov)
-        for p in people_of.get(doc_id, ()):
+
+    def people(self, out: list[str], doc_id: str) -> None:
+        for p in self.people_of.get(doc_id, ()):
             s = _ref("person", p.id)
             out += (f"{s} {A} {C_PERSON}", f"{s} {A} {FOAF_PERSON}", f"{s} {FOAF_NAME} {_zh(p.name)}",
                     f"{s} {LABEL} {_zh(p.name)}")
             _prov(out, s, p.id, p.prov)
-        for m in memberships_of.get(doc_id, ()):
+
+    def memberships(self, out: list[str], doc_id: str) -> None:
+        """Leading-group memberships, each with the post its person holds."""
+        for m in self.memberships_of.get(doc_id, ()):
             s, post, person = _ref("membership", m.id), _ref("post", m.id), _ref("person", m.person_id)
             out += (f"{s} {A} {ORG_MEMBERSHIP}", f"{s} {ORG_MEMBER} {person}",
                     f"{s} {ORG_ORGANIZATION} {_ref('organization', m.group_id)}",
-                    f"{s} {ORG_ROLE} {group_role(m.role)}", f"{s} {POST} {post}")
+                    f"{s} {ORG_ROLE} {self.group_role(m.role)}", f"{s} {POST} {post}")
             _prov(out, s, m.id, m.prov)
             out += (f"{post} {A} {ORG_POST}", f"{post} {LABEL} {_zh(m.post)}", f"{post} {ORG_HELD_BY} {person}")
             if m.post_title:
                 out.append(f"{post} {POST_TITLE} {_zh(m.post_title)}")
             if m.unit_id:
                 out.append(f"{post} {ORG_POST_IN} {_ref('organization', m.unit_id)}")
-        for c in citations_of.get(doc_id, ()):
+
+    def group_role(self, role: str) -> str:
+        """The kg: concept of a group role, else a grouprole node of its own (written with the shared nodes)."""
+        c = GROUP_ROLE_CONCEPT.get(role)
+        if c is None:
+            rid = stable_id("grouprole", role)
+            self.group_roles[rid] = role
+            c = _ref("grouprole", rid)
+        return c
+
+    def citations(self, out: list[str], doc_id: str) -> None:
+        for c in self.citations_of.get(doc_id, ()):
             s = _ref("citation", c.id)
             out += (f"{s} {A} {C_CITATION}", f"{s} {LABEL} {_zh(c.title)}", f"{s} {CITES} {_ref('cited', c.cited_id)}",
                     f"{s} {TITLE_KEY} {_str(c.key)}")
             _prov(out, s, c.id, c.prov)
 
-    doc_ids = sorted(set(docs) | set(sections_of) | set(actions_of) | set(orphan_tasks) | set(orphan_resps)
-                     | set(targets_of) | set(people_of) | set(memberships_of) | set(citations_of))
-    for doc_id in doc_ids:
-        g = _ref("document", doc_id)
-        out: list[str] = []
-        d: Optional[Document] = docs.get(doc_id)
-        if d is not None:
-            s = g
-            out += (f"{s} {A} {C_DOC}", f"{s} {A} {ELI_LR}", f"{s} {T_TITLE} {_zh(d.title)}",
-                    f"{s} {LABEL} {_zh(d.title)}")
-            if d.doc_number:
-                out.append(f"{s} {T_ID} {_str(d.doc_number)}")
-            if d.date:
-                out.append(f"{s} {T_ISSUED} {_str(d.date)}{_DATE if _ISO_DATE.fullmatch(d.date) else ''}")
-            if d.issuer:
-                out.append(f"{s} {ISSUER_NAME} {_zh(d.issuer)}")
-                if d.issuer in org_by_name:
-                    out.append(f"{s} {T_CREATOR} {_ref('organization', org_by_name[d.issuer])}")
-            add_jurisdiction(d.jurisdiction, d.jurisdiction_path)
-            out.append(f"{s} {ELI_JUR} {_ref('jurisdiction', stable_id('jurisdiction', d.jurisdiction))}")
-            out.append(f"{s} {LEVEL} {_str(d.level)}")
-            out.append(f"{s} {TITLE_KEY} {_str(title_key(d.title))}")
-            for title in sorted({_norm_title(t) for t in d.based_on if _norm_title(t)}):
-                if title in doc_by_title:
-                    out.append(f"{s} {BASED_ON} {_ref('document', doc_by_title[title])}")
-                else:
-                    cid = stable_id("cited", title)
-                    cited[cid] = title
-                    out.append(f"{s} {BASED_ON} {_ref('cited', cid)}")
-            implemented: set[str] = set()
-            for c in citations_of.get(doc_id, ()):
-                work = cited_works.setdefault(c.cited_id, (c.key, set()))
-                work[1].add(_norm_title(c.title) or c.title)
-                implemented.update(x for x in docs_by_key.get(c.key, ()) if x != doc_id)
-            for cid in sorted({c.cited_id for c in citations_of.get(doc_id, ())}):
-                out.append(f"{s} {ELI_BASED_ON} {_ref('cited', cid)}")
-            for c in citations_of.get(doc_id, ()):
-                out.append(f"{s} {HAS_CITATION} {_ref('citation', c.id)}")
-            for x in sorted(implemented):
-                out += (f"{s} {IMPLEMENTS} {_ref('document', x)}", f"{s} {ELI_IMPLEMENTS} {_ref('document', x)}")
-            out += (f"{s} {SOURCE_FILE} {_str(d.file)}", f"{s} {SHA256} {_str(d.sha256)}",
-                    f"{s} {ENCODING} {_str(d.encoding)}", f"{s} {SOURCE_FORMAT} {_str(d.format)}",
-                    f'{s} {TEXT_LENGTH} "{d.length}"{_NNI}')
-            for sec in sections_of.get(doc_id, ()):
-                out.append(f"{s} {HAS_SECTION} {_ref('section', sec.id)}")
-            for act in actions_of.get(doc_id, ()):
-                out.append(f"{s} {HAS_ACTION} {_ref('action', act.id)}")
-            _prov(out, s, d.id, d.prov)
-        for sec in sections_of.get(doc_id, ()):
-            s = _ref("section", sec.id)
-            out += (f"{s} {A} {C_SECTION}", f"{s} {A} {ELI_SUB}", f"{s} {LABEL} {_zh(sec.title)}",
-                    f'{s} {ORDINAL} "{sec.ordinal}"{_INT}', f"{s} {ELI_PART_OF} {g}")
-            _prov(out, s, sec.id, sec.prov)
-        yield g, out
-        for act in actions_of.get(doc_id, ()):
-            out = []
-            s = _ref("action", act.id)
-            rs = resps_of.get(act.id, ())
-            out += (f"{s} {A} {C_ACTION}", f"{s} {A} {PROV_PLAN}", f"{s} {LABEL} {_zh(act.title)}",
-                    f'{s} {ORDINAL} "{act.ordinal}"{_INT}')
-            if act.number:
-                out.append(f"{s} {NUMBER} {_str(act.number)}")
-            if act.section_id:
-                out.append(f"{s} {IN_SECTION} {_ref('section', act.section_id)}")
-            for t in tasks_of.get(act.id, ()):
-                out.append(f"{s} {HAS_TASK} {_ref('task', t.id)}")
-            for r in rs:
-                out.append(f"{s} {PROV_QA} {_ref('assignment', r.id)}")
-            _prov(out, s, act.id, act.prov)
-            if rs:
-                target_resps(out, s, rs)
-            for t in tasks_of.get(act.id, ()):
-                task_block(out, t)
-            yield g, out
-        out = []
-        for t in orphan_tasks.get(doc_id, ()):
-            task_block(out, t)
-        for r in orphan_resps.get(doc_id, ()):
-            kind = "action" if r.target_kind == "Action" else "task"
-            target_resps(out, _ref(kind, r.target_id), [r])
-            out.append(f"{_ref(kind, r.target_id)} {PROV_QA} {_ref('assignment', r.id)}")
-        extras_block(out, doc_id)
-        if out:
-            yield g, out
+    def add_jurisdiction(self, name: str, path: list[str]) -> None:
+        """Record a jurisdiction and the chain of broader ones above it (from its path)."""
+        chain = [p for p in path if p]
+        if chain and (chain[-1] == name or name.endswith(chain[-1])):
+            chain = chain[:-1]
+        self.jurisdictions.setdefault(name, set())
+        if chain:
+            self.jurisdictions[name].add(chain[-1])
+        for i, p in enumerate(chain):
+            self.jurisdictions.setdefault(p, set())
+            if i:
+                self.jurisdictions[p].add(chain[i - 1])
 
-    # Shared nodes: the default graph.
-    sectors: dict[str, str] = {}
-    out = []
-    for o in orgs:
+    # --- shared nodes: the default graph ----------------------------------------------------------
+
+    def shared_blocks(self) -> Iterator[Block]:
+        """Organizations (in blocks of ~20k statements), then the nodes the documents collected."""
+        out: list[str] = []
+        for o in self.orgs:
+            self.organization(out, o)
+            if len(out) > 20000:
+                yield None, out
+                out = []
+        self.jurisdiction_nodes(out)
+        self.sector_nodes(out)
+        self.cited_nodes(out)
+        self.cited_work_nodes(out)
+        self.group_role_nodes(out)
+        self.alignment_nodes(out)
+        if out:
+            yield None, out
+
+    def organization(self, out: list[str], o: Organization) -> None:
         s = _ref("organization", o.id)
         if o.collective:
             out += (f"{s} {A} {C_ORG}", f"{s} {A} {C_COLLECTIVE}", f"{s} {A} {ORG_ORG}")
@@ -483,57 +560,72 @@ def _blocks(graph: Graph) -> Iterator[Block]:
         for alias in sorted(set(o.aliases)):
             if alias != o.name:
                 out.append(f"{s} {ALT} {_zh(alias)}")
-        add_jurisdiction(o.jurisdiction, o.jurisdiction_path)
+        self.add_jurisdiction(o.jurisdiction, o.jurisdiction_path)
         out.append(f"{s} {JURISDICTION} {_ref('jurisdiction', stable_id('jurisdiction', o.jurisdiction))}")
         if o.sector:
             sid = stable_id("sector", o.sector)
-            sectors[sid] = o.sector
+            self.sectors[sid] = o.sector
             out.append(f"{s} {SECTOR} {_ref('sector', sid)}")
-        if len(out) > 20000:
-            yield None, out
-            out = []
-    jur_ids = sorted((stable_id("jurisdiction", n), n) for n in jurisdictions)
-    for jid, name in jur_ids:
-        s = _ref("jurisdiction", jid)
-        out += (f"{s} {A} {C_JUR}", f"{s} {A} {SKOS_CONCEPT}", f"{s} {PREF} {_zh(name)}",
-                f"{s} {LABEL} {_zh(name)}", f"{s} {IN_SCHEME} {JURISDICTION_SCHEME}")
-        for b in sorted(jurisdictions[name]):
-            out.append(f"{s} {BROADER} {_ref('jurisdiction', stable_id('jurisdiction', b))}")
-    english = _sector_english()
-    for sid, name in sorted(sectors.items()):
-        s = _ref("sector", sid)
-        out += (f"{s} {A} {SKOS_CONCEPT}", f"{s} {PREF} {_zh(name)}", f"{s} {LABEL} {_zh(name)}",
-                f"{s} {IN_SCHEME} {SECTOR_SCHEME}")
-        if name in english:
-            out += (f"{s} {PREF} {_str(english[name])}@en", f"{s} {LABEL} {_str(english[name])}@en")
-    for cid, title in sorted(cited.items()):
-        s = _ref("cited", cid)
-        out += (f"{s} {A} {ELI_LR}", f"{s} {T_TITLE} {_zh(title)}", f"{s} {LABEL} {_zh(title)}")
-    # Cited works of citations, one per title key: their titles as written are labels (dcterms:title
-    # stays one per spelling, on the kg:basedOn targets above, which may be the same node).
-    for cid, (key, titles) in sorted(cited_works.items()):
-        s = _ref("cited", cid)
-        if cid not in cited:
-            out.append(f"{s} {A} {ELI_LR}")
-        out += [f"{s} {LABEL} {_zh(t)}" for t in sorted(titles) if cited.get(cid) != t]
-        out.append(f"{s} {TITLE_KEY} {_str(key)}")
-    for rid, role in sorted(group_roles.items()):
-        s = _ref("grouprole", rid)
-        out += (f"{s} {A} {SKOS_CONCEPT}", f"{s} {A} {ORG_ROLE_CLASS}", f"{s} {PREF} {_zh(role)}",
-                f"{s} {LABEL} {_zh(role)}", f"{s} {IN_SCHEME} {GROUP_ROLE_SCHEME}")
-    # Alignments: kg's own finding across documents, so in the default graph.
-    aligned: set[tuple[str, str]] = set()
-    for al in alignments:
-        s = _ref("alignment", al.id)
-        src, dst = _ref(al.source_kind.lower(), al.source_id), _ref(al.target_kind.lower(), al.target_id)
-        if (src, dst) not in aligned:
-            aligned.add((src, dst))
-            out.append(f"{src} {ALIGNS_WITH} {dst}")
-        out += (f"{s} {A} {C_ALIGN}", f"{s} {ALIGN_SOURCE} {src}",
-                f"{s} {ALIGN_TARGET} {dst}", f"{s} {SCORE} {_decimal(al.score)}", f"{s} {METHOD} {_str(al.method)}",
-                f"{s} {EVIDENCE} {_zh(al.evidence)}")
-    if out:
-        yield None, out
+
+    def jurisdiction_nodes(self, out: list[str]) -> None:
+        jur_ids = sorted((stable_id("jurisdiction", n), n) for n in self.jurisdictions)
+        for jid, name in jur_ids:
+            s = _ref("jurisdiction", jid)
+            out += (f"{s} {A} {C_JUR}", f"{s} {A} {SKOS_CONCEPT}", f"{s} {PREF} {_zh(name)}",
+                    f"{s} {LABEL} {_zh(name)}", f"{s} {IN_SCHEME} {JURISDICTION_SCHEME}")
+            for b in sorted(self.jurisdictions[name]):
+                out.append(f"{s} {BROADER} {_ref('jurisdiction', stable_id('jurisdiction', b))}")
+
+    def sector_nodes(self, out: list[str]) -> None:
+        english = _sector_english()
+        for sid, name in sorted(self.sectors.items()):
+            s = _ref("sector", sid)
+            out += (f"{s} {A} {SKOS_CONCEPT}", f"{s} {PREF} {_zh(name)}", f"{s} {LABEL} {_zh(name)}",
+                    f"{s} {IN_SCHEME} {SECTOR_SCHEME}")
+            if name in english:
+                out += (f"{s} {PREF} {_str(english[name])}@en", f"{s} {LABEL} {_str(english[name])}@en")
+
+    def cited_nodes(self, out: list[str]) -> None:
+        for cid, title in sorted(self.cited.items()):
+            s = _ref("cited", cid)
+            out += (f"{s} {A} {ELI_LR}", f"{s} {T_TITLE} {_zh(title)}", f"{s} {LABEL} {_zh(title)}")
+
+    def cited_work_nodes(self, out: list[str]) -> None:
+        # Cited works of citations, one per title key: their titles as written are labels (dcterms:title
+        # stays one per spelling, on the kg:basedOn targets above, which may be the same node).
+        for cid, (key, titles) in sorted(self.cited_works.items()):
+            s = _ref("cited", cid)
+            if cid not in self.cited:
+                out.append(f"{s} {A} {ELI_LR}")
+            out += [f"{s} {LABEL} {_zh(t)}" for t in sorted(titles) if self.cited.get(cid) != t]
+            out.append(f"{s} {TITLE_KEY} {_str(key)}")
+
+    def group_role_nodes(self, out: list[str]) -> None:
+        for rid, role in sorted(self.group_roles.items()):
+            s = _ref("grouprole", rid)
+            out += (f"{s} {A} {SKOS_CONCEPT}", f"{s} {A} {ORG_ROLE_CLASS}", f"{s} {PREF} {_zh(role)}",
+                    f"{s} {LABEL} {_zh(role)}", f"{s} {IN_SCHEME} {GROUP_ROLE_SCHEME}")
+
+    def alignment_nodes(self, out: list[str]) -> None:
+        """Alignments: kg's own finding across documents, so in the default graph."""
+        aligned: set[tuple[str, str]] = set()
+        for al in self.alignments:
+            s = _ref("alignment", al.id)
+            src, dst = _ref(al.source_kind.lower(), al.source_id), _ref(al.target_kind.lower(), al.target_id)
+            if (src, dst) not in aligned:
+                aligned.add((src, dst))
+                out.append(f"{src} {ALIGNS_WITH} {dst}")
+            out += (f"{s} {A} {C_ALIGN}", f"{s} {ALIGN_SOURCE} {src}",
+                    f"{s} {ALIGN_TARGET} {dst}", f"{s} {SCORE} {_decimal(al.score)}", f"{s} {METHOD} {_str(al.method)}",
+                    f"{s} {EVIDENCE} {_zh(al.evidence)}")
+
+
+def _blocks(graph: Graph) -> Iterator[Block]:
+    """All statements of ``graph`` in a fixed order: per document, then shared nodes."""
+    statements = _Statements(graph)
+    for doc_id in statements.doc_ids():
+        yield from statements.document_blocks(doc_id)
+    yield from statements.shared_blocks()
 
 
 # --------------------------------------------------------------------------------------------
@@ -674,35 +766,55 @@ def _compact_object(o: str, cache: dict[str, str]) -> str:
 
 def _write_turtle(graph: Graph, out: IO[bytes], trig: bool) -> int:
     """Turtle (or TriG, one graph per document), subjects grouped in the order they are made."""
-    cache: dict[str, str] = {A: "a"}
-    prefixes = sorted({**PREFIXES, **INSTANCE_PREFIXES}.items())
-    out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes).encode())
+    writer = _TurtleWriter(out)
     count = 0
-    parts: list[str] = []
-    cur_graph: Optional[str] = None
-    in_graph = False
-    prev_s: Optional[str] = None
-    prev_p: Optional[str] = None
-    ind = ""
     for g, stmts in _blocks(graph):
         if not stmts:
             continue
-        if not trig:
-            g = None
-        if g != cur_graph:
-            if prev_s is not None:
-                parts.append(" .\n")
-            if in_graph:
-                parts.append("}\n")
-                in_graph = False
-            if g is not None:
-                parts.append(f"{_compact_iri(g, cache)} {{\n")
-                in_graph = True
-            cur_graph = g
-            prev_s = prev_p = None
-            ind = "\t" if in_graph else ""
+        writer.graph(g if trig else None)
+        writer.statements(stmts)
         count += len(stmts)
-        append = parts.append
+    writer.close()
+    return count
+
+
+class _TurtleWriter:
+    """Turtle text of statements in order: ``;`` for the same subject, ``,`` for the same predicate,
+    a ``{ … }`` block per named graph (TriG).  Written out in pieces of ~200k parts."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out = out
+        self.cache: dict[str, str] = {A: "a"}
+        self.parts: list[str] = []
+        self.cur_graph: Optional[str] = None
+        self.in_graph = False
+        self.prev_s: Optional[str] = None
+        self.prev_p: Optional[str] = None
+        self.ind = ""
+        prefixes = sorted({**PREFIXES, **INSTANCE_PREFIXES}.items())
+        out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes).encode())
+
+    def graph(self, g: Optional[str]) -> None:
+        """Close the open statement (and graph) when the statements that follow go to another graph."""
+        if g == self.cur_graph:
+            return
+        if self.prev_s is not None:
+            self.parts.append(" .\n")
+        if self.in_graph:
+            self.parts.append("}\n")
+            self.in_graph = False
+        if g is not None:
+            self.parts.append(f"{_compact_iri(g, self.cache)} {{\n")
+            self.in_graph = True
+        self.cur_graph = g
+        self.prev_s = self.prev_p = None
+        self.ind = "\t" if self.in_graph else ""
+
+    def statements(self, stmts: list[str]) -> None:
+        # The hot loop: state in locals, written back once per block.
+        cache, ind = self.cache, self.ind
+        prev_s, prev_p = self.prev_s, self.prev_p
+        append = self.parts.append
         for st in stmts:
             s, p, o = st.split(" ", 2)
             o = _compact_object(o, cache)
@@ -716,15 +828,17 @@ def _write_turtle(graph: Graph, out: IO[bytes], trig: bool) -> int:
                     append(" .\n")
                 append(f"{ind}{_compact_iri(s, cache)} {_compact_iri(p, cache)} {o}")
             prev_s, prev_p = s, p
-        if len(parts) > 200000:
-            out.write("".join(parts).encode("utf-8", "surrogatepass"))
-            parts = []
-    if prev_s is not None:
-        parts.append(" .\n")
-    if in_graph:
-        parts.append("}\n")
-    out.write("".join(parts).encode("utf-8", "surrogatepass"))
-    return count
+        self.prev_s, self.prev_p = prev_s, prev_p
+        if len(self.parts) > 200000:
+            self.out.write("".join(self.parts).encode("utf-8", "surrogatepass"))
+            self.parts = []
+
+    def close(self) -> None:
+        if self.prev_s is not None:
+            self.parts.append(" .\n")
+        if self.in_graph:
+            self.parts.append("}\n")
+        self.out.write("".join(self.parts).encode("utf-8", "surrogatepass"))
 
 
 # JSON-LD is written compacted: an inline @context names kg's prefixes (the ontology's own, as in
@@ -779,62 +893,81 @@ def _jsonld_value(term: object) -> object:
 def _write_jsonld(graph: Graph, out: IO[bytes]) -> int:
     """Compacted JSON-LD: {"@context": …, "@graph": [nodes of the default graph, and per document
     {"@id": "document:…", "@graph": [its nodes]}]}, one node per line, in the export's fixed order."""
-    import json
-
-    def dump(obj: object) -> bytes:
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-
-    out.write(b'{"@context":' + dump(JSONLD_CONTEXT) + b',\n"@graph":[')
+    writer = _JsonLdWriter(out)
     count = 0
-    top_first = True  # no node written yet at the top level
-    cur_graph: Optional[str] = None  # the named graph open, None: the default graph
-    inner_first = True
-    node: Optional[dict] = None
-    node_key: Optional[tuple] = None
-
-    def flush() -> None:
-        nonlocal top_first, inner_first
-        if node is None:
-            return
-        if cur_graph is None:
-            out.write((b"\n" if top_first else b",\n") + dump(node))
-            top_first = False
-        else:
-            out.write((b"\n" if inner_first else b",\n") + dump(node))
-            inner_first = False
-
     for q in graph_to_quads(graph):
         count += 1
         g = None if isinstance(q.graph_name, ox.DefaultGraph) else _jsonld_ref(q.graph_name)
         s_ = _jsonld_ref(q.subject)
-        if (g, s_) != node_key:
-            flush()
-            node, node_key = {"@id": s_}, (g, s_)
-            if g != cur_graph:
-                if cur_graph is not None:
-                    out.write(b"]}")
-                    top_first = False
-                if g is not None:
-                    out.write((b"\n" if top_first else b",\n") + b'{"@id":' + dump(g) + b',"@graph":[')
-                    top_first, inner_first = False, True
-                cur_graph = g
+        if (g, s_) != writer.node_key:
+            writer.start_node(g, s_)
+        writer.add(q.predicate.value, q.object)
+    writer.close()
+    return count
+
+
+def _dump_json(obj: object) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+class _JsonLdWriter:
+    """Node objects written as their subject changes; a named graph's nodes inside its own
+    {"@id": …, "@graph": [...]} object, opened and closed as the graph changes."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out = out
+        self.top_first = True  # no node written yet at the top level
+        self.cur_graph: Optional[str] = None  # the named graph open, None: the default graph
+        self.inner_first = True
+        self.node: Optional[dict] = None
+        self.node_key: Optional[tuple] = None
+        out.write(b'{"@context":' + _dump_json(JSONLD_CONTEXT) + b',\n"@graph":[')
+
+    def start_node(self, g: Optional[str], s_: str) -> None:
+        """Write the node made so far; start the node of subject ``s_`` in graph ``g``."""
+        self.flush()
+        self.node, self.node_key = {"@id": s_}, (g, s_)
+        if g == self.cur_graph:
+            return
+        if self.cur_graph is not None:
+            self.out.write(b"]}")
+            self.top_first = False
+        if g is not None:
+            self.out.write((b"\n" if self.top_first else b",\n") + b'{"@id":' + _dump_json(g) + b',"@graph":[')
+            self.top_first, self.inner_first = False, True
+        self.cur_graph = g
+
+    def add(self, predicate: str, obj: object) -> None:
+        """One statement of the current node: a repeated key becomes a list."""
+        node = self.node
         assert node is not None
         value: object
-        if q.predicate.value == _RDF_TYPE:
-            key, value = "@type", _jsonld_ref(q.object)
+        if predicate == _RDF_TYPE:
+            key, value = "@type", _jsonld_ref(obj)
         else:
-            key, value = _jsonld_iri(q.predicate.value), _jsonld_value(q.object)
+            key, value = _jsonld_iri(predicate), _jsonld_value(obj)
         if key in node:
             if not isinstance(node[key], list):
                 node[key] = [node[key]]
             node[key].append(value)
         else:
             node[key] = value
-    flush()
-    if cur_graph is not None:
-        out.write(b"]}")
-    out.write(b"\n]}\n")
-    return count
+
+    def flush(self) -> None:
+        if self.node is None:
+            return
+        if self.cur_graph is None:
+            self.out.write((b"\n" if self.top_first else b",\n") + _dump_json(self.node))
+            self.top_first = False
+        else:
+            self.out.write((b"\n" if self.inner_first else b",\n") + _dump_json(self.node))
+            self.inner_first = False
+
+    def close(self) -> None:
+        self.flush()
+        if self.cur_graph is not None:
+            self.out.write(b"]}")
+        self.out.write(b"\n]}\n")
 
 
 def serialize(graph: Graph, format: str = "turtle") -> bytes:

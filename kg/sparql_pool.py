@@ -138,41 +138,51 @@ def _zygote(ctl: socket.socket, store: Optional[ox.Store], path: Optional[str]) 
     me = os.getpid()
     while True:
         ready, _, _ = select.select([ctl], [], [], 1.0)
-        while True:  # reap finished workers
-            try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
+        _reap()
         if not ready:
             continue
         wanted = ctl.recv(64)
         if not wanted:
             return
         for _ in wanted:
-            ours, theirs = socket.socketpair()
-            pid = os.fork()
-            if pid == 0:
-                try:
-                    ctl.close()
-                    ours.close()
-                    _worker(theirs, store, path, me)
-                finally:
-                    os._exit(0)
-            theirs.close()
-            fds = [ours.fileno()]
-            pidfd = -1
-            if hasattr(os, "pidfd_open"):
-                try:
-                    pidfd = os.pidfd_open(pid)
-                    fds.append(pidfd)
-                except OSError:
-                    pidfd = -1
-            socket.send_fds(ctl, [struct.pack("!i", pid)], fds)
+            _spawn(ctl, store, path, me)
+
+
+def _reap() -> None:
+    """Collect the workers that have finished (no zombies), without waiting."""
+    while True:  # reap finished workers
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            break
+
+
+def _spawn(ctl: socket.socket, store: Optional[ox.Store], path: Optional[str], me: int) -> None:
+    """Fork one worker; send the server its pid, its socket and (where the OS has them) a pidfd."""
+    ours, theirs = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            ctl.close()
             ours.close()
-            if pidfd >= 0:
-                os.close(pidfd)
+            _worker(theirs, store, path, me)
+        finally:
+            os._exit(0)
+    theirs.close()
+    fds = [ours.fileno()]
+    pidfd = -1
+    if hasattr(os, "pidfd_open"):
+        try:
+            pidfd = os.pidfd_open(pid)
+            fds.append(pidfd)
+        except OSError:
+            pidfd = -1
+    socket.send_fds(ctl, [struct.pack("!i", pid)], fds)
+    ours.close()
+    if pidfd >= 0:
+        os.close(pidfd)
 
 
 # --------------------------------------------------------------------------------------------

@@ -328,40 +328,10 @@ def _cut(ix: _Index, sel: _Selection, max_nodes: int) -> None:
     if len(sel.nodes) <= max_nodes:
         return
     before = sel.nodes
-    goals = sorted((n for n in before if n.startswith("g:")), key=lambda n: _sort_key(ix, n))
     org_ids = [n.split(":", 1)[1] for n in before if n.startswith("o:")]
-
-    drawn_ids = {n.split(":", 1)[1] for n in before if n[0] in "at"}
-
-    def rank(oid: str) -> tuple:
-        degree = len({r.target_id for r in ix.resp_by_org.get(oid, [])} & drawn_ids)
-        return (-degree, ix.orgs[oid].name, oid)
-
-    centers = sorted((n.split(":", 1)[1] for n in sel.centers if n.startswith("o:")), key=rank)
-    ranked = centers + sorted((o for o in org_ids if o not in set(centers)), key=rank)
-    kept: set[str] = {n for n in sel.centers if not n.startswith("o:")}
-    n_orgs, partial = 0, None
-    for oid in ranked:
-        parts = _org_parts(ix, oid, before, sel.with_sections)
-        whole = set().union(*parts)
-        if len(kept | whole) <= max_nodes:
-            kept |= whole
-            n_orgs += 1
-            continue
-        if oid in centers and n_orgs == 0:  # the view's own unit: as much of it as fits
-            drawn = 0
-            for part in parts:
-                if len(kept | part) <= max_nodes or not drawn:
-                    kept |= part
-                    drawn += 1
-            n_orgs, partial = 1, (drawn - 1, len(parts) - 1)
-        break
-    # Targets go with their owner while there is room: they are details of what is drawn.
-    for n in goals:
-        if len(kept) >= max_nodes:
-            break
-        if _owner_nid(ix, ix.goals[n.split(":", 1)[1]]) in kept:
-            kept.add(n)
+    centers, ranked = _ranked_orgs(ix, sel, org_ids)
+    kept, n_orgs, partial = _keep_orgs(ix, sel, centers, ranked, max_nodes)
+    _keep_goals(ix, before, kept, max_nodes)
     dropped: dict[str, int] = defaultdict(int)
     for n in before - kept:
         dropped[_kind_of(ix, n)] += 1
@@ -369,6 +339,61 @@ def _cut(ix: _Index, sel: _Selection, max_nodes: int) -> None:
     sel.cut = {k: dropped[k] for k in S.KIND_ORDER if dropped.get(k)}
     sel.message = " ".join(m for m in (sel.message, _cut_message(len(kept), len(before), n_orgs,
                                                                    len(org_ids), partial)) if m)
+
+
+def _ranked_orgs(ix: _Index, sel: _Selection, org_ids: list[str]) -> tuple[list[str], list[str]]:
+    """The view's own organizations, and all of them in the order they are kept (own ones first,
+    then by the number of drawn actions/tasks they touch, name, id)."""
+    drawn_ids = {n.split(":", 1)[1] for n in sel.nodes if n[0] in "at"}
+
+    def rank(oid: str) -> tuple:
+        degree = len({r.target_id for r in ix.resp_by_org.get(oid, [])} & drawn_ids)
+        return (-degree, ix.orgs[oid].name, oid)
+
+    centers = sorted((n.split(":", 1)[1] for n in sel.centers if n.startswith("o:")), key=rank)
+    ranked = centers + sorted((o for o in org_ids if o not in set(centers)), key=rank)
+    return centers, ranked
+
+
+def _keep_orgs(ix: _Index, sel: _Selection, centers: list[str], ranked: list[str],
+               max_nodes: int) -> tuple[set[str], int, Optional[tuple[int, int]]]:
+    """The nodes kept (the view's non-organization centers, then whole organizations in rank order
+    while they fit), how many organizations, and (targets drawn, targets) of a partly drawn own one."""
+    kept: set[str] = {n for n in sel.centers if not n.startswith("o:")}
+    n_orgs: int = 0
+    partial: Optional[tuple[int, int]] = None
+    for oid in ranked:
+        parts = _org_parts(ix, oid, sel.nodes, sel.with_sections)
+        whole = set().union(*parts)
+        if len(kept | whole) <= max_nodes:
+            kept |= whole
+            n_orgs += 1
+            continue
+        if oid in centers and n_orgs == 0:  # the view's own unit: as much of it as fits
+            drawn = _keep_parts(kept, parts, max_nodes)
+            n_orgs, partial = 1, (drawn - 1, len(parts) - 1)
+        break
+    return kept, n_orgs, partial
+
+
+def _keep_parts(kept: set[str], parts: list[set[str]], max_nodes: int) -> int:
+    """Add to ``kept`` the organization's node and as many of its targets as fit; return how many parts."""
+    drawn = 0
+    for part in parts:
+        if len(kept | part) <= max_nodes or not drawn:
+            kept |= part
+            drawn += 1
+    return drawn
+
+
+def _keep_goals(ix: _Index, before: set[str], kept: set[str], max_nodes: int) -> None:
+    """Targets go with their owner while there is room: they are details of what is drawn."""
+    goals = sorted((n for n in before if n.startswith("g:")), key=lambda n: _sort_key(ix, n))
+    for n in goals:
+        if len(kept) >= max_nodes:
+            break
+        if _owner_nid(ix, ix.goals[n.split(":", 1)[1]]) in kept:
+            kept.add(n)
 
 
 def _cut_message(kept: int, total: int, n_orgs: int, total_orgs: int,
@@ -448,46 +473,7 @@ def _layer(ix: _Index, nid: str, kind: str, sel: _Selection) -> Optional[str]:
 def _node_dict(ix: _Index, nid: str, sel: _Selection) -> dict[str, Any]:
     kind = _kind_of(ix, nid)
     id_ = nid.split(":", 1)[1]
-    rows: list[list[str]] = []
-    if kind == "document":
-        d = ix.docs[id_]
-        full = d.title
-        for label, val in (("文号", d.doc_number), ("发文", d.issuer), ("日期", d.date),
-                           ("地区", d.jurisdiction), ("文件", d.file)):
-            if val:
-                rows.append([label, val])
-    elif kind == "target":
-        t = ix.goals[id_]
-        full = t.text
-        rows.append(["数值", f"{t.comparator} {_number(t.value)}{t.unit or ''}"])
-        for label, val in (("单位", t.unit), ("比较", t.comparator), ("周期", t.period), ("时限", t.deadline)):
-            if val:
-                rows.append([label, val])
-        owner = (ix.docs.get(t.owner_id) if t.owner_kind == "Document" else ix.target(t.owner_id))
-        if owner is not None and t.owner_kind != "Document":
-            rows.append(["提出", getattr(owner, "title", "")])
-        rows.append(["来源", ix.doc_title(t.document_id)])
-        if t.prov.text and t.prov.text.strip() != t.text.strip():
-            rows.append(["原文", _clip(t.prov.text)])
-    elif kind in ("organization", "collective"):
-        o = ix.orgs[id_]
-        full = o.name
-        rows.append(["地区", o.jurisdiction])
-        if o.sector:
-            rows.append(["领域", o.sector])
-        if o.aliases:
-            rows.append(["原文写作", "、".join(o.aliases)])
-        rs = ix.resp_by_org.get(id_, [])
-        leads = sum(r.role == "LEADS" for r in rs)
-        rows.append(["职责", f"牵头 {leads} · 负责/配合/指导 {len(rs) - leads}"])
-    else:
-        by_kind: dict[str, Any] = {"section": ix.sections, "action": ix.actions, "task": ix.tasks}
-        el: Union[Section, Action, Task] = by_kind[kind][id_]
-        number = getattr(el, "number", None)
-        full = f"{number} {el.title}" if number and not el.title.startswith(number) else el.title
-        rows.append(["来源", ix.doc_title(el.document_id)])
-        if el.prov.text and el.prov.text.strip() != el.title.strip():
-            rows.append(["原文", _clip(el.prov.text)])
+    full, rows = _tip(ix, kind, id_)
     label_text = full if kind in ("document", "organization", "collective", "target") else (
         getattr(ix.sections.get(id_) or ix.actions.get(id_) or ix.tasks.get(id_), "title", full))
     node: dict[str, Any] = {
@@ -504,6 +490,64 @@ def _node_dict(ix: _Index, nid: str, sel: _Selection) -> dict[str, Any]:
     if layer:
         node["layer"] = layer
     return node
+
+
+def _tip(ix: _Index, kind: str, id_: str) -> tuple[str, list[list[str]]]:
+    """A node's full name and the rows of its tooltip, by kind."""
+    if kind == "document":
+        return _document_tip(ix.docs[id_])
+    if kind == "target":
+        return _target_tip(ix, ix.goals[id_])
+    if kind in ("organization", "collective"):
+        return _org_tip(ix, ix.orgs[id_])
+    return _element_tip(ix, kind, id_)
+
+
+def _document_tip(d: Document) -> tuple[str, list[list[str]]]:
+    rows: list[list[str]] = []
+    for label, val in (("文号", d.doc_number), ("发文", d.issuer), ("日期", d.date),
+                       ("地区", d.jurisdiction), ("文件", d.file)):
+        if val:
+            rows.append([label, val])
+    return d.title, rows
+
+
+def _target_tip(ix: _Index, t: Target) -> tuple[str, list[list[str]]]:
+    rows: list[list[str]] = [["数值", f"{t.comparator} {_number(t.value)}{t.unit or ''}"]]
+    for label, val in (("单位", t.unit), ("比较", t.comparator), ("周期", t.period), ("时限", t.deadline)):
+        if val:
+            rows.append([label, val])
+    owner = (ix.docs.get(t.owner_id) if t.owner_kind == "Document" else ix.target(t.owner_id))
+    if owner is not None and t.owner_kind != "Document":
+        rows.append(["提出", getattr(owner, "title", "")])
+    rows.append(["来源", ix.doc_title(t.document_id)])
+    if t.prov.text and t.prov.text.strip() != t.text.strip():
+        rows.append(["原文", _clip(t.prov.text)])
+    return t.text, rows
+
+
+def _org_tip(ix: _Index, o: Organization) -> tuple[str, list[list[str]]]:
+    rows: list[list[str]] = [["地区", o.jurisdiction]]
+    if o.sector:
+        rows.append(["领域", o.sector])
+    if o.aliases:
+        rows.append(["原文写作", "、".join(o.aliases)])
+    rs = ix.resp_by_org.get(o.id, [])
+    leads = sum(r.role == "LEADS" for r in rs)
+    rows.append(["职责", f"牵头 {leads} · 负责/配合/指导 {len(rs) - leads}"])
+    return o.name, rows
+
+
+def _element_tip(ix: _Index, kind: str, id_: str) -> tuple[str, list[list[str]]]:
+    """A section, action or task: its number and title, its document, the text it was read from."""
+    by_kind: dict[str, Any] = {"section": ix.sections, "action": ix.actions, "task": ix.tasks}
+    el: Union[Section, Action, Task] = by_kind[kind][id_]
+    number = getattr(el, "number", None)
+    full = f"{number} {el.title}" if number and not el.title.startswith(number) else el.title
+    rows: list[list[str]] = [["来源", ix.doc_title(el.document_id)]]
+    if el.prov.text and el.prov.text.strip() != el.title.strip():
+        rows.append(["原文", _clip(el.prov.text)])
+    return full, rows
 
 
 def _parent(ix: _Index, nid: str, drawn: set[str]) -> Optional[str]:

@@ -169,34 +169,61 @@ def _rules(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, fl
     (y upwards). Raises _TooMuch beyond the guards."""
     import pypdfium2.raw as c
 
-    hs: list[tuple[float, float, float]] = []
-    vs: list[tuple[float, float, float]] = []
-    budget = {"objects": MAX_PATH_OBJECTS, "segments": MAX_SEGMENTS}
-    fm, st = ctypes.c_int(), ctypes.c_int()
-    fx, fy = ctypes.c_float(), ctypes.c_float()
-    mat = c.FS_MATRIX()
+    found = _RuleFinder(c)
+    found.walk(c.FPDFPage_CountObjects, c.FPDFPage_GetObject, page.raw, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+    return found.hs, found.vs
 
-    def add(p, q) -> None:
-        (x0, y0), (x1, y1) = p, q
-        if abs(y0 - y1) <= _STRAIGHT and abs(x0 - x1) > _STRAIGHT:
-            hs.append(((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
-        elif abs(x0 - x1) <= _STRAIGHT and abs(y0 - y1) > _STRAIGHT:
-            vs.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
 
-    def path(obj, m) -> None:
+class _RuleFinder:
+    """The rules of the path objects of a page (forms walked into), within the guards' budget."""
+
+    def __init__(self, c) -> None:
+        self.c = c  # pypdfium2.raw
+        self.hs: list[tuple[float, float, float]] = []
+        self.vs: list[tuple[float, float, float]] = []
+        self.budget = {"objects": MAX_PATH_OBJECTS, "segments": MAX_SEGMENTS}
+        self.fm, self.st = ctypes.c_int(), ctypes.c_int()
+        self.fx, self.fy = ctypes.c_float(), ctypes.c_float()
+        self.mat = c.FS_MATRIX()
+
+    def walk(self, count, get, parent, m) -> None:
+        c = self.c
+        for i in range(count(parent)):
+            obj = get(parent, i)
+            kind = c.FPDFPageObj_GetType(obj)
+            if kind == c.FPDF_PAGEOBJ_PATH:
+                self.path(obj, m)
+            elif kind == c.FPDF_PAGEOBJ_FORM:
+                fm_ = c.FS_MATRIX()
+                inner = m
+                if c.FPDFPageObj_GetMatrix(obj, fm_):
+                    inner = _mul((fm_.a, fm_.b, fm_.c, fm_.d, fm_.e, fm_.f), m)
+                self.walk(c.FPDFFormObj_CountObjects, c.FPDFFormObj_GetObject, obj, inner)
+
+    def path(self, obj, m) -> None:
+        """The rules of one visible path object (m: the matrix of the forms around it)."""
+        c, budget = self.c, self.budget
         budget["objects"] -= 1
         n = c.FPDFPath_CountSegments(obj)
         budget["segments"] -= max(n, 0)
         if budget["objects"] < 0 or budget["segments"] < 0:
             raise _TooMuch
-        if n <= 0 or not c.FPDFPath_GetDrawMode(obj, fm, st):
+        if n <= 0 or not c.FPDFPath_GetDrawMode(obj, self.fm, self.st):
             return
-        stroked = bool(st.value) and _visible(obj, c.FPDFPageObj_GetStrokeColor)
-        filled = fm.value != c.FPDF_FILLMODE_NONE and _visible(obj, c.FPDFPageObj_GetFillColor)
+        stroked = bool(self.st.value) and _visible(obj, c.FPDFPageObj_GetStrokeColor)
+        filled = self.fm.value != c.FPDF_FILLMODE_NONE and _visible(obj, c.FPDFPageObj_GetFillColor)
         if not (stroked or filled):
             return
+        mat = self.mat
         if c.FPDFPageObj_GetMatrix(obj, mat):
             m = _mul((mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), m)
+        for pts, closed, curved in self.subpaths(obj, n, m):
+            if not curved:
+                self.shape(pts, closed, filled, stroked)
+
+    def subpaths(self, obj, n: int, m) -> list[tuple[list[tuple[float, float]], bool, bool]]:
+        """The path's subpaths in page space: (points, closed, curved)."""
+        c, fx, fy = self.c, self.fx, self.fy
         a, b, cc, d, e, f = m
         subpaths: list[tuple[list[tuple[float, float]], bool, bool]] = []  # points, closed, curved
         for k in range(n):
@@ -214,43 +241,35 @@ def _rules(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, fl
             if c.FPDFPathSegment_GetClose(seg):
                 pts, _, curved = subpaths[-1]
                 subpaths[-1] = (pts, True, curved)
-        for pts, closed, curved in subpaths:
-            if curved:
-                continue
+        return subpaths
+
+    def shape(self, pts: list[tuple[float, float]], closed: bool, filled: bool, stroked: bool) -> None:
+        """The rules of a straight subpath: its axis-parallel sides, or itself when it is a thin filled shape."""
+        if filled and not stroked:
+            if len(pts) < 3:
+                return
             xs = [p[0] for p in pts]
             ys = [p[1] for p in pts]
             w, h = max(xs) - min(xs), max(ys) - min(ys)
-            if filled and not stroked:
-                if len(pts) < 3:
-                    continue
-                # a filled shape: a thin one is a rule; a rectangle contributes its four sides
-                if h <= _THIN and w > h:
-                    hs.append(((max(ys) + min(ys)) / 2, min(xs), max(xs)))
-                    continue
-                if w <= _THIN and h > w:
-                    vs.append(((max(xs) + min(xs)) / 2, min(ys), max(ys)))
-                    continue
-                closed = True
-            for p, q in zip(pts, pts[1:]):
-                add(p, q)
-            if closed and len(pts) > 2:
-                add(pts[-1], pts[0])
+            # a filled shape: a thin one is a rule; a rectangle contributes its four sides
+            if h <= _THIN and w > h:
+                self.hs.append(((max(ys) + min(ys)) / 2, min(xs), max(xs)))
+                return
+            if w <= _THIN and h > w:
+                self.vs.append(((max(xs) + min(xs)) / 2, min(ys), max(ys)))
+                return
+            closed = True
+        for p, q in zip(pts, pts[1:]):
+            self.add(p, q)
+        if closed and len(pts) > 2:
+            self.add(pts[-1], pts[0])
 
-    def walk(count, get, parent, m) -> None:
-        for i in range(count(parent)):
-            obj = get(parent, i)
-            kind = c.FPDFPageObj_GetType(obj)
-            if kind == c.FPDF_PAGEOBJ_PATH:
-                path(obj, m)
-            elif kind == c.FPDF_PAGEOBJ_FORM:
-                fm_ = c.FS_MATRIX()
-                inner = m
-                if c.FPDFPageObj_GetMatrix(obj, fm_):
-                    inner = _mul((fm_.a, fm_.b, fm_.c, fm_.d, fm_.e, fm_.f), m)
-                walk(c.FPDFFormObj_CountObjects, c.FPDFFormObj_GetObject, obj, inner)
-
-    walk(c.FPDFPage_CountObjects, c.FPDFPage_GetObject, page.raw, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
-    return hs, vs
+    def add(self, p, q) -> None:
+        (x0, y0), (x1, y1) = p, q
+        if abs(y0 - y1) <= _STRAIGHT and abs(x0 - x1) > _STRAIGHT:
+            self.hs.append(((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+        elif abs(x0 - x1) <= _STRAIGHT and abs(y0 - y1) > _STRAIGHT:
+            self.vs.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
 
 
 def _cluster(values: list[float], tol: float = _SNAP) -> list[float]:
@@ -320,6 +339,17 @@ def find_ruled_tables(page, index: int, min_rows: int = 2, rules: Optional[tuple
     hs, vs = rules
     if len(hs) < 2 or len(vs) < 2:
         return []
+    grids = []
+    for ch, cv in _touching(hs, vs):
+        grid = _component_grid(ch, cv, index, min_rows)
+        if grid is not None:
+            grids.append(grid)
+    grids.sort(key=lambda g: (g.top, g.x0))
+    return grids
+
+
+def _touching(hs: list, vs: list) -> list[tuple[list, list]]:
+    """The rules grouped by touching: (horizontal, vertical) rules of each group."""
     # rules that touch form one grid
     parent = list(range(len(hs) + len(vs)))
 
@@ -338,21 +368,21 @@ def find_ruled_tables(page, index: int, min_rows: int = 2, rules: Optional[tuple
         comps.setdefault(find(i), ([], []))[0].append(h)
     for j, v in enumerate(vs):
         comps.setdefault(find(len(hs) + j), ([], []))[1].append(v)
-    grids = []
-    for ch, cv in comps.values():
-        if len(ch) < 2 or len(cv) < 2:
-            continue
-        left, right = min(h[1] for h in ch), max(h[2] for h in ch)
-        top, bottom = min(v[1] for v in cv), max(v[2] for v in cv)
-        xs = _cluster([v[0] for v in cv] + [left, right])
-        ys = _cluster([h[0] for h in ch] + [top, bottom])
-        if len(xs) < 3 or len(ys) < min_rows + 1 or len(xs) > MAX_COLUMNS + 1 or len(ys) > MAX_ROWS + 1:
-            continue
-        grid = _groups(xs, ys, ch, cv)
-        if grid is not None:
-            grids.append(PageGrid(index, xs, ys, grid))
-    grids.sort(key=lambda g: (g.top, g.x0))
-    return grids
+    return list(comps.values())
+
+
+def _component_grid(ch: list, cv: list, index: int, min_rows: int) -> Optional[PageGrid]:
+    """The grid one group of touching rules draws, if it is a table's (size within the limits, cells)."""
+    if len(ch) < 2 or len(cv) < 2:
+        return None
+    left, right = min(h[1] for h in ch), max(h[2] for h in ch)
+    top, bottom = min(v[1] for v in cv), max(v[2] for v in cv)
+    xs = _cluster([v[0] for v in cv] + [left, right])
+    ys = _cluster([h[0] for h in ch] + [top, bottom])
+    if len(xs) < 3 or len(ys) < min_rows + 1 or len(xs) > MAX_COLUMNS + 1 or len(ys) > MAX_ROWS + 1:
+        return None
+    grid = _groups(xs, ys, ch, cv)
+    return PageGrid(index, xs, ys, grid) if grid is not None else None
 
 
 def _groups(xs, ys, hs, vs) -> Optional[list[list[int]]]:
@@ -466,8 +496,18 @@ def layout(items: list) -> tuple[str, list]:
     by row, a merged cell once where it starts; an empty cell writes nothing and is a zero-length
     span where the next cell starts. A grid left with fewer than two rows or columns is not a table:
     its cells are plain lines."""
-    from kg.loaders.tables import Table
+    writer = _LayoutWriter()
+    merged = _table_runs(items)
+    for k, it in enumerate(merged):
+        if isinstance(it, str):
+            writer.line(it)
+        else:
+            writer.table(it, merged[k - 1] if k else None)
+    return "\n".join(writer.parts), writer.tables
 
+
+def _table_runs(items: list) -> list:
+    """The items with grids that continue each other on consecutive pages in one list (a run)."""
     merged: list = []
     for it in items:
         if isinstance(it, PageGrid) and merged and isinstance(merged[-1], list) and _continues(merged[-1], it):
@@ -476,27 +516,31 @@ def layout(items: list) -> tuple[str, list]:
             merged.append([it])
         else:
             merged.append(it)
-    parts: list[str] = []
-    pos = 0
-    tables = []
+    return merged
 
-    def line(s: str) -> None:
-        nonlocal pos
-        parts.append(s)
-        pos += len(s) + 1
 
-    for k, it in enumerate(merged):
-        if isinstance(it, str):
-            line(it)
-            continue
-        rows = [r for r in _grid_rows(it) if any(c.text for c in r)]
+class _LayoutWriter:
+    """The lines of `layout`'s text, with the position of the next one, and the tables made."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.pos = 0
+        self.tables: list = []
+
+    def line(self, s: str) -> None:
+        self.parts.append(s)
+        self.pos += len(s) + 1
+
+    def table(self, run: list[PageGrid], prev: object) -> None:
+        """A run of grids: its title rows as lines, then its cells (a Table), or only lines when it is
+        too small to be a table. `prev`: the item before it, a caption when it is a short line."""
+        rows = [r for r in _grid_rows(run) if any(c.text for c in r)]
         caption = None
-        prev = merged[k - 1] if k else None
         if isinstance(prev, str) and 0 < len(prev.strip()) <= _CAPTION_MAX and prev.strip()[-1] not in _NOT_CAPTION:
             caption = prev.strip()
         while len(rows) > 1 and all(c is rows[0][0] for c in rows[0]):  # a title row
             caption = rows[0][0].text
-            line(caption)
+            self.line(caption)
             rows = rows[1:]
         keep = [j for j in range(len(rows[0]) if rows else 0) if any(r[j].text for r in rows)]
         rows = [[r[j] for j in keep] for r in rows]
@@ -505,8 +549,14 @@ def layout(items: list) -> tuple[str, list]:
             for c in (c for r in rows for c in r):
                 if id(c) not in done:
                     done.add(id(c))
-                    line(c.text)
-            continue
+                    self.line(c.text)
+            return
+        self.tables.append(self.cells(rows, caption))
+
+    def cells(self, rows: list[list], caption: Optional[str]):
+        """Each cell's text as lines, row by row, a merged cell once; the Table of their spans."""
+        from kg.loaders.tables import Table
+
         seen: set[int] = set()
         empties = []
         for row in rows:
@@ -515,17 +565,16 @@ def layout(items: list) -> tuple[str, list]:
                     continue
                 seen.add(id(c))
                 if c.text:
-                    c.start, c.end = pos, pos + len(c.text)
-                    line(c.text)
+                    c.start, c.end = self.pos, self.pos + len(c.text)
+                    self.line(c.text)
                 else:
-                    c.start = c.end = pos
+                    c.start = c.end = self.pos
                     empties.append(c)
         written = [c for c in (c for r in rows for c in r) if c.text]
         start, end = written[0].start, max(c.end for c in written)
         for c in empties:  # after the last written cell: the table's end
             c.start = c.end = min(c.start, end)
-        tables.append(Table(rows, start, end, caption))
-    return "\n".join(parts), tables
+        return Table(rows, start, end, caption)
 
 
 # ───────────────────────────── tables without rules (三线表, aligned columns) ─────────────────────────────
@@ -680,55 +729,9 @@ def _unruled_table(flat: list, got: tuple[_Header, int], hrules: list) -> Option
     """The table under the header `got` (header, index of its last line in `flat`): its grid, the lines
     it takes up and the index of the first line after it; None when it is not a table."""
     head, last = got
-    ext = head.extents
-    em = max(_line_em(ln) for ln in head.lines)
-    left, right = ext[0][0], ext[-1][1]
-    body: list[tuple[object, list[tuple[list, list[int]]]]] = []  # (line, [(piece, candidate columns)])
-    at: list[int] = []  # each body line's index in flat
-    skip: list = []  # repeated header lines on later pages
-    prev = head.lines[-1]
-    numbered = 0
-    k = last + 1
-    while k < len(flat):
-        ln = flat[k]
-        chars = None if ln.table else getattr(ln, "chars", None)
-        if not chars:
-            break
-        if ln.page != prev.page:
-            if ln.page != prev.page + 1:
-                break
-            rep = _find_header(flat, k)
-            if rep and _same_header(head, rep[0]):
-                skip.extend(flat[k:rep[1] + 1])
-                prev = flat[rep[1]]
-                k = rep[1] + 1
-                continue
-        elif ln.top - prev.top > _MAX_LINE_GAP * em:
-            break
-        lem = _line_em(ln)
-        pieces = [(p, _candidates(p, ext, 0.2 * lem)) for p in _pieces(chars, _PIECE_GAP * lem)]
-        if any(not cand for _, cand in pieces):
-            break  # spans columns: prose
-        if _HEADING.match(ln.text) and not any(_NUMBER.match(_piece_text(p)) for p, c in pieces if head.key in c):
-            break
-        has_number = False
-        bad = False
-        for p, cand in pieces:
-            if head.key in cand and _NUMBER.match(_piece_text(p)):
-                has_number = True
-            elif cand == [head.key]:
-                bad = True  # text in the 序号 column that is not a number
-        if bad:
-            break
-        if ln.page == prev.page and numbered and not has_number and _ruled_between(hrules[ln.page], prev, ln, left, right):
-            break  # below the bottom rule
-        if not numbered and not has_number and ln.top - head.lines[-1].top > 3 * em:
-            break
-        body.append((ln, pieces))
-        at.append(k)
-        numbered += has_number
-        prev = ln
-        k += 1
+    reader = _UnruledBody(flat, head, hrules)
+    reader.read(last + 1)
+    body, at, skip = reader.body, reader.at, reader.skip
     # a line that breaks the columns the others make (text across a gutter) ends the table before it
     for _ in range(50):
         if sum(1 for ln, pcs in body if any(head.key in c and _NUMBER.match(_piece_text(p)) for p, c in pcs)) < 2:
@@ -743,6 +746,78 @@ def _unruled_table(flat: list, got: tuple[_Header, int], hrules: list) -> Option
     return None
 
 
+class _UnruledBody:
+    """The lines under a header without rules that fit its columns, up to the first that ends the table."""
+
+    def __init__(self, flat: list, head: _Header, hrules: list) -> None:
+        self.flat, self.head, self.hrules = flat, head, hrules
+        self.em = max(_line_em(ln) for ln in head.lines)
+        self.left, self.right = head.extents[0][0], head.extents[-1][1]
+        self.body: list[tuple[object, list[tuple[list, list[int]]]]] = []  # (line, [(piece, candidate columns)])
+        self.at: list[int] = []  # each body line's index in flat
+        self.skip: list = []  # repeated header lines on later pages
+
+    def read(self, k: int) -> None:
+        """The body from flat[k] on."""
+        flat = self.flat
+        prev = self.head.lines[-1]
+        numbered = 0
+        while k < len(flat):
+            ln = flat[k]
+            chars = None if ln.table else getattr(ln, "chars", None)
+            if not chars:
+                break
+            if ln.page != prev.page:
+                if ln.page != prev.page + 1:
+                    break
+                end = self.repeated_header(k)
+                if end is not None:
+                    self.skip.extend(flat[k:end + 1])
+                    prev = flat[end]
+                    k = end + 1
+                    continue
+            elif ln.top - prev.top > _MAX_LINE_GAP * self.em:
+                break
+            row = self.pieces(ln, chars)
+            if row is None or self.past_end(ln, prev, numbered, row[1]):
+                break
+            self.body.append((ln, row[0]))
+            self.at.append(k)
+            numbered += row[1]
+            prev = ln
+            k += 1
+
+    def repeated_header(self, k: int) -> Optional[int]:
+        """The index of the last line of the table's header repeated at flat[k] (a new page), else None."""
+        rep = _find_header(self.flat, k)
+        return rep[1] if rep and _same_header(self.head, rep[0]) else None
+
+    def pieces(self, ln, chars: list) -> Optional[tuple[list[tuple[list, list[int]]], bool]]:
+        """A line's pieces with the columns each fits, and whether it has a number in the 序号 column;
+        None for a line that does not fit the columns."""
+        head = self.head
+        lem = _line_em(ln)
+        pieces = [(p, _candidates(p, head.extents, 0.2 * lem)) for p in _pieces(chars, _PIECE_GAP * lem)]
+        if any(not cand for _, cand in pieces):
+            return None  # spans columns: prose
+        if _HEADING.match(ln.text) and not any(_NUMBER.match(_piece_text(p)) for p, c in pieces if head.key in c):
+            return None
+        has_number = False
+        for p, cand in pieces:
+            if head.key in cand and _NUMBER.match(_piece_text(p)):
+                has_number = True
+            elif cand == [head.key]:
+                return None  # text in the 序号 column that is not a number
+        return pieces, has_number
+
+    def past_end(self, ln, prev, numbered: int, has_number: bool) -> bool:
+        """Whether an unnumbered line is past the table: below its bottom rule, or far below the header."""
+        if ln.page == prev.page and numbered and not has_number and _ruled_between(
+                self.hrules[ln.page], prev, ln, self.left, self.right):
+            return True  # below the bottom rule
+        return not numbered and not has_number and ln.top - self.head.lines[-1].top > 3 * self.em
+
+
 def _ruled_between(rules: Optional[list], a, b, left: float, right: float) -> bool:
     if not rules:
         return False
@@ -752,65 +827,108 @@ def _ruled_between(rules: Optional[list], a, b, left: float, right: float) -> bo
 
 def _build(head: _Header, body: list, skip: list) -> Optional[tuple[PageGrid, list]]:
     n = len(head.extents)
-    ext = head.extents
     # column boundaries: in the gutter between each pair of header cells, where no piece is
     placed = [(p, [j]) for j, p in enumerate(head.pieces)] + [pc for _, pcs in body for pc in pcs]
-    bounds = []
-    for j in range(1, n):
-        lo = max([ext[j - 1][1]] + [max(c.x1 for c in p) for p, cand in placed if cand == [j - 1]])
-        hi = min([ext[j][0]] + [min(c.x0 for c in p) for p, cand in placed if cand == [j]])
-        if lo >= hi:
-            return None
-        spans = sorted((max(lo, min(c.x0 for c in p)), min(hi, max(c.x1 for c in p)))
-                       for p, cand in placed if j - 1 in cand and j in cand)
-        best, at = -1.0, lo
-        for a, b in spans + [(hi, hi)]:
-            if a - at > best:
-                best, mid = a - at, (at + a) / 2
-            at = max(at, b)
-        if best <= 0:
-            return None
-        bounds.append(mid)
+    bounds = _column_bounds(head.extents, placed)
+    if bounds is None:
+        return None
     everything = [c for p, _ in placed for c in p]
     xs = [min(c.x0 for c in everything) - 1.0] + bounds + [max(c.x1 for c in everything) + 1.0]
+    cols = [[_column(xs, p, n) for p, _ in pcs] for _, pcs in body]
+    starts = [i for i, (_, pcs) in enumerate(body)
+              if any(cl == head.key and _NUMBER.match(_piece_text(p)) for (p, _), cl in zip(pcs, cols[i]))]
+    firsts = [_row_first(body, starts, r) for r in range(len(starts))]
+    nrows = len(starts) + 1  # the header is row 0
+    cells = _row_cells(head, body, cols, firsts, nrows)
+    if any(not any(cells[r][j] for j in range(n) if j != head.key) for r in range(1, nrows)):
+        return None  # a numbered line with nothing else: a list, not a table
+    group = _group_cells(head, cells)
+    grid = PageGrid(head.lines[0].page, xs, [_vy(head.lines[0])] + [_vy(body[f][0]) for f in firsts]
+                    + [_vy(body[-1][0]) + 1.0], group)
+    for r in range(nrows):
+        for j in range(n):
+            for c in cells[r][j]:
+                grid.chars.setdefault(group[r][j], []).append(
+                    _Char(c.ch, c.x0, c.x1, c.top + c.page * _PAGE_Y, c.bottom + c.page * _PAGE_Y, c.space_after))
+    return grid, list(head.lines) + [ln for ln, _ in body] + skip
 
-    def column(p) -> int:
-        return min(max(bisect.bisect_left(xs, (min(c.x0 for c in p) + max(c.x1 for c in p)) / 2) - 1, 0), n - 1)
 
+def _column_bounds(ext: list[tuple[float, float]], placed: list) -> Optional[list[float]]:
+    """The boundary between each pair of neighbouring columns; None when a pair has no gutter."""
+    bounds = []
+    for j in range(1, len(ext)):
+        mid = _gutter(ext, placed, j)
+        if mid is None:
+            return None
+        bounds.append(mid)
+    return bounds
+
+
+def _gutter(ext: list[tuple[float, float]], placed: list, j: int) -> Optional[float]:
+    """The middle of the widest stretch between columns j - 1 and j that no piece able to be in both covers."""
+    lo = max([ext[j - 1][1]] + [max(c.x1 for c in p) for p, cand in placed if cand == [j - 1]])
+    hi = min([ext[j][0]] + [min(c.x0 for c in p) for p, cand in placed if cand == [j]])
+    if lo >= hi:
+        return None
+    spans = sorted((max(lo, min(c.x0 for c in p)), min(hi, max(c.x1 for c in p)))
+                   for p, cand in placed if j - 1 in cand and j in cand)
+    best, at = -1.0, lo
+    for a, b in spans + [(hi, hi)]:
+        if a - at > best:
+            best, mid = a - at, (at + a) / 2
+        at = max(at, b)
+    if best <= 0:
+        return None
+    return mid
+
+
+def _column(xs: list[float], p: list, n: int) -> int:
+    return min(max(bisect.bisect_left(xs, (min(c.x0 for c in p) + max(c.x1 for c in p)) / 2) - 1, 0), n - 1)
+
+
+def _vy(ln) -> float:
+    """A line's y in the one coordinate of a table over page breaks."""
+    return ln.page * _PAGE_Y + ln.top
+
+
+def _row_first(body: list, starts: list[int], r: int) -> int:
+    """The first body line of row r (which starts with a number at body line starts[r])."""
     # rows: a new row at each line with a number in the 序号 column; the lines between two numbered
     # lines split at the widest vertical gap (the latest of equal ones): cells aligned at their top
     # start on the numbered line, cells centred in the row start above it
-    def vy(ln) -> float:
-        return ln.page * _PAGE_Y + ln.top
+    s = starts[r]
+    if r == 0:
+        return 0  # lines above the first number: the first row's (cells centred in the row)
+    if body[s][0].page != body[s - 1][0].page:  # (a row starting a page starts there)
+        return s
+    gaps = [(_vy(body[g][0]) - _vy(body[g - 1][0]), g) for g in range(starts[r - 1] + 1, s + 1)
+            if body[g][0].page == body[g - 1][0].page]
+    if not gaps:
+        return s
+    top = max(gp for gp, _ in gaps)
+    return max(g for gp, g in gaps if gp >= top - 1.0)
 
-    cols = [[column(p) for p, _ in pcs] for _, pcs in body]
-    starts = [i for i, (_, pcs) in enumerate(body)
-              if any(cl == head.key and _NUMBER.match(_piece_text(p)) for (p, _), cl in zip(pcs, cols[i]))]
+
+def _row_cells(head: _Header, body: list, cols: list[list[int]], firsts: list[int], nrows: int) -> list[list[list]]:
+    """The characters of each cell: cells[row][column], the header's in row 0."""
+    n = len(head.extents)
     row_of = [0] * len(body)
-    firsts = []
-    for r, s in enumerate(starts):
-        first = s
-        if r == 0:
-            first = 0  # lines above the first number: the first row's (cells centred in the row)
-        elif body[s][0].page == body[s - 1][0].page:  # (a row starting a page starts there)
-            gaps = [(vy(body[g][0]) - vy(body[g - 1][0]), g) for g in range(starts[r - 1] + 1, s + 1)
-                    if body[g][0].page == body[g - 1][0].page]
-            if gaps:
-                top = max(gp for gp, _ in gaps)
-                first = max(g for gp, g in gaps if gp >= top - 1.0)
-        firsts.append(first)
     for r, first in enumerate(firsts):
         for i in range(first, len(body)):
             row_of[i] = r
-    nrows = len(starts) + 1  # the header is row 0
     cells: list[list[list]] = [[[] for _ in range(n)] for _ in range(nrows)]
     for j, p in enumerate(head.pieces):
         cells[0][j].extend(p)
-    for i, (ln, pcs) in enumerate(body):
+    for i, (_ln, pcs) in enumerate(body):
         for (p, _), cl in zip(pcs, cols[i]):
             cells[row_of[i] + 1][cl].extend(p)
-    if any(not any(cells[r][j] for j in range(n) if j != head.key) for r in range(1, nrows)):
-        return None  # a numbered line with nothing else: a list, not a table
+    return cells
+
+
+def _group_cells(head: _Header, cells: list[list[list]]) -> list[list[int]]:
+    """The cell id of each (row, column): in a group column (重点任务 …) with some empty cells below a
+    first one that is not, an empty cell is part of the one above."""
+    nrows, n = len(cells), len(head.extents)
     group = [[r * n + j for j in range(n)] for r in range(nrows)]
     for j, name in enumerate(head.names):
         if j == head.key or not _GROUP_HEAD.match(name) or not cells[1][j]:
@@ -820,11 +938,4 @@ def _build(head: _Header, body: list, skip: list) -> Optional[tuple[PageGrid, li
         for r in range(2, nrows):
             if not cells[r][j]:
                 group[r][j] = group[r - 1][j]
-    grid = PageGrid(head.lines[0].page, xs, [vy(head.lines[0])] + [vy(body[f][0]) for f in firsts]
-                    + [vy(body[-1][0]) + 1.0], group)
-    for r in range(nrows):
-        for j in range(n):
-            for c in cells[r][j]:
-                grid.chars.setdefault(group[r][j], []).append(
-                    _Char(c.ch, c.x0, c.x1, c.top + c.page * _PAGE_Y, c.bottom + c.page * _PAGE_Y, c.space_after))
-    return grid, list(head.lines) + [ln for ln, _ in body] + skip
+    return group

@@ -99,6 +99,16 @@ def read_document(path: Path, data: bytes, limits: Limits = DEFAULT) -> Extracte
     if not data.strip():
         raise InputError(file, "empty file (no text to read)" if ext not in (".docx", ".xlsx", ".pdf")
                          else f"empty file: 0 bytes of {ext[1:].upper()}", fix="re-download or re-export the file")
+    found = _read_by_magic(data, file, ext, limits)
+    if found is not None:
+        return found
+    _refuse_by_extension(data[:1024], file, ext)
+    return _read_text(data, file, ext, limits)
+
+
+def _read_by_magic(data: bytes, file: str, ext: str, limits: Limits) -> Extracted | None:
+    """A PDF, zip package (DOCX, XLSX …), Office 97-2003 file or image, known by its first bytes whatever
+    its name; None for anything else."""
     head = data[:1024]
     if b"%PDF-" in head:
         return _READERS["pdf"](data, file, limits)
@@ -109,6 +119,11 @@ def read_document(path: Path, data: bytes, limits: Limits = DEFAULT) -> Extracte
     for magic, kind in _IMAGE_MAGIC:
         if data.startswith(magic) and kind:
             raise InputError(file, f"unsupported format: {kind}, not a text document; {_CONVERT}", fix=_OCR_FIX)
+    return None
+
+
+def _refuse_by_extension(head: bytes, file: str, ext: str) -> None:
+    """A format kg does not read, by its name; or a .pdf / .docx / .xlsx whose bytes are not one."""
     if ext in _UNSUPPORTED:
         kind, fix = _UNSUPPORTED[ext]
         raise InputError(file, f"unsupported format: {kind}; {_CONVERT}", fix=fix)
@@ -120,6 +135,10 @@ def read_document(path: Path, data: bytes, limits: Limits = DEFAULT) -> Extracte
         raise InputError(file, "corrupt DOCX: not a zip package (a .docx is one)", fix="re-download or re-save the DOCX")
     if ext == ".xlsx":
         raise InputError(file, "corrupt XLSX: not a zip package (a .xlsx is one)", fix=_XLSX_FIX)
+
+
+def _read_text(data: bytes, file: str, ext: str, limits: Limits) -> Extracted:
+    """Plain text, or HTML: by its name, or by its first characters (a page saved as .txt)."""
     if ext in HTML_SUFFIXES:
         return _READERS["html"](data, file, limits)
     decoded = decode_bytes(data, file)
@@ -142,8 +161,23 @@ def _ole(data: bytes, file: str, ext: str) -> Extracted:
 
 
 def _read_zip(data: bytes, file: str, ext: str, limits: Limits = DEFAULT) -> Extracted:
+    names = _zip_names(data, file, ext)
+    if "word/document.xml" in names:
+        return _READERS["docx"](data, file, limits)
+    if "xl/workbook.xml" in names:
+        return _READERS["xlsx"](data, file, limits)
+    if "xl/workbook.bin" in names:
+        kind, fix = _UNSUPPORTED[".xlsb"]
+        raise InputError(file, f"unsupported format: {kind}; {_CONVERT}", fix=fix)
+    if ext == ".xlsx":
+        raise InputError(file, "corrupt XLSX: the zip package has no xl/workbook.xml", fix=_XLSX_FIX)
+    raise InputError(file, f"unsupported format: {_zip_kind(names, file, ext)}; {_CONVERT}")
+
+
+def _zip_names(data: bytes, file: str, ext: str) -> set[str]:
+    """The member names of a zip package; a broken one is refused as what its name says it is."""
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        return set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, EOFError, ValueError) as e:
         if ext == ".docx":
             raise InputError(file, f"corrupt DOCX: broken zip package ({e})",
@@ -154,27 +188,19 @@ def _read_zip(data: bytes, file: str, ext: str, limits: Limits = DEFAULT) -> Ext
             kind, fix = _UNSUPPORTED[ext]
             raise InputError(file, f"unsupported format: {kind}; {_CONVERT}", fix=fix) from None
         raise InputError(file, f"unsupported format: a broken zip archive ({e}); {_CONVERT}") from None
-    if "word/document.xml" in names:
-        return _READERS["docx"](data, file, limits)
-    if "xl/workbook.xml" in names:
-        return _READERS["xlsx"](data, file, limits)
-    if "xl/workbook.bin" in names:
-        kind, fix = _UNSUPPORTED[".xlsb"]
-        raise InputError(file, f"unsupported format: {kind}; {_CONVERT}", fix=fix)
-    if ext == ".xlsx":
-        raise InputError(file, "corrupt XLSX: the zip package has no xl/workbook.xml", fix=_XLSX_FIX)
+
+
+def _zip_kind(names: set[str], file: str, ext: str) -> str:
+    """What a zip package kg does not read is, from its members (a .docx without word/document.xml is corrupt)."""
     if any(n.startswith("xl/") for n in names):
-        kind = "Excel workbook without xl/workbook.xml"
-    elif any(n.startswith("ppt/") for n in names):
-        kind = "PowerPoint presentation (.pptx)"
-    elif "OFD.xml" in names:
-        kind = "OFD fixed-layout document"
-    elif "content.xml" in names:
-        kind = "OpenDocument file"
-    elif ext == ".docx":
+        return "Excel workbook without xl/workbook.xml"
+    if any(n.startswith("ppt/") for n in names):
+        return "PowerPoint presentation (.pptx)"
+    if "OFD.xml" in names:
+        return "OFD fixed-layout document"
+    if "content.xml" in names:
+        return "OpenDocument file"
+    if ext == ".docx":
         raise InputError(file, "corrupt DOCX: the zip package has no word/document.xml",
                          fix="re-download or re-save the DOCX")
-    else:
-        kind = "zip archive"
-    raise InputError(file, f"unsupported format: {kind}; {_CONVERT}")
-
+    return "zip archive"

@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from typing import Optional
 
 from kg.errors import InputError
@@ -53,39 +54,34 @@ def _letters(n: int) -> str:
     return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
 
 
+_LEGAL_DIGITS = str.maketrans("一二三四五六七八九十百", "壹贰叁肆伍陆柒捌玖拾佰")
+_ENCLOSED = {"decimalEnclosedCircle": 0x2460, "decimalEnclosedCircleChinese": 0x2460, "ideographEnclosedCircle": 0x2460,
+             "decimalEnclosedParen": 0x2474, "decimalEnclosedFullstop": 0x2488}
+"""Formats written with one Unicode character for 1-20 (①, ⑴, ⒈), and the code of the one for 1."""
+_NUMBER_FORMATS: dict[str, Callable[[int], str]] = {
+    **dict.fromkeys(("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
+                     "taiwaneseCountingThousand", "koreanCounting", "ideographLegalTraditional"), _chinese_number),
+    "chineseLegalSimplified": lambda n: _chinese_number(n).translate(_LEGAL_DIGITS),
+    **dict.fromkeys(("ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand"),
+                    lambda n: "".join(_CN_DIGITS[int(d)] for d in str(n))),
+    "ideographTraditional": lambda n: _TIANGAN[(n - 1) % 10],
+    "ideographZodiac": lambda n: _DIZHI[(n - 1) % 12],
+    **dict.fromkeys(("decimalFullWidth", "decimalFullWidth2"), lambda n: "".join(chr(ord(d) + 0xFEE0) for d in str(n))),
+    "decimalZero": lambda n: f"{n:02d}",
+    "lowerLetter": _letters,
+    "upperLetter": lambda n: _letters(n).upper(),
+    "lowerRoman": _roman,
+    "upperRoman": lambda n: _roman(n).upper(),
+    "none": lambda n: "",
+}
+"""w:numFmt → how a number is written; a format not here (decimal, anything unknown) is str(n)."""
+
+
 def _format_number(n: int, fmt: str) -> str:
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
-               "taiwaneseCountingThousand", "koreanCounting", "ideographLegalTraditional"):
-        return _chinese_number(n)
-    if fmt == "chineseLegalSimplified":
-        return _chinese_number(n).translate(str.maketrans("一二三四五六七八九十百", "壹贰叁肆伍陆柒捌玖拾佰"))
-    if fmt in ("ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand"):
-        return "".join(_CN_DIGITS[int(d)] for d in str(n))
-    if fmt == "ideographTraditional":
-        return _TIANGAN[(n - 1) % 10]
-    if fmt == "ideographZodiac":
-        return _DIZHI[(n - 1) % 12]
-    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
-        return "".join(chr(ord(d) + 0xFEE0) for d in str(n))
-    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese", "ideographEnclosedCircle") and 1 <= n <= 20:
-        return chr(0x2460 + n - 1)
-    if fmt == "decimalEnclosedParen" and 1 <= n <= 20:
-        return chr(0x2474 + n - 1)
-    if fmt == "decimalEnclosedFullstop" and 1 <= n <= 20:
-        return chr(0x2488 + n - 1)
-    if fmt == "decimalZero":
-        return f"{n:02d}"
-    if fmt == "lowerLetter":
-        return _letters(n)
-    if fmt == "upperLetter":
-        return _letters(n).upper()
-    if fmt == "lowerRoman":
-        return _roman(n)
-    if fmt == "upperRoman":
-        return _roman(n).upper()
-    if fmt == "none":
-        return ""
-    return str(n)  # decimal and anything unknown
+    if fmt in _ENCLOSED and 1 <= n <= 20:
+        return chr(_ENCLOSED[fmt] + n - 1)
+    write = _NUMBER_FORMATS.get(fmt)
+    return write(n) if write is not None else str(n)  # decimal and anything unknown
 
 
 def _val(el, tag: str, default=None):
@@ -103,32 +99,40 @@ class _Numbering:
         self.style_numpr: dict[str, tuple[Optional[str], Optional[int]]] = {}
         self.style_based: dict[str, str] = {}
         if numbering_el is not None:
-            for an in numbering_el.findall(_W + "abstractNum"):
-                self.abstract[an.get(_W + "abstractNumId")] = {
-                    int(lvl.get(_W + "ilvl", "0")): self._level(lvl) for lvl in an.findall(_W + "lvl")}
-            for num in numbering_el.findall(_W + "num"):
-                levels, starts = {}, {}
-                for ov in num.findall(_W + "lvlOverride"):
-                    ilvl = int(ov.get(_W + "ilvl", "0"))
-                    so = _val(ov, "startOverride")
-                    if so is not None:
-                        starts[ilvl] = int(so)
-                    if ov.find(_W + "lvl") is not None:
-                        levels[ilvl] = self._level(ov.find(_W + "lvl"))
-                self.nums[num.get(_W + "numId")] = (_val(num, "abstractNumId"), levels, starts)
+            self._read_numbering(numbering_el)
         if styles_el is not None:
-            for st in styles_el.findall(_W + "style"):
-                sid = st.get(_W + "styleId")
-                ppr = st.find(_W + "pPr")
-                numpr = ppr.find(_W + "numPr") if ppr is not None else None
-                if numpr is not None:
-                    ilvl = _val(numpr, "ilvl")
-                    self.style_numpr[sid] = (_val(numpr, "numId"), int(ilvl) if ilvl is not None else None)
-                based = _val(st, "basedOn")
-                if based:
-                    self.style_based[sid] = based
+            self._read_styles(styles_el)
         self.used = 0
         self.missing = 0
+
+    def _read_numbering(self, numbering_el) -> None:
+        """The abstract numberings' levels, and each w:num's abstract numbering, level overrides and restarts."""
+        for an in numbering_el.findall(_W + "abstractNum"):
+            self.abstract[an.get(_W + "abstractNumId")] = {
+                int(lvl.get(_W + "ilvl", "0")): self._level(lvl) for lvl in an.findall(_W + "lvl")}
+        for num in numbering_el.findall(_W + "num"):
+            levels, starts = {}, {}
+            for ov in num.findall(_W + "lvlOverride"):
+                ilvl = int(ov.get(_W + "ilvl", "0"))
+                so = _val(ov, "startOverride")
+                if so is not None:
+                    starts[ilvl] = int(so)
+                if ov.find(_W + "lvl") is not None:
+                    levels[ilvl] = self._level(ov.find(_W + "lvl"))
+            self.nums[num.get(_W + "numId")] = (_val(num, "abstractNumId"), levels, starts)
+
+    def _read_styles(self, styles_el) -> None:
+        """The numbering paragraph styles carry, and what each style is based on (numbering is inherited)."""
+        for st in styles_el.findall(_W + "style"):
+            sid = st.get(_W + "styleId")
+            ppr = st.find(_W + "pPr")
+            numpr = ppr.find(_W + "numPr") if ppr is not None else None
+            if numpr is not None:
+                ilvl = _val(numpr, "ilvl")
+                self.style_numpr[sid] = (_val(numpr, "numId"), int(ilvl) if ilvl is not None else None)
+            based = _val(st, "basedOn")
+            if based:
+                self.style_based[sid] = based
 
     @staticmethod
     def _level(lvl) -> dict:
@@ -202,36 +206,55 @@ def _para_text(p, entities: Optional[list[str]] = None) -> tuple[str, list]:
     after it kept."""
     parts: list[str] = []
     boxes: list = []
-
-    def walk(el) -> None:
-        for child in el:
-            tag = child.tag
-            if not isinstance(tag, str) or tag == _MC_FALLBACK:
-                continue
-            if tag == _W + "t":
-                parts.append(child.text or "")
-                for sub in child:  # an entity reference or a comment: the text after it is its tail
-                    if entities is not None and not isinstance(sub.tag, str) and sub.tag.__name__ == "Entity":
-                        entities.append(sub.text or "")
-                    parts.append(sub.tail or "")
-            elif tag in (_W + "tab", _W + "ptab"):
-                parts.append("\t")
-            elif tag in (_W + "br", _W + "cr"):
-                parts.append("\n")
-            elif tag == _W + "noBreakHyphen":
-                parts.append("-")
-            elif tag in (_W + "del", _W + "delText", _W + "instrText", _W + "pPr", _W + "rPr"):
-                continue
-            elif tag == _W + "txbxContent":
-                boxes.extend(child.iter(_W + "p"))
-            else:
-                walk(child)
-
-    walk(p)
+    _walk(p, parts, boxes, entities)
     return "".join(parts), boxes
 
 
+_SKIPPED = (_W + "del", _W + "delText", _W + "instrText", _W + "pPr", _W + "rPr")
+_CHARS = {_W + "tab": "\t", _W + "ptab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+"""Run content that stands for one character."""
+
+
+def _walk(el, parts: list[str], boxes: list, entities: Optional[list[str]]) -> None:
+    """The text under `el` into `parts`, text boxes' paragraphs into `boxes` (see _para_text)."""
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag == _MC_FALLBACK:
+            continue
+        if tag == _W + "t":
+            _t_text(child, parts, entities)
+        elif tag in _CHARS:
+            parts.append(_CHARS[tag])
+        elif tag in _SKIPPED:
+            continue
+        elif tag == _W + "txbxContent":
+            boxes.extend(child.iter(_W + "p"))
+        else:
+            _walk(child, parts, boxes, entities)
+
+
+def _t_text(t, parts: list[str], entities: Optional[list[str]]) -> None:
+    """A w:t's text; an entity reference inside it is left out (its name noted), the text after it kept."""
+    parts.append(t.text or "")
+    for sub in t:  # an entity reference or a comment: the text after it is its tail
+        if entities is not None and not isinstance(sub.tag, str) and sub.tag.__name__ == "Entity":
+            entities.append(sub.text or "")
+        parts.append(sub.tail or "")
+
+
 def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
+    document, encoding = _open(data, file, limits)
+    body = _Body(_numbering(document))
+    body.block(document.element.body)
+    text = body.lines.text()
+    if not _plain(text):
+        raise InputError(file, "empty DOCX: the document body has no text", fix="check that this is the right file")
+    return Extracted(text, encoding, "docx", _notes(body.entities, body.numbering), tuple(body.tables))
+
+
+def _open(data: bytes, file: str, limits: Limits):
+    """The python-docx Document (the package checked against `limits` first) and the XML encoding of
+    word/document.xml; anything unreadable is an InputError naming the file."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml import etree
@@ -249,6 +272,11 @@ def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
         raise InputError(file, f"corrupt DOCX: {type(e).__name__}: {e}", fix=fix) from None
     m = re.search(rb"encoding=[\"']([A-Za-z0-9_-]+)", head)
     encoding = m.group(1).decode().lower() if m else "utf-8"
+    return document, encoding
+
+
+def _numbering(document) -> _Numbering:
+    """The document's auto-numbering (from its numbering and styles parts, either may be missing)."""
     part = document.part
     try:
         numbering_el = part.numbering_part.element
@@ -258,51 +286,59 @@ def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
         styles_el = part.styles.element
     except (KeyError, NotImplementedError, AttributeError):
         styles_el = None
-    numbering = _Numbering(numbering_el, styles_el)
-    lines = _Lines()
-    tables: list[Table] = []
+    return _Numbering(numbering_el, styles_el)
 
-    entities: list[str] = []
 
-    def paragraph(p) -> None:
-        text, boxes = _para_text(p, entities)
-        marker = numbering.marker(p)
+class _Body:
+    """The lines and tables of a document body, read in document order (block → paragraph / table,
+    recursively: cells, content controls, insertions and text boxes hold blocks of their own)."""
+
+    def __init__(self, numbering: _Numbering) -> None:
+        self.numbering = numbering
+        self.lines = _Lines()
+        self.tables: list[Table] = []
+        self.entities: list[str] = []
+
+    def paragraph(self, p) -> None:
+        text, boxes = _para_text(p, self.entities)
+        marker = self.numbering.marker(p)
         if marker is not None and text.strip():
             text = marker + text.lstrip()
         if text.strip():
-            lines.add(text)
+            self.lines.add(text)
         for bp in boxes:
-            paragraph(bp)
+            self.paragraph(bp)
 
-    def block(container) -> None:
+    def block(self, container) -> None:
         for child in container:
             tag = child.tag
             if tag == _W + "p":
-                paragraph(child)
+                self.paragraph(child)
             elif tag == _W + "tbl":
-                leaf = next(child.iterdescendants(_W + "tbl"), None) is None  # one around tables is layout
-                grid: list[list[Optional[Cell]]] = []
-                for tr in child.iter(_W + "tr"):
-                    if tr.getparent() is not None and tr.getparent() is not child:
-                        continue  # rows of nested tables are read inside their cell
-                    if leaf:
-                        grid.append(_docx_row(tr, block, lines, grid[-1] if grid else []))
-                    else:
-                        for tc in tr.findall(_W + "tc"):
-                            block(tc)
-                table = _grid_table(grid, lines) if leaf else None
-                if table:
-                    tables.append(table)
+                self.table(child)
             elif tag in (_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins"):
-                block(child)
+                self.block(child)
             elif tag == _W + "sdtPr":
                 continue
 
-    body = document.element.body
-    block(body)
-    text = lines.text()
-    if not _plain(text):
-        raise InputError(file, "empty DOCX: the document body has no text", fix="check that this is the right file")
+    def table(self, tbl) -> None:
+        leaf = next(tbl.iterdescendants(_W + "tbl"), None) is None  # one around tables is layout
+        grid: list[list[Optional[Cell]]] = []
+        for tr in tbl.iter(_W + "tr"):
+            if tr.getparent() is not None and tr.getparent() is not tbl:
+                continue  # rows of nested tables are read inside their cell
+            if leaf:
+                grid.append(_docx_row(tr, self.block, self.lines, grid[-1] if grid else []))
+            else:
+                for tc in tr.findall(_W + "tc"):
+                    self.block(tc)
+        table = _grid_table(grid, self.lines) if leaf else None
+        if table:
+            self.tables.append(table)
+
+
+def _notes(entities: list[str], numbering: _Numbering) -> Optional[str]:
+    """What the reader should know: entity references left out, list markers rebuilt or missing."""
     notes = []
     if entities:
         shown = ", ".join(sorted(set(entities))[:5])
@@ -314,7 +350,7 @@ def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
     if numbering.missing:
         notes.append(f"{numbering.missing} paragraph(s) use Word auto-numbering whose definition is missing; "
                      "their markers (一、/（一）/1.) are not in the text")
-    return Extracted(text, encoding, "docx", "; ".join(notes) or None, tuple(tables))
+    return "; ".join(notes) or None
 
 
 def _int_val(el, path: str, default: int, limit: int) -> int:

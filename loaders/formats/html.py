@@ -128,30 +128,42 @@ def _linearise(root, marks: frozenset = frozenset()) -> list:
     from lxml import etree
 
     parts: list = []
-    pre = 0
+    pre = 0  # how many <pre> are open: their newlines are line breaks
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag.lower() if isinstance(el.tag, str) else None
         if event == "start":
-            if tag is None:
-                continue
-            if tag in _BLOCK_TAGS:
-                parts.append(_HARD)
-            if el in marks:
-                parts.append((True, el))
-            if tag == "pre":
-                pre += 1
-            if el.text:
-                parts.append(el.text.replace("\n", _HARD) if pre else el.text)
+            pre = _start_parts(parts, el, tag, marks, pre)
         else:
-            if el in marks:
-                parts.append((False, el))
-            if tag in _BLOCK_TAGS:
-                parts.append(_HARD)
-            if tag == "pre":
-                pre -= 1
-            if el is not root and el.tail:
-                parts.append(el.tail.replace("\n", _HARD) if pre else el.tail)
+            pre = _end_parts(parts, el, tag, marks, pre, root)
     return parts
+
+
+def _start_parts(parts: list, el, tag: Optional[str], marks: frozenset, pre: int) -> int:
+    """An element's opening (block mark, cell mark) and its text; the <pre> depth after it."""
+    if tag is None:
+        return pre
+    if tag in _BLOCK_TAGS:
+        parts.append(_HARD)
+    if el in marks:
+        parts.append((True, el))
+    if tag == "pre":
+        pre += 1
+    if el.text:
+        parts.append(el.text.replace("\n", _HARD) if pre else el.text)
+    return pre
+
+
+def _end_parts(parts: list, el, tag: Optional[str], marks: frozenset, pre: int, root) -> int:
+    """An element's closing (cell mark, block mark) and the text after it; the <pre> depth after it."""
+    if el in marks:
+        parts.append((False, el))
+    if tag in _BLOCK_TAGS:
+        parts.append(_HARD)
+    if tag == "pre":
+        pre -= 1
+    if el is not root and el.tail:
+        parts.append(el.tail.replace("\n", _HARD) if pre else el.tail)
+    return pre
 
 
 def _html_lines(parts: list, lines: _Lines) -> dict:
@@ -315,18 +327,8 @@ def _flatten(text: str, depth: int) -> tuple[str, int]:
     tag leaves a <br>, one for a run of them, so its line breaks stay) and their content joins the deepest
     element kept. A plain linear scan of the tags (comments kept whole), not a parser: it only has to count
     depth."""
-    out: list[str] = []
-    stack: list[tuple[str, bool]] = []  # open elements: (tag, written)
-    kept = dropped = 0
+    flat = _Flattener(depth)
     last = pos = 0
-    broke = False  # the last thing written is the <br> of a dropped block tag
-
-    def line_break() -> None:
-        nonlocal broke
-        if not broke:
-            out.append("<br>")
-        broke = True
-
     while (pos := text.find("<", pos)) >= 0:
         if text.startswith("<!--", pos):
             end = text.find("-->", pos + 4)
@@ -337,75 +339,87 @@ def _flatten(text: str, depth: int) -> tuple[str, int]:
             pos += 1
             continue
         if pos > last:
-            out.append(text[last:pos])
-            broke = broke and not text[last:pos].strip()
+            flat.text(text[last:pos])
         last = pos = m.end()
+        flat.tag(m)
+    flat.out.append(text[last:])
+    return "".join(flat.out), flat.dropped
+
+
+class _Flattener:
+    """What _flatten writes, and the open elements it has to count."""
+
+    def __init__(self, depth: int) -> None:
+        self.depth = depth
+        self.out: list[str] = []
+        self.stack: list[tuple[str, bool]] = []  # open elements: (tag, written)
+        self.kept = self.dropped = 0
+        self.broke = False  # the last thing written is the <br> of a dropped block tag
+
+    def text(self, chunk: str) -> None:
+        self.out.append(chunk)
+        self.broke = self.broke and not chunk.strip()
+
+    def write(self, tag_text: str) -> None:
+        self.out.append(tag_text)
+        self.broke = False
+
+    def line_break(self) -> None:
+        if not self.broke:
+            self.out.append("<br>")
+        self.broke = True
+
+    def tag(self, m: re.Match) -> None:
         tag = m.group(2).lower()
         if tag in _VOID or m.group(3).rstrip().endswith("/"):
-            out.append(m.group(0))
-            broke = False
-        elif not m.group(1):  # a start tag
-            if tag in _SELF_CLOSING and stack and stack[-1][0] == tag:
-                kept -= stack.pop()[1]
-            if kept < depth:
-                out.append(m.group(0))
-                broke = False
-                stack.append((tag, True))
-                kept += 1
-            else:
-                dropped += 1
-                stack.append((tag, False))
-                if tag in _BLOCK_TAGS:
-                    line_break()
-        else:  # an end tag: closes the nearest open element of its name (looked for among the last 64)
-            at = next((k for k in range(len(stack) - 1, max(len(stack) - 64, 0) - 1, -1) if stack[k][0] == tag), None)
-            if at is None:
-                out.append(m.group(0))
-                continue
-            written = stack[at][1]
-            kept -= sum(w for _, w in stack[at:])
-            del stack[at:]
-            if written:
-                out.append(m.group(0))
-                broke = False
-            elif tag in _BLOCK_TAGS:
-                line_break()
-    out.append(text[last:])
-    return "".join(out), dropped
+            self.write(m.group(0))
+        elif not m.group(1):
+            self.start(tag, m.group(0))
+        else:
+            self.end(tag, m.group(0))
+
+    def start(self, tag: str, tag_text: str) -> None:
+        """A start tag: written while the depth allows, else dropped (a block tag leaves a line break)."""
+        stack = self.stack
+        if tag in _SELF_CLOSING and stack and stack[-1][0] == tag:
+            self.kept -= stack.pop()[1]
+        if self.kept < self.depth:
+            self.write(tag_text)
+            stack.append((tag, True))
+            self.kept += 1
+        else:
+            self.dropped += 1
+            stack.append((tag, False))
+            if tag in _BLOCK_TAGS:
+                self.line_break()
+
+    def end(self, tag: str, tag_text: str) -> None:
+        """An end tag: closes the nearest open element of its name (looked for among the last 64)."""
+        stack = self.stack
+        at = next((k for k in range(len(stack) - 1, max(len(stack) - 64, 0) - 1, -1) if stack[k][0] == tag), None)
+        if at is None:
+            self.out.append(tag_text)
+            return
+        written = stack[at][1]
+        self.kept -= sum(w for _, w in stack[at:])
+        del stack[at:]
+        if written:
+            self.write(tag_text)
+        elif tag in _BLOCK_TAGS:
+            self.line_break()
 
 
 def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
     """An HTML page: its article body, one block per line; its data tables. `limits` is not used (a page
     is parsed whole; kg bounds its size with max_file_mb)."""
-    from lxml import etree
-
-    text, encoding, note = _html_decode(data, file)
-    notes = [note] if note else []
-    text = text.replace(_HARD, " ")
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text.lstrip("\ufeff"))
-    text = _drop_internal_subset(text, notes)
-    try:
-        doc = _parse_html(text, notes)
-    except (etree.ParserError, ValueError) as e:
-        raise InputError(file, f"unreadable HTML ({e})", fix="re-download the page") from None
-    note = "; ".join(notes) or None
+    doc, encoding, note = _parse_page(data, file)
     title = _html_title(doc)
     body = doc.find("body")
     if body is None:
         body = doc
-    for el in list(body.iter()):
-        if not isinstance(el.tag, str):
-            if el.getparent() is not None:  # comments and processing instructions
-                el.drop_tree()
-        elif el.tag.lower() in _DROP_TAGS:
-            el.drop_tree()
+    _drop_hidden(body)
     main = _main_element(body)
-    main_len = max(_text_len(main), 1)
-    for el in list(main.iter()):
-        if el is main or not isinstance(el.tag, str) or el.getparent() is None:
-            continue
-        if any(_BOILERPLATE.search(c) for c in _classes(el)) and _text_len(el) < 0.3 * main_len:
-            el.drop_tree()
+    _drop_boilerplate(main)
     leaves = _leaf_tables(main)
     lines = _Lines()
     cells = _html_lines(_linearise(main, frozenset(td for t in leaves for tr in t.iter("tr") for td in _html_cells(tr))),
@@ -419,3 +433,39 @@ def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
         out = title + "\n" + out
         _shift(tables, len(title) + 1)
     return Extracted(out, encoding, "html", note, tuple(tables))
+
+
+def _parse_page(data: bytes, file: str):
+    """The lxml tree of the page's bytes, the encoding, and a note on what decoding or parsing met."""
+    from lxml import etree
+
+    text, encoding, note = _html_decode(data, file)
+    notes = [note] if note else []
+    text = text.replace(_HARD, " ")
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text.lstrip("\ufeff"))
+    text = _drop_internal_subset(text, notes)
+    try:
+        doc = _parse_html(text, notes)
+    except (etree.ParserError, ValueError) as e:
+        raise InputError(file, f"unreadable HTML ({e})", fix="re-download the page") from None
+    return doc, encoding, "; ".join(notes) or None
+
+
+def _drop_hidden(body) -> None:
+    """Remove what a browser does not show as text: comments, processing instructions, scripts, navigation …"""
+    for el in list(body.iter()):
+        if not isinstance(el.tag, str):
+            if el.getparent() is not None:  # comments and processing instructions
+                el.drop_tree()
+        elif el.tag.lower() in _DROP_TAGS:
+            el.drop_tree()
+
+
+def _drop_boilerplate(main) -> None:
+    """Remove small blocks inside the article whose class or id says share bar, print button, breadcrumb …"""
+    main_len = max(_text_len(main), 1)
+    for el in list(main.iter()):
+        if el is main or not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        if any(_BOILERPLATE.search(c) for c in _classes(el)) and _text_len(el) < 0.3 * main_len:
+            el.drop_tree()

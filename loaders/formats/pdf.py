@@ -46,8 +46,6 @@ def _page_lines(page, index: int, grids: tuple | list = ()) -> tuple[list[_Line]
     """Lines of one page in reading order (top to bottom), with their horizontal extent; and the
     number of characters on the page. Characters inside one of `grids` (ruled tables) go to the
     grid's cells instead, and a grid that got text is a line of its own (`table`) where it starts."""
-    import pypdfium2.raw as pdfium_c
-
     tp = page.get_textpage()
     try:
         n = tp.count_chars()
@@ -55,75 +53,116 @@ def _page_lines(page, index: int, grids: tuple | list = ()) -> tuple[list[_Line]
         height = page.get_height()
         if len(text) != n:  # text not aligned with the characters: keep the lines without geometry
             return [_Line(t, index) for t in re.split(r"\r\n|\r|\n", text) if t.strip()], n
-        lines: list[_Line] = []
-        cur: list[int] = []
-
-        def flush() -> None:
-            chars = [i for i in cur if not text[i].isspace()]
-            if chars:
-                boxes = [tp.get_charbox(i, loose=True) for i in chars]
-                widths = [b[2] - b[0] for i, b in zip(chars, boxes) if _CJK.match(text[i]) and b[2] > b[0]]
-                keep = []
-                spaced = set()
-                for k, i in enumerate(cur):  # drop spaces pdfium generated between CJK characters (justified text)
-                    if text[i] == " " and pdfium_c.FPDFText_IsGenerated(tp.raw, i) == 1 and 0 < i < len(text) - 1 \
-                            and _CJK.match(text[i - 1]) and _CJK.match(text[i + 1]):
-                        continue
-                    keep.append(text[i])
-                    if k and text[i].isspace():
-                        spaced.add(cur[k - 1])
-                lines.append(_Line(
-                    "".join(keep).strip(), index, min(b[0] for b in boxes), max(b[2] for b in boxes),
-                    height - max(b[3] for b in boxes),
-                    statistics.median(widths) if widths else statistics.median(b[3] - b[1] for b in boxes),
-                    raw=[(text[i], b, i in spaced) for i, b in zip(chars, boxes)], height=height))
-            cur.clear()
-
-        into = None  # the (grid, cell) the last character went to
-        rect = pdfium_c.FS_RECTF()
-        for i, ch in enumerate(text):
-            if ch in "\r\n":
-                flush()
-                into = None
-            elif grids and not ch.isspace():
-                into = None
-                if pdfium_c.FPDFText_GetLooseCharBox(tp.raw, i, rect):
-                    left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
-                    x, y = (left + right) / 2, height - (bottom + top) / 2
-                    into = next(((g, cell) for g in grids if (cell := g.locate(x, y)) is not None), None)
-                if into:
-                    into[0].add_char(into[1], ch, (left, height - top, right, height - bottom))
-                else:
-                    cur.append(i)
-            elif into:  # a space after a table character: kept inside the cell unless pdfium made it up
-                if not (pdfium_c.FPDFText_IsGenerated(tp.raw, i) == 1 and 0 < i < len(text) - 1
-                        and _CJK.match(text[i - 1]) and _CJK.match(text[i + 1])):
-                    into[0].mark_space(into[1])
-            else:
-                cur.append(i)
-        flush()
+        lines = _TextPageLines(tp, text, index, height).read(grids)
     finally:
         tp.close()
     lines = [ln for ln in lines if ln.text]
     lines.sort(key=lambda ln: (round(ln.top / 3), ln.x0))
-    merged: list[_Line] = []
-    for ln in lines:  # pieces of one visual line (same baseline) become one line
-        prev = merged[-1] if merged else None
-        if prev and abs(prev.top - ln.top) < 0.5 * (ln.em or 10) and ln.x0 >= prev.x1 - 1:
-            gap = ln.x0 - prev.x1
-            sep = " " if gap > 0.8 * (ln.em or 10) and not (_CJK.match(prev.text[-1]) and _CJK.match(ln.text[0])) else ""
-            raw = (prev.raw or []) + (ln.raw or [])
-            if sep and prev.raw:
-                raw[len(prev.raw) - 1] = raw[len(prev.raw) - 1][:2] + (True,)
-            merged[-1] = _Line(prev.text + sep + ln.text, index, prev.x0, ln.x1, min(prev.top, ln.top), prev.em,
-                               raw=raw, height=prev.height)
-        else:
-            merged.append(ln)
+    merged = _merge_pieces(lines, index)
     for g in grids:
         if g.chars:
             at = next((k for k, ln in enumerate(merged) if ln.top > g.top), len(merged))
             merged.insert(at, _Line("", index, g.x0, g.x1, g.top, None, g))
     return merged, n
+
+
+class _TextPageLines:
+    """The characters of a pdfium text page as lines with geometry, in the order pdfium gives them
+    (a line break ends a line); a character inside a cell of a ruled table goes to that cell."""
+
+    def __init__(self, tp, text: str, index: int, height: float) -> None:
+        import pypdfium2.raw as pdfium_c
+
+        self.pdfium_c = pdfium_c
+        self.tp, self.text, self.index, self.height = tp, text, index, height
+        self.lines: list[_Line] = []
+        self.cur: list[int] = []  # the characters of the line being read
+
+    def read(self, grids: tuple | list) -> list[_Line]:
+        text, cur = self.text, self.cur
+        into = None  # the (grid, cell) the last character went to
+        rect = self.pdfium_c.FS_RECTF()
+        for i, ch in enumerate(text):
+            if ch in "\r\n":
+                self.flush()
+                into = None
+            elif grids and not ch.isspace():
+                into = self.to_cell(i, ch, grids, rect)
+            elif into:  # a space after a table character: kept inside the cell unless pdfium made it up
+                if not self.generated_space(i):
+                    into[0].mark_space(into[1])
+            else:
+                cur.append(i)
+        self.flush()
+        return self.lines
+
+    def to_cell(self, i: int, ch: str, grids: tuple | list, rect) -> Optional[tuple]:
+        """Give character `i` to the ruled-table cell it sits in, else to the current line; the (grid, cell)."""
+        into = None
+        if self.pdfium_c.FPDFText_GetLooseCharBox(self.tp.raw, i, rect):
+            left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
+            x, y = (left + right) / 2, self.height - (bottom + top) / 2
+            into = next(((g, cell) for g in grids if (cell := g.locate(x, y)) is not None), None)
+        if into:
+            into[0].add_char(into[1], ch, (left, self.height - top, right, self.height - bottom))
+        else:
+            self.cur.append(i)
+        return into
+
+    def generated_space(self, i: int):
+        """Whether character `i` is a space pdfium generated between CJK characters (justified text)."""
+        text = self.text
+        return (self.pdfium_c.FPDFText_IsGenerated(self.tp.raw, i) == 1 and 0 < i < len(text) - 1
+                and _CJK.match(text[i - 1]) and _CJK.match(text[i + 1]))
+
+    def flush(self) -> None:
+        """End the current line: a _Line of its characters, if it has any that are not spaces."""
+        text, cur = self.text, self.cur
+        chars = [i for i in cur if not text[i].isspace()]
+        if chars:
+            self.lines.append(self.line(chars))
+        cur.clear()
+
+    def line(self, chars: list[int]) -> _Line:
+        text, cur, height = self.text, self.cur, self.height
+        boxes = [self.tp.get_charbox(i, loose=True) for i in chars]
+        widths = [b[2] - b[0] for i, b in zip(chars, boxes) if _CJK.match(text[i]) and b[2] > b[0]]
+        keep = []
+        spaced = set()
+        for k, i in enumerate(cur):  # drop spaces pdfium generated between CJK characters (justified text)
+            if text[i] == " " and self.generated_space(i):
+                continue
+            keep.append(text[i])
+            if k and text[i].isspace():
+                spaced.add(cur[k - 1])
+        return _Line(
+            "".join(keep).strip(), self.index, min(b[0] for b in boxes), max(b[2] for b in boxes),
+            height - max(b[3] for b in boxes),
+            statistics.median(widths) if widths else statistics.median(b[3] - b[1] for b in boxes),
+            raw=[(text[i], b, i in spaced) for i, b in zip(chars, boxes)], height=height)
+
+
+def _merge_pieces(lines: list[_Line], index: int) -> list[_Line]:
+    """Pieces of one visual line (same baseline, left to right) joined into one line."""
+    merged: list[_Line] = []
+    for ln in lines:  # pieces of one visual line (same baseline) become one line
+        prev = merged[-1] if merged else None
+        if prev and abs(prev.top - ln.top) < 0.5 * (ln.em or 10) and ln.x0 >= prev.x1 - 1:
+            merged[-1] = _joined(prev, ln, index)
+        else:
+            merged.append(ln)
+    return merged
+
+
+def _joined(prev: _Line, ln: _Line, index: int) -> _Line:
+    """Two pieces of a line as one: a space between them when the gap is wide and not inside CJK text."""
+    gap = ln.x0 - prev.x1
+    sep = " " if gap > 0.8 * (ln.em or 10) and not (_CJK.match(prev.text[-1]) and _CJK.match(ln.text[0])) else ""
+    raw = (prev.raw or []) + (ln.raw or [])
+    if sep and prev.raw:
+        raw[len(prev.raw) - 1] = raw[len(prev.raw) - 1][:2] + (True,)
+    return _Line(prev.text + sep + ln.text, index, prev.x0, ln.x1, min(prev.top, ln.top), prev.em,
+                 raw=raw, height=prev.height)
 
 
 def _has_graphics(page) -> bool:
@@ -136,8 +175,14 @@ def _drop_headers_footers(pages: list[list[_Line]], heights: list[float]) -> int
     """Remove page numbers (— 3 —, 第3页, 3/10 …) and running headers/footers repeated at the
     same height on most pages (not the header row of a table without rules repeated on every page it
     runs over). Returns how many lines were removed."""
-    from kg.loaders.pdf_tables import header_line
+    removed = _drop_page_numbers(pages, heights)
+    if len(pages) >= 3:
+        removed += _drop_running_lines(pages)
+    return removed
 
+
+def _drop_page_numbers(pages: list[list[_Line]], heights: list[float]) -> int:
+    """Page numbers near the top or bottom of the page (the first or last line when there is no geometry)."""
     removed = 0
     for k, lines in enumerate(pages):
         h = heights[k]
@@ -153,27 +198,41 @@ def _drop_headers_footers(pages: list[list[_Line]], heights: list[float]) -> int
                 continue
             keep.append(ln)
         pages[k] = keep
-    if len(pages) >= 3:
-        seen: dict[str, list[tuple[int, Optional[float]]]] = {}
-        for k, lines in enumerate(pages):
-            for ln in lines[:2] + lines[-2:]:
-                if ln.table or header_line(ln):
-                    continue
-                seen.setdefault(re.sub(r"[0-9０-９]+", "#", _plain(ln.text)), []).append((k, ln.top))
-        for key, where in seen.items():
-            pages_with = {k for k, _ in where}
-            if len(pages_with) < max(3, (len(pages) + 1) // 2):
-                continue
-            tops = [t for _, t in where if t is not None]
-            mode_top = statistics.median(tops) if tops else None
-            for k in pages_with:
-                before = len(pages[k])
-                pages[k] = [ln for ln in pages[k] if ln.table or not (
-                    re.sub(r"[0-9０-９]+", "#", _plain(ln.text)) == key
-                    and (mode_top is None or ln.top is None or abs(ln.top - mode_top) < 3)
-                    and (ln in pages[k][:2] or ln in pages[k][-2:]))]
-                removed += before - len(pages[k])
     return removed
+
+
+def _drop_running_lines(pages: list[list[_Line]]) -> int:
+    """Lines among the first or last two of a page whose text (digits aside) recurs at about the same
+    height on at least half the pages (and three)."""
+    removed = 0
+    for key, where in _edge_lines(pages).items():
+        pages_with = {k for k, _ in where}
+        if len(pages_with) < max(3, (len(pages) + 1) // 2):
+            continue
+        tops = [t for _, t in where if t is not None]
+        mode_top = statistics.median(tops) if tops else None
+        for k in pages_with:
+            before = len(pages[k])
+            pages[k] = [ln for ln in pages[k] if ln.table or not (
+                re.sub(r"[0-9０-９]+", "#", _plain(ln.text)) == key
+                and (mode_top is None or ln.top is None or abs(ln.top - mode_top) < 3)
+                and (ln in pages[k][:2] or ln in pages[k][-2:]))]
+            removed += before - len(pages[k])
+    return removed
+
+
+def _edge_lines(pages: list[list[_Line]]) -> dict[str, list[tuple[int, Optional[float]]]]:
+    """The first and last two lines of every page (not tables, not a table's header row), by their text
+    with digits as #: where (page, top) each was seen."""
+    from kg.loaders.pdf_tables import header_line
+
+    seen: dict[str, list[tuple[int, Optional[float]]]] = {}
+    for k, lines in enumerate(pages):
+        for ln in lines[:2] + lines[-2:]:
+            if ln.table or header_line(ln):
+                continue
+            seen.setdefault(re.sub(r"[0-9０-９]+", "#", _plain(ln.text)), []).append((k, ln.top))
+    return seen
 
 
 def _join_lines(pages: list[list[_Line]]) -> list:
@@ -251,18 +310,60 @@ def _unruled_tables(pages: list[list[_Line]], hrules: list[Optional[list]]) -> N
 
 
 def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
-    import pypdfium2 as pdfium
-
     from kg.loaders.pdf_tables import layout
 
+    doc = _read_pages(data, file, limits)
+    _check_text_layer(doc, file)
+    removed = _drop_headers_footers(doc.pages, doc.heights)
+    _unruled_tables(doc.pages, doc.hrules)
+    text, tables = layout(_join_lines(doc.pages))
+    return Extracted(text, "unicode", "pdf", _notes(doc, removed), tuple(tables))
+
+
+@dataclass
+class _Pages:
+    """What was read of a PDF's pages: their lines and heights, and what a note or an error needs."""
+
+    n_pages: int
+    pages: list[list[_Line]] = field(default_factory=list)
+    heights: list[float] = field(default_factory=list)
+    textless: list[int] = field(default_factory=list)  # page numbers (from 1) without text
+    graphics: int = 0  # textless pages with images or drawings
+    total: int = 0  # characters
+    hrules: list[Optional[list]] = field(default_factory=list)  # each page's horizontal rules; None: not searched
+
+    def add(self, page, k: int, grids: list) -> list:
+        """Read page `k` (its ruled tables first, if it is among the first _TABLE_PAGES); its grids."""
+        grids, hs = _page_grids(page, k, grids) if k < _TABLE_PAGES else ([], None)
+        self.hrules.append(hs)
+        lines, n = _page_lines(page, k, grids)
+        self.heights.append(page.get_height())
+        if not any(ln.text.strip() or ln.table for ln in lines):
+            self.textless.append(k + 1)
+            self.graphics += _has_graphics(page)
+        self.total += n
+        self.pages.append(lines)
+        return grids
+
+
+def _open_pdf(data: bytes, file: str):
+    import pypdfium2 as pdfium
+
     try:
-        pdf = pdfium.PdfDocument(data)
+        return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
         msg = str(e)
         if "password" in msg.lower():
             raise InputError(file, "encrypted PDF: it needs a password to open",
                              fix="open it with its password and save (or print to PDF) an unprotected copy") from None
         raise InputError(file, f"corrupt PDF ({msg.rstrip('.')})", fix="re-download the PDF or export it again") from None
+
+
+def _read_pages(data: bytes, file: str, limits: Limits) -> _Pages:
+    """Every page of the PDF, read one at a time; the page count checked against `limits` first."""
+    import pypdfium2 as pdfium
+
+    pdf = _open_pdf(data, file)
     try:
         n_pages = len(pdf)
         if n_pages == 0:
@@ -270,36 +371,29 @@ def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
         if limits.max_pdf_pages and n_pages > limits.max_pdf_pages:  # before a page is read: its tree may lie
             raise LimitExceeded(file, f"PDF too long: {n_pages:,} pages", "max_pdf_pages", limits.max_pdf_pages,
                                 "split the PDF")
-        pages: list[list[_Line]] = []
-        heights: list[float] = []
-        textless: list[int] = []
-        graphics = 0
-        total = 0
+        doc = _Pages(n_pages)
         grids: list = []  # the ruled tables of the page (pdf_tables.PageGrid)
-        hrules: list[Optional[list]] = []  # each page's horizontal rules; None: not searched for tables
         for k in range(n_pages):
             page = pdf[k]
             try:
-                grids, hs = _page_grids(page, k, grids) if k < _TABLE_PAGES else ([], None)
-                hrules.append(hs)
-                lines, n = _page_lines(page, k, grids)
-                heights.append(page.get_height())
-                if not any(ln.text.strip() or ln.table for ln in lines):
-                    textless.append(k + 1)
-                    graphics += _has_graphics(page)
-                total += n
-                pages.append(lines)
+                grids = doc.add(page, k, grids)
             finally:
                 page.close()
     except pdfium.PdfiumError as e:
         raise InputError(file, f"corrupt PDF ({str(e).rstrip('.')})", fix="re-download the PDF or export it again") from None
     finally:
         pdf.close()
+    return doc
+
+
+def _check_text_layer(doc: _Pages, file: str) -> None:
+    """Refuse a PDF without text (scanned or blank) or whose text maps to no Unicode characters."""
+    n_pages, pages = doc.n_pages, doc.pages
     pages_word = f"{n_pages} page{'s' if n_pages != 1 else ''}"
-    if len(textless) == n_pages:
-        if graphics:
+    if len(doc.textless) == n_pages:
+        if doc.graphics:
             raise InputError(file, f"scanned PDF with no text layer ({pages_word}, "
-                                   f"{graphics} with images or drawings, none with text); run OCR first", fix=_OCR_FIX)
+                                   f"{doc.graphics} with images or drawings, none with text); run OCR first", fix=_OCR_FIX)
         raise InputError(file, f"empty PDF: {pages_word}, all blank (no text, no images)",
                          fix="check that this is the right file")
     all_text = "".join(ln.text or "".join(c.ch for cs in (ln.table.chars if ln.table else {}).values() for c in cs)
@@ -308,9 +402,11 @@ def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
     if bad > 0.3 * len(all_text):
         raise InputError(file, f"PDF text layer is unreadable: {bad} of {len(all_text)} characters map to no "
                                "Unicode character (fonts without a ToUnicode table); run OCR first", fix=_OCR_FIX)
-    removed = _drop_headers_footers(pages, heights)
-    _unruled_tables(pages, hrules)
-    text, tables = layout(_join_lines(pages))
+
+
+def _notes(doc: _Pages, removed: int) -> Optional[str]:
+    """Pages without text, lines removed, pages not searched for tables."""
+    n_pages, textless = doc.n_pages, doc.textless
     notes = []
     if textless:
         shown = ", ".join(map(str, textless[:10])) + (" …" if len(textless) > 10 else "")
@@ -320,4 +416,4 @@ def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
         notes.append(f"{removed} page-number/header/footer lines removed")
     if n_pages > _TABLE_PAGES:
         notes.append(f"tables looked for on the first {_TABLE_PAGES} of {n_pages} pages only")
-    return Extracted(text, "unicode", "pdf", "; ".join(notes) or None, tuple(tables))
+    return "; ".join(notes) or None

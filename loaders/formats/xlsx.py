@@ -41,28 +41,7 @@ class _CellBudget:
 def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
     """Every visible sheet with text is a table (merged ranges resolved). The text is a title line (the
     first sheet's title row, else the file's stem), then each sheet's cells, one per line, row by row."""
-    import openpyxl
-
-    read, placed = _CellBudget(file), _CellBudget(file)
-    sheets: list[tuple[str, list[list[Cell]]]] = []
-    hidden = uncached = 0
-    try:  # openpyxl raises all kinds of errors on a damaged workbook: each one means "corrupt"
-        with _xlsx_package(data, file, limits) as zf:
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            for ws in wb.worksheets:
-                if ws.sheet_state != "visible":
-                    hidden += 1
-                    continue
-                values = _sheet_values(ws, read)
-                merges, missing = _sheet_merges(zf, ws._worksheet_path)
-                uncached += missing
-                if values:
-                    sheets.append((ws.title, _sheet_grid(values, merges, placed)))
-            wb.close()
-    except InputError:
-        raise
-    except Exception as e:  # noqa: BLE001 — see above
-        raise InputError(file, f"corrupt XLSX: {type(e).__name__}: {e}", fix=_XLSX_FIX) from None
+    sheets, hidden, uncached = _read_sheets(data, file, limits)
     if not sheets:
         raise InputError(file, "empty XLSX: no visible sheet has any text" + (
             f" ({uncached} formula cell(s) have no saved value)" if uncached else ""),
@@ -85,6 +64,34 @@ def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
     if hidden:
         notes.append(f"{hidden} hidden sheet(s) skipped")
     return Extracted(lines.text(), "utf-8", "xlsx", "; ".join(notes) or None, tuple(tables))
+
+
+def _read_sheets(data: bytes, file: str, limits: Limits) -> tuple[list[tuple[str, list[list[Cell]]]], int, int]:
+    """The grid of every visible sheet with text (name, grid), how many sheets are hidden, and how many
+    formula cells have no saved value; within the cell budgets, the package checked first."""
+    import openpyxl
+
+    read, placed = _CellBudget(file), _CellBudget(file)
+    sheets: list[tuple[str, list[list[Cell]]]] = []
+    hidden = uncached = 0
+    try:  # openpyxl raises all kinds of errors on a damaged workbook: each one means "corrupt"
+        with _xlsx_package(data, file, limits) as zf:
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            for ws in wb.worksheets:
+                if ws.sheet_state != "visible":
+                    hidden += 1
+                    continue
+                values = _sheet_values(ws, read)
+                merges, missing = _sheet_merges(zf, ws._worksheet_path)
+                uncached += missing
+                if values:
+                    sheets.append((ws.title, _sheet_grid(values, merges, placed)))
+            wb.close()
+    except InputError:
+        raise
+    except Exception as e:  # noqa: BLE001 — see above
+        raise InputError(file, f"corrupt XLSX: {type(e).__name__}: {e}", fix=_XLSX_FIX) from None
+    return sheets, hidden, uncached
 
 
 def _xlsx_package(data: bytes, file: str, limits: Limits = DEFAULT) -> zipfile.ZipFile:
