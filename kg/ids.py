@@ -7,16 +7,23 @@ import unicodedata
 
 def stable_id(kind: str, *key: object) -> str:
     """Same kind and natural key, same id, on every machine and every run."""
-    parts = [kind]
-    for k in key:
-        k = str(k)
-        # ASCII is already NFKC (ids, numbers): skip the normaliser, which dominates on short keys
-        parts.append(k if k.isascii() else _nfkc("NFKC", k))
-    return _sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+    text = "\x1f".join([kind, *map(str, key)])
+    if not text.isascii():  # ASCII is already NFKC (ids, numbers): the normaliser dominates on short keys
+        text = "\x1f".join([kind, *(_nfkc("NFKC", str(k)) for k in key)])
+    return _sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def responsibility_id(role: str, organization_id: str, target_id: str) -> str:
+    """stable_id("responsibility", role, organization_id, target_id) for its ASCII keys (a role and two ids),
+    without the generic key handling: one is made for every edge."""
+    return _sha256(f"responsibility\x1f{role}\x1f{organization_id}\x1f{target_id}".encode()).hexdigest()[:16]
 
 
 _nfkc = unicodedata.normalize
-_sha256 = hashlib.sha256
+try:  # CPython's own SHA-256: the same digest without OpenSSL's per-call set-up, which dominates on short keys
+    from _sha256 import sha256 as _sha256
+except ImportError:  # a build without it (or 3.12+, where it is _sha2)
+    _sha256 = hashlib.sha256
 
 
 def title_key(title: str) -> str:

@@ -517,10 +517,14 @@ _LABEL_END = re.compile(r"。|\s+(?=(?:[一二三四五六七八九十]+、|\((?
 DUTY_RE = re.compile(r"^([^:()\[\]。;,]{2,60}?)\s*:\s*(牵头|负责|配合|协助|参与|指导)")
 
 
-@lru_cache(maxsize=8192)
 def find_clauses(text: str, first_leads: bool = False) -> tuple[list[RoleClause], bool]:
     """All role clauses of a paragraph — bracketed and labelled — in text order, and whether
     first-listed-leads is on after it (cached: read-only)."""
+    return _find_clauses(text, first_leads)  # one cache key however it is called (the outline asks first)
+
+
+@lru_cache(maxsize=8192)
+def _find_clauses(text: str, first_leads: bool) -> tuple[list[RoleClause], bool]:
     found: list[RoleClause] = []
     groups = paren_groups(text) if ("(" in text or "[" in text) else []
     for a, b in groups:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from kg.errors import InputError
-from kg.ids import stable_id, title_key
+from kg.ids import responsibility_id, stable_id, title_key
 from kg.loaders.clauses import FIRST_LEADS_RE, Assignment, RoleClause, cell_assignments, duty_clause, find_clauses, unclosed_role_brackets
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
@@ -23,8 +23,8 @@ from kg.loaders.tables import Table
 from kg.loaders.text_tables import find_text_tables
 from kg.loaders.targets import QUANTITY, find_targets, paragraph_deadline
 from kg.loaders.text import normalize, paragraphs
-from kg.model import (Action, Citation, Document, Graph, Membership, Organization, Person, Provenance, Responsibility,
-                      Section, Target, Task)
+from kg.loaders.trusted import new_action, new_provenance, new_responsibility, new_section, new_target, new_task
+from kg.model import Citation, Document, Graph, Membership, Organization, Person, Provenance, Section
 
 
 SCORE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # 加强组织领导（3分）: a score, not the title
@@ -58,6 +58,8 @@ def _title(raw: str, piece: Piece) -> str:
     a, b = piece.para.span(piece.a, piece.b) if piece.b > piece.a else (piece.para.start, piece.para.start)
     text = _SPACES.sub("", raw[a:b])
     text = text.rstrip("。．.!！?？;；:：,，")
+    if "分" not in text:  # no score to drop
+        return text
     return SCORE.sub("", text).rstrip("。．.!！?？;；:：,，") or text
 
 
@@ -85,7 +87,7 @@ class _Builder:
     # ── provenance ──
     def prov(self, a: int, b: int) -> Provenance:
         a, b = _strip(self.raw, a, b)
-        return Provenance(document_id=self.doc_id, start=a, end=b, text=self.raw[a:b])
+        return new_provenance(document_id=self.doc_id, start=a, end=b, text=self.raw[a:b])
 
     def organization(self, mention: str) -> Organization:
         org = self.resolved.get(mention)
@@ -106,10 +108,10 @@ class _Builder:
             if not text or ("(" not in text and "[" not in text and ":" not in text):
                 continue
             base = piece.para.src(piece.a)
-            for k in unclosed_role_brackets(text):
+            for k in unclosed_role_brackets(text) if "(" in text or "[" in text else ():
                 self.warnings.append(f"{self.file} (char {piece.para.src(piece.a + k)}): unclosed bracket before a "
                                      f"role clause “{text[k:k + 24]}…”: its units are not loaded; close the bracket")
-            found, _ = find_clauses(text, first_leads=base >= self.first_leads_at)
+            found, _ = find_clauses(text, base >= self.first_leads_at)
             if item.duty and piece is item.pieces[0]:
                 duty = duty_clause(text)
                 if duty is not None:
@@ -146,22 +148,23 @@ class _Builder:
             if not c.assignments:
                 continue
             self.read_at.append((f.a, f.b))
-            clause_prov = Provenance(document_id=self.doc_id, start=f.a, end=f.b, text=self.raw[f.a:f.b])
+            clause_prov = new_provenance(document_id=self.doc_id, start=f.a, end=f.b, text=self.raw[f.a:f.b])
             for asg in c.assignments:
-                self.edge(asg, target_id, kind, c.deadline or deadline, clause_prov, seen,
-                          lambda f=f, unit=asg.unit: self.mention(f, unit))
+                self.edge(asg, target_id, kind, c.deadline or deadline, clause_prov, seen, self.mention, f)
 
     def edge(self, asg: Assignment, target_id: str, kind: str, deadline: Optional[str], prov: Provenance, seen: set,
-             mention: Callable[[], str]) -> None:
-        """One LEADS / RESPONSIBLE_FOR edge, unless this target already has it from this organization."""
-        org = self.organization(asg.unit)
-        if (asg.role, org.id) in seen:
+             mention: Callable[[object, str], str], where: object) -> None:
+        """One LEADS / RESPONSIBLE_FOR edge, unless this target already has it from this organization.
+        `mention(where, unit)` gives the unit as written; it is called only for an edge that is kept."""
+        org = self.resolved.get(asg.unit) or self.organization(asg.unit)
+        key = (asg.role, org.id)
+        if key in seen:
             return
-        seen.add((asg.role, org.id))
-        self.graph.responsibilities.append(Responsibility(
-            id=stable_id("responsibility", asg.role, org.id, target_id), role=asg.role, qualifier=asg.qualifier,
+        seen.add(key)
+        self.graph.responsibilities.append(new_responsibility(
+            id=responsibility_id(asg.role, org.id, target_id), role=asg.role, qualifier=asg.qualifier,
             organization_id=org.id, target_id=target_id, target_kind=kind, document_id=self.doc_id,
-            mention=mention(), deadline=deadline, prov=prov))
+            mention=mention(where, asg.unit), deadline=deadline, prov=prov))
 
     def mention(self, f: _Found, unit: str) -> str:
         """The unit exactly as written in the source (normalisation is per character)."""
@@ -180,17 +183,17 @@ class _Builder:
                 continue
             for t in find_targets(text, paragraph_deadline(piece.para.text)):
                 a, b = piece.para.span(piece.a + t.start, piece.a + t.end)
-                self.graph.targets.append(Target(
+                self.graph.targets.append(new_target(
                     id=stable_id("target", owner_id, a), document_id=self.doc_id, owner_id=owner_id,
                     owner_kind=owner_kind, text=self.raw[a:b], value=t.value, unit=t.unit, comparator=t.comparator,
                     period=t.period, deadline=t.deadline,
-                    prov=Provenance(document_id=self.doc_id, start=a, end=b, text=self.raw[a:b]),
+                    prov=new_provenance(document_id=self.doc_id, start=a, end=b, text=self.raw[a:b]),
                 ))
 
     # ── outline items ──
     def section(self, top: Item, s_no: int) -> Section:
-        sec = Section(id=stable_id("section", self.doc_id, s_no), document_id=self.doc_id, ordinal=s_no,
-                      title=_title(self.raw, top.title_piece), prov=self.prov(*_item_span(top)))
+        sec = new_section(id=stable_id("section", self.doc_id, s_no), document_id=self.doc_id, ordinal=s_no,
+                          title=_title(self.raw, top.title_piece), prov=self.prov(*_item_span(top)))
         self.graph.sections.append(sec)
         self.targets(top, self.doc_id, "Document")
         return sec
@@ -199,9 +202,9 @@ class _Builder:
         self.action_no += 1
         aid = stable_id("action", self.doc_id, self.action_no)
         title = _title(self.raw, item.title_piece)
-        self.graph.actions.append(Action(id=aid, document_id=self.doc_id, section_id=section.id if section else None,
-                                         ordinal=self.action_no, number=item.number, title=title,
-                                         prov=self.prov(*_item_span(item))))
+        self.graph.actions.append(new_action(id=aid, document_id=self.doc_id,
+                                             section_id=section.id if section else None, ordinal=self.action_no,
+                                             number=item.number, title=title, prov=self.prov(*_item_span(item))))
         groups = self.groups(self.clauses(item))
         task_no = 0
         if len(groups) > 1 and not item.children:
@@ -209,8 +212,8 @@ class _Builder:
             for k, (title_k, span, group) in enumerate(self.segments(item, title, groups), 1):
                 task_no = k
                 tid = stable_id("task", aid, k)
-                self.graph.tasks.append(Task(id=tid, document_id=self.doc_id, action_id=aid, ordinal=k, number=None,
-                                             title=title_k, prov=self.prov(*span)))
+                self.graph.tasks.append(new_task(id=tid, document_id=self.doc_id, action_id=aid, ordinal=k,
+                                                 number=None, title=title_k, prov=self.prov(*span)))
                 self.emit(group, tid, "Task", set())
             self.targets(item, aid, "Action")
             return
@@ -230,9 +233,9 @@ class _Builder:
             task_no += 1
             tid = stable_id("task", aid, task_no)
             first_id = first_id or tid
-            self.graph.tasks.append(Task(id=tid, document_id=self.doc_id, action_id=aid, ordinal=task_no,
-                                         number=item.number if group is None or title_k == title else None,
-                                         title=title_k, prov=self.prov(*span)))
+            self.graph.tasks.append(new_task(id=tid, document_id=self.doc_id, action_id=aid, ordinal=task_no,
+                                             number=item.number if group is None or title_k == title else None,
+                                             title=title_k, prov=self.prov(*span)))
             seen: set = set()
             for g in (groups if group is None else [group]):
                 self.emit(g, tid, "Task", seen)
@@ -275,7 +278,7 @@ class _Builder:
                 else:
                     title = _MARKER_LEAD.sub("", _SPACES.sub("", caption or "")) or "任务分工"
                     span = (rt.table.start, rt.table.end)
-                self.graph.actions.append(Action(
+                self.graph.actions.append(new_action(
                     id=aid, document_id=self.doc_id, section_id=section.id if section else None,
                     ordinal=self.action_no, number=None, title=title, prov=self.prov(*span)))
                 current, task_no = (key, aid), 0
@@ -286,8 +289,8 @@ class _Builder:
             span = _row_span(row)
             title = _cell_title(self.raw, cell, sentence=True) if cell is not None else f"{task_no}"
             number = row.number.text.strip() if row.number is not None and row.number.text.strip() else None
-            self.graph.tasks.append(Task(id=tid, document_id=self.doc_id, action_id=aid, ordinal=task_no,
-                                         number=number, title=title, prov=self.prov(*span)))
+            self.graph.tasks.append(new_task(id=tid, document_id=self.doc_id, action_id=aid, ordinal=task_no,
+                                             number=number, title=title, prov=self.prov(*span)))
             deadline = _SPACES.sub("", row.deadline.text) if row.deadline is not None and row.deadline.text.strip() \
                 else None
             seen: set = set()
@@ -305,9 +308,10 @@ class _Builder:
         self.read_at.append((cell.start, max(cell.end, cell.start + 1)))
         clause_prov = self.prov(cell.start, cell.end)
         for asg in assignments:
-            self.edge(asg, tid, "Task", deadline, clause_prov, seen, lambda unit=asg.unit: self.cell_mention(cell, text, unit))
+            self.edge(asg, tid, "Task", deadline, clause_prov, seen, self.cell_mention, (cell, text))
 
-    def cell_mention(self, cell, text: str, unit: str) -> str:
+    def cell_mention(self, where: tuple, unit: str) -> str:
+        cell, text = where
         at = text.find(unit)
         return self.raw[cell.start + at:cell.start + at + len(unit)] if at >= 0 else unit
 
@@ -399,7 +403,9 @@ def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: 
         prov=Provenance(document_id=doc_id, start=meta.title_span[0], end=meta.title_span[1],
                         text=raw[meta.title_span[0]:meta.title_span[1]]),
     )
-    first_leads_at = min((m.start() for m in FIRST_LEADS_RE.finditer(norm)), default=len(norm) + 1)
+    first_leads_at = len(norm) + 1
+    if "牵头" in norm and ("第一" in norm or "首" in norm):  # words the note needs: most plans skip the regex scan
+        first_leads_at = min((m.start() for m in FIRST_LEADS_RE.finditer(norm)), default=first_leads_at)
     if not grids and fmt == "text" and ("\t" in raw or "|" in raw):
         grids = find_text_tables(raw)
     role_tables = [(g, rt) for g in grids if (rt := read_role_table(g)) is not None and rt.rows]

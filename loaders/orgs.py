@@ -16,6 +16,7 @@ from typing import Iterable, Optional
 
 from kg.ids import stable_id
 from kg.loaders.gazetteer import NATIONAL, Jurisdiction, stems
+from kg.loaders.trusted import new_organization
 from kg.model import Organization
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -48,13 +49,19 @@ class Tables:
 
     def sector(self, name: str) -> Optional[str]:
         """The sector of the first key (in table order) that occurs in the name."""
-        by_char = _sector_index(self.sectors)
+        by_char = self._sector_index
         best: Optional[tuple[int, str]] = None
         for ch in set(name):
             for k, key, sector in by_char.get(ch, ()):
                 if (best is None or k < best[0]) and key in name:
                     best = (k, sector)
         return best[1] if best else None
+
+    @cached_property
+    def _sector_index(self) -> dict[str, list[tuple[int, str, str]]]:
+        """Sector keys by their first character, kept on the tables (a cache keyed by the sectors tuple hashed
+        all of it on every call)."""
+        return _sector_index(self.sectors)
 
     @classmethod
     def load(cls, extra_abbreviations: Iterable[Path] = (), extra_sectors: Iterable[Path] = ()) -> "Tables":
@@ -104,8 +111,8 @@ def _expand(body: str, tables: Tables) -> str:
 def resolve(mention: str, juris: Jurisdiction, tables: Optional[Tables] = None) -> Organization:
     """The canonical organization a mention names, in the document's jurisdiction."""
     oid, name, where, path, sector, collective, m = _canonical(mention, juris, tables or default_tables())
-    return Organization(id=oid, name=name, jurisdiction=where, jurisdiction_path=list(path), sector=sector,
-                        collective=collective, aliases=[m])
+    return new_organization(id=oid, name=name, jurisdiction=where, jurisdiction_path=list(path), sector=sector,
+                            collective=collective, aliases=[m])
 
 
 @lru_cache(maxsize=65536)

@@ -41,8 +41,7 @@ class Item:
     number: Optional[str]
     title_piece: Piece
     pieces: list[Piece] = field(default_factory=list)
-    children: list["Item"] = field(default_factory=list)
-    parent: Optional["Item"] = None
+    children: list["Item"] = field(default_factory=list)  # no link back up: the outline is a tree, freed by refcount
     has_clause: bool = False
     duty: bool = False  # a 职责分工 line "发改部门:负责…": the unit before the colon answers for it
 
@@ -115,14 +114,12 @@ def build_outline(paras: list[Paragraph], body_start: int, skip: Optional[set[in
     chapters = False  # 第一章 … 第一条: the articles are the chapters' actions
 
     def add_action(item: Item) -> None:
-        item.parent = section
         (section.children if section else top).append(item)
 
     def implicit_action() -> Item:
         """A 一、 section with lines under it but no (一) items: the lines are tasks of an action it titles."""
         assert section is not None
-        item = Item("action", section.number, section.title_piece, [Piece(section.title_piece.para, 0, 0)],
-                    parent=section)
+        item = Item("action", section.number, section.title_piece, [Piece(section.title_piece.para, 0, 0)])
         section.children.append(item)
         return item
 
@@ -182,7 +179,7 @@ def build_outline(paras: list[Paragraph], body_start: int, skip: Optional[set[in
             end = _title_end(t, m.end())
             if action is not None and not (leaf_actions and TASK_RE.match(action.number or "")
                                            and _marker_kind(action.number or "") == _marker_kind(m.group(1))):
-                task = Item("task", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))], parent=action)
+                task = Item("task", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))])
                 action.children.append(task)
             elif not m.group(1).startswith("─") and (section is not None or action is None or leaf_actions):
                 # two levels only (一、 then 1.), or numbered items and nothing else: the items are actions
@@ -195,13 +192,12 @@ def build_outline(paras: list[Paragraph], body_start: int, skip: Optional[set[in
         elif (action is not None or section is not None) and duty_clause(t) is not None:
             if action is None:
                 action = implicit_action()
-            task = Item("task", None, Piece(p, 0, _duty_title_end(t)), [Piece(p, 0, len(t))], parent=action,
-                        duty=True)
+            task = Item("task", None, Piece(p, 0, _duty_title_end(t)), [Piece(p, 0, len(t))], duty=True)
             action.children.append(task)
         else:
             h = heading_sentence(t)
             if action is not None and h and _has_role_clause(t):
-                task = Item("task", None, Piece(p, 0, _title_end(t, 0)), [Piece(p, 0, len(t))], parent=action)
+                task = Item("task", None, Piece(p, 0, _title_end(t, 0)), [Piece(p, 0, len(t))])
                 action.children.append(task)
             elif action is None and h and (section is None or not section.children):
                 cuts = [0] + _split_inline_headings(p, 0) if not _has_role_clause(t) else [0]
@@ -252,9 +248,8 @@ def _two_levels(top: list[Item]) -> list[Item]:
     for s in sections:
         if not s.children:
             continue
-        action = Item("action", s.number, s.title_piece, [Piece(s.title_piece.para, 0, len(s.title_piece.para.text))],
-                      parent=s)
+        action = Item("action", s.number, s.title_piece, [Piece(s.title_piece.para, 0, len(s.title_piece.para.text))])
         for t in s.children:
-            t.kind, t.parent = "task", action
+            t.kind = "task"
         action.children, s.children = s.children, [action]
     return top

@@ -57,6 +57,8 @@ def find_targets(text: str, paragraph_deadline: Optional[str] = None) -> list[Fo
     depth_free = _INNER.sub(lambda m: " " * len(m.group(0)), text) if "(" in text else text  # role clauses, (区) …
     for a, b in zip(bounds, bounds[1:]):
         seg = depth_free[a:b]
+        if not QUANTITY.search(seg):  # both patterns need a comparator: one scan instead of two
+            continue
         m_after = AFTER.search(seg)
         m_before = BEFORE.search(seg)
         hit = None
