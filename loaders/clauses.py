@@ -262,7 +262,7 @@ def _merge_fragments(parts: list[str]) -> list[str]:
     for k, p in enumerate(parts):
         nxt = parts[k + 1] if k + 1 < len(parts) else None
         fragment = nxt is not None and (
-            (LEVEL_ONLY.match(p) and LEVEL_LED.match(nxt)) or
+            (LEVEL_ONLY.match(p) and LEVEL_LED.match(nxt) and not _LEVEL_DIRECT.match(nxt)) or
             (BARE_PLACES.match(p) and GOV_SUFFIX.search(parts[-1]) and not nxt.startswith("各")) or
             (not _has_head(p) and len(p) <= 6 and not p.startswith(("各", "有关", "相关")) and _tail_shares(parts[k + 1:])))
         if fragment:
@@ -271,6 +271,10 @@ def _merge_fragments(parts: list[str]) -> list[str]:
         out.append("、".join(pending + [p]) if pending else p)
         pending = []
     return out + pending
+
+
+# 区直各部门 / 县直有关部门 / 市直有关单位: a collective of its own, never the tail of 各街道、 (各县、区人民政府 is one)
+_LEVEL_DIRECT = re.compile(r"^(?:省|市|县|区|州|盟|旗)直")
 
 
 def _tail_shares(rest: list[str]) -> bool:

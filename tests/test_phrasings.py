@@ -195,3 +195,24 @@ def test_clause_grammar(clause, expected, deadline):
     found, _ = find_clauses(normalize(clause))
     assert [(a.unit, a.role, a.qualifier) for c in found for a in c.assignments] == expected
     assert next((c.deadline for c in found if c.deadline), None) == deadline
+
+
+# ── clause grammar found by a red-team reading (each case hand-checked) ──
+@pytest.mark.parametrize("clause,expected", [
+    # two collectives with no shared suffix: 区直各部门 / 县直各部门 / 市直有关单位 stand on their own
+    ("（区商务局牵头，各街道、区直各部门负责）",
+     [("区商务局", "LEADS", "牵头"), ("各街道", "RESPONSIBLE_FOR", "负责"), ("区直各部门", "RESPONSIBLE_FOR", "负责")]),
+    ("（各乡镇、县直各部门负责）", [("各乡镇", "RESPONSIBLE_FOR", "负责"), ("县直各部门", "RESPONSIBLE_FOR", "负责")]),
+    ("（各县区、市直有关单位负责）", [("各县区", "RESPONSIBLE_FOR", "负责"), ("市直有关单位", "RESPONSIBLE_FOR", "负责")]),
+    # true shared suffixes stay whole
+    ("（各市、县人民政府负责）", [("各市、县人民政府", "RESPONSIBLE_FOR", "负责")]),
+    ("（各县（市、区）人民政府负责）", [("各县(市、区)人民政府", "RESPONSIBLE_FOR", "负责")]),
+    ("（教育、卫生部门负责）", [("教育、卫生部门", "RESPONSIBLE_FOR", "负责")]),
+    ("（各市、州、县人民政府负责）", [("各市、州、县人民政府", "RESPONSIBLE_FOR", "负责")]),
+])
+def test_red_team_unit_lists(clause, expected):
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    found, _ = find_clauses(normalize(clause))
+    assert [(a.unit, a.role, a.qualifier) for c in found for a in c.assignments] == expected
