@@ -264,6 +264,7 @@ def _merge_fragments(parts: list[str]) -> list[str]:
         fragment = nxt is not None and (
             (LEVEL_ONLY.match(p) and LEVEL_LED.match(nxt) and not _LEVEL_DIRECT.match(nxt)) or
             (BARE_PLACES.match(p) and GOV_SUFFIX.search(parts[-1]) and not nxt.startswith("各")) or
+            (_ZONE.search(p) and parts[-1].endswith(_ZONE_BODY) and _zones_share(parts[k + 1:])) or
             (not _has_head(p) and len(p) <= 6 and not p.startswith(("各", "有关", "相关")) and _tail_shares(parts[k + 1:])))
         if fragment:
             pending.append(p)
@@ -271,6 +272,17 @@ def _merge_fragments(parts: list[str]) -> list[str]:
         out.append("、".join(pending + [p]) if pending else p)
         pending = []
     return out + pending
+
+
+# 芜湖经开区、芜湖高新区管委会 / 市各开发区、新区、园区管委会: zones that share the administrative committee
+_ZONE = re.compile(r"(?:开发区|新区|园区|高新区|经开区|保税区|示范区|试验区|合作区|功能区|片区|度假区|工业园|产业园|集聚区|港区)$")
+_ZONE_BODY = ("管委会", "管理委员会")
+
+
+def _zones_share(rest: list[str]) -> bool:
+    """Every part up to the last is a zone, and the last is a zone's 管委会."""
+    last = rest[-1]
+    return all(_ZONE.search(q) for q in rest[:-1]) and _ZONE.search(last[:-3] if last.endswith("管委会") else last[:-5]) is not None
 
 
 # 区直各部门 / 县直有关部门 / 市直有关单位: a collective of its own, never the tail of 各街道、 (各县、区人民政府 is one)
@@ -313,7 +325,7 @@ def _split_units(units: str) -> tuple[str, ...]:
         plain = [p.strip(UNIT_TRIM) for p in split_top(units, "、,/;")]
         plain = [_LEADING.sub("", p).strip(UNIT_TRIM) if p[:1] in _LEADING_FIRST and _LEADING.match(p) else p
                  for p in plain]
-        if all(map(_has_head, filter(None, plain))) and not any(
+        if all(map(_has_head, filter(None, plain))) and not plain[-1].endswith(_ZONE_BODY) and not any(
                 (p[:1] == "各" or len(p) <= 3) and (LEVEL_ONLY.match(p) or BARE_PLACES.match(p)) for p in plain[:-1]):
             return tuple(p for p in plain if p and not _generic(p))
     out: list[str] = []

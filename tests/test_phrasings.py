@@ -209,6 +209,13 @@ def test_clause_grammar(clause, expected, deadline):
     ("（各县（市、区）人民政府负责）", [("各县(市、区)人民政府", "RESPONSIBLE_FOR", "负责")]),
     ("（教育、卫生部门负责）", [("教育、卫生部门", "RESPONSIBLE_FOR", "负责")]),
     ("（各市、州、县人民政府负责）", [("各市、州、县人民政府", "RESPONSIBLE_FOR", "负责")]),
+    # zones that share one 管委会 are one unit as written; a 管委会 after a unit of its own is not shared
+    ("（市科技局牵头，芜湖经开区、芜湖高新区管委会配合）",
+     [("市科技局", "LEADS", "牵头"), ("芜湖经开区、芜湖高新区管委会", "RESPONSIBLE_FOR", "配合")]),
+    ("（各县（区）人民政府，市各开发区、新区、园区管委会负责）",
+     [("各县(区)人民政府", "RESPONSIBLE_FOR", "负责"), ("市各开发区、新区、园区管委会", "RESPONSIBLE_FOR", "负责")]),
+    ("（市发改委、经开区管委会负责）", [("市发改委", "RESPONSIBLE_FOR", "负责"), ("经开区管委会", "RESPONSIBLE_FOR", "负责")]),
+    ("（区发改局、高新区负责）", [("区发改局", "RESPONSIBLE_FOR", "负责"), ("高新区", "RESPONSIBLE_FOR", "负责")]),
 ])
 def test_red_team_unit_lists(clause, expected):
     from kg.loaders.clauses import find_clauses
