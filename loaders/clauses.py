@@ -231,13 +231,15 @@ def _split_conjunction(part: str) -> list[str]:
         idx = part.find(conj)
         while idx > 0:
             left, right = part[:idx], part[idx + len(conj):]
-            if right and not _generic(right) and (
+            if right and not _generic(right) and right not in _BARE_HEADS and (
                     conj in ("会同", "以及") or (_has_head(left) and (_has_head(right) or right.startswith("各")))):
                 return _split_conjunction(left) + _split_conjunction(right)
             idx = part.find(conj, idx + 1)
     return [part]
 
 
+# 各县(市、区)党委和政府: a bare head noun after 和 only makes sense with the prefix before it — one unit
+_BARE_HEADS = frozenset(("政府", "人民政府", "党委", "党组", "管委会", "党工委", "人大", "政协"))
 _DENG_TAIL = re.compile(r"(?:部门|单位)(?:按职责)?")
 
 
@@ -325,7 +327,8 @@ def _split_units(units: str) -> tuple[str, ...]:
         plain = [p.strip(UNIT_TRIM) for p in split_top(units, "、,/;")]
         plain = [_LEADING.sub("", p).strip(UNIT_TRIM) if p[:1] in _LEADING_FIRST and _LEADING.match(p) else p
                  for p in plain]
-        if all(map(_has_head, filter(None, plain))) and not plain[-1].endswith(_ZONE_BODY) and not any(
+        if all(map(_has_head, filter(None, plain))) and not plain[-1].endswith(_ZONE_BODY) and \
+                _BARE_HEADS.isdisjoint(plain[1:]) and not any(
                 (p[:1] == "各" or len(p) <= 3) and (LEVEL_ONLY.match(p) or BARE_PLACES.match(p)) for p in plain[:-1]):
             return tuple(p for p in plain if p and not _generic(p))
     out: list[str] = []
@@ -335,6 +338,10 @@ def _split_units(units: str) -> tuple[str, ...]:
     if " " in units:  # 市发改委 市财政局: a space between whole units separates them
         pieces = [q for p in pieces for q in (p.split() if all(_has_head(x) for x in p.split()) else [p])]
     pieces = [_LEADING.sub("", p).strip(UNIT_TRIM) for p in pieces]
+    if not _BARE_HEADS.isdisjoint(pieces[1:]):  # 各县(市、区)党委、政府: the bare head shares the prefix before it
+        for k in range(len(pieces) - 1, 0, -1):
+            if pieces[k] in _BARE_HEADS and pieces[k - 1]:
+                pieces[k - 1:k + 1] = [pieces[k - 1] + "、" + pieces[k]]
     for piece in _merge_fragments([p for p in pieces if p]):
         for part in _drop_deng(piece) if "等" in piece else [piece]:
             out.extend(u.strip(UNIT_TRIM) for u in _split_conjunction(part.strip(UNIT_TRIM)))

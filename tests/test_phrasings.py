@@ -216,6 +216,12 @@ def test_clause_grammar(clause, expected, deadline):
      [("各县(区)人民政府", "RESPONSIBLE_FOR", "负责"), ("市各开发区、新区、园区管委会", "RESPONSIBLE_FOR", "负责")]),
     ("（市发改委、经开区管委会负责）", [("市发改委", "RESPONSIBLE_FOR", "负责"), ("经开区管委会", "RESPONSIBLE_FOR", "负责")]),
     ("（区发改局、高新区负责）", [("区发改局", "RESPONSIBLE_FOR", "负责"), ("高新区", "RESPONSIBLE_FOR", "负责")]),
+    # a bare head noun after 和 (or 、) shares the prefix before it: one unit, never a unit called 政府
+    ("（各县（市、区）党委和政府负责）", [("各县(市、区)党委和政府", "RESPONSIBLE_FOR", "负责")]),
+    ("（各级党委和人民政府负责）", [("各级党委和人民政府", "RESPONSIBLE_FOR", "负责")]),
+    ("（各县（市、区）党委、政府负责）", [("各县(市、区)党委、政府", "RESPONSIBLE_FOR", "负责")]),
+    ("（市委和市政府负责）", [("市委", "RESPONSIBLE_FOR", "负责"), ("市政府", "RESPONSIBLE_FOR", "负责")]),
+    ("（县教育局和县体育局负责）", [("县教育局", "RESPONSIBLE_FOR", "负责"), ("县体育局", "RESPONSIBLE_FOR", "负责")]),
 ])
 def test_red_team_unit_lists(clause, expected):
     from kg.loaders.clauses import find_clauses
