@@ -58,15 +58,16 @@ LABEL_WS_RE = re.compile(r"^(" + LABEL_WS + r")\s+(\S.*)$", re.S)
 # ── verbs ─────────────────────────────────────────────────────────────────────────────────────
 _ADVERB = (r"(?:分别|共同|联合|分工|分头|各自|具体|负责|协同|积极|密切|全力|主动|统筹|按(?:照)?(?:各自)?职责(?:分工)?|依(?:据|照)?职责(?:分工)?|"
            r"根据职责(?:分工)?|按(?:照)?职能(?:分工)?|依职能|按(?:照)?属地|按分工)")
-_LEAD = r"(?:牵头(?:负责|实施|落实|推进|组织|抓总)?|统筹(?:协调|推进|负责|实施)?|牵总|抓总)"
-_SUPPORT = r"(?:配合(?:落实|实施|推进|做好)?|协助(?:落实|实施)?|参与(?:落实|实施)?|协同(?:推进|落实)?|协办)"
-_GUIDE = r"(?:指导|督导)(?:落实|实施)?"
-_RESP = r"(?:负总责|总负责|负主体责任|负责(?:落实|实施|推进|组织实施)?|落实|实施|推进落实|组织实施|承办|承担|督促落实|抓好落实|具体实施)"
+_LEAD = r"(?:牵头(?:负责|实施|落实|推进|组织|抓总)?|统筹(?:协调|推进|负责|实施)?|牵总|抓总|主责|主办)"
+_SUPPORT = r"(?:配合(?:落实|实施|推进|做好)?|协助(?:落实|实施)?|参与(?:落实|实施)?|协同(?:推进|落实)?|协调(?:配合)?|协办|(?:予以|给予)支持)"
+_GUIDE = r"(?:督促指导|指导督促|督促检查|(?:指导|督导)(?:落实|实施)?)"
+_RESP = r"(?:负总责|总负责|负主体责任|负责(?:落实|实施|推进|组织实施)?|落实|实施|推进落实|组织实施|承办|承担|督促落实|抓好落实|抓落实|具体实施|主抓)"
 VERB = r"(?:" + _ADVERB + r"{0,2}" + r"(?:" + "|".join((_LEAD, _SUPPORT, _GUIDE, _RESP)) + r"))"
 VERB_RE = re.compile(r"^(.*?)(" + VERB + r")$", re.S)
 VERB_LAST = frozenset(c for c in VERB if "\u4e00" <= c <= "\u9fff")  # a verb form ends in one of these
-_ROLE_OF_VERB = ((re.compile("牵头|统筹|牵总|抓总"), "LEADS", "牵头"), (re.compile("配合|协助|参与|协同|协办"), "RESPONSIBLE_FOR", "配合"),
-                 (re.compile("指导|督导"), "RESPONSIBLE_FOR", "指导"))
+_ROLE_OF_VERB = ((re.compile("牵头|统筹|牵总|抓总|主责|主办"), "LEADS", "牵头"),
+                 (re.compile("配合|协助|参与|协同|协办|协调|支持"), "RESPONSIBLE_FOR", "配合"),
+                 (re.compile("指导|督导|督促(?!落实)"), "RESPONSIBLE_FOR", "指导"))
 AS_LABEL_RE = re.compile(r"^(.*?)(?:为|是|作为)(" + LABEL + r")$", re.S)  # A为牵头单位
 
 FIRST_LEADS_RE = re.compile(r"(?:列|排|放|居)在?(?:第一位|首位|第一|首)(?:的|者|单位|部门)*(?:为|是|系)牵头")
@@ -349,6 +350,22 @@ def _split_units(units: str) -> tuple[str, ...]:
     return tuple(u for u in out if u and not _generic(u))
 
 
+# a unit that ends in a strong head noun followed by a short word kg does not know as a verb (市教育局主抓)
+_STRONG_END = re.compile(r"(?:局|委|办|厅|署|部门|单位|政府|管委会|委员会|办公室|中心|支队|总队|大队|党委|党组|公司|集团)$")
+_VERB_TAIL_END = frozenset("抓责导调同施实进促查管担动理持办")
+
+
+def _unknown_verb(u: str) -> Optional[tuple[str, str]]:
+    """(unit, verb) when `u` is a unit with an unknown verb glued on (市教育局主抓 → 市教育局, 主抓)."""
+    if len(u) < 4 or _has_head(u):
+        return None
+    for n in range(1, 5):
+        head = u[:-n]
+        if len(head) >= 2 and _STRONG_END.search(head) and "\u4e00" <= u[-n] <= "\u9fff":
+            return head, u[-n:]
+    return None
+
+
 def _units_ok(units: list[str]) -> bool:
     """The words before a verb are a unit list (not a sentence that happens to end in 落实)."""
     return bool(units) and all(plausible_unit(u) for u in units) and (
@@ -410,6 +427,8 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
     found_role = False
     mode: Optional[tuple[str, str]] = None  # the label a continuation group falls under
     pending: list[str] = []  # a comma group waiting for its verb
+    skipped: list[str] = []  # parts before the first role word that were not read
+    held: list[tuple[int, list[str], str]] = []  # units with a verb kg does not know (市教育局主抓)
     for sub in _subclauses(body):
         flat = _NESTED.sub("", sub) if "(" in sub else sub  # a note in a nested bracket is not the sub-clause's
         if first_leads_note(flat):
@@ -472,6 +491,14 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
             clause.deadline = f"{clause.deadline},{when}" if clause.deadline else when
             continue
         units = split_units(sub) if ":" not in sub else []
+        if units and units[-1][-1:] in _VERB_TAIL_END and (cut := _unknown_verb(units[-1])) is not None \
+                and _units_ok(units[:-1] + [cut[0]]):
+            # 市教育局主抓: a verb kg does not know is never part of the unit, and the group does not wait
+            # for (and take) the next group's verb: in a clause with a known role word elsewhere, the units
+            # answer for the task, and the clause says so
+            held.append((len(clause.assignments), pending + units[:-1] + [cut[0]], cut[1]))
+            pending = []
+            continue
         if units and _units_ok(units) and all(_has_head(u) or u.startswith(("各", "有关", "相关")) or len(u) <= 6
                                               for u in units):
             if mode is not None:  # 责任单位:市A,各区B部门 — the label goes on over the comma
@@ -481,6 +508,14 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
             continue
         if found_role and sub:
             clause.problems.append(f"unrecognised part of a role clause: “{sub}”")
+        elif sub:
+            skipped.append(sub)
+    if found_role and held:
+        for at, units, verb in reversed(held):
+            clause.assignments[at:at] = [Assignment(u, "RESPONSIBLE_FOR", "负责") for u in units]
+            clause.problems.insert(0, f"unknown role word “{verb}” after “{units[-1]}”: read as 负责")
+    if found_role and skipped:  # text before the first role word that named nothing kg could read
+        clause.problems[:0] = [f"unrecognised part of a role clause: “{sub}”" for sub in skipped]
     if not found_role:
         # a labelled deadline line (完成时限:6月底前) belongs with the role lines around it
         return clause if labelled and clause.deadline and not clause.problems else None

@@ -229,3 +229,33 @@ def test_red_team_unit_lists(clause, expected):
 
     found, _ = find_clauses(normalize(clause))
     assert [(a.unit, a.role, a.qualifier) for c in found for a in c.assignments] == expected
+
+
+@pytest.mark.parametrize("clause,expected,problems", [
+    # verbs kg knows now: 主抓 / 负总责 / 抓好落实 answer for it; 主责 (like the label 主责单位 and the mark
+    # （主责）) and 主办 lead; 协同 / 协调 / 予以支持 support; 督促指导 guides
+    ("（市教育局主抓，市体育局协同）", [("市教育局", "RESPONSIBLE_FOR", "负责"), ("市体育局", "RESPONSIBLE_FOR", "配合")], 0),
+    ("（各县区政府负总责，市直有关部门督促指导）",
+     [("各县区政府", "RESPONSIBLE_FOR", "负责"), ("市直有关部门", "RESPONSIBLE_FOR", "指导")], 0),
+    ("（市商务局主责，市市场监管局协同）", [("市商务局", "LEADS", "牵头"), ("市市场监管局", "RESPONSIBLE_FOR", "配合")], 0),
+    ("（市政府办公室协调，市直各部门抓好落实）",
+     [("市政府办公室", "RESPONSIBLE_FOR", "配合"), ("市直各部门", "RESPONSIBLE_FOR", "负责")], 0),
+    ("（市教育局牵头，市财政局予以支持）", [("市教育局", "LEADS", "牵头"), ("市财政局", "RESPONSIBLE_FOR", "配合")], 0),
+    ("（县水利局统筹协调，县财政局配合）", [("县水利局", "LEADS", "牵头"), ("县财政局", "RESPONSIBLE_FOR", "配合")], 0),
+    ("（市委督查落实办公室牵头，市社会工作指导中心配合）",
+     [("市委督查落实办公室", "LEADS", "牵头"), ("市社会工作指导中心", "RESPONSIBLE_FOR", "配合")], 0),
+    # a verb kg does not know is cut off the unit and never takes the next group's role; the clause says so
+    ("（市交通局主推进，市公安局配合）", [("市交通局", "RESPONSIBLE_FOR", "负责"), ("市公安局", "RESPONSIBLE_FOR", "配合")], 1),
+    # … but only in a clause with a known role word: prose in brackets stays text
+    ("（申请人主动申请办理的，消防部门予以受理）", [], 0),
+    ("（市交通局主推进）", [], 0),
+    # a part before the first role word that names nothing readable is reported, not dropped silently
+    ("（人民银行芜湖中支，市财政局负责）", [("市财政局", "RESPONSIBLE_FOR", "负责")], 1),
+])
+def test_red_team_verbs(clause, expected, problems):
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    found, _ = find_clauses(normalize(clause))
+    assert [(a.unit, a.role, a.qualifier) for c in found for a in c.assignments] == expected
+    assert sum(len(c.problems) for c in found) == problems
