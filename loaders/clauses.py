@@ -366,6 +366,27 @@ def _unknown_verb(u: str) -> Optional[tuple[str, str]]:
     return None
 
 
+_VERB_ANY = re.compile(VERB)
+_NOT_OBJECT = frozenset("的之者等时后前中和及与外")  # 市教育局负责的项目: a noun phrase, not a role statement
+_DO_ANY = re.compile(r"(?:负责|具体)?(?:做好|抓好)")
+
+
+def _verb_object(sub: str, after_role: bool) -> Optional[tuple[list[str], str]]:
+    """(units, verb) for "units + role verb + object" (市公安局协助做好交通管制); after a role word in the same
+    clause also "units + 做好/抓好 + object" (市财政局做好资金保障: answers for it). Every unit must be unit-like."""
+    for pat in (_VERB_ANY, _DO_ANY) if after_role else (_VERB_ANY,):
+        pos = 1
+        while (m := pat.search(sub, pos)) is not None:
+            if m.end() < len(sub) and sub[m.end()] not in _NOT_OBJECT:
+                units = split_units(sub[:m.start()])
+                if units and _units_ok(units) and all(
+                        _STRONG_END.search(_TRAILING_BRACKET.sub("", u)) or u.startswith(("各", "有关", "相关"))
+                        for u in units):
+                    return list(units), m.group(0)
+            pos = m.start() + 1
+    return None
+
+
 def _units_ok(units: list[str]) -> bool:
     """The words before a verb are a unit list (not a sentence that happens to end in 落实)."""
     return bool(units) and all(plausible_unit(u) for u in units) and (
@@ -485,6 +506,13 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
                     pending = []
                 continue
         whole = _deadline_only(sub)
+        if not whole and (vo := _verb_object(sub, found_role)) is not None:
+            # 市消防救援支队配合做好相关工作 / 市公安局协助做好交通管制: the role verb takes an object
+            role, qual = verb_role(vo[1])
+            found_role = True
+            _add(clause, pending + vo[0], role, qual, first_leads, sub)
+            pending = []
+            continue
         dm = whole or (found_role and DEADLINE_RE.search(sub))
         if dm:
             when = sub if whole else dm.group(0)

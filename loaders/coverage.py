@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Optional
 
 from kg.loaders.clauses import LABEL, label_search, paren_groups
 from kg.loaders.text import Paragraph
@@ -47,10 +47,12 @@ class Coverage:
 
 
 def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tables: list, read_at: list[tuple[int, int]],
-                     skip: set[int]) -> Coverage:
+                     skip: set[int], partly: Optional[dict[int, str]] = None) -> Coverage:
     """Scan the body for role-looking text and check each occurrence against the clauses that gave edges
-    (`read_at`: the source spans of those clauses)."""
+    (`read_at`: the source spans of those clauses; `partly`: the start of each of them that left a part
+    unread — a unit dropped after a verb kg does not know — with that part: counted found, not read)."""
     cov = Coverage()
+    partly = partly or {}
     spans = sorted(read_at)
     starts = [a for a, _ in spans]
     clause_starts = set(starts)  # a bracket that gave edges starts a read span: one lookup, no search
@@ -70,7 +72,10 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
                 k = k if k >= 0 and spans[k][0] <= start < spans[k][1] else -1
             if k >= 0:  # a clause that gave edges (or a bracket inside one): found and read
                 cov.found["bracket"] += 1
-                cov.read["bracket"] += 1
+                if spans[k][0] == start and start in partly:  # … but part of it was not
+                    cov.unread.append(Unread("bracket", start, partly[start][:40]))
+                else:
+                    cov.read["bracket"] += 1
                 continue
             inner = t[a + 1:b - 1]
             if not ROLE_WORD.search(inner) or _NOT_ROLE.search(inner) or len(inner) > 200:
@@ -81,7 +86,8 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
                 if any(a <= m.start() < b for a, b in groups):
                     continue
                 _count(cov, "label", p.src(m.start()),
-                       lambda p=p, i=m.start(), t=t: raw[p.src(i):p.src(min(len(t), i + 40) - 1) + 1], spans, starts)
+                       lambda p=p, i=m.start(), t=t: raw[p.src(i):p.src(min(len(t), i + 40) - 1) + 1], spans, starts,
+                       partly)
     for _, rt in role_tables:
         for row in rt.rows:
             for _, _, cell in row.roles:
@@ -101,11 +107,13 @@ def _labels(t: str) -> Iterator[re.Match]:
 
 
 def _count(cov: Coverage, kind: str, start: int, text: Callable[[], str], spans: list[tuple[int, int]],
-           starts: list[int]) -> None:
+           starts: list[int], partly: Optional[dict[int, str]] = None) -> None:
     cov.found[kind] += 1
     k = bisect_right(starts, start) - 1
-    if k >= 0 and spans[k][0] <= start < spans[k][1]:
+    if k >= 0 and spans[k][0] <= start < spans[k][1] and not (partly and spans[k][0] == start and start in partly):
         cov.read[kind] += 1
+    elif k >= 0 and spans[k][0] == start and partly and start in partly:
+        cov.unread.append(Unread(kind, start, partly[start][:40]))
     else:
         cov.unread.append(Unread(kind, start, re.sub(r"\s+", " ", text())[:40]))  # the excerpt only when needed
 

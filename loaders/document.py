@@ -83,6 +83,7 @@ class _Builder:
         self.aliases: dict[str, set[str]] = {}
         self.action_no = 0
         self.read_at: list[tuple[int, int]] = []  # source spans of the clauses that gave edges (coverage)
+        self.partly: dict[int, str] = {}  # start of each of those clauses that left a part unread → the part
 
     # ── provenance ──
     def prov(self, a: int, b: int) -> Provenance:
@@ -148,6 +149,8 @@ class _Builder:
             if not c.assignments:
                 continue
             self.read_at.append((f.a, f.b))
+            if c.problems:  # edges came out, but not all of the clause was read: the report says partial
+                self.partly[f.a] = _quoted(c.problems[0])
             clause_prov = new_provenance(document_id=self.doc_id, start=f.a, end=f.b, text=self.raw[f.a:f.b])
             for asg in c.assignments:
                 self.edge(asg, target_id, kind, c.deadline or deadline, clause_prov, seen, self.mention, f)
@@ -333,6 +336,12 @@ _SEG_LEAD = re.compile(r"^[\s。.,;:!?、)\]]*(?:(?:\d{1,2}[.、)]|\(\d{1,2}\)|[
 _SEG_END = re.compile(r"[,。;]")
 
 
+def _quoted(problem: str) -> str:
+    """The part a problem quotes (unrecognised part of a role clause: “市财政局做好资金保障”), or the problem."""
+    a, b = problem.find("“"), problem.find("”")
+    return problem[a + 1:b] if 0 <= a < b else problem
+
+
 def _item_span(item: Item) -> tuple[int, int]:
     first = item.pieces[0]
     last = _last_piece(item)
@@ -455,7 +464,7 @@ def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: 
     for o in b.orgs.values():  # resolve() made each of these for this document alone: set, don't copy
         o.aliases = sorted(b.aliases[o.id])
     graph.organizations = sorted(b.orgs.values(), key=lambda o: o.id)
-    coverage = measure_coverage(raw, paras, meta.body_start, role_tables, b.read_at, skip)
+    coverage = measure_coverage(raw, paras, meta.body_start, role_tables, b.read_at, skip, b.partly)
     warnings = b.warnings + coverage_warnings(file, coverage, len(graph.responsibilities))
     return Parsed(graph=graph, encoding=encoding, format=fmt, warnings=warnings, coverage=coverage)
 

@@ -259,3 +259,43 @@ def test_red_team_verbs(clause, expected, problems):
     found, _ = find_clauses(normalize(clause))
     assert [(a.unit, a.role, a.qualifier) for c in found for a in c.assignments] == expected
     assert sum(len(c.problems) for c in found) == problems
+
+
+@pytest.mark.parametrize("clause,expected", [
+    # a role verb that takes an object: the unit keeps its role, the object is not a unit
+    ("（市应急局牵头，市消防救援支队配合做好相关工作）",
+     [("市应急局", "LEADS", "牵头"), ("市消防救援支队", "RESPONSIBLE_FOR", "配合")]),
+    ("（市应急局负责，市公安局协助做好交通管制）",
+     [("市应急局", "RESPONSIBLE_FOR", "负责"), ("市公安局", "RESPONSIBLE_FOR", "配合")]),
+    ("（由市财政局负责资金保障）", [("市财政局", "RESPONSIBLE_FOR", "负责")]),
+    # after a role word, 做好/抓好 + object answers for it
+    ("（市教育局牵头，市财政局做好资金保障）", [("市教育局", "LEADS", "牵头"), ("市财政局", "RESPONSIBLE_FOR", "负责")]),
+    # not role statements: a sentence whose subject is no unit, a noun phrase, 做好 with no role word before it
+    ("（指导企业落实主体责任）", []),
+    ("（市教育局负责的项目除外）", []),
+    ("（市财政局做好资金保障）", []),
+    ("（企业负责建设）", []),
+])
+def test_red_team_verb_with_object(clause, expected):
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    found, _ = find_clauses(normalize(clause))
+    assert [(a.unit, a.role, a.qualifier) for c in found for a in c.assignments] == expected
+
+
+def test_a_unit_dropped_from_a_clause_makes_the_report_partial():
+    """Edges came out of the clause, but a part of it was not read: the coverage names it, the file is partial."""
+    from kg.loaders import parse_text
+
+    text = ("测试市人民政府办公室关于印发测试市2024年工作要点的通知\n测试市2024年工作要点\n一、重点任务\n"
+            "（一）任务甲。（市教育局牵头，市财政局研究资金保障）\n"
+            "（二）任务乙。（市应急局负责，市公安局协助做好交通管制）\n")
+    parsed = parse_text(text, "partly.txt")
+    got = [(r.mention, r.role, r.qualifier) for r in parsed.graph.responsibilities]
+    assert got == [("市教育局", "LEADS", "牵头"), ("市应急局", "RESPONSIBLE_FOR", "负责"), ("市公安局", "RESPONSIBLE_FOR", "配合")]
+    cov = parsed.coverage
+    assert (cov.found["bracket"], cov.read["bracket"]) == (2, 1)
+    assert [(u.kind, u.text) for u in cov.unread] == [("bracket", "市财政局研究资金保障")]
+    assert text.index("（市教育局牵头") == cov.unread[0].start
+    assert any("not read" in w and "市财政局研究资金保障" in w for w in parsed.warnings)
