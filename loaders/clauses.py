@@ -619,10 +619,17 @@ def _find_clauses(text: str, first_leads: bool) -> tuple[list[RoleClause], bool]
         if clause is None:
             if first_leads_note(inner):
                 first_leads = True
+                continue
             elif found and found[-1].deadline is None and _deadline_only(inner.strip()) \
                     and not text[found[-1].end:a].strip(" ,。;"):
                 found[-1] = replace(found[-1], deadline=inner.strip())  # (A负责)(2024年6月底前)
-            continue
+                continue
+            # (市发展改革委、市统计局) closing a sentence: a bare list of units answers for it
+            if not (inner[-1:] in _BARE_LAST or "," in inner or ";" in inner) or text[b:b + 1] not in _BARE_AFTER:
+                continue
+            clause = _bare_list(inner, first_leads)
+            if clause is None:
+                continue
         clause = _placed(clause, a, b)
         if clause.sets_first_leads:
             first_leads = True
@@ -633,6 +640,51 @@ def _find_clauses(text: str, first_leads: bool) -> tuple[list[RoleClause], bool]
     if not found and first_leads_note(text):
         first_leads = True
     return found, first_leads
+
+
+# A bracket that closes a sentence and holds nothing but units (and maybe a deadline) names who answers for
+# it: every element ends in an organization's head noun (or is a 各/X直 collective) and one at least names
+# its place. Strict on purpose: (APP), (含电子社保卡), (自治区、直辖市), (省、市、县), (如学校、医院) stay text.
+_LISTED_END = re.compile(r"(?:局|委|办|厅|署|(?<![东西南北中内外全局总干基])部|部门|单位|政府|管委会|委员会|办公室|中心|支队|总队|"
+                         r"大队|党委|党组|公司|集团|法院|检察院|海关|银行|分行|支行|工会|妇联|团委|科协|残联|侨联|文联|"
+                         r"工商联|红十字会|联社|指挥部|领导小组|专班|研究室|督查室)$")
+_LISTED_COLLECTIVE = re.compile(r"^(?:各(?:有关|相关)?(?:省|市|县|区|州|乡镇|街道|镇街|县区|区县|县市区|市州|乡|镇|"
+                                r"县\(市、区\)|乡镇\(街道\)|县\(区\)|区\(县\))|(?:省|市|县|区)直(?:各|有关|相关)?(?:部门|单位))$")
+_PLACE_MARK = re.compile(r"^(?:省|市(?!民|场)|县|区|州|盟|旗|镇|乡|街道|各|国家|国务院|中央|全国|中共|共青团|团)|"
+                         r"^[\u4e00-\u9fff]{2,8}?(?:省|市|县|区|州|盟|旗)")
+_NOT_LISTED = ("如", "含", "例如", "比如", "包括", "即", "主要", "涉及", "不含", "除", "简称", "以下", "其中")
+_BARE_LAST = frozenset("局委办厅署部门位府会室心队组司团院关行联社班区道镇街)进前底成完年月期持")
+_BARE_AFTER = frozenset(("", "。", ";", "\n", " "))
+
+
+def _listed_unit(u: str) -> bool:
+    core = _TRAILING_BRACKET.sub("", u) if u.endswith(")") else u
+    return (len(u) >= 3 and plausible_unit(u) and not u.startswith(_NOT_LISTED)
+            and (_LISTED_END.search(core) is not None or _LISTED_COLLECTIVE.match(u) is not None))
+
+
+@lru_cache(maxsize=4096)
+def _bare_list(inner: str, first_leads: bool) -> Optional[RoleClause]:
+    """The clause of a bracket that holds only units (市发展改革委、市统计局,各县、区人民政府;持续推进): they answer
+    for it, or with first-listed-leads on the first of them leads. None when anything in it is not a unit."""
+    if ":" in inner or len(inner) > 150:
+        return None
+    subs = _subclauses(inner)
+    deadline = None
+    if len(subs) > 1 and _deadline_only(subs[-1]):
+        deadline = subs.pop()
+    units: list[str] = []
+    for sub in subs:
+        got = split_units(sub)
+        if not got or not all(map(_listed_unit, got)):
+            return None
+        units.extend(got)
+    if not any(_PLACE_MARK.search(u) for u in units) or not any(
+            _LISTED_END.search(_TRAILING_BRACKET.sub("", u) if u.endswith(")") else u) for u in units):
+        return None
+    clause = RoleClause(0, 0, inner, deadline=deadline)
+    _add(clause, units, "RESPONSIBLE_FOR", "负责", first_leads, inner)
+    return clause
 
 
 def _placed(c: RoleClause, a: int, b: int) -> RoleClause:

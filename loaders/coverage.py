@@ -4,7 +4,7 @@ words occur but no edge comes out is a warning, never a silent "ok" (DESIGN.md: 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional
 
@@ -61,7 +61,10 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
             continue
         t = p.text
         if not ROLE_WORD.search(t) and not (":" in t and label_search(t, 0, LABEL_LINE)):
-            continue  # most paragraphs: nothing that looks like role text
+            # a clause with no role word that still gave edges (a bare unit list) is found and read too
+            k = bisect_left(starts, p.start) if t else len(starts)
+            if k == len(starts) or starts[k] >= p.end:
+                continue  # most paragraphs: nothing that looks like role text
         groups = paren_groups(t) if ("(" in t or "[" in t) else []
         for a, b in groups:
             start = p.src(a)

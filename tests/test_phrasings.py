@@ -299,3 +299,63 @@ def test_a_unit_dropped_from_a_clause_makes_the_report_partial():
     assert [(u.kind, u.text) for u in cov.unread] == [("bracket", "市财政局研究资金保障")]
     assert text.index("（市教育局牵头") == cov.unread[0].start
     assert any("not read" in w and "市财政局研究资金保障" in w for w in parsed.warnings)
+
+
+def test_bare_unit_lists_closing_a_sentence_answer_for_it():
+    """(A、B) closing an item, nothing but units (and a deadline): they answer for it; brackets that are not
+    unit lists stay text: (APP), (含电子社保卡), (市、县、乡三级), (如学校、医院), (2024年版), (试行), (3分)."""
+    got, g = edges("bare_unit_lists.txt")
+    assert got == [
+        ("推进政务服务数字化", "市数据局", "RESPONSIBLE_FOR", "负责", None),
+        ("推进政务服务数字化", "市政务服务中心", "RESPONSIBLE_FOR", "负责", None),
+        ("推进经济运行监测", "市发展改革委", "RESPONSIBLE_FOR", "负责", "2024年底前完成"),
+        ("推进经济运行监测", "市统计局", "RESPONSIBLE_FOR", "负责", "2024年底前完成"),
+        ("推进经济运行监测", "各县（区）人民政府", "RESPONSIBLE_FOR", "负责", "2024年底前完成"),
+        ("推进公共服务数字化", "市教育局", "RESPONSIBLE_FOR", "负责", None),
+        ("推进城市治理数字化", "市城管局", "RESPONSIBLE_FOR", "负责", None),
+        ("推进城市治理数字化", "市各开发区、新区、园区管委会", "RESPONSIBLE_FOR", "负责", None),
+    ]
+    for text in ("APP", "电子社保卡", "三级", "学校", "2024年版", "试行", "3分"):
+        assert not any(text in r.prov.text for r in g.responsibilities), text
+    parsed = parse_path(HERE / "bare_unit_lists.txt")
+    cov = parsed.coverage  # each bare list that gave edges is counted as role text found and read
+    assert (cov.found["bracket"], cov.read["bracket"], cov.unread) == (4, 4, [])
+
+
+def test_bare_unit_lists_with_a_first_listed_notice():
+    got, _ = edges("bare_unit_lists_first_listed.txt")
+    assert got == [
+        ("推进经济调节数字化", "省发展改革委", "LEADS", "牵头", None),
+        ("推进经济调节数字化", "省统计局", "RESPONSIBLE_FOR", "负责", None),
+        ("推进经济调节数字化", "各市、州、县人民政府", "RESPONSIBLE_FOR", "负责", None),
+        ("推进市场监管数字化", "省市场监管局", "LEADS", "牵头", "2024年底前完成"),
+        ("推进市场监管数字化", "省委网信办（省互联网信息办公室）", "RESPONSIBLE_FOR", "负责", "2024年底前完成"),
+        ("推进市场监管数字化", "省司法厅", "RESPONSIBLE_FOR", "负责", "2024年底前完成"),
+        ("推进市场监管数字化", "省直有关部门", "RESPONSIBLE_FOR", "负责", "2024年底前完成"),
+        ("提升安全保障能力", "省数据局", "LEADS", "牵头", "持续推进"),
+        ("强化安全管理责任", "省委网信办", "LEADS", "牵头", None),
+        ("强化安全管理责任", "省公安厅", "RESPONSIBLE_FOR", "负责", None),
+    ]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("建设平台。（市发展改革委、市统计局）", [("市发展改革委", "RESPONSIBLE_FOR"), ("市统计局", "RESPONSIBLE_FOR")]),
+    ("完善机制（市政府办公室，2024年底前）。", [("市政府办公室", "RESPONSIBLE_FOR")]),
+    ("完善机制（市发改委、各县（市、区））", [("市发改委", "RESPONSIBLE_FOR"), ("各县(市、区)", "RESPONSIBLE_FOR")]),
+    # not unit lists, or not closing a sentence
+    ("各省（自治区、直辖市）", []),
+    ("覆盖（省、市、县）", []),
+    ("公共场所（如学校、医院）", []),
+    ("市发展改革委（以下简称“市发改委”）", []),
+    ("规划（2021—2025年）", []),
+    ("建设（市民中心、文化中心）", []),
+    ("加强（东部、中部、西部）", []),
+    ("（各县区、各乡镇）", []),
+    ("完善机制（市政府办公室）后报市政府", []),
+])
+def test_bare_unit_list_is_strict(text, expected):
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    found, _ = find_clauses(normalize(text))
+    assert [(a.unit, a.role) for c in found for a in c.assignments] == expected
