@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional
 
-from kg.loaders.clauses import LABEL, label_search, paren_groups
+from kg.loaders.clauses import LABEL, first_leads_note, label_search, paren_groups
 from kg.loaders.text import Paragraph
 
 # what a reader takes for a role statement: a role word inside a bracket, a role label with a colon
@@ -81,8 +81,9 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
                     cov.read["bracket"] += 1
                 continue
             inner = t[a + 1:b - 1]
-            if not ROLE_WORD.search(inner) or _NOT_ROLE.search(inner) or len(inner) > 200:
-                continue
+            if not ROLE_WORD.search(inner) or _NOT_ROLE.search(inner) or len(inner) > 200 or (
+                    first_leads_note(inner) and "、" not in inner):
+                continue  # (排在第一位的为牵头单位) is a note on the clauses, not one of them
             _count(cov, "bracket", p.src(a), lambda p=p, a=a, b=b: raw[p.src(a):p.src(b - 1) + 1], spans, starts)
         if ":" in t:
             for m in _labels(t):

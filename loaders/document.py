@@ -73,9 +73,11 @@ def _last_piece(item: Item) -> Piece:
 class _Builder:
     """Turns one document's outline, clauses and role tables into Graph elements (one pass, in order)."""
 
-    def __init__(self, raw: str, norm: str, file: str, doc_id: str, juris, tables: Tables, first_leads_at: int):
+    def __init__(self, raw: str, norm: str, file: str, doc_id: str, juris, tables: Tables, first_leads_at: int,
+                 first_leads_back: Sequence[tuple[int, int]] = ()):
         self.raw, self.norm, self.file, self.doc_id, self.juris, self.tables = raw, norm, file, doc_id, juris, tables
         self.first_leads_at = first_leads_at
+        self.first_leads_back = first_leads_back  # spans a note after them (注:以上…排在第一位的为牵头单位) covers
         self.graph: Graph = Graph()
         self.warnings: list[str] = []
         self.orgs: dict[str, Organization] = {}
@@ -84,6 +86,11 @@ class _Builder:
         self.action_no = 0
         self.read_at: list[tuple[int, int]] = []  # source spans of the clauses that gave edges (coverage)
         self.partly: dict[int, str] = {}  # start of each of those clauses that left a part unread → the part
+
+    def first_leads(self, pos: int) -> bool:
+        """Whether first-listed-leads holds at `pos`: after a notice that says so, or before a note that
+        looks back (注:以上各项任务中…; a note under a table: that table)."""
+        return pos >= self.first_leads_at or any(a <= pos < b for a, b in self.first_leads_back)
 
     # ── provenance ──
     def prov(self, a: int, b: int) -> Provenance:
@@ -112,7 +119,7 @@ class _Builder:
             for k in unclosed_role_brackets(text) if "(" in text or "[" in text else ():
                 self.warnings.append(f"{self.file} (char {piece.para.src(piece.a + k)}): unclosed bracket before a "
                                      f"role clause “{text[k:k + 24]}…”: its units are not loaded; close the bracket")
-            found, _ = find_clauses(text, base >= self.first_leads_at)
+            found, _ = find_clauses(text, self.first_leads(base))
             if item.duty and piece is item.pieces[0]:
                 duty = duty_clause(text)
                 if duty is not None:
@@ -297,7 +304,7 @@ class _Builder:
             deadline = _SPACES.sub("", row.deadline.text) if row.deadline is not None and row.deadline.text.strip() \
                 else None
             seen: set = set()
-            first_leads = rt.first_leads or (row.roles and row.roles[0][2].start >= self.first_leads_at)
+            first_leads = rt.first_leads or (row.roles and self.first_leads(row.roles[0][2].start))
             for role, qualifier, cell in row.roles:
                 self.table_cell(cell, role, qualifier, deadline, tid, seen, bool(first_leads))
 
@@ -364,6 +371,31 @@ def _row_span(row) -> tuple[int, int]:
     return min(c.start for c in cells), max(c.end for c in cells)
 
 
+_LOOKS_BACK = ("以上", "上述", "上表", "前述")
+_TABLE_EDGE = " \t\r\n\u3000|+-─━—"  # what may stand between a table's last cell and a note under it
+
+
+def _first_leads_notes(norm: str, role_tables: list) -> tuple[int, list[tuple[int, int]]]:
+    """Where first-listed-leads holds: from the first notice that says so on, and over the spans that a
+    note looking back covers — 注:以上各项任务中,排在第一位的为牵头单位 covers the items before it (the table
+    right above it, if there is one); 注:责任单位中排在第一位的为牵头单位 right under a table covers that table."""
+    forward, back = len(norm) + 1, []
+    if "牵头" not in norm or ("第一" not in norm and "首" not in norm):  # words a note needs: most plans skip the scan
+        return forward, back
+    for m in FIRST_LEADS_RE.finditer(norm):
+        i = m.start()
+        line = norm.rfind("\n", 0, i) + 1
+        before = norm[line:i]
+        table = next((g for g, _ in reversed(role_tables) if g.end <= line and not norm[g.end:line].strip(_TABLE_EDGE)), None)
+        if any(w in before for w in _LOOKS_BACK):
+            back.append((table.start if table is not None else 0, i))
+        elif before.lstrip(" \t\u3000").startswith(("注", "备注")) and table is not None:
+            back.append((table.start, i))
+        else:
+            forward = min(forward, i)
+    return forward, back
+
+
 def parse_text(
     raw: str,
     file: str,
@@ -412,16 +444,14 @@ def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: 
         prov=Provenance(document_id=doc_id, start=meta.title_span[0], end=meta.title_span[1],
                         text=raw[meta.title_span[0]:meta.title_span[1]]),
     )
-    first_leads_at = len(norm) + 1
-    if "牵头" in norm and ("第一" in norm or "首" in norm):  # words the note needs: most plans skip the regex scan
-        first_leads_at = min((m.start() for m in FIRST_LEADS_RE.finditer(norm)), default=first_leads_at)
     if not grids and fmt == "text" and ("\t" in raw or "|" in raw):
         grids = find_text_tables(raw)
     role_tables = [(g, rt) for g in grids if (rt := read_role_table(g)) is not None and rt.rows]
     skip = {p.index for p in paras if any(g.start <= p.start < g.end for g, _ in role_tables)} if role_tables else set()
     outline = build_outline(paras, meta.body_start, skip)
+    first_leads_at, first_leads_back = _first_leads_notes(norm, role_tables)
 
-    b = _Builder(raw, norm, file, doc_id, juris, tables or default_tables(), first_leads_at)
+    b = _Builder(raw, norm, file, doc_id, juris, tables or default_tables(), first_leads_at, first_leads_back)
     b.graph.documents.append(doc)
     blocks: list[tuple[int, int, object]] = [(_item_span(i)[0], 0, i) for i in outline]
     blocks += [(g.start, 1, (g, rt)) for g, rt in role_tables]

@@ -359,3 +359,51 @@ def test_bare_unit_list_is_strict(text, expected):
 
     found, _ = find_clauses(normalize(text))
     assert [(a.unit, a.role) for c in found for a in c.assignments] == expected
+
+
+def test_a_note_after_the_items_looks_back():
+    """注：以上各项任务中，排在第一位的为牵头单位 covers the items before it, not those after it."""
+    got, _ = edges("note_after_items.txt")
+    assert got == [
+        ("加快重大项目建设", "市发改委", "LEADS", "牵头", None),
+        ("加快重大项目建设", "市财政局", "RESPONSIBLE_FOR", "负责", None),
+        ("加强要素保障", "市自然资源局", "LEADS", "牵头", None),
+        ("开展产业链招商", "市商务局", "LEADS", "牵头", None),
+        ("开展产业链招商", "市工信局", "RESPONSIBLE_FOR", "配合", None),
+        ("开展以商招商", "市工商联", "LEADS", "牵头", None),
+        ("开展以商招商", "市商务局", "RESPONSIBLE_FOR", "负责", None),
+        ("加强组织领导", "市委办", "RESPONSIBLE_FOR", "负责", None),
+        ("加强组织领导", "市政府办", "RESPONSIBLE_FOR", "负责", None),
+        ("强化考核督导", "市委督查室", "RESPONSIBLE_FOR", "负责", None),
+        ("强化考核督导", "市政府督查室", "RESPONSIBLE_FOR", "负责", None),
+    ]
+
+
+def test_a_note_under_a_table_covers_that_table():
+    """注：责任单位中排在第一位的为牵头单位 right under a table: that table's rows; not the item above it, not
+    the next table."""
+    got, _ = edges("note_under_table.md")
+    assert got == [
+        ("建立工作台账", "市发改委", "RESPONSIBLE_FOR", "负责", None),
+        ("建立工作台账", "市统计局", "RESPONSIBLE_FOR", "负责", None),
+        ("推进项目建设", "市发改委", "LEADS", "牵头", "6月底"),
+        ("推进项目建设", "市财政局", "RESPONSIBLE_FOR", "负责", "6月底"),
+        ("推进项目建设", "市自然资源局", "RESPONSIBLE_FOR", "负责", "6月底"),
+        ("推进招商引资", "市商务局", "LEADS", "牵头", "9月底"),
+        ("推进招商引资", "市投促中心", "RESPONSIBLE_FOR", "负责", "9月底"),
+        ("开展督查", "市委督查室", "RESPONSIBLE_FOR", "负责", "12月底"),
+        ("开展督查", "市政府督查室", "RESPONSIBLE_FOR", "负责", "12月底"),
+    ]
+
+
+def test_a_first_listed_note_in_a_column_header_is_read_not_reported():
+    from kg.loaders import parse_text
+
+    text = ("# 测试市2024年重点任务分工表\n\n| 序号 | 重点任务 | 责任单位（排在第一位的为牵头单位） | 完成时限 |\n|---|---|---|---|\n"
+            "| 1 | 推进项目建设。 | 市发改委、市财政局 | 6月底 |\n")
+    parsed = parse_text(text, "header-note.md")
+    assert [(r.mention, r.role) for r in parsed.graph.responsibilities] == [
+        ("市发改委", "LEADS"), ("市财政局", "RESPONSIBLE_FOR")]
+    cov = parsed.coverage
+    assert cov.unread == [] and cov.found["bracket"] == 0 and (cov.found["table"], cov.read["table"]) == (1, 1)
+    assert not any("not read" in w for w in parsed.warnings)
