@@ -25,10 +25,13 @@ from functools import lru_cache
 from typing import NamedTuple, Optional
 
 # ── labels ────────────────────────────────────────────────────────────────────────────────────
-_LABEL_CORE = (r"(?:牵头考核|牵头责任|牵头负责|牵头|主责|主办|主要责任|责任|负责|承办|实施|具体负责|"
-               r"配合|参与|协办|协助|协同|辅助|指导|督导)")
+_LABEL_CORE = (r"(?:牵头考核|牵头责任|牵头负责|牵头|主责|主办|主要责任|协同责任|其他责任|责任|负责|承办|实施|具体负责|"
+               r"配合|参与|协办|协助|协同|协作|辅助|指导|督导)")
 _LABEL_NOUN = r"(?:单位|部门|处室|科室|主体|机构|方)"
-LABEL = _LABEL_CORE + r"\s*" + _LABEL_NOUN + r"?"
+# 部门分工:A牵头,B配合 — a division label: its value is a clause of its own (verbs give the roles)
+_DIVISION = r"(?:部门|责任|任务|职责|工作)?分工"
+LABEL = r"(?:" + _LABEL_CORE + r"\s*" + _LABEL_NOUN + r"?|" + _DIVISION + r")"
+DIVISION_RE = re.compile(r"^" + _DIVISION + r"\s*:\s*(.*)$", re.S)
 # a label must be followed by a colon; people columns (责任人, 联系人, 责任领导) are not labels
 LABEL_RE = re.compile(r"^(" + LABEL + r")\s*:\s*(.*)$", re.S)
 DEADLINE_LABEL_RE = re.compile(r"^(?:完成时限|完成时间|完成期限|时限要求|时间要求|时间节点|时间安排|进度安排|时限|时间)\s*:\s*(.*)$", re.S)
@@ -424,7 +427,7 @@ def label_role(label: str) -> tuple[str, str]:
     """The role a label names: 牵头… leads; 配合/参与/协办… supports; 指导 guides; the rest answer for it."""
     if re.search("牵头|主责|主办", label):
         return "LEADS", "牵头"
-    if re.search("配合|参与|协办|协助|协同|辅助", label):
+    if re.search("配合|参与|协办|协助|协同|协作|辅助|其他", label):  # 其他责任单位: the units beside the lead
         return "RESPONSIBLE_FOR", "配合"
     if re.search("指导|督导", label):
         return "RESPONSIBLE_FOR", "指导"
@@ -450,11 +453,13 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
     pending: list[str] = []  # a comma group waiting for its verb
     skipped: list[str] = []  # parts before the first role word that were not read
     held: list[tuple[int, list[str], str]] = []  # units with a verb kg does not know (市教育局主抓)
+    division = False  # a 部门分工: label was read: units with no verb of their own answer for it
     for sub in _subclauses(body):
         flat = _NESTED.sub("", sub) if "(" in sub else sub  # a note in a nested bracket is not the sub-clause's
         if first_leads_note(flat):
             continue
-        if (flat[:2] in _NOTE_HEADS or "下同" in flat or "不再" in flat or "均涉及" in flat) and NOTE_RE.search(flat):
+        if (flat[:2] in _NOTE_HEADS or "下同" in flat or "不再" in flat or "均涉及" in flat) and NOTE_RE.search(flat) \
+                and not (flat[:2] == "其他" and LABEL_RE.match(flat)):  # 其他责任单位:A is a label, not a note
             if found_role:
                 continue
             pending = []
@@ -464,6 +469,11 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
         colon = ":" in sub
         if colon and PERSON_LABEL.match(sub):  # 牵头领导:王强 / 联系人:… name people, not units
             continue
+        if colon and "分工" in sub[:5] and (m := DIVISION_RE.match(sub)) is not None:
+            sub = m.group(1).strip(" 、")  # 部门分工:省发展改革委牵头 — the value is read as a clause
+            if not sub:
+                continue  # 职责分工: heading a block of lines, not a clause
+            division, colon = True, ":" in sub
         if colon and (m := DEADLINE_LABEL_RE.match(sub)) is not None:
             clause.deadline = m.group(1).strip(" 。") or None
             continue
@@ -538,6 +548,10 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
             clause.problems.append(f"unrecognised part of a role clause: “{sub}”")
         elif sub:
             skipped.append(sub)
+    if division and pending:  # 责任分工:省发改委、省统计局 — the label says they answer for it
+        found_role = True
+        _add(clause, pending, "RESPONSIBLE_FOR", "负责", first_leads, body)
+        pending = []
     if found_role and held:
         for at, units, verb in reversed(held):
             clause.assignments[at:at] = [Assignment(u, "RESPONSIBLE_FOR", "负责") for u in units]

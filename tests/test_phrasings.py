@@ -407,3 +407,32 @@ def test_a_first_listed_note_in_a_column_header_is_read_not_reported():
     cov = parsed.coverage
     assert cov.unread == [] and cov.found["bracket"] == 0 and (cov.found["table"], cov.read["table"]) == (1, 1)
     assert not any("not read" in w for w in parsed.warnings)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a division label (部门分工 / 责任分工 / 任务分工 / 职责分工 / 分工): its value is a clause, never a unit's name
+    ("（部门分工：省发展改革委牵头，省统计局配合）",
+     [("省发展改革委", "LEADS", "牵头"), ("省统计局", "RESPONSIBLE_FOR", "配合")]),
+    ("【责任分工：省农业农村厅牵头，各市人民政府落实】",
+     [("省农业农村厅", "LEADS", "牵头"), ("各市人民政府", "RESPONSIBLE_FOR", "负责")]),
+    ("分工：省发展改革委、省统计局负责。", [("省发展改革委", "RESPONSIBLE_FOR", "负责"), ("省统计局", "RESPONSIBLE_FOR", "负责")]),
+    ("责任分工：省发展改革委、省统计局", [("省发展改革委", "RESPONSIBLE_FOR", "负责"), ("省统计局", "RESPONSIBLE_FOR", "负责")]),
+    # labels of supporting units
+    ("协同责任单位：省生态环境厅、省统计局等", [("省生态环境厅", "RESPONSIBLE_FOR", "配合"), ("省统计局", "RESPONSIBLE_FOR", "配合")]),
+    ("协作单位：省科技厅", [("省科技厅", "RESPONSIBLE_FOR", "配合")]),
+    ("其他责任单位：省交通运输厅", [("省交通运输厅", "RESPONSIBLE_FOR", "配合")]),
+    ("（主要责任单位：省能源局）", [("省能源局", "RESPONSIBLE_FOR", "负责")]),
+    # not clauses: a 职责分工 heading with nothing after it, 分工 inside a sentence, people
+    ("职责分工：", []),
+    ("明确任务分工：各地要细化方案", []),
+    ("分管省领导：林克庆", []),
+    ("牵头负责领导：刘惠。", []),
+])
+def test_division_labels(text, expected):
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    found, _ = find_clauses(normalize(text))
+    got = [(a.unit, a.role, a.qualifier) for c in found for a in c.assignments]
+    assert got == expected
+    assert not any(":" in u or "分工" in u for u, _, _ in got)
