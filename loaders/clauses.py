@@ -614,7 +614,7 @@ def _label_extent(text: str, start: int) -> int:
 _LABEL_END = re.compile(r"。|\s+(?=(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、](?!\d)|"
                         r"第[一二三四五六七八九十百]+条))|\n|(?=[(\[](?:" + LABEL + r")\s*:)")
 # the duty line's verb is its first word (负责统筹推进… answers for it; it does not lead)
-DUTY_RE = re.compile(r"^([^:()\[\]。;,]{2,60}?)\s*:\s*(牵头|负责|配合|协助|参与|指导)")
+DUTY_RE = re.compile(r"((?:[^:()\[\]。;,]|\([^():。;,]{1,10}\)){2,60}?)\s*:\s*(牵头|负责|配合|协助|参与|指导)")
 
 
 def find_clauses(text: str, first_leads: bool = False) -> tuple[list[RoleClause], bool]:
@@ -747,18 +747,19 @@ def _labelled(text: str, groups: list[tuple[int, int]], first_leads: bool) -> li
     return out
 
 
-def duty_clause(text: str) -> Optional[RoleClause]:
-    """A duty line of a 职责分工 block: "发改部门:负责…" names the unit before the colon."""
-    if ":" not in text[:62]:
+def duty_clause(text: str, pos: int = 0) -> Optional[RoleClause]:
+    """A duty line of a 职责分工 block: "发改部门:负责…" names the unit before the colon; `pos` is where the line's
+    text starts after its item marker ((一)县教育和体育局:负责… / 1.县公安局:负责…)."""
+    if ":" not in text[pos:pos + 62]:
         return None
-    m = DUTY_RE.match(text)
-    if m is None or LABEL_RE.match(text):
+    m = DUTY_RE.match(text, pos)
+    if m is None or LABEL_RE.match(text, pos):
         return None
     units = split_units(m.group(1))
     if not _units_ok(units) or len(m.group(1)) > 40 or any(PERSON.search(u) for u in units):
         return None
     role, qual = verb_role(m.group(2))
-    clause = RoleClause(0, m.end(2), text[: m.end(2)], kind="duty")
+    clause = RoleClause(pos, m.end(2), text[pos: m.end(2)], kind="duty")
     _add(clause, units, role, qual, False, m.group(0))
     return clause
 

@@ -121,7 +121,8 @@ class _Builder:
                                      f"role clause “{text[k:k + 24]}…”: its units are not loaded; close the bracket")
             found, _ = find_clauses(text, self.first_leads(base))
             if item.duty and piece is item.pieces[0]:
-                duty = duty_clause(text)
+                at = item.title_piece.a - piece.a if item.title_piece.para is piece.para else 0
+                duty = duty_clause(text, max(at, 0))  # after the item marker, if any
                 if duty is not None:
                     found = [duty] + [c for c in found if c.start >= duty.end]
             for c in found:
@@ -134,7 +135,9 @@ class _Builder:
         on one line, 责任单位:B on the next; a deadline line after them)."""
         groups: list[list[_Found]] = []
         for f in found:
-            if groups and not _WORDS.search(self.norm[groups[-1][-1].b:f.a]):
+            if groups and (not _WORDS.search(self.norm[groups[-1][-1].b:f.a]) or (
+                    groups[-1][0].clause.kind == "duty" and groups[-1][0].piece is f.piece)):
+                # … and a duty line (县市场监管局:负责…(县教育和体育局配合)) is one statement with its clauses
                 groups[-1].append(f)
             else:
                 groups.append([f])

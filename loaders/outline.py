@@ -169,22 +169,22 @@ def build_outline(paras: list[Paragraph], body_start: int, skip: Optional[set[in
         elif (m := ACTION_RE.match(t)) and not (
             m.group(1)[1].isdigit() and action is not None and action.number and not action.number[1].isdigit()
         ):
-            end = _title_end(t, m.end())
-            action = Item("action", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))])
+            end, duty = _numbered_title_end(t, m.end())
+            action = Item("action", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))], duty=duty)
             add_action(action)
             task = None
         elif (m := TASK_RE.match(t)) or ACTION_RE.match(t):
             m = m or ACTION_RE.match(t)
             assert m is not None
-            end = _title_end(t, m.end())
+            end, duty = _numbered_title_end(t, m.end())
             if action is not None and not (leaf_actions and TASK_RE.match(action.number or "")
                                            and _marker_kind(action.number or "") == _marker_kind(m.group(1))):
-                task = Item("task", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))])
+                task = Item("task", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))], duty=duty)
                 action.children.append(task)
             elif not m.group(1).startswith("─") and (section is not None or action is None or leaf_actions):
                 # two levels only (一、 then 1.), or numbered items and nothing else: the items are actions
                 leaf_actions = True
-                action = Item("action", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))])
+                action = Item("action", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))], duty=duty)
                 add_action(action)
                 task = None
             elif section is not None:
@@ -219,6 +219,14 @@ def build_outline(paras: list[Paragraph], body_start: int, skip: Optional[set[in
 def _marker_kind(marker: str) -> str:
     """1. and 12. are one kind of marker, 1) and ① others."""
     return re.sub(r"[①-⑳]", "①", re.sub(r"\d+", "0", marker))
+
+
+def _numbered_title_end(text: str, start: int) -> tuple[int, bool]:
+    """Where a numbered item's title ends, and whether the item is a duty line ((一)县教育和体育局:负责…: its title
+    is the line up to its first ;/。, as for an unnumbered duty line)."""
+    if ":" in text[start:start + 62] and duty_clause(text, start) is not None:
+        return _duty_title_end(text), True
+    return _title_end(text, start), False
 
 
 def _duty_title_end(text: str) -> int:

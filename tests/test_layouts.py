@@ -156,6 +156,18 @@ EXPECTED = {
         ("推进数字政府建设", None, "各市人民政府", R, "配合", None),
         ("完善考核办法", None, "省政府办公厅", R, "负责", None),
     ],
+    "duty_numbered.txt": [  # numbered duty lines ((一)UNIT:负责… / 1.UNIT:负责…) name the unit before the colon; the
+        # title is the line to its first 。; (五)工作要求:负责同志… and 3.总体安排:… name no unit
+        ("县教育和体育局：负责统筹推进义务教育优质均衡发展工作，制定工作方案，组织开展督导评估", None, "县教育和体育局", R, "负责",
+         None),
+        ("县财政局、县人力资源和社会保障局：负责落实教育经费和教师待遇保障", None, "县财政局", R, "负责", None),
+        ("县财政局、县人力资源和社会保障局：负责落实教育经费和教师待遇保障", None, "县人力资源和社会保障局", R, "负责", None),
+        ("各乡镇人民政府（街道办事处）：负责辖区内学校周边环境治理", None, "各乡镇人民政府（街道办事处）", R, "负责", None),
+        ("县卫生健康局：配合做好学校卫生工作", None, "县卫生健康局", R, "配合", None),
+        ("县公安局：负责校园周边治安整治", None, "县公安局", R, "负责", None),
+        ("县市场监管局：负责校园食品安全监管", None, "县市场监管局", R, "负责", None),  # one task with its bracket
+        ("县市场监管局：负责校园食品安全监管", None, "县教育和体育局", R, "配合", None),
+    ],
     "traditional.txt": [  # read like simplified text; units and titles stay as written (一、 then 1.: the 1. are actions)
         ("全面實施行政許可事項清單管理", None, "市政府辦公室", L, "牵头", None),
         ("全面實施行政許可事項清單管理", None, "市行政審批局", L, "牵头", None),
