@@ -583,10 +583,26 @@ _ROLE_MARK = re.compile(r"牵头|主责|负责|配合|协办|参与|协助|指�
 _MARKED_UNIT = re.compile(r"(.+?)\((" + _ROLE_MARK.pattern + r")\)")
 
 
+# a post, or a post and a person's name (分管副省长, 协管副秘书长, 市政府副市长李四, 市卫生健康委主任): people, not
+# organizations — read and skipped, the rest of the clause still counts
+_POST = re.compile(r"(?:[省市县区州盟旗镇乡]长|秘书长|书记|主任|局长|厅长|部长|处长|科长|主席|常委|组长|总经理|董事长)"
+                   r"(?:[\u4e00-\u9fff]{2,3})?$")
+_POST_LAST = frozenset("长记任席委理")
+
+
+def _post(unit: str) -> bool:
+    if not ("长" in unit or "记" in unit or "任" in unit or "席" in unit or "委" in unit or "理" in unit):
+        return False
+    m = _POST.search(unit)
+    return m is not None and (unit[-1] in _POST_LAST or not _has_head(unit[m.start() + 2:]))
+
+
 def _add(clause: RoleClause, units: list[str], role: str, qual: str, first_leads: bool, sub: str) -> None:
     if not units:
         clause.problems.append(f"clause names no unit: “{sub}”")
         return
+    if any(map(_post, units)):
+        units = [u for u in units if not _post(u)]
     for k, unit in enumerate(units):
         mark = _MARKED_UNIT.fullmatch(unit) if unit.endswith(")") else None
         if mark:  # 责任单位:市发改委(牵头)、市财政局 — the unit marks its own role

@@ -436,3 +436,27 @@ def test_division_labels(text, expected):
     got = [(a.unit, a.role, a.qualifier) for c in found for a in c.assignments]
     assert got == expected
     assert not any(":" in u or "分工" in u for u, _, _ in got)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # posts, and posts with a person's name, are people: skipped, the rest of the clause is read (no problem reported)
+    ("（分管副省长、协管副秘书长负责，省发展改革委牵头，省财政厅、省统计局等按职责分工负责）",
+     [("省发展改革委", "LEADS", "牵头"), ("省财政厅", "RESPONSIBLE_FOR", "负责"), ("省统计局", "RESPONSIBLE_FOR", "负责")]),
+    ("（市政府副市长李四负责，市自然资源局牵头，市住建局配合）",
+     [("市自然资源局", "LEADS", "牵头"), ("市住建局", "RESPONSIBLE_FOR", "配合")]),
+    ("（县委书记、县长负责，县委办牵头）", [("县委办", "LEADS", "牵头")]),
+    ("（市卫生健康委主任负责，市卫生健康委牵头）", [("市卫生健康委", "LEADS", "牵头")]),
+    ("（市委常委、常务副市长王五，市住建局）", []),
+    # organizations whose names hold a post-like character stay units
+    ("（市委、市人大常委会、市政协负责）",
+     [("市委", "RESPONSIBLE_FOR", "负责"), ("市人大常委会", "RESPONSIBLE_FOR", "负责"), ("市政协", "RESPONSIBLE_FOR", "负责")]),
+    ("（省长江办、团省委、省委书记处配合）",
+     [("省长江办", "RESPONSIBLE_FOR", "配合"), ("团省委", "RESPONSIBLE_FOR", "配合"), ("省委书记处", "RESPONSIBLE_FOR", "配合")]),
+])
+def test_posts_and_people_are_not_units(text, expected):
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    found, _ = find_clauses(normalize(text))
+    assert [(a.unit, a.role, a.qualifier) for c in found for a in c.assignments] == expected
+    assert not any(c.problems for c in found)
