@@ -339,8 +339,8 @@ def _split_units(units: str) -> tuple[str, ...]:
     if ")" in units:
         units = _drop_note(units.strip())
     pieces = [p.strip(UNIT_TRIM) for p in split_top(units, "、,/;")]
-    if " " in units:  # 市发改委 市财政局: a space between whole units separates them
-        pieces = [q for p in pieces for q in (p.split() if all(_has_head(x) for x in p.split()) else [p])]
+    if " " in units:  # 市发改委 市财政局: a space between whole units separates them; 市 教育局 is one unit
+        pieces = [q for p in pieces for q in (_space_split(p) if " " in p else [p])]
     pieces = [_LEADING.sub("", p).strip(UNIT_TRIM) for p in pieces]
     if not _BARE_HEADS.isdisjoint(pieces[1:]):  # 各县(市、区)党委、政府: the bare head shares the prefix before it
         for k in range(len(pieces) - 1, 0, -1):
@@ -351,6 +351,18 @@ def _split_units(units: str) -> tuple[str, ...]:
             out.extend(u.strip(UNIT_TRIM) for u in _split_conjunction(part.strip(UNIT_TRIM)))
     out = [u[:-1].rstrip(UNIT_TRIM) if u.endswith((")", "]")) and "(" not in u and "[" not in u else u for u in out]
     return tuple(u for u in out if u and not _generic(u))
+
+
+def _space_split(piece: str) -> list[str]:
+    """A space separates units only where both sides are whole units (市发改委 市财政局); a stray space inside one is
+    dropped: 市 教育局, 市财 政局, 各乡镇 (街道) are one unit each."""
+    out: list[str] = []
+    for x in piece.split():
+        if out and (x[:1] == "(" or not (len(out[-1]) >= 2 and _has_head(out[-1]) and not LEVEL_ONLY.match(out[-1]))):
+            out[-1] += x
+        else:
+            out.append(x)
+    return out
 
 
 # a unit that ends in a strong head noun followed by a short word kg does not know as a verb (市教育局主抓)

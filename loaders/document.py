@@ -182,8 +182,13 @@ class _Builder:
     def mention(self, f: _Found, unit: str) -> str:
         """The unit exactly as written in the source (normalisation is per character)."""
         at = f.text.find(unit, f.clause.start, f.clause.end)
+        end = at + len(unit)
+        if at < 0 and (" " in f.clause.text or "\n" in f.clause.text):  # 市 教育局: a stray space inside the unit
+            m = re.compile(r"\s*".join(map(re.escape, unit))).search(f.text, f.clause.start, f.clause.end)
+            if m is not None:
+                at, end = m.start(), m.end()
         if at >= 0:
-            ma, mb = f.piece.para.span(f.piece.a + at, f.piece.a + at + len(unit))
+            ma, mb = f.piece.para.span(f.piece.a + at, f.piece.a + end)
             if mb - ma == len(unit):
                 return self.raw[ma:mb]
             return _SPACES.sub("", self.raw[ma:mb])  # a unit broken across lines: as written, without the break

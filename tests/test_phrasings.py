@@ -460,3 +460,19 @@ def test_posts_and_people_are_not_units(text, expected):
     found, _ = find_clauses(normalize(text))
     assert [(a.unit, a.role, a.qualifier) for c in found for a in c.assignments] == expected
     assert not any(c.problems for c in found)
+
+
+def test_a_stray_space_inside_a_unit_is_dropped():
+    """A space (half or full width) separates units only between two whole units; 县 教育局 / 县财 政局 /
+    各乡镇 （街道） are one unit each, the mention as written without the space."""
+    got, _ = edges("stray_spaces.txt")
+    assert got == [
+        ("提升村容村貌", "县农业农村局", "LEADS", "牵头", None),
+        ("提升村容村貌", "各乡镇（街道）", "RESPONSIBLE_FOR", "负责", None),
+        ("推进改革", "县教育局", "RESPONSIBLE_FOR", "负责", None),
+        ("推进改革", "县财政局", "RESPONSIBLE_FOR", "负责", None),
+        ("强化保障", "县发改委", "RESPONSIBLE_FOR", "负责", None),
+        ("强化保障", "县财政局", "RESPONSIBLE_FOR", "负责", None),
+        ("加强管护", "县发改委", "RESPONSIBLE_FOR", "负责", None),
+        ("加强管护", "县住建局", "RESPONSIBLE_FOR", "负责", None),
+    ]
