@@ -667,10 +667,11 @@ def _find_clauses(text: str, first_leads: bool) -> tuple[list[RoleClause], bool]
                 found[-1] = replace(found[-1], deadline=inner.strip())  # (A负责)(2024年6月底前)
                 continue
             # (市发展改革委、市统计局) closing a sentence: a bare list of units answers for it
-            if not (inner[-1:] in _BARE_LAST or "," in inner or ";" in inner) or text[b:b + 1] not in _BARE_AFTER:
+            if not (inner[-1:] in _BARE_LAST or "," in inner or ";" in inner) or not (
+                    text[b:b + 1] in _BARE_AFTER or _bare_follows(text, groups, b, first_leads)):
                 continue
             clause = _bare_list(inner, first_leads)
-            if clause is None:
+            if clause is None or _explains(text, a, clause):
                 continue
         clause = _placed(clause, a, b)
         if clause.sets_first_leads:
@@ -697,6 +698,39 @@ _PLACE_MARK = re.compile(r"^(?:省|市(?!民|场)|县|区|州|盟|旗|镇|乡|�
 _NOT_LISTED = ("如", "含", "例如", "比如", "包括", "即", "主要", "涉及", "不含", "除", "简称", "以下", "其中")
 _BARE_LAST = frozenset("局委办厅署部门位府会室心队组司团院关行联社班区道镇街)进前底成完年月期持")
 _BARE_AFTER = frozenset(("", "。", ";", "\n", " "))
+
+
+def _bare_follows(text: str, groups: list[tuple[int, int]], b: int, first_leads: bool) -> bool:
+    """(市委宣传部)(市融媒体中心) closing a sentence: a bare list right before another that closes it."""
+    nxt = next(((a2, b2) for a2, b2 in groups if a2 == b), None)
+    return nxt is not None and text[nxt[1]:nxt[1] + 1] in _BARE_AFTER and _bare_list(text[b + 1:nxt[1] - 1],
+                                                                                        first_leads) is not None
+
+
+# what comes right before a bracket that makes it an explanation, not a clause: a count (确定试点医疗集团2个(A、B)),
+# a person's name (王  强(市卫生健康委主任), 赵  敏(市医保局)), an organization named by one other name
+# (设在市发展改革委(市营商环境办), 报市政府(市政府督查室))
+_COUNT_BEFORE = re.compile(r"(\d+|[一二两三四五六七八九十])\s*(?:个|家|所|项|名|座|条|批|类|处|支|户|位|种)$")
+_HAN_COUNT = {c: k for k, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
+_NAME_BEFORE = re.compile(r"(?:^|:)\s*[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,2}$")
+# a roster, a contact or an annex line: its brackets name people's units or an annex's source, never a clause
+_ROSTER_LINE = re.compile(r"^\s*(?:[^:]{0,8}(?:组长|成员|召集人|联系人|联络员|负责人|责任人|领导|电话)\s*:|附件)")
+
+
+def _explains(text: str, a: int, clause: RoleClause) -> bool:
+    """The bare list at `a` explains what stands right before it (or its line is a roster, a contact or an annex)."""
+    line = text.rfind("\n", 0, a) + 1
+    before = text[line:a].rstrip()
+    if not before:
+        return False
+    if _ROSTER_LINE.match(before) or _NAME_BEFORE.search(before):
+        return True
+    if before[-1] in "个家所项名座条批类处支户位种" and (m := _COUNT_BEFORE.search(before)) is not None:
+        # 确定试点医疗集团2个(A、B) lists the 2; 完成改造10座(县交通运输局) names who does it
+        n = int(m.group(1)) if m.group(1).isdigit() else _HAN_COUNT[m.group(1)]
+        return n == len(clause.assignments) or clause.text.rstrip(" ;,").endswith("等")
+    # one unit right after an organization's name is that organization's other name (or its part)
+    return len(clause.assignments) == 1 and _LISTED_END.search(before) is not None
 
 
 def _listed_unit(u: str) -> bool:

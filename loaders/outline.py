@@ -22,6 +22,7 @@ TASK_RE = re.compile(r"^(\d{1,2}(?:[.、](?!\d)|\))|─+|[①-⑳]|[●▲■◆
 END_RE = re.compile(r"^(?:抄送|抄报)|^\(?\d{4}年\d{1,2}月\d{1,2}日印发\)?$")
 ANNEX_RE = re.compile(r"^附件\s*\d*\s*[:]?\s*")
 MARKER_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、)]|第[一二三四五六七八九十百]+[条章]|[①-⑳])")
+_SENTENCE_OR_ROLE = re.compile(r"[。,;:]|牵头|负责|配合|责任|协助|参与")
 HEADING_MAX = 26
 TITLE_MAX = 40
 
@@ -112,6 +113,7 @@ def build_outline(paras: list[Paragraph], body_start: int, skip: Optional[set[in
     task: Optional[Item] = None
     leaf_actions = False  # 一、 then 1.: numbered items are actions, not tasks
     chapters = False  # 第一章 … 第一条: the articles are the chapters' actions
+    annex_list = False  # right after 附件:, numbered short titles (1.测试市重点项目清单(市发改委)) list the annexes
 
     def add_action(item: Item) -> None:
         (section.children if section else top).append(item)
@@ -146,8 +148,16 @@ def build_outline(paras: list[Paragraph], body_start: int, skip: Optional[set[in
             top.append(section)
             action = task = None
             leaf_actions = False
+            annex_list = ":" in t  # 附件:1.… lists annexes; a heading 附件 / 附件1 opens one
             i += 1
             continue
+        if annex_list:
+            if TASK_RE.match(t) and len(t) <= 40 and not _SENTENCE_OR_ROLE.search(t):
+                assert section is not None
+                section.pieces.append(Piece(p, 0, len(t)))  # an annex's title, not an item
+                i += 1
+                continue
+            annex_list = False
         article = ARTICLE_RE.match(t) if t[:1] == "第" else None
         if (m := SECTION_RE.match(t)) or (article and not chapters and (m := article)):
             chapters = chapters or m.group(1).endswith("章")

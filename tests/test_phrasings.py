@@ -476,3 +476,42 @@ def test_a_stray_space_inside_a_unit_is_dropped():
         ("加强管护", "县发改委", "RESPONSIBLE_FOR", "负责", None),
         ("加强管护", "县住建局", "RESPONSIBLE_FOR", "负责", None),
     ]
+
+
+def test_brackets_that_explain_what_stands_before_them_are_not_clauses():
+    """A bare unit list is a clause only where it closes a task: not after a count it enumerates (2个(A、B)),
+    an organization it names again (设在市发展改革委(市营商环境办)), a person's name (王  强(…), 赵  敏(市医保局)),
+    on a contact line or in a list of annexes (whose titles are not items either). Two bare lists closing one
+    sentence ((市委宣传部)(市融媒体中心)) both count; a count the list does not match (改造10座(A、B)) is a task's."""
+    got, g = edges("bare_list_explanations.txt")
+    assert got == [
+        ("完善医保支付", "市医保局", "RESPONSIBLE_FOR", "负责", None),
+        ("完善医保支付", "市财政局", "RESPONSIBLE_FOR", "负责", None),
+        ("改造危桥", "市交通运输局", "RESPONSIBLE_FOR", "负责", None),
+        ("改造危桥", "市财政局", "RESPONSIBLE_FOR", "负责", None),
+        ("强化宣传", "市委宣传部", "RESPONSIBLE_FOR", "负责", None),
+        ("强化宣传", "市融媒体中心", "RESPONSIBLE_FOR", "负责", None),
+        ("建设平台", "市卫生健康委", "RESPONSIBLE_FOR", "负责", None),
+        ("建设平台", "市大数据局", "RESPONSIBLE_FOR", "负责", None),
+    ]
+    assert not any("指标" in a.title or "名单" in a.title for a in g.actions)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("确定试点单位3家（市第一人民医院、市中医医院、市妇幼保健院）。", []),
+    ("授予10个单位先进集体称号（市第一中学、市实验小学等）。", []),
+    ("考核结果报市政府（市政府督查室）。", []),
+    ("赵  敏（市医保局）", []),
+    ("联系人：周八，电话：1234567（市发展改革委）。", []),
+    ("附件：1.测试市重点项目清单（市发改委）", []),
+    ("建设平台（市发展改革委、市统计局）。", [("市发展改革委", "RESPONSIBLE_FOR"), ("市统计局", "RESPONSIBLE_FOR")]),
+    ("建设平台。（市发展改革委）", [("市发展改革委", "RESPONSIBLE_FOR")]),
+    ("充实执法力量（市市场监管综合执法支队）。", [("市市场监管综合执法支队", "RESPONSIBLE_FOR")]),
+    ("新建学校5所（市教育局）。", [("市教育局", "RESPONSIBLE_FOR")]),
+])
+def test_bare_lists_after_counts_names_and_people(text, expected):
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    found, _ = find_clauses(normalize(text))
+    assert [(a.unit, a.role) for c in found for a in c.assignments] == expected
