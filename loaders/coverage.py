@@ -8,12 +8,17 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional
 
-from kg.loaders.clauses import LABEL, first_leads_note, label_search, paren_groups
+from kg.loaders.clauses import LABEL, PERSON_LABEL, duty_clause, first_leads_note, label_search, paren_groups
 from kg.loaders.text import Paragraph
 
 # what a reader takes for a role statement: a role word inside a bracket, a role label with a colon
 ROLE_WORD = re.compile(r"牵头|负责|责任单位|配合|协办|参与单位|协助|主责|承办单位")
 LABEL_LINE = re.compile(r"(?:" + LABEL + r")\s*:")  # at a line start or after a clause end: see label_search
+# a line that opens with an item marker (if any) and a colon near its start: a duty line (县公安局:负责…) or a label
+_LINE_HEAD = re.compile(r"^(?:\(?(?:[一二三四五六七八九十]+|\d{1,2})[)、.]|[一二三四五六七八九十]+、)?\s*")
+# a role-looking label kg does not know (协调单位:A, 督办部门:B): found, and not read unless a clause covers it
+_ROLE_LIKE_LABEL = re.compile(r"[\u4e00-\u9fff]{0,4}(?:牵头|责任|配合|协同|协作|协办|协调|督办|主管|主办|承办|分工)"
+                              r"[\u4e00-\u9fff]{0,4}\s*:")
 # brackets that mention a role word but are ordinary text: a note, a definition, an exception
 _NOT_ROLE = re.compile(r"^(?:以下简称|简称|含|包括|不含|除)|下同$")
 
@@ -60,7 +65,7 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
         if p.index in skip:
             continue
         t = p.text
-        if not ROLE_WORD.search(t) and not (":" in t and label_search(t, 0, LABEL_LINE)):
+        if not ROLE_WORD.search(t) and not (":" in t and (label_search(t, 0, LABEL_LINE) or _role_like_line(t))):
             # a clause with no role word that still gave edges (a bare unit list) is found and read too
             k = bisect_left(starts, p.start) if t else len(starts)
             if k == len(starts) or starts[k] >= p.end:
@@ -86,12 +91,21 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
                 continue  # (排在第一位的为牵头单位) is a note on the clauses, not one of them
             _count(cov, "bracket", p.src(a), lambda p=p, a=a, b=b: raw[p.src(a):p.src(b - 1) + 1], spans, starts)
         if ":" in t:
+            counted = False
             for m in _labels(t):
                 if any(a <= m.start() < b for a, b in groups):
                     continue
+                counted = True
                 _count(cov, "label", p.src(m.start()),
                        lambda p=p, i=m.start(), t=t: raw[p.src(i):p.src(min(len(t), i + 40) - 1) + 1], spans, starts,
                        partly)
+            if not counted and ":" in t[:70]:
+                # a duty line (县教育和体育局:负责…) or a label kg does not know (协调单位:…) at the line's start
+                i = _LINE_HEAD.match(t).end()
+                if duty_clause(t, i) is not None or _role_like_line(t):
+                    _count(cov, "label", p.src(i),
+                           lambda p=p, i=i, t=t: raw[p.src(i):p.src(min(len(t), i + 40) - 1) + 1], spans, starts,
+                           partly)
     for _, rt in role_tables:
         for row in rt.rows:
             for _, _, cell in row.roles:
@@ -99,6 +113,12 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
                     _count(cov, "table", cell.start, lambda cell=cell: raw[cell.start:cell.end], spans, starts)
     cov.unread.sort(key=lambda u: u.start)
     return cov
+
+
+def _role_like_line(t: str) -> bool:
+    """The line opens with a role-looking label (协调单位:…) that names no person (牵头领导:… does)."""
+    i = _LINE_HEAD.match(t).end()
+    return ":" in t[i:i + 10] and _ROLE_LIKE_LABEL.match(t, i) is not None and PERSON_LABEL.match(t[i:]) is None
 
 
 def _labels(t: str) -> Iterator[re.Match]:

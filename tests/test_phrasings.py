@@ -515,3 +515,13 @@ def test_bare_lists_after_counts_names_and_people(text, expected):
 
     found, _ = find_clauses(normalize(text))
     assert [(a.unit, a.role) for c in found for a in c.assignments] == expected
+
+
+def test_duty_lines_and_unknown_role_labels_are_counted():
+    """Duty lines (县财政局：负责… / （二）县公安局：负责…) are role text found and read; a role-looking label kg does
+    not know (协调单位：/ 督办部门：) is found and not read — never an "ok"; 牵头领导：names a person."""
+    parsed = parse_path(HERE / "unknown_labels_and_duty_lines.txt")
+    cov = parsed.coverage
+    assert (cov.found["label"], cov.read["label"]) == (4, 2)
+    assert [u.text for u in cov.unread] == ["协调单位：县发改局", "督办部门：县政府督查室"]
+    assert [(r.mention, r.qualifier) for r in parsed.graph.responsibilities] == [("县财政局", "负责"), ("县公安局", "负责")]
