@@ -10,7 +10,8 @@ label and per relationship (type, start label, end label):
     MEMBER_OF.header.csv     :START_ID(Person),:END_ID(Organization),id,role,post,…,clause,:TYPE
 
 Targets, people, memberships (MEMBER_OF, and POST_IN when the post names its unit), citations
-(CITES to one CitedDocument placeholder per cited id, titled by the first citation in id order)
+(CITES to one CitedDocument placeholder per cited id, titled by the first citation in id order),
+the stored counts and SHARES_TASKS links of kg/store/counts.py (as the stores keep them)
 and alignments (ALIGNS_WITH; an alignment whose ends are not in the graph is left out, as
 Store.replace_alignments does) have files of their own; Document carries title_key.
 
@@ -29,6 +30,7 @@ from typing import Any, Iterable, Iterator
 from kg.errors import KgError
 from kg.ids import title_key
 from kg.model import Graph, Responsibility
+from kg.store import counts as kc
 from kg.store.embedded_schema import NODE_TABLES, REL_TABLES, ROLE_PROPS
 
 ARRAY_DELIMITER = ";"
@@ -54,6 +56,8 @@ REL_FILES = [
     ("ALIGNS_WITH_Action_Task", "ALIGNS_WITH", "Action", "Task"),
     ("ALIGNS_WITH_Task_Action", "ALIGNS_WITH", "Task", "Action"),
     ("ALIGNS_WITH_Task_Task", "ALIGNS_WITH", "Task", "Task"),
+    (kc.SHARES, kc.SHARES, "Organization", "Organization"),  # derived: kg/store/counts.py
+    (kc.ACTIVE, kc.ACTIVE, "Organization", "Document"),  # derived: kg/store/counts.py
 ]
 
 
@@ -199,11 +203,24 @@ def write_neo4j_import(graph: Graph, out_dir: str | Path, *, array_delimiter: st
         cited.setdefault(c.cited_id, _Cited(c.cited_id, c.key, c.title))
     cited_docs = sorted(cited.values(), key=lambda c: c.id)
     sec_title = {s.id: s.title for s in sections}
-    action_extra = {a.id: {"section": sec_title.get(a.section_id) if a.section_id else None} for a in actions}
-    doc_extra = {d.id: {"title_key": title_key(d.title)} for d in docs}
+    edges = kc.edges_of(graph.responsibilities)
+    counted = kc.document_counts([d.id for d in docs], actions, tasks, edges, targets)
+    totals = kc.totals(edges)
+    most = kc.max_out(totals.pairs)
+
+    def counts_of(label: str, ident: str) -> dict[str, int]:
+        values = (totals.orgs.get(ident, (0, 0, 0)) + (most.get(ident, 0),) if label == "Organization"
+                  else counted[label].get(ident, (0,) * len(kc.NODE_COUNTS[label])))
+        return dict(zip(kc.NODE_COUNTS[label], values))
+
+    action_extra = {a.id: {"section": sec_title.get(a.section_id) if a.section_id else None,
+                           **counts_of("Action", a.id)} for a in actions}
+    doc_extra = {d.id: {"title_key": title_key(d.title), **counts_of("Document", d.id)} for d in docs}
+    task_extra = {t.id: counts_of("Task", t.id) for t in tasks}
+    org_extra = {o.id: counts_of("Organization", o.id) for o in orgs}
     counts: dict[str, int] = {}
     nodes = {"Document": (docs, doc_extra), "Section": (sections, {}), "Action": (actions, action_extra),
-             "Task": (tasks, {}), "Organization": (orgs, {}), "Target": (targets, {}), "Person": (people, {}),
+             "Task": (tasks, task_extra), "Organization": (orgs, org_extra), "Target": (targets, {}), "Person": (people, {}),
              "CitedDocument": (cited_docs, {})}
     for label in NODE_LABELS:
         items, extra = nodes[label]
@@ -218,6 +235,8 @@ def write_neo4j_import(graph: Graph, out_dir: str | Path, *, array_delimiter: st
         "HAS_ACTION_Section": sorted((a.section_id, a.id) for a in actions if a.section_id is not None),
         "HAS_TASK": sorted((t.action_id, t.id) for t in tasks),
     }
+    props_rels[kc.SHARES] = [(a, b, {"tasks": n}) for (a, b), n in sorted(totals.pairs.items())]
+    props_rels[kc.ACTIVE] = [(o, d, dict(zip(kc.ACTIVE_PROPS, (e, k)))) for o, d, e, k in kc.activity(edges)]
     resps = sorted(graph.responsibilities, key=lambda r: r.id)
     for stem, rel, start, end in REL_FILES:
         if stem in structural:

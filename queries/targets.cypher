@@ -3,10 +3,9 @@
 // Paged by document: the first $limit targets lie in the first $limit documents (in title order) that state a target.
 // (UNWIND before collect: on LadybugDB an aggregate straight after ORDER BY … LIMIT loses the ORDER BY.)
 // Units are listed in the order the document names them (see accountability_matrix.cypher).
-MATCH (stated:Target)
-WITH DISTINCT stated.document_id AS did
+// n_targets is kept on each document by the store (kg/store/counts.py): its Target nodes.
 MATCH (d:Document)
-WHERE d.id = did AND ($document = '' OR d.id = $document OR d.title CONTAINS $document)
+WHERE d.n_targets > 0 AND ($document = '' OR d.id = $document OR d.title CONTAINS $document)
 WITH d ORDER BY d.title, d.id LIMIT $limit
 UNWIND [d.id] AS id
 WITH collect(id) AS ids

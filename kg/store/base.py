@@ -84,6 +84,12 @@ class Store(ABC):
         yield
 
     @abstractmethod
+    def remove(self, document_ids: Collection[str]) -> list[str]:
+        """Remove these documents with everything of theirs (and the organizations and cited-document
+        placeholders left without an edge), in one transaction, keeping the stored counts right
+        (kg/store/counts.py); return the ids that were stored, sorted."""
+
+    @abstractmethod
     def replace_alignments(self, alignments: list[Alignment]) -> int:
         """Replace every ALIGNS_WITH edge by these, in one transaction; return how many were written.
 

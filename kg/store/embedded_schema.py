@@ -7,6 +7,8 @@ Neo4j too. `start` is not reserved.
 """
 from __future__ import annotations
 
+from kg.store.counts import ACTIVE, ACTIVE_PROPS, NODE_COUNTS, SHARES
+
 # (property, Ladybug type) in table order; COPY (from Arrow tables) maps columns by this order.
 NODE_TABLES: dict[str, list[tuple[str, str]]] = {
     "Document": [
@@ -101,6 +103,11 @@ NODE_TABLES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+# the stored counts (kg/store/counts.py) go last in their tables: derived data, not model fields
+BASE_COLUMNS: dict[str, list[str]] = {label: [c for c, _t in cols] for label, cols in NODE_TABLES.items()}
+for _label, _names in NODE_COUNTS.items():
+    NODE_TABLES[_label] += [(n, "INT64") for n in _names]
+
 # labels whose nodes belong to one document (document_id property) and go in with its transaction
 DOCUMENT_PARTS = ("Section", "Action", "Task", "Target", "Person")
 
@@ -158,6 +165,10 @@ REL_TABLES: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
     "POST_IN": ([("Person", "Organization")], POST_PROPS),  # person -> the unit of the post
     "CITES": ([("Document", "CitedDocument")], CITE_PROPS),
     "ALIGNS_WITH": (ALIGN_PAIRS, ALIGN_PROPS),  # derived across documents: Store.replace_alignments
+    # derived: distinct tasks two organizations share, a.id < b.id (kg/store/counts.py)
+    SHARES: ([("Organization", "Organization")], [("tasks", "INT64")]),
+    # derived, per document: an organization's edges in a document (kg/store/counts.py)
+    ACTIVE: ([("Organization", "Document")], [(n, "INT64") for n in ACTIVE_PROPS]),
 }
 
 
@@ -181,9 +192,12 @@ def ddl() -> list[str]:
 
 
 # columns added after a table was first declared: a store made by an older kg gets them on open
-ADDED_COLUMNS: list[tuple[str, str, str]] = [("Document", "title_key", "STRING")]
+ADDED_COLUMNS: list[tuple[str, str, str]] = [("Document", "title_key", "STRING")] + [
+    (label, n, "INT64") for label, names in NODE_COUNTS.items() for n in names]
 
 
 def migrations() -> list[str]:
-    """ALTER TABLE ... ADD IF NOT EXISTS for ADDED_COLUMNS; idempotent."""
-    return [f"ALTER TABLE {label} ADD IF NOT EXISTS {q(col)} {typ}" for label, col, typ in ADDED_COLUMNS]
+    """ALTER TABLE ... ADD IF NOT EXISTS for ADDED_COLUMNS; idempotent (counts start at 0: the store
+    recounts them when it adds them, see EmbeddedStore.ensure_schema)."""
+    return [f"ALTER TABLE {label} ADD IF NOT EXISTS {q(col)} {typ}" + (" DEFAULT 0" if typ == "INT64" else "")
+            for label, col, typ in ADDED_COLUMNS]

@@ -47,6 +47,7 @@ from kg.model import (
     Target,
     Task,
 )
+from kg.store import counts as kc
 from kg.store.base import DocResult, LoadResult, QueryResult, Store
 
 log = logging.getLogger(__name__)
@@ -77,10 +78,11 @@ SCHEMA: list[str] = [
 # --- load ---------------------------------------------------------------------------------
 # Every statement takes the rows of many documents at once (a batch: see Neo4jStore.load).
 Q_DOC_SHA = "UNWIND $ids AS did MATCH (d:Document {id: did}) RETURN d.id AS id, d.sha256 AS sha256, d.file AS file"
-Q_DOC_ORGS = {
+# the LEADS / RESPONSIBLE_FOR edges of stored documents: the organizations they touch and what their counts lose
+Q_DOC_EDGES = {
     kind: (
-        f"UNWIND $ids AS did MATCH (t:{kind} {{document_id: did}})<-[:LEADS|RESPONSIBLE_FOR]-(o:Organization) "
-        "RETURN DISTINCT o.id AS id"
+        f"UNWIND $ids AS did MATCH (t:{kind} {{document_id: did}})<-[r:LEADS|RESPONSIBLE_FOR]-(o:Organization) "
+        "RETURN o.id AS o, t.id AS t, type(r) AS role, r.qualifier AS qualifier, r.document_id AS d"
     )
     for kind in TARGET_KINDS
 }
@@ -144,7 +146,37 @@ Q_ORG_ALIASES = "UNWIND $ids AS oid MATCH (o:Organization {id: oid}) RETURN o.id
 Q_MERGE_ORGS = (
     "UNWIND $rows AS r MERGE (o:Organization {id: r.id}) "
     "SET o.name = r.name, o.jurisdiction = r.jurisdiction, o.jurisdiction_path = r.jurisdiction_path, "
-    "o.sector = r.sector, o.collective = r.collective, o.aliases = r.aliases RETURN count(o) AS n"
+    "o.sector = r.sector, o.collective = r.collective, o.aliases = r.aliases "
+    "SET o.n_edges = coalesce(o.n_edges, 0), o.n_leads = coalesce(o.n_leads, 0), "
+    "o.n_documents = coalesce(o.n_documents, 0), o.max_shared = coalesce(o.max_shared, 0) RETURN count(o) AS n"
+)
+# the stored counts (kg/store/counts.py): what changed, added to what is stored
+Q_ADD_ORG_COUNTS = (
+    "UNWIND $rows AS r MATCH (o:Organization {id: r.id}) "
+    "SET o.n_edges = o.n_edges + r.e, o.n_leads = o.n_leads + r.l, o.n_documents = o.n_documents + r.n"
+)
+Q_ADD_SHARED = (
+    "UNWIND $rows AS r MATCH (a:Organization {id: r.a}) MATCH (b:Organization {id: r.b}) "
+    f"MERGE (a)-[s:{kc.SHARES}]->(b) ON CREATE SET s.tasks = r.n ON MATCH SET s.tasks = s.tasks + r.n "
+    "WITH s WHERE s.tasks <= 0 DELETE s"
+)
+Q_MAX_SHARED = (
+    "UNWIND $ids AS i MATCH (a:Organization {id: i}) "
+    f"OPTIONAL MATCH (a)-[s:{kc.SHARES}]->(:Organization) WITH a, max(s.tasks) AS m SET a.max_shared = coalesce(m, 0)"
+)
+Q_CREATE_ACTIVE = (
+    "UNWIND $rows AS r MATCH (o:Organization {id: r.o}) MATCH (d:Document {id: r.d}) "
+    f"CREATE (o)-[w:{kc.ACTIVE}]->(d) SET w.n_edges = r.e, w.n_leads = r.l RETURN count(w) AS n"
+)
+Q_UNCOUNTED = "MATCH (t:Task) WHERE t.n_units IS NULL RETURN count(t) AS n"
+Q_DROP_ACTIVE = f"MATCH (:Organization)-[w:{kc.ACTIVE}]->(:Document) DELETE w"
+Q_RECOUNT_ACTIVE = kc.RECOUNT_ACTIVE
+Q_DROP_SHARED = f"MATCH (:Organization)-[s:{kc.SHARES}]->(:Organization) DELETE s"
+Q_RECOUNT = dict(kc.RECOUNT)
+Q_RECOUNT_SHARED = (
+    "MATCH (a:Organization)-[:LEADS|RESPONSIBLE_FOR]->(t:Task)<-[:LEADS|RESPONSIBLE_FOR]-(b:Organization) "
+    "WHERE a.id < b.id WITH DISTINCT a, b, t WITH a, b, count(*) AS n "
+    f"CREATE (a)-[:{kc.SHARES} {{tasks: n}}]->(b)"
 )
 # Relationship types and labels cannot be parameters: one fixed statement per (role, target kind).
 Q_CREATE_EDGES = {
@@ -569,6 +601,80 @@ class Neo4jStore(Store):
                 except (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError) as exc:
                     raise self._connect_error(exc) from None
         self._schema_done = True
+        if self._read(Q_UNCOUNTED)[0]["n"]:  # written before the stored counts existed: count once
+            self.recount()
+
+    def recount(self) -> None:
+        """Count every stored count (kg/store/counts.py) anew from the edges, in one transaction."""
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            for cypher in (Q_DROP_ACTIVE, Q_RECOUNT_ACTIVE, Q_DROP_SHARED, Q_RECOUNT_SHARED, *Q_RECOUNT.values()):
+                tx.run(cypher).consume()
+        try:
+            with self._session(write=True) as s:
+                s.execute_write(work)
+        except (nx.Neo4jError, nx.DriverError) as exc:
+            raise self._error(exc, "counting") from None
+
+    def remove(self, document_ids: Collection[str]) -> list[str]:
+        """Remove these documents (and the organizations and cited-document placeholders left without an
+        edge), in one transaction; return the ids that were stored."""
+        if self.read_only:
+            raise StoreError(f"Neo4j at {self.uri} is open read-only; cannot remove documents")
+        if not self._schema_done:
+            self.ensure_schema()
+
+        def work(tx: neo4j.ManagedTransaction) -> list[str]:
+            def run(cypher: str, **params: Any) -> list[dict[str, Any]]:
+                return [r.data() for r in tx.run(cypher, params)]
+            ids = sorted({r["id"] for chunk in _chunks(sorted(set(document_ids))) for r in run(Q_DOC_SHA, ids=chunk)})
+            orgs, cited, old = Neo4jStore._delete_documents(run, ids)
+            Neo4jStore._apply_changes(run, kc.changes(old, []))
+            Neo4jStore._drop_orphans(run, orgs, cited)
+            return ids
+
+        try:
+            with self._session(write=True) as s:
+                return s.execute_write(work)
+        except (nx.Neo4jError, nx.DriverError) as exc:
+            raise self._error(exc, "removing documents") from None
+
+    @staticmethod
+    def _delete_documents(run: Callable[..., list[dict[str, Any]]], ids: list[str]
+                          ) -> tuple[set[str], set[str], list[kc.Edge]]:
+        """Delete stored documents with everything of theirs; return the organizations and cited-document
+        placeholders they touched and their LEADS / RESPONSIBLE_FOR edges (what the counts lose)."""
+        orgs: set[str] = set()
+        cited: set[str] = set()
+        old: list[kc.Edge] = []
+        for chunk in _chunks(ids):
+            for kind, q in Q_DOC_EDGES.items():
+                old += [kc.Edge(r["o"], r["t"], kind, r["role"], r["qualifier"], r["d"]) for r in run(q, ids=chunk)]
+            orgs |= {r["id"] for r in run(Q_DOC_MEMBER_ORGS, ids=chunk)}
+            cited |= {r["id"] for r in run(Q_DOC_CITED, ids=chunk)}
+            for lab in Q_DELETE:
+                run(Q_DELETE[lab], ids=chunk)
+            run(Q_DELETE_DOC, ids=chunk)
+        orgs |= {e.organization_id for e in old}
+        return orgs, cited, old
+
+    @staticmethod
+    def _apply_changes(run: Callable[..., list[dict[str, Any]]], changes: kc.Changes) -> None:
+        """Add the organization counts and shared tasks that changed (kc.changes) to the stored ones."""
+        rows = [{"id": o, "e": d[0], "l": d[1], "n": d[2]} for o, d in sorted(changes.orgs.items())]
+        for chunk in _chunks(rows):
+            run(Q_ADD_ORG_COUNTS, rows=chunk)
+        pairs = [{"a": a, "b": b, "n": n} for (a, b), n in sorted(changes.pairs.items())]
+        for chunk in _chunks(pairs):
+            run(Q_ADD_SHARED, rows=chunk)
+        for chunk in _chunks(sorted({a for a, _b in changes.pairs})):
+            run(Q_MAX_SHARED, ids=chunk)
+
+    @staticmethod
+    def _drop_orphans(run: Callable[..., list[dict[str, Any]]], orgs: set[str], cited: set[str]) -> None:
+        for chunk in _chunks(sorted(orgs)):
+            run(Q_DROP_ORPHAN_ORGS, ids=chunk)
+        for chunk in _chunks(sorted(cited)):
+            run(Q_DROP_ORPHAN_CITED, ids=chunk)
 
     def load(
         self,
@@ -696,30 +802,31 @@ class Neo4jStore(Store):
         statuses = ["unchanged" if stored.get(d.id) == d.sha256 and d.id not in rewrite
                     else "replaced" if d.id in stored else "inserted" for d in docs]
         old = [d.id for d, st in zip(docs, statuses) if st == "replaced"]
-        old_orgs: set[str] = set()
-        old_cited: set[str] = set()
-        for chunk in _chunks(old):
-            for q in (*Q_DOC_ORGS.values(), Q_DOC_MEMBER_ORGS):
-                old_orgs |= {r["id"] for r in run(q, ids=chunk)}
-            old_cited |= {r["id"] for r in run(Q_DOC_CITED, ids=chunk)}
-            for lab in Q_DELETE:
-                run(Q_DELETE[lab], ids=chunk)
-            run(Q_DELETE_DOC, ids=chunk)
+        old_orgs, old_cited, old_edges = Neo4jStore._delete_documents(run, old)
 
         new = [d for d, st in zip(docs, statuses) if st != "unchanged"]
+        changes = kc.Changes()
         if new:
             ps = [parts[d.id] for d in new]
 
             def rows(key: str) -> list[Any]:
                 return [x for p in ps for x in p[key]]
 
-            batched(Q_CREATE_DOCS, [document_row(d) for d in new], "documents")
+            new_edges = kc.edges_of(rows("responsibilities"))
+            changes = kc.changes(old_edges, new_edges)
+            counted = kc.document_counts([d.id for d in new], rows("actions"), rows("tasks"), new_edges, rows("targets"))
+
+            def with_counts(label: str, row: dict[str, Any]) -> dict[str, Any]:
+                row.update(zip(kc.NODE_COUNTS[label], counted[label][row["id"]]))
+                return row
+
+            batched(Q_CREATE_DOCS, [with_counts("Document", document_row(d)) for d in new], "documents")
             batched(Q_CREATE_SECTIONS, [section_row(x) for x in rows("sections")], "sections")
-            actions = [action_row(a, section_titles) for a in rows("actions")]
+            actions = [with_counts("Action", action_row(a, section_titles)) for a in rows("actions")]
             batched(Q_CREATE_ACTIONS, actions, "actions")
             linked = [{"id": a["id"], "section_id": a["section_id"]} for a in actions if a["section_id"]]
             batched(Q_LINK_SECTION_ACTIONS, linked, "section links")
-            batched(Q_CREATE_TASKS, [task_row(t) for t in rows("tasks")], "tasks")
+            batched(Q_CREATE_TASKS, [with_counts("Task", task_row(t)) for t in rows("tasks")], "tasks")
             targets = rows("targets")
             for kind, cypher in Q_CREATE_TARGETS.items():
                 batched(cypher, [target_row(g) for g in targets if g.owner_kind == kind], f"targets of {kind}")
@@ -731,18 +838,18 @@ class Neo4jStore(Store):
             for (role, kind), cypher in Q_CREATE_EDGES.items():
                 edges = [edge_row(r) for r in responsibilities if r.role == role and r.target_kind == kind]
                 batched(cypher, edges, f"{role} edges to {kind}")
+            batched(Q_CREATE_ACTIVE, [{"o": o, "d": d, "e": e, "l": k} for o, d, e, k in kc.activity(new_edges)],
+                    f"{kc.ACTIVE} links")
             batched(Q_CREATE_PEOPLE, [person_row(x) for x in rows("people")], "people")
             batched(Q_CREATE_MEMBER_OF, [member_row(m) for m in memberships], "MEMBER_OF edges")
             batched(Q_CREATE_POST_IN, [post_row(m) for m in memberships if m.unit_id is not None], "POST_IN edges")
             citations = rows("citations")
             batched(Q_MERGE_CITED, cited_rows(citations), "cited documents")
             batched(Q_CREATE_CITES, [cites_row(c) for c in citations], "CITES edges")
-        if old_orgs:
-            for chunk in _chunks(sorted(old_orgs)):
-                run(Q_DROP_ORPHAN_ORGS, ids=chunk)
-        if old_cited:
-            for chunk in _chunks(sorted(old_cited)):
-                run(Q_DROP_ORPHAN_CITED, ids=chunk)
+        elif old_edges:
+            changes = kc.changes(old_edges, [])
+        Neo4jStore._apply_changes(run, changes)
+        Neo4jStore._drop_orphans(run, old_orgs, old_cited)
         return [(st, stored_file.get(d.id) if st == "replaced" else None) for d, st in zip(docs, statuses)]
 
     def replace_alignments(self, alignments: list[Alignment]) -> int:

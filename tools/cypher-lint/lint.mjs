@@ -20,6 +20,8 @@ export const KG_SCHEMA = {
   relationshipTypes: [
     'HAS_SECTION', 'HAS_ACTION', 'HAS_TASK', 'LEADS', 'RESPONSIBLE_FOR',
     'HAS_TARGET', 'MEMBER_OF', 'POST_IN', 'CITES', 'ALIGNS_WITH',
+    // derived, kept by the stores (kg/store/counts.py)
+    'SHARES_TASKS', 'ACTIVE_IN',
   ],
   propertyKeys: [
     'id', 'title', 'doc_number', 'issuer', 'date', 'jurisdiction', 'jurisdiction_path', 'level',
@@ -29,6 +31,9 @@ export const KG_SCHEMA = {
     // Document.title_key; Target; CitedDocument; MEMBER_OF / POST_IN; ALIGNS_WITH
     'title_key', 'owner_id', 'owner_kind', 'value', 'unit', 'comparator', 'period', 'key',
     'role', 'post', 'post_title', 'unit_id', 'score', 'method', 'evidence',
+    // the stored counts (kg/store/counts.py)
+    'n_edges', 'n_targets', 'n_actions', 'n_tasks', 'n_units', 'n_units_all', 'n_leads', 'n_responsible',
+    'n_documents', 'max_shared', 'tasks',
   ],
 };
 

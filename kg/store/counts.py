@@ -1,0 +1,266 @@
+"""Counts kept in the store: derived data that lets the rankings and filters of the query library
+answer without counting over every edge (issue #16).
+
+Stored, on every backend (the embedded store, Neo4j, the neo4j-admin files):
+
+  Document      n_edges        LEADS and RESPONSIBLE_FOR edges of the document
+                n_targets      Target nodes of the document
+                n_actions      its actions
+                n_tasks        its tasks
+                n_units        distinct organizations with an edge in it (its ACTIVE_IN links)
+  Action        n_units        distinct organizations leading or responsible for the action itself
+                n_units_all    distinct organizations on the action or on any of its tasks
+                n_tasks        its tasks
+  Task          n_units        distinct organizations leading or responsible for the task
+                n_leads        LEADS edges to the task
+                n_responsible  RESPONSIBLE_FOR edges to the task
+  Organization  n_edges        its LEADS and RESPONSIBLE_FOR edges
+                n_leads        those of them with qualifier 牵头
+                n_documents    distinct documents (edge document_id) of those edges
+                max_shared     the largest `tasks` of its SHARES_TASKS links to larger ids (0: none)
+  (a:Organization)-[:SHARES_TASKS {tasks}]->(b:Organization)
+                a.id < b.id, tasks = distinct tasks both lead or answer for (> 0; no link at 0)
+  (o:Organization)-[:ACTIVE_IN {n_edges, n_leads}]->(d:Document)
+                its LEADS and RESPONSIBLE_FOR edges of the document (edge document_id), and those
+                with qualifier 牵头; one link per organization with an edge in the document
+
+Document, Action and Task counts and ACTIVE_IN links belong to one document and are written (and
+deleted) with it (document_counts, activity). Organization counts and SHARES_TASKS links add up
+over documents: a task belongs to one document, so a pair's shared tasks are the sum of each
+document's. When documents are added, replaced or removed, a store takes the edges of the stored
+versions it deletes and of the versions it writes, and changes() says by how much each touched
+organization and pair changes — the only organizations and pairs it touches; max_shared is then
+taken anew for the organizations on the smaller-id side of a changed pair (max_out for new ones).
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from itertools import combinations
+from dataclasses import dataclass, field
+from typing import Iterable, NamedTuple
+
+LEAD_QUALIFIER = "牵头"
+SHARES = "SHARES_TASKS"
+ACTIVE = "ACTIVE_IN"
+
+# the stored count properties by label, in table order (all INT64)
+NODE_COUNTS: dict[str, tuple[str, ...]] = {
+    "Document": ("n_edges", "n_targets", "n_actions", "n_tasks", "n_units"),
+    "Action": ("n_units", "n_units_all", "n_tasks"),
+    "Task": ("n_units", "n_leads", "n_responsible"),
+    "Organization": ("n_edges", "n_leads", "n_documents", "max_shared"),
+}
+ACTIVE_PROPS = ("n_edges", "n_leads")
+
+
+class Edge(NamedTuple):
+    """What the counts need of one LEADS / RESPONSIBLE_FOR edge."""
+
+    organization_id: str
+    target_id: str
+    target_kind: str  # Action | Task
+    role: str  # LEADS | RESPONSIBLE_FOR
+    qualifier: str | None
+    document_id: str
+
+
+def edges_of(responsibilities: Iterable) -> list[Edge]:
+    """Edges of kg.model.Responsibility objects (which the functions below also take as they are: they
+    read only the attributes Edge names)."""
+    return [Edge(r.organization_id, r.target_id, r.target_kind, r.role, r.qualifier, r.document_id)
+            for r in responsibilities]
+
+
+# --------------------------------------------------------------------------- one document's nodes
+
+
+def document_counts(document_ids: Iterable[str], actions: Iterable, tasks: Iterable, edges: Iterable[Edge],
+                    targets: Iterable) -> dict[str, dict[str, tuple[int, ...]]]:
+    """The counts of Document, Action and Task nodes (label -> id -> values in NODE_COUNTS order),
+    from the documents' own actions, tasks, edges and targets (every node of them gets a row)."""
+    units: dict[str, set[str]] = defaultdict(set)
+    leads: Counter[str] = Counter()
+    resp: Counter[str] = Counter()
+    doc_edges: Counter[str] = Counter()
+    doc_units: dict[str, set[str]] = defaultdict(set)
+    for e in edges:
+        units[e.target_id].add(e.organization_id)
+        if e.role == "LEADS":
+            leads[e.target_id] += 1
+        else:
+            resp[e.target_id] += 1
+        doc_edges[e.document_id] += 1
+        doc_units[e.document_id].add(e.organization_id)
+    doc_targets = Counter(g.document_id for g in targets)
+    empty: frozenset[str] = frozenset()
+    task_rows: dict[str, tuple[int, ...]] = {}
+    all_units: dict[str, set[str]] = defaultdict(set)
+    n_tasks: Counter[str] = Counter()
+    doc_tasks: Counter[str] = Counter()
+    for t in tasks:
+        own = units.get(t.id, empty)
+        if own:
+            all_units[t.action_id] |= own
+        n_tasks[t.action_id] += 1
+        doc_tasks[t.document_id] += 1
+        task_rows[t.id] = (len(own), leads[t.id], resp[t.id])
+    action_rows: dict[str, tuple[int, ...]] = {}
+    doc_actions: Counter[str] = Counter()
+    for a in actions:
+        own = units.get(a.id, empty)
+        below = all_units.get(a.id)
+        action_rows[a.id] = (len(own), len(own | below) if below else len(own), n_tasks[a.id])
+        doc_actions[a.document_id] += 1
+    return {
+        "Document": {d: (doc_edges[d], doc_targets[d], doc_actions[d], doc_tasks[d], len(doc_units.get(d, empty)))
+                     for d in document_ids},
+        "Task": task_rows,
+        "Action": action_rows,
+    }
+
+
+def activity(edges: Iterable[Edge]) -> list[tuple[str, str, int, int]]:
+    """The ACTIVE_IN links of whole documents' edges: (organization, document, n_edges, n_leads), sorted."""
+    n: Counter[tuple[str, str]] = Counter()
+    lead: Counter[tuple[str, str]] = Counter()
+    for e in edges:
+        key = (e.organization_id, e.document_id)
+        n[key] += 1
+        if e.qualifier == LEAD_QUALIFIER:
+            lead[key] += 1
+    return [(o, d, k, lead[(o, d)]) for (o, d), k in sorted(n.items())]
+
+
+# --------------------------------------------------------------------------- across documents
+
+
+@dataclass
+class Changes:
+    """How organization counts and SHARES_TASKS links change: by organization id, the deltas of
+    (n_edges, n_leads, n_documents); by (a, b) with a < b, the delta of shared tasks. Only nonzero
+    entries are kept."""
+
+    orgs: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.orgs or self.pairs)
+
+
+def totals(edges: Iterable[Edge]) -> Changes:
+    """Organization counts and shared tasks of a set of whole documents' edges."""
+    n_edges: Counter[str] = Counter()
+    n_leads: Counter[str] = Counter()
+    docs: set[tuple[str, str]] = set()
+    by_task: dict[str, set[str]] = defaultdict(set)
+    for e in edges:
+        o = e.organization_id
+        n_edges[o] += 1
+        if e.qualifier == LEAD_QUALIFIER:
+            n_leads[o] += 1
+        docs.add((o, e.document_id))
+        if e.target_kind == "Task":
+            by_task[e.target_id].add(o)
+    n_docs = Counter(o for o, _d in docs)
+    pairs: Counter[tuple[str, str]] = Counter(
+        pair for units in by_task.values() if len(units) > 1 for pair in combinations(sorted(units), 2))
+    return Changes({o: (n, n_leads[o], n_docs[o]) for o, n in n_edges.items()}, dict(pairs))
+
+
+def max_out(pairs: dict[tuple[str, str], int]) -> dict[str, int]:
+    """max_shared of the organizations on the smaller-id side of these links (all of their links)."""
+    out: dict[str, int] = {}
+    for (a, _b), n in pairs.items():
+        if n > out.get(a, 0):
+            out[a] = n
+    return out
+
+
+def changes(removed: Iterable[Edge], added: Iterable[Edge]) -> Changes:
+    """What replacing the documents whose stored edges are `removed` by the versions whose edges
+    are `added` does to organization counts and shared tasks (either may be empty: a document
+    added, or removed). Both must hold whole documents (every edge of each)."""
+    removed = list(removed)
+    new = totals(added)
+    if not removed:  # documents added: their totals
+        return new
+    old = totals(removed)
+    orgs: dict[str, tuple[int, int, int]] = {}
+    for o in set(old.orgs) | set(new.orgs):
+        a, b = old.orgs.get(o, (0, 0, 0)), new.orgs.get(o, (0, 0, 0))
+        d = (b[0] - a[0], b[1] - a[1], b[2] - a[2])
+        if d != (0, 0, 0):
+            orgs[o] = d
+    pairs = {}
+    for p in set(old.pairs) | set(new.pairs):
+        d = new.pairs.get(p, 0) - old.pairs.get(p, 0)
+        if d:
+            pairs[p] = d
+    return Changes(orgs, pairs)
+
+
+# --------------------------------------------------------------------------- counting anew
+
+_ROLE = "LEADS|RESPONSIBLE_FOR"
+# per label: a statement that counts from the edges, ending in `WITH n, <each count>` (portable Cypher)
+_COUNT_BODY: dict[str, str] = {
+    "Document": (
+        f"MATCH (n:Document) OPTIONAL MATCH (n)-[:HAS_ACTION]->(:Action)<-[r:{_ROLE}]-(:Organization) "
+        f"WITH n, count(r) AS x OPTIONAL MATCH (n)-[:HAS_ACTION]->(:Action)-[:HAS_TASK]->(:Task)<-[r:{_ROLE}]-(:Organization) "
+        "WITH n, x, count(r) AS y WITH n, x + y AS n_edges "
+        "OPTIONAL MATCH (n)-[:HAS_TARGET]->(g:Target) WITH n, n_edges, count(g) AS x "
+        "OPTIONAL MATCH (n)-[:HAS_ACTION]->(:Action)-[:HAS_TARGET]->(g:Target) WITH n, n_edges, x, count(g) AS y "
+        "OPTIONAL MATCH (n)-[:HAS_ACTION]->(:Action)-[:HAS_TASK]->(:Task)-[:HAS_TARGET]->(g:Target) "
+        "WITH n, n_edges, x, y, count(g) AS z WITH n, n_edges, x + y + z AS n_targets "
+        "OPTIONAL MATCH (n)-[:HAS_ACTION]->(a:Action) WITH n, n_edges, n_targets, count(a) AS n_actions "
+        "OPTIONAL MATCH (n)-[:HAS_ACTION]->(:Action)-[:HAS_TASK]->(t:Task) "
+        "WITH n, n_edges, n_targets, n_actions, count(t) AS n_tasks "
+        f"OPTIONAL MATCH (n)-[:HAS_ACTION]->(:Action)<-[:{_ROLE}]-(o:Organization) "
+        "WITH n, n_edges, n_targets, n_actions, n_tasks, collect(DISTINCT o.id) AS own "
+        f"OPTIONAL MATCH (n)-[:HAS_ACTION]->(:Action)-[:HAS_TASK]->(:Task)<-[:{_ROLE}]-(p:Organization) "
+        "WHERE NOT p.id IN own WITH n, n_edges, n_targets, n_actions, n_tasks, own, count(DISTINCT p) AS extra "
+        "WITH n, n_edges, n_targets, n_actions, n_tasks, size(own) + extra AS n_units"),
+    "Action": (
+        f"MATCH (n:Action) OPTIONAL MATCH (n)<-[:{_ROLE}]-(o:Organization) WITH n, count(DISTINCT o) AS n_units "
+        f"OPTIONAL MATCH (n)-[:HAS_TASK]->(:Task)<-[:{_ROLE}]-(p:Organization) WITH n, n_units, collect(DISTINCT p.id) AS sub "
+        f"OPTIONAL MATCH (n)<-[:{_ROLE}]-(q:Organization) WHERE NOT q.id IN sub "
+        "WITH n, n_units, sub, count(DISTINCT q) AS extra WITH n, n_units, size(sub) + extra AS n_units_all "
+        "OPTIONAL MATCH (n)-[:HAS_TASK]->(t:Task) WITH n, n_units, n_units_all, count(t) AS n_tasks"),
+    "Task": (
+        "MATCH (n:Task) OPTIONAL MATCH (n)<-[r:LEADS]-(:Organization) WITH n, count(r) AS n_leads "
+        "OPTIONAL MATCH (n)<-[r:RESPONSIBLE_FOR]-(:Organization) WITH n, n_leads, count(r) AS n_responsible "
+        f"OPTIONAL MATCH (n)<-[:{_ROLE}]-(o:Organization) WITH n, n_leads, n_responsible, count(DISTINCT o) AS n_units"),
+    "Organization": (
+        f"MATCH (n:Organization) OPTIONAL MATCH (n)-[r:{_ROLE}]->() WITH n, count(r) AS n_edges, "
+        f"count(CASE WHEN r.qualifier = '{LEAD_QUALIFIER}' THEN 1 END) AS n_leads, count(DISTINCT r.document_id) AS n_documents "
+        f"OPTIONAL MATCH (n)-[s:{SHARES}]->(:Organization) "
+        "WITH n, n_edges, n_leads, n_documents, max(s.tasks) AS m WITH n, n_edges, n_leads, n_documents, "
+        "coalesce(m, 0) AS max_shared"),
+}
+# read: every node's counts as counted anew (id, then NODE_COUNTS order); write: store them
+RECOUNT_READ: dict[str, str] = {
+    label: body + " RETURN n.id AS id, " + ", ".join(NODE_COUNTS[label]) for label, body in _COUNT_BODY.items()}
+STORED_READ: dict[str, str] = {
+    label: f"MATCH (n:{label}) RETURN n.id AS id, " + ", ".join(f"n.{c} AS {c}" for c in NODE_COUNTS[label])
+    for label in NODE_COUNTS}
+RECOUNT: dict[str, str] = {
+    label: body + " SET " + ", ".join(f"n.{c} = {c}" for c in NODE_COUNTS[label]) for label, body in _COUNT_BODY.items()}
+PAIRS_READ = (
+    f"MATCH (a:Organization)-[:{_ROLE}]->(t:Task)<-[:{_ROLE}]-(b:Organization) WHERE a.id < b.id "
+    "WITH DISTINCT a, b, t WITH a, b, count(*) AS tasks RETURN a.id AS a, b.id AS b, tasks")
+STORED_PAIRS_READ = f"MATCH (a:Organization)-[s:{SHARES}]->(b:Organization) RETURN a.id AS a, b.id AS b, s.tasks AS tasks"
+ACTIVE_READ = (
+    f"MATCH (o:Organization)-[r:{_ROLE}]->() WITH o, r.document_id AS d, count(*) AS n_edges, "
+    f"count(CASE WHEN r.qualifier = '{LEAD_QUALIFIER}' THEN 1 END) AS n_leads "
+    "RETURN o.id AS o, d, n_edges, n_leads")
+STORED_ACTIVE_READ = (
+    f"MATCH (o:Organization)-[w:{ACTIVE}]->(d:Document) RETURN o.id AS o, d.id AS d, w.n_edges AS n_edges, "
+    "w.n_leads AS n_leads")
+# a store written before the counts: its ACTIVE_IN links (after which RECOUNT, then the pairs, then max_shared)
+RECOUNT_ACTIVE = (
+    f"MATCH (o:Organization)-[r:{_ROLE}]->() WITH o, r.document_id AS did, count(*) AS e, "
+    f"count(CASE WHEN r.qualifier = '{LEAD_QUALIFIER}' THEN 1 END) AS l "
+    f"MATCH (d:Document) WHERE d.id = did CREATE (o)-[:{ACTIVE} {{n_edges: e, n_leads: l}}]->(d)")
+RECOUNT_MAX_SHARED = (
+    f"MATCH (n:Organization) OPTIONAL MATCH (n)-[s:{SHARES}]->(:Organization) WITH n, max(s.tasks) AS m "
+    "SET n.max_shared = coalesce(m, 0)")
