@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from kg.align import align_store
+from kg.align import iter_align_store
 from kg.model import Graph
 from kg.errors import NoDocumentError
 from kg.limits import DEFAULT, Limits
@@ -128,10 +128,9 @@ def _align(store: Store, report: BuildReport, note: Callable[[str], None] = lamb
         report.errors.append("task alignments not recomputed: the store stopped writing (see below)")
         return
     try:
-        note("computing")
-        found = align_store(store)  # reads ids and titles only
-        note(f"writing {len(found):,} alignments")
-        report.alignments = store.replace_alignments(found)
+        note("computing and writing")
+        # made as they are written, a batch at a time (reads ids and titles only)
+        report.alignments = store.replace_alignments(iter_align_store(store))
     except StoreError as e:
         report.errors.append(f"task alignments not recomputed: {e}")
 

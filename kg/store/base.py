@@ -7,7 +7,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Collection, Iterator, Literal, Optional
+from typing import Any, Callable, Collection, Iterable, Iterator, Literal, Optional
 
 from kg.errors import StoreError
 from kg.model import Alignment, Graph
@@ -90,7 +90,7 @@ class Store(ABC):
         (kg/store/counts.py); return the ids that were stored, sorted."""
 
     @abstractmethod
-    def replace_alignments(self, alignments: list[Alignment]) -> int:
+    def replace_alignments(self, alignments: Iterable[Alignment]) -> int:
         """Replace every ALIGNS_WITH edge by these, in one transaction; return how many were written.
 
         An alignment whose source or target (of its stated kind) is not in the store is skipped:

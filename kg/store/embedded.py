@@ -24,6 +24,7 @@ import ctypes
 import datetime as _dt
 import decimal
 import gc
+import itertools
 import logging
 import re
 import uuid
@@ -33,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Callable, Collection, Iterator, Literal, Optional, Sequence
+from typing import Any, Callable, Collection, Iterable, Iterator, Literal, Optional, Sequence
 
 import ladybug as lb
 
@@ -80,6 +81,7 @@ LoadMethod = Literal["auto", "copy", "unwind"]
 # COPY costs a checkpoint at COMMIT (~0.3 s); UNWIND ~0.2 ms a row. "auto" copies bigger chunks.
 COPY_MIN_ROWS = 5000
 ALIGN_BATCH = 10000  # alignment rows per UNWIND statement
+ALIGN_COPY_BATCH = 100_000  # alignments made, then written, at a time (memory: ~0.1 GB of them at once)
 # How Ladybug words a write that failed on disk (disk full, quota, file size limit, I/O error)
 DISK_FAILURE = ("IO exception", "checkpoint failed")
 # A commit whose checkpoint failed: Ladybug says the data is durable, but a COPY is written by the
@@ -723,42 +725,48 @@ class EmbeddedStore(Store):
 
     # ---- alignments
 
-    def replace_alignments(self, alignments: list[Alignment]) -> int:
+    def replace_alignments(self, alignments: Iterable[Alignment]) -> int:
         """Delete every ALIGNS_WITH edge and write these, in one transaction; return how many were
-        written (an alignment whose source or target is not stored is skipped)."""
+        written (an alignment whose source or target is not stored is skipped). `alignments` may be a
+        generator (kg.align.iter_align_store): it is consumed ALIGN_COPY_BATCH at a time, so the store
+        never holds more than one batch of them in memory."""
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only; cannot write alignments")
         if self._in_bulk:
             raise StoreError("replace_alignments() cannot run inside a bulk() block")
         if self._write_error is not None:
             raise StoreError(f"{self.path}: alignments not written: {self._stopped()}")
-        copy = len(alignments) >= COPY_MIN_ROWS
+        it = iter(alignments)
+        first = list(itertools.islice(it, COPY_MIN_ROWS))
+        copy = len(first) >= COPY_MIN_ROWS
         try:
             if copy:
                 self._checkpoint()  # see _checkpoint_before_copy
             with self._transaction():
-                return self._write_alignments(alignments, copy)
+                return self._write_alignments(itertools.chain(first, it), copy)
         except Exception as e:
             raise StoreError(f"{self.path}: could not write alignments (the earlier ones are kept): {e}") from e
 
-    def _write_alignments(self, alignments: list[Alignment], copy: bool) -> int:
-        """Inside a transaction: every ALIGNS_WITH edge deleted, these written; how many were."""
-        kinds = {al.source_kind for al in alignments} | {al.target_kind for al in alignments}
-        by_pair: dict[tuple[str, str], list[Alignment]] = defaultdict(list)
-        for al in alignments:
-            by_pair[(al.source_kind, al.target_kind)].append(al)
+    def _write_alignments(self, alignments: Iterator[Alignment], copy: bool) -> int:
+        """Inside a transaction: every ALIGNS_WITH edge deleted, these written a batch at a time; how many were."""
         # every id of the kind, read once: an IN list of 100k ids is a scan per id on Ladybug
-        have = {kind: {r[0] for r in self._exec(f"MATCH (n:{kind}) RETURN n.id")} for kind in sorted(kinds)}
+        have = {kind: {r[0] for r in self._exec(f"MATCH (n:{kind}) RETURN n.id")} for kind in ("Action", "Task")}
         if copy:  # emptying the table by DDL (transactional) instead of deleting edge by edge (13 s at 670k)
             self._exec("DROP TABLE ALIGNS_WITH")
             self._exec(next(x for x in ddl() if re.search(r"\bALIGNS_WITH\(", x)))
         else:
             self._exec("MATCH ()-[e:ALIGNS_WITH]->() DELETE e")
         written = 0
-        for (sk, tk), als in sorted(by_pair.items()):
-            keep = [al for al in als if al.source_id in have[sk] and al.target_id in have[tk]]
-            if not keep:
-                continue
+        while batch := list(itertools.islice(alignments, ALIGN_COPY_BATCH)):
+            written += self._write_alignment_batch(batch, have, copy)
+        return written
+
+    def _write_alignment_batch(self, batch: list[Alignment], have: dict[str, set[str]], copy: bool) -> int:
+        by_pair: dict[tuple[str, str], list[Alignment]] = defaultdict(list)
+        for al in batch:
+            if al.source_id in have.get(al.source_kind, ()) and al.target_id in have.get(al.target_kind, ()):
+                by_pair[(al.source_kind, al.target_kind)].append(al)
+        for (sk, tk), keep in sorted(by_pair.items()):
             # columns in the table's order: from, to, then ALIGN_PROPS (id, score, method, evidence)
             columns: Columns = [[al.source_id for al in keep], [al.target_id for al in keep],
                                 [al.id for al in keep], [al.score for al in keep],
@@ -768,8 +776,7 @@ class EmbeddedStore(Store):
             else:
                 for i in range(0, len(keep), ALIGN_BATCH):
                     self._write_edges(("ALIGNS_WITH", sk, tk), [c[i:i + ALIGN_BATCH] for c in columns], False)
-            written += len(keep)
-        return written
+        return sum(len(v) for v in by_pair.values())
 
     # ---- a write that failed on disk
 

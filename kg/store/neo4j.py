@@ -852,9 +852,11 @@ class Neo4jStore(Store):
         Neo4jStore._drop_orphans(run, old_orgs, old_cited)
         return [(st, stored_file.get(d.id) if st == "replaced" else None) for d, st in zip(docs, statuses)]
 
-    def replace_alignments(self, alignments: list[Alignment]) -> int:
+    def replace_alignments(self, alignments: Iterable[Alignment]) -> int:
         """Delete every ALIGNS_WITH edge and write these, in one transaction; return how many were
-        written (an alignment whose source or target is not stored is skipped)."""
+        written (an alignment whose source or target is not stored is skipped). They are held as a list:
+        the driver may run the transaction function again after a transient error."""
+        alignments = list(alignments)
         if self.read_only:
             raise StoreError(f"Neo4j at {self.uri} is open read-only; cannot write alignments")
         if not self._schema_done:
