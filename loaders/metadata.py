@@ -55,7 +55,7 @@ def _find_title(paras: list[Paragraph], raw: str) -> tuple[str, tuple[int, int],
     if announced:
         target = _plain(announced)
         # the plan's own title line(s), possibly split over several lines
-        for i, p in enumerate(paras[:80]):
+        for i in range(min(80, len(paras))):
             acc, j = "", i
             while j < len(paras) and len(_plain(acc)) < len(target):
                 acc += paras[j].text

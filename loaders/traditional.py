@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["T2S", "to_simplified", "has_traditional"]
+__all__ = ["T2S", "to_simplified", "has_traditional"]  # noqa: F822 (T2S: module __getattr__)
 
 TABLE = Path(__file__).resolve().parent / "data" / "t2s.tsv"
 

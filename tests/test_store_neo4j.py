@@ -120,7 +120,7 @@ def sample_graph() -> Graph:
 def canonical(g: Graph) -> dict:
     """A graph as plain data with every list in a fixed order, for equality across stores."""
     d = g.model_dump()
-    for key, items in d.items():
+    for items in d.values():
         items.sort(key=lambda x: x["id"])
     return d
 

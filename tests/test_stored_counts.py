@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import ladybug as lb
-import pytest
 
 from _bolt_server import bolt_server  # noqa: F401 — the session fixture
 from kg.build import split_graph

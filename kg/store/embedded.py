@@ -60,7 +60,6 @@ from kg.model import (
 from kg.store import counts as kc
 from kg.store.base import BulkLoadError, DocResult, LoadResult, QueryResult, Store
 from kg.store.embedded_schema import (
-    ADDED_COLUMNS,
     ALIGN_PAIRS,
     ALIGN_PROPS,
     BASE_COLUMNS,
