@@ -148,3 +148,52 @@ def test_a_table_without_role_columns_is_text_and_a_role_table_is_not_read_twice
     got, parsed = edges(path)
     assert len(got) == len(EXPECTED)  # the cells are not also read as prose paragraphs
     assert sum(1 for a in parsed.graph.actions if a.title in ("加强科学教育", "繁荣科普创作")) == 2
+
+
+SECTIONED = [  # (heading, rows of [序号, 重点任务, 牵头单位, 配合单位])
+    ("一、深化审批改革", [["1", "推进工程建设项目审批制度改革", "市行政审批服务局", "市住房城乡建设局、各县区人民政府"]]),
+    ("二、提升政务服务", [["2", "推行企业开办一窗通办", "市市场监管局", "市公安局"],
+                       ["3", "推进不动产登记一网通办", "市自然资源和规划局", "市税务局"]]),
+]
+LONG = "，全流程办理时间压缩至40个工作日以内，实现全程网办、一次办结"  # a row with more text than any paragraph
+SECTIONED_EXPECTED = [
+    ("深化审批改革", "推进工程建设项目审批制度改革", "市行政审批服务局", L, "牵头", None),
+    ("深化审批改革", "推进工程建设项目审批制度改革", "市住房城乡建设局", R, "配合", None),
+    ("深化审批改革", "推进工程建设项目审批制度改革", "各县区人民政府", R, "配合", None),
+    ("提升政务服务", "推行企业开办一窗通办", "市市场监管局", L, "牵头", None),
+    ("提升政务服务", "推行企业开办一窗通办", "市公安局", R, "配合", None),
+    ("提升政务服务", "推进不动产登记一网通办", "市自然资源和规划局", L, "牵头", None),
+    ("提升政务服务", "推进不动产登记一网通办", "市税务局", R, "配合", None),
+]
+
+
+@pytest.mark.parametrize("wrap", ["<div class='box'><div class='txt'>{}</div></div>", "{}"])
+def test_role_tables_under_headings_in_an_unknown_container_or_a_bare_body(tmp_path, wrap):
+    """No CMS class marks the article: table cells score themselves and their row, yet the article is the
+    container of the tables (never a row or a cell of one), so every table and heading is read."""
+    head = "<tr><th>序号</th><th>重点任务</th><th>牵头单位</th><th>配合单位</th></tr>"
+    parts = ["<p>各县区人民政府，市直各部门：</p><p>现将重点任务分工印发给你们，请抓好落实。</p>"]
+    for heading, rows in SECTIONED:
+        body = "".join("<tr>" + "".join(f"<td>{v}{LONG if j == 1 else ''}</td>" for j, v in enumerate(row)) + "</tr>"
+                       for row in rows)
+        parts.append(f"<p>{heading}</p><table border='1'>{head}{body}</table>")
+    page = ("<html><head><meta charset='utf-8'></head><body><div class='top'><a href='/'>首页</a> | <a href='#'>政务公开"
+            "</a></div>" + wrap.format("".join(parts)) + "<p>滨河市人民政府办公室</p></body></html>")
+    path = tmp_path / "fengong.html"
+    path.write_text(page, encoding="utf-8")
+    got, parsed = edges(path)
+    assert got == [(a, t + LONG, u, r, q, d) for a, t, u, r, q, d in SECTIONED_EXPECTED]  # the cell is the task
+
+
+def test_a_layout_table_cell_holding_the_article_stays_the_article(tmp_path):
+    page = ("<html><head><meta charset='utf-8'></head><body><table><tr><td><a href='/'>首页</a></td></tr><tr><td>"
+            "<p>测试市2024年科普工作要点</p><p>一、加强科学教育</p><p>推进中小学科学课程改革，完善课程体系，建设一批科技教育"
+            "基地。（市教育局牵头，市科协配合）</p></td></tr></table><table><tr><td>版权所有：测试市人民政府 联系电话：12345"
+            "</td></tr></table></body></html>")
+    path = tmp_path / "yaodian.html"
+    path.write_text(page, encoding="utf-8")
+    parsed = parse_path(path)
+    assert [(r.mention, r.role) for r in parsed.graph.responsibilities] == [("市教育局", L), ("市科协", R)]
+    from kg.loaders.formats import read_document
+
+    assert "版权所有" not in read_document(path, path.read_bytes()).text

@@ -111,7 +111,28 @@ def _main_element(body):
     if not scores:
         return body
     best = max(scores, key=lambda el: scores[el] * (1 - _link_len(el) / max(_text_len(el), 1)))
-    return best
+    return _out_of_tables(best, body)
+
+
+_TABLE_PARTS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th"})
+
+
+def _out_of_tables(el, body):
+    """The article is never a piece of a data table (its cells score themselves and their row): from a
+    row, table or cell climb to the table's container. A cell of a layout table stays: it holds most
+    of its table's text in blocks or lines of its own (<p>, <div>, <br>, a table)."""
+    while el is not body and isinstance(el.tag, str) and el.tag.lower() in _TABLE_PARTS:
+        tag = el.tag.lower()
+        table = el if tag == "table" else next((a for a in el.iterancestors("table", "TABLE")), None)
+        if table is None:
+            return el
+        if tag in ("td", "th") and any(isinstance(c.tag, str) and c.tag.lower() in ("p", "div", "table", "br") for c in el) \
+                and _text_len(el) >= 0.6 * _text_len(table):
+            return el
+        el = table.getparent()
+        if el is None:
+            return body
+    return el
 
 
 def _self_and_up(el, n: int) -> list:
