@@ -176,7 +176,7 @@ def _drop_headers_footers(pages: list[list[_Line]], heights: list[float]) -> int
     same height on most pages (not the header row of a table without rules repeated on every page it
     runs over). Returns how many lines were removed."""
     removed = _drop_page_numbers(pages, heights)
-    if len(pages) >= 3:
+    if len(pages) >= 2:
         removed += _drop_running_lines(pages)
     return removed
 
@@ -203,11 +203,13 @@ def _drop_page_numbers(pages: list[list[_Line]], heights: list[float]) -> int:
 
 def _drop_running_lines(pages: list[list[_Line]]) -> int:
     """Lines among the first or last two of a page whose text (digits aside) recurs at about the same
-    height on at least half the pages (and three)."""
+    height on at least half the pages (and three); in a short document (two or three pages), on every
+    page, or on every page after the first (a running header the cover page does not carry)."""
     removed = 0
+    n = len(pages)
     for key, where in _edge_lines(pages).items():
         pages_with = {k for k, _ in where}
-        if len(pages_with) < max(3, (len(pages) + 1) // 2):
+        if n >= 4 and len(pages_with) < max(3, (n + 1) // 2) or n < 4 and len(pages_with | {0}) < n or len(pages_with) < 2:
             continue
         tops = [t for _, t in where if t is not None]
         mode_top = statistics.median(tops) if tops else None
