@@ -114,6 +114,7 @@ def build_outline(paras: list[Paragraph], body_start: int, skip: Optional[set[in
     leaf_actions = False  # 一、 then 1.: numbered items are actions, not tasks
     chapters = False  # 第一章 … 第一条: the articles are the chapters' actions
     annex_list = False  # right after 附件:, numbered short titles (1.测试市重点项目清单(市发改委)) list the annexes
+    sub_parent: Optional[Item] = None  # 1.… then (1)… (2)… sub-points: the 1. item they belong to
 
     def add_action(item: Item) -> None:
         (section.children if section else top).append(item)
@@ -189,6 +190,15 @@ def build_outline(paras: list[Paragraph], body_start: int, skip: Optional[set[in
             end, duty = _numbered_title_end(t, m.end())
             if action is not None and not (leaf_actions and TASK_RE.match(action.number or "")
                                            and _marker_kind(action.number or "") == _marker_kind(m.group(1))):
+                kind = _marker_kind(m.group(1))
+                if kind in _SUB_KINDS:
+                    above = task if task is not None else action
+                    if above.number and _marker_kind(above.number) in ("0.", "0、"):
+                        sub_parent = above
+                    elif not (above.number and _marker_kind(above.number) == kind):
+                        sub_parent = None
+                else:
+                    sub_parent = None
                 task = Item("task", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))], duty=duty)
                 action.children.append(task)
             elif not m.group(1).startswith("─") and (section is not None or action is None or leaf_actions):
@@ -216,6 +226,10 @@ def build_outline(paras: list[Paragraph], body_start: int, skip: Optional[set[in
                     action = Item("action", None, Piece(p, a, _title_end(t, a)), [Piece(p, a, b)])
                     add_action(action)
                 task = None
+            elif task is not None and sub_parent is not None and action is not None and t[:1] in "(〔【[" \
+                    and _fold_sub_points(action, sub_parent, p):
+                task = sub_parent if sub_parent is not action else None
+                sub_parent = None
             elif task is not None:
                 task.pieces.append(Piece(p, 0, len(t)))
             elif action is not None:
@@ -224,6 +238,29 @@ def build_outline(paras: list[Paragraph], body_start: int, skip: Optional[set[in
                 section.pieces.append(Piece(p, 0, len(t)))
         i += 1
     return _single_level(_two_levels(top))
+
+
+_SUB_KINDS = ("(0)", "0)", "①")
+
+
+def _fold_sub_points(action: Item, parent: Item, p: Paragraph) -> bool:
+    """A role clause standing alone on its line after sub-points ((1)… (2)…) that carry none of their own
+    covers the whole item above them (1.…): the sub-points and the clause become that item's text.
+    False (nothing changed) when `p` is not such a clause or a sub-point has a clause of its own."""
+    t = p.text.rstrip("。;")
+    if not t or t[-1] not in ")〕】]" or not _has_role_clause(t):
+        return False
+    k = next((j for j, c in enumerate(action.children) if c is parent), -1) + 1 if parent is not action else 0
+    subs = action.children[k:]
+    if not k and parent is not action or not subs or any(
+            c.children or _marker_kind(c.number or "") not in _SUB_KINDS
+            or any(_has_role_clause(pc.para.text[pc.a:pc.b]) for pc in c.pieces) for c in subs):
+        return False
+    del action.children[k:]
+    for c in subs:
+        parent.pieces.extend(c.pieces)
+    parent.pieces.append(Piece(p, 0, len(p.text)))
+    return True
 
 
 def _marker_kind(marker: str) -> str:

@@ -168,6 +168,16 @@ EXPECTED = {
         ("县市场监管局：负责校园食品安全监管", None, "县市场监管局", R, "负责", None),  # one task with its bracket
         ("县市场监管局：负责校园食品安全监管", None, "县教育和体育局", R, "配合", None),
     ],
+    "sub_points.txt": [  # 1.… then (1)… (2)… sub-points
+        # a clause on its own line after sub-points that carry none covers the whole 1. item
+        ("应急管理体系建设", "完善应急预案体系", "市直各有关单位", R, "负责", None),
+        ("应急管理体系建设", "完善应急预案体系", "各县(市、区)人民政府", R, "负责", None),
+        # a clause at the end of the (2) line belongs to (2)
+        ("应急管理体系建设", "落实应急管理专职人员编制", "市委编办", R, "负责", None),
+        # a sub-point with a clause of its own: a later clause covers the text since it, here (2)
+        ("应急管理体系建设", "建设综合性应急救援队伍", "市应急管理局", R, "负责", None),
+        ("应急管理体系建设", "发展志愿者应急队伍", "团市委", R, "负责", None),
+    ],
     "traditional.txt": [  # read like simplified text; units and titles stay as written (一、 then 1.: the 1. are actions)
         ("全面實施行政許可事項清單管理", None, "市政府辦公室", L, "牵头", None),
         ("全面實施行政許可事項清單管理", None, "市行政審批局", L, "牵头", None),
