@@ -50,7 +50,7 @@ _ROLE_RULES: list[tuple[re.Pattern[str], str, str]] = [
     # (header pattern on the normalised header, role, qualifier) — tried in order
     (re.compile(r"^(?:牵头|主责)(?:考核|责任|负责)?$|^" + _MOD + r"(?:牵头|主责)(?:考核|责任|负责)?" + _UNIT + "$"),
      LEADS, "牵头"),
-    (re.compile(r"^(?:配合|协办|协助|参与|协同|协作|支持|会同)$|^" + _MOD
+    (re.compile(r"^(?:配合|协办|协助|参与|协同|协作|支持|会同)$|^其他责任" + _UNIT + "$|^" + _MOD
                 + r"(?:配合|协办|协助|参与|协同|协作|支持|会同)(?:责任|实施)?" + _UNIT + "$"),
      RESPONSIBLE_FOR, "配合"),
     (re.compile(r"^指导$|^" + _MOD + r"指导" + _UNIT + "$"), RESPONSIBLE_FOR, "指导"),

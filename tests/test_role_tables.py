@@ -258,6 +258,9 @@ def test_placeholder_cells_mean_none():
     ("参与单位", RESPONSIBLE_FOR, "配合"),
     ("参与部门", RESPONSIBLE_FOR, "配合"),
     ("协同单位", RESPONSIBLE_FOR, "配合"),
+    ("协同责任单位", RESPONSIBLE_FOR, "配合"),
+    ("协作单位", RESPONSIBLE_FOR, "配合"),
+    ("其他责任单位", RESPONSIBLE_FOR, "配合"),  # the units beside the lead, as the label 其他责任单位: in a clause
     ("市卫健委内配合处室", RESPONSIBLE_FOR, "配合"),
     ("指导单位", RESPONSIBLE_FOR, "指导"),
 ])
