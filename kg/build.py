@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 from kg.align import iter_align_store
-from kg.model import Graph
+from kg.model import Alignment, Graph
 from kg.errors import NoDocumentError
 from kg.limits import DEFAULT, Limits
 from kg.pipeline import FileReport, Parser, collect_files, default_corpus
@@ -128,11 +128,20 @@ def _align(store: Store, report: BuildReport, note: Callable[[str], None] = lamb
         report.errors.append("task alignments not recomputed: the store stopped writing (see below)")
         return
     try:
-        note("computing and writing")
         # made as they are written, a batch at a time (reads ids and titles only)
-        report.alignments = store.replace_alignments(iter_align_store(store))
+        report.alignments = store.replace_alignments(_noted(iter_align_store(store), note))
     except StoreError as e:
         report.errors.append(f"task alignments not recomputed: {e}")
+
+
+def _noted(alignments: Iterable[Alignment], note: Callable[[str], None], every: int = 50_000) -> Iterator[Alignment]:
+    """The alignments as they come, saying what is happening: the titles are compared before the first
+    one comes out, then they are written as they come."""
+    note("computing")
+    for n, al in enumerate(alignments):
+        if n % every == 0:
+            note(f"writing {n:,} alignments so far" if n else "writing")
+        yield al
 
 
 def load_graphs(store: Store, graphs: Iterable[Graph], on_document: Optional[Callable[[DocResult], None]] = None,
