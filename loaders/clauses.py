@@ -809,10 +809,30 @@ def _labelled(text: str, groups: list[tuple[int, int]], first_leads: bool) -> li
     return out
 
 
+# 1.县民政局。负责统筹协调… : the unit names alone make the first sentence, the next opens with 负责/牵头
+DUTY_STOP_RE = re.compile(r"((?:[^:()\[\]。;,\s]|\([^():。;,]{1,10}\)){3,40}?)。\s*(牵头|负责)")
+
+
+def _duty_stop(text: str, pos: int) -> Optional[RoleClause]:
+    m = DUTY_STOP_RE.match(text, pos)
+    if m is None:
+        return None
+    units = split_units(m.group(1))
+    if not units or not all(map(_listed_unit, units)) or any(PERSON.search(u) for u in units):
+        return None
+    role, qual = verb_role(m.group(2))
+    clause = RoleClause(pos, m.end(2), text[pos: m.end(2)], kind="duty")
+    _add(clause, units, role, qual, False, m.group(0))
+    return clause
+
+
 def duty_clause(text: str, pos: int = 0) -> Optional[RoleClause]:
     """A duty line of a 职责分工 block: "发改部门:负责…" names the unit before the colon; `pos` is where the line's
-    text starts after its item marker ((一)县教育和体育局:负责… / 1.县公安局:负责…)."""
+    text starts after its item marker ((一)县教育和体育局:负责… / 1.县公安局:负责…). "1.县民政局。负责…" too: the
+    first sentence names units and nothing else, the next opens with 负责/牵头."""
     if ":" not in text[pos:pos + 62]:
+        if "。负" in text[pos:pos + 44] or "。牵" in text[pos:pos + 44]:
+            return _duty_stop(text, pos)
         return None
     m = DUTY_RE.match(text, pos)
     if m is None or LABEL_RE.match(text, pos):

@@ -90,6 +90,11 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
                     first_leads_note(inner) and "、" not in inner):
                 continue  # (排在第一位的为牵头单位) is a note on the clauses, not one of them
             _count(cov, "bracket", p.src(a), lambda p=p, a=a, b=b: raw[p.src(a):p.src(b - 1) + 1], spans, starts)
+        if ":" not in t and ("。负" in t[:50] or "。牵" in t[:50]):
+            i = _LINE_HEAD.match(t).end()  # 1.县民政局。负责… : a duty line with a full stop
+            if duty_clause(t, i) is not None:
+                _count(cov, "label", p.src(i),
+                       lambda p=p, i=i, t=t: raw[p.src(i):p.src(min(len(t), i + 40) - 1) + 1], spans, starts, partly)
         if ":" in t:
             counted = False
             for m in _labels(t):

@@ -113,7 +113,7 @@ class _Builder:
         out: list[_Found] = []
         for piece in item.pieces:
             text = piece.para.text[piece.a:piece.b]
-            if not text or ("(" not in text and "[" not in text and ":" not in text):
+            if not text or ("(" not in text and "[" not in text and ":" not in text and not item.duty):
                 continue
             base = piece.para.src(piece.a)
             for k in unclosed_role_brackets(text) if "(" in text or "[" in text else ():

@@ -271,7 +271,7 @@ def _marker_kind(marker: str) -> str:
 def _numbered_title_end(text: str, start: int) -> tuple[int, bool]:
     """Where a numbered item's title ends, and whether the item is a duty line ((一)县教育和体育局:负责…: its title
     is the line up to its first ;/。, as for an unnumbered duty line)."""
-    if ":" in text[start:start + 62] and duty_clause(text, start) is not None:
+    if (":" in text[start:start + 62] or "。" in text[start:start + 44]) and duty_clause(text, start) is not None:
         return _duty_title_end(text), True
     return _title_end(text, start), False
 

@@ -525,3 +525,16 @@ def test_duty_lines_and_unknown_role_labels_are_counted():
     assert (cov.found["label"], cov.read["label"]) == (4, 2)
     assert [u.text for u in cov.unread] == ["协调单位：县发改局", "督办部门：县政府督查室"]
     assert [(r.mention, r.qualifier) for r in parsed.graph.responsibilities] == [("县财政局", "负责"), ("县公安局", "负责")]
+
+
+def test_duty_lines_with_a_full_stop_after_the_unit():
+    """1.县民政局。负责… names the unit as 1.县民政局：负责… does — only when the first sentence is unit names alone and
+    the next opens with 负责/牵头 (加强组织领导。负责同志… and 县财政局。做好… are not duty lines)."""
+    got, _ = edges("duty_full_stop.txt")
+    assert [(m, r, q) for _, m, r, q, _ in got] == [
+        ("县民政局", "RESPONSIBLE_FOR", "负责"),
+        ("县人力资源和社会保障局", "RESPONSIBLE_FOR", "负责"),
+        ("县医疗保障局", "RESPONSIBLE_FOR", "负责"),
+        ("县民政局", "RESPONSIBLE_FOR", "负责"),
+    ]
+    assert [t for t, *_ in got][:3] == ["县民政局", "县人力资源和社会保障局、县医疗保障局", "县人力资源和社会保障局、县医疗保障局"]
