@@ -680,6 +680,9 @@ def _find_clauses(text: str, first_leads: bool) -> tuple[list[RoleClause], bool]
     if (":" in text and _colon_outside(text, groups)) or LABEL_WS_RE.match(text):
         found.extend(_labelled(text, groups, first_leads))
         found.sort(key=lambda c: c.start)
+    if as_label_hint(text):
+        found.extend(_as_label_sentences(text, groups, first_leads))
+        found.sort(key=lambda c: c.start)
     if not found and first_leads_note(text):
         first_leads = True
     return found, first_leads
@@ -824,6 +827,28 @@ def _duty_stop(text: str, pos: int) -> Optional[RoleClause]:
     clause = RoleClause(pos, m.end(2), text[pos: m.end(2)], kind="duty")
     _add(clause, units, role, qual, False, m.group(0))
     return clause
+
+
+# 此项工作县民政局为牵头单位,县财政局为配合单位。: a sentence of the running text that says who leads and who supports
+AS_LABEL_SENTENCE = re.compile(r"(?:^|(?<=[。;!?]))\s*(?:(?:此项|该项|本项|这项|以上|上述|各项)?工作(?:中|上)?,?|其中,?)?"
+                               r"([^。;!?()\[\]:]{2,150}?为(?:" + LABEL + r"))(?=[。;!?]|\s*$)")
+
+
+def as_label_hint(text: str) -> bool:
+    """Cheap: the text may hold a running-text 为牵头单位 sentence."""
+    return "为" in text and ("单位" in text or "部门" in text)
+
+
+def _as_label_sentences(text: str, groups: list[tuple[int, int]], first_leads: bool) -> list[RoleClause]:
+    out: list[RoleClause] = []
+    for m in AS_LABEL_SENTENCE.finditer(text):
+        a = m.start(1)
+        if _inside(groups, a):
+            continue
+        clause = _parse_clause_cached(m.group(1), first_leads)
+        if clause is not None and clause.assignments:
+            out.append(replace(clause, start=a, end=m.end(1), kind="label"))
+    return out
 
 
 def duty_clause(text: str, pos: int = 0) -> Optional[RoleClause]:

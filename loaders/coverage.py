@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional
 
-from kg.loaders.clauses import LABEL, PERSON_LABEL, duty_clause, first_leads_note, label_search, paren_groups
+from kg.loaders.clauses import AS_LABEL_SENTENCE, LABEL, PERSON_LABEL, as_label_hint, duty_clause, first_leads_note, label_search, paren_groups
 from kg.loaders.text import Paragraph
 
 # what a reader takes for a role statement: a role word inside a bracket, a role label with a colon
@@ -95,6 +95,12 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
             if duty_clause(t, i) is not None:
                 _count(cov, "label", p.src(i),
                        lambda p=p, i=i, t=t: raw[p.src(i):p.src(min(len(t), i + 40) - 1) + 1], spans, starts, partly)
+        if as_label_hint(t):  # 此项工作县民政局为牵头单位,县财政局为配合单位。 in the running text
+            for m in AS_LABEL_SENTENCE.finditer(t):
+                if not any(a <= m.start(1) < b for a, b in groups):
+                    _count(cov, "label", p.src(m.start(1)),
+                           lambda p=p, m=m: raw[p.src(m.start(1)):p.src(min(m.end(1), m.start(1) + 40) - 1) + 1],
+                           spans, starts, partly)
         if ":" in t:
             counted = False
             for m in _labels(t):

@@ -538,3 +538,22 @@ def test_duty_lines_with_a_full_stop_after_the_unit():
         ("县民政局", "RESPONSIBLE_FOR", "负责"),
     ]
     assert [t for t, *_ in got][:3] == ["县民政局", "县人力资源和社会保障局、县医疗保障局", "县人力资源和社会保障局、县医疗保障局"]
+
+
+def test_a_running_text_sentence_naming_lead_and_support_units():
+    """此项工作县民政局为牵头单位，县财政局、县农业农村局为配合单位。 outside any bracket says who leads and who supports;
+    以县民政局为主 is not a role sentence; a 为牵头单位 sentence kg cannot read is never an "ok"."""
+    got, _ = edges("as_label_running_text.txt")
+    assert [(t, m, r, q) for t, m, r, q, _ in got] == [
+        ("开展低保边缘家庭认定", "县民政局", "LEADS", "牵头"),
+        ("开展低保边缘家庭认定", "县财政局", "RESPONSIBLE_FOR", "配合"),
+        ("开展低保边缘家庭认定", "县农业农村局", "RESPONSIBLE_FOR", "配合"),
+        ("健全主动发现机制", "县医疗保障局", "RESPONSIBLE_FOR", "负责"),
+    ]
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    text = normalize("此项工作由县里统筹研究确定的有关方面为牵头单位。")
+    assert not find_clauses(text)[0]
+    cov = parse_path(HERE / "as_label_running_text.txt").coverage
+    assert (cov.found["label"], cov.read["label"]) == (1, 1)
