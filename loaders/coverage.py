@@ -74,7 +74,7 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
         for a, b in groups:
             start = p.src(a)
             if start in clause_starts:
-                k = 0
+                k = bisect_right(starts, start) - 1  # that clause's span (its own index: partly is checked on it)
             else:
                 k = bisect_right(starts, start) - 1
                 k = k if k >= 0 and spans[k][0] <= start < spans[k][1] else -1

@@ -557,3 +557,10 @@ def test_a_running_text_sentence_naming_lead_and_support_units():
     assert not find_clauses(text)[0]
     cov = parse_path(HERE / "as_label_running_text.txt").coverage
     assert (cov.found["label"], cov.read["label"]) == (1, 1)
+
+
+def test_a_later_clause_read_in_part_makes_the_report_partial():
+    """Not only the first clause of a document: any clause that gave edges but left a part unread is found, not read."""
+    cov = parse_path(HERE / "partly_read_later_clause.txt").coverage
+    assert (cov.found["bracket"], cov.read["bracket"]) == (2, 1)
+    assert [u.text for u in cov.unread] == ["督办单位:市政府督查室"]
