@@ -30,7 +30,8 @@ _LABEL_CORE = (r"(?:牵头考核|牵头责任|牵头负责|牵头|主责|主办|
 _LABEL_NOUN = r"(?:单位|部门|处室|科室|主体|机构|方)"
 # 部门分工:A牵头,B配合 — a division label: its value is a clause of its own (verbs give the roles)
 _DIVISION = r"(?:部门|责任|任务|职责|工作)?分工"
-LABEL = r"(?:" + _LABEL_CORE + r"\s*" + _LABEL_NOUN + r"?|" + _DIVISION + r")"
+# 支持单位:A supports (as a role table's 支持单位 column does); a bare 支持: is not a label (政策支持:…)
+LABEL = r"(?:" + _LABEL_CORE + r"\s*" + _LABEL_NOUN + r"?|支持\s*(?:单位|部门)|" + _DIVISION + r")"
 DIVISION_RE = re.compile(r"^" + _DIVISION + r"\s*:\s*(.*)$", re.S)
 # a label must be followed by a colon; people columns (责任人, 联系人, 责任领导) are not labels
 LABEL_RE = re.compile(r"^(" + LABEL + r")\s*:\s*(.*)$", re.S)
@@ -439,7 +440,7 @@ def label_role(label: str) -> tuple[str, str]:
     """The role a label names: 牵头… leads; 配合/参与/协办… supports; 指导 guides; the rest answer for it."""
     if re.search("牵头|主责|主办", label):
         return "LEADS", "牵头"
-    if re.search("配合|参与|协办|协助|协同|协作|辅助|其他", label):  # 其他责任单位: the units beside the lead
+    if re.search("配合|参与|协办|协助|协同|协作|辅助|支持|其他", label):  # 支持单位 as in role tables  # 其他责任单位: the units beside the lead
         return "RESPONSIBLE_FOR", "配合"
     if re.search("指导|督导", label):
         return "RESPONSIBLE_FOR", "指导"

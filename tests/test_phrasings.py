@@ -564,3 +564,18 @@ def test_a_later_clause_read_in_part_makes_the_report_partial():
     cov = parse_path(HERE / "partly_read_later_clause.txt").coverage
     assert (cov.found["bracket"], cov.read["bracket"]) == (2, 1)
     assert [u.text for u in cov.unread] == ["督办单位:市政府督查室"]
+
+
+def test_a_support_label_supports():
+    """支持单位：/ 支持部门： support (配合), in a bracket and on a labelled line, as a role table's 支持单位 column does;
+    政策支持：… is not a label."""
+    got, _ = edges("support_label.txt")
+    assert [(t, m, r, q) for t, m, r, q, _ in got] == [
+        ("开展送戏下乡", "市文化和旅游局", "LEADS", "牵头"),
+        ("开展送戏下乡", "市融媒体中心", "RESPONSIBLE_FOR", "配合"),
+        ("举办文化节", "市委宣传部", "LEADS", "牵头"),
+        ("举办文化节", "市总工会", "RESPONSIBLE_FOR", "配合"),
+        ("加大政策支持", "市财政局", "RESPONSIBLE_FOR", "负责"),
+    ]
+    cov = parse_path(HERE / "support_label.txt").coverage
+    assert cov.total_found == cov.total_read and not cov.unread
