@@ -886,7 +886,10 @@ def cell_assignments(text: str, role: str, qualifier: str, first_leads: bool = F
     if _PLACEHOLDER.match(text):
         return []
     out: list[Assignment] = []
-    for line in re.split(r"\n+|\s{2,}", text):
+    lines = re.split(r"\n+|\s{2,}", text)
+    if "(" in text or "（" in text:
+        lines = _join_bracket_lines(lines)
+    for line in lines:
         line = line.strip()
         if not line or _PLACEHOLDER.match(line):
             continue
@@ -912,6 +915,20 @@ def cell_assignments(text: str, role: str, qualifier: str, first_leads: bool = F
     seen: set[tuple[str, str]] = set()
     return [a for a in out if not ((a.unit, a.role) in seen or seen.add((a.unit, a.role))) and a.unit
             and not _PLACEHOLDER.match(a.unit)]
+
+
+_BRACKET_LINE = re.compile(r"^\s*[(（][^()（）]*[)）]\s*$")
+
+
+def _join_bracket_lines(lines: list[str]) -> list[str]:
+    """各乡镇人民政府 / (街道办事处) on two lines of a cell: a line that is only a bracket continues the unit before it."""
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1].strip() and _BRACKET_LINE.match(line):
+            out[-1] = out[-1].rstrip() + line.strip()
+        else:
+            out.append(line)
+    return out
 
 
 def _split_marked(line: str) -> list[str]:

@@ -332,6 +332,10 @@ class _Builder:
     def cell_mention(self, where: tuple, unit: str) -> str:
         cell, text = where
         at = text.find(unit)
+        if at < 0 and "\n" in text:  # 各乡镇人民政府 / (街道办事处) on two lines: as written, without the break
+            m = re.compile(r"\s*".join(map(re.escape, unit))).search(text)
+            if m is not None:
+                return _SPACES.sub("", self.raw[cell.start + m.start():cell.start + m.end()])
         return self.raw[cell.start + at:cell.start + at + len(unit)] if at >= 0 else unit
 
 

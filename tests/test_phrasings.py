@@ -579,3 +579,17 @@ def test_a_support_label_supports():
     ]
     cov = parse_path(HERE / "support_label.txt").coverage
     assert cov.total_found == cov.total_read and not cov.unread
+
+
+@pytest.mark.parametrize("cell,expected", [
+    ("各乡镇人民政府\n（街道办事处）", [("各乡镇人民政府（街道办事处）", "配合")]),
+    ("县应急管理局\n各乡镇人民政府\n（街道办事处）", [("县应急管理局", "配合"), ("各乡镇人民政府（街道办事处）", "配合")]),
+    ("县消防救援大队\n（牵头）\n县应急管理局", [("县消防救援大队", "牵头"), ("县应急管理局", "配合")]),
+    ("县财政局\n县消防救援大队", [("县财政局", "配合"), ("县消防救援大队", "配合")]),
+])
+def test_a_cell_line_that_is_only_a_bracket_continues_the_unit_before_it(cell, expected):
+    from kg.loaders.clauses import cell_assignments
+    from kg.loaders.text import normalize
+
+    got = cell_assignments(normalize(cell), "RESPONSIBLE_FOR", "配合")
+    assert [(a.unit, a.qualifier) for a in got] == [(normalize(u), q) for u, q in expected]
