@@ -733,8 +733,15 @@ def _explains(text: str, a: int, clause: RoleClause) -> bool:
         # 确定试点医疗集团2个(A、B) lists the 2; 完成改造10座(县交通运输局) names who does it
         n = int(m.group(1)) if m.group(1).isdigit() else _HAN_COUNT[m.group(1)]
         return n == len(clause.assignments) or clause.text.rstrip(" ;,").endswith("等")
-    # one unit right after an organization's name is that organization's other name (or its part)
-    return len(clause.assignments) == 1 and _LISTED_END.search(before) is not None
+    # one unit right after an organization's name is that organization's other name (or its part); n units right
+    # after a list of n organizations' names gloss them one by one (报市委、市政府(市委办公室、市政府办公室))
+    n = len(clause.assignments)
+    if n == 1:
+        return _LISTED_END.search(before) is not None
+    if "、" not in before or _LISTED_END.search(before) is None:
+        return False
+    items = re.split(r"[,;:。\s]", before)[-1].split("、")
+    return len(items) >= n and all(_LISTED_END.search(x) is not None for x in items[-n:])
 
 
 def _listed_unit(u: str) -> bool:
