@@ -272,6 +272,7 @@ def _merge_fragments(parts: list[str]) -> list[str]:
             (LEVEL_ONLY.match(p) and LEVEL_LED.match(nxt) and not _LEVEL_DIRECT.match(nxt)) or
             (BARE_PLACES.match(p) and GOV_SUFFIX.search(parts[-1]) and not nxt.startswith("各")) or
             (_ZONE.search(p) and parts[-1].endswith(_ZONE_BODY) and _zones_share(parts[k + 1:])) or
+            (p[-1:] in "市县区" and _places_share(parts)) or
             (not _has_head(p) and len(p) <= 6 and not p.startswith(("各", "有关", "相关")) and _tail_shares(parts[k + 1:])))
         if fragment:
             pending.append(p)
@@ -290,6 +291,17 @@ def _zones_share(rest: list[str]) -> bool:
     """Every part up to the last is a zone, and the last is a zone's 管委会."""
     last = rest[-1]
     return all(_ZONE.search(q) for q in rest[:-1]) and _ZONE.search(last[:-3] if last.endswith("管委会") else last[:-5]) is not None
+
+
+# 长沙市、株洲市、湘潭市人民政府: bare place names before a place's 人民政府 share it — one unit as written
+_PLACE_NAME = re.compile(r"^(?![各全本该有相])[\u4e00-\u9fff]{2,6}?[市县区]$")
+_PLACE_GOV = re.compile(r"^(?![各全本该有相])[\u4e00-\u9fff]{2,6}?[市县区](?:人民政府|政府|党委|党委和政府)$")
+
+
+def _places_share(rest: list[str]) -> bool:
+    """Every part up to the last is a bare place name (X市/X县/X区), and the last is a place and its government."""
+    return len(rest) >= 2 and _PLACE_GOV.match(rest[-1]) is not None and all(
+        _PLACE_NAME.match(q) is not None for q in rest[:-1])
 
 
 # 区直各部门 / 县直有关部门 / 市直有关单位: a collective of its own, never the tail of 各街道、 (各县、区人民政府 is one)
@@ -333,6 +345,7 @@ def _split_units(units: str) -> tuple[str, ...]:
         plain = [_LEADING.sub("", p).strip(UNIT_TRIM) if p[:1] in _LEADING_FIRST and _LEADING.match(p) else p
                  for p in plain]
         if all(map(_has_head, filter(None, plain))) and not plain[-1].endswith(_ZONE_BODY) and \
+                not (plain[-1][-1:] in "府委" and plain[0][-1:] in "市县区" and _places_share(plain)) and \
                 _BARE_HEADS.isdisjoint(plain[1:]) and not any(
                 (p[:1] == "各" or len(p) <= 3) and (LEVEL_ONLY.match(p) or BARE_PLACES.match(p)) for p in plain[:-1]):
             return tuple(p for p in plain if p and not _generic(p))

@@ -597,3 +597,20 @@ def test_a_cell_line_that_is_only_a_bracket_continues_the_unit_before_it(cell, e
 
     got = cell_assignments(normalize(cell), "RESPONSIBLE_FOR", "配合")
     assert [(a.unit, a.qualifier) for a in got] == [(normalize(u), q) for u, q in expected]
+
+
+@pytest.mark.parametrize("clause,expected", [
+    ("长沙市、株洲市、湘潭市人民政府负责", ["长沙市、株洲市、湘潭市人民政府"]),
+    ("长沙县、浏阳市人民政府负责", ["长沙县、浏阳市人民政府"]),
+    ("长沙市、株洲市、湘潭市负责", ["长沙市", "株洲市", "湘潭市"]),
+    ("长沙市发改委、株洲市、湘潭市人民政府负责", ["长沙市发改委", "株洲市", "湘潭市人民政府"]),
+    ("省发展改革委、长沙县、浏阳市人民政府负责", ["省发展改革委", "长沙县", "浏阳市人民政府"]),
+    ("长沙市、湘潭市人民政府、株洲市人民政府负责", ["长沙市", "湘潭市人民政府", "株洲市人民政府"]),
+])
+def test_bare_place_names_share_the_last_places_government(clause, expected):
+    """Only when every earlier item is a bare place name (X市/X县/X区) and the last is a place and its government."""
+    from kg.loaders.clauses import parse_clause
+    from kg.loaders.text import normalize
+
+    c = parse_clause(normalize(clause), False)
+    assert c is not None and [a.unit for a in c.assignments] == expected
