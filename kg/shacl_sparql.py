@@ -118,14 +118,16 @@ _oxigraph_form("""
     { SELECT $this ?len WHERE { $this kg:textLength ?len } }
     FILTER (?end > ?len)
 }""")
-_oxigraph_form("""
+# shapes.ttl's constraint that every assignment has its direct triple, as written there
+_DIRECT_TRIPLE_SELECT = """
             SELECT $this ?value WHERE {
                 ?value kg:provenance/oa:hasSource $this .
                 ?target prov:qualifiedAttribution ?value .
                 ?value prov:agent ?agent ; dcat:hadRole ?role .
                 BIND (IF(?role = kg:Leads, kg:leads, kg:responsibleFor) AS ?p)
                 FILTER NOT EXISTS { ?agent ?p ?target }
-            }""", """SELECT $this ?value WHERE {
+            }"""
+_oxigraph_form(_DIRECT_TRIPLE_SELECT, """SELECT $this ?value WHERE {
     { SELECT ?target ?value WHERE { ?target prov:qualifiedAttribution ?value } }
     { SELECT ?value ?agent WHERE { ?value prov:agent ?agent } }
     { SELECT ?value ?role WHERE { ?value dcat:hadRole ?role } }
@@ -143,14 +145,7 @@ OXIGRAPH_CANDIDATES: dict[str, tuple[str, str]] = {}
 in the solutions of the sh:select, usually a few, and is cheaper: the sh:select with conjuncts left out,
 so its solutions can only be more; the variable).  The faster form then runs only for those values
 (VALUES), which gives the same solutions.  Checked by tests/test_validate.py like OXIGRAPH_FORMS."""
-OXIGRAPH_CANDIDATES[_normalised("""
-            SELECT $this ?value WHERE {
-                ?value kg:provenance/oa:hasSource $this .
-                ?target prov:qualifiedAttribution ?value .
-                ?value prov:agent ?agent ; dcat:hadRole ?role .
-                BIND (IF(?role = kg:Leads, kg:leads, kg:responsibleFor) AS ?p)
-                FILTER NOT EXISTS { ?agent ?p ?target }
-            }""")] = ("""SELECT DISTINCT ?value WHERE {
+OXIGRAPH_CANDIDATES[_normalised(_DIRECT_TRIPLE_SELECT)] = ("""SELECT DISTINCT ?value WHERE {
     { SELECT ?target ?value WHERE { ?target prov:qualifiedAttribution ?value } }
     { SELECT ?value ?agent WHERE { ?value prov:agent ?agent } }
     { SELECT ?value ?role WHERE { ?value dcat:hadRole ?role } }
