@@ -225,7 +225,7 @@ class ChunkLoader:
             block: list[_Chunk] = []
             pending: dict[str, DocResult] = {}
 
-            def group() -> Iterator[_Chunk]:
+            def group(block: list[_Chunk] = block) -> Iterator[_Chunk]:
                 nonlocal more
                 n = 0
                 for c in it:

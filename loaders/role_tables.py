@@ -345,11 +345,11 @@ def read_role_table(table: Table) -> Optional[RoleTable]:
             carried = {}  # a group above a heading does not run on below it
             continue
 
-        def cell(j: int) -> Optional[Cell]:
+        def cell(j: int, row: list = row) -> Optional[Cell]:
             c = row[j] if j < len(row) else None
             return c if c is not None and not is_placeholder(c.text) else None
 
-        def carry(name: str, js: list[int]) -> Optional[Cell]:
+        def carry(name: str, js: list[int], row: list = row, carried: dict = carried) -> Optional[Cell]:
             # An empty cell takes the value above (a table printed without merges leaves it empty);
             # a placeholder ("/") is an explicit "none" and stops the carry.
             if not js:

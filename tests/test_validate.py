@@ -280,7 +280,7 @@ def test_oxigraph_forms_are_used_and_equal(seed_rdf: rdflib.Graph, shapes: rdfli
     for written, fast in OXIGRAPH_FORMS.items():
         prefixes = checker._prefixes(selects[written])
 
-        def rows(text: str) -> set:
+        def rows(text: str, prefixes: str = prefixes) -> set:
             return {tuple(str(sol[v]) for v in ("this", "value")) for sol in store.query(prefixes + text)}
 
         assert rows(written) == rows(fast) != set()
