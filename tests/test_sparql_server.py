@@ -267,7 +267,7 @@ def test_kg_serve_sparql_port_in_use_is_one_line(seeds_dir):
 def test_kg_serve_sparql_logs_times_out_and_leaves_no_process(seeds_dir):
     seed = str(sorted(Path(seeds_dir).iterdir())[0])
     proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "kg"), "serve-sparql", "--port", "0", "--timeout", "1",
-                             seed], stderr=subprocess.PIPE, text=True, cwd=ROOT)
+                             seed], stderr=subprocess.PIPE, text=True, cwd=ROOT, preexec_fn=ctrl_c_stops)
     try:
         line = proc.stderr.readline()
         while "SPARQL endpoint:" not in line:
@@ -294,6 +294,12 @@ def test_kg_serve_sparql_logs_times_out_and_leaves_no_process(seeds_dir):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def ctrl_c_stops() -> None:
+    """preexec_fn: SIGINT as in a terminal's foreground job. A suite started in the background by a
+    non-interactive shell runs with SIGINT ignored, and children inherit that (Python keeps it ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _descendants(pid: int) -> list[int]:

@@ -160,7 +160,7 @@ def test_serve_sparql_starts_on_the_copy(db: Path) -> None:
     open_cached(db)  # built beforehand: the server only opens it
     t0 = time.monotonic()
     proc = subprocess.Popen([KG, "serve-sparql", "--db", str(db), "--port", "0"], stderr=subprocess.PIPE, text=True,
-                            cwd=ROOT)
+                            cwd=ROOT, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as in a terminal
     try:
         line = proc.stderr.readline()
         while "SPARQL endpoint:" not in line:
