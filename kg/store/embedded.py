@@ -729,12 +729,7 @@ class EmbeddedStore(Store):
         written (an alignment whose source or target is not stored is skipped). `alignments` may be a
         generator (kg.align.iter_align_store): it is consumed ALIGN_COPY_BATCH at a time, so the store
         never holds more than one batch of them in memory."""
-        if self.read_only:
-            raise StoreError(f"{self.path} is open read-only; cannot write alignments")
-        if self._in_bulk:
-            raise StoreError("replace_alignments() cannot run inside a bulk() block")
-        if self._write_error is not None:
-            raise StoreError(f"{self.path}: alignments not written: {self._stopped()}")
+        self._check_writable("write alignments", "replace_alignments()", "alignments not written")
         it = iter(alignments)
         first = list(itertools.islice(it, COPY_MIN_ROWS))
         copy = len(first) >= COPY_MIN_ROWS
@@ -1181,12 +1176,7 @@ class EmbeddedStore(Store):
     def remove(self, document_ids: Collection[str]) -> list[str]:
         """Remove these documents (and the organizations and cited-document placeholders left without an
         edge), in one transaction; return the ids that were stored."""
-        if self.read_only:
-            raise StoreError(f"{self.path} is open read-only; cannot remove documents")
-        if self._in_bulk:
-            raise StoreError("remove() cannot run inside a bulk() block")
-        if self._write_error is not None:
-            raise StoreError(f"{self.path}: nothing removed: {self._stopped()}")
+        self._check_writable("remove documents", "remove()", "nothing removed")
         ids = sorted({r[0] for r in self._stored(sorted(set(document_ids)))})
         if not ids:
             return []
@@ -1306,6 +1296,16 @@ class EmbeddedStore(Store):
             f"UNWIND $rows AS r MATCH (a:{a} {{id: r.`from`}}) MATCH (b:{b} {{id: r.`to`}}) "
             f"CREATE (a)-[:{rel} {body}]->(b)", {"rows": [dict(zip(names, r)) for r in zip(*columns)]})
 
+    def _check_writable(self, cannot: str, call: str, not_done: str) -> None:
+        """Raise StoreError unless a write of its own may start now: not read-only, not inside bulk(), and
+        no earlier write failed on disk."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only; cannot {cannot}")
+        if self._in_bulk:
+            raise StoreError(f"{call} cannot run inside a bulk() block")
+        if self._write_error is not None:
+            raise StoreError(f"{self.path}: {not_done}: {self._stopped()}")
+
     def _durable_commit(self, e: BaseException) -> bool:
         """A COMMIT whose post-commit checkpoint failed, in a transaction that made no COPY: its rows are in
         the write-ahead log, which the next open replays (Ladybug says so, and measured on 0.22), so the
@@ -1328,8 +1328,3 @@ class EmbeddedStore(Store):
             warnings.simplefilter("ignore", DeprecationWarning)  # prepare() is deprecated for execute()'s cache
             statement = self._conn.prepare(f"COPY {table} FROM $rows{options}", params)
         self._conn.execute(statement, params)
-
-
-def open_embedded(path: str | Path = "kg.db", read_only: bool = False) -> EmbeddedStore:
-    """Open (creating if needed) the embedded store in a folder."""
-    return EmbeddedStore(path, read_only=read_only)
