@@ -14,7 +14,6 @@ threads (an open store's).
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import itertools
 import multiprocessing
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from kg.errors import InputError, KgError
+from kg.gc_pause import gc_paused
 from kg.limits import DEFAULT, Limits, ParseTimeout, cap_memory, memory_error, read_limited, \
     time_limit, timeout_error
 
@@ -131,13 +131,8 @@ def _receive(conn: Any) -> Any:
     """One message, unpickled with the garbage collector off: a parsed graph is thousands of new objects
     without a cycle among them, and collections triggered while they arrive would rescan everything the
     parent holds (3-5 times the cost of the unpickling itself, measured)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return conn.recv()
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _peak_address_space() -> int:

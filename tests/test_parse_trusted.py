@@ -69,3 +69,22 @@ def test_ids_are_unchanged() -> None:
     assert stable_id("x", "ﬁ（１）", 2) == "0f13429b17a53e51"  # NFKC per key
     assert responsibility_id("LEADS", "0123456789abcdef", "fedcba9876543210") == stable_id(
         "responsibility", "LEADS", "0123456789abcdef", "fedcba9876543210")
+
+
+def test_graph_read_back_from_the_store_is_what_validation_makes(tmp_path: Path, seed_files: list[Path]) -> None:
+    """The embedded store reads its graph back with the same trusted constructors (kg/trusted.py)."""
+    from kg import api
+    from kg.store.embedded import EmbeddedStore
+
+    api.build(*seed_files, db=tmp_path / "kg.db")
+    store = EmbeddedStore(tmp_path / "kg.db", read_only=True)
+    try:
+        graph = store.to_graph()
+    finally:
+        store.close()
+    assert graph.responsibilities and graph.alignments and graph.targets and graph.organizations
+    _same_as_validated(graph)
+    again = Graph.model_validate(graph.model_dump())
+    for made, checked in zip(graph.alignments, again.alignments):
+        assert list(made.__dict__.items()) == list(checked.__dict__.items())
+        assert [type(v) for v in made.__dict__.values()] == [type(v) for v in checked.__dict__.values()]

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
+from kg.gc_pause import gc_paused
 from kg.store.base import Store
 from kg.web.cache import StoreCache
 from kg.web.source import SourceFinder
@@ -101,13 +102,8 @@ class Context:
         of 316 s, measured)."""
         from kg.sparql import sparql_store
 
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             return sparql_store(self.read(lambda s: s.to_graph()))
-        finally:
-            if enabled:
-                gc.enable()
 
 
 def ctx(request: Request) -> Context:
