@@ -14,10 +14,13 @@ import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from functools import lru_cache
-from typing import Iterable, Iterator, Literal, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from kg.ids import stable_id
-from kg.model import Alignment, Graph
+from kg.model import Alignment, Graph, TargetKind
+
+if TYPE_CHECKING:
+    from kg.store.base import Store
 
 METHOD = "title-bigram-idf-cosine"
 THRESHOLD = 0.6
@@ -57,9 +60,8 @@ def _shared(a: str, b: str) -> str:
     return next(a[i:i + lo] for i in range(len(a) - lo + 1) if a[i:i + lo] in grams)
 
 
-Kind = Literal["Action", "Task"]
 # (id, kind, document id, title)
-Item = tuple[str, Kind, str, str]
+Item = tuple[str, TargetKind, str, str]
 # document id → (level, date)
 DocMeta = dict[str, tuple[str, str]]
 
@@ -78,7 +80,7 @@ def align(graph: Graph, threshold: float = THRESHOLD, per_item: int = PER_ITEM) 
     return align_items(items, docs, threshold, per_item)
 
 
-def align_store(store, threshold: float = THRESHOLD, per_item: int = PER_ITEM) -> list[Alignment]:
+def align_store(store: Store, threshold: float = THRESHOLD, per_item: int = PER_ITEM) -> list[Alignment]:
     """Alignments across every document of a store, reading only the titles they need.
 
     Equal to align(store.to_graph()) without materialising the whole graph.
@@ -86,11 +88,11 @@ def align_store(store, threshold: float = THRESHOLD, per_item: int = PER_ITEM) -
     return list(iter_align_store(store, threshold, per_item))
 
 
-def iter_align_store(store, threshold: float = THRESHOLD, per_item: int = PER_ITEM) -> Iterator[Alignment]:
+def iter_align_store(store: Store, threshold: float = THRESHOLD, per_item: int = PER_ITEM) -> Iterator[Alignment]:
     """align_store's alignments, made as they are consumed (for writing them in batches)."""
     docs = {r[0]: (r[1], r[2] or "") for r in store.run(DOCS_CYPHER).rows}
     items = [tuple(r) for q in ITEMS_CYPHER for r in store.run(q).rows]
-    return iter_alignments(items, docs, threshold, per_item)  # type: ignore[arg-type]
+    return iter_alignments(items, docs, threshold, per_item)
 
 
 def align_items(items: list[Item], docs: DocMeta, threshold: float = THRESHOLD,

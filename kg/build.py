@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, cast
 
 from kg.align import iter_align_store
 from kg.model import Alignment, Graph
@@ -20,6 +20,9 @@ from kg.pipeline import FileReport, Parser, collect_files, default_corpus
 from kg.errors import StoreError
 from kg.store import Store
 from kg.store.base import BulkLoadError, DocResult
+
+if TYPE_CHECKING:
+    from kg.store.embedded import EmbeddedStore
 
 PARSE_CHUNK = 250  # files parsed, then loaded, then dropped: bounds the parsed graphs held at once
 BULK_DOCUMENTS = 2000  # embedded store: documents per bulk() block (one transaction and one checkpoint)
@@ -99,7 +102,11 @@ def build(
             bar.note("parsing")
             batch = parser.parse_files(part, parsed, seen)
             reports.extend(batch.reports)
-            chunk = _Chunk(batch.graph, batch.documents, reparse=lambda part=part: parser.parse_files(part).graph)
+
+            def reparse(part: list[Path] = part) -> Graph:  # this chunk's files, bound now
+                return parser.parse_files(part).graph
+
+            chunk = _Chunk(batch.graph, batch.documents, reparse=reparse)
             del batch  # the loader drops the graph once written: hold no other reference to it
             yield chunk
 
@@ -263,8 +270,11 @@ class ChunkLoader:
                    if (pending.get(d.id) or self._results.get(d.id, _NONE)).status in ("inserted", "replaced")}
         self.note(f"loading {len(graph.documents):,} documents")
         if self.store.backend == "embedded":
-            kwargs = {} if bulk else {"batch_documents": EMBEDDED_BATCH}
-            res = self.store.load(graph, rewrite=written, **kwargs)  # type: ignore[call-arg]
+            embedded = cast("EmbeddedStore", self.store)  # the one backend named so; its load() batches documents
+            if bulk:
+                res = embedded.load(graph, rewrite=written)
+            else:
+                res = embedded.load(graph, rewrite=written, batch_documents=EMBEDDED_BATCH)
         else:
             res = self.store.load(graph, rewrite=written)
         for r in res.documents:

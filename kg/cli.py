@@ -5,12 +5,16 @@ import functools
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import click
 
 from kg.errors import KgError
 from kg.render import FORMATS, render
+
+if TYPE_CHECKING:
+    from kg.viz import GroupBy, View
+
 
 def _shown(path: str) -> str:
     """A path as the user would write it: relative to the working directory when inside it, and escaped
@@ -447,21 +451,24 @@ def cypher(statement: str, params: tuple[str, ...], write: bool, db: Optional[Pa
 @progress_option
 @fails_cleanly
 def viz(files: tuple[Path, ...], out: Path, org: Optional[str], document: Optional[str], with_aligned: bool,
-        sector: Optional[str], group_by: str, max_nodes: int, db: Optional[Path], backend: Optional[str],
+        sector: Optional[str], group_by: GroupBy, max_nodes: int, db: Optional[Path], backend: Optional[str],
         progress: Any) -> None:
     """Write an interactive, self-contained page of the graph (from FILES, or from the store)."""
     from kg.viz import write_page
 
-    chosen = [(k, v) for k, v in (("org", org), ("document", document), ("sector", sector)) if v]
+    views: list[tuple[View, Optional[str]]] = [("org", org), ("document", document), ("sector", sector)]
+    chosen = [(k, v) for k, v in views if v]
     if len(chosen) > 1:
         raise click.UsageError("give at most one of --org, --document, --sector")
     if with_aligned and not document:
         raise click.UsageError("--with-aligned goes with --document")
+    view: View
+    value: Optional[str]
     view, value = chosen[0] if chosen else ("whole", None)
     graph = _graph_from(files, db, backend, progress)
     with progress.step("drawing the page"):
         info = write_page(graph, out, view=view, value=value, max_nodes=max_nodes, with_aligned=with_aligned,
-                          group_by=group_by)  # type: ignore[arg-type]
+                          group_by=group_by)
     click.echo(f"Wrote {out}: {info.nodes} nodes, {info.edges} edges ({info.view} view)")
     if info.message:
         click.echo(f"  {info.message}", err=True)

@@ -21,7 +21,7 @@ def responsibility_id(role: str, organization_id: str, target_id: str) -> str:
 
 _nfkc = unicodedata.normalize
 try:  # CPython's own SHA-256: the same digest without OpenSSL's per-call set-up, which dominates on short keys
-    from _sha256 import sha256 as _sha256
+    from _sha256 import sha256 as _sha256  # type: ignore[import-not-found]  # a C module typeshed has no stub for
 except ImportError:  # a build without it (or 3.12+, where it is _sha2)
     _sha256 = hashlib.sha256
 

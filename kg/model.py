@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 Role = Literal["LEADS", "RESPONSIBLE_FOR"]
 Qualifier = Literal["牵头", "负责", "配合", "指导"]
 TargetKind = Literal["Action", "Task"]
+OwnerKind = Literal["Document", "Action", "Task"]  # what a Target belongs to
 
 
 class _Strict(BaseModel):
@@ -108,7 +109,7 @@ class Target(_Strict):
     id: str
     document_id: str
     owner_id: str  # the task, action or document that states it
-    owner_kind: Literal["Document", "Action", "Task"]
+    owner_kind: OwnerKind
     text: str  # the commitment as written
     value: float  # 15000.0 for 1.5万
     unit: Optional[str] = None  # 人次, %, 期, 处, 个 …
@@ -157,9 +158,9 @@ class Alignment(_Strict):
 
     id: str
     source_id: str  # the local (lower-level or later) action/task
-    source_kind: Literal["Action", "Task"]
+    source_kind: TargetKind
     target_id: str
-    target_kind: Literal["Action", "Task"]
+    target_kind: TargetKind
     score: float  # similarity in [0, 1]
     method: str  # e.g. title-bigram-cosine
     evidence: str  # the shared wording that supports it

@@ -219,9 +219,10 @@ def write_neo4j_import(graph: Graph, out_dir: str | Path, *, array_delimiter: st
     task_extra = {t.id: counts_of("Task", t.id) for t in tasks}
     org_extra = {o.id: counts_of("Organization", o.id) for o in orgs}
     counts: dict[str, int] = {}
-    nodes = {"Document": (docs, doc_extra), "Section": (sections, {}), "Action": (actions, action_extra),
-             "Task": (tasks, task_extra), "Organization": (orgs, org_extra), "Target": (targets, {}), "Person": (people, {}),
-             "CitedDocument": (cited_docs, {})}
+    nodes: dict[str, tuple[list[Any], dict[str, dict[str, Any]]]] = {
+        "Document": (docs, doc_extra), "Section": (sections, {}), "Action": (actions, action_extra),
+        "Task": (tasks, task_extra), "Organization": (orgs, org_extra), "Target": (targets, {}), "Person": (people, {}),
+        "CitedDocument": (cited_docs, {})}
     for label in NODE_LABELS:
         items, extra = nodes[label]
         _header(out / f"{label}.header.csv", node_header(label))

@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Optional, TextIO
+from typing import Any, Callable, Iterator, Optional, Protocol
 
 INTERVAL = 5.0  # seconds between lines without a terminal
 REDRAW = 0.2  # seconds between redraws of a bar on a terminal
@@ -98,6 +98,16 @@ class _NullStep(Step):
         pass
 
 
+class Stream(Protocol):
+    """What a reporter writes to: a text stream (stderr) or a line callback's adapter."""
+
+    def write(self, text: str, /) -> Any: ...
+
+    def flush(self) -> None: ...
+
+    def isatty(self) -> bool: ...
+
+
 class Reporter:
     """Progress on ``stream`` (stderr): a bar on a terminal, lines every ``interval`` seconds otherwise.
 
@@ -105,7 +115,7 @@ class Reporter:
     A reporter is also a plain ``progress(line)`` callable, for the library functions that take one.
     """
 
-    def __init__(self, stream: Optional[TextIO] = None, *, tty: Optional[bool] = None, interval: float = INTERVAL,
+    def __init__(self, stream: Optional[Stream] = None, *, tty: Optional[bool] = None, interval: float = INTERVAL,
                  quiet: bool = False, prefix: str = "kg: ") -> None:
         self.stream = stream if stream is not None else sys.stderr
         if tty is None:
@@ -324,7 +334,7 @@ def steps(progress: Any) -> Reporter:
     raise TypeError(f"progress must be a kg.progress.Reporter, a callable taking a line, or None, not {progress!r}")
 
 
-def for_cli(quiet: bool = False, stream: Optional[TextIO] = None) -> Reporter:
+def for_cli(quiet: bool = False, stream: Optional[Stream] = None) -> Reporter:
     """The reporter of a kg command: stderr, a bar on a terminal; ``KG_PROGRESS_INTERVAL`` sets the
     seconds between lines without one (0: a line at every event — for tests and detailed logs),
     ``KG_PROGRESS=lines|bar|off`` forces a mode."""

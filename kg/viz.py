@@ -743,7 +743,7 @@ def _group_keys(ix: _Index, sel: _Selection, order: list[str], group_by: str) ->
             continue
         doc = _doc_of(ix, n) if n[0] != "o" else _org_home(ix, n.split(":", 1)[1], sel.nodes)
         if doc in ix.docs:
-            out[n] = key_of(doc)  # type: ignore[arg-type]
+            out[n] = key_of(doc)
         else:  # a unit with nothing drawn in its jurisdiction: an island of such units
             j = ix.orgs[n.split(":", 1)[1]].jurisdiction if n[0] == "o" else "?"
             out[n] = (f"2:{j}", j)
@@ -852,12 +852,12 @@ def build_network(graph: Graph, view: View = "whole", value: Optional[str] = Non
         counts[nd["kind"]] += 1
     info = PageInfo(view=view, value=value, title=sel.title, nodes=len(net.nodes),
                     edges=len(net.edges), cut=dict(sel.cut), message=sel.message)
-    net.kg_counts = counts  # type: ignore[attr-defined]
+    net.kg_counts = counts
     hints = _page_hints(sel, view, net.nodes, net.edges, frames)
     for item in net.nodes + net.edges:
         if item.get("layer") in hints["off"]:
             item["hidden"] = True
-    net.kg_page = hints  # type: ignore[attr-defined]
+    net.kg_page = hints
     return net, info
 
 
@@ -886,8 +886,8 @@ def page_html(graph: Graph, view: View = "whole", value: Optional[str] = None, *
     """The complete HTML of a view and its PageInfo, without touching the disk."""
     net, info = build_network(graph, view, value, max_nodes=max_nodes, with_aligned=with_aligned,
                               group_by=group_by)
-    counts = net.kg_counts  # type: ignore[attr-defined]
-    hints = net.kg_page  # type: ignore[attr-defined]
+    counts = net.kg_counts
+    hints = net.kg_page
     data = {"nodes": net.nodes, "edges": net.edges, "options": net.options, "page": hints,
             "info": {"view": info.view, "value": info.value, "title": info.title,
                      "nodes": info.nodes, "edges": info.edges, "cut": info.cut,

@@ -57,10 +57,10 @@ def org_network(store: Store, org_id: str, document_ids: list[str]) -> dict[str,
     if len(document_ids) > len(chosen):
         message = (f"drawn from {len(chosen)} of its {len(document_ids)} documents · "
                    f"图中只画出 {len(chosen)} 份文件") + (f"; {message}" if message else "")
-    counts = net.kg_counts  # type: ignore[attr-defined]
+    counts = net.kg_counts
     stats = " · ".join(f"{S.NODE_STYLES[k]['name']} {v}" for k, v in counts.items() if v)
     return {"nodes": net.nodes, "edges": net.edges, "options": net.options,
-            "page": net.kg_page,  # type: ignore[attr-defined]  # the opening view: legible zoom, focused on the unit
+            "page": net.kg_page,  # the opening view: legible zoom, focused on the unit
             "info": {"view": info.view, "value": info.value, "title": info.title, "nodes": info.nodes,
                      "edges": info.edges, "cut": info.cut, "message": message},
             "stats": f"{stats} · 边 edges {info.edges}"}
