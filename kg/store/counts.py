@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from itertools import combinations
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple
+from typing import Iterable, NamedTuple, Protocol
 
 LEAD_QUALIFIER = "牵头"
 SHARES = "SHARES_TASKS"
@@ -64,7 +64,24 @@ class Edge(NamedTuple):
     document_id: str
 
 
-def edges_of(responsibilities: Iterable) -> list[Edge]:
+class EdgeLike(Protocol):
+    """What the functions below read of an edge: an Edge, or a kg.model.Responsibility as it is."""
+
+    @property
+    def organization_id(self) -> str: ...
+    @property
+    def target_id(self) -> str: ...
+    @property
+    def target_kind(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def qualifier(self) -> str | None: ...
+    @property
+    def document_id(self) -> str: ...
+
+
+def edges_of(responsibilities: Iterable[EdgeLike]) -> list[Edge]:
     """Edges of kg.model.Responsibility objects (which the functions below also take as they are: they
     read only the attributes Edge names)."""
     return [Edge(r.organization_id, r.target_id, r.target_kind, r.role, r.qualifier, r.document_id)
@@ -74,7 +91,7 @@ def edges_of(responsibilities: Iterable) -> list[Edge]:
 # --------------------------------------------------------------------------- one document's nodes
 
 
-def document_counts(document_ids: Iterable[str], actions: Iterable, tasks: Iterable, edges: Iterable[Edge],
+def document_counts(document_ids: Iterable[str], actions: Iterable, tasks: Iterable, edges: Iterable[EdgeLike],
                     targets: Iterable) -> dict[str, dict[str, tuple[int, ...]]]:
     """The counts of Document, Action and Task nodes (label -> id -> values in NODE_COUNTS order),
     from the documents' own actions, tasks, edges and targets (every node of them gets a row)."""
@@ -119,7 +136,7 @@ def document_counts(document_ids: Iterable[str], actions: Iterable, tasks: Itera
     }
 
 
-def activity(edges: Iterable[Edge]) -> list[tuple[str, str, int, int]]:
+def activity(edges: Iterable[EdgeLike]) -> list[tuple[str, str, int, int]]:
     """The ACTIVE_IN links of whole documents' edges: (organization, document, n_edges, n_leads), sorted."""
     n: Counter[tuple[str, str]] = Counter()
     lead: Counter[tuple[str, str]] = Counter()
@@ -147,7 +164,7 @@ class Changes:
         return bool(self.orgs or self.pairs)
 
 
-def totals(edges: Iterable[Edge]) -> Changes:
+def totals(edges: Iterable[EdgeLike]) -> Changes:
     """Organization counts and shared tasks of a set of whole documents' edges."""
     n_edges: Counter[str] = Counter()
     n_leads: Counter[str] = Counter()
@@ -176,7 +193,7 @@ def max_out(pairs: dict[tuple[str, str], int]) -> dict[str, int]:
     return out
 
 
-def changes(removed: Iterable[Edge], added: Iterable[Edge]) -> Changes:
+def changes(removed: Iterable[EdgeLike], added: Iterable[EdgeLike]) -> Changes:
     """What replacing the documents whose stored edges are `removed` by the versions whose edges
     are `added` does to organization counts and shared tasks (either may be empty: a document
     added, or removed). Both must hold whole documents (every edge of each)."""
@@ -191,11 +208,11 @@ def changes(removed: Iterable[Edge], added: Iterable[Edge]) -> Changes:
         d = (b[0] - a[0], b[1] - a[1], b[2] - a[2])
         if d != (0, 0, 0):
             orgs[o] = d
-    pairs = {}
+    pairs: dict[tuple[str, str], int] = {}
     for p in set(old.pairs) | set(new.pairs):
-        d = new.pairs.get(p, 0) - old.pairs.get(p, 0)
-        if d:
-            pairs[p] = d
+        shared = new.pairs.get(p, 0) - old.pairs.get(p, 0)
+        if shared:
+            pairs[p] = shared
     return Changes(orgs, pairs)
 
 

@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Callable, Collection, Iterable, Iterator, Literal, Optional, Sequence
+from typing import Any, Callable, Collection, Iterable, Iterator, Literal, Optional, Sequence, cast
 
 import ladybug as lb
 
@@ -159,13 +159,13 @@ _EDGE_PATHS: dict[str, list[str]] = {
 }
 
 
-def _columns(objs: list[Any], paths: list[Optional[str]]) -> Columns:
+def _columns(objs: list[Any], paths: Sequence[Optional[str]]) -> Columns:
     """Read row by row (one attrgetter call per object: a column at a time would walk the objects
     once per column, 2-3x slower on a freshly parsed graph), then transpose."""
     if not objs:
         return [[] for _ in paths]
     getter = attrgetter(*[p or "id" for p in paths])  # a computed column is filled in afterwards
-    return list(zip(*map(getter, objs)))  # type: ignore[arg-type]
+    return list(zip(*map(getter, objs)))
 
 
 def _node_columns(label: str, objs: list[Any], section_titles: Optional[dict[str, str]] = None,
@@ -308,7 +308,7 @@ def _bundles(graph: Graph) -> tuple[list[_Bundle], list[DocResult]]:
             key = r.document_id
             b = by_id.get(key)
         if b is None:
-            orphans[key] += 1
+            orphans[r.document_id] += 1
             continue
         b.resps.append(r)
         b.resp_orgs.add(r.organization_id)
@@ -322,7 +322,7 @@ def _bundles(graph: Graph) -> tuple[list[_Bundle], list[DocResult]]:
                 b = by_id.get(key)
                 into = getattr(b, attr) if b is not None else None
             if into is None:
-                orphans[key] += 1
+                orphans[x.document_id] += 1
             else:
                 into.append(x)
     for b in by_id.values():
@@ -481,7 +481,7 @@ class EmbeddedStore(Store):
         return hashlib.sha256("|".join(parts).encode()).hexdigest() if parts else ""
 
     def _tables(self) -> set[str]:
-        return {r[1] for r in self._conn.execute("CALL show_tables() RETURN *").get_all()}
+        return {r[1] for r in self._exec("CALL show_tables() RETURN *")}
 
     def ensure_schema(self) -> None:
         """Declare node and relationship tables; idempotent (IF NOT EXISTS)."""
@@ -536,7 +536,7 @@ class EmbeddedStore(Store):
         res = self._conn.execute(cypher, params or {})
         if isinstance(res, list):
             res = res[-1]
-        return res.get_all()
+        return cast("list[list[Any]]", res.get_all())  # rows are lists: dicts only after rows_as_dict(), never called
 
     def _rollback(self) -> None:
         try:

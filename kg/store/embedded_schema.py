@@ -7,6 +7,9 @@ Neo4j too. `start` is not reserved.
 """
 from __future__ import annotations
 
+from typing import Sequence
+
+from kg.model import TargetKind
 from kg.store.counts import ACTIVE, ACTIVE_PROPS, NODE_COUNTS, SHARES
 
 # (property, Ladybug type) in table order; COPY (from Arrow tables) maps columns by this order.
@@ -151,10 +154,11 @@ ALIGN_PROPS: list[tuple[str, str]] = [
     ("evidence", "STRING"),
 ]
 
-ALIGN_PAIRS: list[tuple[str, str]] = [("Action", "Action"), ("Action", "Task"), ("Task", "Action"), ("Task", "Task")]
+ALIGN_PAIRS: list[tuple[TargetKind, TargetKind]] = [
+    ("Action", "Action"), ("Action", "Task"), ("Task", "Action"), ("Task", "Task")]
 
 # name -> (list of (FROM, TO) pairs, properties)
-REL_TABLES: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
+REL_TABLES: dict[str, tuple[Sequence[tuple[str, str]], list[tuple[str, str]]]] = {
     "HAS_SECTION": ([("Document", "Section")], []),
     "HAS_ACTION": ([("Document", "Action"), ("Section", "Action")], []),
     "HAS_TASK": ([("Action", "Task")], []),

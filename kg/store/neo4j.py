@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Callable, Collection, Iterable, Optional
+from typing import Any, Callable, Collection, Iterable, Iterator, Optional, TypeVar
 
 import neo4j
 from neo4j import exceptions as nx
+from pydantic import BaseModel
 
 from kg.cypher_guard import QueryRefused, check_read_only
 from kg.errors import StoreError
@@ -43,8 +44,10 @@ from kg.model import (
     Person,
     Provenance,
     Responsibility,
+    Role,
     Section,
     Target,
+    TargetKind,
     Task,
 )
 from kg.store import counts as kc
@@ -59,8 +62,8 @@ BATCH = 2000  # rows per UNWIND statement
 BATCH_DOCUMENTS = 200  # documents per load transaction (a few large transactions, not one per document)
 
 LABELS = ("Document", "Section", "Action", "Task", "Organization", "Target", "Person", "CitedDocument")
-ROLES = ("LEADS", "RESPONSIBLE_FOR")
-TARGET_KINDS = ("Action", "Task")
+ROLES: tuple[Role, ...] = ("LEADS", "RESPONSIBLE_FOR")
+TARGET_KINDS: tuple[TargetKind, ...] = ("Action", "Task")
 OWNER_KINDS = ("Document", "Action", "Task")  # what a Target belongs to (HAS_TARGET)
 ALIGN_PAIRS = tuple((a, b) for a in TARGET_KINDS for b in TARGET_KINDS)
 
@@ -284,7 +287,10 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _chunks(rows: list[dict[str, Any]], size: int = BATCH) -> Iterable[list[dict[str, Any]]]:
+_Row = TypeVar("_Row")
+
+
+def _chunks(rows: list[_Row], size: int = BATCH) -> Iterator[list[_Row]]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
 
@@ -386,14 +392,14 @@ def _prov_of(p: dict[str, Any], document_id: str) -> Provenance:
     return Provenance(document_id=document_id, start=p["start"], end=p["end"], text=p.get("text") or "")
 
 
-def _fields(p: dict[str, Any], model: type) -> dict[str, Any]:
+def _fields(p: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
     return {k: v for k, v in p.items() if k in model.model_fields and k != "prov"}
 
 
 _LISTS = ("jurisdiction_path", "based_on", "aliases")
 
 
-def _fields_lists(p: dict[str, Any], model: type) -> dict[str, Any]:
+def _fields_lists(p: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
     """Model fields of a node; a list property a server dropped when empty comes back as []."""
     out = _fields(p, model)
     for k in _LISTS:
@@ -406,11 +412,12 @@ def document_of(p: dict[str, Any]) -> Document:
     return Document(**_fields_lists(p, Document), prov=_prov_of(p, p["id"]))
 
 
-def _node_of(p: dict[str, Any], model: type) -> Any:
+def _node_of(p: dict[str, Any], model: type[BaseModel]) -> Any:
     return model(**_fields(p, model), prov=_prov_of(p, p["document_id"]))
 
 
-def responsibility_of(p: dict[str, Any], role: str, kind: str, organization_id: str, target_id: str) -> Responsibility:
+def responsibility_of(p: dict[str, Any], role: Role, kind: TargetKind, organization_id: str,
+                      target_id: str) -> Responsibility:
     return Responsibility(
         id=p["id"], role=role, qualifier=p["qualifier"], organization_id=organization_id,
         target_id=target_id, target_kind=kind, document_id=p["document_id"], mention=p["mention"],
@@ -438,8 +445,9 @@ def citation_of(p: dict[str, Any], document_id: str, cited_id: str, key: str) ->
     )
 
 
-def alignment_of(p: dict[str, Any], source_kind: str, source_id: str, target_kind: str, target_id: str) -> Alignment:
-    return Alignment(id=p["id"], source_id=source_id, source_kind=source_kind, target_id=target_id,  # type: ignore[arg-type]
+def alignment_of(p: dict[str, Any], source_kind: TargetKind, source_id: str, target_kind: TargetKind,
+                 target_id: str) -> Alignment:
+    return Alignment(id=p["id"], source_id=source_id, source_kind=source_kind, target_id=target_id,
                      target_kind=target_kind, score=float(p["score"]), method=p["method"], evidence=p["evidence"])
 
 
@@ -666,8 +674,8 @@ class Neo4jStore(Store):
         pairs = [{"a": a, "b": b, "n": n} for (a, b), n in sorted(changes.pairs.items())]
         for chunk in _chunks(pairs):
             run(Q_ADD_SHARED, rows=chunk)
-        for chunk in _chunks(sorted({a for a, _b in changes.pairs})):
-            run(Q_MAX_SHARED, ids=chunk)
+        for ids in _chunks(sorted({a for a, _b in changes.pairs})):
+            run(Q_MAX_SHARED, ids=ids)
 
     @staticmethod
     def _drop_orphans(run: Callable[..., list[dict[str, Any]]], orgs: set[str], cited: set[str]) -> None:
@@ -760,8 +768,8 @@ class Neo4jStore(Store):
     def _merge_orgs(tx: neo4j.ManagedTransaction, orgs: list[Organization]) -> None:
         """MERGE by id; aliases are the union of the stored and the new ones."""
         stored: dict[str, list[str]] = {}
-        for chunk in _chunks([o.id for o in orgs]):
-            stored.update({r["id"]: r["aliases"] or [] for r in tx.run(Q_ORG_ALIASES, ids=chunk)})
+        for ids in _chunks([o.id for o in orgs]):
+            stored.update({r["id"]: r["aliases"] or [] for r in tx.run(Q_ORG_ALIASES, ids=ids)})
         rows = []
         for o in orgs:
             row = organization_row(o)
