@@ -20,7 +20,7 @@ import bisect
 import ctypes
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 # Guards for pages drawn with vector graphics (maps, charts): beyond these a page is not searched.
 MAX_PATH_OBJECTS = 4000  # path objects on one page
@@ -109,7 +109,7 @@ class PageGrid:
     def cell_lines(self, cell: int) -> list[str]:
         chars = sorted(self.chars.get(cell, ()), key=lambda c: (c.top + c.bottom) / 2)
         lines: list[list[_Char]] = []
-        mid = None
+        mid = 0.0  # the middle of the last line, set with its first character
         for c in chars:
             cm = (c.top + c.bottom) / 2
             h = max(c.bottom - c.top, 1.0)
@@ -294,13 +294,13 @@ def _merge(segs: list[tuple[float, float, float]]) -> list[tuple[float, float, f
             runs.append([seg])
     for run in runs:
         pos = sum(s[0] for s in run) / len(run)
-        cur = None
-        for _, a, b in sorted(run, key=lambda s: s[1]):
-            if cur and a <= cur[1] + _SNAP:
+        first, *rest = sorted(run, key=lambda s: s[1])  # a run has one rule at least
+        cur = [first[1], first[2]]
+        for _, a, b in rest:
+            if a <= cur[1] + _SNAP:
                 cur[1] = max(cur[1], b)
             else:
-                if cur:
-                    out.append((pos, cur[0], cur[1]))
+                out.append((pos, cur[0], cur[1]))
                 cur = [a, b]
         out.append((pos, cur[0], cur[1]))
     return out
@@ -753,7 +753,7 @@ class _UnruledBody:
         self.flat, self.head, self.hrules = flat, head, hrules
         self.em = max(_line_em(ln) for ln in head.lines)
         self.left, self.right = head.extents[0][0], head.extents[-1][1]
-        self.body: list[tuple[object, list[tuple[list, list[int]]]]] = []  # (line, [(piece, candidate columns)])
+        self.body: list[tuple[Any, list[tuple[list, list[int]]]]] = []  # (line, [(piece, candidate columns)])
         self.at: list[int] = []  # each body line's index in flat
         self.skip: list = []  # repeated header lines on later pages
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, NamedTuple, Optional, Union
 
 from kg.errors import InputError
 from kg.limits import DEFAULT, LimitExceeded, Limits
 from kg.loaders.formats.common import _CJK, _OCR_FIX, Extracted, _plain
+
+if TYPE_CHECKING:
+    from kg.loaders.pdf_tables import PageGrid
 
 
 _PAGE_NO = re.compile(
@@ -19,17 +22,29 @@ _TERMINAL = "。！？；：）」』”!?;:)"
 _MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(](?:[一二三四五六七八九十]+|\d{1,2})[）)]|\d{1,2}[.、．]|[─—-]{2}|附件)")
 
 
+class _Box(NamedTuple):
+    x0: float
+    x1: float
+    top: float
+
+
 @dataclass
 class _Line:
     text: str
     page: int
-    x0: Optional[float] = None
+    x0: Optional[float] = None  # x0, x1 and top: all three, or none (a page whose text the characters do not match)
     x1: Optional[float] = None
     top: Optional[float] = None  # distance from the top of the page
     em: Optional[float] = None
-    table: Optional[object] = None  # a ruled table (pdf_tables.PageGrid) at its place in reading order; text ""
+    table: Optional[PageGrid] = None  # a ruled table at its place in reading order; text ""
     raw: Optional[list] = field(default=None, compare=False, repr=False)  # (character, loose box, space after)
     height: float = field(default=0.0, compare=False, repr=False)
+
+    def box(self) -> _Box:
+        """x0, x1 and top, of a line read with its geometry (the code that asks reads only such lines)."""
+        if self.x0 is None or self.x1 is None or self.top is None:
+            raise ValueError(f"PDF line without geometry (page {self.page + 1}): {self.text[:40]!r}")
+        return _Box(self.x0, self.x1, self.top)
 
     @property
     def chars(self) -> Optional[list]:
@@ -57,7 +72,7 @@ def _page_lines(page, index: int, grids: tuple | list = ()) -> tuple[list[_Line]
     finally:
         tp.close()
     lines = [ln for ln in lines if ln.text]
-    lines.sort(key=lambda ln: (round(ln.top / 3), ln.x0))
+    lines.sort(key=lambda ln: (round(ln.box().top / 3), ln.box().x0))
     merged = _merge_pieces(lines, index)
     for g in grids:
         if g.chars:
@@ -147,21 +162,28 @@ def _merge_pieces(lines: list[_Line], index: int) -> list[_Line]:
     merged: list[_Line] = []
     for ln in lines:  # pieces of one visual line (same baseline) become one line
         prev = merged[-1] if merged else None
-        if prev and abs(prev.top - ln.top) < 0.5 * (ln.em or 10) and ln.x0 >= prev.x1 - 1:
+        if prev and _same_line(prev, ln):
             merged[-1] = _joined(prev, ln, index)
         else:
             merged.append(ln)
     return merged
 
 
+def _same_line(prev: _Line, ln: _Line) -> bool:
+    """Whether `ln` continues `prev` on its visual line: the same baseline, and to its right."""
+    a, b = prev.box(), ln.box()
+    return abs(a.top - b.top) < 0.5 * (ln.em or 10) and b.x0 >= a.x1 - 1
+
+
 def _joined(prev: _Line, ln: _Line, index: int) -> _Line:
     """Two pieces of a line as one: a space between them when the gap is wide and not inside CJK text."""
-    gap = ln.x0 - prev.x1
+    a, b = prev.box(), ln.box()
+    gap = b.x0 - a.x1
     sep = " " if gap > 0.8 * (ln.em or 10) and not (_CJK.match(prev.text[-1]) and _CJK.match(ln.text[0])) else ""
     raw = (prev.raw or []) + (ln.raw or [])
     if sep and prev.raw:
         raw[len(prev.raw) - 1] = raw[len(prev.raw) - 1][:2] + (True,)
-    return _Line(prev.text + sep + ln.text, index, prev.x0, ln.x1, min(prev.top, ln.top), prev.em,
+    return _Line(prev.text + sep + ln.text, index, a.x0, b.x1, min(a.top, b.top), prev.em,
                  raw=raw, height=prev.height)
 
 
@@ -237,7 +259,7 @@ def _edge_lines(pages: list[list[_Line]]) -> dict[str, list[tuple[int, Optional[
     return seen
 
 
-def _join_lines(pages: list[list[_Line]]) -> list:
+def _join_lines(pages: list[list[_Line]]) -> list[Union[str, PageGrid]]:
     """Lines → paragraphs: a line that runs to the right edge of the text column continues on the next
     line (also across pages); a short line, or a new indented line after a finished sentence, ends it.
     A table line ends the paragraph before it and is passed on as its grid."""
@@ -246,10 +268,10 @@ def _join_lines(pages: list[list[_Line]]) -> list:
     if not geo:
         return [ln.table or ln.text for ln in lines]
     long_lines = [ln for ln in geo if len(ln.text) >= 10] or geo
-    left = statistics.median_low(sorted(round(ln.x0) for ln in long_lines))
-    rights = sorted(ln.x1 for ln in long_lines)
+    left = statistics.median_low(sorted(round(ln.box().x0) for ln in long_lines))
+    rights = sorted(ln.box().x1 for ln in long_lines)
     right = rights[int(0.9 * (len(rights) - 1))]
-    out: list[str] = []
+    out: list[Union[str, PageGrid]] = []
     buf = ""
     prev: Optional[_Line] = None
     for ln in lines:
@@ -261,7 +283,7 @@ def _join_lines(pages: list[list[_Line]]) -> list:
             continue
         if prev is not None and buf:
             em = prev.em or 10
-            full = prev.x0 is not None and prev.x1 >= right - 1.6 * em
+            full = prev.x0 is not None and prev.box().x1 >= right - 1.6 * em
             indented = ln.x0 is not None and ln.x0 > left + 0.9 * (ln.em or em)
             ends = buf.rstrip()[-1:] in _TERMINAL
             if full and not (ends and (_MARKER.match(ln.text) or indented)):
