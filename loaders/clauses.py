@@ -24,6 +24,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple, Optional
 
+from kg.model import Qualifier, Role
+
 # ── labels ────────────────────────────────────────────────────────────────────────────────────
 _LABEL_CORE = (r"(?:牵头考核|牵头责任|牵头负责|牵头|主责|主办|主要责任|协同责任|其他责任|责任|负责|承办|实施|具体负责|"
                r"配合|参与|协办|协助|协同|协作|辅助|指导|督导)")
@@ -69,9 +71,10 @@ _RESP = r"(?:负总责|总负责|负主体责任|负责(?:落实|实施|推进|�
 VERB = r"(?:" + _ADVERB + r"{0,2}" + r"(?:" + "|".join((_LEAD, _SUPPORT, _GUIDE, _RESP)) + r"))"
 VERB_RE = re.compile(r"^(.*?)(" + VERB + r")$", re.S)
 VERB_LAST = frozenset(c for c in VERB if "\u4e00" <= c <= "\u9fff")  # a verb form ends in one of these
-_ROLE_OF_VERB = ((re.compile("牵头|统筹|牵总|抓总|主责|主办"), "LEADS", "牵头"),
-                 (re.compile("配合|协助|参与|协同|协办|协调|支持"), "RESPONSIBLE_FOR", "配合"),
-                 (re.compile("指导|督导|督促(?!落实)"), "RESPONSIBLE_FOR", "指导"))
+_ROLE_OF_VERB: tuple[tuple[re.Pattern[str], Role, Qualifier], ...] = (
+    (re.compile("牵头|统筹|牵总|抓总|主责|主办"), "LEADS", "牵头"),
+    (re.compile("配合|协助|参与|协同|协办|协调|支持"), "RESPONSIBLE_FOR", "配合"),
+    (re.compile("指导|督导|督促(?!落实)"), "RESPONSIBLE_FOR", "指导"))
 AS_LABEL_RE = re.compile(r"^(.*?)(?:为|是|作为)(" + LABEL + r")$", re.S)  # A为牵头单位
 
 FIRST_LEADS_RE = re.compile(r"(?:列|排|放|居)在?(?:第一位|首位|第一|首)(?:的|者|单位|部门)*(?:为|是|系)牵头")
@@ -137,8 +140,8 @@ class Assignment(NamedTuple):
     """One unit named in a clause, with its role (a tuple: made for every unit of every clause)."""
 
     unit: str
-    role: str
-    qualifier: str
+    role: Role
+    qualifier: Qualifier
 
 
 @dataclass
@@ -449,7 +452,7 @@ def _subclauses(body: str) -> list[str]:
 
 
 @lru_cache(maxsize=None)
-def label_role(label: str) -> tuple[str, str]:
+def label_role(label: str) -> tuple[Role, Qualifier]:
     """The role a label names: 牵头… leads; 配合/参与/协办… supports; 指导 guides; the rest answer for it."""
     if re.search("牵头|主责|主办", label):
         return "LEADS", "牵头"
@@ -461,7 +464,7 @@ def label_role(label: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=None)
-def verb_role(verb: str) -> tuple[str, str]:
+def verb_role(verb: str) -> tuple[Role, Qualifier]:
     for pat, role, qual in _ROLE_OF_VERB:
         if pat.search(verb):
             return role, qual
@@ -475,7 +478,7 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
         clause.sets_first_leads = True
         first_leads = True
     found_role = False
-    mode: Optional[tuple[str, str]] = None  # the label a continuation group falls under
+    mode: Optional[tuple[Role, Qualifier]] = None  # the label a continuation group falls under
     pending: list[str] = []  # a comma group waiting for its verb
     skipped: list[str] = []  # parts before the first role word that were not read
     held: list[tuple[int, list[str], str]] = []  # units with a verb kg does not know (市教育局主抓)
@@ -549,9 +552,9 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
             _add(clause, pending + vo[0], role, qual, first_leads, sub)
             pending = []
             continue
-        dm = whole or (found_role and DEADLINE_RE.search(sub))
-        if dm:
-            when = sub if whole else dm.group(0)
+        dm = DEADLINE_RE.search(sub) if found_role and not whole else None
+        if whole or dm is not None:
+            when = dm.group(0) if dm is not None else sub
             clause.deadline = f"{clause.deadline},{when}" if clause.deadline else when
             continue
         units = split_units(sub) if ":" not in sub else []
@@ -592,7 +595,7 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
     return clause
 
 
-def _add_verb(clause: RoleClause, units: list[str], units_text: str, role: str, qual: str, first_leads: bool,
+def _add_verb(clause: RoleClause, units: list[str], units_text: str, role: Role, qual: Qualifier, first_leads: bool,
               sub: str) -> None:
     """A会同B牵头: A leads, B answers for it with A."""
     if role == "LEADS" and "会同" in units_text and len(units) > 1:
@@ -623,7 +626,7 @@ def _post(unit: str) -> bool:
     return m is not None and (unit[-1] in _POST_LAST or not _has_head(unit[m.start() + 2:]))
 
 
-def _add(clause: RoleClause, units: list[str], role: str, qual: str, first_leads: bool, sub: str) -> None:
+def _add(clause: RoleClause, units: list[str], role: Role, qual: Qualifier, first_leads: bool, sub: str) -> None:
     if not units:
         clause.problems.append(f"clause names no unit: “{sub}”")
         return
@@ -634,6 +637,8 @@ def _add(clause: RoleClause, units: list[str], role: str, qual: str, first_leads
         if mark:  # 责任单位:市发改委(牵头)、市财政局 — the unit marks its own role
             clause.assignments.append(Assignment(mark.group(1), *label_role(mark.group(2))))
             continue
+        r: Role
+        q: Qualifier
         if first_leads and role == "RESPONSIBLE_FOR" and qual == "负责":
             # first-listed-leads: the first unit of the clause, not of each comma group
             r, q = ("LEADS", "牵头") if k == 0 and not clause.assignments else ("RESPONSIBLE_FOR", "负责")
@@ -899,7 +904,7 @@ _CELL_VERB = re.compile(r"(?:" + VERB + r")$")
 _MARKED = re.compile(r"^(.*?)\((牵头|主责|负责|配合|协办|参与|协助|指导)\)$")
 
 
-def cell_assignments(text: str, role: str, qualifier: str, first_leads: bool = False) -> list[Assignment]:
+def cell_assignments(text: str, role: Role, qualifier: Qualifier, first_leads: bool = False) -> list[Assignment]:
     """The units of a table's role cell, with their roles. The column header is the cell's label; a cell may
     still say more: "市发改委(牵头)、市财政局", "牵头单位:A 配合单位:B", "A牵头,B配合". 、 , ; and line
     breaks separate units; "/" or "—" means none."""
@@ -933,8 +938,14 @@ def cell_assignments(text: str, role: str, qualifier: str, first_leads: bool = F
             else:
                 out.append(Assignment(unit, role, qualifier))
     seen: set[tuple[str, str]] = set()
-    return [a for a in out if not ((a.unit, a.role) in seen or seen.add((a.unit, a.role))) and a.unit
-            and not _PLACEHOLDER.match(a.unit)]
+    kept: list[Assignment] = []
+    for a in out:  # the first of each (unit, role), if it names a unit
+        if (a.unit, a.role) in seen:
+            continue
+        seen.add((a.unit, a.role))
+        if a.unit and not _PLACEHOLDER.match(a.unit):
+            kept.append(a)
+    return kept
 
 
 _BRACKET_LINE = re.compile(r"^\s*[(（][^()（）]*[)）]\s*$")

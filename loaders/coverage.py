@@ -89,47 +89,57 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
             if not ROLE_WORD.search(inner) or _NOT_ROLE.search(inner) or len(inner) > 200 or (
                     first_leads_note(inner) and "、" not in inner):
                 continue  # (排在第一位的为牵头单位) is a note on the clauses, not one of them
-            _count(cov, "bracket", p.src(a), lambda p=p, a=a, b=b: raw[p.src(a):p.src(b - 1) + 1], spans, starts)
+            _count(cov, "bracket", p.src(a), _para_text(raw, p, a, b), spans, starts)
         if ":" not in t and ("。负" in t[:50] or "。牵" in t[:50]):
-            i = _LINE_HEAD.match(t).end()  # 1.县民政局。负责… : a duty line with a full stop
+            i = _head_end(t)  # 1.县民政局。负责… : a duty line with a full stop
             if duty_clause(t, i) is not None:
-                _count(cov, "label", p.src(i),
-                       lambda p=p, i=i, t=t: raw[p.src(i):p.src(min(len(t), i + 40) - 1) + 1], spans, starts, partly)
+                _count(cov, "label", p.src(i), _para_text(raw, p, i, min(len(t), i + 40)), spans, starts, partly)
         if as_label_hint(t):  # 此项工作县民政局为牵头单位,县财政局为配合单位。 in the running text
             for m in AS_LABEL_SENTENCE.finditer(t):
                 if not any(a <= m.start(1) < b for a, b in groups):
                     _count(cov, "label", p.src(m.start(1)),
-                           lambda p=p, m=m: raw[p.src(m.start(1)):p.src(min(m.end(1), m.start(1) + 40) - 1) + 1],
-                           spans, starts, partly)
+                           _para_text(raw, p, m.start(1), min(m.end(1), m.start(1) + 40)), spans, starts, partly)
         if ":" in t:
             counted = False
             for m in _labels(t):
                 if any(a <= m.start() < b for a, b in groups):
                     continue
                 counted = True
-                _count(cov, "label", p.src(m.start()),
-                       lambda p=p, i=m.start(), t=t: raw[p.src(i):p.src(min(len(t), i + 40) - 1) + 1],  # noqa: B008 (bound now)
-                       spans, starts,
-                       partly)
+                _count(cov, "label", p.src(m.start()), _para_text(raw, p, m.start(), min(len(t), m.start() + 40)),
+                       spans, starts, partly)
             if not counted and ":" in t[:70]:
                 # a duty line (县教育和体育局:负责…) or a label kg does not know (协调单位:…) at the line's start
-                i = _LINE_HEAD.match(t).end()
+                i = _head_end(t)
                 if duty_clause(t, i) is not None or _role_like_line(t):
-                    _count(cov, "label", p.src(i),
-                           lambda p=p, i=i, t=t: raw[p.src(i):p.src(min(len(t), i + 40) - 1) + 1], spans, starts,
-                           partly)
+                    _count(cov, "label", p.src(i), _para_text(raw, p, i, min(len(t), i + 40)), spans, starts, partly)
     for _, rt in role_tables:
         for row in rt.rows:
             for _, _, cell in row.roles:
                 if cell.text.strip():
-                    _count(cov, "table", cell.start, lambda cell=cell: raw[cell.start:cell.end], spans, starts)
+                    _count(cov, "table", cell.start, _slice_text(raw, cell.start, cell.end), spans, starts)
     cov.unread.sort(key=lambda u: u.start)
     return cov
 
 
+def _para_text(raw: str, p: Paragraph, i: int, j: int) -> Callable[[], str]:
+    """The source text of paragraph characters [i, j), sliced when asked for (an excerpt of what was not read)."""
+    return lambda: raw[p.src(i):p.src(j - 1) + 1]
+
+
+def _slice_text(raw: str, start: int, end: int) -> Callable[[], str]:
+    """raw[start:end], sliced when asked for."""
+    return lambda: raw[start:end]
+
+
+def _head_end(t: str) -> int:
+    """Where a line's text begins after its item marker, if any (_LINE_HEAD, all optional, matches every line)."""
+    m = _LINE_HEAD.match(t)
+    return m.end() if m is not None else 0
+
+
 def _role_like_line(t: str) -> bool:
     """The line opens with a role-looking label (协调单位:…) that names no person (牵头领导:… does)."""
-    i = _LINE_HEAD.match(t).end()
+    i = _head_end(t)
     return ":" in t[i:i + 10] and _ROLE_LIKE_LABEL.match(t, i) is not None and PERSON_LABEL.match(t[i:]) is None
 
 

@@ -6,7 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence, TypeVar, Union
 
 from kg.errors import InputError
 from kg.ids import responsibility_id, stable_id, title_key
@@ -18,17 +18,21 @@ from kg.loaders.metadata import read_metadata
 from kg.loaders.orgs import Tables, default_tables, resolve
 from kg.loaders.outline import Item, Piece, build_outline
 from kg.loaders.people import find_groups
-from kg.loaders.role_tables import read_role_table
+from kg.loaders.role_tables import RoleTable, read_role_table
 from kg.loaders.tables import Table
 from kg.loaders.text_tables import find_text_tables
 from kg.loaders.targets import QUANTITY, find_targets, paragraph_deadline
 from kg.loaders.text import normalize, paragraphs
 from kg.loaders.trusted import new_action, new_provenance, new_responsibility, new_section, new_target, new_task
-from kg.model import Citation, Document, Graph, Membership, Organization, Person, Provenance, Section
+from kg.model import (
+    Citation, Document, Graph, Membership, Organization, OwnerKind, Person, Provenance, Qualifier, Role, Section,
+    TargetKind,
+)
 
 
 SCORE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # 加强组织领导（3分）: a score, not the title
 _SPACES = re.compile(r"\s+")
+_Where = TypeVar("_Where")  # where an edge's unit is written: what its mention function reads
 
 
 @dataclass
@@ -150,7 +154,7 @@ class _Builder:
                 self.warnings.extend(f"{self.file} (char {f.a}): {p}" for f in g for p in f.clause.problems)
         return kept
 
-    def emit(self, group: list[_Found], target_id: str, kind: str, seen: set) -> None:
+    def emit(self, group: list[_Found], target_id: str, kind: TargetKind, seen: set) -> None:
         deadline = group[0].clause.deadline if len(group) == 1 else \
             next((f.clause.deadline for f in group if f.clause.deadline), None)
         for f in group:
@@ -166,8 +170,8 @@ class _Builder:
             for asg in c.assignments:
                 self.edge(asg, target_id, kind, c.deadline or deadline, clause_prov, seen, self.mention, f)
 
-    def edge(self, asg: Assignment, target_id: str, kind: str, deadline: Optional[str], prov: Provenance, seen: set,
-             mention: Callable[[object, str], str], where: object) -> None:
+    def edge(self, asg: Assignment, target_id: str, kind: TargetKind, deadline: Optional[str], prov: Provenance,
+             seen: set, mention: Callable[[_Where, str], str], where: _Where) -> None:
         """One LEADS / RESPONSIBLE_FOR edge, unless this target already has it from this organization.
         `mention(where, unit)` gives the unit as written; it is called only for an edge that is kept."""
         org = self.resolved.get(asg.unit) or self.organization(asg.unit)
@@ -195,7 +199,7 @@ class _Builder:
             return _SPACES.sub("", self.raw[ma:mb])  # a unit broken across lines: as written, without the break
         return unit
 
-    def targets(self, item: Item, owner_id: str, owner_kind: str) -> None:
+    def targets(self, item: Item, owner_id: str, owner_kind: OwnerKind) -> None:
         for piece in item.pieces:
             text = piece.para.text[piece.a:piece.b]
             if not QUANTITY.search(text):  # most pieces state no quantity: no deadline lookup either
@@ -317,7 +321,7 @@ class _Builder:
             for role, qualifier, cell in row.roles:
                 self.table_cell(cell, role, qualifier, deadline, tid, seen, bool(first_leads))
 
-    def table_cell(self, cell, role: str, qualifier: str, deadline: Optional[str], tid: str, seen: set,
+    def table_cell(self, cell, role: Role, qualifier: Qualifier, deadline: Optional[str], tid: str, seen: set,
                    first_leads: bool = False) -> None:
         """A role cell is a clause whose label is its column header: its units are split by the clause grammar."""
         text = self.norm[cell.start:cell.end]
@@ -392,7 +396,8 @@ def _first_leads_notes(norm: str, role_tables: list) -> tuple[int, list[tuple[in
     """Where first-listed-leads holds: from the first notice that says so on, and over the spans that a
     note looking back covers — 注:以上各项任务中,排在第一位的为牵头单位 covers the items before it (the table
     right above it, if there is one); 注:责任单位中排在第一位的为牵头单位 right under a table covers that table."""
-    forward, back = len(norm) + 1, []
+    forward = len(norm) + 1
+    back: list[tuple[int, int]] = []
     if "牵头" not in norm or ("第一" not in norm and "首" not in norm):  # words a note needs: most plans skip the scan
         return forward, back
     for m in FIRST_LEADS_RE.finditer(norm):
@@ -466,13 +471,13 @@ def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: 
 
     b = _Builder(raw, norm, file, doc_id, juris, tables or default_tables(), first_leads_at, first_leads_back)
     b.graph.documents.append(doc)
-    blocks: list[tuple[int, int, object]] = [(_item_span(i)[0], 0, i) for i in outline]
+    blocks: list[tuple[int, int, Union[Item, tuple[Table, RoleTable]]]] = [(_item_span(i)[0], 0, i) for i in outline]
     blocks += [(g.start, 1, (g, rt)) for g, rt in role_tables]
     blocks.sort(key=lambda x: (x[0], x[1]))
     s_no = 0
     last_section: Optional[Section] = None
-    for _, is_table, block in blocks:
-        if is_table:
+    for _, _, block in blocks:
+        if isinstance(block, tuple):  # a role table (an outline item is an Item)
             g, rt = block
             b.role_table(rt, last_section, g.caption)
         elif block.kind == "section":

@@ -97,7 +97,7 @@ def _based_on(p: Optional[Paragraph], own_title: str, raw: str) -> list[tuple[st
     if p is None:
         return []
     text = SHORT_NAME.sub(lambda m: " " * len(m.group(0)), p.text)
-    out = []
+    out: list[tuple[str, int, int]] = []
     for m in CITED.finditer(text):
         a, b = p.span(m.start(1), m.end(1))
         cited = re.sub(r"\s+", "", raw[a:b])

@@ -68,6 +68,8 @@ def find_groups(paras: list[Paragraph]) -> list[GroupList]:
                 if intro is None:
                     continue
                 gm = GROUP.search(intro.text)
+                if gm is None:  # never: intro was picked because GROUP matches it
+                    continue
                 current = GroupList(gm.group(1), intro, gm.start(1), gm.end(1), [])
                 out.append(current)
             role = m.group(1)

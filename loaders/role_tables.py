@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 from kg.loaders.clauses import FIRST_LEADS_RE
 from kg.loaders.tables import Cell, Table
+from kg.model import Qualifier, Role
 
-LEADS = "LEADS"
-RESPONSIBLE_FOR = "RESPONSIBLE_FOR"
+LEADS: Role = "LEADS"
+RESPONSIBLE_FOR: Role = "RESPONSIBLE_FOR"
 
 # Column kinds.
 NUMBER, SECTION, GROUP, TASK, ROLE, PERSON, DEADLINE, IGNORE, OTHER = (
@@ -46,7 +47,7 @@ _BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]
 _UNIT = r"(?:单位|部门|处室|科室|机构|机关|主体|司局|处|科|室|股|局|方)"
 # A short modifier (市卫健委内, 区级, 主要) that holds no role word of its own.
 _MOD = r"(?:(?!牵头|主责|责任|负责|配合|协办|协助|参与|协同|指导|承办|实施|落实).){0,10}?"
-_ROLE_RULES: list[tuple[re.Pattern[str], str, str]] = [
+_ROLE_RULES: list[tuple[re.Pattern[str], Role, Qualifier]] = [
     # (header pattern on the normalised header, role, qualifier) — tried in order
     (re.compile(r"^(?:牵头|主责)(?:考核|责任|负责)?$|^" + _MOD + r"(?:牵头|主责)(?:考核|责任|负责)?" + _UNIT + "$"),
      LEADS, "牵头"),
@@ -79,8 +80,8 @@ class HeaderKind:
     """What one header says: the column kind, and for a role column its role and qualifier."""
 
     kind: str  # number | text | role | person | deadline | ignore | other | empty
-    role: Optional[str] = None
-    qualifier: Optional[str] = None
+    role: Optional[Role] = None
+    qualifier: Optional[Qualifier] = None
     rank: int = 0  # for text columns: 3 specific (具体措施) … 0 a category (类别)
 
 
@@ -91,8 +92,8 @@ class Column:
     index: int
     kind: str  # number | section | group | task | role | person | deadline | ignore | other
     header: str
-    role: Optional[str] = None
-    qualifier: Optional[str] = None
+    role: Optional[Role] = None
+    qualifier: Optional[Qualifier] = None
 
 
 @dataclass
@@ -114,7 +115,7 @@ class RoleRow:
     section: Optional[Cell] = None
     group: Optional[Cell] = None
     task: Optional[Cell] = None
-    roles: list[tuple[str, str, Cell]] = field(default_factory=list)
+    roles: list[tuple[Role, Qualifier, Cell]] = field(default_factory=list)
     deadline: Optional[Cell] = None
     heading: Optional[Cell] = None
 
@@ -191,7 +192,7 @@ def _classify_part(s: str) -> HeaderKind:
     return HeaderKind(OTHER)
 
 
-def _distinct(row: list[Optional[Cell]]) -> list[Cell]:
+def _distinct(row: Sequence[Optional[Cell]]) -> list[Cell]:
     seen: set[int] = set()
     out = []
     for c in row:

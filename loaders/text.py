@@ -70,6 +70,7 @@ class Paragraph:
     def __init__(self, text: str, runs: list[tuple[int, int]], index: int = 0):
         self.text = text
         self.index = index
+        self._base: int | None  # source offset minus paragraph offset, when one run maps every character
         if len(runs) == 1:  # a paragraph of one line (most of them): the offset is a sum, no search
             (start, source), = runs
             self._starts, self._sources, self._base = [start], [source], source - start

@@ -137,7 +137,7 @@ def _table(text: str, rows: list[list[Cell]], singles: set[int]) -> Optional[Tab
         line_end = rows[i][-1].end if rows[i] else 0
         # Positions a short row does not reach get an empty cell at its end (not a merge).
         pad: list[Optional[Cell]] = [Cell("", line_end, line_end) for _ in range(width - len(r))]
-        grid.append(list(r) + pad)
+        grid.append([*r, *pad])
     start = min(c.start for c in grid[0] if c is not None)
     end = max(c.end for c in grid[-1] if c is not None)
     return Table(grid, start, end, None)

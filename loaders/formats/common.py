@@ -7,7 +7,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 from kg.loaders.tables import Cell, Table
 
@@ -79,7 +79,7 @@ def _caption(line: Optional[str]) -> Optional[str]:
     return line if line and len(line) <= _CAPTION_MAX and line[-1] not in "。；;，," else None
 
 
-def _texts(row: list[Optional[Cell]]) -> list[Cell]:
+def _texts(row: Sequence[Optional[Cell]]) -> list[Cell]:
     """The distinct cells of a row that hold text, left to right."""
     seen: dict[int, Cell] = {}
     for c in row:
@@ -88,11 +88,11 @@ def _texts(row: list[Optional[Cell]]) -> list[Cell]:
     return list(seen.values())
 
 
-def _unique(rows: list[list[Optional[Cell]]]) -> list[Cell]:
+def _unique(rows: Sequence[Sequence[Optional[Cell]]]) -> list[Cell]:
     return list({id(c): c for r in rows for c in r if c is not None}.values())
 
 
-def _grid_table(grid: list[list[Optional[Cell]]], lines: _Lines, caption: Optional[str] = None,
+def _grid_table(grid: Sequence[Sequence[Optional[Cell]]], lines: _Lines, caption: Optional[str] = None,
                 min_size: int = 2) -> Optional[Table]:
     """A Table from the grid a reader built: ragged rows padded with None, rows and columns without any
     text dropped, leading title rows (one cell across the table: 附件2 / XX任务分工表) taken out of the
@@ -100,7 +100,7 @@ def _grid_table(grid: list[list[Optional[Cell]]], lines: _Lines, caption: Option
     width = max((len(r) for r in grid), default=0)
     rows = [list(r) + [None] * (width - len(r)) for r in grid]
     rows = [r for r in rows if _texts(r)]
-    keep = [j for j in range(width) if any(r[j] is not None and r[j].text for r in rows)]
+    keep = [j for j in range(width) if any(c is not None and c.text for c in (r[j] for r in rows))]
     rows = [[r[j] for j in keep] for r in rows]
     titles = _title_rows(rows)
     if titles:
@@ -117,7 +117,7 @@ def _grid_table(grid: list[list[Optional[Cell]]], lines: _Lines, caption: Option
     return Table(rows, start, end, caption or _caption(lines.line_before(start)))
 
 
-def _title_rows(rows: list[list[Optional[Cell]]]) -> int:
+def _title_rows(rows: Sequence[Sequence[Optional[Cell]]]) -> int:
     """How many leading rows are titles: one cell with text (merged across, or alone), above a row with more."""
     k = 0
     while k < len(rows) - 1 and len(_texts(rows[k])) == 1 and any(len(_texts(r)) > 1 for r in rows[k + 1:]):

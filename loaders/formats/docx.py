@@ -177,7 +177,8 @@ class _Numbering:
             counters = self.counters[key] = [None] * 10
         lvl = levels[ilvl]
         start = starts.get(ilvl, lvl["start"])
-        counters[ilvl] = start if counters[ilvl] is None else counters[ilvl] + 1
+        count = counters[ilvl]
+        counters[ilvl] = start if count is None else count + 1
         for deeper in range(ilvl + 1, 10):
             counters[deeper] = None
         self.used += 1
@@ -189,7 +190,8 @@ class _Numbering:
             k = int(m.group(1)) - 1
             if k not in levels:
                 return ""
-            value = counters[k] if counters[k] is not None else starts.get(k, levels[k]["start"])
+            count = counters[k]
+            value = count if count is not None else starts.get(k, levels[k]["start"])
             fmt = "decimal" if lvl["lgl"] and k < ilvl else levels[k]["fmt"]
             return _format_number(value, fmt)
 
