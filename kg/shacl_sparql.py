@@ -324,12 +324,14 @@ class ShaclSparql:
         answering nothing.  What they run only for offenders (VALUES of the nodes found) comes after."""
         try:
             self._min_groups.clear()
+            dry: list[str] = []
             for collect in (True, False):  # first which shapes share a check, then the queries
-                self._collect, self._dry = collect, []
+                dry = []
+                self._collect, self._dry = collect, dry
                 self._memo.clear()
                 for shape in self.roots:
                     self.evaluate(shape, self.targets(shape))
-            return list(dict.fromkeys(self._dry))
+            return list(dict.fromkeys(dry))
         finally:
             self._dry, self._collect = None, False
             self._memo.clear()
@@ -856,10 +858,10 @@ class ShaclSparql:
                 # the tests on each distinct value, then the pairs of the values that fail: a value test
                 # reads the term's text (a lookup per row in Oxigraph), and values repeat (kg:method: one
                 # text for 668,615 alignments)
-                bad = self._test_query(f"{{ SELECT DISTINCT ?v WHERE {{ ?_s {path} ?v }} }}", "?v", exprs, flags,
-                                       ["?v"])
+                failing = self._test_query(f"{{ SELECT DISTINCT ?v WHERE {{ ?_s {path} ?v }} }}", "?v", exprs,
+                                           flags, ["?v"])
                 oks = " ".join(f"?_ok{i}" for i in range(len(exprs)))
-                text = f"SELECT ?this ?v {oks} WHERE {{ {{ {bad} }} {{ SELECT ?this ?v WHERE {{ ?this {path} ?v }} }} }}"
+                text = f"SELECT ?this ?v {oks} WHERE {{ {{ {failing} }} {{ SELECT ?this ?v WHERE {{ ?this {path} ?v }} }} }}"
             rows = self.rows(text)
             keep = self.restrict(focus, (r[0] for r in rows))
             for r in rows:
