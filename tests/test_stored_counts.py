@@ -5,9 +5,7 @@ the same graph. A store written before the counts existed gets them counted when
 from __future__ import annotations
 
 import csv
-from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import ladybug as lb
 
@@ -19,44 +17,11 @@ from kg.neo4j_import import write_neo4j_import
 from kg.store import counts as kc
 from kg.store.base import Store
 from kg.store.embedded import EmbeddedStore
+from store_fixture import assert_counts_right, stored
 
 
 # --------------------------------------------------------------------------- what is stored vs a recount
-
-
-def _rows(store: Store, cypher: str) -> dict[tuple[Any, ...], tuple[Any, ...]]:
-    """Rows keyed by their id column(s); counts as int (LadybugDB and Bolt servers differ in number types)."""
-    res = store.run(cypher)
-    keys = 2 if res.columns[:2] == ["a", "b"] or res.columns[:2] == ["o", "d"] else 1
-    return {tuple(r[:keys]): tuple(int(v) if v is not None else None for v in r[keys:]) for r in res.rows}
-
-
-def stored(store: Store) -> dict[str, dict]:
-    out = {label: _rows(store, kc.STORED_READ[label]) for label in kc.NODE_COUNTS}
-    out["pairs"] = _rows(store, kc.STORED_PAIRS_READ)
-    out["active"] = _rows(store, kc.STORED_ACTIVE_READ)
-    return out
-
-
-def recounted(store: Store) -> dict[str, dict]:
-    out = {label: _rows(store, kc.RECOUNT_READ[label]) for label in kc.NODE_COUNTS}
-    out["pairs"] = _rows(store, kc.PAIRS_READ)
-    out["active"] = _rows(store, kc.ACTIVE_READ)
-    most: Counter[str] = Counter()  # max_shared from the pairs as counted, not as stored
-    for (a, _b), (n,) in out["pairs"].items():
-        most[a] = max(most[a], n)
-    out["Organization"] = {k: v[:3] + (most[k[0]],) for k, v in out["Organization"].items()}
-    return out
-
-
-def assert_counts_right(store: Store) -> dict[str, dict]:
-    got, want = stored(store), recounted(store)
-    for key in want:
-        wrong = sorted(k for k in set(got[key]) | set(want[key]) if got[key].get(k) != want[key].get(k))
-        assert not wrong, f"{key}: {len(wrong)} stored counts differ from a recount, e.g. " + "; ".join(
-            f"{k}: stored {got[key].get(k)}, counted {want[key].get(k)}" for k in wrong[:3])
-    assert want["pairs"] and want["active"] and any(v[0] for v in want["Task"].values())
-    return got
+# (stored, recounted and assert_counts_right are in tests/store_fixture.py: the store contract uses them too)
 
 
 def from_import_files(graph: Graph, out: Path) -> dict[str, dict]:
