@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from _bolt_server import bolt_server  # noqa: F401 — one Bolt server for the session, shared by every module
 from kg.model import Graph
 from kg.pipeline import collect_files, default_corpus, parse_files
 

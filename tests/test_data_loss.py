@@ -37,11 +37,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate import write_corpus  # noqa: E402
 
-try:
-    from _bolt_server import bolt_server  # noqa: E402  (a pytest fixture: the Neo4j backend's server)
-except ImportError:  # pragma: no cover
-    bolt_server = None
-
 TIMEOUT = 300  # a child that runs longer is stuck (a retry loop that never ends is a failure too)
 
 # The child: build (or load) FILES into DB, then print what the report says, as JSON. It prints after the
@@ -278,11 +273,9 @@ def _store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Any:
     """An empty store of the backend (Neo4j: the Bolt server of tests/_bolt_server.py, emptied)."""
     if backend == "embedded":
         return EmbeddedStore(tmp_path / "db")
-    if bolt_server is None:
-        pytest.skip("tests/_bolt_server.py not importable: no Bolt server")
     from kg.store.neo4j import Neo4jStore
 
-    server = request.getfixturevalue("bolt_server")
+    server = request.getfixturevalue("bolt_server")  # conftest.py's session server; skips without one
     s = Neo4jStore(**server.settings())
     s.run("MATCH (n) DETACH DELETE n", write=True)
     s.ensure_schema()

@@ -14,7 +14,6 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from _bolt_server import bolt_server  # noqa: F401 — the session fixture
 from kg.cli import main
 from kg.errors import KgError, NoDocumentError, QueryError
 from kg.library import NO_LIMIT, bind, get_query, list_queries, run_named, with_limit
@@ -208,7 +207,7 @@ def test_a_page_knows_whether_it_is_all_and_how_many_there_are(store, name):
         assert quick.truncated == (n > k) and quick.total == (None if n > k else n), k
 
 
-def test_pages_agree_on_a_bolt_server(store, seed_graph, bolt_server):  # noqa: F811
+def test_pages_agree_on_a_bolt_server(store, seed_graph, bolt_server):
     """`--all` binds a LIMIT a Bolt server takes (ArcadeDB sizes a top-k queue by it), and the counts agree."""
     from kg.store.neo4j import Neo4jStore
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from _bolt_server import bolt_server  # noqa: F401 — the session fixture
 from kg.library import list_queries, run_named
 from kg.store.embedded import EmbeddedStore
 
@@ -25,7 +24,7 @@ def _canon(rows):
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory, seed_graph, bolt_server):  # noqa: F811
+def both(tmp_path_factory, seed_graph, bolt_server):
     from kg.store.neo4j import Neo4jStore
 
     from kg.align import align

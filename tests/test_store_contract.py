@@ -16,7 +16,6 @@ from typing import Callable, Iterator
 
 import pytest
 
-from _bolt_server import bolt_server  # noqa: F401 — the session fixture (the neo4j backend's server)
 from kg.cypher_guard import QueryRefused
 from kg.errors import StoreError
 from kg.ids import title_key

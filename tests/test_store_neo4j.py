@@ -13,10 +13,7 @@ from kg.model import Graph
 from kg.store.neo4j import Neo4jStore
 from store_fixture import by_id, make_document, make_graph
 
-try:
-    from tests._bolt_server import BoltServer, bolt_server  # noqa: F401  (pytest fixture)
-except ImportError:  # tests/ is not a package: pytest puts tests/ itself on sys.path
-    from _bolt_server import BoltServer, bolt_server  # type: ignore[no-redef]  # noqa: F401
+from _bolt_server import BoltServer  # the bolt_server fixture is conftest.py's, one for the session
 
 
 # --- fixtures -------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import ladybug as lb
 
-from _bolt_server import bolt_server  # noqa: F401 — the session fixture
 from kg.build import split_graph
 from kg.loaders import parse_text
 from kg.model import Graph
@@ -163,7 +162,7 @@ def test_embedded_store_without_counts_is_counted_on_open(seed_graph: Graph, tmp
 
 
 def test_neo4j_counts_stay_right(seed_graph: Graph, seed_files: list[Path], tmp_path: Path,
-                                 bolt_server) -> None:  # noqa: F811
+                                 bolt_server) -> None:
     from kg.store.neo4j import Neo4jStore
 
     store = Neo4jStore(**bolt_server.settings())

@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from _bolt_server import bolt_server  # noqa: F401 — the session fixture
 from kg.align import with_alignments
 from kg.store.embedded import EmbeddedStore
 from kg.web.app import create_app
 
 
 @pytest.fixture(scope="module")
-def clients(tmp_path_factory, seed_graph, bolt_server):  # noqa: F811
+def clients(tmp_path_factory, seed_graph, bolt_server):
     from kg.store.neo4j import Neo4jStore
 
     graph = with_alignments(seed_graph)
