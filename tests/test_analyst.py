@@ -71,6 +71,7 @@ def _workbook(tmp_path: Path, *args: str) -> openpyxl.Workbook:
     return openpyxl.load_workbook(out)
 
 
+@pytest.mark.slow
 def test_export_xlsx_matches_extract(tmp_path, seeds_dir):
     wb = _workbook(tmp_path, str(seeds_dir))
     extract = _run("extract", str(seeds_dir), "--format", "jsonl")
@@ -122,6 +123,7 @@ def test_xlsx_organizations_sheet_counts_roles(tmp_path, seeds_dir):
     assert sum(o["合计"] for o in orgs.values()) == len(edges)
 
 
+@pytest.mark.slow
 def test_xlsx_from_the_store_equals_xlsx_from_the_files(tmp_path, seeds_dir, db):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
@@ -233,6 +235,7 @@ def test_export_rdf_to_stdout_and_compacted_jsonld(tmp_path, seeds_dir):
 # Asking without guessing: did you mean, jurisdiction
 # ---------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_did_you_mean_for_a_name_that_finds_nothing(db):
     r = _run("query", "organization_responsibilities", "-p", "name=友谊县科协", "--db", db)
     assert r.exit_code == 0 and r.stdout.splitlines()[-1] == "(0 rows)"
@@ -264,6 +267,7 @@ def test_lookup_query_lists_organizations_by_part_of_a_name(db):
             == ["友谊县科学技术协会"]
 
 
+@pytest.mark.slow
 def test_jurisdiction_picks_one_of_several_places(two_counties):
     both = _run("query", "organization_responsibilities", "-p", "name=县科协", "--all", "--db", two_counties,
                 "--format", "json")
@@ -322,6 +326,7 @@ def test_queries_name_shows_one_query_whole():
     assert bad.exit_code == 1 and "partners" in bad.stderr
 
 
+@pytest.mark.slow
 def test_every_example_call_runs(db):
     """`kg queries NAME` prints an example call: it must run as printed."""
     from kg.library import example_call, list_queries
@@ -336,6 +341,7 @@ def test_every_example_call_runs(db):
 # Shell completion, LICENSE
 # ---------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_shell_completion_of_commands_and_query_names():
     kg = str(Path(sys.executable).with_name("kg"))
     if not os.path.exists(kg):

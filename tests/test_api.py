@@ -36,6 +36,7 @@ def test_parse_errors_name_the_file(tmp_path, seed_files):
     assert str(e.value).count(str(bad)) == 1
 
 
+@pytest.mark.slow
 def test_query_takes_an_open_store_or_a_folder(tmp_path, seed_files):
     db = tmp_path / "kg.db"
     report = kg.build(*seed_files[:2], db=db, align=False)

@@ -67,6 +67,7 @@ def test_the_corpus_shares_organizations_across_chunks(corpus: list[Path]) -> No
     assert any(b[k] - a[k] for k in a)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chunk_files,bulk_documents", CHUNKINGS)
 def test_a_chunked_build_equals_a_one_shot_load(tmp_path: Path, corpus: list[Path], chunk_files: int,
                                                 bulk_documents: int) -> None:
@@ -84,6 +85,7 @@ def test_a_chunked_build_equals_a_one_shot_load(tmp_path: Path, corpus: list[Pat
     assert report.files == seen_files and not report.failures
 
 
+@pytest.mark.slow
 def test_building_again_is_unchanged(tmp_path: Path, corpus: list[Path]) -> None:
     with EmbeddedStore(tmp_path / "db") as store:
         build(store, corpus, align_tasks=False, chunk_files=4)
@@ -93,6 +95,7 @@ def test_building_again_is_unchanged(tmp_path: Path, corpus: list[Path]) -> None
         assert store_hash(store) == first
 
 
+@pytest.mark.slow
 def test_a_build_onto_a_filled_store_equals_one_shot_loads(tmp_path: Path, corpus: list[Path]) -> None:
     """Organizations already stored before the build (and named again, with new aliases) merge as
     a one-shot load merges them."""
@@ -109,6 +112,7 @@ def test_a_build_onto_a_filled_store_equals_one_shot_loads(tmp_path: Path, corpu
         assert statuses(report.loaded) == statuses(want_results)
 
 
+@pytest.mark.slow
 def test_a_document_repeated_in_a_later_chunk_keeps_the_later_file(tmp_path: Path, corpus: list[Path]) -> None:
     """Two files holding one document: the later is kept, whichever chunks they fall in — here a
     byte-for-byte copy (same sha256: the stored file name must still become the later one) and an
@@ -136,6 +140,7 @@ def test_a_document_repeated_in_a_later_chunk_keeps_the_later_file(tmp_path: Pat
         assert list(stored.values()).count(edited.name) == 1 and corpus[1].name not in stored.values()
 
 
+@pytest.mark.slow
 def test_a_failing_document_in_a_bulk_block_fails_alone(tmp_path: Path, corpus: list[Path]) -> None:
     """A document whose write fails inside a bulk block (a task id already taken in the store: the
     primary key refuses it) rolls the block back; the block is written again one chunk at a time,
@@ -166,6 +171,7 @@ def test_a_failing_document_in_a_bulk_block_fails_alone(tmp_path: Path, corpus: 
         assert len(report.failures) == 1
 
 
+@pytest.mark.slow
 def test_load_graphs_equals_one_load(tmp_path: Path, seed_graph: Graph) -> None:
     """The benchmark's path: the parsed graph cut into chunks, loaded the way kg build loads."""
     with EmbeddedStore(tmp_path / "one") as store:

@@ -50,6 +50,7 @@ def test_every_seed_clause_is_read(seeds_dir):
         assert report.read == report.found and report.unread == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared development corpus (../shared/corpus) is not here")
 def test_every_corpus_document_reports_what_it_could_not_read():
     reports = {Path(r.file).name[:2]: r for r in check_paths([CORPUS])}

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from kg.build import build
@@ -34,6 +35,7 @@ def test_extract_jsonl_equals_library_and_keeps_the_contract(seeds_dir):
     assert "市教育局" in result.stdout  # Chinese unescaped
 
 
+@pytest.mark.slow
 def test_extract_stdout_is_only_jsonl_in_a_real_process(seeds_dir):
     """jionlp prints a banner on import: it must not reach kg's stdout."""
     proc = subprocess.run([sys.executable, "-m", "kg.cli", "extract", str(seeds_dir / "004_e9103c7baaac5c31.txt"),
@@ -62,6 +64,7 @@ def test_extract_reports_bad_files_and_exit_status(tmp_path, seeds_dir):
     assert "bin.txt" in result.stderr and "binary" in result.stderr
 
 
+@pytest.mark.slow
 def test_build_then_stats_equal_library(tmp_path, seeds_dir):
     db = tmp_path / "db"
     result = CliRunner().invoke(main, ["build", "--db", str(db)])
@@ -90,6 +93,7 @@ def test_build_with_a_bad_file_loads_the_rest_and_fails(tmp_path, seeds_dir):
         assert store.stats()["documents"] == 1 and store.stats()["responsible_for"] == 141
 
 
+@pytest.mark.slow
 def test_build_library_call_matches(tmp_path, seed_files):
     with EmbeddedStore(tmp_path / "db") as store:
         report = build(store, seed_files)
@@ -110,6 +114,7 @@ def test_render_formats_roundtrip():
     assert "中文" in render(rows, "table")
 
 
+@pytest.mark.slow
 def test_viz_from_files_and_from_the_store_draw_the_same_document(tmp_path, seeds_dir):
     seed = str(seeds_dir / "001_d3227398dcf91ff4.txt")
     r1 = CliRunner().invoke(main, ["viz", seed, "-o", str(tmp_path / "a.html"), "--document", "友谊县"])
@@ -124,6 +129,7 @@ def test_viz_from_files_and_from_the_store_draw_the_same_document(tmp_path, seed
     assert bad.exit_code == 1 and "没有这个单位" in bad.stderr
 
 
+@pytest.mark.slow
 def test_export_rdf_and_validate(tmp_path, seeds_dir):
     out = tmp_path / "seeds.ttl"
     r = CliRunner().invoke(main, ["export", "rdf", str(seeds_dir), "-o", str(out)])
@@ -146,6 +152,7 @@ def test_export_neo4j_import_files(tmp_path, seeds_dir):
     assert (tmp_path / "imp" / "Task.header.csv").exists()
 
 
+@pytest.mark.slow
 def test_sparql_command_equals_the_cypher_answer(tmp_path, seeds_dir):
     db = str(tmp_path / "db")
     assert CliRunner().invoke(main, ["build", "--db", db]).exit_code == 0
@@ -157,6 +164,8 @@ def test_sparql_command_equals_the_cypher_answer(tmp_path, seeds_dir):
     assert refused.exit_code == 1 and "kg:" in refused.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_serve_sparql_command_over_http(tmp_path, seeds_dir):
     """`kg serve-sparql` as a user starts it: answers a SPARQL 1.1 Protocol query, refuses an update."""
     import socket

@@ -299,6 +299,7 @@ mixed = st.tuples(st.sampled_from(READS + PARTS + GLUE), st.lists(st.sampled_fro
 statements = st.one_of(plain_clause, wrapped_clause, wrapped_command, mixed)
 
 
+@pytest.mark.slow
 def test_whatever_the_guard_passes_changes_nothing(db: Path, watch: Path) -> None:
     """Run each statement the guard passes straight on a writable store's connection (no read-only
     transaction, several statements allowed): the store and the watched folder must stay as they were,

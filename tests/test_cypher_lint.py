@@ -25,7 +25,8 @@ def _skip_reason() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+pytestmark = [pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or ""),
+              pytest.mark.external]  # Node.js
 
 
 def lint(*files: Path | str, flags: tuple[str, ...] = ("--strict-schema",)) -> subprocess.CompletedProcess[str]:

@@ -133,6 +133,7 @@ def assert_store_is_the_report(db: Path, out: dict[str, Any], reference: dict[st
         assert out["failures"], "a write failed and the report has no failure"
 
 
+@pytest.mark.slow
 def test_a_bulk_commit_that_fails_on_disk_is_a_failure_and_stores_nothing(tmp_path: Path, corpus: list[str],
                                                                           reference: dict, sizes: dict) -> None:
     """The issue's case: the one bulk transaction of the build copies its rows, and the checkpoint at its
@@ -145,6 +146,7 @@ def test_a_bulk_commit_that_fails_on_disk_is_a_failure_and_stores_nothing(tmp_pa
     assert any("stopped writing" in f for f in out["failures"])
 
 
+@pytest.mark.slow
 def test_a_failed_checkpoint_between_blocks_keeps_the_committed_blocks(tmp_path: Path, corpus: list[str],
                                                                        reference: dict, sizes: dict) -> None:
     """Blocks of 5 documents: the first commits into the write-ahead log; the checkpoint that opens a
@@ -156,6 +158,7 @@ def test_a_failed_checkpoint_between_blocks_keeps_the_committed_blocks(tmp_path:
     assert (out["write_error"] or "").startswith("checkpoint: ") and ".wal" not in out["write_error"]
 
 
+@pytest.mark.slow
 def test_a_failed_write_ahead_log_write_neither_aborts_nor_loses_what_was_committed(
         tmp_path: Path, corpus: list[str], reference: dict, sizes: dict) -> None:
     """One document per transaction, into the write-ahead log, until the log cannot grow: Ladybug then
@@ -169,6 +172,7 @@ def test_a_failed_write_ahead_log_write_neither_aborts_nor_loses_what_was_commit
     assert ".wal" in (out["write_error"] or "")
 
 
+@pytest.mark.slow
 def test_a_bulk_block_whose_log_write_fails(tmp_path: Path, corpus: list[str], reference: dict,
                                             sizes: dict) -> None:
     """Blocks of 10 documents written with UNWIND (no COPY): the block's write-ahead log is larger
@@ -178,6 +182,7 @@ def test_a_bulk_block_whose_log_write_fails(tmp_path: Path, corpus: list[str], r
     assert ".wal" in (out["write_error"] or "")
 
 
+@pytest.mark.slow
 def test_alignments_that_cannot_be_written_fail_the_build_and_keep_the_documents(
         tmp_path: Path, corpus: list[str], reference: dict, sizes: dict) -> None:
     """The documents fit, the alignments across them do not: every document is stored and reported
@@ -192,6 +197,7 @@ def test_alignments_that_cannot_be_written_fail_the_build_and_keep_the_documents
         assert store.stats()["alignments"] == 0
 
 
+@pytest.mark.slow
 def test_kg_build_on_a_full_disk_exits_1_and_counts_what_is_stored(tmp_path: Path, corpus: list[str],
                                                                     sizes: dict) -> None:
     """The command itself: exit status 1, no document counted that is not stored, a FAILED line naming
@@ -211,6 +217,7 @@ def test_kg_build_on_a_full_disk_exits_1_and_counts_what_is_stored(tmp_path: Pat
     assert "FAILED" in p.stderr and "stopped writing" in p.stderr
 
 
+@pytest.mark.slow
 def test_kg_build_on_a_full_tmpfs(tmp_path: Path, corpus: list[str], sizes: dict) -> None:
     """The same on a real full file system (ENOSPC, every file sharing the space), where one can be
     mounted: a tmpfs of less than the store needs."""
@@ -256,6 +263,7 @@ def _plan(folder: Path, name: str, number: str = "", place: str = "", who: str =
     return f
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("number", ["", "政办发〔2022〕1号"], ids=["no-wenhao", "same-wenhao"])
 def test_documents_of_other_jurisdictions_are_other_documents(tmp_path: Path, number: str) -> None:
     """One title (and one 文号, or none), no date, two provinces: two documents, the first kept whole."""
@@ -282,7 +290,8 @@ def _store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Any:
     return s
 
 
-@pytest.mark.parametrize("backend", ["embedded", "neo4j"])
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["embedded", pytest.param("neo4j", marks=pytest.mark.external)])
 def test_a_document_replaced_by_another_file_names_the_file_it_replaces(tmp_path: Path, backend: str,
                                                                         request: pytest.FixtureRequest) -> None:
     """Same identity (title, no 文号, no date, no place), another file name and text: the store keeps
@@ -311,6 +320,7 @@ def test_a_document_replaced_by_another_file_names_the_file_it_replaces(tmp_path
 # --------------------------------------------------------------------------- file names
 
 
+@pytest.mark.slow
 def test_file_names_are_escaped_and_counts_are_what_was_written(tmp_path: Path, seed_files: list[Path]) -> None:
     """A name with bytes that are not UTF-8 and a name with a newline load (stored escaped) and print on one
     line each; a file whose document cannot be written is shown failed, not ok, and counted nowhere."""

@@ -186,6 +186,7 @@ def test_longest_shared_wording_is_the_first_longest_common_substring():
     assert _shared("科普宣传", "宣传科普") == "科普"
 
 
+@pytest.mark.slow
 def test_many_alignments_replace_the_stored_ones_in_bulk_and_few_by_statement(seed_graph, tmp_path):
     """Above COPY_MIN_ROWS alignments go in by COPY (the table emptied by DDL in the same transaction),
     below it by UNWIND after a DELETE: either way the store holds exactly the last set written."""

@@ -453,6 +453,7 @@ def test_docx_numbering_without_definition_is_noted(tmp_path):
     assert "1 paragraph(s) use Word auto-numbering whose definition is missing" in got.note
 
 
+@pytest.mark.slow
 def test_kg_build_reads_every_format_and_names_it(tmp_path, seed_text):
     """End to end through the CLI: a folder of HTML, DOCX, PDF, a scanned PDF and a .doc."""
     from click.testing import CliRunner

@@ -191,6 +191,7 @@ def test_every_paged_query_is_checked():
     assert len(PAGED) >= 15 and "organization_responsibilities" in PAGED
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", PAGED)
 def test_a_page_knows_whether_it_is_all_and_how_many_there_are(store, name):
     """For every limit, `truncated` and `total` agree with the whole listing: in particular a page with fewer
@@ -207,6 +208,8 @@ def test_a_page_knows_whether_it_is_all_and_how_many_there_are(store, name):
         assert quick.truncated == (n > k) and quick.total == (None if n > k else n), k
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_pages_agree_on_a_bolt_server(store, seed_graph, bolt_server):
     """`--all` binds a LIMIT a Bolt server takes (ArcadeDB sizes a top-k queue by it), and the counts agree."""
     from kg.store.neo4j import Neo4jStore
@@ -271,6 +274,7 @@ def test_render_page_shapes(store):
     assert note is None and whole.splitlines()[-1] == "(35 rows)"
 
 
+@pytest.mark.slow
 def test_cli_table_footer_and_the_shorthands(db_path):
     r = _run("query", "organization_responsibilities", "-p", "name=县科协", "--limit", "3", "--db", db_path)
     assert r.exit_code == 0 and r.stdout.splitlines()[-1] == "(3 of 35 rows — pass --limit N or --all)"
@@ -304,6 +308,7 @@ def test_cli_json_equals_the_library_call_for_query_and_sparql(db_path, store):
     assert expected["truncated"] is True and expected["total"] == 35 and len(expected["rows"]) == 3
 
 
+@pytest.mark.slow
 def test_the_library_build_of_no_files_is_an_error_and_of_no_paths_the_seeds(tmp_path, empty):
     from kg.build import build
 

@@ -64,6 +64,7 @@ def test_parse_guarded_is_parse_path_under_limits(seed_files):
         assert got.parsed.warnings == want.warnings and got.parsed.coverage == want.coverage
 
 
+@pytest.mark.slow
 def test_jobs_give_the_same_batch_in_input_order(corpus):
     one = parse_files(corpus, jobs=1)
     two = parse_files(corpus, jobs=2)
@@ -74,6 +75,7 @@ def test_jobs_give_the_same_batch_in_input_order(corpus):
     assert [r.limit for r in two.failures] == ["max_pdf_pages"]
 
 
+@pytest.mark.slow
 def test_kg_build_with_jobs_gives_the_same_store_byte_for_byte(corpus, tmp_path):
     hashes, reports = {}, {}
     for jobs in (1, 2):
@@ -88,6 +90,7 @@ def test_kg_build_with_jobs_gives_the_same_store_byte_for_byte(corpus, tmp_path)
     assert reports[1] == reports[2]
 
 
+@pytest.mark.slow
 def test_the_cli_jobs_option_gives_the_same_store(corpus, tmp_path):
     files = [str(f) for f in corpus[-8:]]  # the PDF that fails, the seeds and the copy
     outs = []
@@ -106,6 +109,7 @@ def _worker_pids(parser_or_pool) -> list[int]:
     return [w.process.pid for w in pool._workers]
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_fails_its_file_only(seed_files):
     with ParsePool(1) as pool:
         list(pool.parse(seed_files[:1]))  # start the worker
@@ -120,6 +124,7 @@ def test_a_worker_that_dies_fails_its_file_only(seed_files):
     assert all(o.parsed is not None for _, o in got[1:])  # handed to a fresh worker
 
 
+@pytest.mark.slow
 def test_a_worker_that_does_not_answer_is_killed_at_max_seconds(seed_files, monkeypatch):
     """The alarm stops a parse in Python code; a worker stuck where no alarm reaches (in C, or stopped
     here) is killed once max_seconds and a grace period have passed."""
@@ -136,6 +141,7 @@ def test_a_worker_that_does_not_answer_is_killed_at_max_seconds(seed_files, monk
     assert got[1].parsed is not None
 
 
+@pytest.mark.slow
 def test_a_file_over_max_memory_mb_fails_alone_in_its_worker(tmp_path, seed_files):
     bomb = docx_bomb(tmp_path / "bomb.docx", 40)  # 40 MB of XML: about 500 MB once parsed
     limits = Limits(max_inflation=0, max_unpacked_mb=0, max_memory_mb=500)  # a worker starts at about 220 MB
@@ -147,6 +153,7 @@ def test_a_file_over_max_memory_mb_fails_alone_in_its_worker(tmp_path, seed_file
     assert "parsing needed too much memory, over the limit of 500 MB (max_memory_mb)" in bad.error
 
 
+@pytest.mark.slow
 def test_a_runaway_file_in_a_worker_is_stopped_and_the_batch_loads(tmp_path, seed_files):
     slow = tmp_path / "paragraphs.html"
     slow.write_text("<html><body>" + "<p>x</p>" * 150_000 + "</body></html>", encoding="utf-8")  # ~4 s

@@ -106,6 +106,7 @@ def test_a_pdf_claiming_a_million_pages_is_refused_at_once(tmp_path):
         read_document(f, f.read_bytes(), Limits(max_pdf_pages=100))
 
 
+@pytest.mark.slow
 def test_a_docx_bomb_is_refused_from_its_sizes_without_inflating_it(tmp_path):
     f = docx_bomb(tmp_path / "bomb.docx", 330)  # 330 MB of XML: 4.6 GB of memory when read whole
     assert f.stat().st_size < 2 * 2**20
@@ -246,6 +247,7 @@ def test_a_file_that_cannot_be_read_is_an_input_error(tmp_path):
         read_limited(tmp_path / "missing.txt")
 
 
+@pytest.mark.slow
 def test_the_alarm_puts_back_the_callers_own_timer():
     import signal
 

@@ -112,6 +112,7 @@ def built(tmp_path_factory, corpus: Path) -> tuple[Path, str]:
     return db, r.stderr
 
 
+@pytest.mark.slow
 def test_build_shows_parse_load_and_align(built: tuple[Path, str]) -> None:
     db, err = built
     assert "kg: build: 0 of 12 files" in err
@@ -142,6 +143,7 @@ def test_extract_lines_and_clean_jsonl(corpus: Path) -> None:
     assert rows and all("organization" in row for row in rows)
 
 
+@pytest.mark.slow
 def test_export_rdf_to_stdout_still_parses(built: tuple[Path, str]) -> None:
     db, _ = built
     r = CliRunner().invoke(main, ["export", "rdf", "--db", str(db), "--format", "nt", "-o", "-"], env=EVENTS)
@@ -151,6 +153,7 @@ def test_export_rdf_to_stdout_still_parses(built: tuple[Path, str]) -> None:
     assert len(quads) > 1000 and f"kg: wrote {len(quads)} triples (nt) to stdout" in r.stderr
 
 
+@pytest.mark.slow
 def test_export_xlsx_and_neo4j_import(built: tuple[Path, str], tmp_path: Path) -> None:
     db, _ = built
     r = CliRunner().invoke(main, ["export", "xlsx", "--db", str(db), "-o", str(tmp_path / "t.xlsx")], env=EVENTS)
@@ -161,6 +164,7 @@ def test_export_xlsx_and_neo4j_import(built: tuple[Path, str], tmp_path: Path) -
     assert "kg: writing the import files: done in" in r.stderr
 
 
+@pytest.mark.slow
 def test_validate_shows_the_sparql_copy_and_the_queries(built: tuple[Path, str]) -> None:
     db, _ = built
     r = CliRunner().invoke(main, ["validate", "--db", str(db)], env=EVENTS)
@@ -173,6 +177,7 @@ def test_validate_shows_the_sparql_copy_and_the_queries(built: tuple[Path, str])
     assert json.loads(again.stdout) == [] and "sparql store" not in again.stderr  # the copy is reused
 
 
+@pytest.mark.slow
 def test_sparql_and_viz(built: tuple[Path, str], tmp_path: Path) -> None:
     db, _ = built
     r = CliRunner().invoke(main, ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--db", str(db),
@@ -224,6 +229,7 @@ def _on_a_pty(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
     return code, out, b"".join(chunks).decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 def test_a_bar_is_drawn_on_a_terminal(corpus: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KG_PROGRESS")}
     env["KG_PROGRESS_INTERVAL"] = "0"  # every event drawn: the bar shows whatever the machine's speed

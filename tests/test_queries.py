@@ -152,6 +152,7 @@ PAGED = sorted(x.name for x in list_queries() if "limit" in {p.name for p in x.p
 REQUIRED = {"n": 5, "sector": "教育", "name": "县科协", "text": "提升行动", "title": "提升行动", "document": "友谊县"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", PAGED)
 def test_a_page_is_the_head_of_the_whole_listing(aligned, name):
     """limit=k gives the first k rows of the whole ordered listing (the queries that pick the first documents or
@@ -250,6 +251,7 @@ def test_task_lineage_follows_a_national_item_down(aligned):
     assert [(r["jurisdiction"], r["item"]) for r in helpers] == [("友谊县", "实施智慧助老行动")]
 
 
+@pytest.mark.slow
 def test_a_cited_document_merges_with_its_placeholder_when_it_is_loaded(tmp_path, seed_files):
     """临沂 and 历下区 cite the 山东省 plan (spelled two ways); once a file with that title loads, both point to it."""
     from kg.build import build

@@ -10,6 +10,8 @@ import pytest
 from kg.library import list_queries, run_named
 from kg.store.embedded import EmbeddedStore
 
+pytestmark = pytest.mark.external  # a Bolt server
+
 PARAMS = {"text": "提升行动", "name": "县科协", "limit": 50, "n": 5, "document": "友谊县", "sector": "教育",
           "title": "提升行动", "jurisdiction": ""}
 # Where the Bolt server departs from Neo4j's Cypher, name the query and the reason here (none now).

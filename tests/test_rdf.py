@@ -267,6 +267,7 @@ def test_byte_identical_exports(graph: Graph, fmt: str) -> None:
     assert rdf.serialize(shuffled, fmt) == first, "list order must not change the bytes"
 
 
+@pytest.mark.slow
 def test_byte_identical_across_processes(graph: Graph, tmp_path: Path) -> None:
     """Another interpreter with another hash seed writes the same bytes."""
     (tmp_path / "g.json").write_text(graph.model_dump_json(), encoding="utf-8")
@@ -518,6 +519,7 @@ def _parse_file():
     return parse_file
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(_parse_file() is None, reason="kg.loaders.parse_file is not there yet")
 def test_seeds_export_and_conform(tmp_path: Path) -> None:
     parse_file = _parse_file()

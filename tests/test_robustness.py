@@ -9,6 +9,8 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from kg.build import build
 from kg.loaders import parse_text
 from kg.pipeline import collect_files, parse_files
@@ -21,6 +23,7 @@ def store_hash(store: EmbeddedStore) -> str:
     return hashlib.sha256(store.to_graph().model_dump_json().encode("utf-8")).hexdigest()
 
 
+@pytest.mark.slow
 def test_loading_twice_gives_the_same_store_byte_for_byte(tmp_path, seed_files):
     with EmbeddedStore(tmp_path / "a") as a:
         build(a, seed_files)
@@ -33,6 +36,7 @@ def test_loading_twice_gives_the_same_store_byte_for_byte(tmp_path, seed_files):
         assert store_hash(b) == first
 
 
+@pytest.mark.slow
 def test_a_changed_document_replaces_its_old_version(tmp_path, seeds_dir):
     text = (seeds_dir / SEED).read_text(encoding="utf-8")
     f = tmp_path / "plan.txt"
@@ -59,6 +63,7 @@ def test_unbalanced_brackets_are_reported_with_their_position():
     assert any(f"unbalanced.txt (char {pos})" in w and "unclosed" in w for w in parsed.warnings), parsed.warnings
 
 
+@pytest.mark.slow
 def test_sigkill_mid_load_leaves_every_committed_document_whole(tmp_path, seeds_dir):
     base = (seeds_dir / SEED).read_text(encoding="utf-8")
     corpus = tmp_path / "corpus"

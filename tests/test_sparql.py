@@ -124,6 +124,7 @@ def test_twin_agrees_on_the_seeds(seed_stores, name):
                               "deadlines"), "a query that finds nothing on the seeds proves little"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted({q.name for q in list_queries()} - set(NO_TWIN)))
 def test_twin_agrees_on_a_generated_corpus(generated_stores, name):
     emb, ox_store = generated_stores
@@ -144,6 +145,7 @@ def _rows(rows):
     return [tuple(tuple(sorted(v)) if isinstance(v, list) else v for v in row) for row in rows]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(q.name for q in list_queries() if "limit" in {p.name for p in q.params}))
 def test_a_cypher_page_is_the_head_of_the_listing_on_a_generated_corpus(generated_stores, name):
     """Pages cut from many plans: limit=k is the first k rows of the whole ordered listing (the queries that choose
@@ -312,6 +314,7 @@ def endpoint(tmp_path_factory, seed_graph):
     server.close()
 
 
+@pytest.mark.external
 def test_endpoint_answers_a_library_query(endpoint, seed_stores):
     server, _ = endpoint
     assert server.server_address[0] == "127.0.0.1" and server.port > 0
@@ -336,6 +339,7 @@ def test_endpoint_answers_a_library_query(endpoint, seed_stores):
     assert status == 200 and ctype.startswith("text/tab-separated-values") and body.count(b"\n") >= 6
 
 
+@pytest.mark.external
 def test_endpoint_refuses_updates_and_keeps_the_store(endpoint):
     server, n = endpoint
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -359,6 +363,7 @@ def test_endpoint_refuses_updates_and_keeps_the_store(endpoint):
     assert len(server.store) == n
 
 
+@pytest.mark.external
 def test_endpoint_errors_are_clear(endpoint):
     server, _ = endpoint
     status, _, body = _post(server.url, b"SELECT ?x WHERE { ?x ", "application/sparql-query")

@@ -213,6 +213,7 @@ def test_update_keywords_ignore_strings_iris_and_comments():
 
 # --------------------------------------------------------------------------- the library still passes
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(q.name for q in sparql_queries()))
 def test_every_named_query_passes_and_means_the_same(seed_graph_store, name):
     """The guard's text gives the rows the text as written gives (same substitutions, seed store)."""
@@ -315,6 +316,7 @@ def _hostile(draw: st.DrawFn, url: str) -> str:
     return f"{head} {{ ?s ?p ?o . {body} {draw(_glue)} }}"
 
 
+@pytest.mark.slow
 def test_fuzz_nothing_the_guard_passes_reaches_the_network_or_the_store(listener):
     store = _small_store()
     quads = _quads(store)

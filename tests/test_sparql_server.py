@@ -75,6 +75,8 @@ def _wait_for(cond, seconds: float) -> bool:
 
 # --------------------------------------------------------------------------- time limit and leaving clients
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_a_query_past_the_time_limit_is_killed_and_answered_503_while_others_are_served(store):
     logs: list[str] = []
     with serve(store, timeout=2, workers=2, log=logs.append) as server:
@@ -101,6 +103,7 @@ def test_a_query_past_the_time_limit_is_killed_and_answered_503_while_others_are
     assert any(" 503 " in line and "COUNT(*)" in line for line in logs)
 
 
+@pytest.mark.external
 def test_a_client_that_leaves_stops_its_query(store):
     logs: list[str] = []
     with serve(store, timeout=120, workers=2, log=logs.append) as server:
@@ -119,6 +122,8 @@ def test_a_client_that_leaves_stops_its_query(store):
 
 # --------------------------------------------------------------------------- connections
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_half_open_connections_do_not_hold_a_thread_each(store):
     with serve(store, max_connections=8, idle_timeout=1, workers=1) as server:
         base = threading.active_count()
@@ -147,6 +152,7 @@ def test_half_open_connections_do_not_hold_a_thread_each(store):
 @pytest.mark.parametrize("host, ok", [("evil.example", False), ("evil.example:7878", False), ("127.0.0.1.nip.io", False),
                                       ("localhost", True), ("127.0.0.1", True), ("[::1]", True),
                                       ("yasgui.localhost", True)])
+@pytest.mark.external
 def test_host_header_must_name_the_endpoint(store, host, ok):
     with serve(store, workers=1) as server:
         status, _, body = _request(server, headers={"Host": f"{host}:{server.port}" if ":" not in host[-6:] and
@@ -156,6 +162,8 @@ def test_host_header_must_name_the_endpoint(store, host, ok):
             assert status == 403 and b"DNS rebinding" in body
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_a_request_without_host_and_a_public_bind(store):
     with serve(store, workers=1) as server:
         with socket.create_connection(("127.0.0.1", server.port)) as s:  # HTTP/1.0, no Host
@@ -174,6 +182,7 @@ def test_a_request_without_host_and_a_public_bind(store):
 
 # --------------------------------------------------------------------------- bad requests: answers, not tracebacks
 
+@pytest.mark.external
 def test_an_invalid_graph_iri_is_400_without_a_traceback(store, capfd):
     with serve(store, workers=1, log=lambda line: None) as server:
         for key in ("default-graph-uri", "named-graph-uri"):
@@ -185,6 +194,7 @@ def test_an_invalid_graph_iri_is_400_without_a_traceback(store, capfd):
     assert "Traceback" not in err
 
 
+@pytest.mark.external
 def test_service_bypasses_and_updates_through_the_endpoint(store):
     listener = Listener()
     try:
@@ -206,6 +216,7 @@ def test_service_bypasses_and_updates_through_the_endpoint(store):
 
 # --------------------------------------------------------------------------- CORS, logging
 
+@pytest.mark.external
 def test_cors_preflight_and_headers(store):
     logs: list[str] = []
     with serve(store, workers=1, log=logs.append) as server:
@@ -264,6 +275,8 @@ def test_kg_serve_sparql_port_in_use_is_one_line(seeds_dir):
     assert time.monotonic() - t0 < 5  # told before the graph is built
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_kg_serve_sparql_logs_times_out_and_leaves_no_process(seeds_dir):
     seed = str(sorted(Path(seeds_dir).iterdir())[0])
     proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "kg"), "serve-sparql", "--port", "0", "--timeout", "1",
@@ -385,6 +398,8 @@ def _browser_result(endpoint_url: str) -> dict:
         pages.server_close()
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_a_browser_page_from_another_origin_queries_the_endpoint(store):
     from _browser import browser_missing_reason
 
@@ -402,6 +417,7 @@ def test_a_browser_page_from_another_origin_queries_the_endpoint(store):
         assert "error" in _browser_result(server.url)
 
 
+@pytest.mark.external
 @pytest.mark.skipif(os.name != "posix", reason="worker processes use fork")
 def test_endpoint_over_an_on_disk_store_runs_queries_in_workers(tmp_path):
     from kg.sparql import sparql_store

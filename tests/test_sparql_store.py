@@ -54,6 +54,7 @@ def _versions(db: Path) -> list[str]:
     return sorted(p.name for p in cache_root(db).iterdir() if p.is_dir())
 
 
+@pytest.mark.slow
 def test_every_named_query_answers_as_the_in_memory_export(db: Path) -> None:
     cached = store_sparql(db)
     with open_store(None, db, read_only=True) as st:
@@ -83,6 +84,7 @@ def test_cli_reuses_the_copy_and_prints_what_the_files_give(db: Path, seed_files
     assert len(json.loads(again.stdout)["rows"]) == 4
 
 
+@pytest.mark.slow
 def test_a_build_that_changes_the_store_is_seen_by_the_next_query(db: Path, seed_files) -> None:
     before = open_cached(db)
     rows = run_sparql(before.store, "documents_overview", {}).total
@@ -99,6 +101,7 @@ def test_a_build_that_changes_the_store_is_seen_by_the_next_query(db: Path, seed
     assert f"v-{stamp(db)[:16]}" in _versions(db)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["no-marker", "wrong-stamp", "garbage-files", "empty-folder"])
 def test_a_half_written_or_broken_copy_is_rebuilt(db: Path, damage: str) -> None:
     first = open_cached(db)
@@ -133,6 +136,7 @@ def test_a_dead_builders_temp_folder_is_removed(db: Path) -> None:
     assert not stale.exists()
 
 
+@pytest.mark.slow
 def test_two_concurrent_calls_build_once_and_agree(db: Path) -> None:
     cmd = [KG, "sparql", "documents_overview", "--db", str(db), "--format", "json"]
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
@@ -145,6 +149,7 @@ def test_two_concurrent_calls_build_once_and_agree(db: Path) -> None:
     assert not [p for p in cache_root(db).iterdir() if p.name.startswith("tmp-")]
 
 
+@pytest.mark.slow
 def test_validate_uses_the_copy(db: Path) -> None:
     r = CliRunner().invoke(main, ["validate", "--db", str(db)])
     assert r.exit_code == 0 and "conforms" in r.stdout, r.output
@@ -156,6 +161,8 @@ def test_validate_uses_the_copy(db: Path) -> None:
     assert ex.exit_code == 0 and "Conforms: True" in ex.stdout, ex.output
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_serve_sparql_starts_on_the_copy(db: Path) -> None:
     open_cached(db)  # built beforehand: the server only opens it
     t0 = time.monotonic()

@@ -334,6 +334,7 @@ def _canon(rows: list[list]) -> list[tuple]:
     return [tuple(tuple(sorted(v)) if isinstance(v, list) else v for v in row) for row in rows]
 
 
+@pytest.mark.slow
 def test_named_queries_give_the_same_rows(store: Store, reference: Store) -> None:
     """Every query of the library gives the reference rows, in the reference order, and finds something."""
     store.load(make_graph())

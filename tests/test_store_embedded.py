@@ -29,6 +29,7 @@ def store(tmp_path: Path):
     s.close()
 
 
+@pytest.mark.slow
 def test_copy_round_trip_equal(tmp_path: Path) -> None:
     """Written by COPY from Arrow tables, the graph reads back equal (the contract tests write by UNWIND,
     the default for graphs this small)."""
@@ -56,6 +57,7 @@ def test_the_database_refuses_a_write_the_guard_passes(store: EmbeddedStore, mon
     assert store.stats() == make_graph().counts()
 
 
+@pytest.mark.slow
 def test_copy_replaces_a_changed_document(tmp_path: Path) -> None:
     """A changed document replaced by COPY writes (the contract tests replace by UNWIND)."""
     with EmbeddedStore(tmp_path / "kg.db") as store:
@@ -75,7 +77,8 @@ def test_copy_replaces_a_changed_document(tmp_path: Path) -> None:
 
 
 # batch 1 with UNWIND, the default, is the contract's test_a_document_the_database_refuses_fails_alone_and_leaves_nothing
-@pytest.mark.parametrize("batch,method", [(1, "copy"), (10, "copy"), (10, "unwind")])
+@pytest.mark.parametrize("batch,method", [pytest.param(1, "copy", marks=pytest.mark.slow),
+                                          pytest.param(10, "copy", marks=pytest.mark.slow), (10, "unwind")])
 def test_failing_document_leaves_nothing(tmp_path: Path, method: str, batch: int) -> None:
     """A document the primary key refuses midway, written by COPY or in a batch of new documents: rolled
     back, retried alone, it fails and leaves nothing; the others load."""
@@ -99,6 +102,7 @@ def test_failing_document_leaves_nothing(tmp_path: Path, method: str, batch: int
         assert got == want
 
 
+@pytest.mark.slow
 def test_copy_carries_any_text_and_lists(tmp_path: Path) -> None:
     """COPY goes through Arrow tables: quotes, commas, brackets, newlines, edge spaces and empty
     strings arrive as written, in lists too, exactly as UNWIND writes them."""
@@ -119,6 +123,7 @@ def test_copy_carries_any_text_and_lists(tmp_path: Path) -> None:
     assert graphs[0] == graphs[1]
 
 
+@pytest.mark.slow
 def test_bulk_block_is_one_transaction(tmp_path: Path) -> None:
     """Loads inside bulk() commit together at the end of the block, the same store as one load."""
     with EmbeddedStore(tmp_path / "one") as one:
@@ -138,6 +143,7 @@ def test_bulk_block_is_one_transaction(tmp_path: Path) -> None:
         assert store.to_graph() == want
 
 
+@pytest.mark.slow
 def test_a_failing_bulk_block_keeps_nothing(tmp_path: Path) -> None:
     """A write failing inside bulk() rolls the whole block back and raises BulkLoadError; loading the
     same graphs outside bulk() then fails that document alone."""
@@ -163,6 +169,7 @@ def test_a_failing_bulk_block_keeps_nothing(tmp_path: Path) -> None:
         assert store.to_graph() == by_id(make_document("D1").merge(make_document("D3", sha="ddd")))
 
 
+@pytest.mark.slow
 def test_copy_failing_after_uncheckpointed_writes(tmp_path: Path) -> None:
     """A COPY transaction that fails right after a write not yet checkpointed is rolled back cleanly
     (Ladybug 0.22 aborts the process there unless the store checkpoints first)."""
@@ -253,6 +260,7 @@ def _kill_during_checkpoint(path: Path) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_read_only_open_after_kill_during_checkpoint(tmp_path: Path) -> None:
     """kill -9 in the middle of a checkpoint: read-only opens used to fail with "another kg process is
     writing it" although none was; now they finish the checkpoint and open, with every committed

@@ -42,6 +42,7 @@ def test_unreachable_server_is_one_clear_error() -> None:
     assert err.value.__cause__ is None and err.value.__suppress_context__
 
 
+@pytest.mark.external
 def test_bad_password_is_one_clear_error(bolt_server: BoltServer) -> None:
     if bolt_server.kind != "arcadedb":
         pytest.skip("only against the server started here")
@@ -54,6 +55,7 @@ def test_bad_uri_is_one_clear_error() -> None:
         Neo4jStore(uri="http://localhost:7474", user="neo4j", password="x")
 
 
+@pytest.mark.external
 def test_documents_load_in_batches_and_a_failing_one_is_written_alone(store: Neo4jStore) -> None:
     """Many documents per transaction; when the server refuses one of them (here: a section id that
     another stored document already has, against the uniqueness constraint), the batch is rolled back
@@ -78,6 +80,7 @@ def test_documents_load_in_batches_and_a_failing_one_is_written_alone(store: Neo
     assert store.stats() == Graph.union([g, third]).counts()
 
 
+@pytest.mark.external
 def test_a_batch_load_equals_one_document_at_a_time(store: Neo4jStore) -> None:
     g = make_graph()
     res = store.load(g, batch_documents=1)
@@ -88,6 +91,8 @@ def test_a_batch_load_equals_one_document_at_a_time(store: Neo4jStore) -> None:
     assert store.to_graph() == one_by_one == by_id(g)
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_chunked_build_on_neo4j_equals_the_embedded_store(store: Neo4jStore, tmp_path, seed_files) -> None:
     """kg build's chunked load goes through the Store interface: the same graph on both backends."""
     from kg.build import build

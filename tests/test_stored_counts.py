@@ -8,6 +8,7 @@ import csv
 from pathlib import Path
 
 import ladybug as lb
+import pytest
 
 from kg.build import split_graph
 from kg.loaders import parse_text
@@ -123,6 +124,7 @@ def exercise(store: Store, seed_graph: Graph, seed_files: list[Path], tmp: Path)
 # --------------------------------------------------------------------------- the stores and the files
 
 
+@pytest.mark.slow
 def test_import_files_count_what_the_stores_count(seed_graph: Graph, tmp_path: Path) -> None:
     with EmbeddedStore(tmp_path / "db") as store:
         store.load(seed_graph)
@@ -130,11 +132,13 @@ def test_import_files_count_what_the_stores_count(seed_graph: Graph, tmp_path: P
     assert from_import_files(seed_graph, tmp_path / "import") == got
 
 
+@pytest.mark.slow
 def test_embedded_counts_stay_right(seed_graph: Graph, seed_files: list[Path], tmp_path: Path) -> None:
     with EmbeddedStore(tmp_path / "db") as store:
         exercise(store, seed_graph, seed_files, tmp_path)
 
 
+@pytest.mark.slow
 def test_embedded_counts_one_document_per_transaction(seed_graph: Graph, tmp_path: Path) -> None:
     """Outside bulk(), with UNWIND writes instead of COPY: the same counts."""
     with EmbeddedStore(tmp_path / "db") as store:
@@ -144,6 +148,7 @@ def test_embedded_counts_one_document_per_transaction(seed_graph: Graph, tmp_pat
         assert_counts_right(store)
 
 
+@pytest.mark.slow
 def test_embedded_store_without_counts_is_counted_on_open(seed_graph: Graph, tmp_path: Path) -> None:
     """A store written before the counts existed (no count columns, no links) gets them when opened."""
     with EmbeddedStore(tmp_path / "db") as store:
@@ -161,6 +166,8 @@ def test_embedded_store_without_counts_is_counted_on_open(seed_graph: Graph, tmp
         assert_counts_right(store)
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_neo4j_counts_stay_right(seed_graph: Graph, seed_files: list[Path], tmp_path: Path,
                                  bolt_server) -> None:
     from kg.store.neo4j import Neo4jStore

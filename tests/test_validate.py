@@ -61,6 +61,7 @@ def _both(g: rdflib.Graph, shapes: rdflib.Graph) -> tuple[list, list]:
     return validate_pyshacl(g, shapes), validate_sparql(store, shapes)
 
 
+@pytest.mark.slow
 def test_seeds_conform_with_both_engines(seeds: Graph) -> None:
     assert validate(seeds, engine="sparql") == [] == validate(seeds, engine="pyshacl")
 
@@ -253,6 +254,7 @@ BREAKS: list[tuple[Callable, set[str]]] = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("brk,components", BREAKS, ids=[b.__name__.strip("_") for b, _ in BREAKS])
 def test_broken_graph_same_violations(brk: Callable, components: set[str], seed_rdf: rdflib.Graph,
                                       shapes: rdflib.Graph) -> None:
@@ -294,6 +296,7 @@ def test_oxigraph_forms_are_used_and_equal(seed_rdf: rdflib.Graph, shapes: rdfli
         assert results and results < found  # every result's value, and more (the break without provenance)
 
 
+@pytest.mark.slow
 def test_workers_give_the_same_results(seed_rdf: rdflib.Graph, shapes: rdflib.Graph) -> None:
     """The checks' queries run in threads (kg.shacl_sparql.ShaclSparql.workers): the same results."""
     g = _copy(seed_rdf)
@@ -307,6 +310,7 @@ def test_workers_give_the_same_results(seed_rdf: rdflib.Graph, shapes: rdflib.Gr
     assert len(one.plan()) < one.queries  # the planned queries, then those for the offenders found
 
 
+@pytest.mark.slow
 def test_generic_messages_and_other_constraints(seed_rdf: rdflib.Graph) -> None:
     """Constraints shapes.ttl does not use yet, without sh:message: pyshacl's wording, same results."""
     shapes = rdflib.Graph().parse(data="""
@@ -355,6 +359,7 @@ def test_unsupported_features_are_refused(feature: str, text: str) -> None:
         ShaclSparql(shapes, ox.Store())
 
 
+@pytest.mark.slow
 def test_known_difference_integer_subtypes(seed_rdf: rdflib.Graph, shapes: rdflib.Graph) -> None:
     """Oxigraph stores xsd:nonNegativeInteger as xsd:integer: an xsd:integer >= 0 where the shape says
     xsd:nonNegativeInteger is caught by pyshacl only (kg's exporter never writes one)."""
@@ -373,6 +378,7 @@ def test_every_shape_of_shapes_ttl_is_translated(shapes: rdflib.Graph) -> None:
     assert checker.validate() == []  # an empty store conforms
 
 
+@pytest.mark.slow
 def test_auto_engine_and_cli(seeds: Graph, seeds_dir, tmp_path) -> None:
     broken = seeds.model_copy(deep=True)
     broken.tasks[0].prov = broken.tasks[0].prov.model_copy(update={"start": 50, "end": 40})
@@ -404,6 +410,7 @@ def test_blank_nodes_in_the_data(shapes: rdflib.Graph) -> None:
     assert strip(got) == strip(expected)  # blank node ids differ between the two stores
 
 
+@pytest.mark.slow
 def test_explain_one_node(seeds: Graph) -> None:
     from kg.rdf_validate import explain
 

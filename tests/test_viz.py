@@ -317,6 +317,7 @@ def big_graph(n_orgs: int = 400, n_tasks: int = 2400) -> Graph:
     return Graph(documents=[d], actions=actions, tasks=tasks, organizations=orgs, responsibilities=resps)
 
 
+@pytest.mark.slow
 def test_whole_graph_too_large_is_cut_to_the_most_connected_organizations():
     g = big_graph()
     net, info = build_network(g, "whole")
@@ -334,6 +335,7 @@ def test_whole_graph_too_large_is_cut_to_the_most_connected_organizations():
     assert info.message in page
 
 
+@pytest.mark.slow
 def test_org_view_holds_the_node_limit():
     """单位000 answers for 800 tasks: its page is cut to the limit, keeping the unit itself."""
     g = big_graph()
@@ -418,6 +420,8 @@ def _counts_in_page(run) -> tuple[int, int]:
     return (run.eval("network.body.data.nodes.length"), run.eval("network.body.data.edges.length"))
 
 
+@pytest.mark.slow
+@pytest.mark.external
 @browser_only
 def test_document_page_in_chromium(browser, tmp_path):
     g = small_graph()
@@ -434,6 +438,8 @@ def test_document_page_in_chromium(browser, tmp_path):
     assert shot.stat().st_size > 10_000
 
 
+@pytest.mark.slow
+@pytest.mark.external
 @browser_only
 @pytest.mark.parametrize("view", ["document", "whole"])
 def test_targets_and_alignment_in_chromium(browser, tmp_path, view):
@@ -462,6 +468,8 @@ def test_targets_and_alignment_in_chromium(browser, tmp_path, view):
         screenshot(run, f"view-targets-{view}.png")
 
 
+@pytest.mark.slow
+@pytest.mark.external
 @browser_only
 @pytest.mark.parametrize("view,value", [("whole", None), ("org", "县科协"), ("sector", "教育")])
 def test_other_views_in_chromium(browser, tmp_path, view, value):
@@ -477,6 +485,8 @@ def test_other_views_in_chromium(browser, tmp_path, view, value):
 XSS_DOC = '<img src=x onerror=window.__pwned=4>"</select><script>window.__pwned=5</script>友谊县方案'
 
 
+@pytest.mark.slow
+@pytest.mark.external
 @browser_only
 @pytest.mark.parametrize("bypass_csp", [False, True], ids=["with-csp", "escaping-alone"])
 def test_markup_in_document_text_stays_text(browser, tmp_path, bypass_csp):
@@ -508,6 +518,8 @@ def test_markup_in_document_text_stays_text(browser, tmp_path, bypass_csp):
         _assert_clean(run)
 
 
+@pytest.mark.slow
+@pytest.mark.external
 @browser_only
 def test_cut_banner_is_short_bilingual_and_a_count(browser, tmp_path):
     page = tmp_path / "cut.html"
@@ -525,6 +537,8 @@ def test_cut_banner_is_short_bilingual_and_a_count(browser, tmp_path):
         assert run.eval("window.kgInfo.cut") == info.cut
 
 
+@pytest.mark.slow
+@pytest.mark.external
 @browser_only
 def test_big_whole_graph_is_cut_and_still_draws(browser, tmp_path):
     page = tmp_path / "big.html"
@@ -535,6 +549,8 @@ def test_big_whole_graph_is_cut_and_still_draws(browser, tmp_path):
         screenshot(run, "view-whole-cut.png")
 
 
+@pytest.mark.slow
+@pytest.mark.external
 @browser_only
 def test_org_page_holds_the_node_limit_in_chromium(browser, tmp_path):
     page = tmp_path / "org-cut.html"
@@ -569,6 +585,8 @@ def _visible(run, layer: str) -> tuple[int, int]:
         " return [shown, hidden]; }", layer))
 
 
+@pytest.mark.slow
+@pytest.mark.external
 @browser_only
 def test_each_toggle_hides_and_shows_its_layer(browser, tmp_path):
     g = with_targets_and_alignment(small_graph())
@@ -632,6 +650,8 @@ def test_seed_document_view_is_that_document_only_unless_with_aligned(seeds_alig
     assert all(n["x"] > max(m["x"] for m in wide.nodes if m["kind"] == "organization") for n in others)
 
 
+@pytest.mark.slow
+@pytest.mark.external
 @browser_only
 def test_seed_document_page(browser, tmp_path, seeds_aligned):
     """The README picture: the 友谊县 plan as `kg viz --document 友谊县` draws it from the store."""
@@ -660,6 +680,8 @@ def _legible(run) -> None:
     assert scale * smallest >= LEGIBLE_PX - 1e-6, (scale, smallest)
 
 
+@pytest.mark.slow
+@pytest.mark.external
 @browser_only
 @pytest.mark.parametrize("view", ["document", "whole", "org"])
 def test_labels_are_legible_at_the_opening_zoom(browser, tmp_path, seeds_aligned, view):
@@ -688,6 +710,8 @@ def test_labels_are_legible_at_the_opening_zoom(browser, tmp_path, seeds_aligned
         screenshot(run, f"legible-{view}.png")
 
 
+@pytest.mark.slow
+@pytest.mark.external
 @browser_only
 def test_search_box_finds_centres_and_selects_a_node(browser, tmp_path, seeds_aligned):
     g = seeds_aligned
@@ -731,6 +755,8 @@ def test_search_box_finds_centres_and_selects_a_node(browser, tmp_path, seeds_al
         _assert_clean(run)
 
 
+@pytest.mark.slow
+@pytest.mark.external
 @browser_only
 def test_whole_page_islands_and_go_to(browser, tmp_path, seeds_aligned):
     g = seeds_aligned
@@ -763,6 +789,7 @@ def _viz(*args: str):
     return CliRunner().invoke(main, ["viz", *args])
 
 
+@pytest.mark.slow
 def test_cli_document_page_from_the_store_is_that_document_only(seeds_db, tmp_path, seeds_aligned):
     d = _youyi(seeds_aligned)
     alone = _viz("-o", str(tmp_path / "a.html"), "--document", "友谊县", "--db", seeds_db)
@@ -811,6 +838,7 @@ def generated(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_cli_on_a_generated_corpus(generated, tmp_path):
     graph = parse_files(collect_files([generated])).graph
     total = graph.counts()

@@ -100,6 +100,7 @@ class _Marks(HTMLParser):
 # --------------------------------------------------------------------------- search
 
 
+@pytest.mark.slow
 def test_search_finds_the_county_science_association_by_its_abbreviation(client, seeds_store):
     data = _json(client, "/?q=县科协")
     orgs = data["results"]["organizations"]["rows"]
@@ -130,6 +131,7 @@ def test_search_index_scans_the_same_both_ways(seeds_store, monkeypatch):
     assert jumped[("organizations", "县\x00科协")]["total"] == 0
 
 
+@pytest.mark.slow
 def test_search_index_follows_the_store(tmp_path, seed_graph):
     """The index is kept per store version: a document loaded later is found once the version is read again."""
     from kg.web.cache import StoreCache
@@ -424,6 +426,7 @@ def test_cypher_console_reads_and_refuses_writes(client, seeds_store):
     assert seeds_store.stats() == before
 
 
+@pytest.mark.slow
 def test_sparql_page_and_protocol(client, seeds_store):
     data = _json(client, "/sparql?name=partners&params=name%3D县科协")
     cypher = run_named(seeds_store, "partners", {"name": "县科协"}).rows
@@ -437,6 +440,7 @@ def test_sparql_page_and_protocol(client, seeds_store):
 
 
 
+@pytest.mark.slow
 def test_sparql_reads_the_persistent_copy_and_follows_the_store(tmp_path, seed_files):
     """The app answers SPARQL from the store's Oxigraph copy beside it (not an export held in memory), and
     opens a newer copy once a build has changed the store under the running app."""
@@ -505,6 +509,7 @@ def test_no_route_accepts_writes(client, seeds_store):
     assert seeds_store.read_only
 
 
+@pytest.mark.slow
 def test_hostile_text_stays_inert(hostile):
     c, store = hostile
     doc_id = _one(store, "MATCH (d:Document) RETURN d.id")
@@ -548,6 +553,7 @@ def test_web_queries_are_files_with_headers():
         assert q.question and q.text.startswith("// question:")
 
 
+@pytest.mark.external
 def test_web_queries_pass_neo4j_checker():
     from test_cypher_lint import _skip_reason, lint
 

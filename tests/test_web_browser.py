@@ -21,7 +21,8 @@ from kg.store.embedded import EmbeddedStore
 from kg.table import responsibility_rows
 from kg.web import create_app
 
-pytestmark = pytest.mark.skipif(browser_missing_reason() is not None, reason=browser_missing_reason() or "")
+pytestmark = [pytest.mark.skipif(browser_missing_reason() is not None, reason=browser_missing_reason() or ""),
+              pytest.mark.external, pytest.mark.slow]  # Chromium
 
 YOUYI = "友谊县全民科学素质行动规划纲要实施方案（2021—2025年）"
 

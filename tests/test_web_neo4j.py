@@ -9,6 +9,8 @@ from kg.align import with_alignments
 from kg.store.embedded import EmbeddedStore
 from kg.web.app import create_app
 
+pytestmark = [pytest.mark.external, pytest.mark.slow]  # a Bolt server; the seeds loaded twice, every page
+
 
 @pytest.fixture(scope="module")
 def clients(tmp_path_factory, seed_graph, bolt_server):
