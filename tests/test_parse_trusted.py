@@ -71,6 +71,7 @@ def test_ids_are_unchanged() -> None:
         "responsibility", "LEADS", "0123456789abcdef", "fedcba9876543210")
 
 
+@pytest.mark.slow
 def test_graph_read_back_from_the_store_is_what_validation_makes(tmp_path: Path, seed_files: list[Path]) -> None:
     """The embedded store reads its graph back with the same trusted constructors (kg/trusted.py)."""
     from kg import api
