@@ -4,6 +4,11 @@ Each file opens with `// question: …` and `// params: name (type) — descript
 files use `#`). A parameter may be optional with a default: `limit (int, default 100) — …`,
 `document (string, default "") — …`. Values travel only as parameters, never spliced into the
 query text.
+
+A paged query (one with a `limit`) has a count form beside it, `queries/NAME.count.cypher`: one row, one
+column `total`, the number of rows NAME gives without its limit, counted without building them (from the
+counts the store keeps where it can). It takes NAME's parameters but `limit`; tests/test_query_counts.py
+checks it against the rows. It is not a query of the library of its own (list_queries passes over it).
 """
 from __future__ import annotations
 
@@ -21,6 +26,9 @@ from kg.store.base import QueryResult, Store
 # name (type[, default VALUE]) — description; VALUE is an integer or a "quoted" string
 PARAM_RE = re.compile(r'(\w+)\s*\((\w+)(?:\s*,\s*default\s+("[^"]*"|-?\d+))?\s*\)\s*(?:—|-)?\s*([^;]*)')
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+COUNT_SUFFIX = ".count.cypher"
+"""queries/NAME.count.cypher: NAME's count form (see above)."""
 
 NO_LIMIT = 2**30
 """The `limit` bound for "every row" (`--all`, `limit=all`). LadybugDB refuses a null LIMIT; a Bolt server
@@ -87,6 +95,7 @@ class NamedQuery:
     text: str
     path: Path
     language: str  # cypher | sparql
+    count: Optional[str] = None  # the count form's text (queries/NAME.count.cypher), when there is one
 
 
 def _header(text: str, comment: str) -> dict[str, str]:
@@ -114,13 +123,21 @@ def _default(path: Path, name: str, typ: str, raw: Optional[str]) -> Union[str, 
     return int(raw)
 
 
+def count_path(path: Path) -> Path:
+    """Where the count form of the query in `path` would be: NAME.cypher → NAME.count.cypher."""
+    return path.with_name(path.stem + COUNT_SUFFIX)
+
+
 def read_query(path: Path) -> NamedQuery:
     st = path.stat()
-    return _read_query(path, st.st_mtime_ns, st.st_size)
+    count = count_path(path)
+    cst = count.stat() if path.suffix == ".cypher" and count.is_file() else None
+    return _read_query(path, st.st_mtime_ns, st.st_size, cst and (cst.st_mtime_ns, cst.st_size))
 
 
 @functools.lru_cache(maxsize=512)
-def _read_query(path: Path, mtime_ns: int, size: int) -> NamedQuery:  # cached per file version
+def _read_query(path: Path, mtime_ns: int, size: int, count_version: Optional[tuple[int, int]]) -> NamedQuery:
+    """One query file (cached per version of it and of its count form)."""
     language = "sparql" if path.suffix == ".rq" else "cypher"
     text = path.read_text(encoding="utf-8")
     header = _header(text, "#" if language == "sparql" else "//")
@@ -130,7 +147,8 @@ def _read_query(path: Path, mtime_ns: int, size: int) -> NamedQuery:  # cached p
     params = () if raw.startswith("(none)") else tuple(
         Param(m.group(1), m.group(2), m.group(4).strip(), _default(path, m.group(1), m.group(2), m.group(3)))
         for m in PARAM_RE.finditer(raw))
-    return NamedQuery(path.stem, header["question"], params, text, path, language)
+    count = count_path(path).read_text(encoding="utf-8") if count_version else None
+    return NamedQuery(path.stem, header["question"], params, text, path, language, count)
 
 
 def _suffix(language: str) -> str:
@@ -138,9 +156,9 @@ def _suffix(language: str) -> str:
 
 
 def list_queries(language: str = "cypher", directory: Optional[Path] = None) -> list[NamedQuery]:
-    """Every named query of one language, sorted by name."""
+    """Every named query of one language, sorted by name (count forms are part of their query, not queries)."""
     folder = directory or resource_dir("queries")
-    return [read_query(p) for p in sorted(folder.glob(f"*{_suffix(language)}"))]
+    return [read_query(p) for p in sorted(folder.glob(f"*{_suffix(language)}")) if not p.name.endswith(COUNT_SUFFIX)]
 
 
 def get_query(name: str, language: str = "cypher") -> NamedQuery:
@@ -269,6 +287,7 @@ def describe(query: NamedQuery) -> dict[str, Any]:
         "example": example_call(query), "file": f"queries/{query.path.name}", "text": query.text,
         "twin": f"queries/{twin.name}" if (twin := query.path.with_suffix(".rq" if query.language == "cypher"
                                                                            else ".cypher")).is_file() else None,
+        "count": f"queries/{count_path(query.path).name}" if query.count else None,
     }
 
 
@@ -354,9 +373,10 @@ def name_hints(store: Store, query: NamedQuery, bound: dict[str, Any], page: Pag
 def run_named(store: Store, name: str, params: dict[str, Any], *, count: bool = True, hints: bool = True) -> Page:
     """Run a library query by name on any backend, saying whether its limit cut the rows.
 
-    The rows are those of the query with the limit asked for. When they fill the limit, the query is
-    run once more to learn whether that was all: without a limit, counting the rows (`total`), or,
-    with count=False, with limit + 1 (`total` stays None). Fewer rows than the limit are all there is
+    The rows are those of the query with the limit asked for. When they fill the limit, a second query
+    learns whether that was all: its count form (queries/NAME.count.cypher) gives `total` — or, for a
+    query without one, the query itself without a limit, its rows counted; with count=False, the query
+    with limit + 1 (`total` stays None). Fewer rows than the limit are all there is
     (a query paged by document cuts its documents with the same limit and every document it keeps
     gives a row; tests/test_honest_results.py checks this for every library query).
     """
@@ -377,7 +397,23 @@ def _page(store: Store, query: NamedQuery, bound: dict[str, Any], count: bool) -
     if len(rows) < limit:
         return Page(columns, rows, limit=limit, total=len(rows))
     if count:
-        total = len(store.run(query.text, {**bound, "limit": NO_LIMIT}).rows)
+        total = count_rows(store, query, bound)
         return Page(columns, rows, limit=limit, total=total, truncated=total > len(rows))
     more = len(store.run(query.text, {**bound, "limit": limit + 1}).rows) > limit
     return Page(columns, rows, limit=limit, total=None if more else len(rows), truncated=more)
+
+
+def count_rows(store: Store, query: NamedQuery, bound: dict[str, Any]) -> int:
+    """How many rows the query gives without its limit: its count form's `total` (run with the same
+    parameters but `limit`), else the query run with no limit, its rows counted."""
+    if query.count is None:
+        return len(store.run(query.text, {**bound, "limit": NO_LIMIT}).rows)
+    result = store.run(query.count, {k: v for k, v in bound.items() if k != "limit"})
+    total = result.rows[0][0] if result.columns == ["total"] and len(result.rows) == 1 else None
+    # LadybugDB sums INT64 into an INT128, which reaches Python as a float: a whole one is the count
+    if isinstance(total, float) and total.is_integer():
+        total = int(total)
+    if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+        raise QueryError(f"{count_path(query.path)}: a count form returns one row with one column, total, a "
+                         f"whole number; this one gave {result.columns} {result.rows[:2]}")
+    return total
