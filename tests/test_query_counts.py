@@ -14,7 +14,6 @@ from typing import Any, Iterator
 
 import pytest
 
-from _bolt_server import bolt_server  # noqa: F401 — the session fixture
 from kg.cypher_guard import parameters
 from kg.library import (COUNT_SUFFIX, NO_LIMIT, NamedQuery, Page, _page, bind, count_rows, describe, get_query,
                         list_queries, run_named)
@@ -121,6 +120,7 @@ def test_count_forms_belong_to_paged_queries_and_take_their_parameters() -> None
     assert describe(get_query("accountability_matrix"))["count"] is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", PAGED)
 def test_count_form_counts_the_rows(store: Store, name: str) -> None:
     """count form total == the rows of the query with no limit, for every combination of parameter values."""
@@ -142,6 +142,7 @@ ALWAYS_ROWS = {"citations", "co_responsibility", "collective_assignments", "dead
                "leading_group", "organizations_in_many_documents", "workload"}  # no parameter but limit
 
 
+@pytest.mark.slow
 def test_the_generated_store_gives_rows_to_every_paged_query(generated_store: EmbeddedStore) -> None:
     """So the counts above are checked on listings that are there, not only on empty ones."""
     given = values(generated_store)
@@ -177,8 +178,10 @@ def test_a_query_without_a_count_form_is_counted_whole(seed_store: EmbeddedStore
     assert got.total and got.total > 3
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_count_forms_count_the_rows_on_a_bolt_server(seed_store: EmbeddedStore, seed_graph: Any,
-                                                     bolt_server: Any) -> None:  # noqa: F811
+                                                     bolt_server: Any) -> None:
     """The same text runs on a Bolt server and counts its rows there. (Not always LadybugDB's rows: there
     `'abc' CONTAINS ''` is false, so task_responsibility with text "" finds no task on LadybugDB, every task on
     a Bolt server — a difference of the query, not of its count.)"""
