@@ -198,6 +198,11 @@ def bind(query: NamedQuery, given: dict[str, Any]) -> dict[str, Any]:
             if key == "limit":
                 out[key] = min(out[key], NO_LIMIT)
         elif isinstance(value, str):
+            if declared[key].required and not value.strip():
+                # Engines disagree on `x CONTAINS ''` (LadybugDB: false, Neo4j: true): a blank required
+                # text would find nothing on one backend and everything on the other.
+                raise QueryError(f"query {query.name!r}: {key} must not be empty"
+                                 + (f" ({declared[key].description})" if declared[key].description else ""))
             out[key] = value
         else:  # a string parameter typed as a JSON literal (--param text=2025): the text as typed
             out[key] = typed.get(key, json.dumps(value, ensure_ascii=False))

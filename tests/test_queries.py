@@ -177,6 +177,20 @@ def test_optional_parameters_have_defaults():
         bind(matrix, {"limit": -1})
 
 
+def test_a_blank_required_text_is_refused_not_run():
+    """LadybugDB says `'abc' CONTAINS ''` is false, Neo4j true: a blank required text would find nothing on
+    one backend and every task on the other, so it is refused before either runs it (the SPARQL twins too)."""
+    from kg.sparql import run_sparql, sparql_store
+
+    for name, params in (("task_responsibility", {"text": ""}), ("accountability_matrix", {"document": "  "}),
+                         ("organization_lookup", {"name": ""}), ("task_lineage", {"text": "\t"})):
+        with pytest.raises(QueryError, match="must not be empty"):
+            bind(get_query(name), params)
+        with pytest.raises(QueryError, match="must not be empty"):
+            run_sparql(sparql_store(), name, params)
+    assert bind(get_query("actions_overview"), {"document": ""})["document"] == ""  # optional: "" means every one
+
+
 def test_parameters_are_checked():
     with pytest.raises(QueryError, match="needs --param"):
         bind(get_query("partners"), {})
