@@ -338,16 +338,11 @@ def for_cli(quiet: bool = False, stream: Optional[Stream] = None) -> Reporter:
     """The reporter of a kg command: stderr, a bar on a terminal; ``KG_PROGRESS_INTERVAL`` sets the
     seconds between lines without one (0: a line at every event — for tests and detailed logs),
     ``KG_PROGRESS=lines|bar|off`` forces a mode."""
-    interval = INTERVAL
-    raw = os.environ.get("KG_PROGRESS_INTERVAL")
-    if raw:
-        try:
-            interval = max(0.0, float(raw))
-        except ValueError:
-            pass
-    mode = os.environ.get("KG_PROGRESS", "").lower()
-    tty = {"lines": False, "bar": True}.get(mode)
-    return Reporter(stream, tty=tty, interval=interval, quiet=quiet or mode == "off")
+    from kg.config import progress_settings
+
+    env = progress_settings()
+    interval = INTERVAL if env.interval is None else env.interval
+    return Reporter(stream, tty=env.tty, interval=interval, quiet=quiet or env.off)
 
 
 __all__ = ["INTERVAL", "NULL", "Reporter", "Step", "for_cli", "steps"]

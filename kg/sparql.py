@@ -116,9 +116,8 @@ def store_sparql(db: Union[str, Path, None] = None, backend: Optional[str] = Non
 def open_store_sparql(db: Union[str, Path, None] = None, backend: Optional[str] = None,
                       progress: Optional[Callable[[str], None]] = None) -> tuple[ox.Store, Optional[Path]]:
     """As :func:`store_sparql`, with the folder of the persistent copy (None for Neo4j), for serving."""
-    import os
-
-    from kg.store import DEFAULT_DB, open_store, resolve_backend
+    from kg.config import default_db
+    from kg.store import open_store, resolve_backend
 
     from kg.progress import steps
 
@@ -135,7 +134,7 @@ def open_store_sparql(db: Union[str, Path, None] = None, backend: Optional[str] 
         return in_memory(db), None
     from kg.sparql_cache import CacheUnwritable, open_cached
 
-    path = Path(db or os.environ.get("KG_DB") or DEFAULT_DB)
+    path = Path(db) if db else default_db()
     try:
         cached = open_cached(path, progress)
     except CacheUnwritable as e:  # a store in a read-only place: export it in memory, as before

@@ -172,7 +172,7 @@ def _build_paused(db: Path, root: Path, full: str, progress: Optional[Callable[[
             finally:
                 store.close()
         ox_store = ox.Store(str(tmp))
-        with rep.step("sparql store: writing the RDF export into Oxigraph", unit="statements") as step:
+        with rep.step("sparql store: loading the RDF export into Oxigraph", unit="statements") as step:
             n = _export_into(graph, ox_store, nq, step.update)
         del graph
         with rep.step("sparql store: compacting it for reading"):

@@ -6,7 +6,6 @@
 """
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
+from kg.config import table_paths
 from kg.ids import stable_id
 from kg.loaders.gazetteer import NATIONAL, Jurisdiction, stems
 from kg.loaders.trusted import new_organization
@@ -85,10 +85,6 @@ def _sector_index(sectors: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[
     return index
 
 
-def _env_paths(name: str) -> list[Path]:
-    return [Path(p) for p in os.environ.get(name, "").split(os.pathsep) if p]
-
-
 @lru_cache(maxsize=8)
 def _tables_for(abbr: tuple[Path, ...], sectors: tuple[Path, ...]) -> Tables:
     return Tables.load(abbr, sectors)
@@ -96,7 +92,7 @@ def _tables_for(abbr: tuple[Path, ...], sectors: tuple[Path, ...]) -> Tables:
 
 def default_tables() -> Tables:
     """The shipped tables, extended by files named in KG_ABBREVIATIONS and KG_SECTORS (path-separated)."""
-    return _tables_for(tuple(_env_paths("KG_ABBREVIATIONS")), tuple(_env_paths("KG_SECTORS")))
+    return _tables_for(table_paths("KG_ABBREVIATIONS"), table_paths("KG_SECTORS"))
 
 
 PARTY = re.compile(r"^(省|市|县|区)委(.+)$")

@@ -1,19 +1,17 @@
 """Store backends and their registry: the embedded LadybugDB store by default, Neo4j when configured."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Callable, Optional
 
+from kg.config import default_backend, default_db
 from kg.store.base import DocResult, LoadResult, QueryResult, Store
-
-DEFAULT_DB = "kg.db"
 
 
 def _embedded(db: Optional[str | Path], read_only: bool) -> Store:
     from kg.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(db or os.environ.get("KG_DB") or DEFAULT_DB, read_only=read_only)
+    return EmbeddedStore(db or default_db(), read_only=read_only)
 
 
 def _neo4j(db: Optional[str | Path], read_only: bool) -> Store:
@@ -29,7 +27,7 @@ def resolve_backend(backend: Optional[str] = None) -> str:
     """Named backend, else neo4j when NEO4J_URI is set, else the embedded store."""
     if backend:
         return backend
-    return "neo4j" if os.environ.get("NEO4J_URI") else "embedded"
+    return default_backend()
 
 
 def open_store(backend: Optional[str] = None, db: Optional[str | Path] = None, read_only: bool = False) -> Store:

@@ -22,13 +22,13 @@ server also runs (the tests use it), and tests/test_cypher_lint.py checks them w
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Callable, Collection, Iterable, Iterator, Optional, TypeVar
 
 import neo4j
 from neo4j import exceptions as nx
 from pydantic import BaseModel
 
+from kg.config import neo4j_settings
 from kg.cypher_guard import QueryRefused, check_read_only
 from kg.errors import StoreError
 from kg.ids import title_key
@@ -527,10 +527,11 @@ class Neo4jStore(Store):
         read_only: bool = False,
         connection_timeout: float = 10.0,
     ) -> None:
-        self.uri = uri or os.environ.get("NEO4J_URI") or DEFAULT_URI
-        self.user = user or os.environ.get("NEO4J_USER") or DEFAULT_USER
-        password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
-        self.database = database or os.environ.get("NEO4J_DATABASE") or None
+        env = neo4j_settings()
+        self.uri = uri or env.uri or DEFAULT_URI
+        self.user = user or env.user or DEFAULT_USER
+        password = password if password is not None else env.password
+        self.database = database or env.database
         self.read_only = read_only  # as the embedded store: no load, no run(write=True)
         self.notes: list[str] = []  # schema statements the server did not accept
         self._schema_done = False
