@@ -2,7 +2,7 @@
 
 A clause is either bracketed — （…）, (…), 〔…〕, 【…】, ［…］ (normalised to () and []) — or a
 labelled run of text outside brackets (牵头单位:A / 责任单位:B、C / 完成时限:6月底前), on its own
-line or glued after an item's text. Inside a clause (DESIGN.md "Roles"):
+line or glued after an item's text. Inside a clause (README "What the parser reads"):
 
   label form   牵头单位:A、B · 牵头责任单位:A · 责任单位:A、B · 配合单位:A · 指导单位:A · 完成时限:…
   verb form    A、B牵头 · A、B(按职责分工|分别|共同|分工|分头)负责(落实) · A配合 · A参与 · A协助 · A指导

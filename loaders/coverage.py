@@ -1,6 +1,6 @@
 """How much of what looks like role text became edges: role-looking brackets, labelled lines and
 table role cells found vs read, with the position of each one not read. A document in which role
-words occur but no edge comes out is a warning, never a silent "ok" (DESIGN.md: no silent zeros)."""
+words occur but no edge comes out is a warning, never a silent "ok" (the project's rule: no silent zeros)."""
 from __future__ import annotations
 
 import re

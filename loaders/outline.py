@@ -43,7 +43,6 @@ class Item:
     title_piece: Piece
     pieces: list[Piece] = field(default_factory=list)
     children: list["Item"] = field(default_factory=list)  # no link back up: the outline is a tree, freed by refcount
-    has_clause: bool = False
     duty: bool = False  # a 职责分工 line "发改部门:负责…": the unit before the colon answers for it
 
 

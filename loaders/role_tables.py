@@ -15,7 +15,7 @@ wording varies from table to table, so a header is read by its grammar, not look
   people, not units: 牵头领导 and 责任人 are "person" columns, never role columns.
 
 A modifier (市卫健委内, 区级) is allowed only before a unit noun, so a data cell such as
-"区教体局牵头" is never mistaken for a header. 主责单位 leads, as DESIGN.md ("Labels") and the
+"区教体局牵头" is never mistaken for a header. 主责单位 leads, as the README ("What the parser reads") and the
 clause grammar (clauses.LABELS) have it.
 
 This module does not split cells into units: a role cell's text is a clause, and the caller reads it
