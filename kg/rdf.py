@@ -20,7 +20,8 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator, Optional, Union
+from types import MappingProxyType
+from typing import IO, Any, Callable, Iterable, Iterator, Mapping, Optional, Union
 
 import pyoxigraph as ox
 
@@ -183,7 +184,7 @@ def _norm_title(title: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _sector_english() -> dict[str, str]:
+def _sector_english() -> Mapping[str, str]:
     """zh → en sector names from loaders/data/sectors.tsv, for the sector concepts' @en labels."""
     out: dict[str, str] = {}
     try:
@@ -196,7 +197,7 @@ def _sector_english() -> dict[str, str]:
                 out.setdefault(cols[1].strip(), cols[2].strip().replace("-", " "))
     except (FileNotFoundError, OSError):
         pass
-    return out
+    return MappingProxyType(out)  # cached: read-only
 
 
 # --------------------------------------------------------------------------------------------

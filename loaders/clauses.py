@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import NamedTuple, Optional
+from typing import NamedTuple, Optional, Sequence
 
 from kg.model import Qualifier, Role
 
@@ -162,7 +162,7 @@ _CLOSE = {")": "(", "]": "["}
 
 
 @lru_cache(maxsize=1024)
-def _scan_brackets(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+def _scan_brackets(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
     """Top-level (…) and […] groups as [start, end), and the openers that never close. A closer that
     does not match the innermost opener is text."""
     groups: list[tuple[int, int]] = []
@@ -176,10 +176,10 @@ def _scan_brackets(text: str) -> tuple[list[tuple[int, int]], list[int]]:
             a = stack.pop()
             if not stack:
                 groups.append((a, i + 1))
-    return groups, stack
+    return tuple(groups), tuple(stack)  # cached: tuples, so no caller can change what the next one gets
 
 
-def paren_groups(text: str) -> list[tuple[int, int]]:
+def paren_groups(text: str) -> tuple[tuple[int, int], ...]:
     """Top-level bracket groups as [start, end) including the brackets; unbalanced ones are skipped."""
     return _scan_brackets(text)[0]
 
@@ -664,14 +664,14 @@ _LABEL_END = re.compile(r"。|\s+(?=(?:[一二三四五六七八九十]+、|\((?
 DUTY_RE = re.compile(r"((?:[^:()\[\]。;,]|\([^():。;,]{1,10}\)){2,60}?)\s*:\s*(牵头|负责|配合|协助|参与|指导)")
 
 
-def find_clauses(text: str, first_leads: bool = False) -> tuple[list[RoleClause], bool]:
+def find_clauses(text: str, first_leads: bool = False) -> tuple[tuple[RoleClause, ...], bool]:
     """All role clauses of a paragraph — bracketed and labelled — in text order, and whether
     first-listed-leads is on after it (cached: read-only)."""
     return _find_clauses(text, first_leads)  # one cache key however it is called (the outline asks first)
 
 
 @lru_cache(maxsize=8192)
-def _find_clauses(text: str, first_leads: bool) -> tuple[list[RoleClause], bool]:
+def _find_clauses(text: str, first_leads: bool) -> tuple[tuple[RoleClause, ...], bool]:
     found: list[RoleClause] = []
     groups = paren_groups(text) if ("(" in text or "[" in text) else []
     for a, b in groups:
@@ -704,7 +704,7 @@ def _find_clauses(text: str, first_leads: bool) -> tuple[list[RoleClause], bool]
         found.sort(key=lambda c: c.start)
     if not found and first_leads_note(text):
         first_leads = True
-    return found, first_leads
+    return tuple(found), first_leads  # cached: a tuple, so no caller can change what the next one gets
 
 
 # A bracket that closes a sentence and holds nothing but units (and maybe a deadline) names who answers for
@@ -722,7 +722,7 @@ _BARE_LAST = frozenset("局委办厅署部门位府会室心队组司团院关�
 _BARE_AFTER = frozenset(("", "。", ";", "\n", " "))
 
 
-def _bare_follows(text: str, groups: list[tuple[int, int]], b: int, first_leads: bool) -> bool:
+def _bare_follows(text: str, groups: Sequence[tuple[int, int]], b: int, first_leads: bool) -> bool:
     """(市委宣传部)(市融媒体中心) closing a sentence: a bare list right before another that closes it."""
     nxt = next(((a2, b2) for a2, b2 in groups if a2 == b), None)
     return nxt is not None and text[nxt[1]:nxt[1] + 1] in _BARE_AFTER and _bare_list(text[b + 1:nxt[1] - 1],
@@ -797,7 +797,7 @@ def _placed(c: RoleClause, a: int, b: int) -> RoleClause:
     return RoleClause(a, b, c.text, c.assignments, c.deadline, c.sets_first_leads, c.problems, c.kind)
 
 
-def _colon_outside(text: str, groups: list[tuple[int, int]]) -> bool:
+def _colon_outside(text: str, groups: Sequence[tuple[int, int]]) -> bool:
     """A colon outside every bracket: only then can a labelled clause stand in the running text."""
     pos = 0
     for a, b in groups:
@@ -807,11 +807,11 @@ def _colon_outside(text: str, groups: list[tuple[int, int]]) -> bool:
     return ":" in text[pos:]
 
 
-def _inside(groups: list[tuple[int, int]], i: int) -> bool:
+def _inside(groups: Sequence[tuple[int, int]], i: int) -> bool:
     return any(a <= i < b for a, b in groups)
 
 
-def _labelled(text: str, groups: list[tuple[int, int]], first_leads: bool) -> list[RoleClause]:
+def _labelled(text: str, groups: Sequence[tuple[int, int]], first_leads: bool) -> list[RoleClause]:
     out: list[RoleClause] = []
     pos = 0
     if LABEL_WS_RE.match(text) and not LABEL_START.match(text):  # 责任单位 县发改局 at the start of a line
@@ -865,7 +865,7 @@ def as_label_hint(text: str) -> bool:
     return "为" in text and ("单位" in text or "部门" in text)
 
 
-def _as_label_sentences(text: str, groups: list[tuple[int, int]], first_leads: bool) -> list[RoleClause]:
+def _as_label_sentences(text: str, groups: Sequence[tuple[int, int]], first_leads: bool) -> list[RoleClause]:
     out: list[RoleClause] = []
     for m in AS_LABEL_SENTENCE.finditer(text):
         a = m.start(1)

@@ -129,7 +129,7 @@ class _Builder:
                 at = item.title_piece.a - piece.a if item.title_piece.para is piece.para else 0
                 duty = duty_clause(text, max(at, 0))  # after the item marker, if any
                 if duty is not None:
-                    found = [duty] + [c for c in found if c.start >= duty.end]
+                    found = (duty, *(c for c in found if c.start >= duty.end))
             for c in found:
                 a, b = piece.para.span(piece.a + c.start, piece.a + c.end)
                 out.append(_Found(c, piece, text, a, b))

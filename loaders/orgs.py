@@ -11,7 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from types import MappingProxyType
+from typing import Iterable, Mapping, Optional
 
 from kg.config import table_paths
 from kg.ids import stable_id
@@ -58,7 +59,7 @@ class Tables:
         return best[1] if best else None
 
     @cached_property
-    def _sector_index(self) -> dict[str, list[tuple[int, str, str]]]:
+    def _sector_index(self) -> Mapping[str, tuple[tuple[int, str, str], ...]]:
         """Sector keys by their first character, kept on the tables (a cache keyed by the sectors tuple hashed
         all of it on every call)."""
         return _sector_index(self.sectors)
@@ -76,13 +77,13 @@ class Tables:
 
 
 @lru_cache(maxsize=16)
-def _sector_index(sectors: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[int, str, str]]]:
+def _sector_index(sectors: tuple[tuple[str, str], ...]) -> Mapping[str, tuple[tuple[int, str, str], ...]]:
     """Sector keys by their first character, with their position in the table (the first match wins)."""
     index: dict[str, list[tuple[int, str, str]]] = {}
     for k, (key, sector) in enumerate(sectors):
         if key:
             index.setdefault(key[0], []).append((k, key, sector))
-    return index
+    return MappingProxyType({ch: tuple(keys) for ch, keys in index.items()})  # cached: read-only
 
 
 @lru_cache(maxsize=8)
