@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, cast
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from kg.align import iter_align_store
 from kg.model import Alignment, Graph
@@ -21,12 +21,8 @@ from kg.errors import StoreError
 from kg.store import Store
 from kg.store.base import BulkLoadError, DocResult
 
-if TYPE_CHECKING:
-    from kg.store.embedded import EmbeddedStore
-
 PARSE_CHUNK = 250  # files parsed, then loaded, then dropped: bounds the parsed graphs held at once
 BULK_DOCUMENTS = 2000  # embedded store: documents per bulk() block (one transaction and one checkpoint)
-EMBEDDED_BATCH = 2000  # embedded store outside bulk(): new documents per transaction
 
 
 @dataclass
@@ -247,16 +243,16 @@ class ChunkLoader:
             try:
                 with self.store.bulk():
                     for c in chunks_of_block:
-                        self._load(c.take_graph(), pending, bulk=True)
+                        self._load(c.take_graph(), pending)
                     self.note("committing")  # bulk() commits (and checkpoints) as it closes
             except BulkLoadError:
                 # nothing of the block was kept: again, chunk by chunk, each document on its own; then the
                 # block's chunks not taken yet (all of them when bulk() could not even begin)
                 pending = {}
                 for c in block:
-                    self._load(c.take_graph(), pending, bulk=False)
+                    self._load(c.take_graph(), pending)
                 for c in chunks_of_block:
-                    self._load(c.take_graph(), pending, bulk=False)
+                    self._load(c.take_graph(), pending)
             for c in block:
                 self._note(c)
             for doc_id, res in pending.items():
@@ -264,19 +260,13 @@ class ChunkLoader:
                 if self.on_document:
                     self.on_document(res)
 
-    def _load(self, graph: Graph, pending: dict[str, DocResult], bulk: bool) -> None:
+    def _load(self, graph: Graph, pending: dict[str, DocResult]) -> None:
         # documents this build already wrote are written anew (the later file wins), even unchanged
         written = {d.id for d in graph.documents
                    if (pending.get(d.id) or self._results.get(d.id, _NONE)).status in ("inserted", "replaced")}
         self.note(f"loading {len(graph.documents):,} documents")
-        if self.store.backend == "embedded":
-            embedded = cast("EmbeddedStore", self.store)  # the one backend named so; its load() batches documents
-            if bulk:
-                res = embedded.load(graph, rewrite=written)
-            else:
-                res = embedded.load(graph, rewrite=written, batch_documents=EMBEDDED_BATCH)
-        else:
-            res = self.store.load(graph, rewrite=written)
+        # inside bulk() the embedded store writes the whole block in one transaction whatever the batch
+        res = self.store.load(graph, rewrite=written, batch_documents=self.store.build_batch_documents)
         for r in res.documents:
             earlier = pending.get(r.document_id) or self._results.get(r.document_id)
             if earlier is not None and earlier.status == "inserted" and r.status == "replaced":

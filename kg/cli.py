@@ -11,6 +11,7 @@ import click
 
 from kg.errors import KgError
 from kg.render import FORMATS, render
+from kg.store import BACKENDS
 
 if TYPE_CHECKING:
     from kg.viz import GroupBy, View
@@ -69,7 +70,7 @@ def format_option(default: str = "table", extra: tuple[str, ...] = ()) -> Callab
 
 def store_options(f: Callable) -> Callable:
     """--db and --backend, shared by every command that reads or writes a store."""
-    f = click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default=None,
+    f = click.option("--backend", type=click.Choice(sorted(BACKENDS)), default=None,
                      help="Graph store: embedded LadybugDB (default) or neo4j (default when NEO4J_URI is set).")(f)
     f = click.option("--db", "db", type=click.Path(file_okay=False, path_type=Path), envvar="KG_DB", default=None,
                      help="Embedded store folder [env KG_DB; default ./kg.db].")(f)

@@ -51,6 +51,8 @@ class Store(ABC):
     """A graph store. One transaction per document on load; reads are read-only unless asked."""
 
     backend: str = "abstract"
+    build_batch_documents: int = 1
+    """How many new documents a build writes per transaction (kg.build passes it to load)."""
 
     @abstractmethod
     def ensure_schema(self) -> None:
@@ -58,8 +60,12 @@ class Store(ABC):
 
     @abstractmethod
     def load(self, graph: Graph, on_document: Optional[Callable[[DocResult], None]] = None, *,
-             rewrite: Collection[str] = ()) -> LoadResult:
-        """Write the graph, one document per transaction.
+             rewrite: Collection[str] = (), batch_documents: Optional[int] = None) -> LoadResult:
+        """Write the graph, each document all-or-nothing.
+
+        batch_documents: up to that many new documents per transaction (None: the backend's own
+        default); a failing batch is retried one document per transaction, so a failure still
+        leaves no partial document and the others load.
 
         A document already present with the same sha256 is left alone ("unchanged");
         present with another sha256 it is deleted and written anew ("replaced");

@@ -381,6 +381,7 @@ class EmbeddedStore(Store):
     """A kg graph in an embedded LadybugDB database inside a folder."""
 
     backend = "embedded"
+    build_batch_documents = 2000  # outside bulk(): one COPY and one checkpoint for many documents
     # the first write that failed on disk: from then on nothing more is written (see _stop_writing)
     _write_error: Optional[str] = None
     _poisoned = False  # a write-ahead-log write failed: the database cannot be closed (see _leak)
@@ -888,7 +889,7 @@ class EmbeddedStore(Store):
         graph: Graph,
         on_document: Optional[Callable[[DocResult], None]] = None,
         *,
-        batch_documents: int = 1,
+        batch_documents: Optional[int] = None,
         method: LoadMethod = "auto",
         rewrite: Collection[str] = (),
     ) -> LoadResult:
@@ -911,7 +912,7 @@ class EmbeddedStore(Store):
         if self._bulk_failed:
             raise BulkLoadError(f"{self.path}: an earlier write in this bulk block failed")
         with gc_paused():
-            return self._load(graph, on_document, batch_documents, method, rewrite)
+            return self._load(graph, on_document, batch_documents or 1, method, rewrite)
 
     def _load(self, graph: Graph, on_document: Optional[Callable[[DocResult], None]], batch_documents: int,
               method: LoadMethod, rewrite: Collection[str]) -> LoadResult:

@@ -516,6 +516,7 @@ class Neo4jStore(Store):
     NEO4J_PASSWORD, NEO4J_DATABASE; the server is contacted at once so a wrong setting fails here."""
 
     backend = "neo4j"
+    build_batch_documents = BATCH_DOCUMENTS
 
     def __init__(
         self,
@@ -689,7 +690,7 @@ class Neo4jStore(Store):
         self,
         graph: Graph,
         on_document: Optional[Callable[[DocResult], None]] = None,
-        batch_documents: int = BATCH_DOCUMENTS,
+        batch_documents: Optional[int] = None,
         *,
         rewrite: Collection[str] = (),
     ) -> LoadResult:
@@ -744,7 +745,7 @@ class Neo4jStore(Store):
             return [DocResult(document_id=d.id, file=d.file, status=st, previous_file=prev)  # type: ignore[arg-type]
                     for d, (st, prev) in zip(docs, written)]
 
-        size = max(1, batch_documents)
+        size = max(1, batch_documents or BATCH_DOCUMENTS)
         for i in range(0, len(ready), size):
             for res in write(ready[i:i + size]):
                 report(res)
