@@ -93,8 +93,11 @@ def values(store: Store) -> dict[str, list[Any]]:
 
 
 def combinations(query: NamedQuery, given: dict[str, list[Any]]) -> list[dict[str, Any]]:
-    names = [p.name for p in query.params if p.name != "limit"]
-    return [dict(zip(names, combo)) for combo in itertools.product(*(given[n] for n in names))]
+    """Every combination of the values; a blank text only where the parameter is optional (a blank required
+    one is refused before any engine runs it: kg.library.bind)."""
+    params = [p for p in query.params if p.name != "limit"]
+    choices = [[v for v in given[p.name] if not (p.required and v == "")] for p in params]
+    return [dict(zip([p.name for p in params], combo)) for combo in itertools.product(*choices)]
 
 
 # --------------------------------------------------------------------------- the counts
