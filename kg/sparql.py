@@ -32,6 +32,12 @@ graph per document, shared organizations and concepts in the default graph).  He
 ``# question:``, ``# params:`` (as in the .cypher twin) and ``# lists: a, b`` — columns that are lists
 in Cypher, written in SPARQL as ``GROUP_CONCAT(…; separator="\\u001F")`` and returned as sorted lists
 (empty items dropped: a group with nothing in it concatenates ``COALESCE(?x, "")``).
+
+A listing over the whole store can choose its page first: a sub-select that orders the page's keys ends in
+``LIMIT 100 # page`` (the default limit), and kg writes the limit asked there (2**30 for every row), so the
+details are fetched for that page alone.  Each key must give one row or more, in the order of the keys.  Such
+a query has a count form, ``queries/NAME.count.rq`` (one row, column ``total``: the rows without the limit,
+the same parameters), which gives the page's total when the page is full; it is not a query of the library.
 """
 from __future__ import annotations
 
@@ -48,6 +54,10 @@ from kg.library import NO_LIMIT, NamedQuery, Page, bind, list_queries
 from kg.model import Graph
 from kg.sparql_guard import ServiceRefused, SparqlError, UpdateRefused, guard, update_keywords
 
+COUNT_SUFFIX = ".count"
+"""queries/NAME.count.rq: the count form of NAME.rq (see the module's docstring)."""
+PAGE_RE = re.compile(r"\bLIMIT[ \t]+\d+(?=[ \t]*#[ \t]*page\b)", re.IGNORECASE)
+"""The page's LIMIT in a library query (``LIMIT 100 # page``): kg writes the limit asked there."""
 LIST_SEPARATOR = "\u001f"
 """GROUP_CONCAT separator of list columns: a control character no name or title contains."""
 PARAM_PREFIX = "param_"
@@ -200,8 +210,30 @@ _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def sparql_queries() -> list[NamedQuery]:
-    """The named SPARQL queries (queries/*.rq), sorted by name."""
-    return list_queries("sparql")
+    """The named SPARQL queries (queries/*.rq, not the count forms NAME.count.rq), sorted by name."""
+    return [q for q in list_queries("sparql") if not q.name.endswith(COUNT_SUFFIX)]
+
+
+def count_form(query: NamedQuery) -> Optional[str]:
+    """The text of ``queries/NAME.count.rq``, the count form of a library query, or None."""
+    path = query.path.with_name(query.name + COUNT_SUFFIX + query.path.suffix)
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def _count(store: ox.Store, text: str, params: dict[str, Any]) -> int:
+    """The ``total`` of a count form (no row: 0), with the parameters it projects."""
+    proj = set(projected(text, library=True))
+    used = {k: v for k, v in params.items() if PARAM_PREFIX + k in proj or PARAM_PREFIX + k + "_zh" in proj}
+    result = _query(store, text, param_substitutions(text, used, library=True), library=True)
+    if not isinstance(result, ox.QuerySolutions) or "total" not in [v.value for v in result.variables]:
+        raise SparqlError("a count form is a SELECT of one column, total")
+    try:
+        rows = [to_python(sol["total"]) for sol in result]
+    except (OSError, RuntimeError) as e:
+        raise SparqlError(f"SPARQL query failed: {e}") from None
+    if len(rows) > 1 or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in rows):
+        raise SparqlError(f"a count form gives one row, a whole number in total; this one gave {rows[:2]}")
+    return rows[0] if rows else 0
 
 
 def header_list(query: NamedQuery, key: str) -> list[str]:
@@ -296,6 +328,7 @@ def run_sparql(store: ox.Store, name_or_query: str, params: Optional[dict[str, A
         text = named.text
     limit: Optional[int] = None
     lists: set[str] = set()
+    counted: Optional[str] = None  # the count form, when the query picks its page (LIMIT … # page)
     if named is not None:
         params = bind(named, params)
         if "limit" in params:
@@ -305,6 +338,12 @@ def run_sparql(store: ox.Store, name_or_query: str, params: Optional[dict[str, A
             if limit >= NO_LIMIT:
                 limit = None
         lists = set(header_list(named, "lists"))
+        if PAGE_RE.search(text):
+            counted = count_form(named)
+            if counted is None or "limit" not in {p.name for p in named.params}:
+                raise SparqlError(f"query {named.name!r} picks its page (LIMIT … # page): it needs a limit "
+                                  f"parameter and a count form, queries/{named.name}{COUNT_SUFFIX}.rq")
+            text = PAGE_RE.sub(f"LIMIT {NO_LIMIT if limit is None else limit}", text)
     elif "limit" in params and params["limit"] is None:
         raise SparqlError("--all is for library queries; a SPARQL text gives every row unless it says LIMIT")
     subs = param_substitutions(text, params, library=named is not None)
@@ -332,6 +371,10 @@ def run_sparql(store: ox.Store, name_or_query: str, params: Optional[dict[str, A
                     v = _split(v)
                 row.append(v)
             rows.append(row)
+        if counted is not None and limit is not None and len(rows) == limit:
+            # the page was chosen in the query: the rows past it were never made; the count form counts them
+            total = _count(store, counted, params)
+            return Page(columns, rows, limit=limit, total=total, truncated=total > len(rows))
         more = sum(1 for _ in stream) if limit is not None else 0  # islice stops without taking one more
     except (OSError, RuntimeError) as e:
         raise SparqlError(f"SPARQL query failed: {e}") from None

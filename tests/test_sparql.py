@@ -380,3 +380,34 @@ def test_endpoint_binds_only_to_localhost(seed_graph):
         serve(ox.Store(), host="0.0.0.0")
     with pytest.raises(KgError, match="localhost only"):
         serve(ox.Store(), host="127.0.0.2")
+
+
+# --------------------------------------------------------------------------- pages chosen in the query
+
+def _paged_in_query():
+    from kg.sparql import PAGE_RE
+
+    return sorted(q.name for q in sparql_queries() if PAGE_RE.search(q.text))
+
+
+@pytest.mark.parametrize("name", _paged_in_query())
+def test_a_page_chosen_in_the_query_has_the_rows_and_total_of_the_whole_listing(seed_stores, name):
+    """A query that picks its page (LIMIT 100 # page) and counts with queries/NAME.count.rq gives the head of the
+    listing without a limit, and that listing's length as the total."""
+    from kg.sparql import count_form
+
+    _, ox_store = seed_stores
+    q = next(x for x in sparql_queries() if x.name == name)
+    assert count_form(q) is not None
+    params = {k: v for k, v in _params(name).items() if k != "limit"}
+    for p in ([params, {**params, "document": ""}] if "document" in params else [params]):
+        whole = run_sparql(ox_store, name, {**p, "limit": None})
+        assert whole.total == len(whole.rows) and not whole.truncated
+        for k in (0, 1, 2, 5, len(whole.rows), len(whole.rows) + 1):
+            page = run_sparql(ox_store, name, {**p, "limit": k})
+            assert page.rows == whole.rows[:k], k
+            assert page.total == len(whole.rows) and page.truncated == (k < len(whole.rows)), k
+
+
+def test_count_forms_are_not_library_queries():
+    assert not [q.name for q in sparql_queries() if q.name.endswith(".count")]
