@@ -27,8 +27,9 @@ from kg.store.base import QueryResult, Store
 PARAM_RE = re.compile(r'(\w+)\s*\((\w+)(?:\s*,\s*default\s+("[^"]*"|-?\d+))?\s*\)\s*(?:—|-)?\s*([^;]*)')
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-COUNT_SUFFIX = ".count.cypher"
-"""queries/NAME.count.cypher: NAME's count form (see above)."""
+COUNT_STEM = ".count"
+"""queries/NAME.count.cypher (NAME.count.rq for a SPARQL twin): NAME's count form (see above)."""
+COUNT_SUFFIX = COUNT_STEM + ".cypher"
 
 NO_LIMIT = 2**30
 """The `limit` bound for "every row" (`--all`, `limit=all`). LadybugDB refuses a null LIMIT; a Bolt server
@@ -124,14 +125,15 @@ def _default(path: Path, name: str, typ: str, raw: Optional[str]) -> Union[str, 
 
 
 def count_path(path: Path) -> Path:
-    """Where the count form of the query in `path` would be: NAME.cypher → NAME.count.cypher."""
-    return path.with_name(path.stem + COUNT_SUFFIX)
+    """Where the count form of the query in `path` would be: NAME.cypher → NAME.count.cypher, NAME.rq →
+    NAME.count.rq."""
+    return path.with_name(path.stem + COUNT_STEM + path.suffix)
 
 
 def read_query(path: Path) -> NamedQuery:
     st = path.stat()
     count = count_path(path)
-    cst = count.stat() if path.suffix == ".cypher" and count.is_file() else None
+    cst = count.stat() if count.is_file() else None
     return _read_query(path, st.st_mtime_ns, st.st_size, cst and (cst.st_mtime_ns, cst.st_size))
 
 
@@ -158,7 +160,7 @@ def _suffix(language: str) -> str:
 def list_queries(language: str = "cypher", directory: Optional[Path] = None) -> list[NamedQuery]:
     """Every named query of one language, sorted by name (count forms are part of their query, not queries)."""
     folder = directory or resource_dir("queries")
-    return [read_query(p) for p in sorted(folder.glob(f"*{_suffix(language)}")) if not p.name.endswith(COUNT_SUFFIX)]
+    return [read_query(p) for p in sorted(folder.glob(f"*{_suffix(language)}")) if not p.stem.endswith(COUNT_STEM)]
 
 
 def get_query(name: str, language: str = "cypher") -> NamedQuery:

@@ -54,8 +54,6 @@ from kg.library import NO_LIMIT, NamedQuery, Page, bind, list_queries
 from kg.model import Graph
 from kg.sparql_guard import ServiceRefused, SparqlError, UpdateRefused, guard, update_keywords
 
-COUNT_SUFFIX = ".count"
-"""queries/NAME.count.rq: the count form of NAME.rq (see the module's docstring)."""
 PAGE_RE = re.compile(r"\bLIMIT[ \t]+\d+(?=[ \t]*#[ \t]*page\b)", re.IGNORECASE)
 """The page's LIMIT in a library query (``LIMIT 100 # page``): kg writes the limit asked there."""
 LIST_SEPARATOR = "\u001f"
@@ -210,14 +208,8 @@ _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def sparql_queries() -> list[NamedQuery]:
-    """The named SPARQL queries (queries/*.rq, not the count forms NAME.count.rq), sorted by name."""
-    return [q for q in list_queries("sparql") if not q.name.endswith(COUNT_SUFFIX)]
-
-
-def count_form(query: NamedQuery) -> Optional[str]:
-    """The text of ``queries/NAME.count.rq``, the count form of a library query, or None."""
-    path = query.path.with_name(query.name + COUNT_SUFFIX + query.path.suffix)
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    """The named SPARQL queries (queries/*.rq; a count form NAME.count.rq is part of its query), sorted by name."""
+    return list_queries("sparql")
 
 
 def _count(store: ox.Store, text: str, params: dict[str, Any]) -> int:
@@ -339,10 +331,10 @@ def run_sparql(store: ox.Store, name_or_query: str, params: Optional[dict[str, A
                 limit = None
         lists = set(header_list(named, "lists"))
         if PAGE_RE.search(text):
-            counted = count_form(named)
+            counted = named.count
             if counted is None or "limit" not in {p.name for p in named.params}:
                 raise SparqlError(f"query {named.name!r} picks its page (LIMIT … # page): it needs a limit "
-                                  f"parameter and a count form, queries/{named.name}{COUNT_SUFFIX}.rq")
+                                  f"parameter and a count form, queries/{named.name}.count.rq")
             text = PAGE_RE.sub(f"LIMIT {NO_LIMIT if limit is None else limit}", text)
     elif "limit" in params and params["limit"] is None:
         raise SparqlError("--all is for library queries; a SPARQL text gives every row unless it says LIMIT")
