@@ -50,6 +50,7 @@ from typing import Any, Callable, Iterable, Optional
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.shacl_messages import Result, pyshacl_message
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -255,6 +256,18 @@ class ValueFocus(Focus):
 # The translator
 # --------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _PathOf:
+    """A property shape's path: the sh:path node, as SPARQL, whether it can be of length zero, the
+    sub-select of every (?this, ?v) pair, and whether it is an IRI or the inverse of one."""
+
+    node: Any
+    text: str
+    zero: bool
+    pairs: str
+    simple: bool
+
+
 class ShaclSparql:
     """Validate the data of a pyoxigraph Store against a SHACL shapes graph (rdflib), by SPARQL."""
 
@@ -423,71 +436,79 @@ class ShaclSparql:
         return sorted(found, key=lambda s: (isinstance(s, self.rdflib.BNode), str(s)))
 
     def _check_supported(self, shape: Any, seen: set) -> None:
+        """Refuse, naming the shape, what the translator cannot check (before any check runs)."""
         if shape in seen:
             return
         seen.add(shape)
-        is_property = self._one(shape, "path") is not None
-        for p in sorted(set(self.sg.predicates(shape, None)), key=str):  # sorted: the same error every run
-            ps = str(p)
-            if not ps.startswith(SH):
-                continue
-            name = ps[len(SH):]
+        self._check_parameters(shape)
+        if self._one(shape, "path") is not None:
+            self._check_property_shape(shape)
+        else:
+            self._check_node_shape(shape)
+        for name in ("property", "node"):
+            for s in self._objects(shape, name):
+                self._check_supported(s, seen)
+        self._check_logical_members(shape, shape)
+        for c in self._objects(shape, "sparql"):
+            self._check_sparql_constraint(shape, c)
+        for lst in self._objects(shape, "in") + self._objects(shape, "languageIn"):
+            self._list(lst)
+
+    def _sh_parameters(self, node: Any) -> list[str]:
+        """The SHACL parameters (sh: predicates, local names) stated on ``node``, sorted: the same error
+        every run."""
+        names = {str(p)[len(SH):] for p in self.sg.predicates(node, None) if str(p).startswith(SH)}
+        return sorted(names)
+
+    def _check_parameters(self, shape: Any) -> None:
+        for name in self._sh_parameters(shape):
             if name not in SUPPORTED:
                 raise UnsupportedShape(f"{self._name(shape)}: sh:{name} is not supported by the SPARQL validator "
                                        f"(kg/shacl_sparql.py); check this graph with --engine pyshacl, or teach "
                                        f"the translator sh:{name}")
-        if is_property:
-            self.path_text(self._one(shape, "path"), shape)
-            for name in ("property", "sparql"):
-                if self._objects(shape, name):
-                    raise UnsupportedShape(f"{self._name(shape)}: sh:{name} on a property shape is not supported "
-                                           f"by the SPARQL validator; put it on a node shape")
-        else:
-            for name in ("minCount", "maxCount", "lessThan", "lessThanOrEquals"):
-                if self._objects(shape, name):
-                    raise UnsupportedShape(f"{self._name(shape)}: sh:{name} needs sh:path (it is for property shapes)")
-        for name in ("property", "node"):
-            for s in self._objects(shape, name):
-                self._check_supported(s, seen)
+
+    def _check_property_shape(self, shape: Any) -> None:
+        self.path_text(self._one(shape, "path"), shape)
+        for name in ("property", "sparql"):
+            if self._objects(shape, name):
+                raise UnsupportedShape(f"{self._name(shape)}: sh:{name} on a property shape is not supported "
+                                       f"by the SPARQL validator; put it on a node shape")
+
+    def _check_node_shape(self, shape: Any) -> None:
+        for name in ("minCount", "maxCount", "lessThan", "lessThanOrEquals"):
+            if self._objects(shape, name):
+                raise UnsupportedShape(f"{self._name(shape)}: sh:{name} needs sh:path (it is for property shapes)")
+
+    def _check_logical_members(self, node: Any, owner: Any) -> None:
+        """Every member of ``node``'s sh:or / sh:and / sh:xone / sh:not must be checkable on a value alone."""
         for name in ("or", "and", "xone"):
-            for lst in self._objects(shape, name):
+            for lst in self._objects(node, name):
                 for m in self._list(lst):
-                    self._check_value_only(m, shape, name)
-        for m in self._objects(shape, "not"):
-            self._check_value_only(m, shape, "not")
-        for c in self._objects(shape, "sparql"):
-            for p in sorted(set(self.sg.predicates(c, None)), key=str):
-                if str(p).startswith(SH) and str(p)[len(SH):] not in ("select", "message", "prefixes", "deactivated"):
-                    raise UnsupportedShape(f"{self._name(shape)}: sh:{str(p)[len(SH):]} in a SPARQL constraint "
-                                           f"is not supported by the SPARQL validator")
-            if self._one(c, "select") is None:
-                raise UnsupportedShape(f"{self._name(shape)}: a SPARQL constraint without sh:select")
-        for lst in self._objects(shape, "in") + self._objects(shape, "languageIn"):
-            self._list(lst)
+                    self._check_value_only(m, owner, name)
+        for m in self._objects(node, "not"):
+            self._check_value_only(m, owner, "not")
+
+    def _check_sparql_constraint(self, shape: Any, constraint: Any) -> None:
+        for name in self._sh_parameters(constraint):
+            if name not in ("select", "message", "prefixes", "deactivated"):
+                raise UnsupportedShape(f"{self._name(shape)}: sh:{name} in a SPARQL constraint "
+                                       f"is not supported by the SPARQL validator")
+        if self._one(constraint, "select") is None:
+            raise UnsupportedShape(f"{self._name(shape)}: a SPARQL constraint without sh:select")
 
     def _check_value_only(self, member: Any, owner: Any, how: str) -> None:
         """A member of sh:or / sh:and / sh:xone / sh:not must be checkable on a value alone."""
-        for p in set(self.sg.predicates(member, None)):
-            ps = str(p)
-            if not ps.startswith(SH):
-                continue
-            name = ps[len(SH):]
-            if name in ("message", "name", "description", "severity", "deactivated"):
+        for name in self._sh_parameters(member):
+            if name in ("message", "name", "description", "severity", "deactivated", "flags"):
                 continue
             if name == "node":
                 for s in self._objects(member, "node"):
                     self._check_value_only(s, owner, how)
-                continue
-            if name not in VALUE_TESTS and name not in ("flags",):
+            elif name not in VALUE_TESTS:
                 raise UnsupportedShape(f"{self._name(owner)}: sh:{how} over a shape with sh:{name} is not supported "
                                        f"by the SPARQL validator (only value tests such as sh:class, sh:datatype, "
                                        f"sh:in, sh:nodeKind inside sh:{how})")
-        for name in ("or", "and", "xone"):
-            for lst in self._objects(member, name):
-                for m in self._list(lst):
-                    self._check_value_only(m, owner, name)
-        for m in self._objects(member, "not"):
-            self._check_value_only(m, owner, "not")
+        self._check_logical_members(member, owner)
 
     def path_text(self, path: Any, shape: Any) -> str:
         """A SHACL property path as a SPARQL property path."""
@@ -573,48 +594,71 @@ class ShaclSparql:
 
     def expression(self, name: str, arg: Any, var: str, shape: Any, flags: dict[str, str]) -> str:
         """A SPARQL expression true when ``var`` passes the test (it may raise: callers COALESCE)."""
-        where = self._name(shape)
-        lit = lambda t: _n3(t, where)  # noqa: E731
-        if name == "class":
-            return "(" + " && ".join(f"BOUND({flags.setdefault(str(c), f'?_c{len(flags)}')})" for c in arg) + ")"
-        if name == "datatype":
-            return self._datatype(str(arg), var)
-        if name == "nodeKind":
-            kind = str(arg)[len(SH):] if str(arg).startswith(SH) else ""
-            if kind not in _NODE_KINDS:
-                raise UnsupportedShape(f"{where}: sh:nodeKind {arg} is not a SHACL node kind")
-            return "(" + _NODE_KINDS[kind].format(v=var) + ")"
-        if name == "in":
-            members = self._list(arg)
-            if not members:
-                return "false"
-            return "(" + " || ".join(f"sameTerm({var}, {lit(m)})" for m in members) + ")"
-        if name in ("minLength", "maxLength"):
-            op = ">=" if name == "minLength" else "<="
-            return f"(STRLEN(STR({var})) {op} {int(arg)})"  # STR of a blank node is an error: false
-        if name == "pattern":
-            fl = self._one(shape, "flags")
-            args = f"STR({var}), {lit(self.rdflib.Literal(str(arg)))}" + (
-                f", {lit(self.rdflib.Literal(str(fl)))}" if fl is not None else "")
-            return f"(REGEX({args}))"
-        if name in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
-            op = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}[name]
-            return f"({var} {op} {lit(arg)})"
-        if name == "languageIn":
-            langs = [str(x) for x in self._list(arg)]
-            if not langs:
-                return "false"
-            return "(" + " || ".join(f"langMatches(LANG({var}), {lit(self.rdflib.Literal(x))})" for x in langs) + ")"
-        if name in ("or", "and", "xone"):
-            parts = [f"COALESCE({self.conforms(m, var, flags)}, false)" for m in self._list(arg)]
-            if not parts:
-                return "true" if name == "and" else "false"
-            if name == "xone":
-                return "((" + " + ".join(f"IF({p}, 1, 0)" for p in parts) + ") = 1)"
-            return "(" + (" || " if name == "or" else " && ").join(parts) + ")"
-        if name == "not":
-            return f"(!COALESCE({self.conforms(arg, var, flags)}, false))"
-        raise UnsupportedShape(f"{where}: sh:{name} is not supported by the SPARQL validator")  # pragma: no cover
+        build = self._EXPRESSIONS.get(name)
+        if build is None:  # pragma: no cover - SUPPORTED is checked before any expression is built
+            raise UnsupportedShape(f"{self._name(shape)}: sh:{name} is not supported by the SPARQL validator")
+        return build(self, name, arg, var, shape, flags)
+
+    def _lit(self, term: Any, shape: Any) -> str:
+        return _n3(term, self._name(shape))
+
+    def _expr_class(self, _name: str, arg: Any, _var: str, _shape: Any, flags: dict[str, str]) -> str:
+        return "(" + " && ".join(f"BOUND({flags.setdefault(str(c), f'?_c{len(flags)}')})" for c in arg) + ")"
+
+    def _expr_datatype(self, _name: str, arg: Any, var: str, _shape: Any, _flags: dict[str, str]) -> str:
+        return self._datatype(str(arg), var)
+
+    def _expr_node_kind(self, _name: str, arg: Any, var: str, shape: Any, _flags: dict[str, str]) -> str:
+        kind = str(arg)[len(SH):] if str(arg).startswith(SH) else ""
+        if kind not in _NODE_KINDS:
+            raise UnsupportedShape(f"{self._name(shape)}: sh:nodeKind {arg} is not a SHACL node kind")
+        return "(" + _NODE_KINDS[kind].format(v=var) + ")"
+
+    def _expr_in(self, _name: str, arg: Any, var: str, shape: Any, _flags: dict[str, str]) -> str:
+        members = self._list(arg)
+        if not members:
+            return "false"
+        return "(" + " || ".join(f"sameTerm({var}, {self._lit(m, shape)})" for m in members) + ")"
+
+    def _expr_length(self, name: str, arg: Any, var: str, _shape: Any, _flags: dict[str, str]) -> str:
+        op = ">=" if name == "minLength" else "<="
+        return f"(STRLEN(STR({var})) {op} {int(arg)})"  # STR of a blank node is an error: false
+
+    def _expr_pattern(self, _name: str, arg: Any, var: str, shape: Any, _flags: dict[str, str]) -> str:
+        fl = self._one(shape, "flags")
+        args = f"STR({var}), {self._lit(self.rdflib.Literal(str(arg)), shape)}" + (
+            f", {self._lit(self.rdflib.Literal(str(fl)), shape)}" if fl is not None else "")
+        return f"(REGEX({args}))"
+
+    def _expr_range(self, name: str, arg: Any, var: str, shape: Any, _flags: dict[str, str]) -> str:
+        op = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}[name]
+        return f"({var} {op} {self._lit(arg, shape)})"
+
+    def _expr_language_in(self, _name: str, arg: Any, var: str, shape: Any, _flags: dict[str, str]) -> str:
+        langs = [str(x) for x in self._list(arg)]
+        if not langs:
+            return "false"
+        return "(" + " || ".join(f"langMatches(LANG({var}), {self._lit(self.rdflib.Literal(x), shape)})"
+                                 for x in langs) + ")"
+
+    def _expr_logical(self, name: str, arg: Any, var: str, _shape: Any, flags: dict[str, str]) -> str:
+        parts = [f"COALESCE({self.conforms(m, var, flags)}, false)" for m in self._list(arg)]
+        if not parts:
+            return "true" if name == "and" else "false"
+        if name == "xone":
+            return "((" + " + ".join(f"IF({p}, 1, 0)" for p in parts) + ") = 1)"
+        return "(" + (" || " if name == "or" else " && ").join(parts) + ")"
+
+    def _expr_not(self, _name: str, arg: Any, var: str, _shape: Any, flags: dict[str, str]) -> str:
+        return f"(!COALESCE({self.conforms(arg, var, flags)}, false))"
+
+    _EXPRESSIONS: dict[str, Callable[..., str]] = {
+        "class": _expr_class, "datatype": _expr_datatype, "nodeKind": _expr_node_kind, "in": _expr_in,
+        "minLength": _expr_length, "maxLength": _expr_length, "pattern": _expr_pattern,
+        "minInclusive": _expr_range, "maxInclusive": _expr_range, "minExclusive": _expr_range,
+        "maxExclusive": _expr_range, "languageIn": _expr_language_in,
+        "or": _expr_logical, "and": _expr_logical, "xone": _expr_logical, "not": _expr_not,
+    }
 
     def conforms(self, shape: Any, var: str, flags: dict[str, str]) -> str:
         """``var`` conforms to a shape made of value tests only (a member of sh:or …)."""
@@ -794,14 +838,23 @@ class ShaclSparql:
 
     def _property(self, shape: Any, focus: Focus, path_node: Any) -> list[Hit]:
         """Constraints of a property shape: on the values of its path from each focus node."""
-        hits: list[Hit] = []
         path = self.path_text(path_node, shape)
         zero = self._zero_length(path_node)
-        hit = lambda comp, f, v=None: self._hit(shape, comp, f, v, path_node)  # noqa: E731
         # every (focus, value) pair, unrestricted unless the path can be of length zero
         pairs = (f"{{ SELECT ?this ?v WHERE {{ {focus.superset} ?this {path} ?v }} }}" if zero
                  else f"{{ SELECT ?this ?v WHERE {{ ?this {path} ?v }} }}")
-        simple = self._simple_path(path_node)
+        on = _PathOf(path_node, path, zero, pairs, self._simple_path(path_node))
+        hits = self._min_count_hits(shape, focus, on)
+        hits += self._max_count_hits(shape, focus, on)
+        hits += self._has_value_hits(shape, focus, on)
+        hits += self._value_test_hits(shape, focus, on)
+        hits += self._comparison_hits(shape, focus, on)
+        hits += self._nested_node_hits(shape, focus, on)
+        return hits
+
+    def _min_count_hits(self, shape: Any, focus: Focus, on: _PathOf) -> list[Hit]:
+        hits: list[Hit] = []
+        path = on.text
         for n in self._objects(shape, "minCount"):
             n = int(n)
             if n <= 0:
@@ -815,7 +868,7 @@ class ShaclSparql:
             if self._collect and focus.superset not in supersets:
                 supersets.append(focus.superset)
             mine = supersets if len(supersets) > 1 and focus.superset in supersets else [focus.superset]
-            if n == 1 and simple and self._every_node_has(path, mine):
+            if n == 1 and on.simple and self._every_node_has(path, mine):
                 continue
             if len(supersets) > 1 and focus.superset in supersets:
                 union = " UNION ".join(f"{{ SELECT ?this WHERE {{ {sup} }} }}" for sup in supersets)
@@ -824,65 +877,91 @@ class ShaclSparql:
             else:
                 text = f"SELECT ?this WHERE {{ {{ {focus.superset} }} {has} }}"  # duplicates are dropped later
                 found = self.restrict(focus, (r[0] for r in self.rows(text)), trusted=True)
-            hits += [hit("minCount", f) for f in found]
+            hits += [self._hit(shape, "minCount", f, None, on.node) for f in found]
+        return hits
+
+    def _max_count_hits(self, shape: Any, focus: Focus, on: _PathOf) -> list[Hit]:
+        hits: list[Hit] = []
         for n in self._objects(shape, "maxCount"):
-            if int(n) >= 1 and simple and self._at_most_one(path):
+            if int(n) >= 1 and on.simple and self._at_most_one(on.text):
                 continue
             # COUNT(?v) is cheap but counts a triple stated in two graphs twice: the few candidates
             # are then counted exactly
-            text = f"SELECT ?this WHERE {{ ?this {path} ?v }} GROUP BY ?this HAVING (COUNT(?v) > {int(n)})"
-            if zero:
-                text = f"SELECT ?this WHERE {{ {pairs} }} GROUP BY ?this HAVING (COUNT(?v) > {int(n)})"
+            text = f"SELECT ?this WHERE {{ ?this {on.text} ?v }} GROUP BY ?this HAVING (COUNT(?v) > {int(n)})"
+            if on.zero:
+                text = f"SELECT ?this WHERE {{ {on.pairs} }} GROUP BY ?this HAVING (COUNT(?v) > {int(n)})"
             many = self.restrict(focus, (r[0] for r in self.rows(text)))
-            hits += [hit("maxCount", f) for f in self._more_than(many, path, int(n))]
+            hits += [self._hit(shape, "maxCount", f, None, on.node) for f in self._more_than(many, on.text, int(n))]
+        return hits
+
+    def _has_value_hits(self, shape: Any, focus: Focus, on: _PathOf) -> list[Hit]:
+        hits: list[Hit] = []
         for value in self._objects(shape, "hasValue"):
             text = (f"SELECT ?this WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {focus.superset} }} }} "
-                    f"MINUS {{ ?this {path} {_n3(value, self._name(shape))} }} }}")
-            hits += [hit("hasValue", f) for f in self.restrict(focus, (r[0] for r in self.rows(text)), trusted=True)]
+                    f"MINUS {{ ?this {on.text} {_n3(value, self._name(shape))} }} }}")
+            hits += [self._hit(shape, "hasValue", f, None, on.node)
+                     for f in self.restrict(focus, (r[0] for r in self.rows(text)), trusted=True)]
+        return hits
+
+    def _value_test_hits(self, shape: Any, focus: Focus, on: _PathOf) -> list[Hit]:
         tests = self.value_tests(shape)
-        if self._classes_only(tests) and not zero:
-            bad = self._lacking(tests[0][1], "?v", f"{{ SELECT DISTINCT ?v WHERE {{ ?_s {path} ?v }} }}",
-                                self._any_class(tests))
-            if bad:
-                pairs_bad = self.rows_for(bad, "?v", lambda values: f"SELECT DISTINCT ?this ?v WHERE {{ {values} "
-                                                                     f"?this {path} ?v }}", 1)
-                keep = self.restrict(focus, (r[0] for r in pairs_bad))
-                hits += [hit(tests[0][0], r[0], r[1]) for r in pairs_bad if r[0] in keep]
-        elif tests:
-            flags: dict[str, str] = {}
-            exprs = self._after_string_test(tests, [self.expression(n, a, "?v", shape, flags) for n, a in tests],
-                                            "?v")
-            if zero:
-                text = self._test_query(pairs, "?v", exprs, flags, ["?this", "?v"])
-            else:
-                # the tests on each distinct value, then the pairs of the values that fail: a value test
-                # reads the term's text (a lookup per row in Oxigraph), and values repeat (kg:method: one
-                # text for 668,615 alignments)
-                failing = self._test_query(f"{{ SELECT DISTINCT ?v WHERE {{ ?_s {path} ?v }} }}", "?v", exprs,
-                                           flags, ["?v"])
-                oks = " ".join(f"?_ok{i}" for i in range(len(exprs)))
-                text = f"SELECT ?this ?v {oks} WHERE {{ {{ {failing} }} {{ SELECT ?this ?v WHERE {{ ?this {path} ?v }} }} }}"
-            rows = self.rows(text)
-            keep = self.restrict(focus, (r[0] for r in rows))
-            for r in rows:
-                if r[0] in keep:
-                    hits += [hit(tests[i][0], r[0], r[1]) for i, ok in enumerate(r[2:]) if not _true(ok)]
+        if not tests:
+            return []
+        if self._classes_only(tests) and not on.zero:
+            return self._class_test_hits(shape, focus, on, tests)
+        path = on.text
+        flags: dict[str, str] = {}
+        exprs = self._after_string_test(tests, [self.expression(n, a, "?v", shape, flags) for n, a in tests], "?v")
+        if on.zero:
+            text = self._test_query(on.pairs, "?v", exprs, flags, ["?this", "?v"])
+        else:
+            # the tests on each distinct value, then the pairs of the values that fail: a value test
+            # reads the term's text (a lookup per row in Oxigraph), and values repeat (kg:method: one
+            # text for 668,615 alignments)
+            failing = self._test_query(f"{{ SELECT DISTINCT ?v WHERE {{ ?_s {path} ?v }} }}", "?v", exprs,
+                                       flags, ["?v"])
+            oks = " ".join(f"?_ok{i}" for i in range(len(exprs)))
+            text = f"SELECT ?this ?v {oks} WHERE {{ {{ {failing} }} {{ SELECT ?this ?v WHERE {{ ?this {path} ?v }} }} }}"
+        rows = self.rows(text)
+        keep = self.restrict(focus, (r[0] for r in rows))
+        return [self._hit(shape, tests[i][0], r[0], r[1], on.node)
+                for r in rows if r[0] in keep for i, ok in enumerate(r[2:]) if not _true(ok)]
+
+    def _class_test_hits(self, shape: Any, focus: Focus, on: _PathOf, tests: list[tuple[str, Any]]) -> list[Hit]:
+        """sh:class alone: the distinct values lacking the class, then the pairs that reach them."""
+        path = on.text
+        bad = self._lacking(tests[0][1], "?v", f"{{ SELECT DISTINCT ?v WHERE {{ ?_s {path} ?v }} }}",
+                            self._any_class(tests))
+        if not bad:
+            return []
+        pairs_bad = self.rows_for(bad, "?v", lambda values: f"SELECT DISTINCT ?this ?v WHERE {{ {values} "
+                                                             f"?this {path} ?v }}", 1)
+        keep = self.restrict(focus, (r[0] for r in pairs_bad))
+        return [self._hit(shape, tests[0][0], r[0], r[1], on.node) for r in pairs_bad if r[0] in keep]
+
+    def _comparison_hits(self, shape: Any, focus: Focus, on: _PathOf) -> list[Hit]:
+        hits: list[Hit] = []
         for name, op in (("lessThan", "<"), ("lessThanOrEquals", "<=")):
             for other in self._objects(shape, name):
-                text = (f"SELECT ?this ?v WHERE {{ {pairs} {{ SELECT ?this ?_w WHERE {{ ?this "
+                text = (f"SELECT ?this ?v WHERE {{ {on.pairs} {{ SELECT ?this ?_w WHERE {{ ?this "
                         f"{_n3(other, self._name(shape))} ?_w }} }} FILTER(!COALESCE(?v {op} ?_w, false)) }}")
                 rows = self.rows(text)
                 keep = self.restrict(focus, (r[0] for r in rows))
-                hits += [hit(name, r[0], r[1]) for r in rows if r[0] in keep]
+                hits += [self._hit(shape, name, r[0], r[1], on.node) for r in rows if r[0] in keep]
+        return hits
+
+    def _nested_node_hits(self, shape: Any, focus: Focus, on: _PathOf) -> list[Hit]:
+        hits: list[Hit] = []
+        path = on.text
         for nested in self._objects(shape, "node"):
-            inner = self.evaluate(nested, ValueFocus(focus, path, zero))
+            inner = self.evaluate(nested, ValueFocus(focus, path, on.zero))
             bad = {h.focus for h in inner}
             if not bad:
                 continue
             pairs_bad = self.rows_for(bad, "?v", lambda values: f"SELECT DISTINCT ?this ?v WHERE {{ {values} "
                                                                  f"?this {path} ?v }}", 1)
             keep = self.restrict(focus, (r[0] for r in pairs_bad))
-            hits += [hit("node", r[0], r[1]) for r in pairs_bad if r[0] in keep]
+            hits += [self._hit(shape, "node", r[0], r[1], on.node) for r in pairs_bad if r[0] in keep]
             hits += inner
         return hits
 
@@ -1007,11 +1086,8 @@ class ShaclSparql:
         made with its own ``stringify_node``, so that both engines report the same text)."""
         from pyshacl.rdfutil import stringify_node
 
-        sg, shape = self.sg, hit.shape
         comp = hit.component[: -len("ConstraintComponent")]
         name = next(k for k, v in COMPONENT.items() if v == comp)
-        params = self._objects(shape, name)
-        s = lambda n: stringify_node(sg, n)  # noqa: E731
 
         def d(n: Any) -> str:
             try:
@@ -1019,59 +1095,10 @@ class ShaclSparql:
             except (LookupError, ValueError):
                 return str(n)
 
-        focus, value = to_rdflib(hit.focus), to_rdflib(hit.value)
-        path = self._one(shape, "path")
-        lists = lambda: " and ".join("(" + " , ".join(s(x) for x in self._list(p)) + ")" for p in params) \
-            if len(params) > 1 else " , ".join(s(x) for x in self._list(params[0]))  # noqa: E731
-        if comp in ("MinCount", "MaxCount"):
-            word = "Less" if comp == "MinCount" else "More"
-            where = f"{d(focus)}->{s(path)}" if path is not None else d(focus)
-            return f"{word} than {params[0]} values on {where}"
-        if comp == "Class":
-            if len(params) < 2:
-                return f"Value does not have class {s(params[0])}"
-            return "Value class is not in classes ({})".format(", ".join(s(c) for c in params))
-        if comp == "Datatype":
-            return f"Value is not Literal with datatype {s(params[0])}"
-        if comp == "NodeKind":
-            return f"Value is not of Node Kind {s(params[0])}"
-        if comp == "In":
-            return "Value {} not in list {}".format(d(value), [s(x) for x in self._list(params[0])])
-        if comp in ("MinLength", "MaxLength"):
-            return "String length not {} {}".format(">=" if comp == "MinLength" else "<=", d(params[0]))
-        if comp == "Pattern":
-            if len(params) < 2:
-                return f"Value does not match pattern '{params[0]}'"
-            return "Value does not match every pattern in ('{}')".format("', '".join(str(p) for p in params))
-        if comp in ("MinInclusive", "MaxInclusive", "MinExclusive", "MaxExclusive"):
-            op = {"MinInclusive": ">=", "MaxInclusive": "<=", "MinExclusive": ">", "MaxExclusive": "<"}[comp]
-            if len(params) < 2:
-                return f"Value is not {op} {s(params[0])}"
-            return "Value is not {} in ({})".format(op, ", ".join(s(p) for p in params))
-        if comp == "LanguageIn":
-            return f"String language is not in {s(params[0])}"
-        if comp in ("LessThan", "LessThanOrEquals"):
-            rules = ", ".join(s(p) for p in params)
-            return "Value of {}->{} {} {}".format(d(focus), rules, "<=" if comp == "LessThan" else "<", d(value))
-        if comp == "HasValue":
-            the_set = [s(x) for x in params]
-            if path is not None:
-                return f"Node {d(focus)}->{s(path)} does not contain a value in the set: {the_set}"
-            return f"Node {d(focus)} value is not a in the set of values: {the_set}"
-        if comp == "Node":
-            if len(params) < 2:
-                m = f"Value does not conform to Shape {s(params[0])}."
-            else:
-                m = "Value must conform to every Shape in ('{}').".format("', '".join(s(c) for c in params))
-            return m + " See details for more information."
-        if comp in ("Or", "And", "Xone"):
-            how = {"Or": "one or more shapes", "And": "all shapes", "Xone": "exactly one shape"}[comp]
-            return f"Node {d(value)} must conform to {how} in {lists()}"
-        if comp == "Not":
-            if len(params) == 1:
-                return f"Node {d(value)} must not conform to shape {s(params[0])}"
-            return "Node {} must not conform to any shapes in {}".format(d(value), " , ".join(s(n) for n in params))
-        return f"{comp} constraint not met"
+        result = Result(params=self._objects(hit.shape, name), path=self._one(hit.shape, "path"),
+                        focus=to_rdflib(hit.focus), value=to_rdflib(hit.value),
+                        s=lambda n: stringify_node(self.sg, n), d=d, items=self._list)
+        return pyshacl_message(comp, result)
 
 
 def _spread(texts: list[str]) -> list[str]:

@@ -424,3 +424,11 @@ def test_explain_one_node(seeds: Graph) -> None:
         explain(broken, "task/0000000000000000")
     with pytest.raises(Exception, match="Oxigraph"):
         explain(ox.Store(), focus)
+
+
+def test_every_value_test_has_an_expression() -> None:
+    """Each value test the translator accepts (VALUE_TESTS) is built by one expression builder, and no
+    builder is left without a test: a parameter added to one list and not the other fails here."""
+    from kg.shacl_sparql import VALUE_TESTS
+
+    assert set(ShaclSparql._EXPRESSIONS) == set(VALUE_TESTS)
