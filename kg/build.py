@@ -201,6 +201,31 @@ class _Chunk:
         return g if g is not None else self.reparse()
 
 
+class _Block:
+    """The chunks of one bulk write, taken from ``chunks`` as they are loaded until they hold about
+    ``documents`` documents; ``exhausted`` once ``chunks`` has no more."""
+
+    def __init__(self, chunks: Iterator[_Chunk], documents: int) -> None:
+        self.chunks = chunks
+        self.documents = documents
+        self.taken: list[_Chunk] = []
+        self.exhausted = False
+        self._n = 0
+
+    def __iter__(self) -> Iterator[_Chunk]:
+        return self
+
+    def __next__(self) -> _Chunk:
+        if self._n >= self.documents:
+            raise StopIteration
+        for c in self.chunks:
+            self.taken.append(c)
+            self._n += len(c.documents)
+            return c
+        self.exhausted = True
+        raise StopIteration
+
+
 class ChunkLoader:
     """Loads graphs chunk by chunk as one build: the documents of later chunks supersede the same
     documents of earlier ones, and the report reads as if everything had been loaded at once.
@@ -222,43 +247,40 @@ class ChunkLoader:
     # ---- driving
 
     def load_all(self, chunks: Iterable[_Chunk]) -> None:
+        """Load the chunks in blocks of about ``bulk_documents`` documents, each block one bulk write."""
         it = iter(chunks)
         more = True
         while more:
-            block: list[_Chunk] = []
-            pending: dict[str, DocResult] = {}
+            block = _Block(it, self.bulk_documents)
+            pending = self._load_block(block)
+            self._report(block.taken, pending)
+            more = not block.exhausted
 
-            def group(block: list[_Chunk] = block) -> Iterator[_Chunk]:
-                nonlocal more
-                n = 0
-                for c in it:
-                    block.append(c)
-                    yield c
-                    n += len(c.documents)
-                    if n >= self.bulk_documents:
-                        return
-                more = False
-
-            chunks_of_block = group()
-            try:
-                with self.store.bulk():
-                    for c in chunks_of_block:
-                        self._load(c.take_graph(), pending)
-                    self.note("committing")  # bulk() commits (and checkpoints) as it closes
-            except BulkLoadError:
-                # nothing of the block was kept: again, chunk by chunk, each document on its own; then the
-                # block's chunks not taken yet (all of them when bulk() could not even begin)
-                pending = {}
+    def _load_block(self, block: _Block) -> dict[str, DocResult]:
+        """One bulk write of the block; if it fails nothing of it was kept: again, chunk by chunk, each
+        document on its own (then the block's chunks not taken yet: all of them when bulk() could not
+        even begin)."""
+        pending: dict[str, DocResult] = {}
+        try:
+            with self.store.bulk():
                 for c in block:
                     self._load(c.take_graph(), pending)
-                for c in chunks_of_block:
-                    self._load(c.take_graph(), pending)
+                self.note("committing")  # bulk() commits (and checkpoints) as it closes
+        except BulkLoadError:
+            pending = {}
+            for c in list(block.taken):
+                self._load(c.take_graph(), pending)
             for c in block:
-                self._note(c)
-            for doc_id, res in pending.items():
-                self._results[doc_id] = res
-                if self.on_document:
-                    self.on_document(res)
+                self._load(c.take_graph(), pending)
+        return pending
+
+    def _report(self, taken: list[_Chunk], pending: dict[str, DocResult]) -> None:
+        for c in taken:
+            self._note(c)
+        for doc_id, res in pending.items():
+            self._results[doc_id] = res
+            if self.on_document:
+                self.on_document(res)
 
     def _load(self, graph: Graph, pending: dict[str, DocResult]) -> None:
         # documents this build already wrote are written anew (the later file wins), even unchanged
