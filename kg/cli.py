@@ -136,6 +136,15 @@ def parse_options(f: Callable) -> Callable:
                              "memory limit there).")(wrapper)
 
 
+def reads_files(f: Callable) -> Callable:
+    """The arguments of a command that parses the files it is given and prints a table (extract, check):
+    PATHS, --format, --jobs and the limits, --progress; its errors end it cleanly."""
+    for decorate in (fails_cleanly, progress_option, parse_options, format_option("table"),
+                     click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))):
+        f = decorate(f)
+    return f
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--no-align", is_flag=True, help="Skip recomputing task alignments across the stored documents.")
@@ -205,11 +214,7 @@ def _print_build(report: Any, where: str, for_cli: Callable[[str, str], str]) ->
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@format_option("table")
-@parse_options
-@progress_option
-@fails_cleanly
+@reads_files
 def extract(paths: tuple[Path, ...], fmt: str, jobs: int, limits: Any, progress: Any) -> None:
     """Print the responsibility table of files, without touching any database.
 
@@ -235,11 +240,7 @@ def extract(paths: tuple[Path, ...], fmt: str, jobs: int, limits: Any, progress:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@format_option("table")
-@parse_options
-@progress_option
-@fails_cleanly
+@reads_files
 def check(paths: tuple[Path, ...], fmt: str, jobs: int, limits: Any, progress: Any) -> None:
     """Report how much of each file's role text kg reads, without loading anything.
 
