@@ -5,7 +5,9 @@
 // cut is the $limit-th largest max_shared: at least $limit pairs share that many tasks, so every pair on the page
 // does, and hangs from an organization whose max_shared reaches it. Only those organizations' links are read.
 // (The cumulative count is a join of the small histogram with itself: no ORDER BY … LIMIT before an aggregate,
-// which LadybugDB does not keep in order.)
+// which LadybugDB does not keep in order.) The links are reached by OPTIONAL MATCH from those organizations:
+// LadybugDB then follows only their links, where a MATCH joins them with a scan of every link (the same rows:
+// each of them has a link reaching cut).
 MATCH (o:Organization)
 WHERE o.max_shared > 0
 WITH o.max_shared AS n, count(*) AS k
@@ -18,7 +20,8 @@ WITH coalesce(max(n), 1) AS cut
 MATCH (a:Organization)
 WHERE a.max_shared >= cut
 WITH a, cut
-MATCH (a)-[s:SHARES_TASKS]->(b:Organization)
+OPTIONAL MATCH (a)-[s:SHARES_TASKS]->(b:Organization)
+WITH a, s, b, cut
 WHERE s.tasks >= cut
 RETURN a.name AS organization_a, b.name AS organization_b, s.tasks AS shared
 ORDER BY shared DESC, organization_a, organization_b, a.id, b.id
