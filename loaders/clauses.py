@@ -477,122 +477,195 @@ def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Option
     if first_leads_note(body):
         clause.sets_first_leads = True
         first_leads = True
-    found_role = False
+    reader = _ClauseReader(clause, first_leads)
+    reader.read_all(body)
+    return reader.finish(body, labelled)
+
+
+class _ClauseReader:
+    """Reads the sub-clauses of one clause in order into its assignments, deadline and problems; each read_*
+    step takes the sub-clause (True) or leaves it to the next."""
+
     mode: Optional[tuple[Role, Qualifier]] = None  # the label a continuation group falls under
-    pending: list[str] = []  # a comma group waiting for its verb
-    skipped: list[str] = []  # parts before the first role word that were not read
-    held: list[tuple[int, list[str], str]] = []  # units with a verb kg does not know (市教育局主抓)
+    found_role = False
     division = False  # a 部门分工: label was read: units with no verb of their own answer for it
-    for sub in _subclauses(body):
-        flat = _NESTED.sub("", sub) if "(" in sub else sub  # a note in a nested bracket is not the sub-clause's
-        if first_leads_note(flat):
-            continue
-        if (flat[:2] in _NOTE_HEADS or "下同" in flat or "不再" in flat or "均涉及" in flat) and NOTE_RE.search(flat) \
-                and not (flat[:2] == "其他" and LABEL_RE.match(flat)):  # 其他责任单位:A is a label, not a note
-            if found_role:
+
+    def __init__(self, clause: RoleClause, first_leads: bool) -> None:
+        self.clause = clause
+        self.first_leads = first_leads
+        self.pending: list[str] = []  # a comma group waiting for its verb
+        self.skipped: list[str] = []  # parts before the first role word that were not read
+        self.held: list[tuple[int, list[str], str]] = []  # units with a verb kg does not know (市教育局主抓)
+
+    def read_all(self, body: str) -> None:
+        """Read the sub-clauses in order; notes on the clauses (以下均由…负责, 下同) name no unit."""
+        for sub in _subclauses(body):
+            flat = _NESTED.sub("", sub) if "(" in sub else sub  # a note in a nested bracket is not the sub-clause's
+            if first_leads_note(flat):
                 continue
-            pending = []
-            continue
-        if sub[:1] in _LEADING_FIRST:
-            sub = _LEADING.sub("", sub).strip(" 、")
+            if (flat[:2] in _NOTE_HEADS or "下同" in flat or "不再" in flat or "均涉及" in flat) and NOTE_RE.search(flat) \
+                    and not (flat[:2] == "其他" and LABEL_RE.match(flat)):  # 其他责任单位:A is a label, not a note
+                if not self.found_role:
+                    self.pending = []
+                continue
+            if sub[:1] in _LEADING_FIRST:
+                sub = _LEADING.sub("", sub).strip(" 、")
+            value = self._value(sub) if ":" in sub else sub
+            if value is not None and not self._read_value(value):
+                self._unread(value)
+
+    def _unread(self, sub: str) -> None:
+        """A part no step took: a problem after the first role word, skipped (for now) before it."""
+        if self.found_role and sub:
+            self.clause.problems.append(f"unrecognised part of a role clause: “{sub}”")
+        elif sub:
+            self.skipped.append(sub)
+
+    def _read_value(self, sub: str) -> bool:
+        """Read one sub-clause by the first step that takes it (each tried only when its cue is there)."""
         colon = ":" in sub
-        if colon and PERSON_LABEL.match(sub):  # 牵头领导:王强 / 联系人:… name people, not units
-            continue
-        if colon and "分工" in sub[:5] and (m := DIVISION_RE.match(sub)) is not None:
-            sub = m.group(1).strip(" 、")  # 部门分工:省发展改革委牵头 — the value is read as a clause
+        if colon and self.read_deadline_label(sub):
+            return True
+        if (colon or sub[:2] in _WS_LABEL_HEADS) and self.read_label(sub, colon):
+            return True
+        if ("为" in sub or "是" in sub) and self.read_as_label(sub):
+            return True
+        if sub[-1:] in VERB_LAST and self.read_verb(sub):
+            return True
+        return self.read_object_or_deadline(sub) or self.read_units(sub)
+
+    def _value(self, sub: str) -> Optional[str]:
+        """What to read of a sub-clause with a colon: None for one that names people (牵头领导:王强 / 联系人:…) or
+        only heads a block (职责分工:); 部门分工:省发展改革委牵头 — the value is read as a clause."""
+        if PERSON_LABEL.match(sub):
+            return None
+        if "分工" in sub[:5] and (m := DIVISION_RE.match(sub)) is not None:
+            sub = m.group(1).strip(" 、")
             if not sub:
-                continue  # 职责分工: heading a block of lines, not a clause
-            division, colon = True, ":" in sub
-        if colon and (m := DEADLINE_LABEL_RE.match(sub)) is not None:
-            clause.deadline = m.group(1).strip(" 。") or None
-            continue
-        if (m := (LABEL_RE.match(sub) if colon else None)
-                or (LABEL_WS_RE.match(sub) if sub[:2] in _WS_LABEL_HEADS else None)) is not None:
-            role, qual = label_role(m.group(1))
-            units_text = m.group(2)
-            tail = VERB_RE.match(units_text) if units_text[-1:] in VERB_LAST else None  # 责任单位:A、B按职责分工负责 — the label already says the role
-            if tail and tail.group(1):
-                units_text = tail.group(1)
-                if (role, qual) == ("RESPONSIBLE_FOR", "负责"):  # 责任单位:A、B分别牵头 — the verb is more precise
-                    role, qual = verb_role(tail.group(2))
-            found_role, mode = True, (role, qual)
-            _add(clause, pending + split_units(units_text), role, qual, first_leads, sub)
-            pending = []
-            continue
-        if ("为" in sub or "是" in sub) and (m := AS_LABEL_RE.match(sub)) is not None and m.group(1):
-            units = split_units(m.group(1))
-            if _units_ok(units):
-                role, qual = label_role(m.group(2))
-                found_role = True
-                _add(clause, pending + units, role, qual, first_leads, sub)
-                pending = []
-                continue
-        m = VERB_RE.match(sub) if sub[-1:] in VERB_LAST else None
-        if m is not None and not _deadline_only(sub):
-            units_text, verb = m.group(1), m.group(2)
-            units = split_units(units_text)
-            if units and _units_ok(units):
-                role, qual = verb_role(verb)
-                found_role = True
-                _add_verb(clause, pending + units, units_text, role, qual, first_leads, sub)
-                pending = []
-                continue
-            if not units_text.strip(" ,、") and (found_role or pending):
-                found_role = True
-                if pending:
-                    role, qual = verb_role(verb)
-                    _add(clause, pending, role, qual, first_leads, sub)
-                    pending = []
-                continue
+                return None
+            self.division = True
+        return sub
+
+    def _assign(self, units: list[str], role: Role, qual: Qualifier, sub: str) -> None:
+        """The waiting comma group and `units` take the role; nothing waits after."""
+        self.found_role = True
+        _add(self.clause, self.pending + units, role, qual, self.first_leads, sub)
+        self.pending = []
+
+    def read_deadline_label(self, sub: str) -> bool:
+        """完成时限:6月底前."""
+        if (m := DEADLINE_LABEL_RE.match(sub)) is not None:
+            self.clause.deadline = m.group(1).strip(" 。") or None
+            return True
+        return False
+
+    def read_label(self, sub: str, colon: bool) -> bool:
+        """牵头单位:A、B — and 责任单位:A、B按职责分工负责, where the label already says the role."""
+        m = LABEL_RE.match(sub) if colon else None
+        if m is None and sub[:2] in _WS_LABEL_HEADS:
+            m = LABEL_WS_RE.match(sub)
+        if m is None:
+            return False
+        role, qual = label_role(m.group(1))
+        units_text = m.group(2)
+        tail = VERB_RE.match(units_text) if units_text[-1:] in VERB_LAST else None
+        if tail and tail.group(1):
+            units_text = tail.group(1)
+            if (role, qual) == ("RESPONSIBLE_FOR", "负责"):  # 责任单位:A、B分别牵头 — the verb is more precise
+                role, qual = verb_role(tail.group(2))
+        self.mode = (role, qual)
+        self._assign(split_units(units_text), role, qual, sub)
+        return True
+
+    def read_as_label(self, sub: str) -> bool:
+        """A为牵头单位."""
+        if (m := AS_LABEL_RE.match(sub)) is None or not m.group(1):
+            return False
+        units = split_units(m.group(1))
+        if not _units_ok(units):
+            return False
+        role, qual = label_role(m.group(2))
+        self._assign(units, role, qual, sub)
+        return True
+
+    def read_verb(self, sub: str) -> bool:
+        """A、B负责 — or a bare verb taking the comma group before it."""
+        m = VERB_RE.match(sub)
+        if m is None or _deadline_only(sub):
+            return False
+        units_text, verb = m.group(1), m.group(2)
+        units = split_units(units_text)
+        if units and _units_ok(units):
+            role, qual = verb_role(verb)
+            self.found_role = True
+            _add_verb(self.clause, self.pending + units, units_text, role, qual, self.first_leads, sub)
+            self.pending = []
+            return True
+        if units_text.strip(" ,、") or not (self.found_role or self.pending):
+            return False
+        self.found_role = True
+        if self.pending:
+            self._assign([], *verb_role(verb), sub)
+        return True
+
+    def read_object_or_deadline(self, sub: str) -> bool:
+        """市消防救援支队配合做好相关工作 (the role verb takes an object), or the clause's deadline."""
         whole = _deadline_only(sub)
-        if not whole and (vo := _verb_object(sub, found_role)) is not None:
-            # 市消防救援支队配合做好相关工作 / 市公安局协助做好交通管制: the role verb takes an object
-            role, qual = verb_role(vo[1])
-            found_role = True
-            _add(clause, pending + vo[0], role, qual, first_leads, sub)
-            pending = []
-            continue
-        dm = DEADLINE_RE.search(sub) if found_role and not whole else None
-        if whole or dm is not None:
-            when = dm.group(0) if dm is not None else sub
-            clause.deadline = f"{clause.deadline},{when}" if clause.deadline else when
-            continue
+        if not whole and (vo := _verb_object(sub, self.found_role)) is not None:
+            self._assign(vo[0], *verb_role(vo[1]), sub)
+            return True
+        dm = DEADLINE_RE.search(sub) if self.found_role and not whole else None
+        if not whole and dm is None:
+            return False
+        when = dm.group(0) if dm is not None else sub
+        clause = self.clause
+        clause.deadline = f"{clause.deadline},{when}" if clause.deadline else when
+        return True
+
+    def read_units(self, sub: str) -> bool:
+        """A list of units: held with a verb kg does not know, under the label before it, or waiting for a verb."""
         units = split_units(sub) if ":" not in sub else []
-        if units and units[-1][-1:] in _VERB_TAIL_END and (cut := _unknown_verb(units[-1])) is not None \
+        if not units:
+            return False
+        if units[-1][-1:] in _VERB_TAIL_END and (cut := _unknown_verb(units[-1])) is not None \
                 and _units_ok(units[:-1] + [cut[0]]):
             # 市教育局主抓: a verb kg does not know is never part of the unit, and the group does not wait
             # for (and take) the next group's verb: in a clause with a known role word elsewhere, the units
             # answer for the task, and the clause says so
-            held.append((len(clause.assignments), pending + units[:-1] + [cut[0]], cut[1]))
-            pending = []
-            continue
-        if units and _units_ok(units) and all(_has_head(u) or u.startswith(("各", "有关", "相关")) or len(u) <= 6
-                                              for u in units):
-            if mode is not None:  # 责任单位:市A,各区B部门 — the label goes on over the comma
-                _add(clause, units, mode[0], mode[1], first_leads, sub)
-            else:
-                pending.extend(units)
-            continue
-        if found_role and sub:
-            clause.problems.append(f"unrecognised part of a role clause: “{sub}”")
-        elif sub:
-            skipped.append(sub)
-    if division and pending:  # 责任分工:省发改委、省统计局 — the label says they answer for it
-        found_role = True
-        _add(clause, pending, "RESPONSIBLE_FOR", "负责", first_leads, body)
-        pending = []
-    if found_role and held:
-        for at, units, verb in reversed(held):
+            self.held.append((len(self.clause.assignments), self.pending + units[:-1] + [cut[0]], cut[1]))
+            self.pending = []
+            return True
+        if not (_units_ok(units) and all(_has_head(u) or u.startswith(("各", "有关", "相关")) or len(u) <= 6
+                                         for u in units)):
+            return False
+        if self.mode is not None:  # 责任单位:市A,各区B部门 — the label goes on over the comma
+            _add(self.clause, units, self.mode[0], self.mode[1], self.first_leads, sub)
+        else:
+            self.pending.extend(units)
+        return True
+
+    def finish(self, body: str, labelled: bool) -> Optional[RoleClause]:
+        """The clause, once every sub-clause is read; None when no role word was found."""
+        clause = self.clause
+        if self.division and self.pending:  # 责任分工:省发改委、省统计局 — the label says they answer for it
+            self._assign([], "RESPONSIBLE_FOR", "负责", body)
+        if self.found_role and self.held:
+            self._release_held()
+        if self.found_role and self.skipped:  # text before the first role word that named nothing kg could read
+            clause.problems[:0] = [f"unrecognised part of a role clause: “{sub}”" for sub in self.skipped]
+        if not self.found_role:
+            # a labelled deadline line (完成时限:6月底前) belongs with the role lines around it
+            return clause if labelled and clause.deadline and not clause.problems else None
+        if self.pending:
+            clause.problems.append(f"units with no role word: “{'、'.join(self.pending)}”")
+        return clause
+
+    def _release_held(self) -> None:
+        """Units held with a verb kg does not know answer for the task, each where it was written."""
+        clause = self.clause
+        for at, units, verb in reversed(self.held):
             clause.assignments[at:at] = [Assignment(u, "RESPONSIBLE_FOR", "负责") for u in units]
             clause.problems.insert(0, f"unknown role word “{verb}” after “{units[-1]}”: read as 负责")
-    if found_role and skipped:  # text before the first role word that named nothing kg could read
-        clause.problems[:0] = [f"unrecognised part of a role clause: “{sub}”" for sub in skipped]
-    if not found_role:
-        # a labelled deadline line (完成时限:6月底前) belongs with the role lines around it
-        return clause if labelled and clause.deadline and not clause.problems else None
-    if pending:
-        clause.problems.append(f"units with no role word: “{'、'.join(pending)}”")
-    return clause
 
 
 def _add_verb(clause: RoleClause, units: list[str], units_text: str, role: Role, qual: Qualifier, first_leads: bool,
@@ -681,30 +754,50 @@ def _find_clauses(text: str, first_leads: bool) -> tuple[tuple[RoleClause, ...],
             if first_leads_note(inner):
                 first_leads = True
                 continue
-            elif found and found[-1].deadline is None and _deadline_only(inner.strip()) \
-                    and not text[found[-1].end:a].strip(" ,。;"):
+            if _closes_deadline(text, found, a, inner):
                 found[-1] = replace(found[-1], deadline=inner.strip())  # (A负责)(2024年6月底前)
                 continue
-            # (市发展改革委、市统计局) closing a sentence: a bare list of units answers for it
-            if not (inner[-1:] in _BARE_LAST or "," in inner or ";" in inner) or not (
-                    text[b:b + 1] in _BARE_AFTER or _bare_follows(text, groups, b, first_leads)):
-                continue
-            clause = _bare_list(inner, first_leads)
-            if clause is None or _explains(text, a, clause):
+            clause = _bare_clause(text, groups, a, b, inner, first_leads)
+            if clause is None:
                 continue
         clause = _placed(clause, a, b)
         if clause.sets_first_leads:
             first_leads = True
         found.append(clause)
+    _add_sentence_clauses(text, groups, first_leads, found)
+    if not found and first_leads_note(text):
+        first_leads = True
+    return tuple(found), first_leads  # cached: a tuple, so no caller can change what the next one gets
+
+
+def _closes_deadline(text: str, found: list[RoleClause], a: int, inner: str) -> bool:
+    """The bracket at `a` is a deadline alone right after a clause that has none: (A负责)(2024年6月底前)."""
+    return bool(found) and found[-1].deadline is None and _deadline_only(inner.strip()) \
+        and not text[found[-1].end:a].strip(" ,。;")
+
+
+def _bare_clause(text: str, groups: Sequence[tuple[int, int]], a: int, b: int, inner: str,
+                 first_leads: bool) -> Optional[RoleClause]:
+    """(市发展改革委、市统计局) closing a sentence — `inner`, the bracket text[a:b] without its brackets: a bare
+    list of units answers for it."""
+    if not (inner[-1:] in _BARE_LAST or "," in inner or ";" in inner) or not (
+            text[b:b + 1] in _BARE_AFTER or _bare_follows(text, groups, b, first_leads)):
+        return None
+    clause = _bare_list(inner, first_leads)
+    if clause is None or _explains(text, a, clause):
+        return None
+    return clause
+
+
+def _add_sentence_clauses(text: str, groups: Sequence[tuple[int, int]], first_leads: bool, found: list[RoleClause]) -> None:
+    """The clauses written outside brackets — labelled runs (牵头单位:A) and 为-sentences (A为牵头单位) — in
+    text order among the bracketed ones."""
     if (":" in text and _colon_outside(text, groups)) or LABEL_WS_RE.match(text):
         found.extend(_labelled(text, groups, first_leads))
         found.sort(key=lambda c: c.start)
     if as_label_hint(text):
         found.extend(_as_label_sentences(text, groups, first_leads))
         found.sort(key=lambda c: c.start)
-    if not found and first_leads_note(text):
-        first_leads = True
-    return tuple(found), first_leads  # cached: a tuple, so no caller can change what the next one gets
 
 
 # A bracket that closes a sentence and holds nothing but units (and maybe a deadline) names who answers for
@@ -911,35 +1004,58 @@ def cell_assignments(text: str, role: Role, qualifier: Qualifier, first_leads: b
     if _PLACEHOLDER.match(text):
         return []
     out: list[Assignment] = []
+    for line in _cell_lines(text):
+        clause = parse_clause(line, first_leads)
+        if _says_more(clause, line, role, qualifier):
+            assert clause is not None
+            out.extend(clause.assignments)
+        else:
+            _add_cell_units(out, line, role, qualifier, first_leads)
+    return _first_per_unit(out)
+
+
+def _cell_lines(text: str) -> list[str]:
+    """The cell's non-empty lines (a line of two spaces or more is a break too), none a placeholder."""
     lines = re.split(r"\n+|\s{2,}", text)
     if "(" in text or "（" in text:
         lines = _join_bracket_lines(lines)
-    for line in lines:
-        line = line.strip()
-        if not line or _PLACEHOLDER.match(line):
-            continue
-        clause = parse_clause(line, first_leads)
-        if clause is not None and clause.assignments and any(
-                (a.role, a.qualifier) != (role, qualifier) for a in clause.assignments) and ":" in line or (
-                clause is not None and clause.assignments and _CELL_VERB.search(line) and "," in line):
-            out.extend(clause.assignments)
-            continue
-        if _CELL_VERB.search(line) and len(line) > 4:
-            stripped = _CELL_VERB.sub("", line)
-            if split_units(stripped):
-                line = stripped
-        for unit in split_units(line) if "(" not in line else _split_marked(line):
-            m = _MARKED.match(unit)
-            if m:
-                r, q = label_role(m.group(2))
-                out.append(Assignment(m.group(1).strip(UNIT_TRIM), r, q))
-            elif first_leads and (role, qualifier) == ("RESPONSIBLE_FOR", "负责") and not out:
-                out.append(Assignment(unit, "LEADS", "牵头"))
-            else:
-                out.append(Assignment(unit, role, qualifier))
+    stripped = (line.strip() for line in lines)
+    return [line for line in stripped if line and not _PLACEHOLDER.match(line)]
+
+
+def _says_more(clause: Optional[RoleClause], line: str, role: Role, qualifier: Qualifier) -> bool:
+    """The line is a clause of its own: labels that differ from the column's (牵头单位:A 配合单位:B) or role
+    verbs between commas (A牵头,B配合)."""
+    if clause is None or not clause.assignments:
+        return False
+    if any((a.role, a.qualifier) != (role, qualifier) for a in clause.assignments) and ":" in line:
+        return True
+    return bool(_CELL_VERB.search(line)) and "," in line
+
+
+def _add_cell_units(out: list[Assignment], line: str, role: Role, qualifier: Qualifier, first_leads: bool) -> None:
+    """The units of one line under the column's role: a unit marked 市发改委(牵头) takes its mark's role; with
+    first-listed-leads, the cell's first unit leads."""
+    if _CELL_VERB.search(line) and len(line) > 4:
+        stripped = _CELL_VERB.sub("", line)
+        if split_units(stripped):
+            line = stripped
+    for unit in split_units(line) if "(" not in line else _split_marked(line):
+        m = _MARKED.match(unit)
+        if m:
+            r, q = label_role(m.group(2))
+            out.append(Assignment(m.group(1).strip(UNIT_TRIM), r, q))
+        elif first_leads and (role, qualifier) == ("RESPONSIBLE_FOR", "负责") and not out:
+            out.append(Assignment(unit, "LEADS", "牵头"))
+        else:
+            out.append(Assignment(unit, role, qualifier))
+
+
+def _first_per_unit(out: list[Assignment]) -> list[Assignment]:
+    """The first of each (unit, role), if it names a unit."""
     seen: set[tuple[str, str]] = set()
     kept: list[Assignment] = []
-    for a in out:  # the first of each (unit, role), if it names a unit
+    for a in out:
         if (a.unit, a.role) in seen:
             continue
         seen.add((a.unit, a.role))
