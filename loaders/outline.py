@@ -106,137 +106,175 @@ def _split_inline_headings(p: Paragraph, start: int) -> list[int]:
 def build_outline(paras: list[Paragraph], body_start: int, skip: Optional[set[int]] = None) -> list[Item]:
     """Top-level items (sections, or actions when a document has no sections). Paragraphs whose index is
     in `skip` (a role table read on its own) are not part of the outline."""
-    top: list[Item] = []
-    section: Optional[Item] = None
-    action: Optional[Item] = None
-    task: Optional[Item] = None
-    leaf_actions = False  # 一、 then 1.: numbered items are actions, not tasks
-    chapters = False  # 第一章 … 第一条: the articles are the chapters' actions
-    annex_list = False  # right after 附件:, numbered short titles (1.测试市重点项目清单(市发改委)) list the annexes
-    sub_parent: Optional[Item] = None  # 1.… then (1)… (2)… sub-points: the 1. item they belong to
+    o = _Outline(paras)
+    i = body_start
+    while i < len(paras):
+        p = paras[i]
+        if skip and p.index in skip:
+            i += 1
+            continue
+        t = p.text
+        if END_RE.match(t):
+            break
+        if (m := ANNEX_RE.match(t)) and len(t) <= 40:
+            i = o.annex(i, m)
+            continue
+        if not (o.annex_list and o.annex_title(p)):
+            o.paragraph(i, p, t)
+        i += 1
+    return _single_level(_two_levels(o.top))
 
-    def add_action(item: Item) -> None:
-        (section.children if section else top).append(item)
 
-    def implicit_action() -> Item:
+class _Outline:
+    """The outline as it is read, paragraph by paragraph: the open section, action and task that the next
+    paragraph may join."""
+
+    __slots__ = ("paras", "top", "section", "action", "task", "leaf_actions", "chapters", "annex_list", "sub_parent")
+
+    def __init__(self, paras: list[Paragraph]) -> None:
+        self.paras = paras
+        self.top: list[Item] = []
+        self.section: Optional[Item] = None
+        self.action: Optional[Item] = None
+        self.task: Optional[Item] = None
+        self.leaf_actions = False  # 一、 then 1.: numbered items are actions, not tasks
+        self.chapters = False  # 第一章 … 第一条: the articles are the chapters' actions
+        self.annex_list = False  # right after 附件:, numbered short titles (1.测试市重点项目清单(市发改委)) list the annexes
+        self.sub_parent: Optional[Item] = None  # 1.… then (1)… (2)… sub-points: the 1. item they belong to
+
+    def open_section(self, section: Item) -> None:
+        self.section = section
+        self.top.append(section)
+        self.action = self.task = None
+
+    def add_action(self, item: Item) -> None:
+        (self.section.children if self.section else self.top).append(item)
+        self.action = item
+        self.task = None
+
+    def implicit_action(self) -> Item:
         """A 一、 section with lines under it but no (一) items: the lines are tasks of an action it titles."""
+        section = self.section
         assert section is not None
         item = Item("action", section.number, section.title_piece, [Piece(section.title_piece.para, 0, 0)])
         section.children.append(item)
         return item
 
-    i = body_start
-    while i < len(paras):
-        p = paras[i]
+    def annex(self, i: int, m: re.Match) -> int:
+        """附件 / 附件1 / 附件:1.… — an annex (often the 分工 table itself) is read on, as a top-level section of
+        its own; its title may be the next line. Returns the index of the paragraph after it."""
+        paras, p = self.paras, self.paras[i]
         t = p.text
-        if skip and p.index in skip:
+        if m.end() >= len(t) and i + 1 < len(paras) and len(paras[i + 1].text) <= 40 \
+                and not MARKER_START.match(paras[i + 1].text):
             i += 1
-            continue
-        if END_RE.match(t):
-            break
-        if (m := ANNEX_RE.match(t)) and len(t) <= 40:
-            # an annex (often the 分工 table itself) is read on, as a top-level section of its own
-            title_para = p
-            if m.end() >= len(t) and i + 1 < len(paras) and len(paras[i + 1].text) <= 40 \
-                    and not MARKER_START.match(paras[i + 1].text):
-                i += 1
-                title_para = paras[i]
-                section = Item("section", None, Piece(title_para, 0, len(title_para.text)), [Piece(p, 0, len(t)),
-                               Piece(title_para, 0, len(title_para.text))])
-            else:
-                section = Item("section", None, Piece(p, m.end() if m.end() < len(t) else 0, len(t)), [Piece(p, 0, len(t))])
-            top.append(section)
-            action = task = None
-            leaf_actions = False
-            annex_list = ":" in t  # 附件:1.… lists annexes; a heading 附件 / 附件1 opens one
-            i += 1
-            continue
-        if annex_list:
-            if TASK_RE.match(t) and len(t) <= 40 and not _SENTENCE_OR_ROLE.search(t):
-                assert section is not None
-                section.pieces.append(Piece(p, 0, len(t)))  # an annex's title, not an item
-                i += 1
-                continue
-            annex_list = False
-        article = ARTICLE_RE.match(t) if t[:1] == "第" else None
-        if (m := SECTION_RE.match(t)) or (article and not chapters and (m := article)):
-            chapters = chapters or m.group(1).endswith("章")
-            end = _title_end(t, m.end())
-            section = Item("section", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))])
-            top.append(section)
-            action = task = None
-            leaf_actions = False
-        elif article is not None:
-            m = article
-            end = _title_end(t, m.end())
-            action = Item("action", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))])
-            add_action(action)
-            task = None
-        elif _standalone_heading(paras, i):
-            section = Item("section", None, Piece(p, 0, len(t)), [Piece(p, 0, len(t))])
-            top.append(section)
-            action = task = None
-        elif (m := ACTION_RE.match(t)) and not (
-            m.group(1)[1].isdigit() and action is not None and action.number and not action.number[1].isdigit()
-        ):
-            end, duty = _numbered_title_end(t, m.end())
-            action = Item("action", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))], duty=duty)
-            add_action(action)
-            task = None
-        elif (m := TASK_RE.match(t)) or ACTION_RE.match(t):
-            m = m or ACTION_RE.match(t)
-            assert m is not None
-            end, duty = _numbered_title_end(t, m.end())
-            if action is not None and not (leaf_actions and TASK_RE.match(action.number or "")
-                                           and _marker_kind(action.number or "") == _marker_kind(m.group(1))):
-                kind = _marker_kind(m.group(1))
-                if kind in _SUB_KINDS:
-                    above = task if task is not None else action
-                    if above.number and _marker_kind(above.number) in ("0.", "0、"):
-                        sub_parent = above
-                    elif not (above.number and _marker_kind(above.number) == kind):
-                        sub_parent = None
-                else:
-                    sub_parent = None
-                task = Item("task", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))], duty=duty)
-                action.children.append(task)
-            elif not m.group(1).startswith("─") and (section is not None or action is None or leaf_actions):
-                # two levels only (一、 then 1.), or numbered items and nothing else: the items are actions
-                leaf_actions = True
-                action = Item("action", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))], duty=duty)
-                add_action(action)
-                task = None
-            elif section is not None:
-                section.pieces.append(Piece(p, 0, len(t)))
-        elif (action is not None or section is not None) and duty_clause(t) is not None:
-            if action is None:
-                action = implicit_action()
-            task = Item("task", None, Piece(p, 0, _duty_title_end(t)), [Piece(p, 0, len(t))], duty=True)
-            action.children.append(task)
+            title_para = paras[i]
+            section = Item("section", None, Piece(title_para, 0, len(title_para.text)), [Piece(p, 0, len(t)),
+                           Piece(title_para, 0, len(title_para.text))])
         else:
-            h = heading_sentence(t)
-            if action is not None and h and _has_role_clause(t):
-                task = Item("task", None, Piece(p, 0, _title_end(t, 0)), [Piece(p, 0, len(t))])
-                action.children.append(task)
-            elif action is None and h and (section is None or not section.children):
-                cuts = [0] + _split_inline_headings(p, 0) if not _has_role_clause(t) else [0]
-                for k, a in enumerate(cuts):
-                    b = cuts[k + 1] if k + 1 < len(cuts) else len(t)
-                    action = Item("action", None, Piece(p, a, _title_end(t, a)), [Piece(p, a, b)])
-                    add_action(action)
-                task = None
-            elif task is not None and sub_parent is not None and action is not None and t[:1] in "(〔【[" \
-                    and _fold_sub_points(action, sub_parent, p):
-                task = sub_parent if sub_parent is not action else None
-                sub_parent = None
-            elif task is not None:
-                task.pieces.append(Piece(p, 0, len(t)))
-            elif action is not None:
-                action.pieces.append(Piece(p, 0, len(t)))
-            elif section is not None:
-                section.pieces.append(Piece(p, 0, len(t)))
-        i += 1
-    return _single_level(_two_levels(top))
+            section = Item("section", None, Piece(p, m.end() if m.end() < len(t) else 0, len(t)), [Piece(p, 0, len(t))])
+        self.open_section(section)
+        self.leaf_actions = False
+        self.annex_list = ":" in t  # 附件:1.… lists annexes; a heading 附件 / 附件1 opens one
+        return i + 1
+
+    def annex_title(self, p: Paragraph) -> bool:
+        """A line of the annex list right after 附件: (an annex's title, not an item); the list ends at the
+        first line that is not one."""
+        t = p.text
+        if TASK_RE.match(t) and len(t) <= 40 and not _SENTENCE_OR_ROLE.search(t):
+            assert self.section is not None
+            self.section.pieces.append(Piece(p, 0, len(t)))
+            return True
+        self.annex_list = False
+        return False
+
+    def paragraph(self, i: int, p: Paragraph, t: str) -> None:
+        """One body paragraph, by its marker: a section, an article, a stand-alone heading, an action, a
+        numbered item, a duty line, or none (a heading sentence or text of the open item)."""
+        article = ARTICLE_RE.match(t) if t[:1] == "第" else None
+        if (m := SECTION_RE.match(t)) or (article and not self.chapters and (m := article)):
+            self.chapters = self.chapters or m.group(1).endswith("章")
+            end = _title_end(t, m.end())
+            self.open_section(Item("section", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))]))
+            self.leaf_actions = False
+        elif article is not None:
+            end = _title_end(t, article.end())
+            self.add_action(Item("action", article.group(1), Piece(p, article.end(), end), [Piece(p, 0, len(t))]))
+        elif _standalone_heading(self.paras, i):
+            self.open_section(Item("section", None, Piece(p, 0, len(t)), [Piece(p, 0, len(t))]))
+        elif (m := ACTION_RE.match(t)) and not (m.group(1)[1].isdigit() and self.action is not None
+                                                and self.action.number and not self.action.number[1].isdigit()):
+            end, duty = _numbered_title_end(t, m.end())
+            self.add_action(Item("action", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))], duty=duty))
+        elif (m := TASK_RE.match(t) or ACTION_RE.match(t)) is not None:
+            self.numbered(p, t, m)
+        elif (self.action is not None or self.section is not None) and duty_clause(t) is not None:
+            self.duty_line(p, t)
+        else:
+            self.unnumbered(p, t)
+
+    def numbered(self, p: Paragraph, t: str, m: re.Match) -> None:
+        """1. / ── / (1) under an action: a task (or a sub-point); with two levels only (一、 then 1.), or
+        numbered items and nothing else: an action."""
+        end, duty = _numbered_title_end(t, m.end())
+        action, marker = self.action, m.group(1)
+        if action is not None and not (self.leaf_actions and TASK_RE.match(action.number or "")
+                                       and _marker_kind(action.number or "") == _marker_kind(marker)):
+            self.track_sub_points(marker)
+            self.task = Item("task", marker, Piece(p, m.end(), end), [Piece(p, 0, len(t))], duty=duty)
+            action.children.append(self.task)
+        elif not marker.startswith("─") and (self.section is not None or action is None or self.leaf_actions):
+            self.leaf_actions = True
+            self.add_action(Item("action", marker, Piece(p, m.end(), end), [Piece(p, 0, len(t))], duty=duty))
+        elif self.section is not None:
+            self.section.pieces.append(Piece(p, 0, len(t)))
+
+    def track_sub_points(self, marker: str) -> None:
+        """(1) under a 1. item opens its sub-points; another kind of marker ends them."""
+        kind = _marker_kind(marker)
+        if kind not in _SUB_KINDS:
+            self.sub_parent = None
+            return
+        above = self.task if self.task is not None else self.action
+        assert above is not None
+        if above.number and _marker_kind(above.number) in ("0.", "0、"):
+            self.sub_parent = above
+        elif not (above.number and _marker_kind(above.number) == kind):
+            self.sub_parent = None
+
+    def duty_line(self, p: Paragraph, t: str) -> None:
+        """发改部门:负责… — a task of the open action (or of one its section titles)."""
+        action = self.action if self.action is not None else self.implicit_action()
+        self.action = action
+        self.task = Item("task", None, Piece(p, 0, _duty_title_end(t)), [Piece(p, 0, len(t))], duty=True)
+        action.children.append(self.task)
+
+    def unnumbered(self, p: Paragraph, t: str) -> None:
+        """A paragraph with no marker: a heading sentence that opens a task (with a role clause) or an action
+        (with none around it), a clause closing sub-points, or more text of the open item."""
+        h = heading_sentence(t)
+        action, section, task = self.action, self.section, self.task
+        if action is not None and h and _has_role_clause(t):
+            self.task = Item("task", None, Piece(p, 0, _title_end(t, 0)), [Piece(p, 0, len(t))])
+            action.children.append(self.task)
+        elif action is None and h and (section is None or not section.children):
+            self.heading_actions(p, t)
+        elif task is not None and self.sub_parent is not None and action is not None and t[:1] in "(〔【[" \
+                and _fold_sub_points(action, self.sub_parent, p):
+            self.task = self.sub_parent if self.sub_parent is not action else None
+            self.sub_parent = None
+        else:
+            owner = task if task is not None else action if action is not None else section
+            if owner is not None:
+                owner.pieces.append(Piece(p, 0, len(t)))
+
+    def heading_actions(self, p: Paragraph, t: str) -> None:
+        """Actions opened by heading sentences, several when line breaks were lost (组织专家全面解读。…)."""
+        cuts = [0] + _split_inline_headings(p, 0) if not _has_role_clause(t) else [0]
+        for k, a in enumerate(cuts):
+            b = cuts[k + 1] if k + 1 < len(cuts) else len(t)
+            self.add_action(Item("action", None, Piece(p, a, _title_end(t, a)), [Piece(p, a, b)]))
 
 
 _SUB_KINDS = ("(0)", "0)", "①")
