@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterator, Optional, Sequence
 
 from kg.loaders.clauses import AS_LABEL_SENTENCE, LABEL, PERSON_LABEL, as_label_hint, duty_clause, first_leads_note, label_search, paren_groups
 from kg.loaders.text import Paragraph
@@ -56,69 +56,105 @@ def measure_coverage(raw: str, paras: list[Paragraph], body_start: int, role_tab
     """Scan the body for role-looking text and check each occurrence against the clauses that gave edges
     (`read_at`: the source spans of those clauses; `partly`: the start of each of them that left a part
     unread — a unit dropped after a verb kg does not know — with that part: counted found, not read)."""
-    cov = Coverage()
-    partly = partly or {}
-    spans = sorted(read_at)
-    starts = [a for a, _ in spans]
-    clause_starts = set(starts)  # a bracket that gave edges starts a read span: one lookup, no search
+    scan = _Scan(raw, read_at, partly or {})
     for p in paras[body_start:]:
-        if p.index in skip:
+        if p.index in skip or scan.nothing_to_check(p):
             continue
-        t = p.text
-        if not ROLE_WORD.search(t) and not (":" in t and (label_search(t, 0, LABEL_LINE) or _role_like_line(t))):
-            # a clause with no role word that still gave edges (a bare unit list) is found and read too
-            k = bisect_left(starts, p.start) if t else len(starts)
-            if k == len(starts) or starts[k] >= p.end:
-                continue  # most paragraphs: nothing that looks like role text
-        groups = paren_groups(t) if ("(" in t or "[" in t) else []
-        for a, b in groups:
-            start = p.src(a)
-            if start in clause_starts:
-                k = bisect_right(starts, start) - 1  # that clause's span (its own index: partly is checked on it)
-            else:
-                k = bisect_right(starts, start) - 1
-                k = k if k >= 0 and spans[k][0] <= start < spans[k][1] else -1
-            if k >= 0:  # a clause that gave edges (or a bracket inside one): found and read
-                cov.found["bracket"] += 1
-                if spans[k][0] == start and start in partly:  # … but part of it was not
-                    cov.unread.append(Unread("bracket", start, partly[start][:40]))
-                else:
-                    cov.read["bracket"] += 1
-                continue
-            inner = t[a + 1:b - 1]
-            if not ROLE_WORD.search(inner) or _NOT_ROLE.search(inner) or len(inner) > 200 or (
-                    first_leads_note(inner) and "、" not in inner):
-                continue  # (排在第一位的为牵头单位) is a note on the clauses, not one of them
-            _count(cov, "bracket", p.src(a), _para_text(raw, p, a, b), spans, starts)
-        if ":" not in t and ("。负" in t[:50] or "。牵" in t[:50]):
-            i = _head_end(t)  # 1.县民政局。负责… : a duty line with a full stop
-            if duty_clause(t, i) is not None:
-                _count(cov, "label", p.src(i), _para_text(raw, p, i, min(len(t), i + 40)), spans, starts, partly)
-        if as_label_hint(t):  # 此项工作县民政局为牵头单位,县财政局为配合单位。 in the running text
-            for m in AS_LABEL_SENTENCE.finditer(t):
-                if not any(a <= m.start(1) < b for a, b in groups):
-                    _count(cov, "label", p.src(m.start(1)),
-                           _para_text(raw, p, m.start(1), min(m.end(1), m.start(1) + 40)), spans, starts, partly)
-        if ":" in t:
-            counted = False
-            for m in _labels(t):
-                if any(a <= m.start() < b for a, b in groups):
-                    continue
-                counted = True
-                _count(cov, "label", p.src(m.start()), _para_text(raw, p, m.start(), min(len(t), m.start() + 40)),
-                       spans, starts, partly)
-            if not counted and ":" in t[:70]:
-                # a duty line (县教育和体育局:负责…) or a label kg does not know (协调单位:…) at the line's start
-                i = _head_end(t)
-                if duty_clause(t, i) is not None or _role_like_line(t):
-                    _count(cov, "label", p.src(i), _para_text(raw, p, i, min(len(t), i + 40)), spans, starts, partly)
+        scan.paragraph(p)
     for _, rt in role_tables:
         for row in rt.rows:
             for _, _, cell in row.roles:
                 if cell.text.strip():
-                    _count(cov, "table", cell.start, _slice_text(raw, cell.start, cell.end), spans, starts)
-    cov.unread.sort(key=lambda u: u.start)
-    return cov
+                    _count(scan.cov, "table", cell.start, _slice_text(raw, cell.start, cell.end), scan.spans, scan.starts)
+    scan.cov.unread.sort(key=lambda u: u.start)
+    return scan.cov
+
+
+class _Scan:
+    """One document's coverage as its paragraphs are scanned: the read spans, sorted, to check against."""
+
+    __slots__ = ("raw", "partly", "cov", "spans", "starts", "clause_starts")
+
+    def __init__(self, raw: str, read_at: list[tuple[int, int]], partly: dict[int, str]) -> None:
+        self.raw = raw
+        self.partly = partly
+        self.cov = Coverage()
+        self.spans = sorted(read_at)
+        self.starts = [a for a, _ in self.spans]
+        self.clause_starts = set(self.starts)  # a bracket that gave edges starts a read span: one lookup, no search
+
+    def nothing_to_check(self, p: Paragraph) -> bool:
+        """Most paragraphs: nothing that looks like role text — but a clause with no role word that still gave
+        edges (a bare unit list) is found and read too."""
+        t = p.text
+        if ROLE_WORD.search(t) or (":" in t and (label_search(t, 0, LABEL_LINE) or _role_like_line(t))):
+            return False
+        starts = self.starts
+        k = bisect_left(starts, p.start) if t else len(starts)
+        return k == len(starts) or starts[k] >= p.end
+
+    def paragraph(self, p: Paragraph) -> None:
+        """Role-looking brackets, then role-looking lines: a duty line with a full stop, 为-sentences, labels."""
+        t = p.text
+        groups = paren_groups(t) if ("(" in t or "[" in t) else []
+        for a, b in groups:
+            self.bracket(p, a, b)
+        if ":" not in t and ("。负" in t[:50] or "。牵" in t[:50]):
+            i = _head_end(t)  # 1.县民政局。负责… : a duty line with a full stop
+            if duty_clause(t, i) is not None:
+                self.label(p, i, min(len(t), i + 40))
+        if as_label_hint(t):  # 此项工作县民政局为牵头单位,县财政局为配合单位。 in the running text
+            for m in AS_LABEL_SENTENCE.finditer(t):
+                if not any(a <= m.start(1) < b for a, b in groups):
+                    self.label(p, m.start(1), min(m.end(1), m.start(1) + 40))
+        if ":" in t:
+            self.labelled_lines(p, groups)
+
+    def bracket(self, p: Paragraph, a: int, b: int) -> None:
+        """The bracket p.text[a:b]: found and read when it is (or is inside) a clause that gave edges; else
+        found and not read when it looks like a role clause."""
+        start = p.src(a)
+        k = self.read_span(start)
+        if k >= 0:  # a clause that gave edges (or a bracket inside one): found and read
+            cov = self.cov
+            cov.found["bracket"] += 1
+            if self.spans[k][0] == start and start in self.partly:  # … but part of it was not
+                cov.unread.append(Unread("bracket", start, self.partly[start][:40]))
+            else:
+                cov.read["bracket"] += 1
+            return
+        inner = p.text[a + 1:b - 1]
+        if not ROLE_WORD.search(inner) or _NOT_ROLE.search(inner) or len(inner) > 200 or (
+                first_leads_note(inner) and "、" not in inner):
+            return  # (排在第一位的为牵头单位) is a note on the clauses, not one of them
+        _count(self.cov, "bracket", start, _para_text(self.raw, p, a, b), self.spans, self.starts)
+
+    def read_span(self, start: int) -> int:
+        """The index of the read span that holds `start`, or -1 (a clause's own start: its own index, where
+        partly is checked)."""
+        k = bisect_right(self.starts, start) - 1
+        if start in self.clause_starts:
+            return k
+        return k if k >= 0 and self.spans[k][0] <= start < self.spans[k][1] else -1
+
+    def labelled_lines(self, p: Paragraph, groups: Sequence[tuple[int, int]]) -> None:
+        """Role labels outside brackets; with none, a duty line (县教育和体育局:负责…) or a label kg does not
+        know (协调单位:…) at the line's start."""
+        t = p.text
+        counted = False
+        for m in _labels(t):
+            if any(a <= m.start() < b for a, b in groups):
+                continue
+            counted = True
+            self.label(p, m.start(), min(len(t), m.start() + 40))
+        if not counted and ":" in t[:70]:
+            i = _head_end(t)
+            if duty_clause(t, i) is not None or _role_like_line(t):
+                self.label(p, i, min(len(t), i + 40))
+
+    def label(self, p: Paragraph, i: int, j: int) -> None:
+        """A labelled line found at p.text[i:]: read or not (p.text[i:j] its excerpt)."""
+        _count(self.cov, "label", p.src(i), _para_text(self.raw, p, i, j), self.spans, self.starts, self.partly)
 
 
 def _para_text(raw: str, p: Paragraph, i: int, j: int) -> Callable[[], str]:
