@@ -10,6 +10,7 @@ import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 from kg.errors import InputError
 from kg.limits import DEFAULT, Limits, read_limited
@@ -60,6 +61,29 @@ def decode_bytes(data: bytes, file: str = "<bytes>") -> Decoded:
     """Decode raw bytes of a text document, naming the encoding used."""
     if not data.strip():
         raise InputError(file, "empty file (no text to read)")
+    decoded = _decode_bom(data, file)
+    if decoded is not None:
+        return decoded
+    if b"\x00" in data:
+        return _decode_utf16(data, file)
+    try:
+        return _decode_utf8(data, file)
+    except UnicodeDecodeError as e:
+        utf8_error = e
+    _check_truncated(data, file, utf8_error)
+    decoded = _decode_gb18030(data) or _decode_detected(data)
+    if decoded is not None:
+        return decoded
+    raise InputError(
+        file,
+        f"unknown encoding: not UTF-8 (invalid byte at {utf8_error.start}), not GB18030, not UTF-16",
+        utf8_error.start,
+        "convert the file to UTF-8",
+    )
+
+
+def _decode_bom(data: bytes, file: str) -> Optional[Decoded]:
+    """The text after a byte-order mark, if the bytes start with one (and decode to text)."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
@@ -68,34 +92,51 @@ def decode_bytes(data: bytes, file: str = "<bytes>") -> Decoded:
                 raise InputError(file, f"invalid {enc} after its byte-order mark at byte {e.start}", e.start) from None
             if enc == "utf-8-sig" or _looks_like_text(text):
                 return Decoded(text, enc)
-    if b"\x00" in data:
-        text16 = _utf16_without_bom(data)
-        if text16 is not None and _looks_like_text(text16):
-            return Decoded(text16, "utf-16")
-        raise InputError(file, f"binary file (NUL byte at byte {data.index(0)}), not a text document")
+    return None
+
+
+def _decode_utf16(data: bytes, file: str) -> Decoded:
+    """Bytes with a NUL: UTF-16 without a byte-order mark, or a binary file."""
+    text16 = _utf16_without_bom(data)
+    if text16 is not None and _looks_like_text(text16):
+        return Decoded(text16, "utf-16")
+    raise InputError(file, f"binary file (NUL byte at byte {data.index(0)}), not a text document")
+
+
+def _decode_utf8(data: bytes, file: str) -> Decoded:
+    """UTF-8 text; UnicodeDecodeError when the bytes are not UTF-8."""
+    text = data.decode("utf-8")
+    if _looks_like_text(text):
+        return Decoded(text, "utf-8")
+    raise InputError(file, "binary file (control characters), not a text document")
+
+
+def _check_truncated(data: bytes, file: str, utf8_error: UnicodeDecodeError) -> None:
+    """Valid UTF-8 up to a character cut off at the very end: the file was truncated."""
+    if utf8_error.reason != "unexpected end of data" or utf8_error.end != len(data):
+        return
     try:
-        text = data.decode("utf-8")
-        if _looks_like_text(text):
-            return Decoded(text, "utf-8")
-        raise InputError(file, "binary file (control characters), not a text document")
-    except UnicodeDecodeError as e:
-        utf8_error = e
-    if utf8_error.reason == "unexpected end of data" and utf8_error.end == len(data):
-        # Valid UTF-8 up to a character cut off at the very end: the file was truncated.
-        try:
-            data[: utf8_error.start].decode("utf-8")
-            raise InputError(
-                file, f"truncated UTF-8: the last character is cut off at byte {utf8_error.start}",
-                utf8_error.start, "re-download or re-save the file",
-            )
-        except UnicodeDecodeError:
-            pass
+        data[: utf8_error.start].decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    raise InputError(
+        file, f"truncated UTF-8: the last character is cut off at byte {utf8_error.start}",
+        utf8_error.start, "re-download or re-save the file",
+    )
+
+
+def _decode_gb18030(data: bytes) -> Optional[Decoded]:
     try:
         text = data.decode("gb18030")
-        if _looks_like_text(text) and _mostly_cjk_or_ascii(text):
-            return Decoded(text, "gb18030")
     except UnicodeDecodeError:
-        pass
+        return None
+    if _looks_like_text(text) and _mostly_cjk_or_ascii(text):
+        return Decoded(text, "gb18030")
+    return None
+
+
+def _decode_detected(data: bytes) -> Optional[Decoded]:
+    """The encoding charset_normalizer finds, if its text looks like text."""
     try:
         from charset_normalizer import from_bytes
 
@@ -106,12 +147,7 @@ def decode_bytes(data: bytes, file: str = "<bytes>") -> Decoded:
         text = str(best)
         if _looks_like_text(text):
             return Decoded(text, best.encoding)
-    raise InputError(
-        file,
-        f"unknown encoding: not UTF-8 (invalid byte at {utf8_error.start}), not GB18030, not UTF-16",
-        utf8_error.start,
-        "convert the file to UTF-8",
-    )
+    return None
 
 
 def _mostly_cjk_or_ascii(text: str) -> bool:

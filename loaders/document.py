@@ -14,7 +14,7 @@ from kg.loaders.clauses import FIRST_LEADS_RE, Assignment, RoleClause, as_label_
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
-from kg.loaders.metadata import read_metadata
+from kg.loaders.metadata import Metadata, read_metadata
 from kg.loaders.orgs import Tables, default_tables, resolve
 from kg.loaders.outline import Item, Piece, build_outline
 from kg.loaders.people import find_groups
@@ -22,7 +22,7 @@ from kg.loaders.role_tables import RoleTable, read_role_table
 from kg.loaders.tables import Table
 from kg.loaders.text_tables import find_text_tables
 from kg.loaders.targets import QUANTITY, find_targets, paragraph_deadline
-from kg.loaders.text import normalize, paragraphs
+from kg.loaders.text import Paragraph, normalize, paragraphs
 from kg.loaders.trusted import new_action, new_provenance, new_responsibility, new_section, new_target, new_task
 from kg.model import (
     Citation, Document, Graph, Membership, Organization, OwnerKind, Person, Provenance, Qualifier, Role, Section,
@@ -447,6 +447,37 @@ def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: 
     meta = read_metadata(paras, raw)
     if not meta.title:
         raise InputError(file, "no title found", 0)
+    doc = _document(raw, file, sha256, encoding, fmt, meta)
+    if not grids and fmt == "text" and ("\t" in raw or "|" in raw):
+        grids = find_text_tables(raw)
+    role_tables = [(g, rt) for g in grids if (rt := read_role_table(g)) is not None and rt.rows]
+    skip = {p.index for p in paras if any(g.start <= p.start < g.end for g, _ in role_tables)} if role_tables else set()
+    outline = build_outline(paras, meta.body_start, skip)
+    first_leads_at, first_leads_back = _first_leads_notes(norm, role_tables)
+
+    b = _Builder(raw, norm, file, doc.id, meta.jurisdiction, tables or default_tables(), first_leads_at,
+                 first_leads_back)
+    b.graph.documents.append(doc)
+    _read_blocks(b, outline, role_tables)
+    graph = b.graph
+    graph.targets.sort(key=lambda t: (t.prov.start, t.id))
+    _read_groups(b, paras)
+    for title, a, z in meta.citations:
+        key = title_key(title)
+        graph.citations.append(Citation(
+            id=stable_id("citation", doc.id, key), document_id=doc.id, title=title, key=key,
+            cited_id=stable_id("cited", key), prov=Provenance(document_id=doc.id, start=a, end=z, text=raw[a:z]),
+        ))
+    for o in b.orgs.values():  # resolve() made each of these for this document alone: set, don't copy
+        o.aliases = sorted(b.aliases[o.id])
+    graph.organizations = sorted(b.orgs.values(), key=lambda o: o.id)
+    coverage = measure_coverage(raw, paras, meta.body_start, role_tables, b.read_at, skip, b.partly)
+    warnings = b.warnings + coverage_warnings(file, coverage, len(graph.responsibilities))
+    return Parsed(graph=graph, encoding=encoding, format=fmt, warnings=warnings, coverage=coverage)
+
+
+def _document(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: str, meta: Metadata) -> Document:
+    """The Document node, its identity from what the text says of it."""
     sha = sha256 or hashlib.sha256(raw.encode("utf-8")).hexdigest()
     # identity: documents that differ in 文号, issuer or jurisdiction (by its path: two 朝阳区) are two
     # documents, never one replacing the other; without a 文号, the title and date too
@@ -455,22 +486,18 @@ def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: 
         "document", meta.title, meta.date or "", meta.issuer or "", place
     )
     juris = meta.jurisdiction
-    doc = Document(
+    return Document(
         id=doc_id, title=meta.title, doc_number=meta.doc_number, issuer=meta.issuer, date=meta.date,
         jurisdiction=juris.name, jurisdiction_path=list(juris.path), level=juris.level,
         based_on=meta.based_on, file=file, sha256=sha, encoding=encoding, format=fmt, length=len(raw),
         prov=Provenance(document_id=doc_id, start=meta.title_span[0], end=meta.title_span[1],
                         text=raw[meta.title_span[0]:meta.title_span[1]]),
     )
-    if not grids and fmt == "text" and ("\t" in raw or "|" in raw):
-        grids = find_text_tables(raw)
-    role_tables = [(g, rt) for g in grids if (rt := read_role_table(g)) is not None and rt.rows]
-    skip = {p.index for p in paras if any(g.start <= p.start < g.end for g, _ in role_tables)} if role_tables else set()
-    outline = build_outline(paras, meta.body_start, skip)
-    first_leads_at, first_leads_back = _first_leads_notes(norm, role_tables)
 
-    b = _Builder(raw, norm, file, doc_id, juris, tables or default_tables(), first_leads_at, first_leads_back)
-    b.graph.documents.append(doc)
+
+def _read_blocks(b: _Builder, outline: list[Item], role_tables: list[tuple[Table, RoleTable]]) -> None:
+    """The outline's items and the role tables, in text order: sections with their actions, actions, tables
+    (a table joins the section above it)."""
     blocks: list[tuple[int, int, Union[Item, tuple[Table, RoleTable]]]] = [(_item_span(i)[0], 0, i) for i in outline]
     blocks += [(g.start, 1, (g, rt)) for g, rt in role_tables]
     blocks.sort(key=lambda x: (x[0], x[1]))
@@ -487,9 +514,11 @@ def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: 
                 b.action(child, last_section)
         else:
             b.action(block, None)
-    graph = b.graph
-    graph.targets.sort(key=lambda t: (t.prov.start, t.id))
 
+
+def _read_groups(b: _Builder, paras: list[Paragraph]) -> None:
+    """Leading groups and their members (people, posts, units)."""
+    graph, raw, doc_id = b.graph, b.raw, b.doc_id
     for group in find_groups(paras):
         gorg = b.organization(group.name)
         for member in group.members:
@@ -503,18 +532,6 @@ def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: 
                 post=member.post, post_title=member.post_title, unit_id=unit.id if unit else None,
                 document_id=doc_id, prov=span,
             ))
-    for title, a, z in meta.citations:
-        key = title_key(title)
-        graph.citations.append(Citation(
-            id=stable_id("citation", doc_id, key), document_id=doc_id, title=title, key=key,
-            cited_id=stable_id("cited", key), prov=Provenance(document_id=doc_id, start=a, end=z, text=raw[a:z]),
-        ))
-    for o in b.orgs.values():  # resolve() made each of these for this document alone: set, don't copy
-        o.aliases = sorted(b.aliases[o.id])
-    graph.organizations = sorted(b.orgs.values(), key=lambda o: o.id)
-    coverage = measure_coverage(raw, paras, meta.body_start, role_tables, b.read_at, skip, b.partly)
-    warnings = b.warnings + coverage_warnings(file, coverage, len(graph.responsibilities))
-    return Parsed(graph=graph, encoding=encoding, format=fmt, warnings=warnings, coverage=coverage)
 
 
 def parse_bytes(data: bytes, file: str, tables: Optional[Tables] = None) -> Parsed:

@@ -46,39 +46,55 @@ def _iso(m: re.Match) -> str:
 
 def _find_title(paras: list[Paragraph], raw: str) -> tuple[str, tuple[int, int], int]:
     """The plan's title (as written in the source) and the paragraph index where the plan starts."""
-    announced = None
-    for p in paras[:40]:
-        m = ISSUE_TITLE.search(p.text)
-        if m:
-            announced = m.group(1) or m.group(2) or m.group(3)
-            break
+    announced = _announced(paras)
     if announced:
-        target = _plain(announced)
-        # the plan's own title line(s), possibly split over several lines
-        for i in range(min(80, len(paras))):
-            acc, j = "", i
-            while j < len(paras) and len(_plain(acc)) < len(target):
-                acc += paras[j].text
-                if _plain(acc) == target:
-                    a, b = paras[i].start, paras[j].end
-                    return _clean_title(raw[a:b]), (a, b), j + 1
-                if not target.startswith(_plain(acc)):
-                    break
-                j += 1
-        # the title line may carry the cited title in 《》 (e.g. …贯彻《X》工作方案)
-        for i, p in enumerate(paras[:80]):
-            if _plain(p.text) == target and "印发" not in p.text:
-                return _clean_title(raw[p.start : p.end]), (p.start, p.end), i + 1
-        p = next(p for p in paras if announced in p.text)
-        k = p.text.index(announced)
-        a, b = p.span(k, k + len(announced))
-        return announced, (a, b), 0
+        return _announced_title(paras, raw, announced)
     for i, p in enumerate(paras[:20]):
         if re.search(r"(方案|要点|意见|规划|办法|通知|计划|纲要|细则|决定)(\(\d{4}\s*[─\-–]\s*\d{4}年\))?$", p.text) \
                 and len(p.text) < 80:
             return _clean_title(raw[p.start : p.end]), (p.start, p.end), i + 1
     p = paras[0]
     return p.text[:80], (p.start, p.start + min(len(p.text), 80)), 1
+
+
+def _announced(paras: list[Paragraph]) -> Optional[str]:
+    """The title a notice announces (现将《…》印发给你们), if one of the first paragraphs does."""
+    for p in paras[:40]:
+        m = ISSUE_TITLE.search(p.text)
+        if m:
+            return m.group(1) or m.group(2) or m.group(3)
+    return None
+
+
+def _announced_title(paras: list[Paragraph], raw: str, announced: str) -> tuple[str, tuple[int, int], int]:
+    """The plan's own title line(s) for the title a notice announces; else where the notice names it."""
+    target = _plain(announced)
+    found = _title_lines(paras, raw, target)
+    if found is not None:
+        return found
+    # the title line may carry the cited title in 《》 (e.g. …贯彻《X》工作方案)
+    for i, p in enumerate(paras[:80]):
+        if _plain(p.text) == target and "印发" not in p.text:
+            return _clean_title(raw[p.start : p.end]), (p.start, p.end), i + 1
+    p = next(p for p in paras if announced in p.text)
+    k = p.text.index(announced)
+    a, b = p.span(k, k + len(announced))
+    return announced, (a, b), 0
+
+
+def _title_lines(paras: list[Paragraph], raw: str, target: str) -> Optional[tuple[str, tuple[int, int], int]]:
+    """The run of lines among the first 80 that spells `target` (a title possibly split over several lines)."""
+    for i in range(min(80, len(paras))):
+        acc, j = "", i
+        while j < len(paras) and len(_plain(acc)) < len(target):
+            acc += paras[j].text
+            if _plain(acc) == target:
+                a, b = paras[i].start, paras[j].end
+                return _clean_title(raw[a:b]), (a, b), j + 1
+            if not target.startswith(_plain(acc)):
+                break
+            j += 1
+    return None
 
 
 def _clean_title(s: str) -> str:

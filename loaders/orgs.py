@@ -117,33 +117,44 @@ def _canonical(mention: str, juris: Jurisdiction, t: Tables) -> tuple:
     """resolve()'s answer as plain values, cached: a province's plans name the same units again and again."""
     m = unicodedata.normalize("NFKC", mention).strip()
     collective = t.is_collective(m)
-    name, where = m, juris.path[-1] if juris.path else juris.name
-    path = juris.path
-    if match := LEAGUE.match(m):
-        level = juris.at(match.group(1))
-        if level:
-            name, where, path = f"共青团{level}委员会", level, juris.prefix_path(level)
-    elif match := PARTY.match(m):
-        level = juris.at(match.group(1))
-        if level:
-            name, where, path = f"中共{level}委{_expand(match.group(2), t)}", level, juris.prefix_path(level)
-    elif (match := LEVEL.match(m)) and not collective:
-        level = juris.at(match.group(1))
-        if level:
-            name, where, path = f"{level}{_expand(match.group(2), t)}", level, juris.prefix_path(level)
-    elif not collective and juris.level == "省" and re.fullmatch(r"[\u4e00-\u9fff]{1,8}厅", m):
-        # a bare 商务厅 in a provincial plan is that province's department
-        name, where, path = f"{juris.path[0]}{_expand(m, t)}", juris.path[0], juris.path[:1]
-    elif not collective:
-        for stem in stems(juris):
-            if m.startswith(stem) and len(m) > len(stem):
-                full = next((n for n in juris.path if n.startswith(stem)), stem)
-                rest = m[len(stem):]
-                if stem == full:
-                    name = f"{full}{_expand(rest, t)}"
-                where, path = full, juris.prefix_path(full)
-                break
+    name, where, path = _placed(m, juris, t, collective)
     if not path and juris.name == NATIONAL:
         where = NATIONAL
     return (stable_id("organization", name, "/".join(path) or where), name, where, tuple(path), t.sector(name),
             collective, m)
+
+
+_Placed = tuple[str, str, tuple[str, ...]]  # (name, jurisdiction, jurisdiction path)
+
+
+def _placed(m: str, juris: Jurisdiction, t: Tables, collective: bool) -> _Placed:
+    """The full name of mention `m` and where it sits: 团县委, 县委宣传部, 县教育局 at the level they name; a bare
+    厅 in a provincial plan; a name that starts with a place of the jurisdiction (临沂市…, 历下区…) there; else
+    as written, in the document's jurisdiction."""
+    as_written = (m, juris.path[-1] if juris.path else juris.name, juris.path)
+    if match := LEAGUE.match(m):
+        level = juris.at(match.group(1))
+        return (f"共青团{level}委员会", level, juris.prefix_path(level)) if level else as_written
+    if match := PARTY.match(m):
+        level = juris.at(match.group(1))
+        return (f"中共{level}委{_expand(match.group(2), t)}", level, juris.prefix_path(level)) if level else as_written
+    if (match := LEVEL.match(m)) and not collective:
+        level = juris.at(match.group(1))
+        return (f"{level}{_expand(match.group(2), t)}", level, juris.prefix_path(level)) if level else as_written
+    if collective:
+        return as_written
+    if juris.level == "省" and re.fullmatch(r"[\u4e00-\u9fff]{1,8}厅", m):
+        # a bare 商务厅 in a provincial plan is that province's department
+        return f"{juris.path[0]}{_expand(m, t)}", juris.path[0], juris.path[:1]
+    return _after_stem(m, juris, t, as_written)
+
+
+def _after_stem(m: str, juris: Jurisdiction, t: Tables, as_written: _Placed) -> _Placed:
+    """A mention that starts with a place of the jurisdiction (临沂市教育局, 临沂教育局) sits there; its name is
+    completed only when the place is written in full."""
+    for stem in stems(juris):
+        if m.startswith(stem) and len(m) > len(stem):
+            full = next((n for n in juris.path if n.startswith(stem)), stem)
+            name = f"{full}{_expand(m[len(stem):], t)}" if stem == full else as_written[0]
+            return name, full, juris.prefix_path(full)
+    return as_written

@@ -59,36 +59,49 @@ def find_targets(text: str, paragraph_deadline: Optional[str] = None) -> list[Fo
         seg = depth_free[a:b]
         if not QUANTITY.search(seg):  # both patterns need a comparator: one scan instead of two
             continue
-        m_after = AFTER.search(seg)
-        m_before = BEFORE.search(seg)
-        hit = None
-        if m_after and not (m_before and m_before.start() < m_after.start()):
-            digits, scale, unit, comp = m_after.groups()
-            if not YEARISH.match(digits) or unit not in ("年", ""):
-                hit = (digits, scale, unit, comp)
-        elif m_before:
-            comp, digits, scale, unit = m_before.groups()
-            hit = (digits, scale, unit, comp)
-        if hit is None:
-            continue
-        digits, scale, unit, comp = hit
-        value = _number(digits, scale)
-        if value is None:
-            continue
-        s, e = a, b
-        while s < e and text[s] in " ,;:。!?":
-            s += 1
-        while e > s and text[e - 1] in " ,;:。!?":
-            e -= 1
-        period = PERIOD.search(seg)
-        dl = DEADLINE.search(seg)
-        found.append(FoundTarget(
-            start=s, end=e, value=value, unit=(unit or None), comparator=comp,
-            period=period.group(0) if period else None,
-            deadline=dl.group(0) if dl and dl.group(0).startswith(("到", "至", "在")) or (dl and "底" in dl.group(0))
-            else paragraph_deadline,
-        ))
+        target = _segment_target(text, seg, a, b, paragraph_deadline)
+        if target is not None:
+            found.append(target)
     return found
+
+
+def _quantity(seg: str) -> Optional[tuple[str, Optional[str], Optional[str], str]]:
+    """(digits, scale, unit, comparator) of the segment's first quantity: 达到100个 or 100个以上, not a year."""
+    m_after = AFTER.search(seg)
+    m_before = BEFORE.search(seg)
+    if m_after and not (m_before and m_before.start() < m_after.start()):
+        digits, scale, unit, comp = m_after.groups()
+        if not YEARISH.match(digits) or unit not in ("年", ""):
+            return digits, scale, unit, comp
+        return None
+    if m_before:
+        comp, digits, scale, unit = m_before.groups()
+        return digits, scale, unit, comp
+    return None
+
+
+def _segment_target(text: str, seg: str, a: int, b: int, paragraph_deadline: Optional[str]) -> Optional[FoundTarget]:
+    """The target stated in text[a:b] (`seg`: that segment with bracketed text blanked), or None."""
+    hit = _quantity(seg)
+    if hit is None:
+        return None
+    digits, scale, unit, comp = hit
+    value = _number(digits, scale)
+    if value is None:
+        return None
+    s, e = a, b
+    while s < e and text[s] in " ,;:。!?":
+        s += 1
+    while e > s and text[e - 1] in " ,;:。!?":
+        e -= 1
+    period = PERIOD.search(seg)
+    dl = DEADLINE.search(seg)
+    return FoundTarget(
+        start=s, end=e, value=value, unit=(unit or None), comparator=comp,
+        period=period.group(0) if period else None,
+        deadline=dl.group(0) if dl and dl.group(0).startswith(("到", "至", "在")) or (dl and "底" in dl.group(0))
+        else paragraph_deadline,
+    )
 
 
 def paragraph_deadline(text: str) -> Optional[str]:
