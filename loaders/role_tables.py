@@ -312,8 +312,6 @@ def read_role_table(table: Table) -> Optional[RoleTable]:
         return None
     first, last = span
     columns = _classify_columns(rows, first, last)
-    header_texts = [[_text(c) for c in rows[i]] for i in range(first, last + 1)]
-
     title = None
     for i in range(first - 1, -1, -1):
         title = _is_full_width(rows[i])
@@ -321,64 +319,78 @@ def read_role_table(table: Table) -> Optional[RoleTable]:
             break
     notes = [c.header for c in columns] + [title.text if title is not None else "", table.caption or ""]
     first_leads = any(FIRST_LEADS_RE.search(_SPACE.sub("", s)) for s in notes)
+    out, headings = _RowReader(columns).read(rows, first, last)
+    return RoleTable(table, list(range(first, last + 1)), columns, out, title, headings, first_leads)
 
-    def col(kind: str) -> list[int]:
-        return [c.index for c in columns if c.kind == kind]
 
-    number_col, group_col, task_col = col(NUMBER)[:1], col(GROUP)[:1], col(TASK)[:1]
-    section_cols, role_cols, deadline_cols = col(SECTION), col(ROLE), col(DEADLINE)[:1]
+class _RowReader:
+    """The body rows of a role table, top to bottom: each row's cells by column kind, an empty cell taking
+    the value above it, a full-width row heading the rows below."""
 
-    out: list[RoleRow] = []
-    headings: list[Cell] = []
-    heading: Optional[Cell] = None
-    carried: dict[str, Optional[Cell]] = {}
-    for i in range(last + 1, len(rows)):
-        row = rows[i]
-        texts = [_text(c) for c in row]
-        if not any(texts):
-            continue
-        if texts in header_texts or _is_header_row(row):
-            continue  # the header again (a table that repeats it on each page)
-        full = _is_full_width(row)
-        if full is not None:
-            heading = full
-            headings.append(full)
-            carried = {}  # a group above a heading does not run on below it
-            continue
+    def __init__(self, columns: list[Column]) -> None:
+        def col(kind: str) -> list[int]:
+            return [c.index for c in columns if c.kind == kind]
 
-        def cell(j: int, row: list = row) -> Optional[Cell]:
-            c = row[j] if j < len(row) else None
-            return c if c is not None and not is_placeholder(c.text) else None
+        self.columns = columns
+        self.number_col, self.group_col, self.task_col = col(NUMBER)[:1], col(GROUP)[:1], col(TASK)[:1]
+        self.section_cols, self.role_cols, self.deadline_cols = col(SECTION), col(ROLE), col(DEADLINE)[:1]
+        self.carried: dict[str, Optional[Cell]] = {}
 
-        def carry(name: str, js: list[int], row: list = row, carried: dict = carried) -> Optional[Cell]:
-            # An empty cell takes the value above (a table printed without merges leaves it empty);
-            # a placeholder ("/") is an explicit "none" and stops the carry.
-            if not js:
-                return None
-            j = js[0]
-            c = row[j] if j < len(row) else None
-            if c is None or not _text(c):
-                return carried.get(name)
-            carried[name] = cell(j)
-            return carried[name]
+    def read(self, rows: list, first: int, last: int) -> tuple[list[RoleRow], list[Cell]]:
+        """The rows below the header rows first..last, and the in-table headings among them."""
+        header_texts = [[_text(c) for c in rows[i]] for i in range(first, last + 1)]
+        out: list[RoleRow] = []
+        headings: list[Cell] = []
+        heading: Optional[Cell] = None
+        for i in range(last + 1, len(rows)):
+            row = rows[i]
+            texts = [_text(c) for c in row]
+            if not any(texts) or texts in header_texts or _is_header_row(row):
+                continue  # empty, or the header again (a table that repeats it on each page)
+            full = _is_full_width(row)
+            if full is not None:
+                heading = full
+                headings.append(full)
+                self.carried = {}  # a group above a heading does not run on below it
+                continue
+            out.append(self.role_row(i, row, heading))
+        return out, headings
 
+    def role_row(self, i: int, row: list, heading: Optional[Cell]) -> RoleRow:
         rr = RoleRow(
             index=i,
             cells=list(row),
-            number=carry("number", number_col),
-            section=carry("section", section_cols),
-            group=carry("group", group_col),
-            task=cell(task_col[0]) if task_col else None,
-            deadline=cell(deadline_cols[0]) if deadline_cols else None,
+            number=self.carry("number", self.number_col, row),
+            section=self.carry("section", self.section_cols, row),
+            group=self.carry("group", self.group_col, row),
+            task=_cell(row, self.task_col[0]) if self.task_col else None,
+            deadline=_cell(row, self.deadline_cols[0]) if self.deadline_cols else None,
             heading=heading,
         )
         seen: set[int] = set()
-        for j in role_cols:
-            c = cell(j)
+        for j in self.role_cols:
+            c = _cell(row, j)
             if c is not None and id(c) not in seen and _text(c):
                 seen.add(id(c))
-                role, qualifier = columns[j].role, columns[j].qualifier
+                role, qualifier = self.columns[j].role, self.columns[j].qualifier
                 assert role is not None and qualifier is not None
                 rr.roles.append((role, qualifier, c))
-        out.append(rr)
-    return RoleTable(table, list(range(first, last + 1)), columns, out, title, headings, first_leads)
+        return rr
+
+    def carry(self, name: str, js: list[int], row: list) -> Optional[Cell]:
+        """An empty cell takes the value above (a table printed without merges leaves it empty); a
+        placeholder ("/") is an explicit "none" and stops the carry."""
+        if not js:
+            return None
+        j = js[0]
+        c = row[j] if j < len(row) else None
+        if c is None or not _text(c):
+            return self.carried.get(name)
+        self.carried[name] = _cell(row, j)
+        return self.carried[name]
+
+
+def _cell(row: list, j: int) -> Optional[Cell]:
+    """Column j's cell of the row, unless missing or a placeholder."""
+    c = row[j] if j < len(row) else None
+    return c if c is not None and not is_placeholder(c.text) else None

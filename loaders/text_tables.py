@@ -166,53 +166,71 @@ def find_text_tables(text: str) -> list[Table]:
             i += 1
             continue
         block_start = i
-        rows: list[list[Cell]] = []
-        singles: set[int] = set()
         if kind == "tab":
-            pos = lines[i][0]
-            while i < len(lines):
-                la, lb = lines[i]
-                if la < pos:  # consumed by a quoted field that ran over a line break
-                    i += 1
-                    continue
-                got = _tab_row(text, la, len(text)) if _kind(text, la, lb) == "tab" else None
-                if got is None:
-                    next_is_row = i + 1 < len(lines) and _kind(text, *lines[i + 1]) == "tab"
-                    if rows and next_is_row and _HEADING.match(text[la:lb]):
-                        singles.add(len(rows))
-                        rows.append([_cell(text, la, lb)])
-                        i += 1
-                        continue
-                    break
-                cells, pos = got
-                rows.append(cells)
-                i += 1
+            rows, singles, i = _tab_block(text, lines, i)
         else:
-            while i < len(lines):
-                la, lb = lines[i]
-                if text[la:lb].strip(_STRIP) and _RULE.match(text[la:lb]):
-                    i += 1
-                    continue
-                cells_p = _pipe_row(text, la, lb) if _kind(text, la, lb) == "pipe" else None
-                if cells_p is None:
-                    break
-                rows.append(cells_p)
-                i += 1
-        # A stray short line at either end (an indented note "\t注：…") is not part of the table.
-        while rows and len(rows) - 1 not in singles and len(rows[-1]) < MIN_COLUMNS:
-            rows.pop()
-        lead = 0
-        while lead < len(rows) and len(rows[lead]) < MIN_COLUMNS:
-            lead += 1
-        rows = rows[lead:]
-        singles = {k - lead for k in singles if k >= lead}
-        table = _table(text, rows, singles) if rows else None
+            rows, i = _pipe_block(text, lines, i)
+            singles = set()
+        table = _trimmed_table(text, rows, singles)
         if table is not None:
             table.caption = _caption(text, lines, table.start)
             tables.append(table)
         if i == block_start:
             i += 1
     return tables
+
+
+def _tab_block(text: str, lines: list[tuple[int, int]], i: int) -> tuple[list[list[Cell]], set[int], int]:
+    """The tab rows from line i on, the indexes of single-cell heading rows among them, and the line after."""
+    rows: list[list[Cell]] = []
+    singles: set[int] = set()
+    pos = lines[i][0]
+    while i < len(lines):
+        la, lb = lines[i]
+        if la < pos:  # consumed by a quoted field that ran over a line break
+            i += 1
+            continue
+        got = _tab_row(text, la, len(text)) if _kind(text, la, lb) == "tab" else None
+        if got is None:
+            next_is_row = i + 1 < len(lines) and _kind(text, *lines[i + 1]) == "tab"
+            if rows and next_is_row and _HEADING.match(text[la:lb]):
+                singles.add(len(rows))
+                rows.append([_cell(text, la, lb)])
+                i += 1
+                continue
+            break
+        cells, pos = got
+        rows.append(cells)
+        i += 1
+    return rows, singles, i
+
+
+def _pipe_block(text: str, lines: list[tuple[int, int]], i: int) -> tuple[list[list[Cell]], int]:
+    """The pipe rows from line i on (rule lines +----+ passed over), and the line after."""
+    rows: list[list[Cell]] = []
+    while i < len(lines):
+        la, lb = lines[i]
+        if text[la:lb].strip(_STRIP) and _RULE.match(text[la:lb]):
+            i += 1
+            continue
+        cells_p = _pipe_row(text, la, lb) if _kind(text, la, lb) == "pipe" else None
+        if cells_p is None:
+            break
+        rows.append(cells_p)
+        i += 1
+    return rows, i
+
+
+def _trimmed_table(text: str, rows: list[list[Cell]], singles: set[int]) -> Optional[Table]:
+    """The table of `rows` without a stray short line at either end (an indented note "\\t注：…")."""
+    while rows and len(rows) - 1 not in singles and len(rows[-1]) < MIN_COLUMNS:
+        rows.pop()
+    lead = 0
+    while lead < len(rows) and len(rows[lead]) < MIN_COLUMNS:
+        lead += 1
+    rows = rows[lead:]
+    singles = {k - lead for k in singles if k >= lead}
+    return _table(text, rows, singles) if rows else None
 
 
 def _caption(text: str, lines: list[tuple[int, int]], start: int) -> Optional[str]:
