@@ -309,63 +309,84 @@ def run_sparql(store: ox.Store, name_or_query: str, params: Optional[dict[str, A
     :class:`UpdateRefused`.  ASK gives one row ``[True|False]`` in column ``ask``; CONSTRUCT and
     DESCRIBE give columns subject, predicate, object.
     """
-    params = dict(params or {})
-    named: Optional[NamedQuery] = None
-    text = name_or_query
-    if _NAME_RE.fullmatch(name_or_query.strip()):
-        lib = {q.name: q for q in sparql_queries()}
-        named = lib.get(name_or_query.strip())
-        if named is None:
-            raise SparqlError(f"no sparql query named {name_or_query.strip()!r}; the library has: {', '.join(lib)}")
-        text = named.text
-    limit: Optional[int] = None
-    lists: set[str] = set()
-    counted: Optional[str] = None  # the count form, when the query picks its page (LIMIT … # page)
-    if named is not None:
-        params = bind(named, params)
-        if "limit" in params:
-            limit = params.pop("limit")
-            if limit < 0:
-                raise SparqlError(f"query {named.name!r}: limit must be 0 or more, not {limit}")
-            if limit >= NO_LIMIT:
-                limit = None
-        lists = set(header_list(named, "lists"))
-        if PAGE_RE.search(text):
-            counted = named.count
-            if counted is None or "limit" not in {p.name for p in named.params}:
-                raise SparqlError(f"query {named.name!r} picks its page (LIMIT … # page): it needs a limit "
-                                  f"parameter and a count form, queries/{named.name}.count.rq")
-            text = PAGE_RE.sub(f"LIMIT {NO_LIMIT if limit is None else limit}", text)
-    elif "limit" in params and params["limit"] is None:
-        raise SparqlError("--all is for library queries; a SPARQL text gives every row unless it says LIMIT")
-    subs = param_substitutions(text, params, library=named is not None)
-    result = _query(store, text, subs, library=named is not None)
+    named = _library_query(name_or_query)
+    plan = _plan(named, named.text if named else name_or_query, dict(params or {}))
+    subs = param_substitutions(plan.text, plan.params, library=named is not None)
+    result = _query(store, plan.text, subs, library=named is not None)
     if isinstance(result, ox.QueryBoolean):
         return Page(["ask"], [[bool(result)]], total=1)
     if isinstance(result, ox.QueryTriples):
-        try:
-            triples = [[to_python(t.subject), to_python(t.predicate), to_python(t.object)] for t in result]
-        except (OSError, RuntimeError) as e:
-            raise SparqlError(f"SPARQL query failed: {e}") from None
-        return Page(["subject", "predicate", "object"], triples, total=len(triples))
+        return _triples_page(result)
+    return _solutions_page(store, result, subs, plan)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A query ready to run: its text (the page's LIMIT written in), its parameters (typed, limit taken
+    out), the limit (None: every row), the list columns and the count form when the query picks its page."""
+
+    text: str
+    params: dict[str, Any]
+    limit: Optional[int] = None
+    lists: frozenset[str] = frozenset()
+    counted: Optional[str] = None
+
+
+def _library_query(name_or_query: str) -> Optional[NamedQuery]:
+    """The library query a bare name names (None for a SPARQL text)."""
+    name = name_or_query.strip()
+    if not _NAME_RE.fullmatch(name):
+        return None
+    lib = {q.name: q for q in sparql_queries()}
+    if name not in lib:
+        raise SparqlError(f"no sparql query named {name!r}; the library has: {', '.join(lib)}")
+    return lib[name]
+
+
+def _plan(named: Optional[NamedQuery], text: str, params: dict[str, Any]) -> _Plan:
+    if named is None:
+        if "limit" in params and params["limit"] is None:
+            raise SparqlError("--all is for library queries; a SPARQL text gives every row unless it says LIMIT")
+        return _Plan(text, params)
+    params = bind(named, params)
+    limit: Optional[int] = params.pop("limit", None)
+    if limit is not None and limit < 0:
+        raise SparqlError(f"query {named.name!r}: limit must be 0 or more, not {limit}")
+    if limit is not None and limit >= NO_LIMIT:
+        limit = None
+    counted = None
+    if PAGE_RE.search(text):
+        counted = named.count
+        if counted is None or "limit" not in {p.name for p in named.params}:
+            raise SparqlError(f"query {named.name!r} picks its page (LIMIT … # page): it needs a limit "
+                              f"parameter and a count form, queries/{named.name}.count.rq")
+        text = PAGE_RE.sub(f"LIMIT {NO_LIMIT if limit is None else limit}", text)
+    return _Plan(text, params, limit, frozenset(header_list(named, "lists")), counted)
+
+
+def _triples_page(result: ox.QueryTriples) -> Page:
+    try:
+        triples = [[to_python(t.subject), to_python(t.predicate), to_python(t.object)] for t in result]
+    except (OSError, RuntimeError) as e:
+        raise SparqlError(f"SPARQL query failed: {e}") from None
+    return Page(["subject", "predicate", "object"], triples, total=len(triples))
+
+
+def _solutions_page(store: ox.Store, result: ox.QuerySolutions, subs: dict[str, Any], plan: _Plan) -> Page:
+    """The rows up to the limit, converted; the rows past it counted, not converted (by the count form
+    when the query picked its page: the rows past it were never made)."""
     variables = [v.value for v in result.variables]
     keep = [i for i, v in enumerate(variables) if v not in subs]
     columns = [variables[i] for i in keep]
-    rows: list[list[Any]] = []
+    split = [variables[i] in plan.lists for i in keep]
+    limit = plan.limit
     stream = iter(result)
     solutions: Iterable = stream if limit is None else itertools.islice(stream, limit)
     try:  # solutions are computed while they stream: engine errors surface here too
-        for sol in solutions:
-            row = []
-            for i in keep:
-                v = to_python(sol[i])
-                if variables[i] in lists:
-                    v = _split(v)
-                row.append(v)
-            rows.append(row)
-        if counted is not None and limit is not None and len(rows) == limit:
-            # the page was chosen in the query: the rows past it were never made; the count form counts them
-            total = _count(store, counted, params)
+        rows = [[_split(to_python(sol[i])) if s else to_python(sol[i]) for i, s in zip(keep, split)]
+                for sol in solutions]
+        if plan.counted is not None and limit is not None and len(rows) == limit:
+            total = _count(store, plan.counted, plan.params)
             return Page(columns, rows, limit=limit, total=total, truncated=total > len(rows))
         more = sum(1 for _ in stream) if limit is not None else 0  # islice stops without taking one more
     except (OSError, RuntimeError) as e:
@@ -393,32 +414,39 @@ _GRAPH_TYPES = {
 }
 
 
+def _accepted(accept: str) -> list[str]:
+    """The media types of an Accept header, best first (q-values honoured, ties in the header's order);
+    those with q=0 (or a malformed q) are left out."""
+    choices = []
+    for i, part in enumerate(accept.split(",")):
+        media, *bits = [b.strip() for b in part.split(";")]
+        choices.append((-_quality(bits), i, media.lower()))
+    return [media for negq, _i, media in sorted(choices) if negq < 0]
+
+
+def _quality(bits: list[str]) -> float:
+    q = 1.0
+    for b in bits:
+        if b.startswith("q="):
+            try:
+                q = float(b[2:])
+            except ValueError:
+                q = 0.0
+    return q
+
+
 def _negotiate(accept: str, table: dict, default: str) -> Optional[str]:
     """The best media type of ``table`` for an Accept header (q-values honoured), or None."""
     if not accept.strip():
         return default
-    choices = []
-    for i, part in enumerate(accept.split(",")):
-        bits = [b.strip() for b in part.split(";")]
-        media, q = bits[0].lower(), 1.0
-        for b in bits[1:]:
-            if b.startswith("q="):
-                try:
-                    q = float(b[2:])
-                except ValueError:
-                    q = 0.0
-        choices.append((-q, i, media))
-    for negq, _i, media in sorted(choices):
-        if negq == 0:
-            break
+    for media in _accepted(accept):
         if media in table:
             return media
-        if media in ("*/*", "application/*", "text/*"):
-            if media == "text/*" and not default.startswith("text/"):
-                fallback = next((m for m in table if m.startswith("text/")), None)
-                if fallback:
-                    return fallback
-                continue
+        if media == "text/*" and not default.startswith("text/"):
+            fallback = next((m for m in table if m.startswith("text/")), None)
+            if fallback:
+                return fallback
+        elif media in ("*/*", "application/*", "text/*"):
             return default
     return None
 
