@@ -170,40 +170,41 @@ def tokenize(cypher: str) -> Iterator[Token]:
     does not lex, or lexes differently on LadybugDB and Neo4j."""
     s, i, n = cypher, 0, len(cypher)
     while i < n:
-        c = s[i]
-        if c.isspace() or c in _SPACE_EXTRA:
-            i += 1
-        elif s.startswith("//", i):
-            i = _line_comment_end(s, i)
-        elif s.startswith("/*", i):
-            i = _block_comment_end(s, i)
-        elif c in "'\"":
-            j = _string_end(s, i)
-            yield Token("string", s[i:j], i)
-            i = j
-        elif c == "`":
-            j = _backtick_end(s, i)
-            yield Token("name", s[i:j], i, s[i + 1:j - 1].replace("``", "`"))
-            i = j
-        elif c in "0123456789":
-            tok = _number(s, i)
+        j = _skip(s, i)
+        if j == i:
+            tok = _token(s, i)
             yield tok
-            i += len(tok.text)
-        elif c == "$" and i + 1 < n and (_starts_word(s[i + 1]) or s[i + 1] in "`0123456789"):
-            tok = _param(s, i)
-            yield tok
-            i += len(tok.text)
-        elif _starts_word(c):
-            j = _word_end(s, i)
-            word = s[i:j]
-            yield Token("word", word, i, word.upper() if word.isascii() else "")
-            i = j
-        elif s.startswith("..", i):
-            yield Token("punct", "..", i)
-            i += 2
-        else:
-            yield Token("punct", c, i)
-            i += 1
+            j = i + len(tok.text)
+        i = j
+
+
+def _skip(s: str, i: int) -> int:
+    """Past the white space or comment at s[i] (i itself when a token starts there)."""
+    if s[i].isspace() or s[i] in _SPACE_EXTRA:
+        return i + 1
+    if s.startswith("//", i):
+        return _line_comment_end(s, i)
+    if s.startswith("/*", i):
+        return _block_comment_end(s, i)
+    return i
+
+
+def _token(s: str, i: int) -> Token:
+    """The token starting at s[i]; its text is s[i:i + len(text)]."""
+    c = s[i]
+    if c in "'\"":
+        return Token("string", s[i:_string_end(s, i)], i)
+    if c == "`":
+        j = _backtick_end(s, i)
+        return Token("name", s[i:j], i, s[i + 1:j - 1].replace("``", "`"))
+    if c in "0123456789":
+        return _number(s, i)
+    if c == "$" and i + 1 < len(s) and (_starts_word(s[i + 1]) or s[i + 1] in "`0123456789"):
+        return _param(s, i)
+    if _starts_word(c):
+        word = s[i:_word_end(s, i)]
+        return Token("word", word, i, word.upper() if word.isascii() else "")
+    return Token("punct", "..", i) if s.startswith("..", i) else Token("punct", c, i)
 
 
 def _number(s: str, i: int) -> Token:
@@ -264,7 +265,22 @@ def _is_punct(tokens: list[Token], i: int, text: str) -> bool:
 
 def check_read_only(cypher: str) -> list[Token]:
     """Pass one read query, or raise QueryRefused naming the clause refused. Returns its tokens."""
-    tokens = list(tokenize(cypher))
+    tokens = _one_statement(list(tokenize(cypher)))
+    called = -1  # tokens up to this index name a CALLed procedure
+    for i, t in enumerate(tokens):
+        if t.kind not in ("word", "name") or i <= called:
+            continue
+        if _is_punct(tokens, i - 1, ".") or _is_punct(tokens, i - 1, ":"):
+            continue  # a property key, label, relationship type or namespace part: data
+        if t.kind == "word" and t.value == "CALL":
+            called = _check_call(tokens, i)
+        else:
+            _check_word(tokens, i)
+    return tokens
+
+
+def _one_statement(tokens: list[Token]) -> list[Token]:
+    """The tokens of the one statement (a closing ';' dropped), which must start as a read query does."""
     semis = [i for i in range(len(tokens)) if _is_punct(tokens, i, ";")]
     if semis and semis[0] != len(tokens) - 1:
         raise _refuse("';'", tokens[semis[0]].pos, "several statements: run one statement at a time")
@@ -276,23 +292,20 @@ def check_read_only(cypher: str) -> list[Token]:
     if first.kind != "word" or first.value not in (*STARTERS, *REFUSED):  # REFUSED: refused below, with why
         raise _refuse(first.text, first.pos, f"a read-only query starts with {_STARTS} and is made of "
                                              f"{READ_CLAUSES} clauses")
-    called = -1  # tokens up to this index name a CALLed procedure
-    for i, t in enumerate(tokens):
-        if t.kind not in ("word", "name") or i <= called:
-            continue
-        if _is_punct(tokens, i - 1, ".") or _is_punct(tokens, i - 1, ":"):
-            continue  # a property key, label, relationship type or namespace part: data
-        if t.kind == "word" and t.value in REFUSED:
-            raise _refuse(t.value, t.pos, f"{REFUSED[t.value]}; a read-only query is made of {READ_CLAUSES} "
-                                          "clauses only")
-        if t.kind == "word" and t.value == "CALL":
-            called = _check_call(tokens, i)
-            continue
-        name, j = _dotted(tokens, i)
-        if "." in name and _is_punct(tokens, j, "(") and name.split(".")[0].lower() not in NAMESPACES:
-            raise _refuse(name, t.pos, f"functions outside the {', '.join(sorted(NAMESPACES))} namespaces may "
-                                       "read files, reach the network or run other queries")
     return tokens
+
+
+def _check_word(tokens: list[Token], i: int) -> None:
+    """A word or name in clause position: not a refused clause, nor a call of a function outside the
+    allowed namespaces."""
+    t = tokens[i]
+    if t.kind == "word" and t.value in REFUSED:
+        raise _refuse(t.value, t.pos, f"{REFUSED[t.value]}; a read-only query is made of {READ_CLAUSES} "
+                                      "clauses only")
+    name, j = _dotted(tokens, i)
+    if "." in name and _is_punct(tokens, j, "(") and name.split(".")[0].lower() not in NAMESPACES:
+        raise _refuse(name, t.pos, f"functions outside the {', '.join(sorted(NAMESPACES))} namespaces may "
+                                   "read files, reach the network or run other queries")
 
 
 def _check_call(tokens: list[Token], i: int) -> int:

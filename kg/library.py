@@ -178,6 +178,16 @@ def bind(query: NamedQuery, given: dict[str, Any]) -> dict[str, Any]:
     `limit` may also be None or "all": every row (bound as NO_LIMIT).
     """
     declared = {p.name: p for p in query.params}
+    _check_names(query, declared, given)
+    out: dict[str, Any] = {p.name: p.default for p in query.params if p.name not in given}
+    typed = getattr(given, "text", {})  # the text as typed, when the values came from parse_params
+    for key, value in given.items():
+        out[key] = _typed(query.name, declared[key], value, typed.get(key))
+    return out
+
+
+def _check_names(query: NamedQuery, declared: dict[str, Param], given: dict[str, Any]) -> None:
+    """None unknown, every required one given."""
     unknown = sorted(set(given) - set(declared))
     if unknown == ["limit"]:
         raise QueryError(f"query {query.name!r} has no limit: it always gives every row (drop --limit / --all)")
@@ -188,27 +198,26 @@ def bind(query: NamedQuery, given: dict[str, Any]) -> dict[str, Any]:
     if missing:
         raise QueryError(f"query {query.name!r} needs --param " + " --param ".join(f"{m}=…" for m in missing)
                          + "".join(f" ({declared[m].description})" for m in missing if declared[m].description))
-    out: dict[str, Any] = {p.name: p.default for p in query.params if p.name not in given}
-    typed = getattr(given, "text", {})  # the text as typed, when the values came from parse_params
-    for key, value in given.items():
-        if key == "limit" and (value is None or str(value).strip().lower() == "all"):
-            out[key] = NO_LIMIT  # every row
-        elif declared[key].type == "int":
-            out[key] = _as_int(query.name, key, value)
-            if key == "limit" and out[key] < 0:
-                raise QueryError(f"query {query.name!r}: limit must be 0 or more, not {out[key]}")
-            if key == "limit":
-                out[key] = min(out[key], NO_LIMIT)
-        elif isinstance(value, str):
-            if declared[key].required and not value.strip():
-                # Engines disagree on `x CONTAINS ''` (LadybugDB: false, Neo4j: true): a blank required
-                # text would find nothing on one backend and everything on the other.
-                raise QueryError(f"query {query.name!r}: {key} must not be empty"
-                                 + (f" ({declared[key].description})" if declared[key].description else ""))
-            out[key] = value
-        else:  # a string parameter typed as a JSON literal (--param text=2025): the text as typed
-            out[key] = typed.get(key, json.dumps(value, ensure_ascii=False))
-    return out
+
+
+def _typed(query: str, param: Param, value: Any, as_typed: Optional[str]) -> Any:
+    """One parameter's value as its declared type (``as_typed``: the text as the user typed it)."""
+    key = param.name
+    if key == "limit" and (value is None or str(value).strip().lower() == "all"):
+        return NO_LIMIT  # every row
+    if param.type == "int":
+        n = _as_int(query, key, value)
+        if key == "limit" and n < 0:
+            raise QueryError(f"query {query!r}: limit must be 0 or more, not {n}")
+        return min(n, NO_LIMIT) if key == "limit" else n
+    if not isinstance(value, str):  # a string parameter typed as a JSON literal (--param text=2025)
+        return as_typed if as_typed is not None else json.dumps(value, ensure_ascii=False)
+    if param.required and not value.strip():
+        # Engines disagree on `x CONTAINS ''` (LadybugDB: false, Neo4j: true): a blank required
+        # text would find nothing on one backend and everything on the other.
+        raise QueryError(f"query {query!r}: {key} must not be empty"
+                         + (f" ({param.description})" if param.description else ""))
+    return value
 
 
 def _as_int(query: str, key: str, value: Any) -> int:
