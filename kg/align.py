@@ -111,9 +111,18 @@ def iter_alignments(items: list[Item], docs: DocMeta, threshold: float = THRESHO
     province, the city …), so a local task points up to what it carries out before it points sideways.
     """
     items = sorted(items)  # item k is the k-th id: pairs of indexes sort as pairs of ids
-    doc_rank = {d: (LEVEL_RANK.get(level, 4), date or "", d) for d, (level, date) in docs.items()}
-    unknown = (4, "", "")
+    # the title index is freed before the alignments are made, the links once they are bucketed
+    yield from _alignments(items, _chosen_links(items, docs, threshold, per_item))
 
+
+def _chosen_links(items: list[Item], docs: DocMeta, threshold: float, per_item: int) -> tuple[array, array, array]:
+    by_title, norm_of = _by_title(items, docs)
+    similar = _similar_titles(by_title, len(items), threshold)
+    return _links(items, docs, by_title, norm_of, similar, per_item)
+
+
+def _by_title(items: list[Item], docs: DocMeta) -> tuple[dict[str, list[int]], dict[str, str]]:
+    """The items by normalised title (each list in the order links are preferred), and each title's key."""
     def preference(k: int) -> tuple:
         d = items[k][2]
         return (LEVEL_RANK.get(docs[d][0], 4) if d in docs else 4, d if d in docs else "", items[k][0])
@@ -127,9 +136,15 @@ def iter_alignments(items: list[Item], docs: DocMeta, threshold: float = THRESHO
         by_title[key].append(k)
     for ks in by_title.values():
         ks.sort(key=preference)
-    similar = _similar_titles(by_title, len(items), threshold)
+    return by_title, norm_of
 
-    # every chosen link, oriented, as three flat arrays (a dict of tuples would take ~1 GB at 20,000 plans)
+
+def _links(items: list[Item], docs: DocMeta, by_title: dict[str, list[int]], norm_of: dict[str, str],
+           similar: dict[str, list[tuple[float, str]]], per_item: int) -> tuple[array, array, array]:
+    """Every chosen link, oriented, as three flat arrays (source, target, score): a dict of tuples would
+    take ~1 GB at 20,000 plans."""
+    doc_rank = {d: (LEVEL_RANK.get(level, 4), date or "", d) for d, (level, date) in docs.items()}
+    unknown = (4, "", "")
     srcs, dsts, scores = array("l"), array("l"), array("d")
     for k, (_, _, doc, title) in enumerate(items):
         taken: set[str] = {doc}
@@ -149,11 +164,16 @@ def iter_alignments(items: list[Item], docs: DocMeta, threshold: float = THRESHO
                     break
             if len(taken) > per_item:
                 break
-    del similar, by_title, norm_of
-    by_src_dst, by_src_score, starts = _bucket(srcs, dsts, scores, len(items))
-    del srcs, dsts, scores
+    return srcs, dsts, scores
+
+
+def _alignments(items: list[Item], links: tuple[array, array, array]) -> Iterator[Alignment]:
+    """One alignment per (source, target) pair, its best score (a pair found from both ends is one), in
+    (source id, target id) order."""
+    by_src_dst, by_src_score, starts = _bucket(*links, len(items))
+    del links
     for src in range(len(items)):
-        best: dict[int, float] = {}  # a pair found from both ends is one alignment
+        best: dict[int, float] = {}
         for j in range(starts[src], starts[src + 1]):
             d, sc = by_src_dst[j], by_src_score[j]
             if best.get(d, 0.0) < sc:

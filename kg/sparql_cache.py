@@ -250,28 +250,14 @@ def open_cached(db: Path, progress: Optional[Callable[[str], None]] = None) -> C
     """The read-only SPARQL copy of the embedded store at ``db``, rebuilt first if it is stale,
     missing, half written or broken.  Safe with concurrent callers (one builds, the others wait)."""
     db = Path(db)
-    full = stamp(db)
-    if not full:
-        raise StoreError(f"no kg store at {db} (missing graph.lbug); run `kg build --db {db}` first")
-    root = cache_root(db)
-    try:
-        root.mkdir(exist_ok=True)
-    except OSError as e:
-        raise CacheUnwritable(f"cannot make the SPARQL store folder {root} ({e.strerror or e})") from None
+    full, root = _cache_folder(db)
     built, broken, n, seconds = False, False, None, 0.0
     for _attempt in range(3):
         version = _version_dir(root, full)
-        reader = _lock(root / f"{version.name}.lock", shared=True)
-        if _valid(version, full):
-            try:
-                store = _open(version)
-            except (OSError, RuntimeError):  # RocksDB says "Corruption: …" with a RuntimeError
-                broken = True  # a marker but files Oxigraph cannot read: rebuilt below
-            else:
-                _HELD.append(reader)  # type: ignore[arg-type]
-                return CachedStore(store, version, built, seconds, n)
-        if reader is not None:
-            reader.close()
+        store, unreadable = _open_valid(root, version, full)
+        if store is not None:
+            return CachedStore(store, version, built, seconds, n)
+        broken = broken or unreadable
         if built and broken:
             break
         guard = _lock(root / "build.lock", shared=False)
@@ -284,6 +270,37 @@ def open_cached(db: Path, progress: Optional[Callable[[str], None]] = None) -> C
             if guard is not None:
                 guard.close()
     raise StoreError(f"{root}: the SPARQL copy of {db} cannot be opened after rebuilding it; delete {root} and retry")
+
+
+def _cache_folder(db: Path) -> tuple[str, Path]:
+    """The store's version stamp and the folder of its SPARQL copies (made if missing)."""
+    full = stamp(db)
+    if not full:
+        raise StoreError(f"no kg store at {db} (missing graph.lbug); run `kg build --db {db}` first")
+    root = cache_root(db)
+    try:
+        root.mkdir(exist_ok=True)
+    except OSError as e:
+        raise CacheUnwritable(f"cannot make the SPARQL store folder {root} ({e.strerror or e})") from None
+    return full, root
+
+
+def _open_valid(root: Path, version: Path, full: str) -> tuple[Optional[ox.Store], bool]:
+    """The copy ``version`` opened, its reader's lock held until the process ends; else None, and
+    whether a complete copy was there but could not be read (it is rebuilt)."""
+    reader = _lock(root / f"{version.name}.lock", shared=True)
+    broken = False
+    if _valid(version, full):
+        try:
+            store = _open(version)
+        except (OSError, RuntimeError):  # RocksDB says "Corruption: …" with a RuntimeError
+            broken = True
+        else:
+            _HELD.append(reader)  # type: ignore[arg-type]
+            return store, False
+    if reader is not None:
+        reader.close()
+    return None, broken
 
 
 __all__ = ["CacheUnwritable", "CachedStore", "cache_root", "open_cached", "stamp"]
