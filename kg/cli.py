@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import click
 
+from kg.cli_advice import cli_words
 from kg.errors import KgError
 from kg.render import FORMATS, render
 from kg.store import BACKENDS
@@ -104,7 +105,7 @@ def fails_cleanly(f: Callable) -> Callable:
         try:
             return f(*args, **kwargs)
         except KgError as e:
-            click.echo(f"kg: {e}", err=True)
+            click.echo(f"kg: {e}{cli_words(e.advice)}", err=True)
             sys.exit(1)
 
     return wrapper

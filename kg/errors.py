@@ -1,11 +1,29 @@
 """One exception root; every message names the file, the position and, where there is one, the fix."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 
+@dataclass(frozen=True)
+class Advice:
+    """What the user can do about an error, named in the library's terms (a parameter, a store folder),
+    never as a command-line flag: each front end words it (kg.cli_advice for the command line).
+
+    kind: "params" (give these parameters), "no-limit" (the query always gives every row), "no-every-row"
+    (only library queries take limit=None), "build" (the store at values[0] must be built first),
+    "pyshacl" (check with the pyshacl engine), "jobs" (parse with this many worker processes)."""
+
+    kind: str
+    values: tuple[str, ...] = ()
+
+
 class KgError(Exception):
-    """Root of every error kg raises on purpose."""
+    """Root of every error kg raises on purpose; ``advice`` (optional) says what the user can do."""
+
+    def __init__(self, *args: object, advice: Optional[Advice] = None) -> None:
+        super().__init__(*args)
+        self.advice = advice
 
 
 class InputError(KgError):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from kg.errors import QueryError
+from kg.errors import Advice, QueryError
 from kg.resources import resource_dir
 from kg.store.base import QueryResult, Store
 
@@ -190,14 +190,16 @@ def _check_names(query: NamedQuery, declared: dict[str, Param], given: dict[str,
     """None unknown, every required one given."""
     unknown = sorted(set(given) - set(declared))
     if unknown == ["limit"]:
-        raise QueryError(f"query {query.name!r} has no limit: it always gives every row (drop --limit / --all)")
+        raise QueryError(f"query {query.name!r} has no limit: it always gives every row", advice=Advice("no-limit"))
     if unknown:
         raise QueryError(f"query {query.name!r} takes no parameter {', '.join(unknown)}; "
                          f"it takes: {', '.join(declared) or 'none'}")
     missing = [p for p in declared if p not in given and declared[p].required]
     if missing:
-        raise QueryError(f"query {query.name!r} needs --param " + " --param ".join(f"{m}=…" for m in missing)
-                         + "".join(f" ({declared[m].description})" for m in missing if declared[m].description))
+        raise QueryError(f"query {query.name!r} needs the parameter{'s' if len(missing) > 1 else ''} "
+                         + ", ".join(missing)
+                         + "".join(f" ({declared[m].description})" for m in missing if declared[m].description),
+                         advice=Advice("params", tuple(missing)))
 
 
 def _typed(query: str, param: Param, value: Any, as_typed: Optional[str]) -> Any:

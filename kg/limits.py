@@ -88,6 +88,7 @@ def for_cli(message: str, command: str) -> str:
     """An error as the CLI shows it: "raise max_file_mb" → "raise it with kg build --max-file-mb"."""
     message = re.sub(r"\braise (" + "|".join(LIMIT_NAMES) + r")\b",
                      lambda m: f"raise it with kg {command} {option(m.group(1))}", message)
+    message = re.sub(r"\(jobs (\d+) or more\)", r"(--jobs \1 or more)", message)
     return _NAMES.sub(lambda m: option(m.group(1)), message)
 
 

@@ -49,7 +49,7 @@ from typing import Any, Callable, Iterable, Optional
 
 import pyoxigraph as ox
 
-from kg.errors import KgError
+from kg.errors import Advice, KgError
 from kg.shacl_messages import Result, pyshacl_message
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -464,8 +464,8 @@ class ShaclSparql:
         for name in self._sh_parameters(shape):
             if name not in SUPPORTED:
                 raise UnsupportedShape(f"{self._name(shape)}: sh:{name} is not supported by the SPARQL validator "
-                                       f"(kg/shacl_sparql.py); check this graph with --engine pyshacl, or teach "
-                                       f"the translator sh:{name}")
+                                       f"(kg/shacl_sparql.py); check this graph with pyshacl, or teach the "
+                                       f"translator sh:{name}", advice=Advice("pyshacl"))
 
     def _check_property_shape(self, shape: Any) -> None:
         self.path_text(self._one(shape, "path"), shape)

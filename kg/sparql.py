@@ -49,7 +49,7 @@ from typing import Any, Callable, Iterable, Optional, Union
 
 import pyoxigraph as ox
 
-from kg.errors import KgError
+from kg.errors import Advice, KgError
 from kg.library import NO_LIMIT, NamedQuery, Page, bind, list_queries
 from kg.model import Graph
 from kg.sparql_guard import ServiceRefused, SparqlError, UpdateRefused, guard, update_keywords
@@ -346,7 +346,8 @@ def _library_query(name_or_query: str) -> Optional[NamedQuery]:
 def _plan(named: Optional[NamedQuery], text: str, params: dict[str, Any]) -> _Plan:
     if named is None:
         if "limit" in params and params["limit"] is None:
-            raise SparqlError("--all is for library queries; a SPARQL text gives every row unless it says LIMIT")
+            raise SparqlError("every row (limit None) is for library queries; a SPARQL text gives every row unless "
+                              "it says LIMIT", advice=Advice("no-every-row"))
         return _Plan(text, params)
     params = bind(named, params)
     limit: Optional[int] = params.pop("limit", None)

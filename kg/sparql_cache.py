@@ -32,7 +32,7 @@ from typing import IO, Any, Callable, Optional
 
 import pyoxigraph as ox
 
-from kg.errors import KgError, StoreError
+from kg.errors import Advice, KgError, StoreError
 from kg.gc_pause import gc_paused
 
 SUFFIX = ".oxigraph"
@@ -276,7 +276,7 @@ def _cache_folder(db: Path) -> tuple[str, Path]:
     """The store's version stamp and the folder of its SPARQL copies (made if missing)."""
     full = stamp(db)
     if not full:
-        raise StoreError(f"no kg store at {db} (missing graph.lbug); run `kg build --db {db}` first")
+        raise StoreError(f"no kg store at {db} (missing graph.lbug)", advice=Advice("build", (str(db),)))
     root = cache_root(db)
     try:
         root.mkdir(exist_ok=True)

@@ -28,7 +28,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from kg.errors import InputError, KgError
+from kg.errors import Advice, InputError, KgError
 from kg.gc_pause import gc_paused
 from kg.limits import DEFAULT, Limits, ParseTimeout, cap_memory, memory_error, read_limited, \
     time_limit, timeout_error
@@ -67,8 +67,8 @@ def parse_guarded(path: Path, limits: Limits = DEFAULT, capped: bool = False) ->
     except MemoryError:
         if capped:
             return _failed(memory_error(str(path), limits))
-        return Outcome(error=f"{path}: ran out of memory while parsing — parse it with --jobs 2 or more, where "
-                             "max_memory_mb bounds each file")
+        return Outcome(error=f"{path}: ran out of memory while parsing — parse it in worker processes (jobs 2 or "
+                             "more), where max_memory_mb bounds each file")
     except Exception as e:  # a parser bug must not sink the batch: report it against the file
         return Outcome(error=f"{path}: internal error while parsing: {type(e).__name__}: {e}")
 
@@ -233,7 +233,8 @@ class ParsePool:
     def _start(self) -> None:
         self._unproven += 1
         if self._unproven > self.jobs + 3:  # every new worker dies before it reads a file
-            raise KgError("parse worker processes die as they start; parse in this process instead (--jobs 1)")
+            raise KgError("parse worker processes die as they start; parse in this process instead",
+                          advice=Advice("jobs", ("1",)))
         parent, child = self._ctx.Pipe()
         proc = self._ctx.Process(target=_serve, args=(child, self.limits), daemon=True, name="kg-parse")
         with _without_main():

@@ -193,7 +193,7 @@ def test_limit_is_applied_after_the_order(seed_stores):
 
 def test_parameters_are_checked(seed_stores):
     _, st = seed_stores
-    with pytest.raises(KgError, match="needs --param"):
+    with pytest.raises(KgError, match="needs the parameter"):
         run_sparql(st, "partners", {})
     with pytest.raises(KgError, match="takes no parameter"):
         run_sparql(st, "partners", {"name": "x", "evil": "y"})

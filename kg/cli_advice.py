@@ -1,0 +1,23 @@
+"""An error's advice (kg.errors.Advice) in the command line's words: the library names parameters and
+folders, the CLI adds its flags ("pass --param name=…", "run `kg build --db kg.db` first")."""
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from kg.errors import Advice
+
+_WORDS: dict[str, Callable[[tuple[str, ...]], str]] = {
+    "params": lambda names: "pass " + " ".join(f"--param {n}=…" for n in names),
+    "no-limit": lambda _v: "drop --limit / --all",
+    "no-every-row": lambda _v: "--all is for library queries",
+    "build": lambda v: f"run `kg build --db {v[0]}` first",
+    "pyshacl": lambda _v: "kg validate --engine pyshacl checks it",
+    "jobs": lambda v: f"pass --jobs {v[0]}",
+}
+
+
+def cli_words(advice: Optional[Advice]) -> str:
+    """" — <what to do>" for an error's advice, or "" when it has none (or none the CLI words)."""
+    if advice is None or advice.kind not in _WORDS:
+        return ""
+    return " — " + _WORDS[advice.kind](advice.values)
