@@ -52,11 +52,11 @@ class Page(QueryResult):
     suggestions: list[dict[str, Any]] = field(default_factory=list)  # "did you mean": organizations
 
     def summary(self) -> Optional[str]:
-        """"100 of 1,063 rows — pass --limit N or --all" when truncated, else None."""
+        """"100 of 1,063 rows" when truncated, else None (the CLI adds how to see the rest)."""
         if not self.truncated:
             return None
         of = f"{self.total:,}" if self.total is not None else f"more than {len(self.rows):,}"
-        return f"{len(self.rows):,} of {of} rows — pass --limit N or --all"
+        return f"{len(self.rows):,} of {of} rows"
 
     def as_json(self) -> dict[str, Any]:
         """The JSON twin: rows as objects, with limit, total and truncated (notes and did_you_mean when there are any)."""
