@@ -19,22 +19,16 @@ FONT_STACK = (
 # kind -> how a node of that kind looks. `label_max` is the number of characters kept on the
 # node; the full text is in the tooltip. Font sizes fall with the kind's rank but none is below
 # 14 px, so that at the page's opening zoom (LEGIBLE_PX / 14) every label is at least 10 px.
-NODE_STYLES: dict[str, dict[str, Any]] = {
-    "document": {"name": "文件 document", "shape": "box", "bg": "#1f3b73", "border": "#10213f",
-                 "font": "#ffffff", "size": 30, "font_size": 20, "label_max": 20},
-    "section": {"name": "部分 section", "shape": "box", "bg": "#5b84c4", "border": "#3c5f96",
-                "font": "#ffffff", "size": 22, "font_size": 17, "label_max": 14},
-    "action": {"name": "行动 action", "shape": "ellipse", "bg": "#f4a261", "border": "#c7773a",
-               "font": "#222222", "size": 20, "font_size": 15, "label_max": 16},
-    "task": {"name": "任务 task", "shape": "square", "bg": "#e9c46a", "border": "#b8952f",
-             "font": "#333333", "size": 8, "font_size": 14, "label_max": 14},
-    "organization": {"name": "单位 organization", "shape": "dot", "bg": "#2a9d8f", "border": "#1b6b61",
-                     "font": "#12403a", "size": 12, "font_size": 14, "label_max": 18},
-    "collective": {"name": "集合单位 collective", "shape": "hexagon", "bg": "#9b7fd1", "border": "#6a52a0",
-                   "font": "#3b2a63", "size": 12, "font_size": 14, "label_max": 18},
-    "target": {"name": "目标 target", "shape": "diamond", "bg": "#6a994e", "border": "#3f6130",
-               "font": "#2d4a22", "size": 8, "font_size": 14, "label_max": 12},
-}
+_STYLE_FIELDS = ("name", "shape", "bg", "border", "font", "size", "font_size", "label_max")
+NODE_STYLES: dict[str, dict[str, Any]] = {kind: dict(zip(_STYLE_FIELDS, row)) for kind, row in {
+    "document": ("文件 document", "box", "#1f3b73", "#10213f", "#ffffff", 30, 20, 20),
+    "section": ("部分 section", "box", "#5b84c4", "#3c5f96", "#ffffff", 22, 17, 14),
+    "action": ("行动 action", "ellipse", "#f4a261", "#c7773a", "#222222", 20, 15, 16),
+    "task": ("任务 task", "square", "#e9c46a", "#b8952f", "#333333", 8, 14, 14),
+    "organization": ("单位 organization", "dot", "#2a9d8f", "#1b6b61", "#12403a", 12, 14, 18),
+    "collective": ("集合单位 collective", "hexagon", "#9b7fd1", "#6a52a0", "#3b2a63", 12, 14, 18),
+    "target": ("目标 target", "diamond", "#6a994e", "#3f6130", "#2d4a22", 8, 14, 12),
+}.items()}
 # A document's title is written whole in column layouts: DOC_LINES lines of DOC_WRAP characters.
 DOC_WRAP, DOC_LINES = 12, 4
 # Smallest label size, in screen pixels, a page may open at (it zooms no further out than that).
