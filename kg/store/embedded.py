@@ -25,15 +25,11 @@ import datetime as _dt
 import decimal
 import itertools
 import logging
-import re
 import uuid
 import warnings
-from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from operator import attrgetter
 from pathlib import Path
-from typing import Any, Callable, Collection, Iterable, Iterator, Literal, Optional, Sequence, cast
+from typing import Any, Callable, Collection, Iterable, Iterator, Literal, Optional, cast
 
 import ladybug as lb
 
@@ -42,45 +38,30 @@ from kg.errors import StoreError
 from kg.gc_pause import gc_paused
 from kg.ids import title_key
 from kg.names import storable
-from kg.model import (
-    Action,
-    Alignment,
-    Citation,
-    Document,
-    Graph,
-    Membership,
-    Organization,
-    Person,
-    Provenance,
-    Responsibility,
-    Section,
-    Target,
-    Task,
-)
+from kg.model import Alignment, Graph, Organization
 from kg.store import counts as kc
 from kg.store.base import BulkLoadError, DocResult, LoadResult, QueryResult, Store
-from kg.store.embedded_schema import (
-    ALIGN_PAIRS,
-    ALIGN_PROPS,
-    BASE_COLUMNS,
-    CITE_PROPS,
-    DOCUMENT_PARTS,
-    MEMBER_PROPS,
-    NODE_TABLES,
-    REL_TABLES,
-    ddl,
-    migrations,
-    q,
+from kg.store.embedded_schema import ddl, migrations, table_ddl
+from kg.store.projection import (
+    CARRIER,
+    Bundle,
+    Columns,
+    NodeCounts,
+    Row,
+    bundles,
+    carrier,
+    cited_columns,
+    edge_cols,
+    edge_columns,
+    merge_aliases,
+    node_columns,
+    project,
+    as_rows,
+    read_graph,
 )
-from kg.trusted import trusted
+from kg.store.schema import DOCUMENT_PARTS, NODE_TABLES, REL_TABLES, EdgeKey, q
 
 DB_FILE = "graph.lbug"
-# to_graph's constructors (kg/trusted.py), and the fields it reads from a node's columns (prov apart)
-_new_prov, _new_resp, _new_alignment = trusted(Provenance), trusted(Responsibility), trusted(Alignment)
-_new_section, _new_action, _new_task = trusted(Section), trusted(Action), trusted(Task)
-_new_target, _new_org = trusted(Target), trusted(Organization)
-_FIELDS: dict[type, tuple[str, ...]] = {
-    cls: tuple(f for f in cls.model_fields if f != "prov") for cls in (Section, Action, Task, Target, Organization)}
 # LadybugDB's refusal of a read-only open after a checkpoint was interrupted
 CHECKPOINT_PENDING = "checkpoint recovery is pending"
 LoadMethod = Literal["auto", "copy", "unwind"]
@@ -121,219 +102,13 @@ def _plain(v: Any) -> Any:
     return str(v)
 
 
-# --------------------------------------------------------------------------- columns
-#
-# A table's data travels as columns (one list per table column, in table order): COPY hands them
-# to Ladybug as an Arrow table, UNWIND zips them into rows.
-
-Columns = list[Sequence[Any]]
-EdgeKey = tuple[str, str, str]  # (relationship type, FROM label, TO label)
-
-
-def _node_cols(label: str) -> list[str]:
-    return [c for c, _t in NODE_TABLES[label]]
-
-
-def _edge_cols(rel: str) -> list[str]:
-    return ["from", "to"] + [c for c, _t in REL_TABLES[rel][1]]
-
-
-_PROV = {"start": "prov.start", "end": "prov.end"}
-# the attribute each column is read from; None: computed (Action.section, Document.title_key)
-_NODE_PATHS: dict[str, list[Optional[str]]] = {
-    label: [None if (label, c) in (("Action", "section"), ("Document", "title_key")) or c not in BASE_COLUMNS[label]
-            else {**_PROV, "text": "prov.text"}.get(c, c) for c in _node_cols(label)]
-    for label in NODE_TABLES
-}
-NodeCounts = dict[str, tuple[int, ...]]  # node id -> its stored counts (kc.NODE_COUNTS order)
-_ROLE_PATHS = {"from": "organization_id", "to": "target_id", "clause": "prov.text", **_PROV}
-_EDGE_PATHS: dict[str, list[str]] = {
-    rel: [paths.get(c, c) for c in _edge_cols(rel)]
-    for rel, paths in {
-        "LEADS": _ROLE_PATHS,
-        "RESPONSIBLE_FOR": _ROLE_PATHS,
-        "MEMBER_OF": {"from": "person_id", "to": "group_id", "clause": "prov.text", **_PROV},
-        "POST_IN": {"from": "person_id", "to": "unit_id"},
-        "CITES": {"from": "document_id", "to": "cited_id", "clause": "prov.text", **_PROV},
-    }.items()
-}
-
-
-def _columns(objs: list[Any], paths: Sequence[Optional[str]]) -> Columns:
-    """Read row by row (one attrgetter call per object: a column at a time would walk the objects
-    once per column, 2-3x slower on a freshly parsed graph), then transpose."""
-    if not objs:
-        return [[] for _ in paths]
-    getter = attrgetter(*[p or "id" for p in paths])  # a computed column is filled in afterwards
-    return list(zip(*map(getter, objs)))
-
-
-def _node_columns(label: str, objs: list[Any], section_titles: Optional[dict[str, str]] = None,
-                  counts: Optional[NodeCounts] = None) -> Columns:
-    cols = _columns(objs, _NODE_PATHS[label])
-    names = _node_cols(label)
-    if label in kc.NODE_COUNTS and objs:  # a node without a row has zero of everything
-        counted = kc.NODE_COUNTS[label]
-        zero = (0,) * len(counted)
-        values = list(zip(*[(counts or {}).get(x.id, zero) for x in objs]))
-        for k, n in enumerate(counted):
-            cols[names.index(n)] = values[k]
-    if label == "Action":
-        titles = section_titles or {}
-        cols[names.index("section")] = [titles.get(x) if x is not None else None for x in cols[names.index("section_id")]]
-    elif label == "Document":
-        cols[names.index("title_key")] = [title_key(t) for t in cols[names.index("title")]]
-    return cols
+# the organization columns that come from the model (the rest are its stored counts)
+_ORG_COLS = [c.name for c in NODE_TABLES["Organization"].columns if c.path is not None]
 
 
 def _org_row(o: Organization) -> tuple[Any, ...]:
     """The model's columns of an organization (its counts are the store's)."""
-    return tuple(getattr(o, c) for c in BASE_COLUMNS["Organization"])
-
-
-@dataclass
-class _Bundle:
-    """Everything one document writes: nodes by label and edges by (type, from, to)."""
-
-    doc: Document
-    sections: list[Section] = field(default_factory=list)
-    actions: list[Action] = field(default_factory=list)
-    tasks: list[Task] = field(default_factory=list)
-    resps: list[Responsibility] = field(default_factory=list)
-    targets: list[Target] = field(default_factory=list)
-    people: list[Person] = field(default_factory=list)
-    memberships: list[Membership] = field(default_factory=list)
-    citations: list[Citation] = field(default_factory=list)
-    org_ids: set[str] = field(default_factory=set)
-    # the responsibilities again, by (role, target kind), and the organizations they name
-    roles: dict[tuple[str, str], list[Responsibility]] = field(
-        default_factory=lambda: {(rel, kind): [] for rel in ("LEADS", "RESPONSIBLE_FOR") for kind in ("Action", "Task")})
-    resp_orgs: set[str] = field(default_factory=set)
-
-    def check(self, org_ids: set[str]) -> None:
-        """Refuse dangling references before writing (a MATCH would silently drop the edge)."""
-        sec = {s.id for s in self.sections}
-        act = {a.id for a in self.actions}
-        tsk = {t.id for t in self.tasks}
-        if ({a.section_id for a in self.actions if a.section_id is not None} <= sec
-                and {t.action_id for t in self.tasks} <= act and self.resp_orgs <= org_ids
-                and all({r.target_id for r in rs} <= (act if kind == "Action" else tsk)
-                        for (_rel, kind), rs in self.roles.items())):
-            self._check_owners(org_ids, act, tsk)
-            return
-        for a in self.actions:  # something dangles: find the first, in document order
-            if a.section_id is not None and a.section_id not in sec:
-                raise StoreError(f"action {a.id} names section {a.section_id}, which is not in the document")
-        for t in self.tasks:
-            if t.action_id not in act:
-                raise StoreError(f"task {t.id} names action {t.action_id}, which is not in the document")
-        for r in self.resps:
-            if r.organization_id not in org_ids:
-                raise StoreError(f"responsibility {r.id} names organization {r.organization_id}, which is not in the graph")
-            if r.target_id not in (act if r.target_kind == "Action" else tsk):
-                raise StoreError(f"responsibility {r.id} targets {r.target_kind} {r.target_id}, which is not in the document")
-        self._check_owners(org_ids, act, tsk)
-
-    def _check_owners(self, org_ids: set[str], act: set[str], tsk: set[str]) -> None:
-        owners = {"Document": {self.doc.id}, "Action": act, "Task": tsk}
-        for g in self.targets:
-            if g.owner_id not in owners.get(g.owner_kind, set()):
-                raise StoreError(f"target {g.id} names {g.owner_kind} {g.owner_id} as its owner, which is not in the document")
-        ppl = {x.id for x in self.people}
-        for m in self.memberships:
-            if m.person_id not in ppl:
-                raise StoreError(f"membership {m.id} names person {m.person_id}, who is not in the document")
-            for oid in (m.group_id, m.unit_id):
-                if oid is not None and oid not in org_ids:
-                    raise StoreError(f"membership {m.id} names organization {oid}, which is not in the graph")
-
-    def cited_rows(self) -> list[dict[str, Any]]:
-        """The CitedDocument placeholders its citations need (first title seen for each)."""
-        out: dict[str, dict[str, Any]] = {}
-        for c in self.citations:
-            out.setdefault(c.cited_id, {"id": c.cited_id, "key": c.key, "title": c.title})
-        return list(out.values())
-
-
-def _chunk_columns(chunk: list[_Bundle], counted: dict[str, NodeCounts], active: list[tuple[str, str, int, int]]
-                   ) -> tuple[dict[str, Columns], dict[EdgeKey, Columns]]:
-    """The document parts of a chunk of documents as columns: nodes by label, edges by (type, from, to);
-    counted: their stored counts (kc.document_counts), active: their ACTIVE_IN links (kc.activity)."""
-    def every(attr: str) -> list[Any]:
-        return [x for b in chunk for x in getattr(b, attr)]
-
-    sections, actions, tasks, targets = every("sections"), every("actions"), every("tasks"), every("targets")
-    memberships = every("memberships")
-    sec_title = {s.id: s.title for s in sections}
-    nodes: dict[str, Columns] = {
-        "Section": _node_columns("Section", sections),
-        "Action": _node_columns("Action", actions, sec_title, counted["Action"]),
-        "Task": _node_columns("Task", tasks, counts=counted["Task"]),
-        "Target": _node_columns("Target", targets),
-        "Person": _node_columns("Person", every("people")),
-    }
-    in_section = [a for a in actions if a.section_id is not None]
-    edges: dict[EdgeKey, Columns] = {
-        ("HAS_SECTION", "Document", "Section"): _columns(sections, ["document_id", "id"]),
-        ("HAS_ACTION", "Document", "Action"): _columns(actions, ["document_id", "id"]),
-        ("HAS_ACTION", "Section", "Action"): _columns(in_section, ["section_id", "id"]),
-        ("HAS_TASK", "Action", "Task"): _columns(tasks, ["action_id", "id"]),
-    }
-    for rel, kind in chunk[0].roles if chunk else ():
-        edges[(rel, "Organization", kind)] = _columns([r for b in chunk for r in b.roles[(rel, kind)]], _EDGE_PATHS[rel])
-    for kind in ("Document", "Action", "Task"):
-        edges[("HAS_TARGET", kind, "Target")] = _columns([g for g in targets if g.owner_kind == kind], ["owner_id", "id"])
-    edges[("MEMBER_OF", "Person", "Organization")] = _columns(memberships, _EDGE_PATHS["MEMBER_OF"])
-    edges[("POST_IN", "Person", "Organization")] = _columns([m for m in memberships if m.unit_id is not None],
-                                                            _EDGE_PATHS["POST_IN"])
-    edges[("CITES", "Document", "CitedDocument")] = _columns(every("citations"), _EDGE_PATHS["CITES"])
-    edges[(kc.ACTIVE, "Organization", "Document")] = [list(c) for c in zip(*active)] if active else [[]] * 4
-    return nodes, edges
-
-
-def _bundles(graph: Graph) -> tuple[list[_Bundle], list[DocResult]]:
-    """Group the graph by document; elements of unknown documents are reported, not dropped."""
-    by_id: dict[str, _Bundle] = {}
-    problems: list[DocResult] = []
-    for d in graph.documents:
-        if d.id in by_id:
-            problems.append(DocResult(d.id, d.file, "failed", f"document id {d.id} appears twice in the input; load each version separately"))
-            continue
-        by_id[d.id] = _Bundle(d)
-    orphans: dict[str, int] = defaultdict(int)
-    key: Optional[str] = None
-    b: Optional[_Bundle] = None
-    for r in graph.responsibilities:  # one pass: by document, and by role and target kind
-        if r.document_id != key:
-            key = r.document_id
-            b = by_id.get(key)
-        if b is None:
-            orphans[r.document_id] += 1
-            continue
-        b.resps.append(r)
-        b.resp_orgs.add(r.organization_id)
-        b.roles[(r.role, r.target_kind)].append(r)
-    for attr in ("sections", "actions", "tasks", "targets", "people", "memberships", "citations"):
-        key = None
-        into: Optional[list[Any]] = None
-        for x in getattr(graph, attr):
-            if x.document_id != key:  # a parsed graph lists each document's elements together
-                key = x.document_id
-                b = by_id.get(key)
-                into = getattr(b, attr) if b is not None else None
-            if into is None:
-                orphans[x.document_id] += 1
-            else:
-                into.append(x)
-    for b in by_id.values():
-        b.org_ids = set(b.resp_orgs)
-        for m in b.memberships:
-            b.org_ids.add(m.group_id)
-            if m.unit_id is not None:
-                b.org_ids.add(m.unit_id)
-    for doc_id, n in orphans.items():
-        problems.append(DocResult(doc_id, "", "failed", f"{n} elements name document {doc_id}, which is not in the graph"))
-    return list(by_id.values()), problems
+    return tuple(getattr(o, c) for c in _ORG_COLS)
 
 
 # --------------------------------------------------------------------------- COPY FROM Arrow
@@ -390,6 +165,7 @@ class EmbeddedStore(Store):
         self.path = Path(path)
         self.read_only = read_only
         self.db_file = self.path / DB_FILE
+        self._order: dict[str, list[str]] = {}  # table -> its columns as stored (ensure_schema)
         self._in_bulk = False  # inside bulk(): load() writes join the block's transaction
         self._bulk_failed = False
         self._tx_copied = False  # the open transaction made a COPY (see _durable_commit)
@@ -488,11 +264,11 @@ class EmbeddedStore(Store):
         """Declare node and relationship tables; idempotent (IF NOT EXISTS)."""
         if self.read_only:
             return
-        tables = self._tables()
-        uncounted = "Task" in tables and "n_units" not in {
-            r[1] for r in self._exec("CALL table_info('Task') RETURN *")}
-        for stmt in ddl() + migrations():
+        stored = self._columns_stored()
+        uncounted = "Task" in stored and "n_units" not in stored["Task"]
+        for stmt in ddl() + migrations(stored):
             self._exec(stmt)
+        self._order = self._columns_stored()
         if uncounted:  # a store written before the counts existed: count once
             self._recount()
         # a store written before Document.title_key existed: fill it in
@@ -500,6 +276,11 @@ class EmbeddedStore(Store):
         if rows:
             self._exec("UNWIND $rows AS r MATCH (d:Document {id: r.id}) SET d.title_key = r.k",
                        {"rows": [{"id": i, "k": title_key(t or "")} for i, t in rows]})
+
+    def _columns_stored(self) -> dict[str, list[str]]:
+        """Each table's columns in the store's order (COPY maps an Arrow table's columns by position: a column
+        added to an older store comes last)."""
+        return {t: [r[1] for r in self._exec(f"CALL table_info('{t}') RETURN *")] for t in self._tables()}
 
     def _recount(self) -> None:
         """Count every stored count anew from the edges (kg/store/counts.py), in one transaction."""
@@ -608,121 +389,50 @@ class EmbeddedStore(Store):
             out[key] = self._exec(f"MATCH ()-[e:{rel}]->() RETURN count(e)")[0][0]
         return out
 
-    def _nodes(self, label: str, document_ids: Optional[list[str]]) -> list[dict[str, Any]]:
-        cols = BASE_COLUMNS[label]  # the model's columns, not the stored counts
+    def nodes(self, label: str, ids: Optional[list[str]]) -> list[Row]:
+        """Rows of the model's columns (not the stored counts) of a label's nodes, of some documents."""
+        cols = [c.name for c in NODE_TABLES[label].columns if c.path is not None]
         ret = ", ".join(f"n.{q(c)}" for c in cols)
-        if document_ids is None:
-            rows = self._exec(f"MATCH (n:{label}) RETURN {ret} ORDER BY n.id")
+        if ids is None:
+            found = self._exec(f"MATCH (n:{label}) RETURN {ret}")
         else:
             key = "id" if label == "Document" else "document_id"
-            rows = self._exec(f"MATCH (n:{label}) WHERE n.{key} IN $ids RETURN {ret} ORDER BY n.id", {"ids": document_ids})
-        return [dict(zip(cols, r)) for r in rows]
+            found = self._exec(f"MATCH (n:{label}) WHERE n.{key} IN $ids RETURN {ret}", {"ids": ids})
+        return [dict(zip(cols, r)) for r in found]
+
+    def edges(self, key: EdgeKey, ids: Optional[list[str]]) -> list[Row]:
+        """Rows of the relationships that carry a model's objects (from, to, properties, and the fields kept
+        on the TO node), of some documents."""
+        rel, a, b = key
+        spec = carrier(key)
+        props = REL_TABLES[rel].names
+        ret = ", ".join([f"e.{q(c)}" for c in props] + [f"b.{q(c)}" for c in spec.on_node])
+        if ids is None:
+            where = ""
+        elif "document_id" in props:
+            where = "WHERE e.document_id IN $ids "
+        elif a == "Document":
+            where = "WHERE a.id IN $ids "
+        else:  # across documents: both ends in them
+            where = "WHERE a.document_id IN $ids AND b.document_id IN $ids "
+        cols = ["from", "to", *props, *spec.on_node]
+        found = self._exec(f"MATCH (a:{a})-[e:{rel}]->(b:{b}) {where}RETURN a.id, b.id, {ret}",
+                           {"ids": ids} if ids is not None else None)
+        return [dict(zip(cols, r)) for r in found]
+
+    def organizations(self, ids: Optional[list[str]]) -> list[Row]:
+        """Rows of the organizations (all, or those among ids)."""
+        found = self.nodes("Organization", None)  # `IN $ids` scans every organization per id: filtered here
+        if ids is None:
+            return found
+        keep = set(ids)
+        return [r for r in found if r["id"] in keep]
 
     def to_graph(self, document_ids: Optional[list[str]] = None) -> Graph:
-        """Read the stored graph (or some documents) back as a typed Graph, every list sorted by id."""
+        """Read the stored graph (or some documents) back as a typed Graph, every list sorted by id. Every value
+        was written by kg from model objects with the schema's types: built without validating again."""
         with gc_paused():  # 1.8M new objects at 2,000 plans, no cycle among them
-            return self._read_graph(list(document_ids) if document_ids is not None else None)
-
-    def _read_graph(self, ids: Optional[list[str]]) -> Graph:
-
-        # Every value was written by kg from model objects of these types: built without validating
-        # again (kg/trusted.py), except the few documents and people.
-        def prov(r: dict[str, Any], doc_id: str) -> Provenance:
-            return _new_prov(document_id=doc_id, start=r["start"], end=r["end"], text=r["text"])
-
-        def strip(r: dict[str, Any], *drop: str) -> dict[str, Any]:
-            return {k: v for k, v in r.items() if k not in ("start", "end", "text") + drop}
-
-        def made(make: Callable[..., Any], fields: tuple[str, ...], r: dict[str, Any]) -> Any:
-            return make(**{f: r[f] for f in fields}, prov=prov(r, r["document_id"]))
-
-        docs = [Document(**strip(r, "title_key"), prov=prov(r, r["id"])) for r in self._nodes("Document", ids)]
-        for r in docs:
-            r.jurisdiction_path = r.jurisdiction_path or []
-            r.based_on = r.based_on or []
-        sections = [made(_new_section, _FIELDS[Section], r) for r in self._nodes("Section", ids)]
-        actions = [made(_new_action, _FIELDS[Action], r) for r in self._nodes("Action", ids)]
-        tasks = [made(_new_task, _FIELDS[Task], r) for r in self._nodes("Task", ids)]
-        resps: list[Responsibility] = []
-        props = ["id", "qualifier", "deadline", "mention", "document_id", "start", "end", "clause"]
-        ret = ", ".join(f"e.{q(c)}" for c in props)
-        where = "" if ids is None else "WHERE e.document_id IN $ids "
-        for rel in ("LEADS", "RESPONSIBLE_FOR"):
-            for kind in ("Action", "Task"):
-                rows = self._exec(
-                    f"MATCH (o:Organization)-[e:{rel}]->(t:{kind}) {where}RETURN o.id, t.id, {ret}",
-                    {"ids": ids} if ids is not None else None,
-                )
-                for row in rows:
-                    e = dict(zip(props, row[2:]))
-                    resps.append(_new_resp(
-                        id=e["id"], role=rel, qualifier=e["qualifier"], organization_id=row[0],
-                        target_id=row[1], target_kind=kind, document_id=e["document_id"],
-                        mention=e["mention"], deadline=e["deadline"],
-                        prov=_new_prov(document_id=e["document_id"], start=e["start"], end=e["end"], text=e["clause"]),
-                    ))
-        resps.sort(key=lambda r: r.id)
-        targets = [made(_new_target, _FIELDS[Target], r) for r in self._nodes("Target", ids)]
-        people = [Person(**strip(r), prov=prov(r, r["document_id"])) for r in self._nodes("Person", ids)]
-        memberships = self._read_memberships(ids)
-        citations = self._read_citations(ids)
-        alignments = self._read_alignments(ids)
-        orgs = [_new_org(**{f: r[f] for f in _FIELDS[Organization]}) for r in self._nodes("Organization", None)]
-        for o in orgs:
-            o.jurisdiction_path = o.jurisdiction_path or []
-            o.aliases = o.aliases or []
-        if ids is not None:
-            used = {r.organization_id for r in resps} | {m.group_id for m in memberships}
-            used |= {m.unit_id for m in memberships if m.unit_id is not None}
-            orgs = [o for o in orgs if o.id in used]
-        return Graph(documents=docs, sections=sections, actions=actions, tasks=tasks,
-                     organizations=orgs, responsibilities=resps, targets=targets, people=people,
-                     memberships=memberships, citations=citations, alignments=alignments)
-
-    def _read_memberships(self, ids: Optional[list[str]]) -> list[Membership]:
-        props = [c for c, _t in MEMBER_PROPS]
-        ret = ", ".join(f"e.{q(c)}" for c in props)
-        where = "" if ids is None else "WHERE e.document_id IN $ids "
-        rows = self._exec(f"MATCH (p:Person)-[e:MEMBER_OF]->(o:Organization) {where}RETURN p.id, o.id, {ret}",
-                          {"ids": ids} if ids is not None else None)
-        out = []
-        for row in rows:
-            e = dict(zip(props, row[2:]))
-            out.append(Membership(
-                id=e["id"], person_id=row[0], group_id=row[1], role=e["role"], post=e["post"],
-                post_title=e["post_title"], unit_id=e["unit_id"], document_id=e["document_id"],
-                prov=Provenance(document_id=e["document_id"], start=e["start"], end=e["end"], text=e["clause"]),
-            ))
-        return sorted(out, key=lambda m: m.id)
-
-    def _read_citations(self, ids: Optional[list[str]]) -> list[Citation]:
-        props = [c for c, _t in CITE_PROPS]
-        ret = ", ".join(f"e.{q(c)}" for c in props)
-        where = "" if ids is None else "WHERE d.id IN $ids "
-        rows = self._exec(f"MATCH (d:Document)-[e:CITES]->(c:CitedDocument) {where}RETURN d.id, c.id, c.{q('key')}, {ret}",
-                          {"ids": ids} if ids is not None else None)
-        out = []
-        for row in rows:
-            e = dict(zip(props, row[3:]))
-            out.append(Citation(
-                id=e["id"], document_id=row[0], title=e["title"], key=row[2], cited_id=row[1],
-                prov=Provenance(document_id=row[0], start=e["start"], end=e["end"], text=e["clause"]),
-            ))
-        return sorted(out, key=lambda c: c.id)
-
-    def _read_alignments(self, ids: Optional[list[str]]) -> list[Alignment]:
-        props = [c for c, _t in ALIGN_PROPS]
-        ret = ", ".join(f"e.{q(c)}" for c in props)
-        where = "" if ids is None else "WHERE a.document_id IN $ids AND b.document_id IN $ids "
-        out = []
-        for sk, tk in ALIGN_PAIRS:
-            rows = self._exec(f"MATCH (a:{sk})-[e:ALIGNS_WITH]->(b:{tk}) {where}RETURN a.id, b.id, {ret}",
-                              {"ids": ids} if ids is not None else None)
-            for row in rows:
-                e = dict(zip(props, row[2:]))
-                out.append(_new_alignment(id=e["id"], source_id=row[0], source_kind=sk, target_id=row[1],
-                                          target_kind=tk, score=e["score"], method=e["method"], evidence=e["evidence"]))
-        return sorted(out, key=lambda a: a.id)
+            return read_graph(self, list(document_ids) if document_ids is not None else None)
 
     # ---- alignments
 
@@ -749,7 +459,7 @@ class EmbeddedStore(Store):
         have = {kind: {r[0] for r in self._exec(f"MATCH (n:{kind}) RETURN n.id")} for kind in ("Action", "Task")}
         if copy:  # emptying the table by DDL (transactional) instead of deleting edge by edge (13 s at 670k)
             self._exec("DROP TABLE ALIGNS_WITH")
-            self._exec(next(x for x in ddl() if re.search(r"\bALIGNS_WITH\(", x)))
+            self._exec(table_ddl("ALIGNS_WITH"))
         else:
             self._exec("MATCH ()-[e:ALIGNS_WITH]->() DELETE e")
         written = 0
@@ -758,21 +468,15 @@ class EmbeddedStore(Store):
         return written
 
     def _write_alignment_batch(self, batch: list[Alignment], have: dict[str, set[str]], copy: bool) -> int:
-        by_pair: dict[tuple[str, str], list[Alignment]] = defaultdict(list)
-        for al in batch:
-            if al.source_id in have.get(al.source_kind, ()) and al.target_id in have.get(al.target_kind, ()):
-                by_pair[(al.source_kind, al.target_kind)].append(al)
-        for (sk, tk), keep in sorted(by_pair.items()):
-            # columns in the table's order: from, to, then ALIGN_PROPS (id, score, method, evidence)
-            columns: Columns = [[al.source_id for al in keep], [al.target_id for al in keep],
-                                [al.id for al in keep], [al.score for al in keep],
-                                [al.method for al in keep], [al.evidence for al in keep]]
+        keep = [al for al in batch
+                if al.source_id in have.get(al.source_kind, ()) and al.target_id in have.get(al.target_kind, ())]
+        for key, columns in edge_columns(CARRIER[Alignment], keep).items():
             if copy:  # COPY from an Arrow table: ~50x faster than UNWIND for 100k+ edges
-                self._write_edges(("ALIGNS_WITH", sk, tk), columns, True)
+                self._write_edges(key, columns, True)
             else:
-                for i in range(0, len(keep), ALIGN_BATCH):
-                    self._write_edges(("ALIGNS_WITH", sk, tk), [c[i:i + ALIGN_BATCH] for c in columns], False)
-        return sum(len(v) for v in by_pair.values())
+                for i in range(0, len(columns[0]), ALIGN_BATCH):
+                    self._write_edges(key, [c[i:i + ALIGN_BATCH] for c in columns], False)
+        return len(keep)
 
     # ---- a write that failed on disk
 
@@ -785,7 +489,7 @@ class EmbeddedStore(Store):
         return (f"the store stopped writing after a write failed ({self._write_error}); it holds what was "
                 f"committed before. Free disk space, then run the same command again")
 
-    def _not_written(self, b: _Bundle) -> str:
+    def _not_written(self, b: Bundle) -> str:
         return f"{b.doc.file}: the store stopped writing after an earlier write failed (on disk, or at commit)"
 
     def _stored(self, ids: list[str]) -> list[list[Any]]:
@@ -916,16 +620,16 @@ class EmbeddedStore(Store):
 
     def _load(self, graph: Graph, on_document: Optional[Callable[[DocResult], None]], batch_documents: int,
               method: LoadMethod, rewrite: Collection[str]) -> LoadResult:
-        bundles, problems = _bundles(graph)
-        for b in bundles:  # a file name with bytes that are not UTF-8 is stored escaped, not refused
+        found, problems = bundles(graph)
+        for b in found:  # a file name with bytes that are not UTF-8 is stored escaped, not refused
             if storable(b.doc.file) != b.doc.file:
                 b.doc = b.doc.model_copy(update={"file": storable(b.doc.file)})
         orgs = {o.id: o for o in graph.organizations}
         results: dict[int, DocResult] = {}
-        order = {b.doc.id: i for i, b in enumerate(bundles)}
+        order = {b.doc.id: i for i, b in enumerate(found)}
         before: dict[str, str] = {}  # document id -> the file its stored version came from
 
-        def report(b: _Bundle, status: str, error: Optional[str] = None) -> None:
+        def report(b: Bundle, status: str, error: Optional[str] = None) -> None:
             res = DocResult(b.doc.id, b.doc.file, status, error,  # type: ignore[arg-type]
                             before.get(b.doc.id) if status == "replaced" else None)
             results[order[b.doc.id]] = res
@@ -936,23 +640,23 @@ class EmbeddedStore(Store):
             if on_document:
                 on_document(p)
         existing = {}
-        if bundles:
-            rows = self._stored([b.doc.id for b in bundles])
-            existing = {r[0]: r[1] for r in rows}
-            before.update((r[0], r[2]) for r in rows)
+        if found:
+            stored = self._stored([b.doc.id for b in found])
+            existing = {r[0]: r[1] for r in stored}
+            before.update((r[0], r[2]) for r in stored)
         if self._write_error is not None:  # nothing is written: say what the store holds
-            for b in bundles:
+            for b in found:
                 same = existing.get(b.doc.id) == b.doc.sha256 and b.doc.id not in rewrite
                 report(b, "unchanged" if same else "failed", None if same else self._not_written(b))
             return LoadResult(problems + [results[i] for i in sorted(results)])
 
-        new: list[_Bundle] = []
+        new: list[Bundle] = []
         org_ids = set(orgs)
-        for b in bundles:
+        for b in found:
             try:
                 b.check(org_ids)
             except StoreError as e:
-                report(b, "failed", f"{b.doc.file}: {e}")
+                report(b, "failed", str(e))
                 continue
             if b.doc.id in existing:
                 if existing[b.doc.id] == b.doc.sha256 and b.doc.id not in rewrite:
@@ -973,7 +677,7 @@ class EmbeddedStore(Store):
                     report(b, "inserted")
 
         # organizations no document refers to still belong in the store
-        loose = set(orgs) - {oid for b in bundles for oid in b.org_ids}
+        loose = set(orgs) - {oid for b in found for oid in b.org_ids}
         if loose and self._write_error is None:
             try:
                 with self._transaction():
@@ -1017,7 +721,7 @@ class EmbeddedStore(Store):
             self._after_failure(e, "commit" if committing else None)
             raise
 
-    def _load_batch(self, chunk: list[_Bundle], orgs: dict[str, Organization], method: LoadMethod,
+    def _load_batch(self, chunk: list[Bundle], orgs: dict[str, Organization], method: LoadMethod,
                     replace: bool, report: Optional[Callable[..., None]]) -> bool:
         """One transaction for the chunk (inside bulk(): the block's); True when written."""
         if self._write_error is not None:
@@ -1025,8 +729,7 @@ class EmbeddedStore(Store):
                 for b in chunk:
                     report(b, "failed", self._not_written(b))
             return False
-        n_rows = sum(len(b.sections) + 2 * len(b.actions) + 2 * len(b.tasks) + len(b.resps)
-                     + 2 * len(b.targets) + len(b.people) + 2 * len(b.memberships) + len(b.citations) for b in chunk)
+        n_rows = sum(b.rows() for b in chunk)
         copy = method == "copy" or (method == "auto" and n_rows >= COPY_MIN_ROWS)
         try:
             if copy and not self._in_bulk:
@@ -1037,12 +740,9 @@ class EmbeddedStore(Store):
                 old_edges: list[Any] = []  # kc.Edge; the new ones are Responsibility objects (the same fields)
                 if replace:
                     stale_orgs, stale_cited, old_edges = self._delete_document(chunk[0].doc.id)
-                new_edges = [r for b in chunk for r in b.resps]  # Responsibility has every field of kc.Edge
-                counted = kc.document_counts([b.doc.id for b in chunk], [a for b in chunk for a in b.actions],
-                                             [t for b in chunk for t in b.tasks], new_edges,
-                                             [g for b in chunk for g in b.targets])
-                self._write_nodes("Document", _node_columns("Document", [b.doc for b in chunk],
-                                                            counts=counted["Document"]), copy)
+                new_edges = [r for b in chunk for r in b.parts["responsibilities"]]  # every field of kc.Edge
+                rows = project(chunk)
+                self._write_nodes("Document", rows.nodes["Document"], copy)
                 org_ids = sorted({oid for b in chunk for oid in b.org_ids})
                 changes = kc.changes(old_edges, new_edges)
                 # an organization created now has only the links of these documents so far (max_shared
@@ -1051,14 +751,12 @@ class EmbeddedStore(Store):
                 fresh = self._write_orgs([orgs[o] for o in org_ids], copy,
                                          {o: d + (most.get(o, 0),) for o, d in changes.orgs.items()})
                 written = {o: most.get(o, 0) for o in fresh}
-                self._write_cited([r for b in chunk for r in b.cited_rows()], copy)
-                nodes, edges = _chunk_columns(chunk, counted, kc.activity(new_edges))
-                del counted
+                self._write_cited(cited_columns(c for b in chunk for c in b.parts["citations"]), copy)
                 for label in DOCUMENT_PARTS:
-                    self._write_nodes(label, nodes[label], copy)
-                for key, rows in edges.items():
-                    self._write_edges(key, rows, copy)
-                del nodes, edges
+                    self._write_nodes(label, rows.nodes[label], copy)
+                for key, columns in rows.edges.items():
+                    self._write_edges(key, columns, copy)
+                del rows
                 self._add_org_counts(changes.orgs, fresh)
                 if self._in_bulk:  # shared tasks once, when the block ends (see _end_block)
                     if not self._block_pairs:
@@ -1214,25 +912,23 @@ class EmbeddedStore(Store):
             "MATCH (c:CitedDocument) WHERE c.id IN $ids "
             "OPTIONAL MATCH (:Document)-[e:CITES]->(c) WITH c, count(e) AS n WHERE n = 0 DELETE c", {"ids": ids})
 
-    def _write_cited(self, rows: list[dict[str, Any]], copy: bool = False) -> None:
-        """MERGE CitedDocument placeholders by id: create the ones not stored yet (first title seen wins)."""
-        fresh: dict[str, dict[str, Any]] = {}
-        for r in rows:
-            fresh.setdefault(r["id"], r)
-        if not fresh:
+    def _write_cited(self, columns: Columns, copy: bool = False) -> None:
+        """MERGE CitedDocument placeholders by id (cited_columns: one per id): create the ones not stored yet
+        (first title seen wins)."""
+        if not columns[0]:
             return
-        have = {r[0] for r in self._exec("UNWIND $ids AS i MATCH (c:CitedDocument {id: i}) RETURN c.id", {"ids": sorted(fresh)})}
-        cols = _node_cols("CitedDocument")
-        rows = [r for i, r in fresh.items() if i not in have]
-        self._write_nodes("CitedDocument", [[r[c] for r in rows] for c in cols], copy)
+        have = {r[0] for r in self._exec("UNWIND $ids AS i MATCH (c:CitedDocument {id: i}) RETURN c.id",
+                                         {"ids": sorted(columns[0])})}
+        keep = [k for k, i in enumerate(columns[0]) if i not in have]
+        self._write_nodes("CitedDocument", [[c[k] for k in keep] for c in columns], copy)
 
     def _write_orgs(self, orgs: list[Organization], copy: bool = False,
                     counts: Optional[NodeCounts] = None) -> set[str]:
         """MERGE by id: create new ones (with their `counts`, in kc.NODE_COUNTS["Organization"] order; none:
-        zeros), update known ones with the union of aliases; return the ids created."""
+        zeros), update known ones with the union of aliases (merge_aliases); return the ids created."""
         if not orgs:
             return set()
-        cols = BASE_COLUMNS["Organization"]
+        cols = _ORG_COLS
         ret = ", ".join(f"o.{q(c)}" for c in cols)
         block = self._block_orgs if self._in_bulk else None
         have: dict[str, tuple[Any, ...]] = {}
@@ -1246,7 +942,7 @@ class EmbeddedStore(Store):
             have.update({r[0]: tuple(r) for r in self._exec(
                 f"UNWIND $ids AS i MATCH (o:Organization {{id: i}}) RETURN {ret}", {"ids": ask})})
         fresh = [o for o in orgs if o.id not in have]
-        self._write_nodes("Organization", _node_columns("Organization", fresh, counts=counts), copy)
+        self._write_nodes("Organization", node_columns("Organization", fresh, counts=counts), copy)
         if block is not None:
             block.update((o.id, _org_row(o)) for o in fresh)
         created = {o.id for o in fresh}
@@ -1258,7 +954,7 @@ class EmbeddedStore(Store):
             old = have.get(o.id)
             if old is not None:
                 row = _org_row(o)
-                row = row[:aliases] + (sorted(set(old[aliases] or []) | set(o.aliases)),) + row[aliases + 1:]
+                row = row[:aliases] + (merge_aliases(old[aliases], o.aliases),) + row[aliases + 1:]
                 if row != old:  # most documents name organizations the store already knows as is
                     known.append(dict(zip(cols, row)))
                     if block is not None:
@@ -1268,35 +964,46 @@ class EmbeddedStore(Store):
             self._exec(f"UNWIND $rows AS r MATCH (n:Organization {{id: r.id}}) SET {sets}", {"rows": known})
         return created
 
+    def _stored_order(self, table: str, names: list[str], columns: Columns) -> tuple[list[str], Columns]:
+        """Names and columns in the order of the stored table (a column added to an older store comes last)."""
+        stored = self._order.get(table)
+        if not stored or stored == names or len(stored) != len(names):
+            return names, columns
+        at = {n: k for k, n in enumerate(names)}
+        return stored, [columns[at[n]] for n in stored]
+
     def _write_nodes(self, label: str, columns: Columns, copy: bool) -> None:
         """CREATE the nodes: COPY FROM an Arrow table when copy, else UNWIND."""
         if not columns[0]:
             return
-        cols = NODE_TABLES[label]
+        table = NODE_TABLES[label]
         if copy:
-            self._copy(label, _arrow_table(cols, columns))
+            types = {c.name: c.type for c in table.columns}
+            names, ordered = self._stored_order(label, table.names, columns)
+            self._copy(label, _arrow_table([(n, types[n]) for n in names], ordered))
             return
-        names = [c for c, _t in cols]
+        names = table.names
         props = ", ".join(f"{q(c)}: r.{q(c)}" for c in names)
-        self._exec(f"UNWIND $rows AS r CREATE (n:{label} {{{props}}})",
-                   {"rows": [dict(zip(names, r)) for r in zip(*columns)]})
+        self._exec(f"UNWIND $rows AS r CREATE (n:{label} {{{props}}})", {"rows": as_rows(names, columns)})
 
     def _write_edges(self, key: EdgeKey, columns: Columns, copy: bool) -> None:
         """CREATE the edges: COPY FROM an Arrow table when copy, else UNWIND."""
         if not columns[0]:
             return
         rel, a, b = key
-        names = _edge_cols(rel)
+        names = edge_cols(rel)
         if copy:
-            types = {"from": "STRING", "to": "STRING", **dict(REL_TABLES[rel][1])}
-            self._copy(rel, _arrow_table([(n, types[n]) for n in names], columns), f" (from='{a}', to='{b}')")
+            types = {"from": "STRING", "to": "STRING", **{c.name: c.type for c in REL_TABLES[rel].props}}
+            ordered = self._stored_order(rel, names[2:], columns[2:])
+            self._copy(rel, _arrow_table([(n, types[n]) for n in names[:2] + ordered[0]], columns[:2] + ordered[1]),
+                       f" (from='{a}', to='{b}')")
             return
         props = names[2:]
         body = ("{" + ", ".join(f"{q(c)}: r.{q(c)}" for c in props) + "}") if props else ""
         # two MATCH clauses: one combined MATCH is ~100x slower on Ladybug
         self._exec(
             f"UNWIND $rows AS r MATCH (a:{a} {{id: r.`from`}}) MATCH (b:{b} {{id: r.`to`}}) "
-            f"CREATE (a)-[:{rel} {body}]->(b)", {"rows": [dict(zip(names, r)) for r in zip(*columns)]})
+            f"CREATE (a)-[:{rel} {body}]->(b)", {"rows": as_rows(names, columns)})
 
     def _check_writable(self, cannot: str, call: str, not_done: str) -> None:
         """Raise StoreError unless a write of its own may start now: not read-only, not inside bulk(), and

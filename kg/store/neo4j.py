@@ -1,18 +1,18 @@
 """Neo4j backend over Bolt with the official `neo4j` driver.
 
-The same property-graph schema as the embedded store, so queries/*.cypher run on both:
+The same property-graph schema as the embedded store (kg/store/schema.py, derived from the model) and the
+same rows (kg/store/projection.py), so queries/*.cypher run on both:
 
   (:Document)-[:HAS_SECTION]->(:Section)
   (:Document)-[:HAS_ACTION]->(:Action)          every action of the document
   (:Section)-[:HAS_ACTION]->(:Action)
   (:Action)-[:HAS_TASK]->(:Task)
-  (:Organization)-[:LEADS|RESPONSIBLE_FOR {id, qualifier, deadline, mention, document_id,
-                                          start, end, clause}]->(:Action|:Task)
+  (:Organization)-[:LEADS|RESPONSIBLE_FOR {Responsibility's fields}]->(:Action|:Task)
   (:Document|:Action|:Task)-[:HAS_TARGET]->(:Target)
-  (:Person)-[:MEMBER_OF {id, role, post, post_title, unit_id, document_id, start, end, clause}]->(:Organization)
+  (:Person)-[:MEMBER_OF {Membership's fields}]->(:Organization)
   (:Person)-[:POST_IN {id, post, post_title}]->(:Organization)
-  (:Document)-[:CITES {id, title, start, end, clause}]->(:CitedDocument)
-  (:Action|:Task)-[:ALIGNS_WITH {id, score, method, evidence}]->(:Action|:Task)   (replace_alignments)
+  (:Document)-[:CITES {Citation's fields}]->(:CitedDocument)
+  (:Action|:Task)-[:ALIGNS_WITH {Alignment's fields}]->(:Action|:Task)   (replace_alignments)
 
 Documents are written in batches (BATCH_DOCUMENTS per transaction) of `UNWIND $rows` statements
 of at most BATCH rows; a batch that fails is retried one document per transaction. The statements below
@@ -26,32 +26,32 @@ from typing import Any, Callable, Collection, Iterable, Iterator, Optional, Type
 
 import neo4j
 from neo4j import exceptions as nx
-from pydantic import BaseModel
 
 from kg.config import neo4j_settings
 from kg.cypher_guard import QueryRefused, check_read_only
 from kg.errors import StoreError
-from kg.ids import title_key
+from kg.model import Alignment, Graph, Organization, Responsibility
 from kg.names import storable
-from kg.model import (
-    Action,
-    Alignment,
-    Citation,
-    Document,
-    Graph,
-    Membership,
-    Organization,
-    Person,
-    Provenance,
-    Responsibility,
-    Role,
-    Section,
-    Target,
-    TargetKind,
-    Task,
-)
 from kg.store import counts as kc
 from kg.store.base import DocResult, LoadResult, QueryResult, Store
+from kg.store.projection import (
+    CARRIER,
+    Bundle,
+    Columns,
+    EdgeKey,
+    Row,
+    as_rows,
+    bundles,
+    carrier,
+    cited_columns,
+    edge_columns,
+    merge_aliases,
+    node_columns,
+    project,
+    read_graph,
+    read_keys,
+)
+from kg.store.schema import CITED_FIELDS, DOCUMENT_PARTS, NODE_TABLES, REL_TABLES, literal_values, q
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +61,13 @@ BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 BATCH = 2000  # rows per UNWIND statement
 BATCH_DOCUMENTS = 200  # documents per load transaction (a few large transactions, not one per document)
 
-LABELS = ("Document", "Section", "Action", "Task", "Organization", "Target", "Person", "CitedDocument")
-ROLES: tuple[Role, ...] = ("LEADS", "RESPONSIBLE_FOR")
-TARGET_KINDS: tuple[TargetKind, ...] = ("Action", "Task")
-OWNER_KINDS = ("Document", "Action", "Task")  # what a Target belongs to (HAS_TARGET)
-ALIGN_PAIRS = tuple((a, b) for a in TARGET_KINDS for b in TARGET_KINDS)
+LABELS = tuple(NODE_TABLES)
+# the relationships a batch of documents writes, and the alignments (replace_alignments)
+DOCUMENT_EDGES: list[EdgeKey] = [(rel, a, b) for rel, t in REL_TABLES.items() for a, b in t.pairs
+                                 if rel not in ("ALIGNS_WITH", kc.SHARES)]
+ALIGN_EDGES = read_keys(Alignment)
+TARGET_KINDS = literal_values(Responsibility, "target_kind")
+_ORG_COLS = [c.name for c in NODE_TABLES["Organization"].columns if c.path is not None]
 
 # --- schema -------------------------------------------------------------------------------
 SCHEMA: list[str] = [
@@ -99,46 +101,21 @@ Q_DELETE = {
     for lab in ("Target", "Person", "Task", "Action", "Section")
 }
 Q_DELETE_DOC = "UNWIND $ids AS did MATCH (d:Document {id: did}) DETACH DELETE d"
-Q_CREATE_DOCS = "UNWIND $rows AS r CREATE (d:Document) SET d = r RETURN count(d) AS n"
-Q_CREATE_SECTIONS = (
-    "UNWIND $rows AS r MATCH (d:Document {id: r.document_id}) "
-    "CREATE (d)-[:HAS_SECTION]->(s:Section) SET s = r RETURN count(s) AS n"
-)
-Q_CREATE_ACTIONS = (
-    "UNWIND $rows AS r MATCH (d:Document {id: r.document_id}) "
-    "CREATE (d)-[:HAS_ACTION]->(a:Action) SET a = r RETURN count(a) AS n"
-)
-Q_LINK_SECTION_ACTIONS = (
-    "UNWIND $rows AS r MATCH (s:Section {id: r.section_id}) MATCH (a:Action {id: r.id}) "
-    "CREATE (s)-[:HAS_ACTION]->(a) RETURN count(a) AS n"
-)
-Q_CREATE_TASKS = (
-    "UNWIND $rows AS r MATCH (a:Action {id: r.action_id}) "
-    "CREATE (a)-[:HAS_TASK]->(t:Task) SET t = r RETURN count(t) AS n"
-)
-Q_CREATE_TARGETS = {
-    kind: (
-        f"UNWIND $rows AS r MATCH (o:{kind} {{id: r.owner_id}}) "
-        "CREATE (o)-[:HAS_TARGET]->(t:Target) SET t = r RETURN count(t) AS n"
-    )
-    for kind in OWNER_KINDS
-}
-Q_CREATE_PEOPLE = "UNWIND $rows AS r CREATE (p:Person) SET p = r RETURN count(p) AS n"
-Q_CREATE_MEMBER_OF = (
-    "UNWIND $rows AS r MATCH (p:Person {id: r.person_id}) MATCH (o:Organization {id: r.group_id}) "
-    "CREATE (p)-[e:MEMBER_OF]->(o) SET e = r.props RETURN count(e) AS n"
-)
-Q_CREATE_POST_IN = (
-    "UNWIND $rows AS r MATCH (p:Person {id: r.person_id}) MATCH (o:Organization {id: r.unit_id}) "
-    "CREATE (p)-[e:POST_IN]->(o) SET e = r.props RETURN count(e) AS n"
-)
+# one statement per label and per (type, FROM, TO): labels and types cannot be parameters
+Q_CREATE_NODES = {label: f"UNWIND $rows AS r CREATE (n:{label}) SET n = r RETURN count(n) AS n"
+                  for label in ("Document", *DOCUMENT_PARTS)}
+
+
+def _create_edges(rel: str, a: str, b: str) -> str:
+    props = " SET e = r.props" if REL_TABLES[rel].props else ""
+    return (f"UNWIND $rows AS r MATCH (a:{a} {{id: r.src}}) MATCH (b:{b} {{id: r.dst}}) "
+            f"CREATE (a)-[e:{rel}]->(b){props} RETURN count(e) AS n")
+
+
+Q_CREATE_EDGES = {key: _create_edges(*key) for key in DOCUMENT_EDGES}
 Q_MERGE_CITED = (
-    "UNWIND $rows AS r MERGE (c:CitedDocument {id: r.id}) "
-    "ON CREATE SET c.key = r.key, c.title = r.title RETURN count(c) AS n"
-)
-Q_CREATE_CITES = (
-    "UNWIND $rows AS r MATCH (d:Document {id: r.document_id}) MATCH (c:CitedDocument {id: r.cited_id}) "
-    "CREATE (d)-[e:CITES]->(c) SET e = r.props RETURN count(e) AS n"
+    "UNWIND $rows AS r MERGE (c:CitedDocument {id: r.id}) ON CREATE SET "
+    + ", ".join(f"c.{q(c)} = r.{q(c)}" for c, _f in CITED_FIELDS if c != "id") + " RETURN count(c) AS n"
 )
 Q_DROP_ORPHAN_CITED = (
     "UNWIND $ids AS cid MATCH (c:CitedDocument {id: cid}) "
@@ -147,11 +124,9 @@ Q_DROP_ORPHAN_CITED = (
 )
 Q_ORG_ALIASES = "UNWIND $ids AS oid MATCH (o:Organization {id: oid}) RETURN o.id AS id, o.aliases AS aliases"
 Q_MERGE_ORGS = (
-    "UNWIND $rows AS r MERGE (o:Organization {id: r.id}) "
-    "SET o.name = r.name, o.jurisdiction = r.jurisdiction, o.jurisdiction_path = r.jurisdiction_path, "
-    "o.sector = r.sector, o.collective = r.collective, o.aliases = r.aliases "
-    "SET o.n_edges = coalesce(o.n_edges, 0), o.n_leads = coalesce(o.n_leads, 0), "
-    "o.n_documents = coalesce(o.n_documents, 0), o.max_shared = coalesce(o.max_shared, 0) RETURN count(o) AS n"
+    "UNWIND $rows AS r MERGE (o:Organization {id: r.id}) SET "
+    + ", ".join(f"o.{q(c)} = r.{q(c)}" for c in _ORG_COLS if c != "id") + " SET "
+    + ", ".join(f"o.{c} = coalesce(o.{c}, 0)" for c in kc.NODE_COUNTS["Organization"]) + " RETURN count(o) AS n"
 )
 # the stored counts (kg/store/counts.py): what changed, added to what is stored
 Q_ADD_ORG_COUNTS = (
@@ -167,10 +142,6 @@ Q_MAX_SHARED = (
     "UNWIND $ids AS i MATCH (a:Organization {id: i}) "
     f"OPTIONAL MATCH (a)-[s:{kc.SHARES}]->(:Organization) WITH a, max(s.tasks) AS m SET a.max_shared = coalesce(m, 0)"
 )
-Q_CREATE_ACTIVE = (
-    "UNWIND $rows AS r MATCH (o:Organization {id: r.o}) MATCH (d:Document {id: r.d}) "
-    f"CREATE (o)-[w:{kc.ACTIVE}]->(d) SET w.n_edges = r.e, w.n_leads = r.l RETURN count(w) AS n"
-)
 Q_UNCOUNTED = "MATCH (t:Task) WHERE t.n_units IS NULL RETURN count(t) AS n"
 Q_DROP_ACTIVE = f"MATCH (:Organization)-[w:{kc.ACTIVE}]->(:Document) DELETE w"
 Q_RECOUNT_ACTIVE = kc.RECOUNT_ACTIVE
@@ -181,15 +152,6 @@ Q_RECOUNT_SHARED = (
     "WHERE a.id < b.id WITH DISTINCT a, b, t WITH a, b, count(*) AS n "
     f"CREATE (a)-[:{kc.SHARES} {{tasks: n}}]->(b)"
 )
-# Relationship types and labels cannot be parameters: one fixed statement per (role, target kind).
-Q_CREATE_EDGES = {
-    (role, kind): (
-        f"UNWIND $rows AS r MATCH (o:Organization {{id: r.organization_id}}) MATCH (t:{kind} {{id: r.target_id}}) "
-        f"CREATE (o)-[e:{role}]->(t) SET e = r.props RETURN count(e) AS n"
-    )
-    for role in ROLES
-    for kind in TARGET_KINDS
-}
 Q_DROP_ORPHAN_ORGS = (
     "UNWIND $ids AS oid MATCH (o:Organization {id: oid}) "
     "OPTIONAL MATCH (o)-[e:LEADS|RESPONSIBLE_FOR]->(t:Action|Task) "
@@ -200,45 +162,27 @@ Q_DROP_ORPHAN_ORGS = (
 
 # --- alignments (derived across documents: replace_alignments) ------------------------------
 Q_DELETE_ALIGNMENTS = "MATCH (a:Action|Task)-[e:ALIGNS_WITH]->(b:Action|Task) DELETE e"
-Q_CREATE_ALIGNMENTS = {
-    (sk, tk): (
-        f"UNWIND $rows AS r MATCH (a:{sk} {{id: r.source_id}}) MATCH (b:{tk} {{id: r.target_id}}) "
-        "CREATE (a)-[e:ALIGNS_WITH]->(b) SET e = r.props RETURN count(e) AS n"
-    )
-    for sk, tk in ALIGN_PAIRS
-}
+Q_CREATE_ALIGNMENTS = {key: _create_edges(*key) for key in ALIGN_EDGES}
 
 # --- read back ----------------------------------------------------------------------------
-_WHERE_DOC = "WHERE $all OR n.document_id IN $ids "
-Q_READ_DOCS = "MATCH (n:Document) WHERE $all OR n.id IN $ids RETURN properties(n) AS p ORDER BY n.id"
-Q_READ = {
-    lab: f"MATCH (n:{lab}) {_WHERE_DOC}RETURN properties(n) AS p ORDER BY n.id"
-    for lab in ("Section", "Action", "Task", "Target", "Person")
-}
-Q_READ_MEMBER_OF = (
-    "MATCH (n:Person)-[e:MEMBER_OF]->(o:Organization) WHERE $all OR e.document_id IN $ids "
-    "RETURN properties(e) AS p, n.id AS person_id, o.id AS group_id"
-)
-Q_READ_CITES = (
-    "MATCH (d:Document)-[e:CITES]->(c:CitedDocument) WHERE $all OR d.id IN $ids "
-    "RETURN properties(e) AS p, d.id AS document_id, c.id AS cited_id, c.key AS key"
-)
-Q_READ_ALIGNMENTS = {
-    (sk, tk): (
-        f"MATCH (a:{sk})-[e:ALIGNS_WITH]->(b:{tk}) WHERE $all OR (a.document_id IN $ids AND b.document_id IN $ids) "
-        "RETURN properties(e) AS p, a.id AS source_id, b.id AS target_id"
-    )
-    for sk, tk in ALIGN_PAIRS
-}
-Q_READ_EDGES = {
-    (role, kind): (
-        f"MATCH (o:Organization)-[e:{role}]->(t:{kind}) WHERE $all OR e.document_id IN $ids "
-        "RETURN properties(e) AS p, o.id AS organization_id, t.id AS target_id"
-    )
-    for role in ROLES
-    for kind in TARGET_KINDS
-}
-Q_READ_ORGS = "MATCH (o:Organization) WHERE $all OR o.id IN $ids RETURN properties(o) AS p ORDER BY o.id"
+
+
+def _read_nodes(label: str) -> str:
+    where = "n.id IN $ids" if label == "Document" else "n.document_id IN $ids"
+    return f"MATCH (n:{label}) WHERE $all OR {where} RETURN properties(n) AS p"
+
+
+def _read_edges(rel: str, a: str, b: str) -> str:
+    """A carrier relationship's properties, ends and the fields its class keeps on the end node, of some documents."""
+    where = ("e.document_id IN $ids" if "document_id" in REL_TABLES[rel].names else "a.id IN $ids" if a == "Document"
+             else "a.document_id IN $ids AND b.document_id IN $ids")  # across documents: both ends in them
+    extra = "".join(f", b.{q(f)} AS {f}" for f in carrier((rel, a, b)).on_node)
+    return f"MATCH (a:{a})-[e:{rel}]->(b:{b}) WHERE $all OR {where} RETURN properties(e) AS p, a.id AS src, b.id AS dst{extra}"
+
+
+Q_READ = {label: _read_nodes(label) for label in ("Document", *DOCUMENT_PARTS)}
+Q_READ_EDGES = {key: _read_edges(*key) for spec in CARRIER.values() for key in read_keys(spec.model)}
+Q_READ_ORGS = "MATCH (o:Organization) WHERE $all OR o.id IN $ids RETURN properties(o) AS p"
 
 # --- stats --------------------------------------------------------------------------------
 Q_STATS = {
@@ -295,220 +239,10 @@ def _chunks(rows: list[_Row], size: int = BATCH) -> Iterator[list[_Row]]:
         yield rows[i : i + size]
 
 
-def _prov(p: Provenance) -> dict[str, Any]:
-    return {"start": p.start, "end": p.end, "text": p.text}
-
-
-# --- rows: model -> properties ------------------------------------------------------------
-def document_row(d: Document) -> dict[str, Any]:
-    """Document node properties, with start/end/text from its provenance (as the embedded store),
-    and title_key: the key a citation of this document carries (kg.ids.title_key)."""
-    return {**d.model_dump(exclude={"prov"}), **_prov(d.prov), "title_key": title_key(d.title)}
-
-
-def section_row(s: Section) -> dict[str, Any]:
-    return {**s.model_dump(exclude={"prov"}), **_prov(s.prov)}
-
-
-def action_row(a: Action, section_titles: dict[str, str]) -> dict[str, Any]:
-    row = {**a.model_dump(exclude={"prov"}), **_prov(a.prov)}
-    row["section"] = section_titles.get(a.section_id) if a.section_id else None
-    return row
-
-
-def task_row(t: Task) -> dict[str, Any]:
-    return {**t.model_dump(exclude={"prov"}), **_prov(t.prov)}
-
-
-def organization_row(o: Organization) -> dict[str, Any]:
-    return o.model_dump()
-
-
-def target_row(t: Target) -> dict[str, Any]:
-    """Target node properties (its text is prov.text) and owner_id, which the statement matches on."""
-    return {**t.model_dump(exclude={"prov"}), "start": t.prov.start, "end": t.prov.end}
-
-
-def person_row(x: Person) -> dict[str, Any]:
-    return {**x.model_dump(exclude={"prov"}), **_prov(x.prov)}
-
-
-def member_row(m: Membership) -> dict[str, Any]:
-    return {
-        "person_id": m.person_id,
-        "group_id": m.group_id,
-        "props": {
-            "id": m.id, "role": m.role, "post": m.post, "post_title": m.post_title, "unit_id": m.unit_id,
-            "document_id": m.document_id, "start": m.prov.start, "end": m.prov.end, "clause": m.prov.text,
-        },
-    }
-
-
-def post_row(m: Membership) -> dict[str, Any]:
-    return {"person_id": m.person_id, "unit_id": m.unit_id,
-            "props": {"id": m.id, "post": m.post, "post_title": m.post_title}}
-
-
-def cites_row(c: Citation) -> dict[str, Any]:
-    return {
-        "document_id": c.document_id,
-        "cited_id": c.cited_id,
-        "props": {"id": c.id, "title": c.title, "start": c.prov.start, "end": c.prov.end, "clause": c.prov.text},
-    }
-
-
-def cited_rows(citations: list[Citation]) -> list[dict[str, Any]]:
-    """One CitedDocument placeholder per cited id, with the first title seen."""
-    out: dict[str, dict[str, Any]] = {}
-    for c in citations:
-        out.setdefault(c.cited_id, {"id": c.cited_id, "key": c.key, "title": c.title})
-    return list(out.values())
-
-
-def alignment_row(a: Alignment) -> dict[str, Any]:
-    return {"source_id": a.source_id, "target_id": a.target_id,
-            "props": {"id": a.id, "score": a.score, "method": a.method, "evidence": a.evidence}}
-
-
-def edge_row(r: Responsibility) -> dict[str, Any]:
-    return {
-        "organization_id": r.organization_id,
-        "target_id": r.target_id,
-        "props": {
-            "id": r.id,
-            "qualifier": r.qualifier,
-            "deadline": r.deadline,
-            "mention": r.mention,
-            "document_id": r.document_id,
-            "start": r.prov.start,
-            "end": r.prov.end,
-            "clause": r.prov.text,
-        },
-    }
-
-
-# --- rows: properties -> model ------------------------------------------------------------
-def _prov_of(p: dict[str, Any], document_id: str) -> Provenance:
-    return Provenance(document_id=document_id, start=p["start"], end=p["end"], text=p.get("text") or "")
-
-
-def _fields(p: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
-    return {k: v for k, v in p.items() if k in model.model_fields and k != "prov"}
-
-
-_LISTS = ("jurisdiction_path", "based_on", "aliases")
-
-
-def _fields_lists(p: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
-    """Model fields of a node; a list property a server dropped when empty comes back as []."""
-    out = _fields(p, model)
-    for k in _LISTS:
-        if k in model.model_fields:
-            out[k] = list(out.get(k) or [])
-    return out
-
-
-def document_of(p: dict[str, Any]) -> Document:
-    return Document(**_fields_lists(p, Document), prov=_prov_of(p, p["id"]))
-
-
-def _node_of(p: dict[str, Any], model: type[BaseModel]) -> Any:
-    return model(**_fields(p, model), prov=_prov_of(p, p["document_id"]))
-
-
-def responsibility_of(p: dict[str, Any], role: Role, kind: TargetKind, organization_id: str,
-                      target_id: str) -> Responsibility:
-    return Responsibility(
-        id=p["id"], role=role, qualifier=p["qualifier"], organization_id=organization_id,
-        target_id=target_id, target_kind=kind, document_id=p["document_id"], mention=p["mention"],
-        deadline=p.get("deadline"),
-        prov=Provenance(document_id=p["document_id"], start=p["start"], end=p["end"], text=p.get("clause") or ""),
-    )
-
-
-def target_of(p: dict[str, Any]) -> Target:
-    return Target(**_fields(p, Target), prov=_prov_of(p, p["document_id"]))
-
-
-def membership_of(p: dict[str, Any], person_id: str, group_id: str) -> Membership:
-    return Membership(
-        id=p["id"], person_id=person_id, group_id=group_id, role=p["role"], post=p["post"],
-        post_title=p.get("post_title"), unit_id=p.get("unit_id"), document_id=p["document_id"],
-        prov=Provenance(document_id=p["document_id"], start=p["start"], end=p["end"], text=p.get("clause") or ""),
-    )
-
-
-def citation_of(p: dict[str, Any], document_id: str, cited_id: str, key: str) -> Citation:
-    return Citation(
-        id=p["id"], document_id=document_id, title=p["title"], key=key, cited_id=cited_id,
-        prov=Provenance(document_id=document_id, start=p["start"], end=p["end"], text=p.get("clause") or ""),
-    )
-
-
-def alignment_of(p: dict[str, Any], source_kind: TargetKind, source_id: str, target_kind: TargetKind,
-                 target_id: str) -> Alignment:
-    return Alignment(id=p["id"], source_id=source_id, source_kind=source_kind, target_id=target_id,
-                     target_kind=target_kind, score=float(p["score"]), method=p["method"], evidence=p["evidence"])
-
-
-PARTS = ("sections", "actions", "tasks", "responsibilities", "targets", "people", "memberships", "citations")
-
-
-def _split(graph: Graph) -> tuple[dict[str, dict[str, list[Any]]], list[DocResult]]:
-    """The graph's parts grouped by document (one pass); duplicates and strays reported as failed."""
-    parts: dict[str, dict[str, list[Any]]] = {}
-    problems: list[DocResult] = []
-    for d in graph.documents:
-        if d.id in parts:
-            problems.append(DocResult(d.id, d.file, "failed",
-                                      f"{d.file}: document id {d.id} appears twice in the input; load each version separately"))
-            continue
-        parts[d.id] = {key: [] for key in PARTS}
-    strays: dict[str, int] = {}
-    for key in PARTS:
-        for x in getattr(graph, key):
-            part = parts.get(x.document_id)
-            if part is None:
-                strays[x.document_id] = strays.get(x.document_id, 0) + 1
-            else:
-                part[key].append(x)
-    for did, n in strays.items():
-        problems.append(DocResult(did, "", "failed", f"{n} elements name document {did}, which is not in the graph"))
-    return parts, problems
-
-
-def _check_references(doc: Document, part: dict[str, list[Any]], orgs: dict[str, Organization]) -> None:
-    """Refuse a document whose parts point at things it does not contain (before any write)."""
-    sections = {s.id for s in part["sections"]}
-    actions = {a.id for a in part["actions"]}
-    tasks = {t.id for t in part["tasks"]}
-    for a in part["actions"]:
-        if a.section_id is not None and a.section_id not in sections:
-            raise StoreError(f"{doc.file}: action {a.id} ({a.title}) names section {a.section_id}, not in this document")
-    for t in part["tasks"]:
-        if t.action_id not in actions:
-            raise StoreError(f"{doc.file}: task {t.id} ({t.title}) names action {t.action_id}, not in this document")
-    for r in part["responsibilities"]:
-        if r.organization_id not in orgs:
-            raise StoreError(f"{doc.file}: responsibility {r.id} ({r.mention}) names organization "
-                             f"{r.organization_id}, not in the graph's organizations")
-        targets = actions if r.target_kind == "Action" else tasks
-        if r.target_id not in targets:
-            raise StoreError(f"{doc.file}: responsibility {r.id} ({r.mention}) targets {r.target_kind} "
-                             f"{r.target_id}, not in this document")
-    owners = {"Document": {doc.id}, "Action": actions, "Task": tasks}
-    for g in part["targets"]:
-        if g.owner_id not in owners.get(g.owner_kind, set()):
-            raise StoreError(f"{doc.file}: target {g.id} ({g.text}) names {g.owner_kind} {g.owner_id} as its owner, "
-                             "not in this document")
-    people = {x.id for x in part["people"]}
-    for m in part["memberships"]:
-        if m.person_id not in people:
-            raise StoreError(f"{doc.file}: membership {m.id} ({m.post}) names person {m.person_id}, not in this document")
-        for oid in (m.group_id, m.unit_id):
-            if oid is not None and oid not in orgs:
-                raise StoreError(f"{doc.file}: membership {m.id} ({m.post}) names organization {oid}, "
-                                 "not in the graph's organizations")
+def _edge_rows(rel: str, columns: Columns) -> list[dict[str, Any]]:
+    """Edge columns as the rows the statements take: the two ends, and the properties as one map."""
+    names = REL_TABLES[rel].names
+    return [{"src": r[0], "dst": r[1], "props": dict(zip(names, r[2:]))} for r in zip(*columns)]
 
 
 class Neo4jStore(Store):
@@ -657,8 +391,8 @@ class Neo4jStore(Store):
         cited: set[str] = set()
         old: list[kc.Edge] = []
         for chunk in _chunks(ids):
-            for kind, q in Q_DOC_EDGES.items():
-                old += [kc.Edge(r["o"], r["t"], kind, r["role"], r["qualifier"], r["d"]) for r in run(q, ids=chunk)]
+            for kind, cypher in Q_DOC_EDGES.items():
+                old += [kc.Edge(r["o"], r["t"], kind, r["role"], r["qualifier"], r["d"]) for r in run(cypher, ids=chunk)]
             orgs |= {r["id"] for r in run(Q_DOC_MEMBER_ORGS, ids=chunk)}
             cited |= {r["id"] for r in run(Q_DOC_CITED, ids=chunk)}
             for lab in Q_DELETE:
@@ -706,8 +440,7 @@ class Neo4jStore(Store):
         if not self._schema_done:
             self.ensure_schema()
         orgs = {o.id: o for o in graph.organizations}
-        section_titles = {s.id: s.title for s in graph.sections}
-        parts, problems = _split(graph)
+        found, problems = bundles(graph)
         result = LoadResult()
 
         def report(res: DocResult) -> None:
@@ -717,41 +450,40 @@ class Neo4jStore(Store):
 
         for res in problems:
             report(res)
-        seen: set[str] = set()
-        ready: list[Document] = []
-        for doc in graph.documents:
-            if doc.id in seen:
-                continue  # reported above
-            seen.add(doc.id)
+        ready: list[Bundle] = []
+        org_ids = set(orgs)
+        for b in found:
             try:
-                _check_references(doc, parts[doc.id], orgs)
+                b.check(org_ids)
             except StoreError as exc:
-                report(DocResult(document_id=doc.id, file=doc.file, status="failed", error=str(exc)))
+                report(DocResult(document_id=b.doc.id, file=b.doc.file, status="failed", error=str(exc)))
                 continue
             # a file name with bytes that are not UTF-8 is stored escaped, as the embedded store does
-            ready.append(doc if storable(doc.file) == doc.file else doc.model_copy(update={"file": storable(doc.file)}))
-        def write(docs: list[Document]) -> list[DocResult]:
-            """One transaction for docs; when it fails and holds several, one per document (the culprit fails alone)."""
+            if storable(b.doc.file) != b.doc.file:
+                b.doc = b.doc.model_copy(update={"file": storable(b.doc.file)})
+            ready.append(b)
+
+        def write(batch: list[Bundle]) -> list[DocResult]:
+            """One transaction for the batch; when it fails and holds several, one per document (the culprit fails alone)."""
             try:
-                written = self._write_batch(docs, parts, orgs, section_titles, rewrite)
+                written = self._write_batch(batch, orgs, rewrite)
             except (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError) as exc:
                 raise self._connect_error(exc) from None  # nothing more will load: stop here
             except (StoreError, nx.Neo4jError, nx.DriverError) as exc:
-                if len(docs) > 1:
-                    return [res for doc in docs for res in write([doc])]
-                doc = docs[0]
+                if len(batch) > 1:
+                    return [res for b in batch for res in write([b])]
+                doc = batch[0].doc
                 why = str(exc) if isinstance(exc, StoreError) else f"{doc.file}: write rolled back: {_one_line(exc)}"
                 return [DocResult(document_id=doc.id, file=doc.file, status="failed", error=why)]
-            return [DocResult(document_id=d.id, file=d.file, status=st, previous_file=prev)  # type: ignore[arg-type]
-                    for d, (st, prev) in zip(docs, written)]
+            return [DocResult(document_id=b.doc.id, file=b.doc.file, status=st, previous_file=prev)  # type: ignore[arg-type]
+                    for b, (st, prev) in zip(batch, written)]
 
         size = max(1, batch_documents or BATCH_DOCUMENTS)
         for i in range(0, len(ready), size):
             for res in write(ready[i:i + size]):
                 report(res)
         # organizations no document refers to still belong in the store (as in the embedded store)
-        used = {r.organization_id for r in graph.responsibilities} | _member_orgs(graph.memberships)
-        loose = [oid for oid in sorted(orgs) if oid not in used]
+        loose = sorted(set(orgs) - {oid for b in found for oid in b.org_ids})
         if loose:
             try:
                 with self._session(write=True) as s:
@@ -760,39 +492,31 @@ class Neo4jStore(Store):
                 raise self._error(exc, "writing organizations") from None
         return result
 
-    def _write_batch(self, docs: list[Document], parts: dict[str, dict[str, list[Any]]],
-                     orgs: dict[str, Organization], section_titles: dict[str, str],
+    def _write_batch(self, batch: list[Bundle], orgs: dict[str, Organization],
                      rewrite: Collection[str] = ()) -> list[tuple[str, Optional[str]]]:
         with self._session(write=True) as s:
-            return s.execute_write(self._write_documents, docs, parts, orgs, section_titles, rewrite)
+            return s.execute_write(self._write_documents, batch, orgs, rewrite)
 
     @staticmethod
     def _merge_orgs(tx: neo4j.ManagedTransaction, orgs: list[Organization]) -> None:
-        """MERGE by id; aliases are the union of the stored and the new ones."""
+        """MERGE by id; aliases are the union of the stored and the new ones (merge_aliases)."""
         stored: dict[str, list[str]] = {}
         for ids in _chunks([o.id for o in orgs]):
             stored.update({r["id"]: r["aliases"] or [] for r in tx.run(Q_ORG_ALIASES, ids=ids)})
-        rows = []
-        for o in orgs:
-            row = organization_row(o)
-            row["aliases"] = sorted(set(row["aliases"]) | set(stored.get(o.id, [])))
-            rows.append(row)
+        rows = as_rows(_ORG_COLS, node_columns("Organization", orgs)[:len(_ORG_COLS)])
+        for row in rows:
+            row["aliases"] = merge_aliases(stored.get(row["id"]), row["aliases"])
         for chunk in _chunks(rows):
             got = tx.run(Q_MERGE_ORGS, rows=chunk).single()
             if got is None or got["n"] != len(chunk):
                 raise StoreError(f"wrote {got['n'] if got else 0} of {len(chunk)} organizations")
 
     @staticmethod
-    def _write_documents(
-        tx: neo4j.ManagedTransaction,
-        docs: list[Document],
-        parts: dict[str, dict[str, list[Any]]],
-        orgs: dict[str, Organization],
-        section_titles: dict[str, str],
-        rewrite: Collection[str] = (),
-    ) -> list[tuple[str, Optional[str]]]:
+    def _write_documents(tx: neo4j.ManagedTransaction, batch: list[Bundle], orgs: dict[str, Organization],
+                         rewrite: Collection[str] = ()) -> list[tuple[str, Optional[str]]]:
         """Write a batch of documents in this transaction; their statuses, in order, each with the file
         the stored version came from when replaced."""
+        docs = [b.doc for b in batch]
         where = docs[0].file if len(docs) == 1 else f"{len(docs)} documents ({docs[0].file} … {docs[-1].file})"
 
         def run(cypher: str, **params: Any) -> list[dict[str, Any]]:
@@ -814,48 +538,20 @@ class Neo4jStore(Store):
         old = [d.id for d, st in zip(docs, statuses) if st == "replaced"]
         old_orgs, old_cited, old_edges = Neo4jStore._delete_documents(run, old)
 
-        new = [d for d, st in zip(docs, statuses) if st != "unchanged"]
+        new = [b for b, st in zip(batch, statuses) if st != "unchanged"]
         changes = kc.Changes()
         if new:
-            ps = [parts[d.id] for d in new]
-
-            def rows(key: str) -> list[Any]:
-                return [x for p in ps for x in p[key]]
-
-            new_edges = kc.edges_of(rows("responsibilities"))
-            changes = kc.changes(old_edges, new_edges)
-            counted = kc.document_counts([d.id for d in new], rows("actions"), rows("tasks"), new_edges, rows("targets"))
-
-            def with_counts(label: str, row: dict[str, Any]) -> dict[str, Any]:
-                row.update(zip(kc.NODE_COUNTS[label], counted[label][row["id"]]))
-                return row
-
-            batched(Q_CREATE_DOCS, [with_counts("Document", document_row(d)) for d in new], "documents")
-            batched(Q_CREATE_SECTIONS, [section_row(x) for x in rows("sections")], "sections")
-            actions = [with_counts("Action", action_row(a, section_titles)) for a in rows("actions")]
-            batched(Q_CREATE_ACTIONS, actions, "actions")
-            linked = [{"id": a["id"], "section_id": a["section_id"]} for a in actions if a["section_id"]]
-            batched(Q_LINK_SECTION_ACTIONS, linked, "section links")
-            batched(Q_CREATE_TASKS, [with_counts("Task", task_row(t)) for t in rows("tasks")], "tasks")
-            targets = rows("targets")
-            for kind, cypher in Q_CREATE_TARGETS.items():
-                batched(cypher, [target_row(g) for g in targets if g.owner_kind == kind], f"targets of {kind}")
-            responsibilities = rows("responsibilities")
-            memberships = rows("memberships")
-            used = sorted({r.organization_id for r in responsibilities} | _member_orgs(memberships))
+            rows = project(new)
+            for label, cypher in Q_CREATE_NODES.items():
+                batched(cypher, as_rows(NODE_TABLES[label].names, rows.nodes[label]), f"{label} nodes")
+            used = sorted({oid for b in new for oid in b.org_ids})
             if used:
                 Neo4jStore._merge_orgs(tx, [orgs[oid] for oid in used])
-            for (role, kind), cypher in Q_CREATE_EDGES.items():
-                edges = [edge_row(r) for r in responsibilities if r.role == role and r.target_kind == kind]
-                batched(cypher, edges, f"{role} edges to {kind}")
-            batched(Q_CREATE_ACTIVE, [{"o": o, "d": d, "e": e, "l": k} for o, d, e, k in kc.activity(new_edges)],
-                    f"{kc.ACTIVE} links")
-            batched(Q_CREATE_PEOPLE, [person_row(x) for x in rows("people")], "people")
-            batched(Q_CREATE_MEMBER_OF, [member_row(m) for m in memberships], "MEMBER_OF edges")
-            batched(Q_CREATE_POST_IN, [post_row(m) for m in memberships if m.unit_id is not None], "POST_IN edges")
-            citations = rows("citations")
-            batched(Q_MERGE_CITED, cited_rows(citations), "cited documents")
-            batched(Q_CREATE_CITES, [cites_row(c) for c in citations], "CITES edges")
+            cited = cited_columns(c for b in new for c in b.parts["citations"])
+            batched(Q_MERGE_CITED, as_rows(NODE_TABLES["CitedDocument"].names, cited), "cited documents")
+            for (rel, a, b), cypher in Q_CREATE_EDGES.items():
+                batched(cypher, _edge_rows(rel, rows.edges[(rel, a, b)]), f"{rel} edges from {a} to {b}")
+            changes = kc.changes(old_edges, [r for b in new for r in b.parts["responsibilities"]])
         elif old_edges:
             changes = kc.changes(old_edges, [])
         Neo4jStore._apply_changes(run, changes)
@@ -875,10 +571,9 @@ class Neo4jStore(Store):
         def work(tx: neo4j.ManagedTransaction) -> int:
             tx.run(Q_DELETE_ALIGNMENTS).consume()
             written = 0
-            for (sk, tk), cypher in Q_CREATE_ALIGNMENTS.items():
-                rows = [alignment_row(a) for a in alignments if a.source_kind == sk and a.target_kind == tk]
-                for chunk in _chunks(rows):
-                    got = tx.run(cypher, rows=chunk).single()
+            for key, columns in edge_columns(CARRIER[Alignment], alignments).items():
+                for chunk in _chunks(_edge_rows(key[0], columns)):
+                    got = tx.run(Q_CREATE_ALIGNMENTS[key], rows=chunk).single()
                     written += int(got["n"]) if got else 0
             return written
 
@@ -919,54 +614,32 @@ class Neo4jStore(Store):
 
     def to_graph(self, document_ids: Optional[list[str]] = None) -> Graph:
         """Read documents back (all, or the given ones) with the organizations their edges name;
-        every list sorted by id, as the embedded store does."""
-        params = {"all": document_ids is None, "ids": list(document_ids or [])}
-        docs = [document_of(r["p"]) for r in self._read(Q_READ_DOCS, **params)]
-        parts: dict[str, list[Any]] = {}
-        for lab, model in (("Section", Section), ("Action", Action), ("Task", Task), ("Person", Person)):
-            parts[lab] = [_node_of(r["p"], model) for r in self._read(Q_READ[lab], **params)]
-        targets = [target_of(r["p"]) for r in self._read(Q_READ["Target"], **params)]
-        members = sorted((membership_of(r["p"], r["person_id"], r["group_id"])
-                          for r in self._read(Q_READ_MEMBER_OF, **params)), key=lambda m: m.id)
-        cites = sorted((citation_of(r["p"], r["document_id"], r["cited_id"], r["key"])
-                        for r in self._read(Q_READ_CITES, **params)), key=lambda c: c.id)
-        aligns = sorted((alignment_of(r["p"], sk, r["source_id"], tk, r["target_id"])
-                         for (sk, tk), cypher in Q_READ_ALIGNMENTS.items() for r in self._read(cypher, **params)),
-                        key=lambda a: a.id)
-        resp: list[Responsibility] = []
-        for (role, kind), cypher in Q_READ_EDGES.items():
-            for r in self._read(cypher, **params):
-                resp.append(responsibility_of(r["p"], role, kind, r["organization_id"], r["target_id"]))
-        resp.sort(key=lambda r: r.id)
-        org_ids = sorted({r.organization_id for r in resp} | _member_orgs(members))
-        org_params = {"all": document_ids is None, "ids": org_ids}
-        orgs = [Organization(**_fields_lists(r["p"], Organization)) for r in self._read(Q_READ_ORGS, **org_params)]
-        return Graph(
-            documents=docs,
-            sections=parts["Section"],
-            actions=parts["Action"],
-            tasks=parts["Task"],
-            organizations=orgs,
-            responsibilities=resp,
-            targets=targets,
-            people=parts["Person"],
-            memberships=members,
-            citations=cites,
-            alignments=aligns,
-        )
+        every list sorted by id, as the embedded store does. The server's values are validated."""
+        return read_graph(_Rows(self), list(document_ids) if document_ids is not None else None, validate=True)
 
     def close(self) -> None:
         self._driver.close()
 
 
-def _member_orgs(memberships: Iterable[Membership]) -> set[str]:
-    """The organizations memberships name: leading groups and the units of posts."""
-    out: set[str] = set()
-    for m in memberships:
-        out.add(m.group_id)
-        if m.unit_id is not None:
-            out.add(m.unit_id)
-    return out
+class _Rows:
+    """The rows read_graph takes, read over Bolt (a list property a server dropped when empty comes back None)."""
+
+    def __init__(self, store: Neo4jStore) -> None:
+        self.store = store
+
+    def _params(self, ids: Optional[list[str]]) -> dict[str, Any]:
+        return {"all": ids is None, "ids": ids or []}
+
+    def nodes(self, label: str, ids: Optional[list[str]]) -> list[Row]:
+        return [r["p"] for r in self.store._read(Q_READ[label], **self._params(ids))]
+
+    def edges(self, key: EdgeKey, ids: Optional[list[str]]) -> list[Row]:
+        on_node = carrier(key).on_node
+        return [{**r["p"], "from": r["src"], "to": r["dst"], **{f: r[f] for f in on_node}}
+                for r in self.store._read(Q_READ_EDGES[key], **self._params(ids))]
+
+    def organizations(self, ids: Optional[list[str]]) -> list[Row]:
+        return [r["p"] for r in self.store._read(Q_READ_ORGS, **self._params(ids))]
 
 
 def _one_line(exc: BaseException) -> str:

@@ -1,0 +1,374 @@
+"""One projection of a Graph into the rows every writer writes, and back (kg/store/schema.py gives the shape).
+
+Graph → bundles (one per document: grouped in one pass, integrity checked once, with one set of messages)
+→ columns (one list per table column, in table order) per node label and per (relationship type, FROM
+label, TO label). The embedded store COPYs the columns as Arrow tables or UNWINDs them as rows, the Neo4j
+store UNWINDs them as rows, the neo4j-admin writer prints them. Reading back, rows (column → value, as
+any store returns them) become model objects again (read_graph).
+"""
+from __future__ import annotations
+
+import typing
+from collections import defaultdict
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any, Callable, Iterable, Mapping, Optional, Protocol, Sequence
+
+from pydantic import BaseModel
+
+from kg.errors import StoreError
+from kg.ids import title_key
+from kg.model import (
+    Alignment,
+    Citation,
+    Document,
+    Graph,
+    Membership,
+    Provenance,
+    Responsibility,
+)
+from kg.store import counts as kc
+from kg.store.base import DocResult
+from kg.store.schema import (
+    CITED_FIELDS,
+    NODE_TABLES,
+    REL_SPECS,
+    REL_TABLES,
+    EdgeKey,
+    RelSpec,
+    column_type,
+    prop_fields,
+    rel_pairs,
+    rel_types,
+)
+from kg.trusted import trusted
+
+Columns = list[Sequence[Any]]
+NodeCounts = dict[str, tuple[int, ...]]  # node id -> its stored counts (kc.NODE_COUNTS order)
+Row = Mapping[str, Any]
+
+# the Graph field holding the objects of each model class (list[Section] -> "sections")
+GRAPH_FIELDS: dict[type[BaseModel], str] = {typing.get_args(f.annotation)[0]: name for name, f in Graph.model_fields.items()}
+# the relationships a document's objects make, by Graph field (alignments span documents: replace_alignments)
+DOCUMENT_RELS: dict[str, list[RelSpec]] = defaultdict(list)
+for _spec in REL_SPECS:
+    if _spec.model is not Alignment:
+        DOCUMENT_RELS[GRAPH_FIELDS[_spec.model]].append(_spec)
+# the Graph fields whose objects belong to one document (document_id): they go in and out with it
+PARTS = tuple(name for model, name in GRAPH_FIELDS.items() if "document_id" in model.model_fields)
+# the relationship that carries all of a model's fields (the one that reads it back)
+CARRIER: dict[type[BaseModel], RelSpec] = {s.model: s for s in REL_SPECS if s.props is None}
+
+
+def edge_cols(rel: str) -> list[str]:
+    """The columns of a relationship's rows: its two ends, then its properties."""
+    return ["from", "to"] + REL_TABLES[rel].names
+
+
+# --------------------------------------------------------------------------- model -> columns
+
+
+def _columns(objs: Sequence[Any], paths: Sequence[Optional[str]]) -> Columns:
+    """Read row by row (one attrgetter call per object: a column at a time would walk the objects
+    once per column, 2-3x slower on a freshly parsed graph), then transpose."""
+    if not objs:
+        return [[] for _ in paths]
+    getter = attrgetter(*[p or "id" for p in paths])  # a computed column is filled in afterwards
+    if len(paths) == 1:
+        return [[getter(x) for x in objs]]
+    return list(zip(*map(getter, objs)))
+
+
+def node_columns(label: str, objs: Sequence[Any], section_titles: Optional[dict[str, str]] = None,
+                 counts: Optional[NodeCounts] = None) -> Columns:
+    """The columns of these nodes in table order: model fields, computed columns, stored counts (`counts`:
+    id -> values; a node without an entry has zero of everything)."""
+    table = NODE_TABLES[label]
+    cols = _columns(objs, [c.path for c in table.columns])
+    names = table.names
+    if label in kc.NODE_COUNTS and objs:
+        counted = kc.NODE_COUNTS[label]
+        zero = (0,) * len(counted)
+        values = list(zip(*[(counts or {}).get(x.id, zero) for x in objs]))
+        for k, n in enumerate(counted):
+            cols[names.index(n)] = values[k]
+    if label == "Action":
+        titles = section_titles or {}
+        cols[names.index("section")] = [titles.get(x) if x is not None else None for x in cols[names.index("section_id")]]
+    elif label == "Document":
+        cols[names.index("title_key")] = [title_key(t) for t in cols[names.index("title")]]
+    return cols
+
+
+def _edge_paths(spec: RelSpec) -> list[str]:
+    props = prop_fields(spec)
+    extra = ["prov.start", "prov.end", "prov.text"] if spec.props is None and "prov" in spec.model.model_fields else []
+    return [spec.src.field, spec.dst.field] + props + extra
+
+
+def edge_columns(spec: RelSpec, objs: Iterable[Any]) -> dict[EdgeKey, Columns]:
+    """The relationships these objects make, as columns by (type, FROM label, TO label): every key of the
+    spec, empty or not; an object with no id at one end (a post in no unit) makes none."""
+    split: dict[EdgeKey, list[Any]] = {}
+    for rel in rel_types(spec):
+        for a, b in rel_pairs(spec):
+            split[(rel, a, b)] = []
+    keyed = [spec.type_field, spec.src.kind_field, spec.dst.kind_field]
+    if not any(keyed):
+        only = split[next(iter(split))]
+        only.extend(x for x in objs if getattr(x, spec.src.field) is not None and getattr(x, spec.dst.field) is not None)
+    else:
+        fixed = [spec.name, spec.src.label, spec.dst.label]
+        parts = [attrgetter(f) if f else (lambda _x, v=v: v) for f, v in zip(keyed, fixed)]
+        for x in objs:
+            split[(parts[0](x), parts[1](x), parts[2](x))].append(x)
+    paths = _edge_paths(spec)
+    return {key: _columns(xs, paths) for key, xs in split.items()}
+
+
+def cited_columns(citations: Iterable[Citation]) -> Columns:
+    """The CitedDocument placeholders these citations need: one per cited id, with the first title seen."""
+    first: dict[str, Citation] = {}
+    for c in citations:
+        first.setdefault(c.cited_id, c)
+    return _columns(list(first.values()), [f for _c, f in CITED_FIELDS])
+
+
+def as_rows(names: Sequence[str], columns: Columns) -> list[dict[str, Any]]:
+    """Columns as rows (dicts), for UNWIND."""
+    return [dict(zip(names, r)) for r in zip(*columns)]
+
+
+def merge_aliases(stored: Optional[Sequence[str]], given: Sequence[str]) -> list[str]:
+    """An organization's aliases when a graph names it again: the union of the stored and the given, sorted."""
+    return sorted(set(stored or ()) | set(given))
+
+
+# --------------------------------------------------------------------------- documents
+
+
+@dataclass
+class Bundle:
+    """Everything one document writes: its node and its parts by Graph field (sections, actions, ...)."""
+
+    doc: Document
+    parts: dict[str, list[Any]] = field(default_factory=lambda: {f: [] for f in PARTS})
+    org_ids: set[str] = field(default_factory=set)  # the organizations its edges and memberships name
+
+    def rows(self) -> int:
+        """About how many rows it writes (nodes and edges)."""
+        p = self.parts
+        return (len(p["sections"]) + 2 * len(p["actions"]) + 2 * len(p["tasks"]) + len(p["responsibilities"])
+                + 2 * len(p["targets"]) + len(p["people"]) + 2 * len(p["memberships"]) + len(p["citations"]))
+
+    def check(self, org_ids: set[str]) -> None:
+        """Refuse dangling references before writing (a MATCH would silently drop the edge), naming the
+        first in document order."""
+        f = self.doc.file
+        p = self.parts
+        sec = {s.id for s in p["sections"]}
+        act = {a.id for a in p["actions"]}
+        tsk = {t.id for t in p["tasks"]}
+        for a in p["actions"]:
+            if a.section_id is not None and a.section_id not in sec:
+                raise StoreError(f"{f}: action {a.id} ({a.title}) names section {a.section_id}, not in this document")
+        for t in p["tasks"]:
+            if t.action_id not in act:
+                raise StoreError(f"{f}: task {t.id} ({t.title}) names action {t.action_id}, not in this document")
+        for r in p["responsibilities"]:
+            if r.organization_id not in org_ids:
+                raise StoreError(f"{f}: responsibility {r.id} ({r.mention}) names organization {r.organization_id}, "
+                                 "not in the graph's organizations")
+            if r.target_id not in (act if r.target_kind == "Action" else tsk):
+                raise StoreError(f"{f}: responsibility {r.id} ({r.mention}) targets {r.target_kind} {r.target_id}, "
+                                 "not in this document")
+        owners = {"Document": {self.doc.id}, "Action": act, "Task": tsk}
+        for g in p["targets"]:
+            if g.owner_id not in owners.get(g.owner_kind, set()):
+                raise StoreError(f"{f}: target {g.id} ({g.text}) names {g.owner_kind} {g.owner_id} as its owner, "
+                                 "not in this document")
+        ppl = {x.id for x in p["people"]}
+        for m in p["memberships"]:
+            if m.person_id not in ppl:
+                raise StoreError(f"{f}: membership {m.id} ({m.post}) names person {m.person_id}, not in this document")
+            for oid in (m.group_id, m.unit_id):
+                if oid is not None and oid not in org_ids:
+                    raise StoreError(f"{f}: membership {m.id} ({m.post}) names organization {oid}, "
+                                     "not in the graph's organizations")
+
+
+def member_orgs(memberships: Iterable[Membership]) -> set[str]:
+    """The organizations memberships name: leading groups and the units of posts."""
+    out: set[str] = set()
+    for m in memberships:
+        out.add(m.group_id)
+        if m.unit_id is not None:
+            out.add(m.unit_id)
+    return out
+
+
+def bundles(graph: Graph) -> tuple[list[Bundle], list[DocResult]]:
+    """Group the graph by document in one pass; a document id twice and elements of unknown documents
+    are reported as failed, not dropped."""
+    by_id: dict[str, Bundle] = {}
+    problems: list[DocResult] = []
+    for d in graph.documents:
+        if d.id in by_id:
+            problems.append(DocResult(d.id, d.file, "failed", f"{d.file}: document id {d.id} appears twice in the "
+                                                               "input; load each version separately"))
+            continue
+        by_id[d.id] = Bundle(d)
+    orphans: dict[str, int] = defaultdict(int)
+    for attr in PARTS:
+        key: Optional[str] = None
+        into: Optional[list[Any]] = None
+        for x in getattr(graph, attr):
+            if x.document_id != key:  # a parsed graph lists each document's elements together
+                key = x.document_id
+                b = by_id.get(key)
+                into = b.parts[attr] if b is not None else None
+            if into is None:
+                orphans[x.document_id] += 1
+            else:
+                into.append(x)
+    for b in by_id.values():
+        b.org_ids = {r.organization_id for r in b.parts["responsibilities"]} | member_orgs(b.parts["memberships"])
+    for doc_id, n in orphans.items():
+        problems.append(DocResult(doc_id, "", "failed", f"{n} elements name document {doc_id}, which is not in the graph"))
+    return list(by_id.values()), problems
+
+
+@dataclass
+class Projection:
+    """The rows of documents: their nodes by label (Document first) and their edges by (type, FROM, TO)."""
+
+    nodes: dict[str, Columns]
+    edges: dict[EdgeKey, Columns]
+
+
+def project(chunk: Sequence[Bundle]) -> Projection:
+    """The rows of whole documents, with their stored counts (kc.document_counts) and ACTIVE_IN links
+    (kc.activity); organizations and cited-document placeholders are shared and written apart
+    (node_columns("Organization", ...), cited_columns)."""
+    def every(attr: str) -> list[Any]:
+        return [x for b in chunk for x in b.parts[attr]]
+
+    parts = {attr: every(attr) for attr in PARTS}
+    resps = parts["responsibilities"]
+    counted = kc.document_counts([b.doc.id for b in chunk], parts["actions"], parts["tasks"], resps, parts["targets"])
+    sec_title = {s.id: s.title for s in parts["sections"]}
+    nodes: dict[str, Columns] = {"Document": node_columns("Document", [b.doc for b in chunk], counts=counted["Document"])}
+    for label in ("Section", "Action", "Task", "Target", "Person"):
+        nodes[label] = node_columns(label, parts[GRAPH_FIELDS[NODE_TABLES[label].model]],
+                                    sec_title if label == "Action" else None, counted.get(label))
+    edges: dict[EdgeKey, Columns] = {}
+    for attr, specs in DOCUMENT_RELS.items():
+        for spec in specs:
+            edges.update(edge_columns(spec, parts[attr]))
+    active = kc.activity(resps)
+    edges[(kc.ACTIVE, "Organization", "Document")] = [list(c) for c in zip(*active)] if active else [[]] * 4
+    return Projection(nodes, edges)
+
+
+# --------------------------------------------------------------------------- rows -> model
+
+_new_prov = trusted(Provenance)
+
+
+def _maker(model: type[BaseModel], validate: bool) -> Callable[..., Any]:
+    return model if validate else trusted(model)
+
+
+def _lists(model: type[BaseModel]) -> list[str]:
+    return [f for f, info in model.model_fields.items() if f != "prov" and column_type(info.annotation).endswith("[]")]
+
+
+def node_reader(label: str, validate: bool = False) -> Callable[[Row], Any]:
+    """Row (column -> value) -> model object of the label. validate=False for values kg wrote itself with
+    the schema's types (kg/trusted.py); a server that may change a value's type is validated."""
+    model = NODE_TABLES[label].model
+    fields = [f for f in model.model_fields if f != "prov"]
+    lists = _lists(model)
+    make = _maker(model, validate)
+    prov: Callable[..., Provenance] = Provenance if validate else _new_prov
+    has_prov = "prov" in model.model_fields
+    own = "document_id" if "document_id" in fields else "id"
+
+    def read(row: Row) -> Any:
+        values = {f: row.get(f) for f in fields}
+        for f in lists:
+            values[f] = list(values[f] or [])
+        if has_prov:
+            values["prov"] = prov(document_id=values[own], start=row["start"], end=row["end"], text=row.get("text") or "")
+        return make(**values)
+
+    return read
+
+
+def carrier(key: EdgeKey) -> RelSpec:
+    """The spec of the model whose objects the relationships of this key carry."""
+    rel, a, b = key
+    return next(s for s in CARRIER.values() if rel in rel_types(s) and (a, b) in rel_pairs(s))
+
+
+def edge_reader(key: EdgeKey, validate: bool = False) -> Callable[[Row], Any]:
+    """Row of a relationship (from, to, its properties, and the fields its class keeps on the end node) ->
+    the model object it carries (Responsibility, Membership, Citation, Alignment)."""
+    rel, a, b = key
+    spec = carrier(key)
+    model = spec.model
+    fixed = {spec.src.field: "from", spec.dst.field: "to"}
+    known = {spec.type_field: rel, spec.src.kind_field: a, spec.dst.kind_field: b}
+    make = _maker(model, validate)
+    prov: Callable[..., Provenance] = Provenance if validate else _new_prov
+    fields = [f for f in model.model_fields if f != "prov"]
+    lists = _lists(model)
+
+    def read(row: Row) -> Any:
+        values = {f: known[f] if f in known else row.get(fixed.get(f, f)) for f in fields}
+        for f in lists:
+            values[f] = list(values[f] or [])
+        if "prov" in model.model_fields:
+            values["prov"] = prov(document_id=values["document_id"], start=row["start"], end=row["end"],
+                                  text=row.get("clause") or "")
+        return make(**values)
+
+    return read
+
+
+def read_keys(model: type[BaseModel]) -> list[EdgeKey]:
+    """The (type, FROM, TO) of the relationships that carry a model's objects."""
+    spec = CARRIER[model]
+    return [(rel, a, b) for rel in rel_types(spec) for a, b in rel_pairs(spec)]
+
+
+class RowSource(Protocol):
+    """What a store gives read_graph: rows of nodes and relationships of some documents (ids None: all)."""
+
+    def nodes(self, label: str, ids: Optional[list[str]]) -> Iterable[Row]: ...
+
+    def edges(self, key: EdgeKey, ids: Optional[list[str]]) -> Iterable[Row]:
+        """Rows with from, to, the properties, and the fields its class keeps on the TO node (CITES: key);
+        the edges of those documents (ALIGNS_WITH: both ends in them)."""
+
+    def organizations(self, ids: Optional[list[str]]) -> Iterable[Row]: ...
+
+
+def read_graph(source: RowSource, ids: Optional[list[str]], validate: bool = False) -> Graph:
+    """The stored graph (or some documents of it) as a typed Graph, every list sorted by id; the
+    organizations are those its edges and memberships name (all of them when ids is None)."""
+    by_id = attrgetter("id")
+    out: dict[str, list[Any]] = {}
+    for label in ("Document", "Section", "Action", "Task", "Target", "Person"):
+        read = node_reader(label, validate)
+        out[GRAPH_FIELDS[NODE_TABLES[label].model]] = sorted(map(read, source.nodes(label, ids)), key=by_id)
+    for model in (Responsibility, Membership, Citation, Alignment):
+        objs: list[Any] = []
+        for key in read_keys(model):
+            objs += map(edge_reader(key, validate), source.edges(key, ids))
+        out[GRAPH_FIELDS[model]] = sorted(objs, key=by_id)
+    used = None if ids is None else sorted(
+        {r.organization_id for r in out["responsibilities"]} | member_orgs(out["memberships"]))
+    out["organizations"] = sorted(map(node_reader("Organization", validate), source.organizations(used)), key=by_id)
+    return Graph(**out)
+
