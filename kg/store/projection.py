@@ -287,7 +287,7 @@ def node_reader(label: str, validate: bool = False) -> Callable[[Row], Any]:
     """Row (column -> value) -> model object of the label. validate=False for values kg wrote itself with
     the schema's types (kg/trusted.py); a server that may change a value's type is validated."""
     model = NODE_TABLES[label].model
-    fields = [f for f in model.model_fields if f != "prov"]
+    fields = list(model.model_fields)  # in model order, prov too (filled in below: a trusted object keeps the order)
     lists = _lists(model)
     make = _maker(model, validate)
     prov: Callable[..., Provenance] = Provenance if validate else _new_prov
@@ -321,7 +321,7 @@ def edge_reader(key: EdgeKey, validate: bool = False) -> Callable[[Row], Any]:
     known = {spec.type_field: rel, spec.src.kind_field: a, spec.dst.kind_field: b}
     make = _maker(model, validate)
     prov: Callable[..., Provenance] = Provenance if validate else _new_prov
-    fields = [f for f in model.model_fields if f != "prov"]
+    fields = list(model.model_fields)  # prov too, filled in below
     lists = _lists(model)
 
     def read(row: Row) -> Any:
