@@ -11,7 +11,8 @@ label and per relationship (type, start label, end label):
 
 Targets, people, memberships (MEMBER_OF, and POST_IN when the post names its unit), citations
 (CITES to one CitedDocument placeholder per cited id, titled by the first citation in id order),
-the stored counts and SHARES_TASKS links of kg/store/counts.py (as the stores keep them)
+the stored counts and SHARES_TASKS links of kg/store/counts.py and the NAMED_IN links of
+kg/store/projection.py (as the stores keep them)
 and alignments (ALIGNS_WITH; an alignment whose ends are not in the graph is left out, as
 Store.replace_alignments does) have files of their own; Document carries title_key.
 
@@ -35,11 +36,13 @@ from kg.store.projection import (
     GRAPH_FIELDS,
     Columns,
     NodeCounts,
+    bundles,
     cited_columns,
     edge_columns,
+    named_in,
     node_columns,
 )
-from kg.store.schema import NODE_TABLES, REL_SPECS, REL_TABLES, Column, EdgeKey
+from kg.store.schema import NAMED, NODE_TABLES, REL_SPECS, REL_TABLES, Column, EdgeKey
 
 ARRAY_DELIMITER = ";"
 _TYPES = {"STRING": "", "STRING[]": ":string[]", "INT64": ":int", "BOOL": ":boolean", "DOUBLE": ":double"}
@@ -153,6 +156,8 @@ def _edges(graph: Graph) -> dict[EdgeKey, Columns]:
                                                         [n for _p, n in shared]]
     active = kc.activity(graph.responsibilities)
     out[(kc.ACTIVE, "Organization", "Document")] = [list(c) for c in zip(*active)] if active else [[]] * 4
+    named = named_in(bundles(graph)[0], {o.id: o for o in graph.organizations})
+    out[(NAMED, "Organization", "Document")] = [list(c) for c in zip(*sorted(zip(*named)))] if named[0] else named
     return out
 
 

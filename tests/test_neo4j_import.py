@@ -93,6 +93,9 @@ def test_row_counts_match_the_graph(graph: Graph, exported) -> None:
         # derived (kg/store/counts.py): one link per pair of organizations sharing a task
         "SHARES_TASKS": len(totals(edges_of(graph.responsibilities)).pairs),
         "ACTIVE_IN": len(activity(edges_of(graph.responsibilities))),
+        # derived (kg/store/projection.py): one link per document and organization it names
+        "NAMED_IN": len({(r.organization_id, r.document_id) for r in graph.responsibilities}
+                        | {(o, m.document_id) for m in graph.memberships for o in (m.group_id, m.unit_id) if o}),
     }
     assert counts == expected
     assert c["leads"] + c["responsible_for"] > 0 and c["tasks"] > 0

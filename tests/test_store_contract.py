@@ -297,6 +297,40 @@ def test_a_shared_organization_is_one_node_with_its_aliases_united(store: Store)
                      "RETURN count(DISTINCT e.document_id) AS docs").rows == [[2]]
 
 
+def _aliases(store: Store, org: str) -> list[str]:
+    return store.run("MATCH (o:Organization {id: $id}) RETURN o.aliases AS a", {"id": org}).rows[0][0]
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["one-load-each", "one-graph"])
+def test_the_aliases_a_document_gave_go_with_it(store: Store, together: bool) -> None:
+    """An organization's aliases are those the documents stored give it: removing a document, or replacing
+    it by a version that calls the unit otherwise, takes away the aliases only it gave (D1 calls ORG-edu
+    市教育局, D2 教育局; both call the leading group 领导小组), whether the documents came in one graph or not."""
+    d2 = make_d2()
+    for r in d2.responsibilities:  # as its aliases say: D2 calls ORG-edu 教育局 throughout
+        if r.organization_id == "ORG-edu":
+            r.mention = "教育局"
+    if together:
+        store.load(make_document("D1").merge(d2))
+    else:
+        store.load(make_document("D1"))
+        store.load(d2)
+    assert _aliases(store, "ORG-edu") == ["市教育局", "教育局"]
+    store.remove(["D1"])
+    assert _aliases(store, "ORG-edu") == ["教育局"] and _aliases(store, "ORG-group") == ["领导小组"]
+    store.load(make_document("D1"))
+    renamed = d2.model_copy(deep=True)  # D2 again, with other bytes, calling ORG-edu 区教育局
+    renamed.documents[0].sha256 = "b2"
+    for r in renamed.responsibilities:
+        if r.organization_id == "ORG-edu":
+            r.mention = "区教育局"
+    next(o for o in renamed.organizations if o.id == "ORG-edu").aliases = ["区教育局"]
+    assert [d.status for d in store.load(renamed).documents] == ["replaced"]
+    assert _aliases(store, "ORG-edu") == ["区教育局", "市教育局"]
+    got = {o.id: o.aliases for o in store.to_graph().organizations}
+    assert got["ORG-edu"] == ["区教育局", "市教育局"] and got["ORG-group"] == ["领导小组"]
+
+
 def test_the_citation_of_a_loaded_document_finds_it(store: Store) -> None:
     g = make_graph()
     cited = "《D1科普行动方案》"

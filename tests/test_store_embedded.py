@@ -279,3 +279,17 @@ def test_read_only_open_after_kill_during_checkpoint(tmp_path: Path) -> None:
         n = ro.run("MATCH (c:CitedDocument) WHERE c.id STARTS WITH 'w' RETURN count(c) AS n").rows[0][0]
         assert n % 20000 == 0  # whole transactions only
     assert sorted(x.name for x in path.iterdir()) == ["graph.lbug"]
+
+
+def test_a_store_written_before_named_in_gets_its_links_on_open(tmp_path: Path) -> None:
+    """NAMED_IN (the aliases each document gives an organization) is new: a store without it gets one link
+    per organization and document naming it, with every alias the organization has, and forgets the
+    aliases of a document removed after that only where other documents do not give them (here they do)."""
+    with EmbeddedStore(tmp_path / "kg.db") as store:
+        store.load(make_graph())
+        store.run("DROP TABLE NAMED_IN", write=True)
+    with EmbeddedStore(tmp_path / "kg.db") as store:
+        links = store.run("MATCH (o:Organization)-[n:NAMED_IN]->(d:Document) RETURN o.id, d.id, n.aliases ORDER BY o.id, d.id")
+        assert ["ORG-edu", "D1", ["市教育局", "教育局"]] in links.rows and len(links.rows) == 9
+        store.remove(["D2"])
+        assert store.run("MATCH (o:Organization {id: 'ORG-edu'}) RETURN o.aliases").rows == [[["市教育局", "教育局"]]]

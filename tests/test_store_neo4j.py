@@ -105,3 +105,15 @@ def test_chunked_build_on_neo4j_equals_the_embedded_store(store: Neo4jStore, tmp
         build(emb, seed_files, align_tasks=False)
         assert emb.stats() == store.stats() == report.counts
         assert emb.to_graph() == store.to_graph()
+
+
+def test_a_store_written_before_named_in_gets_its_links(store: Neo4jStore, bolt_server: BoltServer) -> None:
+    """NAMED_IN (the aliases each document gives an organization) is new: a database without it gets one link
+    per organization and document naming it, with every alias the organization has."""
+    store.load(make_graph())
+    store.run("MATCH (:Organization)-[n:NAMED_IN]->(:Document) DELETE n", write=True)
+    with Neo4jStore(**bolt_server.settings()) as again:
+        again.ensure_schema()
+        links = again.run("MATCH (o:Organization)-[n:NAMED_IN]->(d:Document) "
+                          "RETURN o.id AS o, d.id AS d, n.aliases AS a ORDER BY o, d").rows
+    assert ["ORG-edu", "D1", ["市教育局", "教育局"]] in links and len(links) == 9

@@ -43,11 +43,16 @@ from kg.store import counts as kc
 from kg.store.base import BulkLoadError, DocResult, LoadResult, QueryResult, Store
 from kg.store.embedded_schema import ddl, migrations, table_ddl
 from kg.store.projection import (
+    ALIASES_READ,
+    ALIASES_SET,
     CARRIER,
+    NAMED_BEFORE,
     Bundle,
     Columns,
     NodeCounts,
     Row,
+    aliases_given,
+    as_rows,
     bundles,
     carrier,
     cited_columns,
@@ -56,10 +61,9 @@ from kg.store.projection import (
     merge_aliases,
     node_columns,
     project,
-    as_rows,
     read_graph,
 )
-from kg.store.schema import DOCUMENT_PARTS, NODE_TABLES, REL_TABLES, EdgeKey, q
+from kg.store.schema import DOCUMENT_PARTS, NAMED, NODE_TABLES, REL_TABLES, EdgeKey, q
 
 DB_FILE = "graph.lbug"
 # LadybugDB's refusal of a read-only open after a checkpoint was interrupted
@@ -266,11 +270,18 @@ class EmbeddedStore(Store):
             return
         stored = self._columns_stored()
         uncounted = "Task" in stored and "n_units" not in stored["Task"]
+        unnamed = "Document" in stored and NAMED not in stored
         for stmt in ddl() + migrations(stored):
             self._exec(stmt)
         self._order = self._columns_stored()
         if uncounted:  # a store written before the counts existed: count once
             self._recount()
+        if unnamed:  # written before NAMED_IN: every document gives the aliases its organizations have
+            found = [tuple(r) for cypher in NAMED_BEFORE for r in self._exec(cypher)]
+            links = sorted({(o, d): a for o, d, a in found}.items())
+            with self._transaction():
+                self._write_edges((NAMED, "Organization", "Document"),
+                                  [[o for (o, _d), _a in links], [d for (_o, d), _a in links], [a for _k, a in links]], False)
         # a store written before Document.title_key existed: fill it in
         rows = self._exec("MATCH (d:Document) WHERE d.title_key IS NULL RETURN d.id, d.title")
         if rows:
@@ -741,7 +752,7 @@ class EmbeddedStore(Store):
                 if replace:
                     stale_orgs, stale_cited, old_edges = self._delete_document(chunk[0].doc.id)
                 new_edges = [r for b in chunk for r in b.parts["responsibilities"]]  # every field of kc.Edge
-                rows = project(chunk)
+                rows = project(chunk, orgs)
                 self._write_nodes("Document", rows.nodes["Document"], copy)
                 org_ids = sorted({oid for b in chunk for oid in b.org_ids})
                 changes = kc.changes(old_edges, new_edges)
@@ -769,8 +780,9 @@ class EmbeddedStore(Store):
                 else:
                     self._apply_pairs(changes.pairs, written, copy)
                 if stale_orgs:
+                    self._aliases_anew(stale_orgs)
                     self._delete_orphan_orgs(stale_orgs)
-                    for oid in stale_orgs:  # perhaps deleted: ask the store next time
+                    for oid in stale_orgs:  # perhaps deleted or renamed: ask the store next time
                         self._block_orgs.pop(oid, None)
                 if stale_cited:
                     self._delete_orphan_cited(stale_cited)
@@ -893,12 +905,20 @@ class EmbeddedStore(Store):
             self._add_org_counts(changes.orgs, ())
             self._apply_pairs(changes.pairs, {}, False)
             if orgs:
+                self._aliases_anew(sorted(orgs))
                 self._delete_orphan_orgs(sorted(orgs))
                 for oid in orgs:
                     self._block_orgs.pop(oid, None)
             if cited:
                 self._delete_orphan_cited(sorted(cited))
         return ids
+
+    def _aliases_anew(self, ids: list[str]) -> None:
+        """Inside a transaction, after documents naming these organizations went: their aliases are again
+        those the stored documents give (kg/store/projection.py)."""
+        rows = aliases_given(self._exec(ALIASES_READ, {"ids": ids}))
+        if rows:
+            self._exec(ALIASES_SET, {"rows": rows})
 
     def _delete_orphan_orgs(self, ids: list[str]) -> None:
         """Organizations among ids with no edge left (LEADS, RESPONSIBLE_FOR, MEMBER_OF, POST_IN)."""

@@ -35,11 +35,15 @@ from kg.names import storable
 from kg.store import counts as kc
 from kg.store.base import DocResult, LoadResult, QueryResult, Store
 from kg.store.projection import (
+    ALIASES_READ,
+    ALIASES_SET,
     CARRIER,
+    NAMED_BEFORE,
     Bundle,
     Columns,
     EdgeKey,
     Row,
+    aliases_given,
     as_rows,
     bundles,
     carrier,
@@ -51,7 +55,7 @@ from kg.store.projection import (
     read_graph,
     read_keys,
 )
-from kg.store.schema import CITED_FIELDS, DOCUMENT_PARTS, NODE_TABLES, REL_TABLES, literal_values, q
+from kg.store.schema import CITED_FIELDS, DOCUMENT_PARTS, NAMED, NODE_TABLES, REL_TABLES, literal_values, q
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +146,11 @@ Q_MAX_SHARED = (
     "UNWIND $ids AS i MATCH (a:Organization {id: i}) "
     f"OPTIONAL MATCH (a)-[s:{kc.SHARES}]->(:Organization) WITH a, max(s.tasks) AS m SET a.max_shared = coalesce(m, 0)"
 )
+# aliases: what the documents stored give (kg/store/projection.py); a store written before NAMED_IN
+Q_ALIASES_READ = ALIASES_READ
+Q_ALIASES_SET = ALIASES_SET
+Q_UNNAMED = (f"MATCH (o:Organization)-[:LEADS|RESPONSIBLE_FOR]->() WITH o LIMIT 1 "
+             f"OPTIONAL MATCH (o)-[n:{NAMED}]->(:Document) WITH o, count(n) AS n WHERE n = 0 RETURN o.id AS id")
 Q_UNCOUNTED = "MATCH (t:Task) WHERE t.n_units IS NULL RETURN count(t) AS n"
 Q_DROP_ACTIVE = f"MATCH (:Organization)-[w:{kc.ACTIVE}]->(:Document) DELETE w"
 Q_RECOUNT_ACTIVE = kc.RECOUNT_ACTIVE
@@ -347,6 +356,21 @@ class Neo4jStore(Store):
         self._schema_done = True
         if self._read(Q_UNCOUNTED)[0]["n"]:  # written before the stored counts existed: count once
             self.recount()
+        if self._read(Q_UNNAMED):  # written before NAMED_IN: every document gives the aliases its organizations have
+            self._name_all()
+
+    def _name_all(self) -> None:
+        """The NAMED_IN links of a store written before them, in one transaction."""
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            found = {(r["o"], r["d"]): r["a"] for cypher in NAMED_BEFORE for r in tx.run(cypher)}
+            rows = [{"src": o, "dst": d, "props": {"aliases": a or []}} for (o, d), a in sorted(found.items())]
+            for chunk in _chunks(rows):
+                tx.run(Q_CREATE_EDGES[(NAMED, "Organization", "Document")], rows=chunk).consume()
+        try:
+            with self._session(write=True) as s:
+                s.execute_write(work)
+        except (nx.Neo4jError, nx.DriverError) as exc:
+            raise self._error(exc, "naming") from None
 
     def recount(self) -> None:
         """Count every stored count (kg/store/counts.py) anew from the edges, in one transaction."""
@@ -373,6 +397,7 @@ class Neo4jStore(Store):
             ids = sorted({r["id"] for chunk in _chunks(sorted(set(document_ids))) for r in run(Q_DOC_SHA, ids=chunk)})
             orgs, cited, old = Neo4jStore._delete_documents(run, ids)
             Neo4jStore._apply_changes(run, kc.changes(old, []))
+            Neo4jStore._aliases_anew(run, orgs)
             Neo4jStore._drop_orphans(run, orgs, cited)
             return ids
 
@@ -412,6 +437,15 @@ class Neo4jStore(Store):
             run(Q_ADD_SHARED, rows=chunk)
         for ids in _chunks(sorted({a for a, _b in changes.pairs})):
             run(Q_MAX_SHARED, ids=ids)
+
+    @staticmethod
+    def _aliases_anew(run: Callable[..., list[dict[str, Any]]], orgs: set[str]) -> None:
+        """After documents naming these organizations went: their aliases are again those the stored
+        documents give (kg/store/projection.py)."""
+        for chunk in _chunks(sorted(orgs)):
+            rows = aliases_given((r["id"], r["aliases"]) for r in run(Q_ALIASES_READ, ids=chunk))
+            if rows:
+                run(Q_ALIASES_SET, rows=rows)
 
     @staticmethod
     def _drop_orphans(run: Callable[..., list[dict[str, Any]]], orgs: set[str], cited: set[str]) -> None:
@@ -541,7 +575,7 @@ class Neo4jStore(Store):
         new = [b for b, st in zip(batch, statuses) if st != "unchanged"]
         changes = kc.Changes()
         if new:
-            rows = project(new)
+            rows = project(new, orgs)
             for label, cypher in Q_CREATE_NODES.items():
                 batched(cypher, as_rows(NODE_TABLES[label].names, rows.nodes[label]), f"{label} nodes")
             used = sorted({oid for b in new for oid in b.org_ids})
@@ -555,6 +589,7 @@ class Neo4jStore(Store):
         elif old_edges:
             changes = kc.changes(old_edges, [])
         Neo4jStore._apply_changes(run, changes)
+        Neo4jStore._aliases_anew(run, old_orgs)
         Neo4jStore._drop_orphans(run, old_orgs, old_cited)
         return [(st, stored_file.get(d.id) if st == "replaced" else None) for d, st in zip(docs, statuses)]
 

@@ -24,6 +24,7 @@ from kg.model import (
     Document,
     Graph,
     Membership,
+    Organization,
     Provenance,
     Responsibility,
 )
@@ -31,6 +32,7 @@ from kg.store import counts as kc
 from kg.store.base import DocResult
 from kg.store.schema import (
     CITED_FIELDS,
+    NAMED,
     NODE_TABLES,
     REL_SPECS,
     REL_TABLES,
@@ -139,11 +141,6 @@ def as_rows(names: Sequence[str], columns: Columns) -> list[dict[str, Any]]:
     return [dict(zip(names, r)) for r in zip(*columns)]
 
 
-def merge_aliases(stored: Optional[Sequence[str]], given: Sequence[str]) -> list[str]:
-    """An organization's aliases when a graph names it again: the union of the stored and the given, sorted."""
-    return sorted(set(stored or ()) | set(given))
-
-
 # --------------------------------------------------------------------------- documents
 
 
@@ -238,6 +235,55 @@ def bundles(graph: Graph) -> tuple[list[Bundle], list[DocResult]]:
     return list(by_id.values()), problems
 
 
+# --------------------------------------------------------------------------- aliases
+#
+# An organization's aliases are the mentions its documents resolve to it. A graph of many documents holds
+# their union; each document's share is kept on its NAMED_IN link, so that removing or replacing a
+# document takes away the aliases only it gave (ALIASES_READ, then aliases_given, then ALIASES_SET).
+
+ALIASES_READ = (f"UNWIND $ids AS i MATCH (o:Organization {{id: i}})-[n:{NAMED}]->(:Document) "
+                "RETURN o.id AS id, n.aliases AS aliases")
+ALIASES_SET = "UNWIND $rows AS r MATCH (o:Organization {id: r.id}) SET o.aliases = r.aliases"
+# a store written before NAMED_IN: which organizations each document names (every alias counted as given)
+NAMED_BEFORE = (
+    "MATCH (o:Organization)-[e:LEADS|RESPONSIBLE_FOR]->() RETURN DISTINCT o.id AS o, e.document_id AS d, o.aliases AS a",
+    "MATCH (p:Person)-[:MEMBER_OF|POST_IN]->(o:Organization) RETURN DISTINCT o.id AS o, p.document_id AS d, o.aliases AS a",
+)
+
+
+def merge_aliases(stored: Optional[Sequence[str]], given: Sequence[str]) -> list[str]:
+    """An organization's aliases when a graph names it again: the union of the stored and the given, sorted."""
+    return sorted(set(stored or ()) | set(given))
+
+
+def aliases_given(links: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+    """(organization id, aliases of one NAMED_IN link) rows -> the ALIASES_SET rows: each organization's
+    aliases as the union of what its documents give."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for oid, aliases in links:
+        out[oid].update(aliases or ())
+    return [{"id": o, "aliases": sorted(a)} for o, a in sorted(out.items())]
+
+
+def named_in(chunk: Sequence[Bundle], orgs: Mapping[str, Organization]) -> Columns:
+    """The NAMED_IN links of whole documents as columns (organization, document, aliases): a document gives
+    the aliases of the graph's organization that its role clauses mention, or all of them when its
+    memberships name it or its clauses mention none of them."""
+    links: list[tuple[str, str, list[str]]] = []
+    for b in chunk:
+        said: dict[str, set[str]] = defaultdict(set)
+        for r in b.parts["responsibilities"]:
+            said[r.organization_id].add(r.mention)
+        members = member_orgs(b.parts["memberships"])
+        for oid in sorted(b.org_ids):
+            if oid not in orgs:  # a dangling reference: refused by Bundle.check, or reported by the writer
+                continue
+            given = orgs[oid].aliases
+            mine = [a for a in given if a in said.get(oid, ())]
+            links.append((oid, b.doc.id, sorted(given if oid in members or not mine else mine)))
+    return [list(c) for c in zip(*links)] if links else [[], [], []]
+
+
 @dataclass
 class Projection:
     """The rows of documents: their nodes by label (Document first) and their edges by (type, FROM, TO)."""
@@ -246,10 +292,10 @@ class Projection:
     edges: dict[EdgeKey, Columns]
 
 
-def project(chunk: Sequence[Bundle]) -> Projection:
-    """The rows of whole documents, with their stored counts (kc.document_counts) and ACTIVE_IN links
-    (kc.activity); organizations and cited-document placeholders are shared and written apart
-    (node_columns("Organization", ...), cited_columns)."""
+def project(chunk: Sequence[Bundle], orgs: Mapping[str, Organization]) -> Projection:
+    """The rows of whole documents, with their stored counts (kc.document_counts), ACTIVE_IN links (kc.activity)
+    and NAMED_IN links (named_in; `orgs`: the graph's organizations by id); organizations and cited-document
+    placeholders are shared and written apart (node_columns("Organization", ...), cited_columns)."""
     def every(attr: str) -> list[Any]:
         return [x for b in chunk for x in b.parts[attr]]
 
@@ -267,6 +313,7 @@ def project(chunk: Sequence[Bundle]) -> Projection:
             edges.update(edge_columns(spec, parts[attr]))
     active = kc.activity(resps)
     edges[(kc.ACTIVE, "Organization", "Document")] = [list(c) for c in zip(*active)] if active else [[]] * 4
+    edges[(NAMED, "Organization", "Document")] = named_in(chunk, orgs)
     return Projection(nodes, edges)
 
 

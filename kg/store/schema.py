@@ -86,6 +86,9 @@ class RelTable:
         return [c.name for c in self.props]
 
 
+# derived, per document: the aliases a document gave an organization it names (kg/store/projection.py:
+# an organization's aliases are those its documents give; they go with a document removed or replaced)
+NAMED = "NAMED_IN"
 EdgeKey = tuple[str, str, str]  # (relationship type, FROM label, TO label)
 
 # node label -> its class; CitedDocument is a placeholder made of a citation's cited_id, key and title
@@ -205,6 +208,7 @@ def _rel_tables() -> dict[str, RelTable]:
     out[kc.SHARES] = RelTable(kc.SHARES, (("Organization", "Organization"),), (Column("tasks", "INT64", None),))
     out[kc.ACTIVE] = RelTable(kc.ACTIVE, (("Organization", "Document"),),
                               tuple(Column(n, "INT64", None) for n in kc.ACTIVE_PROPS))
+    out[NAMED] = RelTable(NAMED, (("Organization", "Document"),), (Column("aliases", "STRING[]", None),))
     return out
 
 

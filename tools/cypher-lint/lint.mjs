@@ -14,14 +14,14 @@
 import { readFileSync } from 'node:fs';
 import { lintCypherQuery, testData } from '@neo4j-cypher/language-support';
 
-// The kg property-graph schema (kg/store/embedded_schema.py, kg/store/neo4j.py).
+// The kg property-graph schema (kg/store/schema.py).
 export const KG_SCHEMA = {
   labels: ['Document', 'Section', 'Action', 'Task', 'Organization', 'Target', 'Person', 'CitedDocument'],
   relationshipTypes: [
     'HAS_SECTION', 'HAS_ACTION', 'HAS_TASK', 'LEADS', 'RESPONSIBLE_FOR',
     'HAS_TARGET', 'MEMBER_OF', 'POST_IN', 'CITES', 'ALIGNS_WITH',
-    // derived, kept by the stores (kg/store/counts.py)
-    'SHARES_TASKS', 'ACTIVE_IN',
+    // derived, kept by the stores (kg/store/counts.py; NAMED_IN: kg/store/projection.py)
+    'SHARES_TASKS', 'ACTIVE_IN', 'NAMED_IN',
   ],
   propertyKeys: [
     'id', 'title', 'doc_number', 'issuer', 'date', 'jurisdiction', 'jurisdiction_path', 'level',
