@@ -24,11 +24,12 @@ from types import MappingProxyType
 from typing import IO, Any, Callable, Iterable, Iterator, Mapping, Optional, Union
 
 import pyoxigraph as ox
+from pydantic import BaseModel
 
 from kg.errors import KgError
 from kg.gc_pause import gc_paused
 from kg.ids import stable_id, title_key
-from kg.model import (Action, Citation, Document, Graph, Membership, Organization, Person, Responsibility, Section,
+from kg.model import (Action, Alignment, Citation, Document, Graph, Membership, Organization, Person, Responsibility, Section,
                       Target, Task)
 from kg.resources import resource_dir
 
@@ -226,6 +227,48 @@ def _prov(out: list[str], subject: str, element_id: str, prov) -> None:
     )
 
 
+# The model fields the statement writers below state in terms of their own (kg:, dcterms:, org:, oa: ...).
+# Any other field of these classes — one added to the model — is written by _extra as a kg: datatype property
+# named after the field, typed by its annotation, so that it reaches the RDF with no edit here.
+_STATED: dict[type[BaseModel], str] = {
+    Document: "id title doc_number issuer date jurisdiction jurisdiction_path level based_on file sha256 encoding "
+              "format length prov",
+    Section: "id document_id ordinal title prov",
+    Action: "id document_id section_id ordinal number title prov",
+    Task: "id document_id action_id ordinal number title prov",
+    Organization: "id name jurisdiction jurisdiction_path sector collective aliases",
+    Responsibility: "id role qualifier organization_id target_id target_kind document_id mention deadline prov",
+    Target: "id document_id owner_id owner_kind text value unit comparator period deadline prov",
+    Person: "id name document_id prov",
+    Membership: "id person_id group_id role post post_title unit_id document_id prov",
+    Citation: "id document_id title key cited_id prov",
+    Alignment: "id source_id source_kind target_id target_kind score method evidence",
+}
+
+
+def _literal(v: Any) -> str:
+    if isinstance(v, bool):
+        return f'"{str(v).lower()}"^^<{_XSD}boolean>'
+    if isinstance(v, int):
+        return f'"{v}"{_INT}'
+    if isinstance(v, float):
+        return _decimal(v)
+    return _str(str(v))
+
+
+# class -> (field, its kg: property) of the fields no writer states: empty unless the model gained a field
+_EXTRA: dict[type[BaseModel], tuple[tuple[str, str], ...]] = {
+    cls: tuple((f, f"<{KG}{f}>") for f in cls.model_fields if f not in stated.split()) for cls, stated in _STATED.items()}
+
+
+def _extra(out: list[str], s: str, x: Any) -> None:
+    """`s kg:FIELD value` for each field of x that no writer states (a list: one statement per value)."""
+    for f, prop in _EXTRA.get(type(x), ()):
+        v = getattr(x, f)
+        for one in v if isinstance(v, list) else () if v is None else (v,):
+            out.append(f"{s} {prop} {_literal(one)}")
+
+
 def _dedup(items: Iterable, key) -> list:
     """Sorted by ``key`` (which ends with the id), first of each id kept: order-independent."""
     seen: set[str] = set()
@@ -368,6 +411,7 @@ class _Statements:
         for act in self.actions_of.get(d.id, ()):
             out.append(f"{s} {HAS_ACTION} {_ref('action', act.id)}")
         _prov(out, s, d.id, d.prov)
+        _extra(out, s, d)
 
     def based_on(self, out: list[str], s: str, d: Document) -> None:
         """kg:basedOn: a loaded document of that title, else a cited work (a shared node)."""
@@ -399,6 +443,7 @@ class _Statements:
         out += (f"{s} {A} {C_SECTION}", f"{s} {A} {ELI_SUB}", f"{s} {LABEL} {_zh(sec.title)}",
                 f'{s} {ORDINAL} "{sec.ordinal}"{_INT}', f"{s} {ELI_PART_OF} {g}")
         _prov(out, s, sec.id, sec.prov)
+        _extra(out, s, sec)
 
     def action(self, out: list[str], act: Action) -> None:
         """An action, its assignments, then its tasks."""
@@ -416,6 +461,7 @@ class _Statements:
         for r in rs:
             out.append(f"{s} {PROV_QA} {_ref('assignment', r.id)}")
         _prov(out, s, act.id, act.prov)
+        _extra(out, s, act)
         if rs:
             self.target_resps(out, s, rs)
         for t in tasks:
@@ -431,6 +477,7 @@ class _Statements:
         for r in rs:
             out.append(f"{s} {PROV_QA} {_ref('assignment', r.id)}")
         _prov(out, s, t.id, t.prov)
+        _extra(out, s, t)
         if rs:
             self.target_resps(out, s, rs)
 
@@ -458,6 +505,7 @@ class _Statements:
         if r.deadline:
             out.append(f"{a} {DEADLINE} {_zh(r.deadline)}")
         _prov(out, a, r.id, r.prov)
+        _extra(out, a, r)
 
     def orphans(self, out: list[str], doc_id: str) -> None:
         """Tasks whose action, and assignments whose action or task, the Graph does not hold."""
@@ -481,6 +529,7 @@ class _Statements:
             if t.deadline:
                 out.append(f"{s} {DEADLINE} {_zh(t.deadline)}")
             _prov(out, s, t.id, t.prov)
+            _extra(out, s, t)
 
     def people(self, out: list[str], doc_id: str) -> None:
         for p in self.people_of.get(doc_id, ()):
@@ -488,6 +537,7 @@ class _Statements:
             out += (f"{s} {A} {C_PERSON}", f"{s} {A} {FOAF_PERSON}", f"{s} {FOAF_NAME} {_zh(p.name)}",
                     f"{s} {LABEL} {_zh(p.name)}")
             _prov(out, s, p.id, p.prov)
+            _extra(out, s, p)
 
     def memberships(self, out: list[str], doc_id: str) -> None:
         """Leading-group memberships, each with the post its person holds."""
@@ -497,6 +547,7 @@ class _Statements:
                     f"{s} {ORG_ORGANIZATION} {_ref('organization', m.group_id)}",
                     f"{s} {ORG_ROLE} {self.group_role(m.role)}", f"{s} {POST} {post}")
             _prov(out, s, m.id, m.prov)
+            _extra(out, s, m)
             out += (f"{post} {A} {ORG_POST}", f"{post} {LABEL} {_zh(m.post)}", f"{post} {ORG_HELD_BY} {person}")
             if m.post_title:
                 out.append(f"{post} {POST_TITLE} {_zh(m.post_title)}")
@@ -518,6 +569,7 @@ class _Statements:
             out += (f"{s} {A} {C_CITATION}", f"{s} {LABEL} {_zh(c.title)}", f"{s} {CITES} {_ref('cited', c.cited_id)}",
                     f"{s} {TITLE_KEY} {_str(c.key)}")
             _prov(out, s, c.id, c.prov)
+            _extra(out, s, c)
 
     def add_jurisdiction(self, name: str, path: list[str]) -> None:
         """Record a jurisdiction and the chain of broader ones above it (from its path)."""
@@ -567,6 +619,7 @@ class _Statements:
             sid = stable_id("sector", o.sector)
             self.sectors[sid] = o.sector
             out.append(f"{s} {SECTOR} {_ref('sector', sid)}")
+        _extra(out, s, o)
 
     def jurisdiction_nodes(self, out: list[str]) -> None:
         jur_ids = sorted((stable_id("jurisdiction", n), n) for n in self.jurisdictions)
@@ -624,6 +677,7 @@ class _Statements:
             out += (f"{s} {A} {C_ALIGN}", f"{s} {ALIGN_SOURCE} {src}",
                     f"{s} {ALIGN_TARGET} {dst}", f"{s} {SCORE} {_decimal(al.score)}", f"{s} {METHOD} {_str(al.method)}",
                     f"{s} {EVIDENCE} {_zh(al.evidence)}")
+            _extra(out, s, al)
         if out:
             yield None, out
 

@@ -5,6 +5,7 @@ the fixture graph with each writer and prints, as JSON, the priorities each give
     python _model_plus.py embedded STORE_DIR     load D2 by COPY into a store (made without the property)
     python _model_plus.py neo4j                   load D1 and D2 over Bolt (NEO4J_URI ...)
     python _model_plus.py admin OUT_DIR           write the neo4j-admin files
+    python _model_plus.py rdf                     export N-Triples (kg.rdf) and query them (pyoxigraph)
 """
 from __future__ import annotations
 
@@ -43,6 +44,14 @@ def priorities(g: model.Graph) -> dict[str, Any]:
     return {t.id: t.priority for t in g.tasks}  # type: ignore[attr-defined]
 
 
+def export_bytes(g: model.Graph, export: Any) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    export(g, out, "nt")
+    return out.getvalue()
+
+
 def main(mode: str, where: str = "") -> dict[str, Any]:
     if mode == "embedded":
         from kg.store.embedded import EmbeddedStore
@@ -58,6 +67,17 @@ def main(mode: str, where: str = "") -> dict[str, Any]:
             store.load(graph("D1", "D2"))
             queried = {i: p for i, p in store.run("MATCH (t:Task) RETURN t.id, t.priority").rows}
             return {"read": priorities(store.to_graph()), "queried": queried}
+    if mode == "rdf":
+        import pyoxigraph as ox
+
+        from kg.rdf import KG, export, iri
+
+        triples = ox.Store()
+        data = export_bytes(graph("D1", "D2"), export)
+        triples.load(data, format=ox.RdfFormat.N_TRIPLES)
+        found = triples.query(f"SELECT ?t ?p WHERE {{ ?t <{KG}priority> ?p }}")
+        prefix = iri("task", "")
+        return {"read": {r["t"].value.removeprefix(prefix): int(r["p"].value) for r in found}}  # type: ignore[union-attr,index]
     from kg.neo4j_import import write_neo4j_import
 
     write_neo4j_import(graph("D1", "D2"), where)

@@ -1,5 +1,5 @@
-"""Issue #15: a property added to one model class, and nowhere else, reaches both stores and the neo4j-admin
-files, and reads back. tests/_model_plus.py runs kg with a fixture subclass of Task that adds `priority`
+"""Issue #15: a property added to one model class, and nowhere else, reaches both stores, the neo4j-admin
+files and the RDF export (a kg: property named after the field), and reads back. tests/_model_plus.py runs kg with a fixture subclass of Task that adds `priority`
 (in a process of its own: the schema is derived from kg.model when kg.store is imported)."""
 from __future__ import annotations
 
@@ -56,3 +56,14 @@ def test_the_neo4j_admin_files_carry_the_new_property(tmp_path: Path) -> None:
     got = run_plus("admin", str(tmp_path))
     assert got["read"] == expected("D1", "D2")
     assert got["header"].index("priority:int") < got["header"].index("start:int")  # a model field, before provenance
+
+
+def test_the_rdf_export_carries_the_new_property() -> None:
+    assert run_plus("rdf")["read"] == expected("D1", "D2")
+
+
+def test_the_stock_model_has_no_field_without_its_own_rdf_term() -> None:
+    """kg.rdf states every field of the model in its own terms: the kg:FIELD fallback is for fields added later."""
+    from kg.rdf import _EXTRA
+
+    assert not any(_EXTRA.values())

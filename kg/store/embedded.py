@@ -4,6 +4,7 @@ Why embedded: analysts get a queryable graph with no server. The folder holds on
 Ladybug database file (``graph.lbug`` and its write-ahead log); anything else in it means
 the folder is not ours, and we refuse to touch it.
 
+It writes the projection of kg/store/projection.py (tables: kg/store/schema.py, derived from the model).
 Loading is one transaction per document (all-or-nothing), or per batch of new documents.
 Rows go in with ``UNWIND $rows`` for small transactions and with ``COPY ... FROM`` an Arrow
 table (pyarrow) for big ones: COPY rolls back with the transaction, but a transaction that
@@ -11,7 +12,8 @@ copies is checkpointed when it commits (~0.3 s, and more as the store grows), so
 off for thousands of rows (see load(batch_documents=...)) — or inside bulk(), where a whole
 block of loads commits, and checkpoints, once. CitedDocument placeholders are shared across
 documents (created when missing); organizations are shared too: new ones are created, known
-ones get the union of their aliases.
+ones get the union of their aliases, and lose those only a document removed or replaced gave
+(its NAMED_IN links).
 
 A document's targets, people, memberships (MEMBER_OF, POST_IN) and citations (CITES) go in and
 out with it; organizations and cited-document placeholders it leaves without an edge are removed
