@@ -273,9 +273,10 @@ class EmbeddedStore(Store):
         stored = self._columns_stored()
         uncounted = "Task" in stored and "n_units" not in stored["Task"]
         unnamed = "Document" in stored and NAMED not in stored
-        for stmt in ddl() + migrations(stored):
+        for stmt in ddl(skip=stored) + migrations(stored):
             self._exec(stmt)
-        self._order = self._columns_stored()
+        # a column a migration added comes last in its table
+        self._order = {t: cols + [c for c in self._columns(t) if c not in cols] for t, cols in stored.items()}
         if uncounted:  # a store written before the counts existed: count once
             self._recount()
         if unnamed:  # written before NAMED_IN: every document gives the aliases its organizations have
@@ -294,6 +295,11 @@ class EmbeddedStore(Store):
         """Each table's columns in the store's order (COPY maps an Arrow table's columns by position: a column
         added to an older store comes last)."""
         return {t: [r[1] for r in self._exec(f"CALL table_info('{t}') RETURN *")] for t in self._tables()}
+
+    @staticmethod
+    def _columns(table: str) -> list[str]:
+        """A table's columns in the schema (kg/store/schema.py)."""
+        return NODE_TABLES[table].names if table in NODE_TABLES else REL_TABLES[table].names if table in REL_TABLES else []
 
     def _recount(self) -> None:
         """Count every stored count anew from the edges (kg/store/counts.py), in one transaction."""
@@ -406,11 +412,11 @@ class EmbeddedStore(Store):
         """Rows of the model's columns (not the stored counts) of a label's nodes, of some documents."""
         cols = [c.name for c in NODE_TABLES[label].columns if c.path is not None]
         ret = ", ".join(f"n.{q(c)}" for c in cols)
-        if ids is None:
-            found = self._exec(f"MATCH (n:{label}) RETURN {ret}")
+        if ids is None:  # in id order: read_graph's sort then has nothing to do
+            found = self._exec(f"MATCH (n:{label}) RETURN {ret} ORDER BY n.id")
         else:
             key = "id" if label == "Document" else "document_id"
-            found = self._exec(f"MATCH (n:{label}) WHERE n.{key} IN $ids RETURN {ret}", {"ids": ids})
+            found = self._exec(f"MATCH (n:{label}) WHERE n.{key} IN $ids RETURN {ret} ORDER BY n.id", {"ids": ids})
         return [dict(zip(cols, r)) for r in found]
 
     def edges(self, key: EdgeKey, ids: Optional[list[str]]) -> list[Row]:

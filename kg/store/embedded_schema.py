@@ -7,18 +7,24 @@ Neo4j too. `start` is not reserved.
 """
 from __future__ import annotations
 
+from typing import Collection
+
 from kg.store import counts as kc
 from kg.store.schema import NODE_TABLES, REL_TABLES, q
 
 
-def ddl() -> list[str]:
-    """The CREATE ... IF NOT EXISTS statements, node tables first."""
+def ddl(skip: Collection[str] = ()) -> list[str]:
+    """The CREATE ... IF NOT EXISTS statements, node tables first, but for the tables in skip (there already)."""
     out = []
     for label, table in NODE_TABLES.items():
+        if label in skip:
+            continue
         body = ", ".join(
             f"{q(c.name)} {c.type}" + (" PRIMARY KEY" if c.name == table.key else "") for c in table.columns)
         out.append(f"CREATE NODE TABLE IF NOT EXISTS {label}({body})")
     for rel, rt in REL_TABLES.items():
+        if rel in skip:
+            continue
         parts = [f"FROM {a} TO {b}" for a, b in rt.pairs] + [f"{q(c.name)} {c.type}" for c in rt.props]
         out.append(f"CREATE REL TABLE IF NOT EXISTS {rel}({', '.join(parts)})")
     return out

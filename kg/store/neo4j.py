@@ -178,7 +178,7 @@ Q_CREATE_ALIGNMENTS = {key: _create_edges(*key) for key in ALIGN_EDGES}
 
 def _read_nodes(label: str) -> str:
     where = "n.id IN $ids" if label == "Document" else "n.document_id IN $ids"
-    return f"MATCH (n:{label}) WHERE $all OR {where} RETURN properties(n) AS p"
+    return f"MATCH (n:{label}) WHERE $all OR {where} RETURN properties(n) AS p ORDER BY n.id"
 
 
 def _read_edges(rel: str, a: str, b: str) -> str:
@@ -191,7 +191,7 @@ def _read_edges(rel: str, a: str, b: str) -> str:
 
 Q_READ = {label: _read_nodes(label) for label in ("Document", *DOCUMENT_PARTS)}
 Q_READ_EDGES = {key: _read_edges(*key) for spec in CARRIER.values() for key in read_keys(spec.model)}
-Q_READ_ORGS = "MATCH (o:Organization) WHERE $all OR o.id IN $ids RETURN properties(o) AS p"
+Q_READ_ORGS = "MATCH (o:Organization) WHERE $all OR o.id IN $ids RETURN properties(o) AS p ORDER BY o.id"
 
 # --- stats --------------------------------------------------------------------------------
 Q_STATS = {
@@ -666,15 +666,18 @@ class _Rows:
         return {"all": ids is None, "ids": ids or []}
 
     def nodes(self, label: str, ids: Optional[list[str]]) -> list[Row]:
-        return [r["p"] for r in self.store._read(Q_READ[label], **self._params(ids))]
+        blank = dict.fromkeys(NODE_TABLES[label].names)  # a property the server does not hold is None
+        return [{**blank, **r["p"]} for r in self.store._read(Q_READ[label], **self._params(ids))]
 
     def edges(self, key: EdgeKey, ids: Optional[list[str]]) -> list[Row]:
         on_node = carrier(key).on_node
-        return [{**r["p"], "from": r["src"], "to": r["dst"], **{f: r[f] for f in on_node}}
+        blank = dict.fromkeys(REL_TABLES[key[0]].names)
+        return [{**blank, **r["p"], "from": r["src"], "to": r["dst"], **{f: r[f] for f in on_node}}
                 for r in self.store._read(Q_READ_EDGES[key], **self._params(ids))]
 
     def organizations(self, ids: Optional[list[str]]) -> list[Row]:
-        return [r["p"] for r in self.store._read(Q_READ_ORGS, **self._params(ids))]
+        blank = dict.fromkeys(NODE_TABLES["Organization"].names)
+        return [{**blank, **r["p"]} for r in self.store._read(Q_READ_ORGS, **self._params(ids))]
 
 
 def _one_line(exc: BaseException) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import typing
 from collections import defaultdict
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, Callable, Iterable, Mapping, Optional, Protocol, Sequence
 
 from pydantic import BaseModel
@@ -330,26 +330,42 @@ def _lists(model: type[BaseModel]) -> list[str]:
     return [f for f, info in model.model_fields.items() if f != "prov" and column_type(info.annotation).endswith("[]")]
 
 
-def node_reader(label: str, validate: bool = False) -> Callable[[Row], Any]:
-    """Row (column -> value) -> model object of the label. validate=False for values kg wrote itself with
-    the schema's types (kg/trusted.py); a server that may change a value's type is validated."""
-    model = NODE_TABLES[label].model
-    fields = list(model.model_fields)  # in model order, prov too (filled in below: a trusted object keeps the order)
+def _reader(model: type[BaseModel], keys: Mapping[str, str], known: Mapping[str, Any], text: str,
+            validate: bool) -> Callable[[Row], Any]:
+    """Row -> model object: each field from the row's key keys.get(field, field), or the value `known` gives;
+    prov from start, end and `text`, in the document of the object's document_id (a Document: its id).
+    Rows must hold every key (a store fills in the ones it lacks with None)."""
+    fields = [f for f in model.model_fields if f != "prov"]
+    taken = [f for f in fields if f not in known]
+    get = itemgetter(*[keys.get(f, f) for f in taken])
+    consts = tuple(known[f] for f in fields if f in known)
+    # the fields in model order, from the row's values followed by the known ones
+    pick = itemgetter(*[taken.index(f) if f in taken else len(taken) + list(known).index(f) for f in fields])
     lists = _lists(model)
     make = _maker(model, validate)
     prov: Callable[..., Provenance] = Provenance if validate else _new_prov
     has_prov = "prov" in model.model_fields
+    in_order = not has_prov or list(model.model_fields)[-1] == "prov"  # else re-ordered after prov is set
+    every = list(model.model_fields)
     own = "document_id" if "document_id" in fields else "id"
 
     def read(row: Row) -> Any:
-        values = {f: row.get(f) for f in fields}
+        values = dict(zip(fields, pick(get(row) + consts) if consts else get(row)))
         for f in lists:
-            values[f] = list(values[f] or [])
+            values[f] = values[f] or []
         if has_prov:
-            values["prov"] = prov(document_id=values[own], start=row["start"], end=row["end"], text=row.get("text") or "")
+            values["prov"] = prov(document_id=values[own], start=row["start"], end=row["end"], text=row[text] or "")
+            if not in_order:
+                values = {f: values[f] for f in every}
         return make(**values)
 
     return read
+
+
+def node_reader(label: str, validate: bool = False) -> Callable[[Row], Any]:
+    """Row (column -> value) -> model object of the label. validate=False for values kg wrote itself with
+    the schema's types (kg/trusted.py); a server that may change a value's type is validated."""
+    return _reader(NODE_TABLES[label].model, {}, {}, "text", validate)
 
 
 def carrier(key: EdgeKey) -> RelSpec:
@@ -363,24 +379,8 @@ def edge_reader(key: EdgeKey, validate: bool = False) -> Callable[[Row], Any]:
     the model object it carries (Responsibility, Membership, Citation, Alignment)."""
     rel, a, b = key
     spec = carrier(key)
-    model = spec.model
-    fixed = {spec.src.field: "from", spec.dst.field: "to"}
-    known = {spec.type_field: rel, spec.src.kind_field: a, spec.dst.kind_field: b}
-    make = _maker(model, validate)
-    prov: Callable[..., Provenance] = Provenance if validate else _new_prov
-    fields = list(model.model_fields)  # prov too, filled in below
-    lists = _lists(model)
-
-    def read(row: Row) -> Any:
-        values = {f: known[f] if f in known else row.get(fixed.get(f, f)) for f in fields}
-        for f in lists:
-            values[f] = list(values[f] or [])
-        if "prov" in model.model_fields:
-            values["prov"] = prov(document_id=values["document_id"], start=row["start"], end=row["end"],
-                                  text=row.get("clause") or "")
-        return make(**values)
-
-    return read
+    known = {f: v for f, v in ((spec.type_field, rel), (spec.src.kind_field, a), (spec.dst.kind_field, b)) if f}
+    return _reader(spec.model, {spec.src.field: "from", spec.dst.field: "to"}, known, "clause", validate)
 
 
 def read_keys(model: type[BaseModel]) -> list[EdgeKey]:
@@ -392,13 +392,15 @@ def read_keys(model: type[BaseModel]) -> list[EdgeKey]:
 class RowSource(Protocol):
     """What a store gives read_graph: rows of nodes and relationships of some documents (ids None: all)."""
 
-    def nodes(self, label: str, ids: Optional[list[str]]) -> Iterable[Row]: ...
+    def nodes(self, label: str, ids: Optional[list[str]]) -> Iterable[Row]:
+        """Rows of a label's nodes, in id order."""
 
     def edges(self, key: EdgeKey, ids: Optional[list[str]]) -> Iterable[Row]:
         """Rows with from, to, the properties, and the fields its class keeps on the TO node (CITES: key);
         the edges of those documents (ALIGNS_WITH: both ends in them)."""
 
-    def organizations(self, ids: Optional[list[str]]) -> Iterable[Row]: ...
+    def organizations(self, ids: Optional[list[str]]) -> Iterable[Row]:
+        """Rows of the organizations (all, or those among ids), in id order."""
 
 
 def read_graph(source: RowSource, ids: Optional[list[str]], validate: bool = False) -> Graph:
@@ -408,7 +410,7 @@ def read_graph(source: RowSource, ids: Optional[list[str]], validate: bool = Fal
     out: dict[str, list[Any]] = {}
     for label in ("Document", "Section", "Action", "Task", "Target", "Person"):
         read = node_reader(label, validate)
-        out[GRAPH_FIELDS[NODE_TABLES[label].model]] = sorted(map(read, source.nodes(label, ids)), key=by_id)
+        out[GRAPH_FIELDS[NODE_TABLES[label].model]] = list(map(read, source.nodes(label, ids)))
     for model in (Responsibility, Membership, Citation, Alignment):
         objs: list[Any] = []
         for key in read_keys(model):
@@ -416,6 +418,6 @@ def read_graph(source: RowSource, ids: Optional[list[str]], validate: bool = Fal
         out[GRAPH_FIELDS[model]] = sorted(objs, key=by_id)
     used = None if ids is None else sorted(
         {r.organization_id for r in out["responsibilities"]} | member_orgs(out["memberships"]))
-    out["organizations"] = sorted(map(node_reader("Organization", validate), source.organizations(used)), key=by_id)
+    out["organizations"] = list(map(node_reader("Organization", validate), source.organizations(used)))
     return Graph(**out)
 
