@@ -122,14 +122,13 @@ def _rows(columns: Columns, tag: str) -> Iterator[list[Any]]:
     return ([*r, tag] for r in zip(*columns))
 
 
-def _nodes(graph: Graph) -> dict[str, Columns]:
-    """Every node's columns, rows sorted by id, with the stored counts of the whole graph."""
+def _nodes(graph: Graph, totals: kc.Changes) -> dict[str, Columns]:
+    """Every node's columns, rows sorted by id, with the stored counts of the whole graph (`totals`: its
+    organization counts and shared tasks)."""
     objs = {label: _unique(list(getattr(graph, GRAPH_FIELDS[t.model])), t.label.lower())
             for label, t in NODE_TABLES.items() if label != "CitedDocument"}
-    edges = kc.edges_of(graph.responsibilities)
     counted: dict[str, NodeCounts] = kc.document_counts(
-        [d.id for d in objs["Document"]], objs["Action"], objs["Task"], edges, objs["Target"])
-    totals = kc.totals(edges)
+        [d.id for d in objs["Document"]], objs["Action"], objs["Task"], graph.responsibilities, objs["Target"])
     most = kc.max_out(totals.pairs)
     counted["Organization"] = {o: d + (most.get(o, 0),) for o, d in totals.orgs.items()}
     sec_title = {s.id: s.title for s in objs["Section"]}
@@ -141,7 +140,7 @@ def _nodes(graph: Graph) -> dict[str, Columns]:
     return out
 
 
-def _edges(graph: Graph) -> dict[EdgeKey, Columns]:
+def _edges(graph: Graph, totals: kc.Changes) -> dict[EdgeKey, Columns]:
     """Every relationship's columns: those with an id property in id order, the others by (start, end)."""
     out: dict[EdgeKey, Columns] = {}
     for spec in REL_SPECS:
@@ -150,7 +149,6 @@ def _edges(graph: Graph) -> dict[EdgeKey, Columns]:
             if "id" not in REL_TABLES[key[0]].names and columns[0]:
                 columns = [list(c) for c in zip(*sorted(zip(*columns)))]
             out[key] = columns
-    totals = kc.totals(kc.edges_of(graph.responsibilities))
     shared = sorted(totals.pairs.items())
     out[(kc.SHARES, "Organization", "Organization")] = [[a for (a, _b), _n in shared], [b for (_a, b), _n in shared],
                                                         [n for _p, n in shared]]
@@ -170,13 +168,14 @@ def write_neo4j_import(graph: Graph, out_dir: str | Path, *, array_delimiter: st
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    nodes = _nodes(graph)
+    totals = kc.totals(graph.responsibilities)
+    nodes = _nodes(graph, totals)
     counts: dict[str, int] = {}
     for label in NODE_LABELS:
         _header(out / f"{label}.header.csv", node_header(label))
         counts[label] = _write(out / f"{label}.csv", _rows(nodes[label], label), array_delimiter)
     node_ids = {label: set(columns[0]) for label, columns in nodes.items()}
-    edges = _edges(graph)
+    edges = _edges(graph, totals)
     for stem, rel, start, end in REL_FILES:
         columns = edges[(rel, start, end)]
         ends = list(zip(columns[0], columns[1]))

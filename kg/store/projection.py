@@ -270,6 +270,7 @@ def named_in(chunk: Sequence[Bundle], orgs: Mapping[str, Organization]) -> Colum
     the aliases of the graph's organization that its role clauses mention, or all of them when its
     memberships name it or its clauses mention none of them."""
     links: list[tuple[str, str, list[str]]] = []
+    known: dict[str, frozenset[str]] = {}  # organization id -> its aliases in the graph (a set, made once)
     for b in chunk:
         said: dict[str, set[str]] = defaultdict(set)
         for r in b.parts["responsibilities"]:
@@ -278,8 +279,10 @@ def named_in(chunk: Sequence[Bundle], orgs: Mapping[str, Organization]) -> Colum
         for oid in sorted(b.org_ids):
             if oid not in orgs:  # a dangling reference: refused by Bundle.check, or reported by the writer
                 continue
-            given = orgs[oid].aliases
-            mine = [a for a in given if a in said.get(oid, ())]
+            given = known.get(oid)
+            if given is None:
+                given = known[oid] = frozenset(orgs[oid].aliases)
+            mine = said[oid] & given if oid in said else None
             links.append((oid, b.doc.id, sorted(given if oid in members or not mine else mine)))
     return [list(c) for c in zip(*links)] if links else [[], [], []]
 
