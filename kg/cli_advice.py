@@ -13,6 +13,8 @@ _WORDS: dict[str, Callable[[tuple[str, ...]], str]] = {
     "build": lambda v: f"run `kg build --db {v[0]}` first",
     "pyshacl": lambda _v: "kg validate --engine pyshacl checks it",
     "jobs": lambda v: f"pass --jobs {v[0]}",
+    "another-folder": lambda _v: "pass another folder with --db (e.g. ./kg.db)",
+    "open-for-writing": lambda v: f"run `kg cypher --db {v[0]} --write 'RETURN 1'` once",
 }
 
 

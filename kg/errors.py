@@ -12,7 +12,9 @@ class Advice:
 
     kind: "params" (give these parameters), "no-limit" (the query always gives every row), "no-every-row"
     (only library queries take limit=None), "build" (the store at values[0] must be built first),
-    "pyshacl" (check with the pyshacl engine), "jobs" (parse with this many worker processes)."""
+    "pyshacl" (check with the pyshacl engine), "jobs" (parse with this many worker processes),
+    "another-folder" (the store folder named is not one), "open-for-writing" (the store at values[0] must be
+    opened for writing once)."""
 
     kind: str
     values: tuple[str, ...] = ()

@@ -42,6 +42,18 @@ def test_no_store_names_the_folder_and_the_cli_says_how_to_build_it(tmp_path: Pa
     assert cli_words(e.advice) == f" — run `kg build --db {tmp_path / 'none.db'}` first"
 
 
+def test_a_folder_that_is_not_a_store_is_named_and_the_cli_says_which_flag(tmp_path: Path) -> None:
+    from kg.store import open_store
+
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    e = _raised(lambda: open_store(backend="embedded", db=tmp_path))
+    assert not FLAG.search(str(e)) and e.advice == Advice("another-folder")
+    res = CliRunner().invoke(main, ["stats", "--db", str(tmp_path)])
+    assert res.exit_code == 1 and "pass another folder with --db" in res.output
+    e = _raised(lambda: open_store(backend="embedded", db=tmp_path / "none", read_only=True))
+    assert e.advice == Advice("build", (str(tmp_path / "none"),))
+
+
 @pytest.mark.slow
 def test_the_cli_adds_its_words_to_a_library_error(tmp_path: Path, seed_files: list[Path]) -> None:
     db = str(tmp_path / "kg.db")
@@ -52,7 +64,8 @@ def test_the_cli_adds_its_words_to_a_library_error(tmp_path: Path, seed_files: l
 
 
 def test_every_kind_of_advice_has_cli_words_and_unknown_ones_add_nothing() -> None:
-    assert {"params", "no-limit", "no-every-row", "build", "pyshacl", "jobs"} <= set(_WORDS)
+    assert {"params", "no-limit", "no-every-row", "build", "pyshacl", "jobs", "another-folder",
+            "open-for-writing"} <= set(_WORDS)
     assert cli_words(None) == "" and cli_words(Advice("something new")) == ""
     assert isinstance(QueryError("x", advice=Advice("params", ("n",))).advice, Advice)
 

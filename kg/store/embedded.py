@@ -36,7 +36,7 @@ from typing import Any, Callable, Collection, Iterable, Iterator, Literal, Optio
 import ladybug as lb
 
 from kg.cypher_guard import QueryRefused, check_read_only, parameters
-from kg.errors import StoreError
+from kg.errors import Advice, StoreError
 from kg.gc_pause import gc_paused
 from kg.ids import title_key
 from kg.names import storable
@@ -199,14 +199,15 @@ class EmbeddedStore(Store):
         except Exception as e:  # Ladybug raises RuntimeError for every kind of failure
             raise StoreError(
                 f"{self.db_file}: cannot open the Ladybug database ({e}). If this folder is not a kg "
-                f"store, pass another folder with --db; if another kg process is writing it, wait for it "
-                f"to finish."
+                f"store, use another folder; if another kg process is writing it, wait for it to finish.",
+                advice=Advice("another-folder"),
             ) from e
         if read_only:
             missing = set(NODE_TABLES) - self._tables()
             if missing:
                 self.close()
-                raise StoreError(f"{self.path}: not a kg store (no {', '.join(sorted(missing))} table); run `kg build --db {self.path}` first")
+                raise StoreError(f"{self.path}: not a kg store (no {', '.join(sorted(missing))} table)",
+                                 advice=Advice("build", (str(self.path),)))
         else:
             self.ensure_schema()
 
@@ -225,24 +226,26 @@ class EmbeddedStore(Store):
                                  f"it ({e}); wait for it to finish") from e
             raise StoreError(
                 f"{self.db_file}: a process writing the store was stopped in the middle of a checkpoint, and "
-                f"finishing it needs write access ({e}). Run `kg cypher --db {self.path} --write 'RETURN 1'` "
-                f"as a user who can write {self.path}, then try again"
+                f"finishing it needs write access ({e}): open it for writing once, as a user who can write "
+                f"{self.path}, then try again",
+                advice=Advice("open-for-writing", (str(self.path),)),
             ) from e
 
     def _check_folder(self) -> None:
         p = self.path
         if p.exists() and not p.is_dir():
-            raise StoreError(f"{p} is a file, not a kg store folder; pass a folder with --db (e.g. ./kg.db)")
+            raise StoreError(f"{p} is a file, not a kg store folder", advice=Advice("another-folder"))
         if p.is_dir():
             foreign = sorted(x.name for x in p.iterdir() if not x.name.startswith(DB_FILE))
             if foreign:
                 shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
                 raise StoreError(
                     f"{p} is not a kg store: it holds {shown}. A kg store folder holds only {DB_FILE}; "
-                    f"pass an empty or new folder with --db"
+                    f"use an empty or new folder",
+                    advice=Advice("another-folder"),
                 )
         if self.read_only and not self.db_file.exists():
-            raise StoreError(f"no kg store at {p} (missing {DB_FILE}); run `kg build --db {p}` first")
+            raise StoreError(f"no kg store at {p} (missing {DB_FILE})", advice=Advice("build", (str(p),)))
         if not self.read_only:
             p.mkdir(parents=True, exist_ok=True)
 
