@@ -208,6 +208,13 @@ def _sector_english() -> Mapping[str, str]:
 Block = tuple[Optional[str], list[str]]
 
 
+def _texts(out: list[str], s: str, pairs: tuple[tuple[str, Optional[str]], ...]) -> None:
+    """``s PRED "text"@zh`` for each (PRED, text) whose text is there (optional fields)."""
+    for pred, text in pairs:
+        if text:
+            out.append(f"{s} {pred} {_zh(text)}")
+
+
 def _prov(out: list[str], subject: str, element_id: str, prov) -> None:
     """Append ``subject kg:provenance span`` and the span's and selector's statements."""
     span = _ref("span", element_id)
@@ -448,36 +455,28 @@ class _Statements:
     def action(self, out: list[str], act: Action) -> None:
         """An action, its assignments, then its tasks."""
         s = _ref("action", act.id)
-        rs = self.resps_of.get(act.id, ())
         tasks = self.tasks_of.get(act.id, ())
-        out += (f"{s} {A} {C_ACTION}", f"{s} {A} {PROV_PLAN}", f"{s} {LABEL} {_zh(act.title)}",
-                f'{s} {ORDINAL} "{act.ordinal}"{_INT}')
-        if act.number:
-            out.append(f"{s} {NUMBER} {_str(act.number)}")
-        if act.section_id:
-            out.append(f"{s} {IN_SECTION} {_ref('section', act.section_id)}")
-        for t in tasks:
-            out.append(f"{s} {HAS_TASK} {_ref('task', t.id)}")
-        for r in rs:
-            out.append(f"{s} {PROV_QA} {_ref('assignment', r.id)}")
-        _prov(out, s, act.id, act.prov)
-        _extra(out, s, act)
-        if rs:
-            self.target_resps(out, s, rs)
+        links = [f"{s} {IN_SECTION} {_ref('section', act.section_id)}"] if act.section_id else []
+        links += [f"{s} {HAS_TASK} {_ref('task', t.id)}" for t in tasks]
+        self.plan_item(out, s, C_ACTION, act, links)
         for t in tasks:
             self.task(out, t)
 
     def task(self, out: list[str], t: Task) -> None:
-        s = _ref("task", t.id)
-        rs = self.resps_of.get(t.id, ())
-        out += (f"{s} {A} {C_TASK}", f"{s} {A} {PROV_PLAN}", f"{s} {LABEL} {_zh(t.title)}",
-                f'{s} {ORDINAL} "{t.ordinal}"{_INT}')
-        if t.number:
-            out.append(f"{s} {NUMBER} {_str(t.number)}")
-        for r in rs:
-            out.append(f"{s} {PROV_QA} {_ref('assignment', r.id)}")
-        _prov(out, s, t.id, t.prov)
-        _extra(out, s, t)
+        self.plan_item(out, _ref("task", t.id), C_TASK, t, [])
+
+    def plan_item(self, out: list[str], s: str, cls: str, item: Union[Action, Task], links: list[str]) -> None:
+        """What an action and a task both state: class, label, ordinal, number, ``links`` (an action's
+        section and tasks), its assignments, provenance and the model's extra fields."""
+        rs = self.resps_of.get(item.id, ())
+        out += (f"{s} {A} {cls}", f"{s} {A} {PROV_PLAN}", f"{s} {LABEL} {_zh(item.title)}",
+                f'{s} {ORDINAL} "{item.ordinal}"{_INT}')
+        if item.number:
+            out.append(f"{s} {NUMBER} {_str(item.number)}")
+        out += links
+        out += [f"{s} {PROV_QA} {_ref('assignment', r.id)}" for r in rs]
+        _prov(out, s, item.id, item.prov)
+        _extra(out, s, item)
         if rs:
             self.target_resps(out, s, rs)
 
@@ -522,12 +521,7 @@ class _Statements:
             out += (f"{_ref(t.owner_kind.lower(), t.owner_id)} {HAS_TARGET} {s}",
                     f"{s} {A} {C_TARGET}", f"{s} {LABEL} {_zh(t.text)}", f"{s} {VALUE} {_decimal(t.value)}",
                     f"{s} {COMPARATOR} {_zh(t.comparator)}")
-            if t.unit:
-                out.append(f"{s} {UNIT} {_zh(t.unit)}")
-            if t.period:
-                out.append(f"{s} {PERIOD} {_zh(t.period)}")
-            if t.deadline:
-                out.append(f"{s} {DEADLINE} {_zh(t.deadline)}")
+            _texts(out, s, ((UNIT, t.unit), (PERIOD, t.period), (DEADLINE, t.deadline)))
             _prov(out, s, t.id, t.prov)
             _extra(out, s, t)
 
