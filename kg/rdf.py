@@ -276,6 +276,12 @@ def _extra(out: list[str], s: str, x: Any) -> None:
             out.append(f"{s} {prop} {_literal(one)}")
 
 
+def _element_end(out: list[str], s: str, x: Any) -> None:
+    """What every element with a span ends with: its provenance, then the model fields no writer states."""
+    _prov(out, s, x.id, x.prov)
+    _extra(out, s, x)
+
+
 def _dedup(items: Iterable, key) -> list:
     """Sorted by ``key`` (which ends with the id), first of each id kept: order-independent."""
     seen: set[str] = set()
@@ -417,8 +423,7 @@ class _Statements:
             out.append(f"{s} {HAS_SECTION} {_ref('section', sec.id)}")
         for act in self.actions_of.get(d.id, ()):
             out.append(f"{s} {HAS_ACTION} {_ref('action', act.id)}")
-        _prov(out, s, d.id, d.prov)
-        _extra(out, s, d)
+        _element_end(out, s, d)
 
     def based_on(self, out: list[str], s: str, d: Document) -> None:
         """kg:basedOn: a loaded document of that title, else a cited work (a shared node)."""
@@ -449,8 +454,7 @@ class _Statements:
         s = _ref("section", sec.id)
         out += (f"{s} {A} {C_SECTION}", f"{s} {A} {ELI_SUB}", f"{s} {LABEL} {_zh(sec.title)}",
                 f'{s} {ORDINAL} "{sec.ordinal}"{_INT}', f"{s} {ELI_PART_OF} {g}")
-        _prov(out, s, sec.id, sec.prov)
-        _extra(out, s, sec)
+        _element_end(out, s, sec)
 
     def action(self, out: list[str], act: Action) -> None:
         """An action, its assignments, then its tasks."""
@@ -475,8 +479,7 @@ class _Statements:
             out.append(f"{s} {NUMBER} {_str(item.number)}")
         out += links
         out += [f"{s} {PROV_QA} {_ref('assignment', r.id)}" for r in rs]
-        _prov(out, s, item.id, item.prov)
-        _extra(out, s, item)
+        _element_end(out, s, item)
         if rs:
             self.target_resps(out, s, rs)
 
@@ -503,8 +506,7 @@ class _Statements:
         )
         if r.deadline:
             out.append(f"{a} {DEADLINE} {_zh(r.deadline)}")
-        _prov(out, a, r.id, r.prov)
-        _extra(out, a, r)
+        _element_end(out, a, r)
 
     def orphans(self, out: list[str], doc_id: str) -> None:
         """Tasks whose action, and assignments whose action or task, the Graph does not hold."""
@@ -522,16 +524,14 @@ class _Statements:
                     f"{s} {A} {C_TARGET}", f"{s} {LABEL} {_zh(t.text)}", f"{s} {VALUE} {_decimal(t.value)}",
                     f"{s} {COMPARATOR} {_zh(t.comparator)}")
             _texts(out, s, ((UNIT, t.unit), (PERIOD, t.period), (DEADLINE, t.deadline)))
-            _prov(out, s, t.id, t.prov)
-            _extra(out, s, t)
+            _element_end(out, s, t)
 
     def people(self, out: list[str], doc_id: str) -> None:
         for p in self.people_of.get(doc_id, ()):
             s = _ref("person", p.id)
             out += (f"{s} {A} {C_PERSON}", f"{s} {A} {FOAF_PERSON}", f"{s} {FOAF_NAME} {_zh(p.name)}",
                     f"{s} {LABEL} {_zh(p.name)}")
-            _prov(out, s, p.id, p.prov)
-            _extra(out, s, p)
+            _element_end(out, s, p)
 
     def memberships(self, out: list[str], doc_id: str) -> None:
         """Leading-group memberships, each with the post its person holds."""
@@ -540,8 +540,7 @@ class _Statements:
             out += (f"{s} {A} {ORG_MEMBERSHIP}", f"{s} {ORG_MEMBER} {person}",
                     f"{s} {ORG_ORGANIZATION} {_ref('organization', m.group_id)}",
                     f"{s} {ORG_ROLE} {self.group_role(m.role)}", f"{s} {POST} {post}")
-            _prov(out, s, m.id, m.prov)
-            _extra(out, s, m)
+            _element_end(out, s, m)
             out += (f"{post} {A} {ORG_POST}", f"{post} {LABEL} {_zh(m.post)}", f"{post} {ORG_HELD_BY} {person}")
             if m.post_title:
                 out.append(f"{post} {POST_TITLE} {_zh(m.post_title)}")
@@ -562,8 +561,7 @@ class _Statements:
             s = _ref("citation", c.id)
             out += (f"{s} {A} {C_CITATION}", f"{s} {LABEL} {_zh(c.title)}", f"{s} {CITES} {_ref('cited', c.cited_id)}",
                     f"{s} {TITLE_KEY} {_str(c.key)}")
-            _prov(out, s, c.id, c.prov)
-            _extra(out, s, c)
+            _element_end(out, s, c)
 
     def add_jurisdiction(self, name: str, path: list[str]) -> None:
         """Record a jurisdiction and the chain of broader ones above it (from its path)."""
