@@ -161,38 +161,59 @@ class Bundle:
     def check(self, org_ids: set[str]) -> None:
         """Refuse dangling references before writing (a MATCH would silently drop the edge), naming the
         first in document order."""
-        f = self.doc.file
         p = self.parts
         sec = {s.id for s in p["sections"]}
         act = {a.id for a in p["actions"]}
         tsk = {t.id for t in p["tasks"]}
-        for a in p["actions"]:
+        self._check_actions(sec)
+        self._check_tasks(act)
+        self._check_responsibilities(org_ids, act, tsk)
+        self._check_targets({"Document": {self.doc.id}, "Action": act, "Task": tsk})
+        self._check_memberships(org_ids)
+
+    def _check_actions(self, sec: set[str]) -> None:
+        """Every action's section (when it names one) is in this document."""
+        for a in self.parts["actions"]:
             if a.section_id is not None and a.section_id not in sec:
-                raise StoreError(f"{f}: action {a.id} ({a.title}) names section {a.section_id}, not in this document")
-        for t in p["tasks"]:
+                raise StoreError(f"{self.doc.file}: action {a.id} ({a.title}) names section {a.section_id}, "
+                                 "not in this document")
+
+    def _check_tasks(self, act: set[str]) -> None:
+        """Every task's action is in this document."""
+        for t in self.parts["tasks"]:
             if t.action_id not in act:
-                raise StoreError(f"{f}: task {t.id} ({t.title}) names action {t.action_id}, not in this document")
-        for r in p["responsibilities"]:
+                raise StoreError(f"{self.doc.file}: task {t.id} ({t.title}) names action {t.action_id}, "
+                                 "not in this document")
+
+    def _check_responsibilities(self, org_ids: set[str], act: set[str], tsk: set[str]) -> None:
+        """Every responsibility's organization is in the graph, and its target in this document."""
+        f = self.doc.file
+        for r in self.parts["responsibilities"]:
             if r.organization_id not in org_ids:
                 raise StoreError(f"{f}: responsibility {r.id} ({r.mention}) names organization {r.organization_id}, "
                                  "not in the graph's organizations")
             if r.target_id not in (act if r.target_kind == "Action" else tsk):
                 raise StoreError(f"{f}: responsibility {r.id} ({r.mention}) targets {r.target_kind} {r.target_id}, "
                                  "not in this document")
-        owners = {"Document": {self.doc.id}, "Action": act, "Task": tsk}
-        for g in p["targets"]:
+
+    def _check_targets(self, owners: dict[str, set[str]]) -> None:
+        """Every target's owner (the ids of this document's owners, by kind) is in this document."""
+        for g in self.parts["targets"]:
             if g.owner_id not in owners.get(g.owner_kind, set()):
-                raise StoreError(f"{f}: target {g.id} ({g.text}) names {g.owner_kind} {g.owner_id} as its owner, "
-                                 "not in this document")
-        ppl = {x.id for x in p["people"]}
-        for m in p["memberships"]:
+                raise StoreError(f"{self.doc.file}: target {g.id} ({g.text}) names {g.owner_kind} {g.owner_id} "
+                                 "as its owner, not in this document")
+
+    def _check_memberships(self, org_ids: set[str]) -> None:
+        """Every membership's person is in this document, and its organizations in the graph."""
+        f = self.doc.file
+        ppl = {x.id for x in self.parts["people"]}
+        for m in self.parts["memberships"]:
             if m.person_id not in ppl:
                 raise StoreError(f"{f}: membership {m.id} ({m.post}) names person {m.person_id}, not in this document")
             for oid in (m.group_id, m.unit_id):
                 if oid is not None and oid not in org_ids:
                     raise StoreError(f"{f}: membership {m.id} ({m.post}) names organization {oid}, "
                                      "not in the graph's organizations")
-
 
 def member_orgs(memberships: Iterable[Membership]) -> set[str]:
     """The organizations memberships name: leading groups and the units of posts."""
