@@ -484,8 +484,19 @@ class Neo4jStore(Store):
 
         for res in problems:
             report(res)
+        ready = self._ready(found, set(orgs), report)
+        size = max(1, batch_documents or BATCH_DOCUMENTS)
+        for i in range(0, len(ready), size):
+            for res in self._write_isolating(ready[i:i + size], orgs, rewrite):
+                report(res)
+        self._write_loose_orgs(orgs, found)
+        return result
+
+    @staticmethod
+    def _ready(found: list[Bundle], org_ids: set[str], report: Callable[[DocResult], None]) -> list[Bundle]:
+        """The documents to write: those without a dangling reference (the others reported failed), each
+        file name storable."""
         ready: list[Bundle] = []
-        org_ids = set(orgs)
         for b in found:
             try:
                 b.check(org_ids)
@@ -496,27 +507,26 @@ class Neo4jStore(Store):
             if storable(b.doc.file) != b.doc.file:
                 b.doc = b.doc.model_copy(update={"file": storable(b.doc.file)})
             ready.append(b)
+        return ready
 
-        def write(batch: list[Bundle]) -> list[DocResult]:
-            """One transaction for the batch; when it fails and holds several, one per document (the culprit fails alone)."""
-            try:
-                written = self._write_batch(batch, orgs, rewrite)
-            except (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError) as exc:
-                raise self._connect_error(exc) from None  # nothing more will load: stop here
-            except (StoreError, nx.Neo4jError, nx.DriverError) as exc:
-                if len(batch) > 1:
-                    return [res for b in batch for res in write([b])]
-                doc = batch[0].doc
-                why = str(exc) if isinstance(exc, StoreError) else f"{doc.file}: write rolled back: {_one_line(exc)}"
-                return [DocResult(document_id=doc.id, file=doc.file, status="failed", error=why)]
-            return [DocResult(document_id=b.doc.id, file=b.doc.file, status=st, previous_file=prev)  # type: ignore[arg-type]
-                    for b, (st, prev) in zip(batch, written)]
+    def _write_isolating(self, batch: list[Bundle], orgs: dict[str, Organization],
+                         rewrite: Collection[str]) -> list[DocResult]:
+        """One transaction for the batch; when it fails and holds several, one per document (the culprit fails alone)."""
+        try:
+            written = self._write_batch(batch, orgs, rewrite)
+        except (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError) as exc:
+            raise self._connect_error(exc) from None  # nothing more will load: stop here
+        except (StoreError, nx.Neo4jError, nx.DriverError) as exc:
+            if len(batch) > 1:
+                return [res for b in batch for res in self._write_isolating([b], orgs, rewrite)]
+            doc = batch[0].doc
+            why = str(exc) if isinstance(exc, StoreError) else f"{doc.file}: write rolled back: {_one_line(exc)}"
+            return [DocResult(document_id=doc.id, file=doc.file, status="failed", error=why)]
+        return [DocResult(document_id=b.doc.id, file=b.doc.file, status=st, previous_file=prev)  # type: ignore[arg-type]
+                for b, (st, prev) in zip(batch, written)]
 
-        size = max(1, batch_documents or BATCH_DOCUMENTS)
-        for i in range(0, len(ready), size):
-            for res in write(ready[i:i + size]):
-                report(res)
-        # organizations no document refers to still belong in the store (as in the embedded store)
+    def _write_loose_orgs(self, orgs: dict[str, Organization], found: list[Bundle]) -> None:
+        """Organizations no document refers to still belong in the store (as in the embedded store)."""
         loose = sorted(set(orgs) - {oid for b in found for oid in b.org_ids})
         if loose:
             try:
@@ -524,7 +534,6 @@ class Neo4jStore(Store):
                     s.execute_write(self._merge_orgs, [orgs[o] for o in loose])
             except (nx.Neo4jError, nx.DriverError) as exc:
                 raise self._error(exc, "writing organizations") from None
-        return result
 
     def _write_batch(self, batch: list[Bundle], orgs: dict[str, Organization],
                      rewrite: Collection[str] = ()) -> list[tuple[str, Optional[str]]]:
