@@ -150,6 +150,16 @@ def _database(db_file: Path, read_only: bool) -> Any:
     return lb.Database(str(db_file), read_only=read_only, throw_on_wal_replay_failure=False)
 
 
+def _query_params(cypher: str, params: Optional[dict[str, Any]]) -> dict[str, Any]:
+    """The parameters a statement names, taken from `params`; StoreError when one is missing."""
+    wanted = parameters(cypher)
+    params = {k: v for k, v in (params or {}).items() if k in wanted}
+    missing = wanted - set(params)
+    if missing:
+        raise StoreError(f"missing query parameter(s): {', '.join('$' + m for m in sorted(missing))}")
+    return params
+
+
 def _leak(db: Any) -> None:
     """Keep a database object alive until the process ends. Closing (or freeing) a Ladybug 0.22
     database whose write-ahead-log writer failed throws from C++ and aborts the process, losing the
@@ -357,11 +367,7 @@ class EmbeddedStore(Store):
             raise StoreError(f"{self.path} is open read-only; open it without read_only to write")
         if not write:
             check_read_only(cypher)
-        wanted = parameters(cypher)
-        params = {k: v for k, v in (params or {}).items() if k in wanted}
-        missing = wanted - set(params)
-        if missing:
-            raise StoreError(f"missing query parameter(s): {', '.join('$' + m for m in sorted(missing))}")
+        params = _query_params(cypher, params)
         if self._conn is None:
             raise StoreError(f"{self.path}: the store is closed")
         guard = not write and not self.read_only
@@ -378,11 +384,15 @@ class EmbeddedStore(Store):
         except Exception as e:
             if guard:
                 self._rollback()
-            msg = str(e)
-            if "read-only" in msg or "read only" in msg.lower():
-                raise QueryRefused(f"refused by the database as a write: {msg}", "a write", 0) from e
-            raise StoreError(f"query failed on {self.path}: {msg}") from e
+            raise self._query_failed(e) from e
         return QueryResult(columns, rows)
+
+    def _query_failed(self, e: Exception) -> QueryRefused | StoreError:
+        """The error to raise for a statement the database failed: a write it refused, or another failure."""
+        msg = str(e)
+        if "read-only" in msg or "read only" in msg.lower():
+            return QueryRefused(f"refused by the database as a write: {msg}", "a write", 0)
+        return StoreError(f"query failed on {self.path}: {msg}")
 
     def _prepared(self, cypher: str, params: dict[str, Any]) -> Any:
         """Run exactly one statement, exactly as written: prepared by the engine (which refuses several
