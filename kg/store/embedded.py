@@ -160,6 +160,36 @@ def _query_params(cypher: str, params: Optional[dict[str, Any]]) -> dict[str, An
     return params
 
 
+def _link_changes(pairs: dict[tuple[str, str], int], have: dict[tuple[str, str], int]
+                  ) -> tuple[list[tuple[str, str, int]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Shared-task changes (kc.changes) against the stored links: the links to create (a, b, tasks), to
+    update ({a, b, n}) and to drop ({a, b}: none left), in pair order."""
+    create: list[tuple[str, str, int]] = []
+    update: list[dict[str, Any]] = []
+    drop: list[dict[str, Any]] = []
+    for (a, b), d in sorted(pairs.items()):
+        n = have.get((a, b), 0) + d
+        if (a, b) not in have:
+            if n > 0:
+                create.append((a, b, n))
+        elif n > 0:
+            update.append({"a": a, "b": b, "n": n})
+        else:
+            drop.append({"a": a, "b": b})
+    return create, update, drop
+
+
+def _links_after(have: dict[tuple[str, str], int], create: list[tuple[str, str, int]],
+                 update: list[dict[str, Any]], drop: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """The stored links as they are once the changes of _link_changes are written."""
+    links = dict(have)
+    links.update(((a, b), n) for a, b, n in create)
+    links.update(((r["a"], r["b"]), r["n"]) for r in update)
+    for r in drop:
+        links.pop((r["a"], r["b"]), None)
+    return links
+
+
 def _leak(db: Any) -> None:
     """Keep a database object alive until the process ends. Closing (or freeing) a Ladybug 0.22
     database whose write-ahead-log writer failed throws from C++ and aborts the process, losing the
@@ -866,24 +896,22 @@ class EmbeddedStore(Store):
         pairs = {p: d for p, d in pairs.items() if d}
         if not pairs:
             return
-        ask = sorted({a for a, _b in pairs if a not in fresh})
-        have: dict[tuple[str, str], int] = {}
-        if ask:  # every stored link of the organizations on the smaller-id side (a pair with a fresh end is new)
-            have = {(a, b): n for a, b, n in self._exec(
-                f"UNWIND $ids AS i MATCH (a:Organization {{id: i}})-[s:{kc.SHARES}]->(b:Organization) "
-                "RETURN a.id, b.id, s.tasks", {"ids": ask})}
-        create: list[tuple[str, str, int]] = []
-        update: list[dict[str, Any]] = []
-        drop: list[dict[str, Any]] = []
-        for (a, b), d in sorted(pairs.items()):
-            n = have.get((a, b), 0) + d
-            if (a, b) not in have:
-                if n > 0:
-                    create.append((a, b, n))
-            elif n > 0:
-                update.append({"a": a, "b": b, "n": n})
-            else:
-                drop.append({"a": a, "b": b})
+        have = self._stored_links(sorted({a for a, _b in pairs if a not in fresh}))
+        create, update, drop = _link_changes(pairs, have)
+        self._write_link_changes(create, update, drop, copy)
+        self._set_max_shared(pairs, fresh, _links_after(have, create, update, drop))
+
+    def _stored_links(self, ask: list[str]) -> dict[tuple[str, str], int]:
+        """Every stored SHARES_TASKS link of these organizations (on its smaller-id side): (a, b) -> tasks."""
+        if not ask:  # a pair with a fresh end is new
+            return {}
+        return {(a, b): n for a, b, n in self._exec(
+            f"UNWIND $ids AS i MATCH (a:Organization {{id: i}})-[s:{kc.SHARES}]->(b:Organization) "
+            "RETURN a.id, b.id, s.tasks", {"ids": ask})}
+
+    def _write_link_changes(self, create: list[tuple[str, str, int]], update: list[dict[str, Any]],
+                            drop: list[dict[str, Any]], copy: bool) -> None:
+        """Inside a transaction: set, delete and create SHARES_TASKS links (see _link_changes)."""
         # three MATCH clauses: one pattern naming both ends by id is ~8x slower on Ladybug (measured)
         match = (f"UNWIND $rows AS r MATCH (a:Organization {{id: r.a}}) MATCH (b:Organization {{id: r.b}}) "
                  f"MATCH (a)-[s:{kc.SHARES}]->(b) ")
@@ -894,12 +922,11 @@ class EmbeddedStore(Store):
         if create:  # COPY for many (a small block's links go in the write-ahead log, see _durable_commit)
             self._write_edges((kc.SHARES, "Organization", "Organization"),
                               [list(c) for c in zip(*create)], copy and len(create) >= COPY_MIN_ROWS)
-        # max_shared anew, from every link of theirs as it now is
-        links = dict(have)
-        links.update(((a, b), n) for a, b, n in create)
-        links.update(((r["a"], r["b"]), r["n"]) for r in update)
-        for r in drop:
-            links.pop((r["a"], r["b"]), None)
+
+    def _set_max_shared(self, pairs: dict[tuple[str, str], int], fresh: dict[str, int],
+                        links: dict[tuple[str, str], int]) -> None:
+        """Inside a transaction: max_shared anew for the organizations on the smaller-id side of `pairs`, from
+        every link of theirs as it now is (`links`); a `fresh` one written with that value is left as is."""
         most = dict.fromkeys({a for a, _b in pairs}, 0)
         most.update({a: m for a, m in kc.max_out(links).items() if a in most})
         rows = [{"id": a, "m": m} for a, m in sorted(most.items()) if fresh.get(a) != m]
