@@ -996,26 +996,38 @@ class EmbeddedStore(Store):
         zeros), update known ones with the union of aliases (merge_aliases); return the ids created."""
         if not orgs:
             return set()
-        cols = _ORG_COLS
-        ret = ", ".join(f"o.{q(c)}" for c in cols)
         block = self._block_orgs if self._in_bulk else None
-        have: dict[str, tuple[Any, ...]] = {}
-        ask = [o.id for o in orgs]
-        if block is not None:  # inside bulk(): what the block wrote is known; ask the store the rest
-            have = {o.id: block[o.id] for o in orgs if o.id in block}
-            ask = [i for i in ask if i not in have] if self._orgs_before_block else []
-        if ask:
-            # UNWIND + a match on the key uses the primary-key index; `WHERE o.id IN $ids` scans every
-            # organization against the list (seconds at 50k organizations)
-            have.update({r[0]: tuple(r) for r in self._exec(
-                f"UNWIND $ids AS i MATCH (o:Organization {{id: i}}) RETURN {ret}", {"ids": ask})})
+        have = self._orgs_stored([o.id for o in orgs], block)
         fresh = [o for o in orgs if o.id not in have]
         self._write_nodes("Organization", node_columns("Organization", fresh, counts=counts), copy)
         if block is not None:
             block.update((o.id, _org_row(o)) for o in fresh)
         created = {o.id for o in fresh}
-        if not have:
-            return created
+        if have:
+            self._update_known_orgs(orgs, have, block)
+        return created
+
+    def _orgs_stored(self, ids: list[str], block: Optional[dict[str, tuple[Any, ...]]]) -> dict[str, tuple[Any, ...]]:
+        """The stored organizations among ids (id -> row of _ORG_COLS); inside bulk() (`block`: what the
+        block wrote) only those the block did not write are asked of the store."""
+        have: dict[str, tuple[Any, ...]] = {}
+        ask = ids
+        if block is not None:  # inside bulk(): what the block wrote is known; ask the store the rest
+            have = {i: block[i] for i in ids if i in block}
+            ask = [i for i in ask if i not in have] if self._orgs_before_block else []
+        if ask:
+            # UNWIND + a match on the key uses the primary-key index; `WHERE o.id IN $ids` scans every
+            # organization against the list (seconds at 50k organizations)
+            ret = ", ".join(f"o.{q(c)}" for c in _ORG_COLS)
+            have.update({r[0]: tuple(r) for r in self._exec(
+                f"UNWIND $ids AS i MATCH (o:Organization {{id: i}}) RETURN {ret}", {"ids": ask})})
+        return have
+
+    def _update_known_orgs(self, orgs: list[Organization], have: dict[str, tuple[Any, ...]],
+                           block: Optional[dict[str, tuple[Any, ...]]]) -> None:
+        """Update the stored organizations (`have`) that these change: the model's columns, with the union
+        of aliases (merge_aliases); inside bulk(), `block` keeps the rows as written."""
+        cols = _ORG_COLS
         aliases = cols.index("aliases")
         known = []
         for o in orgs:
@@ -1030,7 +1042,6 @@ class EmbeddedStore(Store):
         if known:
             sets = ", ".join(f"n.{q(c)} = r.{q(c)}" for c in cols if c != "id")
             self._exec(f"UNWIND $rows AS r MATCH (n:Organization {{id: r.id}}) SET {sets}", {"rows": known})
-        return created
 
     def _stored_order(self, table: str, names: list[str], columns: Columns) -> tuple[list[str], Columns]:
         """Names and columns in the order of the stored table (a column added to an older store comes last)."""
