@@ -797,46 +797,7 @@ class EmbeddedStore(Store):
             if copy and not self._in_bulk:
                 self._checkpoint()  # see _checkpoint_before_copy
             with self._transaction():
-                stale_orgs: list[str] = []
-                stale_cited: list[str] = []
-                old_edges: list[Any] = []  # kc.Edge; the new ones are Responsibility objects (the same fields)
-                if replace:
-                    stale_orgs, stale_cited, old_edges = self._delete_document(chunk[0].doc.id)
-                new_edges = [r for b in chunk for r in b.parts["responsibilities"]]  # every field of kc.Edge
-                rows = project(chunk, orgs)
-                self._write_nodes("Document", rows.nodes["Document"], copy)
-                org_ids = sorted({oid for b in chunk for oid in b.org_ids})
-                changes = kc.changes(old_edges, new_edges)
-                # an organization created now has only the links of these documents so far (max_shared
-                # is set again by _apply_pairs where the block's later documents change it)
-                most = kc.max_out(changes.pairs)
-                fresh = self._write_orgs([orgs[o] for o in org_ids], copy,
-                                         {o: d + (most.get(o, 0),) for o, d in changes.orgs.items()})
-                written = {o: most.get(o, 0) for o in fresh}
-                self._write_cited(cited_columns(c for b in chunk for c in b.parts["citations"]), copy)
-                for label in DOCUMENT_PARTS:
-                    self._write_nodes(label, rows.nodes[label], copy)
-                for key, columns in rows.edges.items():
-                    self._write_edges(key, columns, copy)
-                del rows
-                self._add_org_counts(changes.orgs, fresh)
-                if self._in_bulk:  # shared tasks once, when the block ends (see _end_block)
-                    if not self._block_pairs:
-                        self._block_pairs = changes.pairs
-                    else:
-                        for pair, d in changes.pairs.items():
-                            self._block_pairs[pair] = self._block_pairs.get(pair, 0) + d
-                    self._block_created.update(written)
-                    self._block_stale.update(stale_orgs)
-                else:
-                    self._apply_pairs(changes.pairs, written, copy)
-                if stale_orgs:
-                    self._aliases_anew(stale_orgs)
-                    self._delete_orphan_orgs(stale_orgs)
-                    for oid in stale_orgs:  # perhaps deleted or renamed: ask the store next time
-                        self._block_orgs.pop(oid, None)
-                if stale_cited:
-                    self._delete_orphan_cited(stale_cited)
+                self._write_chunk(chunk, orgs, replace, copy)
         except BulkLoadError:
             raise
         except Exception as e:
@@ -847,6 +808,67 @@ class EmbeddedStore(Store):
         if report and len(chunk) == 1:
             report(chunk[0], "replaced" if replace else "inserted")
         return True
+
+    def _write_chunk(self, chunk: list[Bundle], orgs: dict[str, Organization], replace: bool, copy: bool) -> None:
+        """Inside a transaction: the chunk's documents (a replaced one, alone in its chunk, deleted first), the
+        counts and shared tasks of their organizations, and what a replaced one leaves without an edge."""
+        stale_orgs: list[str] = []
+        stale_cited: list[str] = []
+        old_edges: list[Any] = []  # kc.Edge; the new ones are Responsibility objects (the same fields)
+        if replace:
+            stale_orgs, stale_cited, old_edges = self._delete_document(chunk[0].doc.id)
+        changes, written = self._write_documents(chunk, orgs, old_edges, copy)
+        self._add_org_counts(changes.orgs, written)
+        if self._in_bulk:  # shared tasks once, when the block ends (see _end_block)
+            self._add_to_block(changes.pairs, written, stale_orgs)
+        else:
+            self._apply_pairs(changes.pairs, written, copy)
+        self._drop_stale(stale_orgs, stale_cited)
+
+    def _write_documents(self, chunk: list[Bundle], orgs: dict[str, Organization], old_edges: list[Any],
+                         copy: bool) -> tuple[kc.Changes, dict[str, int]]:
+        """Inside a transaction: the rows of the chunk's documents, their organizations (new ones with their
+        counts) and cited-document placeholders. Returns what the counts change by (the documents' stored
+        edges `old_edges` replaced by theirs) and the organizations created, id -> the max_shared written."""
+        new_edges = [r for b in chunk for r in b.parts["responsibilities"]]  # every field of kc.Edge
+        rows = project(chunk, orgs)
+        self._write_nodes("Document", rows.nodes["Document"], copy)
+        org_ids = sorted({oid for b in chunk for oid in b.org_ids})
+        changes = kc.changes(old_edges, new_edges)
+        # an organization created now has only the links of these documents so far (max_shared
+        # is set again by _apply_pairs where the block's later documents change it)
+        most = kc.max_out(changes.pairs)
+        fresh = self._write_orgs([orgs[o] for o in org_ids], copy,
+                                 {o: d + (most.get(o, 0),) for o, d in changes.orgs.items()})
+        written = {o: most.get(o, 0) for o in fresh}
+        self._write_cited(cited_columns(c for b in chunk for c in b.parts["citations"]), copy)
+        for label in DOCUMENT_PARTS:
+            self._write_nodes(label, rows.nodes[label], copy)
+        for key, columns in rows.edges.items():
+            self._write_edges(key, columns, copy)
+        return changes, written
+
+    def _add_to_block(self, pairs: dict[tuple[str, str], int], written: dict[str, int], stale_orgs: list[str]) -> None:
+        """Inside bulk(): keep the shared-task changes, the organizations created and those perhaps left
+        without an edge, for the end of the block (_end_block)."""
+        if not self._block_pairs:
+            self._block_pairs = pairs
+        else:
+            for pair, d in pairs.items():
+                self._block_pairs[pair] = self._block_pairs.get(pair, 0) + d
+        self._block_created.update(written)
+        self._block_stale.update(stale_orgs)
+
+    def _drop_stale(self, stale_orgs: list[str], stale_cited: list[str]) -> None:
+        """Inside a transaction, after a document was replaced: the aliases of the organizations it named
+        anew, and those organizations and the cited-document placeholders it cited left without an edge."""
+        if stale_orgs:
+            self._aliases_anew(stale_orgs)
+            self._delete_orphan_orgs(stale_orgs)
+            for oid in stale_orgs:  # perhaps deleted or renamed: ask the store next time
+                self._block_orgs.pop(oid, None)
+        if stale_cited:
+            self._delete_orphan_cited(stale_cited)
 
     def _delete_document(self, doc_id: str) -> tuple[list[str], list[str], list[kc.Edge]]:
         """Remove a document and its sections/actions/tasks/targets/people/edges; return the
