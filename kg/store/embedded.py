@@ -190,6 +190,13 @@ def _links_after(have: dict[tuple[str, str], int], create: list[tuple[str, str, 
     return links
 
 
+def _storable_files(found: list[Bundle]) -> None:
+    """A file name with bytes that are not UTF-8 is stored escaped, not refused."""
+    for b in found:
+        if storable(b.doc.file) != b.doc.file:
+            b.doc = b.doc.model_copy(update={"file": storable(b.doc.file)})
+
+
 def _leak(db: Any) -> None:
     """Keep a database object alive until the process ends. Closing (or freeing) a Ladybug 0.22
     database whose write-ahead-log writer failed throws from C++ and aborts the process, losing the
@@ -683,9 +690,7 @@ class EmbeddedStore(Store):
     def _load(self, graph: Graph, on_document: Optional[Callable[[DocResult], None]], batch_documents: int,
               method: LoadMethod, rewrite: Collection[str]) -> LoadResult:
         found, problems = bundles(graph)
-        for b in found:  # a file name with bytes that are not UTF-8 is stored escaped, not refused
-            if storable(b.doc.file) != b.doc.file:
-                b.doc = b.doc.model_copy(update={"file": storable(b.doc.file)})
+        _storable_files(found)
         orgs = {o.id: o for o in graph.organizations}
         results: dict[int, DocResult] = {}
         order = {b.doc.id: i for i, b in enumerate(found)}
@@ -701,17 +706,34 @@ class EmbeddedStore(Store):
         for p in problems:
             if on_document:
                 on_document(p)
-        existing = {}
-        if found:
-            stored = self._stored([b.doc.id for b in found])
-            existing = {r[0]: r[1] for r in stored}
-            before.update((r[0], r[2]) for r in stored)
+        existing, files = self._stored_versions(found)
+        before.update(files)
         if self._write_error is not None:  # nothing is written: say what the store holds
-            for b in found:
-                same = existing.get(b.doc.id) == b.doc.sha256 and b.doc.id not in rewrite
-                report(b, "unchanged" if same else "failed", None if same else self._not_written(b))
+            self._report_unwritten(found, existing, rewrite, report)
             return LoadResult(problems + [results[i] for i in sorted(results)])
+        new = self._load_stored(found, existing, orgs, method, rewrite, report)
+        self._load_new(new, orgs, method, batch_documents, report)
+        self._write_loose_orgs(orgs, found)
+        return LoadResult(problems + [results[i] for i in sorted(results)])
 
+    def _stored_versions(self, found: list[Bundle]) -> tuple[dict[str, str], dict[str, str]]:
+        """Of these documents, those in the store: id -> the sha256 stored, and id -> the file it came from."""
+        if not found:
+            return {}, {}
+        stored = self._stored([b.doc.id for b in found])
+        return {r[0]: r[1] for r in stored}, {r[0]: r[2] for r in stored}
+
+    def _report_unwritten(self, found: list[Bundle], existing: dict[str, str], rewrite: Collection[str],
+                          report: Callable[..., None]) -> None:
+        """After writing stopped: each document is unchanged (stored as is) or failed (not written)."""
+        for b in found:
+            same = existing.get(b.doc.id) == b.doc.sha256 and b.doc.id not in rewrite
+            report(b, "unchanged" if same else "failed", None if same else self._not_written(b))
+
+    def _load_stored(self, found: list[Bundle], existing: dict[str, str], orgs: dict[str, Organization],
+                     method: LoadMethod, rewrite: Collection[str], report: Callable[..., None]) -> list[Bundle]:
+        """Check each document (a dangling reference fails it) and write the stored ones that changed, a
+        transaction each; return the new ones, in order."""
         new: list[Bundle] = []
         org_ids = set(orgs)
         for b in found:
@@ -727,6 +749,12 @@ class EmbeddedStore(Store):
                 self._load_batch([b], orgs, method, replace=True, report=report)
             else:
                 new.append(b)
+        return new
+
+    def _load_new(self, new: list[Bundle], orgs: dict[str, Organization], method: LoadMethod,
+                  batch_documents: int, report: Callable[..., None]) -> None:
+        """Write new documents batch_documents at a time (inside bulk(): all at once); a batch that fails is
+        written again one document per transaction, which isolates the failing ones."""
         step = len(new) if self._in_bulk else max(1, batch_documents)
         for i in range(0, len(new), max(1, step)):
             chunk = new[i:i + step]
@@ -738,7 +766,8 @@ class EmbeddedStore(Store):
                 for b in chunk:
                     report(b, "inserted")
 
-        # organizations no document refers to still belong in the store
+    def _write_loose_orgs(self, orgs: dict[str, Organization], found: list[Bundle]) -> None:
+        """Organizations no document refers to still belong in the store: one transaction for them."""
         loose = set(orgs) - {oid for b in found for oid in b.org_ids}
         if loose and self._write_error is None:
             try:
@@ -748,7 +777,6 @@ class EmbeddedStore(Store):
                 raise
             except Exception as e:
                 raise StoreError(f"{self.path}: could not write organizations: {e}") from e
-        return LoadResult(problems + [results[i] for i in sorted(results)])
 
     # _checkpoint_before_copy: a transaction that COPYs is checkpointed before it begins. Ladybug
     # 0.22 corrupts its heap (aborts with "double free or corruption") when a COPY rolls back while
