@@ -7,7 +7,7 @@ always yields the same IDs.
 """
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal, Optional, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -166,6 +166,12 @@ class Alignment(_Strict):
     evidence: str  # the shared wording that supports it
 
 
+def merge_aliases(known: Optional[Sequence[str]], given: Sequence[str]) -> list[str]:
+    """An organization's aliases when it is named again (another graph, a stored copy): the union, sorted.
+    The one place aliases are merged: Graph.union and both stores call it."""
+    return sorted(set(known or ()) | set(given))
+
+
 class Graph(_Strict):
     """A set of documents and everything parsed from them; merge() unions graphs."""
 
@@ -204,7 +210,7 @@ class Graph(_Strict):
             for o in g.organizations:
                 if o.id in orgs:
                     if not set(o.aliases) <= set(orgs[o.id].aliases):
-                        orgs[o.id] = orgs[o.id].model_copy(update={"aliases": sorted(set(orgs[o.id].aliases) | set(o.aliases))})
+                        orgs[o.id] = orgs[o.id].model_copy(update={"aliases": merge_aliases(orgs[o.id].aliases, o.aliases)})
                 else:
                     orgs[o.id] = o
         out.organizations = sorted(orgs.values(), key=lambda o: o.id)

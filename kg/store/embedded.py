@@ -40,7 +40,7 @@ from kg.errors import Advice, StoreError
 from kg.gc_pause import gc_paused
 from kg.ids import title_key
 from kg.names import storable
-from kg.model import Alignment, Graph, Organization
+from kg.model import Alignment, Graph, Organization, merge_aliases
 from kg.store import counts as kc
 from kg.store.base import BulkLoadError, DocResult, LoadResult, QueryResult, Store
 from kg.store.embedded_schema import ddl, migrations, table_ddl
@@ -60,7 +60,6 @@ from kg.store.projection import (
     cited_columns,
     edge_cols,
     edge_columns,
-    merge_aliases,
     node_columns,
     project,
     read_graph,

@@ -30,7 +30,7 @@ from neo4j import exceptions as nx
 from kg.config import neo4j_settings
 from kg.cypher_guard import QueryRefused, check_read_only
 from kg.errors import StoreError
-from kg.model import Alignment, Graph, Organization, Responsibility
+from kg.model import Alignment, Graph, Organization, Responsibility, merge_aliases
 from kg.names import storable
 from kg.store import counts as kc
 from kg.store.base import DocResult, LoadResult, QueryResult, Store
@@ -49,7 +49,6 @@ from kg.store.projection import (
     carrier,
     cited_columns,
     edge_columns,
-    merge_aliases,
     node_columns,
     project,
     read_graph,

@@ -272,11 +272,6 @@ NAMED_BEFORE = (
 )
 
 
-def merge_aliases(stored: Optional[Sequence[str]], given: Sequence[str]) -> list[str]:
-    """An organization's aliases when a graph names it again: the union of the stored and the given, sorted."""
-    return sorted(set(stored or ()) | set(given))
-
-
 def aliases_given(links: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
     """(organization id, aliases of one NAMED_IN link) rows -> the ALIASES_SET rows: each organization's
     aliases as the union of what its documents give."""
