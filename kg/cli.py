@@ -303,12 +303,12 @@ def _stdout_bytes() -> Any:
 def _print_page(page: Any, fmt: str, out: Optional[Path] = None, sheet: str = "result") -> None:
     """A query's rows (to stdout, or to the file `out`); when its limit cut them, the table footer (or a line on
     stderr) says so; kg's notes on the answer ("did you mean: …") go to stderr."""
-    from kg.render import MORE_ROWS, render_page
+    from kg.render import cut_note, render_page
 
     if fmt == "xlsx":
         from kg.export_xlsx import page_to_xlsx
 
-        data, note = page_to_xlsx(page, sheet), page.summary() and page.summary() + MORE_ROWS
+        data, note = page_to_xlsx(page, sheet), cut_note(page)
     else:
         text, note = render_page(page, fmt)
         data = text.encode("utf-8")

@@ -105,8 +105,10 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Optional[Sequence[
     raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
-MORE_ROWS = " — pass --limit N or --all"
-"""What the CLI adds to a page's "100 of 1,063 rows": how to see the rest."""
+def cut_note(page: Any) -> Optional[str]:
+    """A page's "100 of 1,063 rows" with how the CLI shows the rest, or None when nothing was cut."""
+    summary = page.summary()
+    return summary and summary + " — pass --limit N or --all"
 
 
 def render_page(page: Any, fmt: str, max_cell: int = 40) -> tuple[str, Optional[str]]:
@@ -116,7 +118,7 @@ def render_page(page: Any, fmt: str, max_cell: int = 40) -> tuple[str, Optional[
     jsonl: the rows only, the same line for stderr; json: one object
     {"rows": [...], "limit": 100, "total": 1063, "truncated": true}.
     """
-    note = page.summary() and page.summary() + MORE_ROWS
+    note = cut_note(page)
     if fmt == "json":
         return json.dumps(page.as_json(), ensure_ascii=False, indent=2) + "\n", None
     rows = page.records()
