@@ -290,6 +290,26 @@ def stats(db: Optional[Path], backend: Optional[str], fmt: str) -> None:
     click.echo(render(rows, fmt, ["what", "count"]), nl=False)
 
 
+@main.command()
+@format_option("table")
+@click.option("--cypher-lint", "lint", is_flag=True,
+              help="Print the names as tools/cypher-lint reads them (its --schema FILE), as JSON.")
+def schema(fmt: str, lint: bool) -> None:
+    """Show what a store holds, for writing `kg cypher` statements: node labels and relationship types
+    with their properties (the stored counts included), and the labels each relationship joins."""
+    import json
+
+    from kg.store.schema import describe, lint_schema
+
+    if lint:
+        click.echo(json.dumps(lint_schema(), ensure_ascii=False, indent=1))
+        return
+    rows = describe()
+    if fmt == "table":  # whole: a cut list of properties would hide the one the reader looks for
+        rows = [{**r, "ends": "、".join(r["ends"]), "properties": ", ".join(r["properties"])} for r in rows]
+    click.echo(render(rows, fmt, ["kind", "name", "ends", "properties"], max_cell=10_000), nl=False)
+
+
 def _print_result(columns: list[str], rows: list[list[Any]], fmt: str) -> None:
     click.echo(render([dict(zip(columns, r)) for r in rows], fmt, columns), nl=False)
 

@@ -5,6 +5,7 @@ analysis (@neo4j-cypher/language-support) on Node.js. Set up with `npm ci --pref
 """
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -29,10 +30,25 @@ pytestmark = [pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason
               pytest.mark.external]  # Node.js
 
 
-def lint(*files: Path | str, flags: tuple[str, ...] = ("--strict-schema",)) -> subprocess.CompletedProcess[str]:
+SCHEMA: list[Path] = []  # the schema file kg derives, written once per session
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _schema(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The checker reads the schema as `kg schema --cypher-lint` prints it: derived from the model."""
+    from kg.store.schema import lint_schema
+
+    f = tmp_path_factory.mktemp("lint") / "schema.json"
+    f.write_text(json.dumps(lint_schema(), ensure_ascii=False), encoding="utf-8")
+    SCHEMA[:] = [f]
+
+
+def lint(*files: Path | str, flags: tuple[str, ...] = ("--strict-schema",),
+         schema: bool = True) -> subprocess.CompletedProcess[str]:
     """Run the checker; stdout has one FILE:LINE:COL: severity: message line per problem."""
+    given = ["--schema", str(SCHEMA[0])] if schema else []
     return subprocess.run(
-        ["node", str(LINT), *flags, *map(str, files)],
+        ["node", str(LINT), *given, *flags, *map(str, files)],
         capture_output=True, text=True, timeout=120, cwd=ROOT,
     )
 
@@ -107,3 +123,27 @@ def test_non_portable_constructs_are_flagged(tmp_path: Path) -> None:
     res = lint(f, flags=("--strict-portable",))
     assert res.returncode == 1
     assert "labels() is not portable" in res.stdout and "COUNT { } subqueries" in res.stdout
+
+
+def test_schema_is_the_stores_own(tmp_path: Path) -> None:
+    """Names the stores hold pass (a stored count, a derived link); a name the model lacks fails; the
+    schema comes from `kg schema --cypher-lint`, not from a copy kept by hand."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+    from kg.store.schema import lint_schema
+
+    printed = CliRunner().invoke(main, ["schema", "--cypher-lint"])
+    assert printed.exit_code == 0 and json.loads(printed.output) == lint_schema()
+    ok = tmp_path / "ok.cypher"
+    ok.write_text("MATCH (o:Organization)-[s:SHARES_TASKS]->(p:Organization)\n"
+                  "RETURN o.n_edges AS n, s.tasks AS shared, p.max_shared AS m\n", encoding="utf-8")
+    res = lint(ok)
+    assert res.returncode == 0 and res.stdout == "", res.stdout + res.stderr
+    bad = tmp_path / "bad.cypher"
+    bad.write_text("MATCH (o:Organization)-[:OWNS]->(t:Task) RETURN t.title AS t\n", encoding="utf-8")
+    res = lint(bad)
+    assert res.returncode == 1 and "Relationship type OWNS is not present" in res.stdout
+    # without the schema no name can be checked, so --strict-schema refuses to run rather than pass
+    res = lint(bad, schema=False)
+    assert res.returncode == 2 and "--strict-schema needs --schema FILE" in res.stderr

@@ -221,3 +221,21 @@ DOCUMENT_PARTS = ("Section", "Action", "Task", "Target", "Person")
 def q(name: str) -> str:
     """Quote an identifier with backticks (`end` is reserved in Ladybug's Cypher; harmless elsewhere)."""
     return "`" + name.replace("`", "``") + "`"
+
+
+def describe() -> list[dict[str, Any]]:
+    """The schema as rows a person reads (`kg schema`): each node label and relationship type with its
+    properties, and for a relationship the (from, to) label pairs it joins. Derived, so never stale."""
+    rows: list[dict[str, Any]] = [
+        {"kind": "node", "name": t.label, "ends": [], "properties": t.names} for t in NODE_TABLES.values()]
+    rows += [{"kind": "relationship", "name": r.name, "ends": [f"{a}->{b}" for a, b in r.pairs],
+              "properties": r.names} for r in REL_TABLES.values()]
+    return rows
+
+
+def lint_schema() -> dict[str, list[str]]:
+    """The names Neo4j's Cypher checker (tools/cypher-lint, `--schema FILE`) accepts: labels,
+    relationship types and property keys, in schema order."""
+    keys = [c for t in NODE_TABLES.values() for c in t.names] + [c for r in REL_TABLES.values() for c in r.names]
+    return {"labels": list(NODE_TABLES), "relationshipTypes": list(REL_TABLES),
+            "propertyKeys": list(dict.fromkeys(keys))}

@@ -2,40 +2,28 @@
 // Checks .cypher files with Neo4j's own Cypher parser and semantic analysis
 // (@neo4j-cypher/language-support), since Neo4j itself cannot run on our machines.
 //
-//   node lint.mjs [--json] [--strict-schema] [--strict-portable] FILE.cypher ...
+//   node lint.mjs [--json] [--schema SCHEMA.json] [--strict-schema] [--strict-portable] FILE.cypher ...
 //
 // Prints one line per problem: FILE:LINE:COL: error|warning: message. Exit 1 on any error.
 // Parameters ($name) are values supplied at run time, so "Parameter ... is not defined" is
 // never reported. Functions are checked against Neo4j's built-in list. Labels, relationship
-// types and properties are checked against the kg schema below: a name outside it is a
+// types and properties are checked against the kg schema given with --schema: a name outside it is a
 // warning; with --strict-schema an unknown label or relationship type is an error (labels come
 // from the ontology, never from text).
 // Constructs outside the portable Cypher subset are warnings, errors with --strict-portable.
 import { readFileSync } from 'node:fs';
 import { lintCypherQuery, testData } from '@neo4j-cypher/language-support';
 
-// The kg property-graph schema (kg/store/schema.py).
-export const KG_SCHEMA = {
-  labels: ['Document', 'Section', 'Action', 'Task', 'Organization', 'Target', 'Person', 'CitedDocument'],
-  relationshipTypes: [
-    'HAS_SECTION', 'HAS_ACTION', 'HAS_TASK', 'LEADS', 'RESPONSIBLE_FOR',
-    'HAS_TARGET', 'MEMBER_OF', 'POST_IN', 'CITES', 'ALIGNS_WITH',
-    // derived, kept by the stores (kg/store/counts.py; NAMED_IN: kg/store/projection.py)
-    'SHARES_TASKS', 'ACTIVE_IN', 'NAMED_IN',
-  ],
-  propertyKeys: [
-    'id', 'title', 'doc_number', 'issuer', 'date', 'jurisdiction', 'jurisdiction_path', 'level',
-    'based_on', 'file', 'sha256', 'encoding', 'format', 'length', 'start', 'end', 'text',
-    'document_id', 'ordinal', 'section_id', 'section', 'number', 'action_id', 'name', 'sector',
-    'collective', 'aliases', 'qualifier', 'deadline', 'mention', 'clause',
-    // Document.title_key; Target; CitedDocument; MEMBER_OF / POST_IN; ALIGNS_WITH
-    'title_key', 'owner_id', 'owner_kind', 'value', 'unit', 'comparator', 'period', 'key',
-    'role', 'post', 'post_title', 'unit_id', 'score', 'method', 'evidence',
-    // the stored counts (kg/store/counts.py)
-    'n_edges', 'n_targets', 'n_actions', 'n_tasks', 'n_units', 'n_units_all', 'n_leads', 'n_responsible',
-    'n_documents', 'max_shared', 'tasks',
-  ],
-};
+// The kg property-graph schema comes from kg itself (`kg schema --cypher-lint > schema.json`,
+// derived from the model by kg/store/schema.py), so it cannot drift from what the stores hold.
+// Without --schema FILE, labels, relationship types and properties are not checked.
+export function readSchema(file) {
+  const s = JSON.parse(readFileSync(file, 'utf8'));
+  for (const k of ['labels', 'relationshipTypes', 'propertyKeys']) {
+    if (!Array.isArray(s[k])) throw new Error(`${file}: "${k}" is not a list`);
+  }
+  return { labels: s.labels, relationshipTypes: s.relationshipTypes, propertyKeys: s.propertyKeys };
+}
 
 // Neo4j's built-in functions, from the package's own function registry; without a registry
 // the checker accepts any function name, with it a misspelt one (toLowr) is an error.
@@ -85,8 +73,8 @@ export function portability(text) {
   return out;
 }
 
-export function lintText(text, { strictSchema = false, strictPortable = false } = {}) {
-  const schema = { ...KG_SCHEMA, functions: builtinFunctions(), procedures: testData.mockSchema.procedures };
+export function lintText(text, { strictSchema = false, strictPortable = false, kgSchema = {} } = {}) {
+  const schema = { ...kgSchema, functions: builtinFunctions(), procedures: testData.mockSchema.procedures };
   const { diagnostics } = lintCypherQuery(text, schema, { consoleCommandsEnabled: false });
   const out = [];
   for (const d of diagnostics) {
@@ -110,9 +98,22 @@ function main(argv) {
   const json = args.includes('--json');
   const strictSchema = args.includes('--strict-schema');
   const strictPortable = args.includes('--strict-portable');
-  const files = args.filter((a) => !a.startsWith('--'));
-  if (files.length === 0) {
-    console.error('usage: node lint.mjs [--json] [--strict-schema] [--strict-portable] FILE.cypher ...');
+  const at = args.indexOf('--schema');
+  const schemaFile = at >= 0 ? args[at + 1] : undefined;
+  const files = args.filter((a, i) => !a.startsWith('--') && !(at >= 0 && i === at + 1));
+  if (files.length === 0 || (at >= 0 && !schemaFile)) {
+    console.error('usage: node lint.mjs [--json] [--schema SCHEMA.json] [--strict-schema] [--strict-portable] FILE.cypher ...');
+    return 2;
+  }
+  if (strictSchema && !schemaFile) {
+    console.error('cypher-lint: --strict-schema needs --schema FILE (`kg schema --cypher-lint > FILE`)');
+    return 2;
+  }
+  let kgSchema = {};
+  try {
+    if (schemaFile) kgSchema = readSchema(schemaFile);
+  } catch (e) {
+    console.error(`${schemaFile}: cannot read the schema: ${e.message}`);
     return 2;
   }
   let errors = 0;
@@ -132,7 +133,7 @@ function main(argv) {
       errors += 1;
       continue;
     }
-    for (const d of lintText(text, { strictSchema, strictPortable })) {
+    for (const d of lintText(text, { strictSchema, strictPortable, kgSchema })) {
       all.push({ file, ...d });
       if (d.severity === 'error') errors += 1;
       else if (d.severity === 'warning') warnings += 1;
