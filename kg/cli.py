@@ -11,6 +11,7 @@ import click
 
 from kg.cli_advice import cli_words
 from kg.errors import KgError
+from kg.limits import for_cli
 from kg.render import FORMATS, render
 from kg.store import BACKENDS
 
@@ -84,9 +85,9 @@ def progress_option(f: Callable) -> Callable:
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from kg.progress import for_cli
+        from kg.progress import for_cli as reporter
 
-        rep = for_cli(quiet=kwargs.pop("quiet"))
+        rep = reporter(quiet=kwargs.pop("quiet"))
         try:
             return f(*args, progress=rep, **kwargs)
         finally:
@@ -137,13 +138,13 @@ def parse_options(f: Callable) -> Callable:
                              "memory limit there).")(wrapper)
 
 
-def reads_files(f: Callable) -> Callable:
-    """The arguments of a command that parses the files it is given and prints a table (extract, check):
+def file_command(f: Callable) -> Callable:
+    """A command that parses the files it is given and prints a table (extract, check), with its arguments:
     PATHS, --format, --jobs and the limits, --progress; its errors end it cleanly."""
     for decorate in (fails_cleanly, progress_option, parse_options, format_option("table"),
                      click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))):
         f = decorate(f)
-    return f
+    return main.command()(f)
 
 
 @main.command()
@@ -163,7 +164,6 @@ def build(paths: tuple[Path, ...], no_align: bool, db: Optional[Path], backend: 
     README / LICENSE / CHANGELOG … files, naming them on stderr.
     """
     from kg.build import build as run_build
-    from kg.limits import for_cli
     from kg.pipeline import default_corpus
     from kg.store import open_store
 
@@ -172,10 +172,10 @@ def build(paths: tuple[Path, ...], no_align: bool, db: Optional[Path], backend: 
     with store:
         report = run_build(store, files, align_tasks=not no_align, jobs=jobs, limits=limits, progress=progress)
         where = f"{store.backend} store" + (f" {getattr(store, 'path', '')}" if store.backend == "embedded" else "")
-    _print_build(report, where, for_cli)
+    _print_build(report, where)
 
 
-def _print_build(report: Any, where: str, for_cli: Callable[[str, str], str]) -> None:
+def _print_build(report: Any, where: str) -> None:
     """The report of kg build: each file (a file whose document was not written says so), the counts of
     what is in the store, every failure; every line escaped (kg.names.escaped). Exit 1 on a failure."""
     from kg.names import escaped
@@ -214,15 +214,13 @@ def _print_build(report: Any, where: str, for_cli: Callable[[str, str], str]) ->
         sys.exit(1)
 
 
-@main.command()
-@reads_files
+@file_command
 def extract(paths: tuple[Path, ...], fmt: str, jobs: int, limits: Any, progress: Any) -> None:
     """Print the responsibility table of files, without touching any database.
 
     One row per LEADS / RESPONSIBLE_FOR edge; jsonl gives one JSON object per edge and nothing
     else on stdout. Unreadable files are reported on stderr and the exit status is 1.
     """
-    from kg.limits import for_cli
     from kg.table import COLUMNS, TABLE_COLUMNS, responsibility_rows
 
     batch = _parse(_collect(paths), progress, jobs=jobs, limits=limits)
@@ -240,8 +238,7 @@ def extract(paths: tuple[Path, ...], fmt: str, jobs: int, limits: Any, progress:
         sys.exit(1)
 
 
-@main.command()
-@reads_files
+@file_command
 def check(paths: tuple[Path, ...], fmt: str, jobs: int, limits: Any, progress: Any) -> None:
     """Report how much of each file's role text kg reads, without loading anything.
 
@@ -251,7 +248,6 @@ def check(paths: tuple[Path, ...], fmt: str, jobs: int, limits: Any, progress: A
     edge although it has role text.
     """
     from kg.check import check_report
-    from kg.limits import for_cli
     from kg.pipeline import STATUS_NOTES
 
     # kg.check.check_paths, with the parse options (check_paths takes none yet)
@@ -733,9 +729,9 @@ def serve_sparql(files: tuple[Path, ...], port: int, host: Optional[str], timeou
         if files:
             source = sparql_store(_graph_from(files, db, backend))  # the graph is freed before the workers fork
         else:  # the store's persistent SPARQL copy (refreshed first if the store changed); workers open it
-            from kg.progress import for_cli
+            from kg.progress import for_cli as reporter
 
-            source, folder = open_store_sparql(db, backend, progress=for_cli())
+            source, folder = open_store_sparql(db, backend, progress=reporter())
             source = folder or source
         server = serve(source, host or "127.0.0.1", port, verbose=True, public=public, timeout=timeout)
     except EndpointError as e:

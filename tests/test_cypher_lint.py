@@ -5,8 +5,11 @@ analysis (@neo4j-cypher/language-support) on Node.js. Set up with `npm ci --pref
 """
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import shutil
+import tempfile
 import subprocess
 from pathlib import Path
 
@@ -30,23 +33,22 @@ pytestmark = [pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason
               pytest.mark.external]  # Node.js
 
 
-SCHEMA: list[Path] = []  # the schema file kg derives, written once per session
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _schema(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """The checker reads the schema as `kg schema --cypher-lint` prints it: derived from the model."""
+@functools.cache
+def schema_file() -> Path:
+    """The schema as `kg schema --cypher-lint` prints it (derived from the model), written once per run."""
     from kg.store.schema import lint_schema
 
-    f = tmp_path_factory.mktemp("lint") / "schema.json"
+    folder = Path(tempfile.mkdtemp(prefix="kg-lint-"))
+    atexit.register(shutil.rmtree, folder, True)
+    f = folder / "schema.json"
     f.write_text(json.dumps(lint_schema(), ensure_ascii=False), encoding="utf-8")
-    SCHEMA[:] = [f]
+    return f
 
 
 def lint(*files: Path | str, flags: tuple[str, ...] = ("--strict-schema",),
          schema: bool = True) -> subprocess.CompletedProcess[str]:
     """Run the checker; stdout has one FILE:LINE:COL: severity: message line per problem."""
-    given = ["--schema", str(SCHEMA[0])] if schema else []
+    given = ["--schema", str(schema_file())] if schema else []
     return subprocess.run(
         ["node", str(LINT), *given, *flags, *map(str, files)],
         capture_output=True, text=True, timeout=120, cwd=ROOT,
