@@ -713,8 +713,9 @@ def _org_home(ix: _Index, oid: str, drawn: set[str]) -> Optional[str]:
     its jurisdiction."""
     counts: dict[str, int] = defaultdict(int)
     for r in ix.resp_by_org.get(oid, []):
-        if _target_nid(ix, r.target_id) in drawn:
-            counts[ix.target(r.target_id).document_id] += 1  # type: ignore[union-attr]
+        item = ix.target(r.target_id)
+        if item is not None and _target_nid(ix, r.target_id) in drawn:
+            counts[item.document_id] += 1
     if counts:
         return min(counts, key=lambda d: (-counts[d], ix.doc_title(d), d))
     j = ix.orgs[oid].jurisdiction
