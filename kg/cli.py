@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import click
 
-from kg.cli_advice import cli_words
+from kg.cli_advice import cli_note, cli_words
 from kg.errors import KgError
 from kg.limits import for_cli
 from kg.render import FORMATS, render
@@ -341,7 +341,7 @@ def _print_page(page: Any, fmt: str, out: Optional[Path] = None, sheet: str = "r
     if note:
         click.echo(f"kg: {note}", err=True)
     for line in getattr(page, "notes", []):
-        click.echo(f"kg: {line}", err=True)
+        click.echo(f"kg: {cli_note(line)}", err=True)
 
 
 def limit_options(f: Callable) -> Callable:

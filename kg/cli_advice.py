@@ -15,7 +15,17 @@ _WORDS: dict[str, Callable[[tuple[str, ...]], str]] = {
     "jobs": lambda v: f"pass --jobs {v[0]}",
     "another-folder": lambda _v: "pass another folder with --db (e.g. ./kg.db)",
     "open-for-writing": lambda v: f"run `kg cypher --db {v[0]} --write 'RETURN 1'` once",
+    "pick": lambda v: ("pick one with --param jurisdiction=<place>" if v == ("jurisdiction",) else
+                       "pass --param name=<one of them>" + (" and --param jurisdiction=<its place> (or none)"
+                                                             if "jurisdiction" in v else "")),
+    "lookup": lambda v: f"kg query {v[0]} --param name=<part of a name> lists organizations by part of their name",
 }
+
+
+def cli_note(note: str) -> str:
+    """A note on an answer (kg.library.Note) as the command line prints it: its advice as flags."""
+    body, advice = getattr(note, "body", note), getattr(note, "advice", None)
+    return body + cli_words(advice)
 
 
 def cli_words(advice: Optional[Advice]) -> str:

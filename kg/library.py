@@ -37,6 +37,30 @@ may size a top-k queue by it (ArcadeDB 26.10: 2**63 - 1 gives -1, 2**31 - 1 over
 2**30 works, measured). No listing has a billion rows."""
 
 
+class Note(str):
+    """A note on an answer ("did you mean: …"), in the library's terms, with what the user can do as an
+    Advice: JSON, workbooks and the web app show the text (the advice in plain words after " — "); the
+    CLI shows `body` and words the advice as flags (kg.cli_advice)."""
+
+    body: str
+    advice: Optional[Advice]
+
+    def __new__(cls, body: str, advice: Optional[Advice] = None) -> "Note":
+        note = super().__new__(cls, body + (f" — {plain_advice(advice)}" if advice else ""))
+        note.body, note.advice = body, advice
+        return note
+
+
+def plain_advice(advice: Advice) -> str:
+    """What a note's advice asks, without naming a front end's flags: "give name=<one of them>"."""
+    if advice.kind == "lookup":
+        return f"the query {advice.values[0]} with name=<part of a name> lists organizations by part of their name"
+    return "give " + " and ".join(f"{v}=<{_PICK.get(v, 'a value')}>" for v in advice.values)
+
+
+_PICK = {"name": "one of them", "jurisdiction": "its place"}
+
+
 @dataclass
 class Page(QueryResult):
     """The rows of a query as shown, and whether they are all of them.
@@ -48,7 +72,7 @@ class Page(QueryResult):
     limit: Optional[int] = None
     total: Optional[int] = None
     truncated: bool = False
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     suggestions: list[dict[str, Any]] = field(default_factory=list)  # "did you mean": organizations
 
     def summary(self) -> Optional[str]:
@@ -369,23 +393,23 @@ def name_hints(store: Store, query: NamedQuery, bound: dict[str, Any], page: Pag
         candidates = here or (_lookup(store, name, "") if jurisdiction else [])
         page.suggestions = [{k: r[k] for k in ("organization", "jurisdiction", "sector")} for r in candidates]
         if not candidates:
-            page.notes.append(f"no organization named {name!r}{where}, nor one whose name contains it "
-                              f"(kg query {LOOKUP} --param name=<part of a name> lists organizations by part of "
-                              f"their name)")
+            page.notes.append(Note(f"no organization named {name!r}{where}, nor one whose name contains it",
+                                   Advice("lookup", (LOOKUP,))))
             return
         shown = ", ".join(f"{r['organization']} ({r['jurisdiction']})" for r in candidates[:MAX_SUGGESTIONS])
-        more = f" and {len(candidates) - MAX_SUGGESTIONS} more (kg query {LOOKUP} --param name={name})" \
+        more = f" and {len(candidates) - MAX_SUGGESTIONS} more (the query {LOOKUP} lists them)" \
             if len(candidates) > MAX_SUGGESTIONS else ""
-        how = "--param name=<one of them>" + (" and --param jurisdiction=<its place> (or none)" if not here else "")
-        page.notes.append(f"no organization is named {name!r}{where}; did you mean: {shown}{more}? — pass {how}")
+        page.notes.append(Note(f"no organization is named {name!r}{where}; did you mean: {shown}{more}?",
+                               Advice("pick", ("name",) if here else ("name", "jurisdiction"))))
         return
     if "jurisdiction" in bound and not jurisdiction and "organization" in page.columns:
         col = page.columns.index("organization")
         if page.truncated or len({row[col] for row in page.rows if row[col]}) > 1:
             places = sorted({r["jurisdiction"] or "" for r in _lookup(store, name, "") if _is_named(r, [name])})
             if len(places) > 1:
-                page.notes.append(f"{name!r} names organizations in {len(places)} places ({', '.join(places[:8])}"
-                                  f"{' …' if len(places) > 8 else ''}); pick one with --param jurisdiction=<place>")
+                page.notes.append(Note(f"{name!r} names organizations in {len(places)} places "
+                                       f"({', '.join(places[:8])}{' …' if len(places) > 8 else ''})",
+                                       Advice("pick", ("jurisdiction",))))
 
 
 def run_named(store: Store, name: str, params: dict[str, Any], *, count: bool = True, hints: bool = True) -> Page:

@@ -79,3 +79,21 @@ def test_a_report_line_gets_the_cli_flags_from_for_cli() -> None:
     assert not FLAG.search(line)
     assert for_cli(line, "build") == ("a.pdf: ran out of memory while parsing — parse it in worker processes "
                                       "(--jobs 2 or more), where --max-memory-mb bounds each file")
+
+
+def test_notes_on_an_answer_name_no_flag_and_the_cli_words_them(tmp_path: Path, seed_graph) -> None:
+    """"did you mean" notes: plain words for JSON, workbooks and the web app; flags only on the command line."""
+    from kg.cli_advice import cli_note
+    from kg.library import run_named
+    from kg.store.embedded import EmbeddedStore
+
+    with EmbeddedStore(tmp_path / "kg.db") as store:
+        store.load(seed_graph)
+        asked = [({"name": "友谊县科协"}, "--param name=<one of them>"),
+                 ({"name": "没有这个单位"}, "kg query organization_lookup --param name=<part of a name>"),
+                 ({"name": "县科协", "jurisdiction": "临沂市"}, "--param jurisdiction=<its place> (or none)")]
+        for params, flags in asked:
+            notes = run_named(store, "organization_responsibilities", params).notes
+            assert len(notes) == 1 and not FLAG.search(notes[0]), notes
+            assert notes[0].startswith(notes[0].body + " — ")  # the plain advice follows the note
+            assert cli_note(notes[0]).startswith(notes[0].body + " — ") and flags in cli_note(notes[0])
