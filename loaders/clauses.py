@@ -2,7 +2,8 @@
 
 A clause is either bracketed — （…）, (…), 〔…〕, 【…】, ［…］ (normalised to () and []) — or a
 labelled run of text outside brackets (牵头单位:A / 责任单位:B、C / 完成时限:6月底前), on its own
-line or glued after an item's text. Inside a clause (README "What the parser reads"):
+line or glued after an item's text, or a sentence outside brackets that is nothing but a verb-form clause
+(县发改局牵头,县公安局配合。). Inside a clause (README "What the parser reads"):
 
   label form   牵头单位:A、B · 牵头责任单位:A · 责任单位:A、B · 配合单位:A · 指导单位:A · 完成时限:…
   verb form    A、B牵头 · A、B(按职责分工|分别|共同|分工|分头)负责(落实) · A配合 · A参与 · A协助 · A指导
@@ -798,6 +799,45 @@ def _add_sentence_clauses(text: str, groups: Sequence[tuple[int, int]], first_le
     if as_label_hint(text):
         found.extend(_as_label_sentences(text, groups, first_leads))
         found.sort(key=lambda c: c.start)
+    if verb_hint(text):
+        taken = [(c.start, c.end) for c in found]
+        more = [c for c in _verb_sentences(text, first_leads) if not any(a < c.end and c.start < b for a, b in taken)]
+        if more:
+            found.extend(more)
+            found.sort(key=lambda c: c.start)
+
+
+# A whole sentence outside brackets that is nothing but a verb-form clause: 县发改局牵头,县公安局、县财政局按职责分工
+# 负责。 Strict as a bare bracket list is: every unit a listed unit (a head noun or a 各/X直 collective), so that
+# 各地要按职责分工负责 or 加快推进,县发改局负责 (a sentence with more than the clause) stays text.
+_VERB_HINT = re.compile(r"牵头|负责|配合|协助|参与|指导")
+_VERB_END = re.compile(r"(?:牵头|负责|配合|协助|参与|指导)(?:落实|实施)?$")  # 县政府负责领导…实施工作 is a duty, not a clause
+_SENTENCE = re.compile(r"[^。;!?\n]+")
+
+
+def verb_hint(text: str) -> bool:
+    """A role verb somewhere in the text: only then can a sentence of it be a clause."""
+    return _VERB_HINT.search(text) is not None
+
+
+def _verb_sentences(text: str, first_leads: bool) -> list[RoleClause]:
+    out: list[RoleClause] = []
+    for m in _SENTENCE.finditer(text):
+        a, b = m.span()
+        if not _VERB_HINT.search(text, a, b) or text[b:b + 1] not in ("", "。", ";", "!", "\n") or (
+                a and text[a - 1] not in "。;!\n"):
+            continue  # a sentence whole: it starts and ends at a sentence end
+        body = m.group().strip()
+        if not _VERB_END.search(body):
+            continue
+        clause = _parse_clause_cached(body, first_leads)
+        if clause is None or not clause.assignments or clause.problems or \
+                not all(_listed_unit(x.unit) for x in clause.assignments):
+            continue
+        start = a + m.group().index(body)
+        out.append(RoleClause(start, start + len(body), clause.text, clause.assignments, clause.deadline,
+                              clause.sets_first_leads, clause.problems, "sentence"))
+    return out
 
 
 # A bracket that closes a sentence and holds nothing but units (and maybe a deadline) names who answers for

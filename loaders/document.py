@@ -10,7 +10,8 @@ from typing import Callable, Optional, Sequence, TypeVar, Union
 
 from kg.errors import InputError
 from kg.ids import responsibility_id, stable_id, title_key
-from kg.loaders.clauses import FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, cell_assignments, duty_clause, find_clauses, unclosed_role_brackets
+from kg.loaders.clauses import (FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, cell_assignments, duty_clause,
+                                find_clauses, unclosed_role_brackets, verb_hint)
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
@@ -118,7 +119,7 @@ class _Builder:
         for piece in item.pieces:
             text = piece.para.text[piece.a:piece.b]
             if not text or ("(" not in text and "[" not in text and ":" not in text and not item.duty
-                            and not as_label_hint(text)):
+                            and not as_label_hint(text) and not verb_hint(text)):
                 continue
             base = piece.para.src(piece.a)
             for k in unclosed_role_brackets(text) if "(" in text or "[" in text else ():

@@ -614,3 +614,41 @@ def test_bare_place_names_share_the_last_places_government(clause, expected):
 
     c = parse_clause(normalize(clause), False)
     assert c is not None and [a.unit for a in c.assignments] == expected
+
+
+def test_a_sentence_that_is_nothing_but_a_clause_answers_for_its_item():
+    """县发改局牵头，县公安局、县财政局按职责分工负责。 written as a sentence of its own, without brackets: the
+    whole sentence is the clause. A sentence with more than a clause stays text: 县政府负责领导当地的…工作 (a
+    duty), 各地要按职责分工负责 (no unit), 加快推进人才引进，市人力资源社会保障局负责 (a task and a clause)."""
+    got, g = edges("verb_sentences.txt")
+    assert got == [
+        ("开展招投标领域专项整治", "市发展改革委", "LEADS", "牵头", None),
+        ("开展招投标领域专项整治", "市公安局", "RESPONSIBLE_FOR", "负责", None),
+        ("开展招投标领域专项整治", "市财政局", "RESPONSIBLE_FOR", "负责", None),
+        ("清理拖欠企业账款", "市财政局", "RESPONSIBLE_FOR", "负责", None),
+        ("清理拖欠企业账款", "市工业和信息化局", "RESPONSIBLE_FOR", "负责", None),
+        ("落实减税降费政策", "国家税务总局某市税务局", "RESPONSIBLE_FOR", "负责", None),
+        ("加大信贷支持力度", "市金融工作局", "LEADS", "牵头", None),
+        ("加大信贷支持力度", "人民银行某市分行", "RESPONSIBLE_FOR", "配合", None),
+        ("加大信贷支持力度", "各县（市、区）人民政府", "RESPONSIBLE_FOR", "配合", None),
+    ]
+    for r in g.responsibilities:  # the span is the sentence, without its full stop
+        assert r.prov.text.endswith(("负责", "配合", "负责落实")) and r.mention in r.prov.text
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("推进改革。市发展改革委牵头,市财政局配合。", [("市发展改革委", "LEADS"), ("市财政局", "RESPONSIBLE_FOR")]),
+    ("推进改革。市教育局、市科协负责", [("市教育局", "RESPONSIBLE_FOR"), ("市科协", "RESPONSIBLE_FOR")]),
+    # not a sentence of its own, or more than a clause, or no unit in it
+    ("推进改革,市教育局负责。", []),
+    ("市教育局负责组织实施。", []),
+    ("各地各部门要高度重视,切实负责。", []),
+    ("由市卫生健康委牵头,会同市医保局推进改革。", []),
+    ("领导小组办公室设在市发展改革委,负责日常工作。", []),
+])
+def test_a_clause_sentence_is_strict(text, expected):
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    found, _ = find_clauses(normalize(text))
+    assert [(a.unit, a.role) for c in found for a in c.assignments] == expected
