@@ -442,7 +442,7 @@ def _subclauses(body: str) -> list[str]:
         s = s.strip(" 、\n")
         if not s:
             continue
-        cuts = [m.start() for m in ANY_LABEL.finditer(s) if m.start() > 0] if ":" in s else []
+        cuts = [m.start() for m in _LABEL_AT.finditer(s) if m.start() > 0] if ":" in s else []  # 完成时限: too
         prev = 0
         for c in cuts:
             if s[prev:c].strip(" 、"):
@@ -905,12 +905,17 @@ def _listed_unit(u: str) -> bool:
 def _bare_list(inner: str, first_leads: bool) -> Optional[RoleClause]:
     """The clause of a bracket that holds only units (市发展改革委、市统计局,各县、区人民政府;持续推进): they answer
     for it, or with first-listed-leads on the first of them leads. None when anything in it is not a unit."""
-    if ":" in inner or len(inner) > 150:
+    if len(inner) > 150:
         return None
     subs = _subclauses(inner)
     deadline = None
-    if len(subs) > 1 and _deadline_only(subs[-1]):
+    if len(subs) > 1 and (m := DEADLINE_LABEL_RE.match(subs[-1])) is not None:  # (A、B;完成时限:2024年底)
+        deadline = m.group(1).strip(" 。") or None
+        subs.pop()
+    elif len(subs) > 1 and _deadline_only(subs[-1]):
         deadline = subs.pop()
+    if any(":" in sub for sub in subs):
+        return None
     units: list[str] = []
     for sub in subs:
         got = split_units(sub)

@@ -183,8 +183,14 @@ def test_an_annex_is_read_on_as_a_section_of_its_own():
      None),
     ("（市文明办牵头，各县（市、区）、市直各部门按职责分工负责）",
      [("市文明办", "LEADS", "牵头"), ("各县(市、区)", "RESPONSIBLE_FOR", "负责"), ("市直各部门", "RESPONSIBLE_FOR", "负责")], None),
+    # a deadline label after a space-separated label, or after a bare unit list
+    ("（责任单位：市教育局 配合单位：市财政局 完成时限：长期坚持）",
+     [("市教育局", "RESPONSIBLE_FOR", "负责"), ("市财政局", "RESPONSIBLE_FOR", "配合")], "长期坚持"),
+    ("（市教育局、市科协；完成时限：2024年底）",
+     [("市教育局", "RESPONSIBLE_FOR", "负责"), ("市科协", "RESPONSIBLE_FOR", "负责")], "2024年底"),
     # not role clauses: a sentence that ends in a verb, a note, a deadline alone
     ("（抓好落实）", [], None),
+    ("（市教育局、市科协；联系人：王强）", [], None),
     ("（以上任务均由各县区负责落实）", [], None),
     ("（2024年底前完成）", [], None),
 ])
