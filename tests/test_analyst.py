@@ -273,7 +273,7 @@ def test_jurisdiction_picks_one_of_several_places(two_counties):
                 "--format", "json")
     orgs = {r["organization"] for r in json.loads(both.stdout)["rows"]}
     assert orgs == {"友谊县科学技术协会", "饶河县科学技术协会"}
-    assert "names organizations in 2 places (友谊县, 饶河县); pick one with --param jurisdiction=" in both.stderr
+    assert "names organizations in 2 places (友谊县, 饶河县) — pick one with --param jurisdiction=" in both.stderr
     one = _run("query", "organization_responsibilities", "-p", "name=县科协", "-p", "jurisdiction=饶河县", "--all",
                "--db", two_counties, "--format", "json")
     assert one.stderr == "" and [r["title"] for r in json.loads(one.stdout)["rows"]] == ["加强科学教育"]
