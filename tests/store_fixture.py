@@ -230,16 +230,19 @@ def recounted(store: Store) -> dict[str, dict]:
     most: Counter[str] = Counter()  # max_shared from the pairs as counted, not as stored
     for (a, _b), (n,) in out["pairs"].items():
         most[a] = max(most[a], n)
-    out["Organization"] = {k: v[:3] + (most[k[0]],) for k, v in out["Organization"].items()}
+    out["Organization"] = {k: v[:-1] + (most[k[0]],) for k, v in out["Organization"].items()}
     return out
 
 
 def assert_counts_right(store: Store) -> dict[str, dict]:
-    """The stored counts equal a recount, and there are some to compare (shared tasks, activity, task units)."""
+    """The stored counts equal a recount, and there are some to compare (shared tasks, activity, task units,
+    organizations with a deadline)."""
     got, want = stored(store), recounted(store)
     for key in want:
         wrong = sorted(k for k in set(got[key]) | set(want[key]) if got[key].get(k) != want[key].get(k))
         assert not wrong, f"{key}: {len(wrong)} stored counts differ from a recount, e.g. " + "; ".join(
             f"{k}: stored {got[key].get(k)}, counted {want[key].get(k)}" for k in wrong[:3])
     assert want["pairs"] and want["active"] and any(v[0] for v in want["Task"].values())
+    deadlines = kc.NODE_COUNTS["Organization"].index("n_deadlines")
+    assert any(v[deadlines] for v in want["Organization"].values())
     return got

@@ -48,14 +48,25 @@ def from_import_files(graph: Graph, out: Path) -> dict[str, dict]:
 # --------------------------------------------------------------------------- the changes
 
 
+@pytest.fixture(scope="module")
+def seed_graph(seed_graph: Graph) -> Graph:
+    """The seeds with a deadline on every third edge (the seeds name none): Organization.n_deadlines has
+    something to count, and the changes below move and drop deadlines."""
+    g = seed_graph.model_copy(deep=True)
+    for i, r in enumerate(g.responsibilities):
+        if i % 3 == 0:
+            r.deadline = "2025年底前"
+    return g
+
+
 def _one(graph: Graph, doc_id: str) -> Graph:
     return next(g for g in split_graph(graph, 1) if g.documents[0].id == doc_id)
 
 
 def rearranged(graph: Graph, doc_id: str) -> Graph:
-    """A new version of one document: its last task gone (with its edges and targets), and every third
+    """A new version of one document: its last task gone (with its edges and targets), every third
     task edge moved to an organization of another document (pairs across documents, a unit the
-    document no longer names)."""
+    document no longer names), and the deadline of every fourth edge dropped (another one's added)."""
     g = _one(graph, doc_id).model_copy(deep=True)
     g.documents[0].sha256 = "0" * 64
     last = g.tasks[-1].id
@@ -71,6 +82,8 @@ def rearranged(graph: Graph, doc_id: str) -> Graph:
             o = others[i % len(others)]
             orgs[o.id] = o
             r.organization_id = o.id
+        if i % 4 == 1:
+            r.deadline = None if r.deadline else "6月底完成"
         kept.append(r)
     seen: set[tuple[str, str]] = set()
     g.responsibilities = [r for r in kept if (r.organization_id, r.target_id, r.role) not in seen
@@ -167,6 +180,23 @@ def test_embedded_store_without_counts_is_counted_on_open(seed_graph: Graph, tmp
 
 
 @pytest.mark.slow
+def test_embedded_store_without_deadline_counts_is_counted_on_open(seed_graph: Graph, tmp_path: Path) -> None:
+    """A store written before Organization.n_deadlines (the other counts there) gets it counted when opened,
+    not left at the column's default of 0."""
+    with EmbeddedStore(tmp_path / "db") as store:
+        store.load(seed_graph)
+    db = lb.Database(str(tmp_path / "db" / "graph.lbug"))
+    conn = lb.Connection(db)
+    conn.execute("ALTER TABLE Organization DROP n_deadlines")
+    conn.close()
+    db.close()
+    with EmbeddedStore(tmp_path / "db") as store:
+        got = assert_counts_right(store)
+    k = kc.NODE_COUNTS["Organization"].index("n_deadlines")
+    assert any(v[k] for v in got["Organization"].values())
+
+
+@pytest.mark.slow
 @pytest.mark.external
 def test_neo4j_counts_stay_right(seed_graph: Graph, seed_files: list[Path], tmp_path: Path,
                                  bolt_server) -> None:
@@ -182,6 +212,10 @@ def test_neo4j_counts_stay_right(seed_graph: Graph, seed_files: list[Path], tmp_
         store.run("MATCH (t:Task) REMOVE t.n_units", write=True)
         store.run(f"MATCH ()-[s:{kc.SHARES}]->() DELETE s", write=True)
         store.run("MATCH (o:Organization) SET o.n_edges = 0", write=True)
+        store.ensure_schema()
+        assert_counts_right(store)
+        # written before Organization.n_deadlines only: counted too
+        store.run("MATCH (o:Organization) REMOVE o.n_deadlines", write=True)
         store.ensure_schema()
         assert_counts_right(store)
     finally:

@@ -17,6 +17,7 @@ Stored, on every backend (the embedded store, Neo4j, the neo4j-admin files):
   Organization  n_edges        its LEADS and RESPONSIBLE_FOR edges
                 n_leads        those of them with qualifier 牵头
                 n_documents    distinct documents (edge document_id) of those edges
+                n_deadlines    those of its edges with a deadline (queries/deadlines.cypher pages by it)
                 max_shared     the largest `tasks` of its SHARES_TASKS links to larger ids (0: none)
   (a:Organization)-[:SHARES_TASKS {tasks}]->(b:Organization)
                 a.id < b.id, tasks = distinct tasks both lead or answer for (> 0; no link at 0)
@@ -48,7 +49,7 @@ NODE_COUNTS: dict[str, tuple[str, ...]] = {
     "Document": ("n_edges", "n_targets", "n_actions", "n_tasks", "n_units"),
     "Action": ("n_units", "n_units_all", "n_tasks"),
     "Task": ("n_units", "n_leads", "n_responsible"),
-    "Organization": ("n_edges", "n_leads", "n_documents", "max_shared"),
+    "Organization": ("n_edges", "n_leads", "n_documents", "n_deadlines", "max_shared"),
 }
 ACTIVE_PROPS = ("n_edges", "n_leads")
 
@@ -62,6 +63,7 @@ class Edge(NamedTuple):
     role: str  # LEADS | RESPONSIBLE_FOR
     qualifier: str | None
     document_id: str
+    deadline: str | None = None  # counted by Organization.n_deadlines
 
 
 class EdgeLike(Protocol):
@@ -79,12 +81,14 @@ class EdgeLike(Protocol):
     def qualifier(self) -> str | None: ...
     @property
     def document_id(self) -> str: ...
+    @property
+    def deadline(self) -> str | None: ...
 
 
 def edges_of(responsibilities: Iterable[EdgeLike]) -> list[Edge]:
     """Edges of kg.model.Responsibility objects (which the functions below also take as they are: they
     read only the attributes Edge names)."""
-    return [Edge(r.organization_id, r.target_id, r.target_kind, r.role, r.qualifier, r.document_id)
+    return [Edge(r.organization_id, r.target_id, r.target_kind, r.role, r.qualifier, r.document_id, r.deadline)
             for r in responsibilities]
 
 
@@ -154,10 +158,10 @@ def activity(edges: Iterable[EdgeLike]) -> list[tuple[str, str, int, int]]:
 @dataclass
 class Changes:
     """How organization counts and SHARES_TASKS links change: by organization id, the deltas of
-    (n_edges, n_leads, n_documents); by (a, b) with a < b, the delta of shared tasks. Only nonzero
-    entries are kept."""
+    (n_edges, n_leads, n_documents, n_deadlines) (NODE_COUNTS["Organization"] but max_shared); by (a, b)
+    with a < b, the delta of shared tasks. Only nonzero entries are kept."""
 
-    orgs: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    orgs: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     pairs: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
@@ -168,6 +172,7 @@ def totals(edges: Iterable[EdgeLike]) -> Changes:
     """Organization counts and shared tasks of a set of whole documents' edges."""
     n_edges: Counter[str] = Counter()
     n_leads: Counter[str] = Counter()
+    n_deadlines: Counter[str] = Counter()
     docs: set[tuple[str, str]] = set()
     by_task: dict[str, set[str]] = defaultdict(set)
     for e in edges:
@@ -175,13 +180,15 @@ def totals(edges: Iterable[EdgeLike]) -> Changes:
         n_edges[o] += 1
         if e.qualifier == LEAD_QUALIFIER:
             n_leads[o] += 1
+        if e.deadline is not None:
+            n_deadlines[o] += 1
         docs.add((o, e.document_id))
         if e.target_kind == "Task":
             by_task[e.target_id].add(o)
     n_docs = Counter(o for o, _d in docs)
     pairs: Counter[tuple[str, str]] = Counter(
         pair for units in by_task.values() if len(units) > 1 for pair in combinations(sorted(units), 2))
-    return Changes({o: (n, n_leads[o], n_docs[o]) for o, n in n_edges.items()}, dict(pairs))
+    return Changes({o: (n, n_leads[o], n_docs[o], n_deadlines[o]) for o, n in n_edges.items()}, dict(pairs))
 
 
 def max_out(pairs: dict[tuple[str, str], int]) -> dict[str, int]:
@@ -202,11 +209,12 @@ def changes(removed: Iterable[EdgeLike], added: Iterable[EdgeLike]) -> Changes:
     if not removed:  # documents added: their totals
         return new
     old = totals(removed)
-    orgs: dict[str, tuple[int, int, int]] = {}
+    orgs: dict[str, tuple[int, int, int, int]] = {}
+    zero = (0, 0, 0, 0)
     for o in set(old.orgs) | set(new.orgs):
-        a, b = old.orgs.get(o, (0, 0, 0)), new.orgs.get(o, (0, 0, 0))
-        d = (b[0] - a[0], b[1] - a[1], b[2] - a[2])
-        if d != (0, 0, 0):
+        a, b = old.orgs.get(o, zero), new.orgs.get(o, zero)
+        d = (b[0] - a[0], b[1] - a[1], b[2] - a[2], b[3] - a[3])
+        if d != zero:
             orgs[o] = d
     pairs: dict[tuple[str, str], int] = {}
     for p in set(old.pairs) | set(new.pairs):
@@ -249,10 +257,11 @@ _COUNT_BODY: dict[str, str] = {
         f"OPTIONAL MATCH (n)<-[:{_ROLE}]-(o:Organization) WITH n, n_leads, n_responsible, count(DISTINCT o) AS n_units"),
     "Organization": (
         f"MATCH (n:Organization) OPTIONAL MATCH (n)-[r:{_ROLE}]->() WITH n, count(r) AS n_edges, "
-        f"count(CASE WHEN r.qualifier = '{LEAD_QUALIFIER}' THEN 1 END) AS n_leads, count(DISTINCT r.document_id) AS n_documents "
+        f"count(CASE WHEN r.qualifier = '{LEAD_QUALIFIER}' THEN 1 END) AS n_leads, count(DISTINCT r.document_id) AS n_documents, "
+        "count(r.deadline) AS n_deadlines "
         f"OPTIONAL MATCH (n)-[s:{SHARES}]->(:Organization) "
-        "WITH n, n_edges, n_leads, n_documents, max(s.tasks) AS m WITH n, n_edges, n_leads, n_documents, "
-        "coalesce(m, 0) AS max_shared"),
+        "WITH n, n_edges, n_leads, n_documents, n_deadlines, max(s.tasks) AS m "
+        "WITH n, n_edges, n_leads, n_documents, n_deadlines, coalesce(m, 0) AS max_shared"),
 }
 # read: every node's counts as counted anew (id, then NODE_COUNTS order); write: store them
 RECOUNT_READ: dict[str, str] = {

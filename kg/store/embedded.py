@@ -320,13 +320,15 @@ class EmbeddedStore(Store):
         if self.read_only:
             return
         stored = self._columns_stored()
-        uncounted = "Task" in stored and "n_units" not in stored["Task"]
+        # a store written before the counts, or before one of them: count them all anew
+        uncounted = any(label in stored and not set(names) <= set(stored[label])
+                        for label, names in kc.NODE_COUNTS.items())
         unnamed = "Document" in stored and NAMED not in stored
         for stmt in ddl(skip=stored) + migrations(stored):
             self._exec(stmt)
         # a column a migration added comes last in its table
         self._order = {t: cols + [c for c in self._columns(t) if c not in cols] for t, cols in stored.items()}
-        if uncounted:  # a store written before the counts existed: count once
+        if uncounted:  # a store written before the counts (or one of them) existed: count once
             self._recount()
         if unnamed:  # written before NAMED_IN: every document gives the aliases its organizations have
             found = [tuple(r) for cypher in NAMED_BEFORE for r in self._exec(cypher)]
@@ -902,11 +904,11 @@ class EmbeddedStore(Store):
         organizations and the cited-document placeholders it touched, and its LEADS and
         RESPONSIBLE_FOR edges (what the organization counts lose: kc.changes)."""
         p = {"id": doc_id}
-        ret = "RETURN o.id, x.id, label(r), r.qualifier, r.document_id"
-        old = [kc.Edge(o, x, kind, rel, qual, did) for kind, pattern in (
+        ret = "RETURN o.id, x.id, label(r), r.qualifier, r.document_id, r.deadline"
+        old = [kc.Edge(o, x, kind, rel, qual, did, due) for kind, pattern in (
             ("Action", "(d:Document {id: $id})-[:HAS_ACTION]->(x:Action)"),
             ("Task", "(d:Document {id: $id})-[:HAS_ACTION]->(:Action)-[:HAS_TASK]->(x:Task)"))
-            for o, x, rel, qual, did in self._exec(
+            for o, x, rel, qual, did, due in self._exec(
                 f"MATCH {pattern}<-[r:LEADS|RESPONSIBLE_FOR]-(o:Organization) {ret}", p)]
         orgs = self._exec(
             "MATCH (n:Person)-[]->(o:Organization) WHERE n.document_id = $id RETURN collect(DISTINCT o.id)", p)
@@ -922,13 +924,15 @@ class EmbeddedStore(Store):
         self._exec("MATCH (d:Document {id: $id}) DETACH DELETE d", p)
         return touched, cited, old
 
-    def _add_org_counts(self, deltas: dict[str, tuple[int, int, int]], fresh: Collection[str]) -> None:
+    def _add_org_counts(self, deltas: dict[str, tuple[int, int, int, int]], fresh: Collection[str]) -> None:
         """Inside a transaction: add the organization counts that changed (kc.changes) to the stored
         ones; `fresh` organizations were just written with theirs."""
-        known = [{"id": o, "e": d[0], "l": d[1], "n": d[2]} for o, d in sorted(deltas.items()) if o not in fresh]
+        known = [{"id": o, "e": d[0], "l": d[1], "n": d[2], "k": d[3]} for o, d in sorted(deltas.items())
+                 if o not in fresh]
         if known:
             self._exec("UNWIND $rows AS r MATCH (o:Organization {id: r.id}) SET o.n_edges = o.n_edges + r.e, "
-                       "o.n_leads = o.n_leads + r.l, o.n_documents = o.n_documents + r.n", {"rows": known})
+                       "o.n_leads = o.n_leads + r.l, o.n_documents = o.n_documents + r.n, "
+                       "o.n_deadlines = o.n_deadlines + r.k", {"rows": known})
 
     def _end_block(self) -> None:
         """At the end of a bulk() block, in its transaction: the shared tasks of everything it loaded, at

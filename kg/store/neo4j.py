@@ -90,7 +90,8 @@ Q_DOC_SHA = "UNWIND $ids AS did MATCH (d:Document {id: did}) RETURN d.id AS id, 
 Q_DOC_EDGES = {
     kind: (
         f"UNWIND $ids AS did MATCH (t:{kind} {{document_id: did}})<-[r:LEADS|RESPONSIBLE_FOR]-(o:Organization) "
-        "RETURN o.id AS o, t.id AS t, type(r) AS role, r.qualifier AS qualifier, r.document_id AS d"
+        "RETURN o.id AS o, t.id AS t, type(r) AS role, r.qualifier AS qualifier, r.document_id AS d, "
+        "r.deadline AS deadline"
     )
     for kind in TARGET_KINDS
 }
@@ -134,7 +135,8 @@ Q_MERGE_ORGS = (
 # the stored counts (kg/store/counts.py): what changed, added to what is stored
 Q_ADD_ORG_COUNTS = (
     "UNWIND $rows AS r MATCH (o:Organization {id: r.id}) "
-    "SET o.n_edges = o.n_edges + r.e, o.n_leads = o.n_leads + r.l, o.n_documents = o.n_documents + r.n"
+    "SET o.n_edges = o.n_edges + r.e, o.n_leads = o.n_leads + r.l, o.n_documents = o.n_documents + r.n, "
+    "o.n_deadlines = o.n_deadlines + r.k"
 )
 Q_ADD_SHARED = (
     "UNWIND $rows AS r MATCH (a:Organization {id: r.a}) MATCH (b:Organization {id: r.b}) "
@@ -150,7 +152,11 @@ Q_ALIASES_READ = ALIASES_READ
 Q_ALIASES_SET = ALIASES_SET
 Q_UNNAMED = (f"MATCH (o:Organization)-[:LEADS|RESPONSIBLE_FOR]->() WITH o LIMIT 1 "
              f"OPTIONAL MATCH (o)-[n:{NAMED}]->(:Document) WITH o, count(n) AS n WHERE n = 0 RETURN o.id AS id")
-Q_UNCOUNTED = "MATCH (t:Task) WHERE t.n_units IS NULL RETURN count(t) AS n"
+# written before the counts (no Task.n_units), or before Organization.n_deadlines: counted anew
+Q_UNCOUNTED = (
+    "OPTIONAL MATCH (t:Task) WHERE t.n_units IS NULL WITH count(t) AS n "
+    "OPTIONAL MATCH (o:Organization) WHERE o.n_deadlines IS NULL WITH n, count(o) AS m RETURN n + m AS n"
+)
 Q_DROP_ACTIVE = f"MATCH (:Organization)-[w:{kc.ACTIVE}]->(:Document) DELETE w"
 Q_RECOUNT_ACTIVE = kc.RECOUNT_ACTIVE
 Q_DROP_SHARED = f"MATCH (:Organization)-[s:{kc.SHARES}]->(:Organization) DELETE s"
@@ -416,7 +422,8 @@ class Neo4jStore(Store):
         old: list[kc.Edge] = []
         for chunk in _chunks(ids):
             for kind, cypher in Q_DOC_EDGES.items():
-                old += [kc.Edge(r["o"], r["t"], kind, r["role"], r["qualifier"], r["d"]) for r in run(cypher, ids=chunk)]
+                old += [kc.Edge(r["o"], r["t"], kind, r["role"], r["qualifier"], r["d"], r["deadline"])
+                        for r in run(cypher, ids=chunk)]
             orgs |= {r["id"] for r in run(Q_DOC_MEMBER_ORGS, ids=chunk)}
             cited |= {r["id"] for r in run(Q_DOC_CITED, ids=chunk)}
             for lab in Q_DELETE:
@@ -428,7 +435,7 @@ class Neo4jStore(Store):
     @staticmethod
     def _apply_changes(run: Callable[..., list[dict[str, Any]]], changes: kc.Changes) -> None:
         """Add the organization counts and shared tasks that changed (kc.changes) to the stored ones."""
-        rows = [{"id": o, "e": d[0], "l": d[1], "n": d[2]} for o, d in sorted(changes.orgs.items())]
+        rows = [{"id": o, "e": d[0], "l": d[1], "n": d[2], "k": d[3]} for o, d in sorted(changes.orgs.items())]
         for chunk in _chunks(rows):
             run(Q_ADD_ORG_COUNTS, rows=chunk)
         pairs = [{"a": a, "b": b, "n": n} for (a, b), n in sorted(changes.pairs.items())]
