@@ -2,13 +2,15 @@
 // params: limit (int, default 100) — how many rows to list, in organization order
 // Paged by organization: the first $limit rows lie in the first $limit organizations (in name order) with a deadline,
 // picked by n_deadlines (its edges with a deadline, kept by the store: kg/store/counts.py), not by scanning edges.
-// The EXISTS { } over ACTIVE_IN holds for each of them (an organization with an edge is active in its document);
-// it is there for LadybugDB 0.22's plan: without a subquery there, it joins the page with a scan of every
-// LEADS / RESPONSIBLE_FOR edge (~5x slower, measured); with one it reads the page's edges. EXISTS { } runs on
-// LadybugDB, Neo4j 5 and ArcadeDB.
+// The EXISTS { } over ACTIVE_IN after the page holds for each of its organizations (one with an edge is active
+// in that edge's document); it is there for LadybugDB 0.22's plan: without a subquery there, it joins the page
+// with a scan of every LEADS / RESPONSIBLE_FOR edge (~5x slower, measured); with one it reads the page's edges
+// only. EXISTS { } runs on LadybugDB, Neo4j 5 and ArcadeDB.
 MATCH (f:Organization)
-WHERE f.n_deadlines > 0 AND EXISTS { MATCH (f)-[:ACTIVE_IN]->(:Document) }
+WHERE f.n_deadlines > 0
 WITH f ORDER BY f.name, f.id LIMIT $limit
+WITH f
+WHERE EXISTS { MATCH (f)-[:ACTIVE_IN]->(:Document) }
 OPTIONAL MATCH (f)-[r:LEADS|RESPONSIBLE_FOR]->(x)
 WITH f AS o, r, x
 WHERE r.deadline IS NOT NULL
