@@ -17,21 +17,8 @@ from collections import Counter
 from typing import Any
 
 from kg.ids import title_key
-from kg.model import (
-    Action,
-    Alignment,
-    Citation,
-    Document,
-    Graph,
-    Membership,
-    Organization,
-    Person,
-    Provenance,
-    Responsibility,
-    Section,
-    Target,
-    Task,
-)
+from kg.model import (Action, Alignment, Citation, Document, Graph, Membership, Organization, Person, Provenance,
+                      Responsibility, Section, Target, Task)
 from kg.store import counts as kc
 from kg.store.base import Store
 

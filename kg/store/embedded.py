@@ -44,26 +44,8 @@ from kg.model import Alignment, Graph, Organization, merge_aliases
 from kg.store import counts as kc
 from kg.store.base import BulkLoadError, DocResult, LoadResult, QueryResult, Store
 from kg.store.embedded_schema import ddl, migrations, table_ddl
-from kg.store.projection import (
-    ALIASES_READ,
-    ALIASES_SET,
-    CARRIER,
-    NAMED_BEFORE,
-    Bundle,
-    Columns,
-    NodeCounts,
-    Row,
-    aliases_given,
-    as_rows,
-    bundles,
-    carrier,
-    cited_columns,
-    edge_cols,
-    edge_columns,
-    node_columns,
-    project,
-    read_graph,
-)
+from kg.store import projection as pj
+from kg.store.projection import Bundle, Columns, NodeCounts, Row
 from kg.store.schema import DOCUMENT_PARTS, NAMED, NODE_TABLES, REL_TABLES, EdgeKey, q
 
 DB_FILE = "graph.lbug"
@@ -331,7 +313,7 @@ class EmbeddedStore(Store):
         if uncounted:  # a store written before the counts (or one of them) existed: count once
             self._recount()
         if unnamed:  # written before NAMED_IN: every document gives the aliases its organizations have
-            found = [tuple(r) for cypher in NAMED_BEFORE for r in self._exec(cypher)]
+            found = [tuple(r) for cypher in pj.NAMED_BEFORE for r in self._exec(cypher)]
             links = sorted({(o, d): a for o, d, a in found}.items())
             with self._transaction():
                 self._write_edges((NAMED, "Organization", "Document"),
@@ -474,7 +456,7 @@ class EmbeddedStore(Store):
         """Rows of the relationships that carry a model's objects (from, to, properties, and the fields kept
         on the TO node), of some documents."""
         rel, a, b = key
-        spec = carrier(key)
+        spec = pj.carrier(key)
         props = REL_TABLES[rel].names
         ret = ", ".join([f"e.{q(c)}" for c in props] + [f"b.{q(c)}" for c in spec.on_node])
         if ids is None:
@@ -502,7 +484,7 @@ class EmbeddedStore(Store):
         """Read the stored graph (or some documents) back as a typed Graph, every list sorted by id. Every value
         was written by kg from model objects with the schema's types: built without validating again."""
         with gc_paused():  # 1.8M new objects at 2,000 plans, no cycle among them
-            return read_graph(self, list(document_ids) if document_ids is not None else None)
+            return pj.read_graph(self, list(document_ids) if document_ids is not None else None)
 
     # ---- alignments
 
@@ -540,7 +522,7 @@ class EmbeddedStore(Store):
     def _write_alignment_batch(self, batch: list[Alignment], have: dict[str, set[str]], copy: bool) -> int:
         keep = [al for al in batch
                 if al.source_id in have.get(al.source_kind, ()) and al.target_id in have.get(al.target_kind, ())]
-        for key, columns in edge_columns(CARRIER[Alignment], keep).items():
+        for key, columns in pj.edge_columns(pj.CARRIER[Alignment], keep).items():
             if copy:  # COPY from an Arrow table: ~50x faster than UNWIND for 100k+ edges
                 self._write_edges(key, columns, True)
             else:
@@ -690,7 +672,7 @@ class EmbeddedStore(Store):
 
     def _load(self, graph: Graph, on_document: Optional[Callable[[DocResult], None]], batch_documents: int,
               method: LoadMethod, rewrite: Collection[str]) -> LoadResult:
-        found, problems = bundles(graph)
+        found, problems = pj.bundles(graph)
         _storable_files(found)
         orgs = {o.id: o for o in graph.organizations}
         results: dict[int, DocResult] = {}
@@ -860,7 +842,7 @@ class EmbeddedStore(Store):
         counts) and cited-document placeholders. Returns what the counts change by (the documents' stored
         edges `old_edges` replaced by theirs) and the organizations created, id -> the max_shared written."""
         new_edges = [r for b in chunk for r in b.parts["responsibilities"]]  # every field of kc.Edge
-        rows = project(chunk, orgs)
+        rows = pj.project(chunk, orgs)
         self._write_nodes("Document", rows.nodes["Document"], copy)
         org_ids = sorted({oid for b in chunk for oid in b.org_ids})
         changes = kc.changes(old_edges, new_edges)
@@ -870,7 +852,7 @@ class EmbeddedStore(Store):
         fresh = self._write_orgs([orgs[o] for o in org_ids], copy,
                                  {o: d + (most.get(o, 0),) for o, d in changes.orgs.items()})
         written = {o: most.get(o, 0) for o in fresh}
-        self._write_cited(cited_columns(c for b in chunk for c in b.parts["citations"]), copy)
+        self._write_cited(pj.cited_columns(c for b in chunk for c in b.parts["citations"]), copy)
         for label in DOCUMENT_PARTS:
             self._write_nodes(label, rows.nodes[label], copy)
         for key, columns in rows.edges.items():
@@ -1017,9 +999,9 @@ class EmbeddedStore(Store):
     def _aliases_anew(self, ids: list[str]) -> None:
         """Inside a transaction, after documents naming these organizations went: their aliases are again
         those the stored documents give (kg/store/projection.py)."""
-        rows = aliases_given(self._exec(ALIASES_READ, {"ids": ids}))
+        rows = pj.aliases_given(self._exec(pj.ALIASES_READ, {"ids": ids}))
         if rows:
-            self._exec(ALIASES_SET, {"rows": rows})
+            self._exec(pj.ALIASES_SET, {"rows": rows})
 
     def _delete_orphan_orgs(self, ids: list[str]) -> None:
         """Organizations among ids with no edge left (LEADS, RESPONSIBLE_FOR, MEMBER_OF, POST_IN)."""
@@ -1034,7 +1016,7 @@ class EmbeddedStore(Store):
             "OPTIONAL MATCH (:Document)-[e:CITES]->(c) WITH c, count(e) AS n WHERE n = 0 DELETE c", {"ids": ids})
 
     def _write_cited(self, columns: Columns, copy: bool = False) -> None:
-        """MERGE CitedDocument placeholders by id (cited_columns: one per id): create the ones not stored yet
+        """MERGE CitedDocument placeholders by id (pj.cited_columns: one per id): create the ones not stored yet
         (first title seen wins)."""
         if not columns[0]:
             return
@@ -1052,7 +1034,7 @@ class EmbeddedStore(Store):
         block = self._block_orgs if self._in_bulk else None
         have = self._orgs_stored([o.id for o in orgs], block)
         fresh = [o for o in orgs if o.id not in have]
-        self._write_nodes("Organization", node_columns("Organization", fresh, counts=counts), copy)
+        self._write_nodes("Organization", pj.node_columns("Organization", fresh, counts=counts), copy)
         if block is not None:
             block.update((o.id, _org_row(o)) for o in fresh)
         created = {o.id for o in fresh}
@@ -1116,14 +1098,14 @@ class EmbeddedStore(Store):
             return
         names = table.names
         props = ", ".join(f"{q(c)}: r.{q(c)}" for c in names)
-        self._exec(f"UNWIND $rows AS r CREATE (n:{label} {{{props}}})", {"rows": as_rows(names, columns)})
+        self._exec(f"UNWIND $rows AS r CREATE (n:{label} {{{props}}})", {"rows": pj.as_rows(names, columns)})
 
     def _write_edges(self, key: EdgeKey, columns: Columns, copy: bool) -> None:
         """CREATE the edges: COPY FROM an Arrow table when copy, else UNWIND."""
         if not columns[0]:
             return
         rel, a, b = key
-        names = edge_cols(rel)
+        names = pj.edge_cols(rel)
         if copy:
             types = {"from": "STRING", "to": "STRING", **{c.name: c.type for c in REL_TABLES[rel].props}}
             ordered = self._stored_order(rel, names[2:], columns[2:])
@@ -1135,7 +1117,7 @@ class EmbeddedStore(Store):
         # two MATCH clauses: one combined MATCH is ~100x slower on Ladybug
         self._exec(
             f"UNWIND $rows AS r MATCH (a:{a} {{id: r.`from`}}) MATCH (b:{b} {{id: r.`to`}}) "
-            f"CREATE (a)-[:{rel} {body}]->(b)", {"rows": as_rows(names, columns)})
+            f"CREATE (a)-[:{rel} {body}]->(b)", {"rows": pj.as_rows(names, columns)})
 
     def _check_writable(self, cannot: str, call: str, not_done: str) -> None:
         """Raise StoreError unless a write of its own may start now: not read-only, not inside bulk(), and

@@ -34,26 +34,8 @@ from kg.model import Alignment, Graph, Organization, Responsibility, merge_alias
 from kg.names import storable
 from kg.store import counts as kc
 from kg.store.base import DocResult, LoadResult, QueryResult, Store
-from kg.store.projection import (
-    ALIASES_READ,
-    ALIASES_SET,
-    CARRIER,
-    NAMED_BEFORE,
-    Bundle,
-    Columns,
-    EdgeKey,
-    Row,
-    aliases_given,
-    as_rows,
-    bundles,
-    carrier,
-    cited_columns,
-    edge_columns,
-    node_columns,
-    project,
-    read_graph,
-    read_keys,
-)
+from kg.store import projection as pj
+from kg.store.projection import Bundle, Columns, EdgeKey, Row
 from kg.store.schema import CITED_FIELDS, DOCUMENT_PARTS, NAMED, NODE_TABLES, REL_TABLES, literal_values, q
 
 log = logging.getLogger(__name__)
@@ -68,7 +50,7 @@ LABELS = tuple(NODE_TABLES)
 # the relationships a batch of documents writes, and the alignments (replace_alignments)
 DOCUMENT_EDGES: list[EdgeKey] = [(rel, a, b) for rel, t in REL_TABLES.items() for a, b in t.pairs
                                  if rel not in ("ALIGNS_WITH", kc.SHARES)]
-ALIGN_EDGES = read_keys(Alignment)
+ALIGN_EDGES = pj.read_keys(Alignment)
 TARGET_KINDS = literal_values(Responsibility, "target_kind")
 _ORG_COLS = [c.name for c in NODE_TABLES["Organization"].columns if c.path is not None]
 
@@ -148,8 +130,8 @@ Q_MAX_SHARED = (
     f"OPTIONAL MATCH (a)-[s:{kc.SHARES}]->(:Organization) WITH a, max(s.tasks) AS m SET a.max_shared = coalesce(m, 0)"
 )
 # aliases: what the documents stored give (kg/store/projection.py); a store written before NAMED_IN
-Q_ALIASES_READ = ALIASES_READ
-Q_ALIASES_SET = ALIASES_SET
+Q_ALIASES_READ = pj.ALIASES_READ
+Q_ALIASES_SET = pj.ALIASES_SET
 Q_UNNAMED = (f"MATCH (o:Organization)-[:LEADS|RESPONSIBLE_FOR]->() WITH o LIMIT 1 "
              f"OPTIONAL MATCH (o)-[n:{NAMED}]->(:Document) WITH o, count(n) AS n WHERE n = 0 RETURN o.id AS id")
 # written before the counts (no Task.n_units), or before Organization.n_deadlines: counted anew
@@ -190,12 +172,12 @@ def _read_edges(rel: str, a: str, b: str) -> str:
     """A carrier relationship's properties, ends and the fields its class keeps on the end node, of some documents."""
     where = ("e.document_id IN $ids" if "document_id" in REL_TABLES[rel].names else "a.id IN $ids" if a == "Document"
              else "a.document_id IN $ids AND b.document_id IN $ids")  # across documents: both ends in them
-    extra = "".join(f", b.{q(f)} AS {f}" for f in carrier((rel, a, b)).on_node)
+    extra = "".join(f", b.{q(f)} AS {f}" for f in pj.carrier((rel, a, b)).on_node)
     return f"MATCH (a:{a})-[e:{rel}]->(b:{b}) WHERE $all OR {where} RETURN properties(e) AS p, a.id AS src, b.id AS dst{extra}"
 
 
 Q_READ = {label: _read_nodes(label) for label in ("Document", *DOCUMENT_PARTS)}
-Q_READ_EDGES = {key: _read_edges(*key) for spec in CARRIER.values() for key in read_keys(spec.model)}
+Q_READ_EDGES = {key: _read_edges(*key) for spec in pj.CARRIER.values() for key in pj.read_keys(spec.model)}
 Q_READ_ORGS = "MATCH (o:Organization) WHERE $all OR o.id IN $ids RETURN properties(o) AS p ORDER BY o.id"
 
 # --- stats --------------------------------------------------------------------------------
@@ -367,7 +349,7 @@ class Neo4jStore(Store):
     def _name_all(self) -> None:
         """The NAMED_IN links of a store written before them, in one transaction."""
         def work(tx: neo4j.ManagedTransaction) -> None:
-            found = {(r["o"], r["d"]): r["a"] for cypher in NAMED_BEFORE for r in tx.run(cypher)}
+            found = {(r["o"], r["d"]): r["a"] for cypher in pj.NAMED_BEFORE for r in tx.run(cypher)}
             rows = [{"src": o, "dst": d, "props": {"aliases": a or []}} for (o, d), a in sorted(found.items())]
             for chunk in _chunks(rows):
                 tx.run(Q_CREATE_EDGES[(NAMED, "Organization", "Document")], rows=chunk).consume()
@@ -449,7 +431,7 @@ class Neo4jStore(Store):
         """After documents naming these organizations went: their aliases are again those the stored
         documents give (kg/store/projection.py)."""
         for chunk in _chunks(sorted(orgs)):
-            rows = aliases_given((r["id"], r["aliases"]) for r in run(Q_ALIASES_READ, ids=chunk))
+            rows = pj.aliases_given((r["id"], r["aliases"]) for r in run(Q_ALIASES_READ, ids=chunk))
             if rows:
                 run(Q_ALIASES_SET, rows=rows)
 
@@ -480,7 +462,7 @@ class Neo4jStore(Store):
         if not self._schema_done:
             self.ensure_schema()
         orgs = {o.id: o for o in graph.organizations}
-        found, problems = bundles(graph)
+        found, problems = pj.bundles(graph)
         result = LoadResult()
 
         def report(res: DocResult) -> None:
@@ -552,7 +534,7 @@ class Neo4jStore(Store):
         stored: dict[str, list[str]] = {}
         for ids in _chunks([o.id for o in orgs]):
             stored.update({r["id"]: r["aliases"] or [] for r in tx.run(Q_ORG_ALIASES, ids=ids)})
-        rows = as_rows(_ORG_COLS, node_columns("Organization", orgs)[:len(_ORG_COLS)])
+        rows = pj.as_rows(_ORG_COLS, pj.node_columns("Organization", orgs)[:len(_ORG_COLS)])
         for row in rows:
             row["aliases"] = merge_aliases(stored.get(row["id"]), row["aliases"])
         for chunk in _chunks(rows):
@@ -590,14 +572,14 @@ class Neo4jStore(Store):
         new = [b for b, st in zip(batch, statuses) if st != "unchanged"]
         changes = kc.Changes()
         if new:
-            rows = project(new, orgs)
+            rows = pj.project(new, orgs)
             for label, cypher in Q_CREATE_NODES.items():
-                batched(cypher, as_rows(NODE_TABLES[label].names, rows.nodes[label]), f"{label} nodes")
+                batched(cypher, pj.as_rows(NODE_TABLES[label].names, rows.nodes[label]), f"{label} nodes")
             used = sorted({oid for b in new for oid in b.org_ids})
             if used:
                 Neo4jStore._merge_orgs(tx, [orgs[oid] for oid in used])
-            cited = cited_columns(c for b in new for c in b.parts["citations"])
-            batched(Q_MERGE_CITED, as_rows(NODE_TABLES["CitedDocument"].names, cited), "cited documents")
+            cited = pj.cited_columns(c for b in new for c in b.parts["citations"])
+            batched(Q_MERGE_CITED, pj.as_rows(NODE_TABLES["CitedDocument"].names, cited), "cited documents")
             for (rel, a, b), cypher in Q_CREATE_EDGES.items():
                 batched(cypher, _edge_rows(rel, rows.edges[(rel, a, b)]), f"{rel} edges from {a} to {b}")
             changes = kc.changes(old_edges, [r for b in new for r in b.parts["responsibilities"]])
@@ -621,7 +603,7 @@ class Neo4jStore(Store):
         def work(tx: neo4j.ManagedTransaction) -> int:
             tx.run(Q_DELETE_ALIGNMENTS).consume()
             written = 0
-            for key, columns in edge_columns(CARRIER[Alignment], alignments).items():
+            for key, columns in pj.edge_columns(pj.CARRIER[Alignment], alignments).items():
                 for chunk in _chunks(_edge_rows(key[0], columns)):
                     got = tx.run(Q_CREATE_ALIGNMENTS[key], rows=chunk).single()
                     written += int(got["n"]) if got else 0
@@ -665,7 +647,7 @@ class Neo4jStore(Store):
     def to_graph(self, document_ids: Optional[list[str]] = None) -> Graph:
         """Read documents back (all, or the given ones) with the organizations their edges name;
         every list sorted by id, as the embedded store does. The server's values are validated."""
-        return read_graph(_Rows(self), list(document_ids) if document_ids is not None else None, validate=True)
+        return pj.read_graph(_Rows(self), list(document_ids) if document_ids is not None else None, validate=True)
 
     def close(self) -> None:
         self._driver.close()
@@ -685,7 +667,7 @@ class _Rows:
         return [{**blank, **r["p"]} for r in self.store._read(Q_READ[label], **self._params(ids))]
 
     def edges(self, key: EdgeKey, ids: Optional[list[str]]) -> list[Row]:
-        on_node = carrier(key).on_node
+        on_node = pj.carrier(key).on_node
         blank = dict.fromkeys(REL_TABLES[key[0]].names)
         return [{**blank, **r["p"], "from": r["src"], "to": r["dst"], **{f: r[f] for f in on_node}}
                 for r in self.store._read(Q_READ_EDGES[key], **self._params(ids))]
