@@ -748,9 +748,15 @@ def find_clauses(text: str, first_leads: bool = False) -> tuple[tuple[RoleClause
 def _find_clauses(text: str, first_leads: bool) -> tuple[tuple[RoleClause, ...], bool]:
     found: list[RoleClause] = []
     groups = paren_groups(text) if ("(" in text or "[" in text) else []
+    taken = 0  # where the last bracketed label's value ends: brackets inside it belong to it
     for a, b in groups:
+        if a < taken:
+            continue
         inner = text[a + 1: b - 1]
         clause = _parse_clause_cached(inner, first_leads)
+        if clause is None and _BRACKET_LABEL.match(inner):  # 【牵头单位】A、B: the bracket is the label, A、B after it
+            clause, b = _bracket_label(text, groups, inner, b, first_leads)
+            taken = b
         if clause is None:
             if first_leads_note(inner):
                 first_leads = True
@@ -769,6 +775,23 @@ def _find_clauses(text: str, first_leads: bool) -> tuple[tuple[RoleClause, ...],
     if not found and first_leads_note(text):
         first_leads = True
     return tuple(found), first_leads  # cached: a tuple, so no caller can change what the next one gets
+
+
+# a label written as a bracket of its own: 【牵头单位】A、B 【配合单位】C 【完成时限】2024年底 (【】 is read as [])
+_BRACKET_LABEL = re.compile(r"^\s*(?:" + _LABEL_CORE + r"\s*" + _LABEL_NOUN + r"|支持\s*(?:单位|部门)|完成时限|完成时间|完成期限|"
+                            r"时限要求|时间节点)\s*$")  # with its noun: (牵头) after a unit is a role mark, not a label
+
+
+def _bracket_label(text: str, groups: Sequence[tuple[int, int]], inner: str, b: int,
+                   first_leads: bool) -> tuple[Optional[RoleClause], int]:
+    """The clause of a bracketed label and the value after it (up to the next bracketed label, a sentence end or
+    the line's end), and where it ends."""
+    end = _label_extent(text, b)
+    nxt = next((a2 for a2, b2 in groups if a2 >= b and _BRACKET_LABEL.match(text[a2 + 1:b2 - 1])), end)
+    end = min(end, nxt)
+    value = text[b:end].strip(" ,;")
+    clause = _parse_clause_cached(inner.strip() + ":" + value, first_leads, True) if value else None
+    return (clause, b + len(text[b:end].rstrip(" ,;"))) if clause is not None else (None, b)
 
 
 def _closes_deadline(text: str, found: list[RoleClause], a: int, inner: str) -> bool:

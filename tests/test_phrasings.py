@@ -658,3 +658,23 @@ def test_a_clause_sentence_is_strict(text, expected):
 
     found, _ = find_clauses(normalize(text))
     assert [(a.unit, a.role) for c in found for a in c.assignments] == expected
+
+
+def test_a_label_in_a_bracket_of_its_own_labels_what_follows():
+    """【牵头单位】A / 【配合单位】B、C / 【完成时限】… (on lines of their own or one after another): the bracket is
+    the label; a role mark inside the value ((牵头) after a unit) stays the unit's, not a label of its own."""
+    got, _ = edges("bracket_labels.txt")
+    assert got == [
+        ("加快新型基础设施建设", "市工业和信息化局", "LEADS", "牵头", "2024年12月底"),
+        ("加快新型基础设施建设", "市通信管理办", "RESPONSIBLE_FOR", "配合", "2024年12月底"),
+        ("加快新型基础设施建设", "各区县政府", "RESPONSIBLE_FOR", "配合", "2024年12月底"),
+        ("推进数据要素市场化", "市数据局", "LEADS", "牵头", "持续推进"),
+        ("推进数据要素市场化", "市发展改革委", "RESPONSIBLE_FOR", "配合", "持续推进"),
+        ("推进数据要素市场化", "市财政局", "RESPONSIBLE_FOR", "配合", "持续推进"),
+        ("培育数字产业集群", "市工业和信息化局", "LEADS", "牵头", None),
+        ("培育数字产业集群", "市科技局", "RESPONSIBLE_FOR", "负责", None),
+        ("加强数字人才培养", "市人力资源社会保障局", "RESPONSIBLE_FOR", "负责", None),
+        ("加强数字人才培养", "市教育局", "RESPONSIBLE_FOR", "配合", None),
+    ]
+    cov = parse_path(HERE / "bracket_labels.txt").coverage
+    assert cov.unread == [] and cov.found["bracket"] == cov.read["bracket"] > 0
