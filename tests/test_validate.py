@@ -225,6 +225,24 @@ def _counts_not_proven(g):  # the counts before minCount/maxCount: a node withou
     g.remove((None, KG.hasAction, _first(g, KG.Action, 7)))
 
 
+def _group_not_proven(g):  # minCount 1 on several paths of one class: a value on a node of another class (also
+    # a bad one: not reported, the node is no alignment) keeps the subjects as many as before where one alignment
+    # lost it; two scores on one alignment, none on another
+    g.add((_first(g, KG.Action), KG.method, Literal("exact")))
+    g.add((_first(g, KG.Action), KG.score, Literal("high")))
+    g.remove((_first(g, KG.AlignmentStatement, 2), KG.method, None))
+    g.add((_first(g, KG.AlignmentStatement, 3), KG.score, Literal("0.25", datatype=rdflib.XSD.decimal)))
+    g.remove((_first(g, KG.AlignmentStatement, 4), KG.score, None))
+    g.remove((_first(g, OA.TextPositionSelector, 20), OA.start, None))  # selectors: values of hasSelector
+
+
+def _value_tests_few_nodes(g):  # a failing value shared by two nodes and one of a node of another class
+    bad = Literal(5)
+    _set(g, _first(g, KG.Assignment, 11), KG.mention, bad)
+    _set(g, _first(g, KG.Assignment, 12), KG.mention, bad)
+    g.add((_first(g, KG.Task, 9), KG.mention, bad))
+
+
 BREAKS: list[tuple[Callable, set[str]]] = [
     (_min_count, {"MinCountConstraintComponent"}),
     (_max_count, {"MaxCountConstraintComponent"}),
@@ -251,6 +269,8 @@ BREAKS: list[tuple[Callable, set[str]]] = [
     (_value_not_literal, {"DatatypeConstraintComponent", "MinInclusiveConstraintComponent"}),
     (_string_and_length, {"DatatypeConstraintComponent", "MinLengthConstraintComponent"}),
     (_counts_not_proven, {"MinCountConstraintComponent", "MaxCountConstraintComponent"}),
+    (_group_not_proven, {"MinCountConstraintComponent", "MaxCountConstraintComponent"}),
+    (_value_tests_few_nodes, {"DatatypeConstraintComponent"}),
 ]
 
 
