@@ -918,6 +918,11 @@ def _explains(text: str, a: int, clause: RoleClause) -> bool:
     return len(items) >= n and all(_LISTED_END.search(x) is not None for x in items[-n:])
 
 
+def listed_unit(u: str) -> bool:
+    """An organization's name by its form: a place and a head noun (市商务局), or a 各/X直 collective."""
+    return _listed_unit(u)
+
+
 def _listed_unit(u: str) -> bool:
     core = _TRAILING_BRACKET.sub("", u) if u.endswith(")") else u
     return (len(u) >= 3 and plausible_unit(u) and not u.startswith(_NOT_LISTED)
@@ -1156,3 +1161,33 @@ def _split_marked(line: str) -> list[str]:
         else:
             out.extend(split_units(p))
     return out
+
+
+# ── a label whose units go on in the lines after it ──────────────────────────────────────────────
+_ONLY_UNITS = re.compile(r"^[^:;。!?]{2,60}$")
+
+
+def open_label(clause: RoleClause, text: str) -> Optional[str]:
+    """The label of a labelled clause that ends its line (责任单位:市工信局(牵头)), whose units may go on in the
+    lines below it; else None."""
+    if clause.kind != "label" or text[clause.end:].strip(" ,、;"):
+        return None
+    m = LABEL_RE.match(clause.text)
+    return m.group(1) if m else None
+
+
+def continued_label(label: str, line: str) -> Optional[RoleClause]:
+    """A line below an open label that holds nothing but units, each a listed unit (市科技局 / 各县区政府): they
+    fall under the label. None for any other line (a sentence, another label, a heading, a unit and a verb)."""
+    m = _LABEL_AT.search(line)  # 市商务局 完成时限:2024年底 — a wrapped line joined to the next label
+    body = line[:m.start() if m else len(line)].strip(" ,、")
+    if not _ONLY_UNITS.match(body) or VERB_RE.match(body):
+        return None
+    units = split_units(body)
+    if not units or not all(map(_listed_unit, units)):
+        return None
+    clause = RoleClause(0, 0, body, kind="label")
+    _add(clause, units, *label_role(label), False, body)
+    start = line.index(body)
+    return RoleClause(start, start + len(body), body, clause.assignments, kind="label")
+

@@ -10,8 +10,9 @@ from typing import Callable, Optional, Sequence, TypeVar, Union
 
 from kg.errors import InputError
 from kg.ids import responsibility_id, stable_id, title_key
-from kg.loaders.clauses import (FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, cell_assignments, duty_clause,
-                                find_clauses, unclosed_role_brackets, verb_hint)
+from kg.loaders.clauses import (FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, cell_assignments,
+                                continued_label, duty_clause, find_clauses, open_label, unclosed_role_brackets,
+                                verb_hint)
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
@@ -116,25 +117,38 @@ class _Builder:
     def clauses(self, item: Item) -> list[_Found]:
         """The role clauses in an item's own text, in order, with their source spans."""
         out: list[_Found] = []
+        label: Optional[str] = None  # a label line whose units may go on in the lines after it
         for piece in item.pieces:
             text = piece.para.text[piece.a:piece.b]
-            if not text or ("(" not in text and "[" not in text and ":" not in text and not item.duty
-                            and not as_label_hint(text) and not verb_hint(text)):
-                continue
-            base = piece.para.src(piece.a)
-            for k in unclosed_role_brackets(text) if "(" in text or "[" in text else ():
-                self.warnings.append(f"{self.file} (char {piece.para.src(piece.a + k)}): unclosed bracket before a "
-                                     f"role clause “{text[k:k + 24]}…”: its units are not loaded; close the bracket")
-            found, _ = find_clauses(text, self.first_leads(base))
-            if item.duty and piece is item.pieces[0]:
-                at = item.title_piece.a - piece.a if item.title_piece.para is piece.para else 0
-                duty = duty_clause(text, max(at, 0))  # after the item marker, if any
-                if duty is not None:
-                    found = (duty, *(c for c in found if c.start >= duty.end))
-            for c in found:
-                a, b = piece.para.span(piece.a + c.start, piece.a + c.end)
-                out.append(_Found(c, piece, text, a, b))
+            more = continued_label(label, text) if label else None
+            found = self._piece_clauses(item, piece, text)
+            if more is not None:  # 责任单位:市工信局(牵头) / 市科技局 / 市商务局, a unit a line
+                found = (more, *(c for c in found if c.start >= more.end))
+            out.extend(self._found(c, piece, text) for c in found)
+            if not found or found[-1] is not more:  # a line of units keeps its label open for the next line
+                label = open_label(found[-1], text) if found else None
         return out
+
+    def _piece_clauses(self, item: Item, piece: Piece, text: str) -> Sequence[RoleClause]:
+        if not text or ("(" not in text and "[" not in text and ":" not in text and not item.duty
+                        and not as_label_hint(text) and not verb_hint(text)):
+            return ()
+        base = piece.para.src(piece.a)
+        for k in unclosed_role_brackets(text) if "(" in text or "[" in text else ():
+            self.warnings.append(f"{self.file} (char {piece.para.src(piece.a + k)}): unclosed bracket before a "
+                                 f"role clause “{text[k:k + 24]}…”: its units are not loaded; close the bracket")
+        found, _ = find_clauses(text, self.first_leads(base))
+        if item.duty and piece is item.pieces[0]:
+            at = item.title_piece.a - piece.a if item.title_piece.para is piece.para else 0
+            duty = duty_clause(text, max(at, 0))  # after the item marker, if any
+            if duty is not None:
+                found = (duty, *(c for c in found if c.start >= duty.end))
+        return found
+
+    @staticmethod
+    def _found(c: RoleClause, piece: Piece, text: str) -> _Found:
+        a, b = piece.para.span(piece.a + c.start, piece.a + c.end)
+        return _Found(c, piece, text, a, b)
 
     def groups(self, found: list[_Found]) -> list[list[_Found]]:
         """Clauses with nothing but spaces and punctuation between them are one statement (牵头单位:A

@@ -46,6 +46,12 @@ class Item:
     duty: bool = False  # a 职责分工 line "发改部门:负责…": the unit before the colon answers for it
 
 
+def _unit_name(text: str) -> bool:
+    from kg.loaders.clauses import listed_unit
+
+    return listed_unit(text)
+
+
 def _has_role_clause(text: str) -> bool:
     from kg.loaders.clauses import find_clauses
 
@@ -78,8 +84,8 @@ def heading_sentence(text: str, start: int = 0) -> Optional[int]:
 def _standalone_heading(paras: list[Paragraph], i: int) -> bool:
     """提升行动 / 重点工程 / 组织实施与保障: a short bare line with actions right after it."""
     t = paras[i].text
-    if len(t) > 15 or re.search(r"[\s,。:;!?、()\d《》“”]", t):
-        return False
+    if len(t) > 15 or re.search(r"[\s,。:;!?、()\d《》“”]", t) or _unit_name(t):
+        return False  # 市商务局 alone on a line is a unit a label's list goes on with, not a heading
     for nxt in paras[i + 1 : i + 3]:
         if ACTION_RE.match(nxt.text):
             return True

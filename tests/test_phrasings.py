@@ -678,3 +678,20 @@ def test_a_label_in_a_bracket_of_its_own_labels_what_follows():
     ]
     cov = parse_path(HERE / "bracket_labels.txt").coverage
     assert cov.unread == [] and cov.found["bracket"] == cov.read["bracket"] > 0
+
+
+def test_a_label_whose_units_go_on_in_the_lines_below():
+    """责任单位：市工业和信息化局（牵头） / 市科技局 / 市商务局 — a unit a line under a label (as a cell copied out
+    of a table gives): each falls under the label, and a line that is only a unit is no heading. A sentence
+    below a label (各部门要加强协作。) is not a unit."""
+    got, g = edges("label_continued.txt")
+    assert got == [
+        ("培育数字产业集群", "市工业和信息化局", "LEADS", "牵头", "2024年底"),
+        ("培育数字产业集群", "市科技局", "RESPONSIBLE_FOR", "负责", "2024年底"),
+        ("培育数字产业集群", "市商务局", "RESPONSIBLE_FOR", "负责", "2024年底"),
+        ("加强数字人才培养", "市人力资源社会保障局", "LEADS", "牵头", None),
+        ("加强数字人才培养", "市教育局", "RESPONSIBLE_FOR", "配合", None),
+        ("加强数字人才培养", "各县（市、区）人民政府", "RESPONSIBLE_FOR", "配合", None),
+        ("推进数据共享", "市数据局", "LEADS", "牵头", None),
+    ]
+    assert [a.title for a in g.actions] == ["夯实数字基础"]
