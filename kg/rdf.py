@@ -11,6 +11,13 @@ Why it is built this way:
   shapes (:func:`to_rdflib`; SHACL validation is kg.rdf_validate).
 * Each assignment is written twice: a direct ``org kg:leads task`` triple for simple queries, and
   a ``prov:qualifiedAttribution`` node carrying role, qualifier, deadline, mention and span.
+* Derived counts (:class:`_Derived`, counted by kg.store.counts as the property graph stores them) let
+  the rankings of queries/*.rq pick their page without counting every assignment.  A document's own
+  counts (its, its actions' and tasks', each organization's kg:Involvement in it) go in its named
+  graph, so that they come and go with it; those that add up over documents (an organization's
+  totals, the tasks two organizations share) go in the named graph :data:`DERIVED_GRAPH`, written
+  last from the whole Graph.  They are in every export, not only in kg's SPARQL copy: a SPARQL user
+  of the export gets the answers kg gives.
 """
 from __future__ import annotations
 
@@ -52,7 +59,8 @@ PREFIXES: dict[str, str] = {
 }
 KINDS = ("document", "section", "action", "task", "organization", "assignment",
          "jurisdiction", "sector", "cited", "span", "selector",
-         "target", "person", "membership", "post", "grouprole", "citation", "alignment")
+         "target", "person", "membership", "post", "grouprole", "citation", "alignment",
+         "involvement", "sharing", "graph")
 """Path segments of instance IRIs: ``{BASE}{kind}/{id}``."""
 INSTANCE_PREFIXES: dict[str, str] = {k: f"{BASE}{k}/" for k in KINDS}
 
@@ -129,6 +137,19 @@ ELI_BASED_ON, ELI_IMPLEMENTS, IMPLEMENTS = _u("eli:based_on"), _u("eli:implement
 C_ALIGN, ALIGNS_WITH, ALIGN_SOURCE, ALIGN_TARGET, SCORE, METHOD, EVIDENCE = (
     _u("kg:AlignmentStatement"), _u("kg:alignsWith"), _u("kg:alignmentSource"), _u("kg:alignmentTarget"),
     _u("kg:score"), _u("kg:method"), _u("kg:evidence"))
+# Derived counts (kg.store.counts computes them, as the property graph stores them): the documents' own in their
+# named graphs, those that add up over documents in the derived graph (:data:`DERIVED_GRAPH`).
+DERIVED_GRAPH = f"<{BASE}graph/derived>"
+COUNT_PROPERTY: dict[str, str] = {
+    c: _u("kg:" + c.split("_")[0] + "".join(w.title() for w in c.split("_")[1:]))
+    for c in ("n_edges", "n_targets", "n_actions", "n_tasks", "n_units", "n_units_all", "n_leads", "n_responsible",
+              "n_documents", "max_shared", "n_deadlines")} | {"shared_tasks": _u("kg:sharedTasks")}
+"""kg.store.counts names → kg: properties: n_units_all → kg:nUnitsAll."""
+C_INVOLVEMENT, INVOLVED_ORG, INVOLVED_DOC, ACTIVE_IN = (
+    _u("kg:Involvement"), _u("kg:involvedOrganization"), _u("kg:involvedDocument"), _u("kg:activeIn"))
+C_SHARING, SHARING_ORG, SHARING_PARTNER, SHARED_TASKS = (
+    _u("kg:TaskSharing"), _u("kg:sharingOrganization"), _u("kg:sharingPartner"), COUNT_PROPERTY["shared_tasks"])
+ORG_COUNTS = ("n_edges", "n_leads", "n_documents", "max_shared", "n_deadlines")
 _XSD = PREFIXES["xsd"]
 _INT = f"^^<{_XSD}integer>"
 _NNI = f"^^<{_XSD}nonNegativeInteger>"
@@ -316,6 +337,65 @@ def _split_orphans(items: Iterable, owner: Callable[[Any], str],
     return of, orphans
 
 
+def _count(s: str, name: str, value: int) -> str:
+    return f'{s} {COUNT_PROPERTY[name]} "{value}"{_NNI}'
+
+
+class _Derived:
+    """The derived counts of one Graph, as kg.store.counts counts them for the property graph (the same
+    functions): Document, Action and Task counts, each organization's counts in each document (its
+    kg:Involvement), and the counts that add up over documents — an organization's, and the tasks each
+    pair of organizations shares (kg:TaskSharing).  Only ids and whole numbers: sorted, deterministic."""
+
+    def __init__(self, doc_ids: Iterable[str], actions: list[Action], tasks: list[Task],
+                 resps: list[Responsibility], targets: list[Target], org_ids: Iterable[str]) -> None:
+        from collections import Counter
+
+        from kg.store import counts
+
+        self.nodes = counts.document_counts(doc_ids, actions, tasks, resps, targets)
+        self.involvements: dict[str, list[tuple[str, int, int]]] = {}
+        for o, d, n, lead in counts.activity(resps):
+            self.involvements.setdefault(d, []).append((o, n, lead))
+        total = counts.totals(resps)
+        self.pairs = sorted(total.pairs.items())
+        max_shared = counts.max_out(total.pairs)
+        deadlines = Counter(r.organization_id for r in resps if r.deadline)
+        self.orgs = [(o, *total.orgs.get(o, (0, 0, 0)), max_shared.get(o, 0), deadlines[o]) for o in org_ids]
+
+    def node(self, out: list[str], s: str, label: str, id_: str) -> None:
+        """``s kg:nUnits 3`` … : the counts of a Document, Action or Task (none for one it did not count)."""
+        row = self.nodes[label].get(id_)
+        if row is not None:
+            from kg.store.counts import NODE_COUNTS
+
+            out += [_count(s, name, v) for name, v in zip(NODE_COUNTS[label], row)]
+
+    def involvement(self, out: list[str], doc_id: str) -> None:
+        """Each organization's assignments in the document and those with qualifier 牵头 (its named graph)."""
+        doc = _ref("document", doc_id)
+        for o, n, lead in self.involvements.get(doc_id, ()):
+            s, org = _ref("involvement", stable_id("involvement", doc_id, o)), _ref("organization", o)
+            out += (f"{s} {A} {C_INVOLVEMENT}", f"{s} {INVOLVED_ORG} {org}", f"{s} {INVOLVED_DOC} {doc}",
+                    _count(s, "n_edges", n), _count(s, "n_leads", lead), f"{org} {ACTIVE_IN} {doc}")
+
+    def blocks(self, size: int = 20000) -> Iterator[Block]:
+        """The derived graph: organizations' counts, then the pairs that share tasks, in blocks."""
+        out: list[str] = []
+        for o, *values in self.orgs:
+            s = _ref("organization", o)
+            out += [_count(s, name, v) for name, v in zip(ORG_COUNTS, values)]
+        for (a, b), n in self.pairs:
+            if len(out) >= size:
+                yield DERIVED_GRAPH, out
+                out = []
+            s = _ref("sharing", stable_id("sharing", a, b))
+            out += (f"{s} {A} {C_SHARING}", f"{s} {SHARING_ORG} {_ref('organization', a)}",
+                    f"{s} {SHARING_PARTNER} {_ref('organization', b)}", _count(s, "shared_tasks", n))
+        if out:
+            yield DERIVED_GRAPH, out
+
+
 class _Statements:
     """The statements of one Graph, made in a fixed order: per document, then shared nodes.
 
@@ -353,6 +433,8 @@ class _Statements:
         self.citations_of: dict[str, list[Citation]] = _grouped(
             _dedup(graph.citations, lambda c: (c.document_id, c.prov.start, c.id)), lambda c: c.document_id)
         self.alignments = _dedup(graph.alignments, lambda a: (a.source_id, a.target_id, a.id))
+        self.derived = _Derived(self.docs, actions, tasks, resps, [t for ts in self.targets_of.values() for t in ts],
+                                (o.id for o in self.orgs))
 
         self.org_by_name = {o.name: o.id for o in self.orgs}
         self.doc_by_title = {_norm_title(d.title): d.id for d in self.docs.values()}
@@ -371,7 +453,7 @@ class _Statements:
         """Every document something belongs to, sorted: those without a Document element too."""
         return sorted(set(self.docs) | set(self.sections_of) | set(self.actions_of) | set(self.orphan_tasks)
                       | set(self.orphan_resps) | set(self.targets_of) | set(self.people_of)
-                      | set(self.memberships_of) | set(self.citations_of))
+                      | set(self.memberships_of) | set(self.citations_of) | set(self.derived.involvements))
 
     # --- per document: its named graph ----------------------------------------------------------
 
@@ -395,6 +477,7 @@ class _Statements:
         self.people(out, doc_id)
         self.memberships(out, doc_id)
         self.citations(out, doc_id)
+        self.derived.involvement(out, doc_id)
         if out:
             yield g, out
 
@@ -419,6 +502,7 @@ class _Statements:
         out += (f"{s} {SOURCE_FILE} {_str(d.file)}", f"{s} {SHA256} {_str(d.sha256)}",
                 f"{s} {ENCODING} {_str(d.encoding)}", f"{s} {SOURCE_FORMAT} {_str(d.format)}",
                 f'{s} {TEXT_LENGTH} "{d.length}"{_NNI}')
+        self.derived.node(out, s, "Document", d.id)
         for sec in self.sections_of.get(d.id, ()):
             out.append(f"{s} {HAS_SECTION} {_ref('section', sec.id)}")
         for act in self.actions_of.get(d.id, ()):
@@ -478,6 +562,7 @@ class _Statements:
         if item.number:
             out.append(f"{s} {NUMBER} {_str(item.number)}")
         out += links
+        self.derived.node(out, s, "Action" if cls == C_ACTION else "Task", item.id)
         out += [f"{s} {PROV_QA} {_ref('assignment', r.id)}" for r in rs]
         _element_end(out, s, item)
         if rs:
@@ -594,6 +679,7 @@ class _Statements:
         if out:
             yield None, out
         yield from self.alignment_blocks()
+        yield from self.derived.blocks()
 
     def organization(self, out: list[str], o: Organization) -> None:
         s = _ref("organization", o.id)

@@ -37,7 +37,7 @@ from kg.gc_pause import gc_paused
 
 SUFFIX = ".oxigraph"
 MARKER = "kg-oxigraph.json"
-FORMAT = 2  # bump when the layout or the export changes in a way the stamp cannot see
+FORMAT = 3  # bump when the layout or the export changes in a way the stamp cannot see (3: derived counts)
 _HELD: list[IO[Any]] = []  # shared locks on the versions this process reads (kept until exit)
 
 
