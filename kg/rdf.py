@@ -25,6 +25,7 @@ import io
 import json
 import os
 import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -39,6 +40,7 @@ from kg.ids import stable_id, title_key
 from kg.model import (Action, Alignment, Citation, Document, Graph, Membership, Organization, Person, Responsibility, Section,
                       Target, Task)
 from kg.resources import resource_dir
+from kg.store import counts as store_counts
 
 BASE = "https://w3id.org/kg-policy/id/"
 KG = "https://w3id.org/kg-policy/ontology#"
@@ -349,17 +351,13 @@ class _Derived:
 
     def __init__(self, doc_ids: Iterable[str], actions: list[Action], tasks: list[Task],
                  resps: list[Responsibility], targets: list[Target], org_ids: Iterable[str]) -> None:
-        from collections import Counter
-
-        from kg.store import counts
-
-        self.nodes = counts.document_counts(doc_ids, actions, tasks, resps, targets)
+        self.nodes = store_counts.document_counts(doc_ids, actions, tasks, resps, targets)
         self.involvements: dict[str, list[tuple[str, int, int]]] = {}
-        for o, d, n, lead in counts.activity(resps):
+        for o, d, n, lead in store_counts.activity(resps):
             self.involvements.setdefault(d, []).append((o, n, lead))
-        total = counts.totals(resps)
+        total = store_counts.totals(resps)
         self.pairs = sorted(total.pairs.items())
-        max_shared = counts.max_out(total.pairs)
+        max_shared = store_counts.max_out(total.pairs)
         deadlines = Counter(r.organization_id for r in resps if r.deadline)
         self.orgs = [(o, *total.orgs.get(o, (0, 0, 0)), max_shared.get(o, 0), deadlines[o]) for o in org_ids]
 
@@ -367,9 +365,7 @@ class _Derived:
         """``s kg:nUnits 3`` … : the counts of a Document, Action or Task (none for one it did not count)."""
         row = self.nodes[label].get(id_)
         if row is not None:
-            from kg.store.counts import NODE_COUNTS
-
-            out += [_count(s, name, v) for name, v in zip(NODE_COUNTS[label], row)]
+            out += [_count(s, name, v) for name, v in zip(store_counts.NODE_COUNTS[label], row)]
 
     def involvement(self, out: list[str], doc_id: str) -> None:
         """Each organization's assignments in the document and those with qualifier 牵头 (its named graph)."""
