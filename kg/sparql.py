@@ -38,6 +38,9 @@ A listing over the whole store can choose its page first: a sub-select that orde
 details are fetched for that page alone.  Each key must give one row or more, in the order of the keys.  Such
 a query has a count form, ``queries/NAME.count.rq`` (one row, column ``total``: the rows without the limit,
 the same parameters), which gives the page's total when the page is full; it is not a query of the library.
+The rankings and filters choose their page from the derived counts of the export (kg:nUnits, kg:nDocuments,
+kg:Involvement, kg:TaskSharing …: kg.rdf writes them, counted as the property graph counts them), as the
+Cypher twins read the counts the store keeps, so that no listing counts every assignment of the store.
 """
 from __future__ import annotations
 
