@@ -25,7 +25,6 @@ import io
 import json
 import os
 import re
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -358,8 +357,10 @@ class _Derived:
         total = store_counts.totals(resps)
         self.pairs = sorted(total.pairs.items())
         max_shared = store_counts.max_out(total.pairs)
-        deadlines = Counter(r.organization_id for r in resps if r.deadline)
-        self.orgs = [(o, *total.orgs.get(o, (0, 0, 0)), max_shared.get(o, 0), deadlines[o]) for o in org_ids]
+        self.orgs: list[tuple[str, int, int, int, int, int]] = []  # ORG_COUNTS in order: the store's Organization counts, max_shared before n_deadlines
+        for o in org_ids:
+            n, leads, docs, deadlines = total.orgs.get(o, (0, 0, 0, 0))
+            self.orgs.append((o, n, leads, docs, max_shared.get(o, 0), deadlines))
 
     def node(self, out: list[str], s: str, label: str, id_: str) -> None:
         """``s kg:nUnits 3`` … : the counts of a Document, Action or Task (none for one it did not count)."""
