@@ -304,6 +304,14 @@ def _element_end(out: list[str], s: str, x: Any) -> None:
     _extra(out, s, x)
 
 
+def _elements(out: list[str], kind: str, items: Iterable[Any], statements: Callable[[str, Any], tuple[str, ...]]) -> None:
+    """Each item's own statements, then what every element ends with (its provenance and unstated fields)."""
+    for x in items:
+        s = _ref(kind, x.id)
+        out += statements(s, x)
+        _element_end(out, s, x)
+
+
 def _dedup(items: Iterable, key) -> list:
     """Sorted by ``key`` (which ends with the id), first of each id kept: order-independent."""
     seen: set[str] = set()
@@ -609,11 +617,8 @@ class _Statements:
             _element_end(out, s, t)
 
     def people(self, out: list[str], doc_id: str) -> None:
-        for p in self.people_of.get(doc_id, ()):
-            s = _ref("person", p.id)
-            out += (f"{s} {A} {C_PERSON}", f"{s} {A} {FOAF_PERSON}", f"{s} {FOAF_NAME} {_zh(p.name)}",
-                    f"{s} {LABEL} {_zh(p.name)}")
-            _element_end(out, s, p)
+        _elements(out, "person", self.people_of.get(doc_id, ()), lambda s, p: (
+            f"{s} {A} {C_PERSON}", f"{s} {A} {FOAF_PERSON}", f"{s} {FOAF_NAME} {_zh(p.name)}", f"{s} {LABEL} {_zh(p.name)}"))
 
     def memberships(self, out: list[str], doc_id: str) -> None:
         """Leading-group memberships, each with the post its person holds."""
@@ -639,11 +644,9 @@ class _Statements:
         return c
 
     def citations(self, out: list[str], doc_id: str) -> None:
-        for c in self.citations_of.get(doc_id, ()):
-            s = _ref("citation", c.id)
-            out += (f"{s} {A} {C_CITATION}", f"{s} {LABEL} {_zh(c.title)}", f"{s} {CITES} {_ref('cited', c.cited_id)}",
-                    f"{s} {TITLE_KEY} {_str(c.key)}")
-            _element_end(out, s, c)
+        _elements(out, "citation", self.citations_of.get(doc_id, ()), lambda s, c: (
+            f"{s} {A} {C_CITATION}", f"{s} {LABEL} {_zh(c.title)}", f"{s} {CITES} {_ref('cited', c.cited_id)}",
+            f"{s} {TITLE_KEY} {_str(c.key)}"))
 
     def add_jurisdiction(self, name: str, path: list[str]) -> None:
         """Record a jurisdiction and the chain of broader ones above it (from its path)."""
