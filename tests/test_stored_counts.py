@@ -11,6 +11,7 @@ import ladybug as lb
 import pytest
 
 from kg.build import split_graph
+from kg.errors import Advice, StoreError
 from kg.loaders import parse_text
 from kg.model import Graph
 from kg.neo4j_import import write_neo4j_import
@@ -190,6 +191,10 @@ def test_embedded_store_without_deadline_counts_is_counted_on_open(seed_graph: G
     conn.execute("ALTER TABLE Organization DROP n_deadlines")
     conn.close()
     db.close()
+    # read-only, nothing can be added: a clear error that says how, instead of a query failing on the column
+    with pytest.raises(StoreError, match=r"older kg \(it lacks Organization\.n_deadlines\)") as info:
+        EmbeddedStore(tmp_path / "db", read_only=True)
+    assert info.value.advice == Advice("open-for-writing", (str(tmp_path / "db"),))
     with EmbeddedStore(tmp_path / "db") as store:
         got = assert_counts_right(store)
         k = kc.NODE_COUNTS["Organization"].index("n_deadlines")

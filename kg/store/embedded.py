@@ -231,13 +231,27 @@ class EmbeddedStore(Store):
                 advice=Advice("another-folder"),
             ) from e
         if read_only:
-            missing = set(NODE_TABLES) - self._tables()
-            if missing:
-                self.close()
-                raise StoreError(f"{self.path}: not a kg store (no {', '.join(sorted(missing))} table)",
-                                 advice=Advice("build", (str(self.path),)))
+            self._check_current()
         else:
             self.ensure_schema()
+
+    def _check_current(self) -> None:
+        """A store opened read-only is one kg can read: all its tables, and the columns a newer kg added (an
+        older store gets them when first opened for writing; read-only, say so instead of failing a query)."""
+        tables = self._tables()
+        missing = set(NODE_TABLES) - tables
+        if missing:
+            self.close()
+            raise StoreError(f"{self.path}: not a kg store (no {', '.join(sorted(missing))} table)",
+                             advice=Advice("build", (str(self.path),)))
+        stored = {label: {r[1] for r in self._exec(f"CALL table_info('{label}') RETURN *")} for label in kc.NODE_COUNTS}
+        lacking = [f"{label}.{c}" for label, names in kc.NODE_COUNTS.items() for c in names if c not in stored[label]]
+        lacking += [t for t in (NAMED, kc.SHARES, kc.ACTIVE) if t not in tables]
+        if lacking:
+            self.close()
+            raise StoreError(f"{self.path} was written by an older kg (it lacks {', '.join(lacking)}): open it for "
+                             f"writing once, and kg adds them from what it holds (nothing is lost)",
+                             advice=Advice("open-for-writing", (str(self.path),)))
 
     # ---- opening
 
