@@ -46,10 +46,15 @@ class Item:
     duty: bool = False  # a 职责分工 line "发改部门:负责…": the unit before the colon answers for it
 
 
-def _unit_name(text: str) -> bool:
-    from kg.loaders.clauses import listed_unit
+def _continues_a_label(paras: list[Paragraph], i: int) -> bool:
+    """市商务局 alone on a line right under a label line (责任单位:A) or under another such unit: the label's list
+    goes on, one unit a line. A unit's name after anything else may still head a part of a plan."""
+    from kg.loaders.clauses import LABEL_RE, listed_unit
 
-    return listed_unit(text)
+    if i == 0 or not listed_unit(paras[i].text):
+        return False
+    prev = paras[i - 1].text.strip()
+    return bool(LABEL_RE.match(prev)) or listed_unit(prev)
 
 
 def _has_role_clause(text: str) -> bool:
@@ -84,8 +89,8 @@ def heading_sentence(text: str, start: int = 0) -> Optional[int]:
 def _standalone_heading(paras: list[Paragraph], i: int) -> bool:
     """提升行动 / 重点工程 / 组织实施与保障: a short bare line with actions right after it."""
     t = paras[i].text
-    if len(t) > 15 or re.search(r"[\s,。:;!?、()\d《》“”]", t) or _unit_name(t):
-        return False  # 市商务局 alone on a line is a unit a label's list goes on with, not a heading
+    if len(t) > 15 or re.search(r"[\s,。:;!?、()\d《》“”]", t) or _continues_a_label(paras, i):
+        return False
     for nxt in paras[i + 1 : i + 3]:
         if ACTION_RE.match(nxt.text):
             return True
