@@ -144,7 +144,8 @@ DERIVED_GRAPH = f"<{BASE}graph/derived>"
 COUNT_PROPERTY: dict[str, str] = {
     c: _u("kg:" + c.split("_")[0] + "".join(w.title() for w in c.split("_")[1:]))
     for c in ("n_edges", "n_targets", "n_actions", "n_tasks", "n_units", "n_units_all", "n_leads", "n_responsible",
-              "n_documents", "max_shared", "n_deadlines")} | {"shared_tasks": _u("kg:sharedTasks")}
+              "n_documents", "max_shared", "n_deadlines")} | {"shared_tasks": _u("kg:sharedTasks"),
+                                                             "name_order": _u("kg:nameOrder")}
 """kg.store.counts names → kg: properties: n_units_all → kg:nUnitsAll."""
 C_INVOLVEMENT, INVOLVED_ORG, INVOLVED_DOC, ACTIVE_IN = (
     _u("kg:Involvement"), _u("kg:involvedOrganization"), _u("kg:involvedDocument"), _u("kg:activeIn"))
@@ -357,7 +358,7 @@ class _Derived:
     pair of organizations shares (kg:TaskSharing).  Only ids and whole numbers: sorted, deterministic."""
 
     def __init__(self, doc_ids: Iterable[str], actions: list[Action], tasks: list[Task],
-                 resps: list[Responsibility], targets: list[Target], org_ids: Iterable[str]) -> None:
+                 resps: list[Responsibility], targets: list[Target], orgs: Iterable[Organization]) -> None:
         self.nodes = store_counts.document_counts(doc_ids, actions, tasks, resps, targets)
         self.involvements: dict[str, list[tuple[str, int, int]]] = {}
         for o, d, n, lead in store_counts.activity(resps):
@@ -365,8 +366,12 @@ class _Derived:
         total = store_counts.totals(resps)
         self.pairs = sorted(total.pairs.items())
         max_shared = store_counts.max_out(total.pairs)
+        # each organization's place in name order (then id), so that a listing in name order picks its page by a
+        # number, not by comparing thousands of names
+        ranked = sorted(orgs, key=lambda o: (o.name, o.id))
+        self.name_order = {o.id: k for k, o in enumerate(ranked)}
         self.orgs: list[tuple[str, int, int, int, int, int]] = []  # ORG_COUNTS in order: the store's Organization counts, max_shared before n_deadlines
-        for o in org_ids:
+        for o in sorted(self.name_order):
             n, leads, docs, deadlines = total.orgs.get(o, (0, 0, 0, 0))
             self.orgs.append((o, n, leads, docs, max_shared.get(o, 0), deadlines))
 
@@ -390,6 +395,7 @@ class _Derived:
         for o, *values in self.orgs:
             s = _ref("organization", o)
             out += [_count(s, name, v) for name, v in zip(ORG_COUNTS, values)]
+            out.append(_count(s, "name_order", self.name_order[o]))
         for (a, b), n in self.pairs:
             if len(out) >= size:
                 yield DERIVED_GRAPH, out
@@ -439,7 +445,7 @@ class _Statements:
             _dedup(graph.citations, lambda c: (c.document_id, c.prov.start, c.id)), lambda c: c.document_id)
         self.alignments = _dedup(graph.alignments, lambda a: (a.source_id, a.target_id, a.id))
         self.derived = _Derived(self.docs, actions, tasks, resps, [t for ts in self.targets_of.values() for t in ts],
-                                (o.id for o in self.orgs))
+                                self.orgs)
 
         self.org_by_name = {o.name: o.id for o in self.orgs}
         self.doc_by_title = {_norm_title(d.title): d.id for d in self.docs.values()}

@@ -37,7 +37,7 @@ from kg.gc_pause import gc_paused
 
 SUFFIX = ".oxigraph"
 MARKER = "kg-oxigraph.json"
-FORMAT = 3  # bump when the layout or the export changes in a way the stamp cannot see (3: derived counts)
+FORMAT = 4  # bump when the layout or the export changes in a way the stamp cannot see (3: derived counts; 4: kg:nameOrder)
 _HELD: list[IO[Any]] = []  # shared locks on the versions this process reads (kept until exit)
 
 

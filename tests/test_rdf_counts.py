@@ -146,3 +146,16 @@ def test_count_literals_stay_right_when_documents_are_replaced_and_removed(seed_
     with EmbeddedStore(db) as store:
         assert store.remove([ids[2], ids[3]]) == sorted([ids[2], ids[3]])
     _check_cache(db)
+
+
+def test_name_order_is_the_order_of_names(seed_graph: Graph) -> None:
+    """kg:nameOrder, each organization's place among all of them by name then IRI (what the listings in name order
+    page by instead of comparing names), is the order SPARQL's own ORDER BY gives — 0, 1, 2 … with no gap."""
+    store = sparql_store(seed_graph)
+    by_place = [r[0] for r in _rows(store, "SELECT ?x ?p WHERE { ?x kg:nameOrder ?p } ORDER BY ?p")]
+    by_name = [r[0] for r in _rows(store, (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?x WHERE { ?x a kg:Organization ; skos:prefLabel ?n } ORDER BY ?n STR(?x)"))]
+    assert by_place == by_name and len(by_name) == len(seed_graph.organizations)
+    places = [int(r[0]) for r in _rows(store, "SELECT ?p WHERE { ?x kg:nameOrder ?p } ORDER BY ?p")]
+    assert places == list(range(len(places)))
