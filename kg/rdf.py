@@ -1012,6 +1012,7 @@ def _jsonld_iri(iri_: str) -> str:
 
 
 def _jsonld_ref(term: object) -> str:
+    # an oxigraph NamedNode or BlankNode (a quad's subject or graph, an object that is no literal); both have .value
     return f"_:{term.value}" if isinstance(term, ox.BlankNode) else _jsonld_iri(term.value)  # type: ignore[attr-defined]
 
 

@@ -296,7 +296,7 @@ def _open_valid(root: Path, version: Path, full: str) -> tuple[Optional[ox.Store
         except (OSError, RuntimeError):  # RocksDB says "Corruption: …" with a RuntimeError
             broken = True
         else:
-            _HELD.append(reader)  # type: ignore[arg-type]
+            _HELD.append(reader)  # type: ignore[arg-type]  # a blocking _lock always returns its file, never None
             return store, False
     if reader is not None:
         reader.close()

@@ -42,7 +42,7 @@ from kg.ids import title_key
 from kg.names import storable
 from kg.model import Alignment, Graph, Organization, merge_aliases
 from kg.store import counts as kc
-from kg.store.base import BulkLoadError, DocResult, LoadResult, QueryResult, Store
+from kg.store.base import BulkLoadError, DocResult, DocStatus, LoadResult, QueryResult, Store
 from kg.store.embedded_schema import ddl, migrations, table_ddl
 from kg.store import projection as pj
 from kg.store.projection import Bundle, Columns, NodeCounts, Row
@@ -367,7 +367,7 @@ class EmbeddedStore(Store):
     def close(self) -> None:
         """Release the database file (Ladybug allows one writing process at a time)."""
         conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
-        self._conn = self._db = None  # type: ignore[assignment]
+        self._conn = self._db = None  # type: ignore[assignment]  # closed: typed for the open store, None after
         if conn is not None:
             conn.close()
         if db is not None:
@@ -693,9 +693,8 @@ class EmbeddedStore(Store):
         order = {b.doc.id: i for i, b in enumerate(found)}
         before: dict[str, str] = {}  # document id -> the file its stored version came from
 
-        def report(b: Bundle, status: str, error: Optional[str] = None) -> None:
-            res = DocResult(b.doc.id, b.doc.file, status, error,  # type: ignore[arg-type]
-                            before.get(b.doc.id) if status == "replaced" else None)
+        def report(b: Bundle, status: DocStatus, error: Optional[str] = None) -> None:
+            res = DocResult(b.doc.id, b.doc.file, status, error, before.get(b.doc.id) if status == "replaced" else None)
             results[order[b.doc.id]] = res
             if on_document:
                 on_document(res)

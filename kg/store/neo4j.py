@@ -33,7 +33,7 @@ from kg.errors import StoreError
 from kg.model import Alignment, Graph, Organization, Responsibility, merge_aliases
 from kg.names import storable
 from kg.store import counts as kc
-from kg.store.base import DocResult, LoadResult, QueryResult, Store
+from kg.store.base import DocResult, DocStatus, LoadResult, QueryResult, Store
 from kg.store import projection as pj
 from kg.store.projection import Bundle, Columns, EdgeKey, Row
 from kg.store.schema import CITED_FIELDS, DOCUMENT_PARTS, NAMED, NODE_TABLES, REL_TABLES, literal_values, q
@@ -510,7 +510,7 @@ class Neo4jStore(Store):
             doc = batch[0].doc
             why = str(exc) if isinstance(exc, StoreError) else f"{doc.file}: write rolled back: {_one_line(exc)}"
             return [DocResult(document_id=doc.id, file=doc.file, status="failed", error=why)]
-        return [DocResult(document_id=b.doc.id, file=b.doc.file, status=st, previous_file=prev)  # type: ignore[arg-type]
+        return [DocResult(document_id=b.doc.id, file=b.doc.file, status=st, previous_file=prev)
                 for b, (st, prev) in zip(batch, written)]
 
     def _write_loose_orgs(self, orgs: dict[str, Organization], found: list[Bundle]) -> None:
@@ -524,7 +524,7 @@ class Neo4jStore(Store):
                 raise self._error(exc, "writing organizations") from None
 
     def _write_batch(self, batch: list[Bundle], orgs: dict[str, Organization],
-                     rewrite: Collection[str] = ()) -> list[tuple[str, Optional[str]]]:
+                     rewrite: Collection[str] = ()) -> list[tuple[DocStatus, Optional[str]]]:
         with self._session(write=True) as s:
             return s.execute_write(self._write_documents, batch, orgs, rewrite)
 
@@ -544,7 +544,7 @@ class Neo4jStore(Store):
 
     @staticmethod
     def _write_documents(tx: neo4j.ManagedTransaction, batch: list[Bundle], orgs: dict[str, Organization],
-                         rewrite: Collection[str] = ()) -> list[tuple[str, Optional[str]]]:
+                         rewrite: Collection[str] = ()) -> list[tuple[DocStatus, Optional[str]]]:
         """Write a batch of documents in this transaction; their statuses, in order, each with the file
         the stored version came from when replaced."""
         docs = [b.doc for b in batch]
@@ -564,7 +564,7 @@ class Neo4jStore(Store):
         found = [r for chunk in _chunks(ids) for r in run(Q_DOC_SHA, ids=chunk)]
         stored = {r["id"]: r["sha256"] for r in found}
         stored_file = {r["id"]: r["file"] for r in found}
-        statuses = ["unchanged" if stored.get(d.id) == d.sha256 and d.id not in rewrite
+        statuses: list[DocStatus] = ["unchanged" if stored.get(d.id) == d.sha256 and d.id not in rewrite
                     else "replaced" if d.id in stored else "inserted" for d in docs]
         old = [d.id for d, st in zip(docs, statuses) if st == "replaced"]
         old_orgs, old_cited, old_edges = Neo4jStore._delete_documents(run, old)
