@@ -29,7 +29,7 @@ from kg.model import Qualifier, Role
 
 # ── labels ────────────────────────────────────────────────────────────────────────────────────
 _LABEL_CORE = (r"(?:牵头考核|牵头责任|牵头负责|牵头|主责|主办|主要责任|协同责任|其他责任|责任|负责|承办|实施|具体负责|"
-               r"配合|参与|协办|协助|协同|协作|辅助|指导|督导)")
+               r"配合|参与|参加|协办|协助|协同|协作|辅助|指导|督导)")
 _LABEL_NOUN = r"(?:单位|部门|处室|科室|主体|机构|方)"
 # 部门分工:A牵头,B配合 — a division label: its value is a clause of its own (verbs give the roles)
 _DIVISION = r"(?:部门|责任|任务|职责|工作)?分工"
@@ -66,7 +66,7 @@ LABEL_WS_RE = re.compile(r"^(" + LABEL_WS + r")\s+(\S.*)$", re.S)
 _ADVERB = (r"(?:分别|共同|联合|分工|分头|各自|具体|负责|协同|积极|密切|全力|主动|统筹|按(?:照)?(?:各自)?职责(?:分工)?|依(?:据|照)?职责(?:分工)?|"
            r"根据职责(?:分工)?|按(?:照)?职能(?:分工)?|依职能|按(?:照)?属地|按分工)")
 _LEAD = r"(?:牵头(?:负责|实施|落实|推进|组织|抓总)?|统筹(?:协调|推进|负责|实施)?|牵总|抓总|主责|主办)"
-_SUPPORT = r"(?:配合(?:落实|实施|推进|做好)?|协助(?:落实|实施)?|参与(?:落实|实施)?|协同(?:推进|落实)?|协调(?:配合)?|协办|(?:予以|给予)支持)"
+_SUPPORT = r"(?:配合(?:落实|实施|推进|做好)?|协助(?:落实|实施)?|(?:参与|参加)(?:落实|实施)?|协同(?:推进|落实)?|协调(?:配合)?|协办|(?:予以|给予)支持)"
 _GUIDE = r"(?:督促指导|指导督促|督促检查|(?:指导|督导)(?:落实|实施)?)"
 _RESP = r"(?:负总责|总负责|负主体责任|负责(?:落实|实施|推进|组织实施)?|落实|实施|推进落实|组织实施|承办|承担|督促落实|抓好落实|抓落实|具体实施|主抓)"
 VERB = r"(?:" + _ADVERB + r"{0,2}" + r"(?:" + "|".join((_LEAD, _SUPPORT, _GUIDE, _RESP)) + r"))"
@@ -74,7 +74,7 @@ VERB_RE = re.compile(r"^(.*?)(" + VERB + r")$", re.S)
 VERB_LAST = frozenset(c for c in VERB if "\u4e00" <= c <= "\u9fff")  # a verb form ends in one of these
 _ROLE_OF_VERB: tuple[tuple[re.Pattern[str], Role, Qualifier], ...] = (
     (re.compile("牵头|统筹|牵总|抓总|主责|主办"), "LEADS", "牵头"),
-    (re.compile("配合|协助|参与|协同|协办|协调|支持"), "RESPONSIBLE_FOR", "配合"),
+    (re.compile("配合|协助|参与|参加|协同|协办|协调|支持"), "RESPONSIBLE_FOR", "配合"),
     (re.compile("指导|督导|督促(?!落实)"), "RESPONSIBLE_FOR", "指导"))
 AS_LABEL_RE = re.compile(r"^(.*?)(?:为|是|作为)(" + LABEL + r")$", re.S)  # A为牵头单位
 
@@ -266,6 +266,12 @@ def _drop_deng(piece: str) -> list[str]:
     return [piece]
 
 
+def _whole_merges(merged: list[str], units: str) -> list[str]:
+    """A list kept whole only where it stands so in the text: a mention is always text of its clause (县“、()教育…
+    trimmed to 县 must not come back as 县、()教育…)."""
+    return [q for m in merged for q in ([m] if "、" not in m or m in units else m.split("、"))]
+
+
 def _merge_fragments(parts: list[str]) -> list[str]:
     """Shared suffixes keep a list whole: 教育、卫生、医保部门 and 各市、县人民政府 are one collective each."""
     out: list[str] = []
@@ -364,7 +370,7 @@ def _split_units(units: str) -> tuple[str, ...]:
         for k in range(len(pieces) - 1, 0, -1):
             if pieces[k] in _BARE_HEADS and pieces[k - 1]:
                 pieces[k - 1:k + 1] = [pieces[k - 1] + "、" + pieces[k]]
-    for piece in _merge_fragments([p for p in pieces if p]):
+    for piece in _whole_merges(_merge_fragments([p for p in pieces if p]), units):
         for part in _drop_deng(piece) if "等" in piece else [piece]:
             out.extend(u.strip(UNIT_TRIM) for u in _split_conjunction(part.strip(UNIT_TRIM)))
     out = [u[:-1].rstrip(UNIT_TRIM) if u.endswith((")", "]")) and "(" not in u and "[" not in u else u for u in out]
@@ -457,7 +463,7 @@ def label_role(label: str) -> tuple[Role, Qualifier]:
     """The role a label names: 牵头… leads; 配合/参与/协办… supports; 指导 guides; the rest answer for it."""
     if re.search("牵头|主责|主办", label):
         return "LEADS", "牵头"
-    if re.search("配合|参与|协办|协助|协同|协作|辅助|支持|其他", label):  # 支持单位 as in role tables  # 其他责任单位: the units beside the lead
+    if re.search("配合|参与|参加|协办|协助|协同|协作|辅助|支持|其他", label):  # 支持单位 as in role tables  # 其他责任单位: the units beside the lead
         return "RESPONSIBLE_FOR", "配合"
     if re.search("指导|督导", label):
         return "RESPONSIBLE_FOR", "指导"

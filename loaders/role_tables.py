@@ -46,13 +46,13 @@ _SPACE = re.compile(r"[\s\u3000\xa0]+")
 _BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]|〔[^〔〕]*〕|［[^［］]*］")
 _UNIT = r"(?:单位|部门|处室|科室|机构|机关|主体|司局|处|科|室|股|局|方)"
 # A short modifier (市卫健委内, 区级, 主要) that holds no role word of its own.
-_MOD = r"(?:(?!牵头|主责|责任|负责|配合|协办|协助|参与|协同|指导|承办|实施|落实).){0,10}?"
+_MOD = r"(?:(?!牵头|主责|责任|负责|配合|协办|协助|参与|参加|协同|指导|承办|实施|落实).){0,10}?"
 _ROLE_RULES: list[tuple[re.Pattern[str], Role, Qualifier]] = [
     # (header pattern on the normalised header, role, qualifier) — tried in order
     (re.compile(r"^(?:牵头|主责)(?:考核|责任|负责)?$|^" + _MOD + r"(?:牵头|主责)(?:考核|责任|负责)?" + _UNIT + "$"),
      LEADS, "牵头"),
-    (re.compile(r"^(?:配合|协办|协助|参与|协同|协作|支持|会同)$|^其他责任" + _UNIT + "$|^" + _MOD
-                + r"(?:配合|协办|协助|参与|协同|协作|支持|会同)(?:责任|实施)?" + _UNIT + "$"),
+    (re.compile(r"^(?:配合|协办|协助|参与|参加|协同|协作|支持|会同)$|^其他责任" + _UNIT + "$|^" + _MOD
+                + r"(?:配合|协办|协助|参与|参加|协同|协作|支持|会同)(?:责任|实施)?" + _UNIT + "$"),
      RESPONSIBLE_FOR, "配合"),
     (re.compile(r"^指导$|^" + _MOD + r"指导" + _UNIT + "$"), RESPONSIBLE_FOR, "指导"),
     (re.compile(r"^(?:负责|承办|主办)$|^(?:责任|职责)分工$|^" + _MOD

@@ -188,6 +188,11 @@ def test_an_annex_is_read_on_as_a_section_of_its_own():
      [("市教育局", "RESPONSIBLE_FOR", "负责"), ("市财政局", "RESPONSIBLE_FOR", "配合")], "长期坚持"),
     ("（市教育局、市科协；完成时限：2024年底）",
      [("市教育局", "RESPONSIBLE_FOR", "负责"), ("市科协", "RESPONSIBLE_FOR", "负责")], "2024年底"),
+    # 参加 supports, as 参与 does (label and verb); 参加人员 names people, not a role
+    ("（牵头单位：国家发展改革委、财政部；参加单位：商务部）",
+     [("国家发展改革委", "LEADS", "牵头"), ("财政部", "LEADS", "牵头"), ("商务部", "RESPONSIBLE_FOR", "配合")], None),
+    ("（市教育局牵头，市财政局参加）", [("市教育局", "LEADS", "牵头"), ("市财政局", "RESPONSIBLE_FOR", "配合")], None),
+    ("（参加人员：张三）", [], None),
     # not role clauses: a sentence that ends in a verb, a note, a deadline alone
     ("（抓好落实）", [], None),
     ("（市教育局、市科协；联系人：王强）", [], None),
@@ -695,3 +700,18 @@ def test_a_label_whose_units_go_on_in_the_lines_below():
         ("推进数据共享", "市数据局", "LEADS", "牵头", None),
     ]
     assert [a.title for a in g.actions] == ["夯实数字基础"]
+
+
+def test_a_unit_kept_whole_is_always_text_of_its_clause():
+    """A list kept whole for a shared suffix is joined back only where it stands so in the text: a quote trimmed off
+    a fragment (县“、()教育和体育局, found by the property test) must not give the mention 县、()教育和体育局."""
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    text = normalize("推动协同育人。（责任单位：县“、()教育和体育局、县经促局）")
+    found, _ = find_clauses(text)
+    units = [a.unit for c in found for a in c.assignments]
+    assert "县经促局" in units and all(u in text for u in units), units
+    # a list that does stand so in the text stays one collective
+    found, _ = find_clauses(normalize("推进工作（各市、县人民政府负责）"))
+    assert [a.unit for c in found for a in c.assignments] == ["各市、县人民政府"]
