@@ -143,15 +143,14 @@ C_ALIGN, ALIGNS_WITH, ALIGN_SOURCE, ALIGN_TARGET, SCORE, METHOD, EVIDENCE = (
 DERIVED_GRAPH = f"<{BASE}graph/derived>"
 COUNT_PROPERTY: dict[str, str] = {
     c: _u("kg:" + c.split("_")[0] + "".join(w.title() for w in c.split("_")[1:]))
-    for c in ("n_edges", "n_targets", "n_actions", "n_tasks", "n_units", "n_units_all", "n_leads", "n_responsible",
-              "n_documents", "max_shared", "n_deadlines")} | {"shared_tasks": _u("kg:sharedTasks"),
-                                                             "name_order": _u("kg:nameOrder")}
+    for c in sorted({c for names in store_counts.NODE_COUNTS.values() for c in names})} | {
+    "shared_tasks": _u("kg:sharedTasks"), "name_order": _u("kg:nameOrder")}
 """kg.store.counts names → kg: properties: n_units_all → kg:nUnitsAll."""
 C_INVOLVEMENT, INVOLVED_ORG, INVOLVED_DOC, ACTIVE_IN = (
     _u("kg:Involvement"), _u("kg:involvedOrganization"), _u("kg:involvedDocument"), _u("kg:activeIn"))
 C_SHARING, SHARING_ORG, SHARING_PARTNER, SHARED_TASKS = (
     _u("kg:TaskSharing"), _u("kg:sharingOrganization"), _u("kg:sharingPartner"), COUNT_PROPERTY["shared_tasks"])
-ORG_COUNTS = ("n_edges", "n_leads", "n_documents", "max_shared", "n_deadlines")
+ORG_COUNTS = ("n_edges", "n_leads", "n_documents", "max_shared", "n_deadlines")  # the order they are written in
 _XSD = PREFIXES["xsd"]
 _INT = f"^^<{_XSD}integer>"
 _NNI = f"^^<{_XSD}nonNegativeInteger>"
@@ -370,10 +369,11 @@ class _Derived:
         # number, not by comparing thousands of names
         ranked = sorted(orgs, key=lambda o: (o.name, o.id))
         self.name_order = {o.id: k for k, o in enumerate(ranked)}
-        self.orgs: list[tuple[str, int, int, int, int, int]] = []  # ORG_COUNTS in order: the store's Organization counts, max_shared before n_deadlines
+        self.orgs: list[tuple[str, dict[str, int]]] = []  # each organization's counts by name
+        zero = (0,) * len(store_counts.ORG_TOTALS)
         for o in sorted(self.name_order):
-            n, leads, docs, deadlines = total.orgs.get(o, (0, 0, 0, 0))
-            self.orgs.append((o, n, leads, docs, max_shared.get(o, 0), deadlines))
+            counts = dict(zip(store_counts.ORG_TOTALS, total.orgs.get(o, zero)), max_shared=max_shared.get(o, 0))
+            self.orgs.append((o, counts))
 
     def node(self, out: list[str], s: str, label: str, id_: str) -> None:
         """``s kg:nUnits 3`` … : the counts of a Document, Action or Task (none for one it did not count)."""
@@ -392,9 +392,9 @@ class _Derived:
     def blocks(self, size: int = 20000) -> Iterator[Block]:
         """The derived graph: organizations' counts, then the pairs that share tasks, in blocks."""
         out: list[str] = []
-        for o, *values in self.orgs:
+        for o, counts in self.orgs:
             s = _ref("organization", o)
-            out += [_count(s, name, v) for name, v in zip(ORG_COUNTS, values)]
+            out += [_count(s, name, counts[name]) for name in ORG_COUNTS]
             out.append(_count(s, "name_order", self.name_order[o]))
         for (a, b), n in self.pairs:
             if len(out) >= size:

@@ -51,6 +51,8 @@ NODE_COUNTS: dict[str, tuple[str, ...]] = {
     "Task": ("n_units", "n_leads", "n_responsible"),
     "Organization": ("n_edges", "n_leads", "n_documents", "n_deadlines", "max_shared"),
 }
+# what totals() and changes() give per organization, in this order: its counts but max_shared (taken from the pairs)
+ORG_TOTALS = tuple(c for c in NODE_COUNTS["Organization"] if c != "max_shared")
 ACTIVE_PROPS = ("n_edges", "n_leads")
 
 
@@ -213,7 +215,7 @@ def changes(removed: Iterable[EdgeLike], added: Iterable[EdgeLike]) -> Changes:
     zero = (0, 0, 0, 0)
     for o in set(old.orgs) | set(new.orgs):
         a, b = old.orgs.get(o, zero), new.orgs.get(o, zero)
-        d = (b[0] - a[0], b[1] - a[1], b[2] - a[2], b[3] - a[3])
+        d = (b[0] - a[0], b[1] - a[1], b[2] - a[2], b[3] - a[3])  # the four of ORG_TOTALS
         if d != zero:
             orgs[o] = d
     pairs: dict[tuple[str, str], int] = {}
