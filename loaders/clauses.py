@@ -77,6 +77,8 @@ _ROLE_OF_VERB: tuple[tuple[re.Pattern[str], Role, Qualifier], ...] = (
     (re.compile("配合|协助|参与|参加|协同|协办|协调|支持"), "RESPONSIBLE_FOR", "配合"),
     (re.compile("指导|督导|督促(?!落实)"), "RESPONSIBLE_FOR", "指导"))
 AS_LABEL_RE = re.compile(r"^(.*?)(?:为|是|作为)(" + LABEL + r")$", re.S)  # A为牵头单位
+# 牵头单位为A / 配合部门是B: the label first, then 为 where a colon would be (the label needs its noun: 牵头为A is no label)
+LABEL_IS_RE = re.compile(r"^((?:" + _LABEL_CORE + r")\s*" + _LABEL_NOUN + r"|支持\s*(?:单位|部门))\s*(?:为|是)\s*(\S.*)$", re.S)
 
 FIRST_LEADS_RE = re.compile(r"(?:列|排|放|居)在?(?:第一位|首位|第一|首)(?:的|者|单位|部门)*(?:为|是|系)牵头")
 _NOTE_HEADS = frozenset(("以下", "下同", "后同", "此后", "以后", "其他", "其余", "不再", "具体", "任务"))
@@ -535,7 +537,7 @@ class _ClauseReader:
             return True
         if (colon or sub[:2] in _WS_LABEL_HEADS) and self.read_label(sub, colon):
             return True
-        if ("为" in sub or "是" in sub) and self.read_as_label(sub):
+        if ("为" in sub or "是" in sub) and (self.read_label_is(sub) or self.read_as_label(sub)):
             return True
         if sub[-1:] in VERB_LAST and self.read_verb(sub):
             return True
@@ -583,6 +585,12 @@ class _ClauseReader:
         self.mode = (role, qual)
         self._assign(split_units(units_text), role, qual, sub)
         return True
+
+    def read_label_is(self, sub: str) -> bool:
+        """牵头单位为A、B: read as 牵头单位:A、B."""
+        if (m := LABEL_IS_RE.match(sub)) is None:
+            return False
+        return self.read_label(m.group(1) + ":" + m.group(2), True)
 
     def read_as_label(self, sub: str) -> bool:
         """A为牵头单位."""
@@ -828,7 +836,7 @@ def _add_sentence_clauses(text: str, groups: Sequence[tuple[int, int]], first_le
     if as_label_hint(text):
         found.extend(_as_label_sentences(text, groups, first_leads))
         found.sort(key=lambda c: c.start)
-    if verb_hint(text):
+    if verb_hint(text) or "为" in text or "是" in text:
         taken = [(c.start, c.end) for c in found]
         more = [c for c in _verb_sentences(text, first_leads) if not any(a < c.end and c.start < b for a, b in taken)]
         if more:
@@ -839,8 +847,10 @@ def _add_sentence_clauses(text: str, groups: Sequence[tuple[int, int]], first_le
 # A whole sentence outside brackets that is nothing but a verb-form clause: 县发改局牵头,县公安局、县财政局按职责分工
 # 负责。 Strict as a bare bracket list is: every unit a listed unit (a head noun or a 各/X直 collective), so that
 # 各地要按职责分工负责 or 加快推进,县发改局负责 (a sentence with more than the clause) stays text.
-_VERB_HINT = re.compile(r"牵头|负责|配合|协助|参与|指导")
-_VERB_END = re.compile(r"(?:牵头|负责|配合|协助|参与|指导)(?:落实|实施)?$")  # 县政府负责领导…实施工作 is a duty, not a clause
+_VERB_HINT = re.compile(r"牵头|负责|配合|协助|参与|指导|落实|实施|抓总")
+# the sentence ends in its verb: 县政府负责领导…实施工作 is a duty, not a clause; 各乡镇具体实施 / 按职责分工抓好落实 end one
+# (市教育局负责组织实施。 closes a plan: no clause of its last item)
+_VERB_END = re.compile(r"(?:(?:牵头|负责|配合|协助|参与|指导)(?:落实|实施)?|(?:抓好|具体|分工|分头)?落实|(?:具体|分工|分头)实施|牵头抓总)$")
 _SENTENCE = re.compile(r"[^。;!?\n]+")
 
 
@@ -853,16 +863,16 @@ def _verb_sentences(text: str, first_leads: bool) -> list[RoleClause]:
     out: list[RoleClause] = []
     for m in _SENTENCE.finditer(text):
         a, b = m.span()
-        if not _VERB_HINT.search(text, a, b) or text[b:b + 1] not in ("", "。", ";", "!", "\n") or (
+        if not (_VERB_HINT.search(text, a, b) or "为" in m.group() or "是" in m.group()) or text[b:b + 1] not in ("", "。", ";", "!", "\n") or (
                 a and text[a - 1] not in "。;!\n"):
             continue  # a sentence whole: it starts and ends at a sentence end
         body = m.group().strip()
-        if not _VERB_END.search(body):
+        if not (_VERB_END.search(body) or LABEL_IS_RE.match(body)):  # …分工负责。 / 牵头单位为A,配合单位为B。
             continue
         clause = _parse_clause_cached(body, first_leads)
         if clause is None or not clause.assignments or clause.problems or \
-                not all(_listed_unit(x.unit) for x in clause.assignments):
-            continue
+                not all(_listed_unit(x.unit) or _LISTED_COLLECTIVE.match(x.unit) for x in clause.assignments):
+            continue  # 各区 / 各县 are listed collectives, however short
         start = a + m.group().index(body)
         out.append(RoleClause(start, start + len(body), clause.text, clause.assignments, clause.deadline,
                               clause.sets_first_leads, clause.problems, "sentence"))

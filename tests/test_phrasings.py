@@ -650,6 +650,21 @@ def test_a_sentence_that_is_nothing_but_a_clause_answers_for_its_item():
 @pytest.mark.parametrize("text,expected", [
     ("推进改革。市发展改革委牵头,市财政局配合。", [("市发展改革委", "LEADS"), ("市财政局", "RESPONSIBLE_FOR")]),
     ("推进改革。市教育局、市科协负责", [("市教育局", "RESPONSIBLE_FOR"), ("市科协", "RESPONSIBLE_FOR")]),
+    # the verb that ends it may be 落实 / 抓好落实 / 具体实施 / 牵头抓总, and a short 各区 is a listed collective
+    ("推进改革。市人社局、市科协负责,各区人民政府落实。",
+     [("市人社局", "RESPONSIBLE_FOR"), ("市科协", "RESPONSIBLE_FOR"), ("各区人民政府", "RESPONSIBLE_FOR")]),
+    ("推进改革。市卫健局、市民政局按照职责分工抓好落实。", [("市卫健局", "RESPONSIBLE_FOR"), ("市民政局", "RESPONSIBLE_FOR")]),
+    ("推进改革。市科协牵头抓总,市直有关部门配合,各区具体实施。",
+     [("市科协", "LEADS"), ("市直有关部门", "RESPONSIBLE_FOR"), ("各区", "RESPONSIBLE_FOR")]),
+    # a label, then 为 where a colon would be: in a sentence of its own or in a bracket
+    ("推进改革。牵头单位为市科协,配合单位为市融媒体中心、市工信局。",
+     [("市科协", "LEADS"), ("市融媒体中心", "RESPONSIBLE_FOR"), ("市工信局", "RESPONSIBLE_FOR")]),
+    ("推进改革(牵头单位为市科协,配合部门是市教育局)。", [("市科协", "LEADS"), ("市教育局", "RESPONSIBLE_FOR")]),
+    ("推进改革。各地要抓好落实。", []),
+    ("推进改革。推动各项政策落实。", []),
+    ("推进改革。市科协牵头抓总,定期召开联席会议。", []),
+    ("推进改革。主要任务为市科协的工作重点。", []),
+    ("推进改革。牵头为市科协。", []),
     # not a sentence of its own, or more than a clause, or no unit in it
     ("推进改革,市教育局负责。", []),
     ("市教育局负责组织实施。", []),
