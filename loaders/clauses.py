@@ -80,7 +80,9 @@ AS_LABEL_RE = re.compile(r"^(.*?)(?:为|是|作为)(" + LABEL + r")$", re.S)  # 
 # 牵头单位为A / 配合部门是B: the label first, then 为 where a colon would be (the label needs its noun: 牵头为A is no label)
 LABEL_IS_RE = re.compile(r"^((?:" + _LABEL_CORE + r")\s*" + _LABEL_NOUN + r"|支持\s*(?:单位|部门))\s*(?:为|是)\s*(\S.*)$", re.S)
 
-FIRST_LEADS_RE = re.compile(r"(?:列|排|放|居)在?(?:第一位|首位|第一|首)(?:的|者|单位|部门)*(?:为|是|系)牵头")
+FIRST_LEADS_RE = re.compile(r"(?:列|排|放|居|排名|排序)在?(?:第一位|首位|第一|首)(?:的|者|个|单位|部门)*(?:为|是|系)牵头|"
+                            r"牵头(?:单位|部门)(?:列|排|放|居)(?:在|于)?(?:第一位|首位|第一|首)|"
+                            r"(?:第一|首)(?:个|位|家)?(?:责任)?(?:单位|部门)(?:为|是|系)牵头")  # 牵头单位列第一位 / 第一个单位为牵头单位
 _NOTE_HEADS = frozenset(("以下", "下同", "后同", "此后", "以后", "其他", "其余", "不再", "具体", "任务"))
 NOTE_RE = re.compile(r"^(?:以下|下同|后同|此后|以后|其他|其余)|下同$|不再(?:一一)?(?:列出|列举|重复|分工|做分工|标注)|"
                      r"^不再|^(?:具体)?任务均涉及")
@@ -679,8 +681,15 @@ class _ClauseReader:
         """Units held with a verb kg does not know answer for the task, each where it was written."""
         clause = self.clause
         for at, units, verb in reversed(self.held):
+            if verb in _SUPPORT_BESIDE:  # A负责,B支持: beside a role word kg knows, 支持 supports
+                clause.assignments[at:at] = [Assignment(u, "RESPONSIBLE_FOR", "配合") for u in units]
+                continue
             clause.assignments[at:at] = [Assignment(u, "RESPONSIBLE_FOR", "负责") for u in units]
             clause.problems.insert(0, f"unknown role word “{verb}” after “{units[-1]}”: read as 负责")
+
+
+# alone, 支持 is no role word ((资金支持) is a task's text); held beside one that is, it names a supporting unit
+_SUPPORT_BESIDE = frozenset(("支持", "支撑", "协作"))
 
 
 def _add_verb(clause: RoleClause, units: list[str], units_text: str, role: Role, qual: Qualifier, first_leads: bool,

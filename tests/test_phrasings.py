@@ -260,6 +260,16 @@ def test_red_team_unit_lists(clause, expected):
     # … but only in a clause with a known role word: prose in brackets stays text
     ("（申请人主动申请办理的，消防部门予以受理）", [], 0),
     ("（市交通局主推进）", [], 0),
+    # 支持 beside a known role word supports; alone it is no clause ((资金支持) is text)
+    ("（市科协负责，市外办、市科技局支持）",
+     [("市科协", "RESPONSIBLE_FOR", "负责"), ("市外办", "RESPONSIBLE_FOR", "配合"), ("市科技局", "RESPONSIBLE_FOR", "配合")], 0),
+    ("（资金支持）", [], 0),
+    ("（市财政局支持）", [], 0),
+    # the first-listed-leads note in other words, inside the clause it governs
+    ("（责任单位：市科协、市委网信办，牵头单位列第一位）",
+     [("市科协", "LEADS", "牵头"), ("市委网信办", "RESPONSIBLE_FOR", "负责")], 0),
+    ("（市科协、市委网信办负责，第一个单位为牵头单位）",
+     [("市科协", "LEADS", "牵头"), ("市委网信办", "RESPONSIBLE_FOR", "负责")], 0),
     # a part before the first role word that names nothing readable is reported, not dropped silently
     ("（人民银行芜湖中支，市财政局负责）", [("市财政局", "RESPONSIBLE_FOR", "负责")], 1),
 ])
