@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from kg.loaders.role_tables import GROUP, NUMBER, OTHER, ROLE_WORD, SECTION, header_row_kinds, text_kinds
+
 # Guards for pages drawn with vector graphics (maps, charts): beyond these a page is not searched.
 MAX_PATH_OBJECTS = 4000  # path objects on one page
 MAX_SEGMENTS = 40000  # path segments on one page
@@ -587,15 +589,7 @@ class _LayoutWriter:
 # belong to the table, rows start where the 序号 column has a number. Conservative on purpose: a false
 # table in prose is worse than a missed one.
 
-_ROLE_HEAD = re.compile(r"^(?:[^，。；：:、]{0,4}(?:牵头|责任|配合|协办|参与|主责|承办)[^，。；：:、]{0,3}(?:单位|部门|处室|主体)"
-                        r"|(?:完成|办结|工作)?时限|完成时间)$")
-_OTHER_HEAD = re.compile(
-    r"^(?:序号|编号|重点(?:任务|工作|领域|项目|举措)|具体(?:措施|任务|内容|举措|工作|要求)|工作(?:任务|内容|措施|目标|举措|要求)"
-    r"|主要(?:内容|任务|措施|目标|工作)|任务(?:内容|名称|事项|分工|目标|要求)?|措施|举措|内容|事项|目标|备注|类别|领域"
-    r"|政策措施|任务措施|进度安排|时间安排|目标任务|责任领导|分管领导|牵头领导)$")
-_KEY_HEAD = re.compile(r"^(?:序号|编号)$")
-_GROUP_HEAD = re.compile(r"^(?:重点(?:任务|工作|领域|项目)|主要任务|工作任务|任务类别|类别|领域|目标任务)$")
-_HEAD_HINT = re.compile(r"(?:牵头|责任|配合|协办|参与|主责|承办).{0,3}(?:单位|部门|处室|主体)|时限|完成时间")
+_HEAD_HINT = ROLE_WORD  # cheap: a line that may be a header row holds a role word
 _NUMBER = re.compile(r"^\d{1,3}[.、．]?$")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节条部分]|附件|附表|注[:：])")
 
@@ -640,6 +634,7 @@ class _Header:
     extents: list[tuple[float, float]]  # their x-extents
     pieces: list[list]  # their characters
     key: int  # the 序号 column (else 0)
+    kinds: list[str]  # each column's kind (role_tables: number, group, task, role …)
 
 
 def _header(lines: list) -> Optional[_Header]:
@@ -656,12 +651,13 @@ def _header(lines: list) -> Optional[_Header]:
     names = [_piece_text(p) for p in pieces]
     if any(not n or len(n) > 8 for n in names):
         return None
-    role = sum(1 for n in names if _ROLE_HEAD.match(n))
-    other = sum(1 for n in names if _OTHER_HEAD.match(n) and not _ROLE_HEAD.match(n))
-    if role < 1 or other < 1 or role + other < len(names) - (1 if len(names) >= 4 else 0):
+    kinds = header_row_kinds(names)  # the header words of every other format's tables
+    # conservative, as a table found in prose is worse than one missed: at most one cell of four or more unknown
+    if kinds is None or sum(k.kind != OTHER for k in kinds) < len(names) - (1 if len(names) >= 4 else 0):
         return None
-    key = next((j for j, n in enumerate(names) if _KEY_HEAD.match(n)), 0)
-    return _Header(list(lines), names, [(min(c.x0 for c in p), max(c.x1 for c in p)) for p in pieces], pieces, key)
+    key = next((j for j, k in enumerate(kinds) if k.kind == NUMBER), 0)
+    return _Header(list(lines), names, [(min(c.x0 for c in p), max(c.x1 for c in p)) for p in pieces], pieces, key,
+                   text_kinds(kinds))
 
 
 def header_line(line) -> bool:
@@ -930,8 +926,8 @@ def _group_cells(head: _Header, cells: list[list[list]]) -> list[list[int]]:
     first one that is not, an empty cell is part of the one above."""
     nrows, n = len(cells), len(head.extents)
     group = [[r * n + j for j in range(n)] for r in range(nrows)]
-    for j, name in enumerate(head.names):
-        if j == head.key or not _GROUP_HEAD.match(name) or not cells[1][j]:
+    for j, kind in enumerate(head.kinds):
+        if j == head.key or kind not in (GROUP, SECTION) or not cells[1][j]:
             continue
         if not any(not cells[r][j] for r in range(2, nrows)):
             continue

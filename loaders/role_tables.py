@@ -207,12 +207,7 @@ def _text(c: Optional[Cell]) -> str:
 
 
 def _is_header_row(row: list[Optional[Cell]]) -> bool:
-    """A header row names a role column and at least one other known column, and holds no long text."""
-    cells = [c for c in _distinct(row) if _text(c)]
-    if any(len(normalize_header(c.text)) > MAX_HEADER or _text(c).isdigit() for c in cells):
-        return False
-    kinds = [classify_header(c.text) for c in cells]
-    return any(k.kind == ROLE for k in kinds) and sum(k.kind != OTHER for k in kinds) >= 2
+    return header_row_kinds([c.text for c in _distinct(row) if _text(c)]) is not None
 
 
 def _is_full_width(row: list[Optional[Cell]]) -> Optional[Cell]:
@@ -284,16 +279,36 @@ def _classify_columns(rows: list[list[Optional[Cell]]], first: int, last: int) -
         header = " / ".join(_SPACE.sub("", c.text) for c in levels)
         kind = k.kind if k.kind != "empty" else OTHER
         columns.append(Column(j, kind, header, k.role, k.qualifier))
-    # Text columns: the most specific (rightmost on a tie) is the task; the text column left of it the
-    # group; text columns further left are sections; text columns right of the task are "other".
-    text_cols = [j for j in range(width) if columns[j].kind == TEXT]
+    for col, kind in zip(columns, text_kinds(kinds)):
+        col.kind = kind if col.kind == TEXT else col.kind
+    return columns
+
+
+def text_kinds(kinds: Sequence[HeaderKind]) -> list[str]:
+    """Each column's kind, text columns decided: the most specific (rightmost on a tie) is the task; the
+    text column left of it the group; text columns further left are sections; right of the task "other"."""
+    out = [k.kind if k.kind != "empty" else OTHER for k in kinds]
+    text_cols = [j for j, k in enumerate(out) if k == TEXT]
     if text_cols:
         task = max(text_cols, key=lambda j: (kinds[j].rank, j))
         left = [j for j in text_cols if j < task]
         for j in text_cols:
-            columns[j].kind = (TASK if j == task else GROUP if left and j == left[-1]
-                               else SECTION if j < task else OTHER)
-    return columns
+            out[j] = TASK if j == task else GROUP if left and j == left[-1] else SECTION if j < task else OTHER
+    return out
+
+
+def header_row_kinds(names: Sequence[str]) -> Optional[list[HeaderKind]]:
+    """The kinds of a row of header texts when it is a header row: it names a role column and at least one
+    other known column, and holds no long text (how a table's header row is recognised in every format)."""
+    if any(len(normalize_header(n)) > MAX_HEADER or _SPACE.sub("", n).isdigit() for n in names if n.strip()):
+        return None
+    kinds = [classify_header(n) for n in names]
+    known = [k for k in kinds if k.kind != OTHER]
+    return kinds if any(k.kind == ROLE for k in known) and len(known) >= 2 else None
+
+
+# a role word a header row must hold (the words of _ROLE_RULES): a cheap test before a line is read as one
+ROLE_WORD = re.compile(r"牵头|主责|责任|负责|配合|协办|协助|参与|参加|协同|协作|支持|会同|指导|承办|主办")
 
 
 def read_role_table(table: Table) -> Optional[RoleTable]:

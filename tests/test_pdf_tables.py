@@ -522,6 +522,19 @@ def test_unruled_table_over_page_breaks(tmp_path):
         check_aligned(got)
 
 
+def test_unruled_table_knows_the_header_words_of_every_other_format(tmp_path):
+    """The header row is recognised by role_tables' own vocabulary (the one HTML, DOCX and XLSX tables use):
+    主办/协办 units, 工作事项 over 细化措施, 办结时限 — the 工作事项 column is the group whose empty cells
+    continue the cell above."""
+    header = ["序号", "工作事项", "细化措施", "主办单位", "协办单位", "办结时限"]
+    got = read(aligned_pdf(tmp_path / "words.pdf", header=header))
+    assert len(got.tables) == 1
+    table = got.tables[0]
+    check_table(got.text, table)
+    assert texts(table) == [header] + ALIGNED_GRID[1:]
+    assert table.rows[1][1] is table.rows[2][1] is table.rows[3][1]
+
+
 def test_aligned_columns_without_a_role_header_are_not_a_table(tmp_path):
     """(c) The same layout under a header without a role column (or with a heading row that is a
     sentence) stays lines: only a 牵头/责任/配合 … header makes a table."""
