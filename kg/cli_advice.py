@@ -15,6 +15,7 @@ _WORDS: dict[str, Callable[[tuple[str, ...]], str]] = {
     "jobs": lambda v: f"pass --jobs {v[0]}",
     "another-folder": lambda _v: "pass another folder with --db (e.g. ./kg.db)",
     "open-for-writing": lambda v: f"run `kg cypher --db {v[0]} --write 'RETURN 1'` once",
+    "open-neo4j-for-writing": lambda v: "run `kg cypher --backend neo4j --write 'RETURN 1'` once",
     "pick": lambda v: ("pick one with --param jurisdiction=<place>" if v == ("jurisdiction",) else
                        "pass --param name=<one of them>" + (" and --param jurisdiction=<its place> (or none)"
                                                              if "jurisdiction" in v else "")),

@@ -14,7 +14,7 @@ class Advice:
     (only library queries take limit=None), "build" (the store at values[0] must be built first),
     "pyshacl" (check with the pyshacl engine), "jobs" (parse with this many worker processes),
     "another-folder" (the store folder named is not one), "open-for-writing" (the store at values[0] must be
-    opened for writing once), "pick" (ask again with these parameters: name = one of the organizations
+    opened for writing once; "open-neo4j-for-writing" the same of the Neo4j database), "pick" (ask again with these parameters: name = one of the organizations
     suggested, jurisdiction = a place), "lookup" (the query values[0] lists organizations by part of a name)."""
 
     kind: str

@@ -65,7 +65,8 @@ def test_the_cli_adds_its_words_to_a_library_error(tmp_path: Path, seed_files: l
 
 def test_every_kind_of_advice_has_cli_words_and_unknown_ones_add_nothing() -> None:
     assert {"params", "no-limit", "no-every-row", "build", "pyshacl", "jobs", "another-folder",
-            "open-for-writing"} <= set(_WORDS)
+            "open-for-writing", "open-neo4j-for-writing"} <= set(_WORDS)
+    assert "--backend neo4j --write" in cli_words(Advice("open-neo4j-for-writing"))
     assert cli_words(None) == "" and cli_words(Advice("something new")) == ""
     assert isinstance(QueryError("x", advice=Advice("params", ("n",))).advice, Advice)
 

@@ -229,5 +229,15 @@ def test_neo4j_counts_stay_right(seed_graph: Graph, seed_files: list[Path], tmp_
         store.run("MATCH (o:Organization) REMOVE o.n_deadlines", write=True)
         store.ensure_schema()
         assert_counts_right(store)
+        # read-only, such a database is refused with what it lacks (its deadlines would list nothing) …
+        store.run("MATCH (o:Organization) REMOVE o.n_deadlines", write=True)
+        with pytest.raises(StoreError, match=r"older kg \(it lacks Organization\.n_deadlines\)") as info:
+            Neo4jStore(**bolt_server.settings(), read_only=True)
+        assert info.value.advice == Advice("open-neo4j-for-writing")
+        # … and one writing statement, as the advice says, counts it
+        with Neo4jStore(**bolt_server.settings()) as again:
+            again.run("RETURN 1", write=True)
+        with Neo4jStore(**bolt_server.settings(), read_only=True) as reader:
+            assert_counts_right(reader)
     finally:
         store.close()

@@ -29,7 +29,7 @@ from neo4j import exceptions as nx
 
 from kg.config import neo4j_settings
 from kg.cypher_guard import QueryRefused, check_read_only
-from kg.errors import StoreError
+from kg.errors import Advice, StoreError
 from kg.model import Alignment, Graph, Organization, Responsibility, merge_aliases
 from kg.names import storable
 from kg.store import counts as kc
@@ -139,6 +139,11 @@ Q_UNCOUNTED = (
     "OPTIONAL MATCH (t:Task) WHERE t.n_units IS NULL WITH count(t) AS n "
     "OPTIONAL MATCH (o:Organization) WHERE o.n_deadlines IS NULL WITH n, count(o) AS m RETURN n + m AS n"
 )
+# the same, asked of a store opened read-only (which cannot count): is any stored count missing?
+Q_LACKING = {
+    "Task.n_units": "MATCH (t:Task) WHERE t.n_units IS NULL RETURN 1 AS x LIMIT 1",
+    "Organization.n_deadlines": "MATCH (o:Organization) WHERE o.n_deadlines IS NULL RETURN 1 AS x LIMIT 1",
+}
 Q_DROP_ACTIVE = f"MATCH (:Organization)-[w:{kc.ACTIVE}]->(:Document) DELETE w"
 Q_RECOUNT_ACTIVE = kc.RECOUNT_ACTIVE
 Q_DROP_SHARED = f"MATCH (:Organization)-[s:{kc.SHARES}]->(:Organization) DELETE s"
@@ -286,11 +291,23 @@ class Neo4jStore(Store):
             ) from None
         try:
             self._driver.verify_connectivity()
+            if read_only:
+                self._refuse_uncounted()
         except BaseException as exc:
             self._driver.close()
-            if isinstance(exc, Exception):
+            if isinstance(exc, Exception) and not isinstance(exc, StoreError):
                 raise self._connect_error(exc) from None
             raise
+
+    def _refuse_uncounted(self) -> None:
+        """A database written before a stored count, opened read-only, is refused with what it lacks (its
+        queries would read null counts and answer wrongly); opened for writing, it is counted anew."""
+        lacking = [name for name, cypher in Q_LACKING.items() if self._read(cypher)]
+        lacking += ["NAMED_IN"] if self._read(Q_UNNAMED) else []
+        if lacking:
+            raise StoreError(f"Neo4j at {self.uri} was written by an older kg (it lacks {', '.join(lacking)}): open it "
+                             f"for writing once, and kg adds them from what it holds (nothing is lost)",
+                             advice=Advice("open-neo4j-for-writing"))
 
     # -- errors -----------------------------------------------------------------------------
     def _connect_error(self, exc: Exception) -> StoreError:
@@ -627,6 +644,8 @@ class Neo4jStore(Store):
             raise StoreError(f"Neo4j at {self.uri} is open read-only; cannot run a writing query")
         if not write:
             check_read_only(cypher)
+        elif not self._schema_done:  # opened for writing: an older database gets its counts first
+            self.ensure_schema()
         try:
             with self._session(write=write) as s:
                 def work(tx: neo4j.ManagedTransaction) -> QueryResult:
