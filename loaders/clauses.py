@@ -948,6 +948,31 @@ def listed_unit(u: str) -> bool:
     return _listed_unit(u)
 
 
+# A part of a plan headed by the units that answer for it (一、县科协 / 1.牵头组织… / 2.配合县教体局…): each item
+# below is theirs, and the verb it opens with says how — 牵头 leads, 配合/协助/参与 supports, 指导 guides, any
+# other answers for it (统筹推进… is a duty, not a lead).
+_ITEM_VERB = re.compile(r"(?:主动|积极|具体)?(?:(牵头)|(配合|协助|参与|参加)|(督促指导|指导))")
+
+
+def heading_units(title: str) -> Optional[list[str]]:
+    """The units a heading names when it is nothing but listed units (县科协 / 县发改局、县财政局)."""
+    t = title.strip().rstrip("。:")
+    if not 3 <= len(t) <= 60 or any(ch in t for ch in "(),;。:[]"):
+        return None
+    units = split_units(t)
+    return units if units and all((_listed_unit(u) and _PLACE_MARK.match(u)) or _LISTED_COLLECTIVE.match(u)
+                                  for u in units) else None  # 一网通办 ends as a unit does: no place, no unit
+
+
+def item_role(text: str) -> tuple[Role, Qualifier]:
+    """The role an item under a unit heading gives the heading's units, by the verb the item opens with."""
+    m = _ITEM_VERB.match(text)
+    if m is None:
+        return "RESPONSIBLE_FOR", "负责"
+    return ("LEADS", "牵头") if m.group(1) else ("RESPONSIBLE_FOR", "配合") if m.group(2) else ("RESPONSIBLE_FOR", "指导")
+
+
+
 def _listed_unit(u: str) -> bool:
     core = _TRAILING_BRACKET.sub("", u) if u.endswith(")") else u
     return (len(u) >= 3 and plausible_unit(u) and not u.startswith(_NOT_LISTED)
