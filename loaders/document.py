@@ -4,15 +4,15 @@ from __future__ import annotations
 import gc
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Optional, Sequence, TypeVar, Union
 
 from kg.errors import InputError
 from kg.ids import responsibility_id, stable_id, title_key
 from kg.loaders.clauses import (FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, cell_assignments,
-                                continued_label, duty_clause, find_clauses, open_label, unclosed_role_brackets,
-                                verb_hint)
+                                continued_label, duty_clause, find_clauses, heading_units, item_role, open_label,
+                                unclosed_role_brackets, verb_hint)
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
@@ -145,6 +145,24 @@ class _Builder:
                 found = (duty, *(c for c in found if c.start >= duty.end))
         return found
 
+    def heading(self, item: Item, inherited: Optional[_Found]) -> Optional[_Found]:
+        """The clause the items below `item` answer through when its heading is nothing but units (一、县科协 /
+        1.牵头组织… / 2.配合…: a plan laid out by unit) — else the one it inherits."""
+        piece = item.title_piece
+        text = piece.para.text[piece.a:piece.b]
+        units = heading_units(text) if not item.duty else None
+        if units is None or find_clauses(text)[0]:
+            return inherited
+        return self._found(RoleClause(0, len(text.rstrip("。: ")), text, [Assignment(u, "RESPONSIBLE_FOR", "负责")
+                                                                        for u in units], kind="heading"), piece, text)
+
+    def under_heading(self, heading: _Found, title: str) -> list[list[_Found]]:
+        """An item with no clause of its own under a unit heading: the heading's units, in the role the item's
+        opening verb gives them (牵头组织… leads, 配合… supports, any other answers for it)."""
+        role, qual = item_role(title)
+        clause = replace(heading.clause, assignments=[Assignment(a.unit, role, qual) for a in heading.clause.assignments])
+        return [[replace(heading, clause=clause)]]
+
     @staticmethod
     def _found(c: RoleClause, piece: Piece, text: str) -> _Found:
         a, b = piece.para.span(piece.a + c.start, piece.a + c.end)
@@ -236,7 +254,7 @@ class _Builder:
         self.targets(top, self.doc_id, "Document")
         return sec
 
-    def action(self, item: Item, section: Optional[Section]) -> None:
+    def action(self, item: Item, section: Optional[Section], heading: Optional[_Found] = None) -> None:
         self.action_no += 1
         aid = stable_id("action", self.doc_id, self.action_no)
         title = _title(self.raw, item.title_piece)
@@ -244,6 +262,9 @@ class _Builder:
                                              section_id=section.id if section else None, ordinal=self.action_no,
                                              number=item.number, title=title, prov=self.prov(*_item_span(item))))
         groups = self.groups(self.clauses(item))
+        if not groups and heading is not None and not item.children:
+            groups = self.under_heading(heading, title)
+        heading = self.heading(item, heading) if not groups else None
         task_no = 0
         if len(groups) > 1 and not item.children:
             # several clauses and nothing below: each covered segment is a task of the action
@@ -260,11 +281,13 @@ class _Builder:
             self.emit(g, aid, "Action", seen)
         self.targets(item, aid, "Action")
         for child in item.children:
-            task_no = self.task(child, aid, task_no)
+            task_no = self.task(child, aid, task_no, heading)
 
-    def task(self, item: Item, aid: str, task_no: int) -> int:
+    def task(self, item: Item, aid: str, task_no: int, heading: Optional[_Found] = None) -> int:
         title = _title(self.raw, item.title_piece)
         groups = self.groups(self.clauses(item))
+        if not groups and heading is not None:
+            groups = self.under_heading(heading, title)
         parts = self.segments(item, title, groups) if len(groups) > 1 else [(title, _item_span(item), None)]
         first_id = None
         for title_k, span, group in parts:
@@ -525,8 +548,9 @@ def _read_blocks(b: _Builder, outline: list[Item], role_tables: list[tuple[Table
         elif block.kind == "section":
             s_no += 1
             last_section = b.section(block, s_no)
+            heading = b.heading(block, None)
             for child in block.children:
-                b.action(child, last_section)
+                b.action(child, last_section, heading)
         else:
             b.action(block, None)
 

@@ -740,3 +740,24 @@ def test_a_unit_kept_whole_is_always_text_of_its_clause():
     # a list that does stand so in the text stays one collective
     found, _ = find_clauses(normalize("推进工作（各市、县人民政府负责）"))
     assert [a.unit for c in found for a in c.assignments] == ["各市、县人民政府"]
+
+
+def test_a_plan_laid_out_by_unit_gives_each_item_to_its_heading_units():
+    """一、县科协 / 1.牵头组织… / 2.负责… / 3.配合…: a heading that is nothing but units names who answers for each
+    item below it, in the role the item opens with; an item's own clause wins; a heading that only looks like a
+    unit names nobody. The clause is the heading, where the unit is written."""
+    got, g = edges("unit_headings.txt")
+    assert got == [
+        ("牵头组织开展全国科普日活动", "县科协", "LEADS", "牵头", None),
+        ("负责科普示范县创建工作", "县科协", "RESPONSIBLE_FOR", "负责", None),
+        ("配合县教育和体育局开展科技馆进校园活动", "县科协", "RESPONSIBLE_FOR", "配合", None),
+        ("开展青少年科技创新大赛", "县教育和体育局", "RESPONSIBLE_FOR", "负责", None),
+        ("开展青少年科技创新大赛", "团县委", "RESPONSIBLE_FOR", "负责", None),
+        ("推进中小学科学教育", "县教育和体育局", "LEADS", "牵头", None),
+        ("推进中小学科学教育", "县科协", "RESPONSIBLE_FOR", "配合", None),
+        ("建设乡镇科普活动站", "各乡镇人民政府", "RESPONSIBLE_FOR", "负责", None),
+    ]
+    raw = (HERE / "unit_headings.txt").read_text(encoding="utf-8")
+    for r in g.responsibilities[:5]:
+        assert raw[r.prov.start:r.prov.end] == r.prov.text and r.mention in r.prov.text
+    assert g.responsibilities[0].prov.text == "县科协"
