@@ -9,7 +9,9 @@ def stable_id(kind: str, *key: object) -> str:
     """Same kind and natural key, same id, on every machine and every run."""
     text = "\x1f".join([kind, *map(str, key)])
     if not text.isascii():  # ASCII is already NFKC (ids, numbers): the normaliser dominates on short keys
-        text = "\x1f".join([kind, *(_nfkc("NFKC", str(k)) for k in key)])
+        # the joined text at once: \x1f is a starter that nothing composes with, so normalisation never
+        # reaches across it and this is the join of the normalised keys, in one call instead of one a key
+        text = _nfkc("NFKC", text)
     return _sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

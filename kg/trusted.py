@@ -15,6 +15,11 @@ from pydantic import BaseModel
 M = TypeVar("M", bound=BaseModel)
 _new = object.__new__
 _set = object.__setattr__
+# BaseModel's slots, set through their own descriptors: object.__setattr__ looks each one up in the type first,
+# and the three lookups were a quarter of the constructor
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def trusted(cls: type[M]) -> Callable[..., M]:
@@ -28,9 +33,9 @@ def trusted(cls: type[M]) -> Callable[..., M]:
             raise TypeError(f"{cls.__name__}: trusted construction takes every field in model order: {names}")
         obj = _new(cls)
         _set(obj, "__dict__", values)
-        _set(obj, "__pydantic_fields_set__", set(every))
-        _set(obj, "__pydantic_extra__", None)
-        _set(obj, "__pydantic_private__", None)
+        _set_fields_set(obj, set(every))
+        _set_extra(obj, None)
+        _set_private(obj, None)
         return obj
 
     make.__name__ = make.__qualname__ = f"trusted_{cls.__name__}"

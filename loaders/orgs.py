@@ -115,37 +115,61 @@ def resolve(mention: str, juris: Jurisdiction, tables: Optional[Tables] = None) 
 @lru_cache(maxsize=65536)
 def _canonical(mention: str, juris: Jurisdiction, t: Tables) -> tuple:
     """resolve()'s answer as plain values, cached: a province's plans name the same units again and again."""
-    m = unicodedata.normalize("NFKC", mention).strip()
-    collective = t.is_collective(m)
-    name, where, path = _placed(m, juris, t, collective)
+    m, collective, rule = _read_mention(mention, t)
+    name, where, path = _placed(m, juris, t, collective, rule)
     if not path and juris.name == NATIONAL:
         where = NATIONAL
     return (stable_id("organization", name, "/".join(path) or where), name, where, tuple(path), t.sector(name),
             collective, m)
 
 
+# what a mention says whatever its document: the rule that places it ("league", "party", "level", "厅") with
+# the level it names and its expanded body, or None
+_Rule = Optional[tuple[str, str, str]]
+
+
+@lru_cache(maxsize=65536)
+def _read_mention(mention: str, t: Tables) -> tuple[str, bool, _Rule]:
+    """The normalised mention, whether it is collective and the rule that places it, cached on the mention
+    alone: each plan has a jurisdiction of its own, so _canonical misses on every plan's first use of a unit,
+    and this part of it is the same in every plan."""
+    m = unicodedata.normalize("NFKC", mention).strip()
+    collective = t.is_collective(m)
+    rule: _Rule = None
+    if match := LEAGUE.match(m):
+        rule = ("league", match.group(1), "")
+    elif match := PARTY.match(m):
+        rule = ("party", match.group(1), _expand(match.group(2), t))
+    elif (match := LEVEL.match(m)) and not collective:
+        rule = ("level", match.group(1), _expand(match.group(2), t))
+    elif not collective and re.fullmatch(r"[\u4e00-\u9fff]{1,8}厅", m):
+        rule = ("厅", "", _expand(m, t))
+    return m, collective, rule
+
+
 _Placed = tuple[str, str, tuple[str, ...]]  # (name, jurisdiction, jurisdiction path)
 
 
-def _placed(m: str, juris: Jurisdiction, t: Tables, collective: bool) -> _Placed:
+def _placed(m: str, juris: Jurisdiction, t: Tables, collective: bool, rule: _Rule) -> _Placed:
     """The full name of mention `m` and where it sits: 团县委, 县委宣传部, 县教育局 at the level they name; a bare
     厅 in a provincial plan; a name that starts with a place of the jurisdiction (临沂市…, 历下区…) there; else
     as written, in the document's jurisdiction."""
     as_written = (m, juris.path[-1] if juris.path else juris.name, juris.path)
-    if match := LEAGUE.match(m):
-        level = juris.at(match.group(1))
-        return (f"共青团{level}委员会", level, juris.prefix_path(level)) if level else as_written
-    if match := PARTY.match(m):
-        level = juris.at(match.group(1))
-        return (f"中共{level}委{_expand(match.group(2), t)}", level, juris.prefix_path(level)) if level else as_written
-    if (match := LEVEL.match(m)) and not collective:
-        level = juris.at(match.group(1))
-        return (f"{level}{_expand(match.group(2), t)}", level, juris.prefix_path(level)) if level else as_written
+    kind = rule[0] if rule is not None else None
+    if rule is not None and kind != "厅":
+        level = juris.at(rule[1])
+        if not level:
+            return as_written
+        if kind == "league":
+            return f"共青团{level}委员会", level, juris.prefix_path(level)
+        if kind == "party":
+            return f"中共{level}委{rule[2]}", level, juris.prefix_path(level)
+        return f"{level}{rule[2]}", level, juris.prefix_path(level)
     if collective:
         return as_written
-    if juris.level == "省" and re.fullmatch(r"[\u4e00-\u9fff]{1,8}厅", m):
+    if rule is not None and juris.level == "省":  # the rule left is 厅
         # a bare 商务厅 in a provincial plan is that province's department
-        return f"{juris.path[0]}{_expand(m, t)}", juris.path[0], juris.path[:1]
+        return f"{juris.path[0]}{rule[2]}", juris.path[0], juris.path[:1]
     return _after_stem(m, juris, t, as_written)
 
 
