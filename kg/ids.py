@@ -21,6 +21,12 @@ def responsibility_id(role: str, organization_id: str, target_id: str) -> str:
     return _sha256(f"responsibility\x1f{role}\x1f{organization_id}\x1f{target_id}".encode()).hexdigest()[:16]
 
 
+def child_id(kind: str, parent_id: str, ordinal: int) -> str:
+    """stable_id(kind, parent_id, ordinal) for an id and a number (sections, actions, tasks, targets: ASCII, so
+    nothing to normalise), without the generic key handling: one is made for every outline item."""
+    return _sha256(f"{kind}\x1f{parent_id}\x1f{ordinal}".encode()).hexdigest()[:16]
+
+
 _nfkc = unicodedata.normalize
 try:  # CPython's own SHA-256: the same digest without OpenSSL's per-call set-up, which dominates on short keys
     from _sha256 import sha256 as _sha256  # type: ignore[import-not-found]  # a C module typeshed has no stub for

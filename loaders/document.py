@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence, TypeVar, Union
 
 from kg.errors import InputError
-from kg.ids import responsibility_id, stable_id, title_key
+from kg.ids import child_id, responsibility_id, stable_id, title_key
 from kg.loaders.clauses import (FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, cell_assignments,
                                 continued_label, duty_clause, find_clauses, heading_units, item_role, open_label,
                                 unclosed_role_brackets, verb_hint)
@@ -57,8 +57,9 @@ def _strip(raw: str, a: int, b: int) -> tuple[int, int]:
 
 
 def _title(raw: str, piece: Piece) -> str:
-    if piece.b > piece.a and ("(" in piece.para.text[piece.a:piece.b] or "[" in piece.para.text[piece.a:piece.b]):
-        found, _ = find_clauses(piece.para.text[piece.a:piece.b])
+    own = piece.para.text[piece.a:piece.b]
+    if own and ("(" in own or "[" in own):
+        found, _ = find_clauses(own)
         if found and found[0].start > 0:  # 一、加强组织领导(市委办牵头): the clause is not part of the title
             piece = Piece(piece.para, piece.a, piece.a + found[0].start)
     a, b = piece.para.span(piece.a, piece.b) if piece.b > piece.a else (piece.para.start, piece.para.start)
@@ -88,6 +89,8 @@ class _Builder:
         self.warnings: list[str] = []
         self.orgs: dict[str, Organization] = {}
         self.resolved: dict[str, Organization] = {}  # mention → organization, resolved once per document
+        self.org_ids: dict[str, str] = {}  # mention → its organization's id: what an edge needs of it
+        self.responsibilities = self.graph.responsibilities
         self.aliases: dict[str, set[str]] = {}
         self.action_no = 0
         self.read_at: list[tuple[int, int]] = []  # source spans of the clauses that gave edges (coverage)
@@ -107,6 +110,7 @@ class _Builder:
         org = self.resolved.get(mention)
         if org is None:
             org = self.resolved[mention] = resolve(mention, self.juris, self.tables)
+            self.org_ids[mention] = org.id
             if org.id in self.orgs:
                 self.aliases[org.id].add(mention)
             else:
@@ -207,15 +211,16 @@ class _Builder:
              seen: set, mention: Callable[[_Where, str], str], where: _Where) -> None:
         """One LEADS / RESPONSIBLE_FOR edge, unless this target already has it from this organization.
         `mention(where, unit)` gives the unit as written; it is called only for an edge that is kept."""
-        org = self.resolved.get(asg.unit) or self.organization(asg.unit)
-        key = (asg.role, org.id)
+        unit, role, qualifier = asg
+        oid = self.org_ids.get(unit) or self.organization(unit).id
+        key = (role, oid)
         if key in seen:
             return
         seen.add(key)
-        self.graph.responsibilities.append(new_responsibility(
-            id=responsibility_id(asg.role, org.id, target_id), role=asg.role, qualifier=asg.qualifier,
-            organization_id=org.id, target_id=target_id, target_kind=kind, document_id=self.doc_id,
-            mention=mention(where, asg.unit), deadline=deadline, prov=prov))
+        self.responsibilities.append(new_responsibility(
+            id=responsibility_id(role, oid, target_id), role=role, qualifier=qualifier, organization_id=oid,
+            target_id=target_id, target_kind=kind, document_id=self.doc_id, mention=mention(where, unit),
+            deadline=deadline, prov=prov))
 
     def mention(self, f: _Found, unit: str) -> str:
         """The unit exactly as written in the source (normalisation is per character)."""
@@ -240,7 +245,7 @@ class _Builder:
             for t in find_targets(text, paragraph_deadline(piece.para.text)):
                 a, b = piece.para.span(piece.a + t.start, piece.a + t.end)
                 self.graph.targets.append(new_target(
-                    id=stable_id("target", owner_id, a), document_id=self.doc_id, owner_id=owner_id,
+                    id=child_id("target", owner_id, a), document_id=self.doc_id, owner_id=owner_id,
                     owner_kind=owner_kind, text=self.raw[a:b], value=t.value, unit=t.unit, comparator=t.comparator,
                     period=t.period, deadline=t.deadline,
                     prov=new_provenance(document_id=self.doc_id, start=a, end=b, text=self.raw[a:b]),
@@ -248,7 +253,7 @@ class _Builder:
 
     # ── outline items ──
     def section(self, top: Item, s_no: int) -> Section:
-        sec = new_section(id=stable_id("section", self.doc_id, s_no), document_id=self.doc_id, ordinal=s_no,
+        sec = new_section(id=child_id("section", self.doc_id, s_no), document_id=self.doc_id, ordinal=s_no,
                           title=_title(self.raw, top.title_piece), prov=self.prov(*_item_span(top)))
         self.graph.sections.append(sec)
         self.targets(top, self.doc_id, "Document")
@@ -256,7 +261,7 @@ class _Builder:
 
     def action(self, item: Item, section: Optional[Section], heading: Optional[_Found] = None) -> None:
         self.action_no += 1
-        aid = stable_id("action", self.doc_id, self.action_no)
+        aid = child_id("action", self.doc_id, self.action_no)
         title = _title(self.raw, item.title_piece)
         self.graph.actions.append(new_action(id=aid, document_id=self.doc_id,
                                              section_id=section.id if section else None, ordinal=self.action_no,
@@ -270,7 +275,7 @@ class _Builder:
             # several clauses and nothing below: each covered segment is a task of the action
             for k, (title_k, span, group) in enumerate(self.segments(item, title, groups), 1):
                 task_no = k
-                tid = stable_id("task", aid, k)
+                tid = child_id("task", aid, k)
                 self.graph.tasks.append(new_task(id=tid, document_id=self.doc_id, action_id=aid, ordinal=k,
                                                  number=None, title=title_k, prov=self.prov(*span)))
                 self.emit(group, tid, "Task", set())
@@ -292,7 +297,7 @@ class _Builder:
         first_id = None
         for title_k, span, group in parts:
             task_no += 1
-            tid = stable_id("task", aid, task_no)
+            tid = child_id("task", aid, task_no)
             first_id = first_id or tid
             self.graph.tasks.append(new_task(id=tid, document_id=self.doc_id, action_id=aid, ordinal=task_no,
                                              number=item.number if group is None or title_k == title else None,
@@ -333,7 +338,7 @@ class _Builder:
             key = group if group is not None else rt
             if current is None or current[0] is not key:
                 self.action_no += 1
-                aid = stable_id("action", self.doc_id, self.action_no)
+                aid = child_id("action", self.doc_id, self.action_no)
                 if group is not None:
                     title, span = _cell_title(self.raw, group), (group.start, group.end)
                 else:
@@ -345,7 +350,7 @@ class _Builder:
                 current, task_no = (key, aid), 0
             aid = current[1]
             task_no += 1
-            tid = stable_id("task", aid, task_no)
+            tid = child_id("task", aid, task_no)
             cell = row.task or row.group
             span = _row_span(row)
             title = _cell_title(self.raw, cell, sentence=True) if cell is not None else f"{task_no}"
@@ -410,11 +415,15 @@ def _item_span(item: Item) -> tuple[int, int]:
     return first.para.span(first.a, first.a + 1)[0], last.para.span(last.b - 1, last.b)[1]
 
 
+_CELL_MARKER = re.compile(r"^(?:\d{1,3}[.、)．]|[(（]\d{1,3}[)）]|[一二三四五六七八九十]+[、.．])")
+_CELL_SENTENCE_END = re.compile(r"[。；;]")
+
+
 def _cell_title(raw: str, cell, sentence: bool = False) -> str:
     text = _SPACES.sub("", raw[cell.start:cell.end])
-    text = re.sub(r"^(?:\d{1,3}[.、)．]|[(（]\d{1,3}[)）]|[一二三四五六七八九十]+[、.．])", "", text)
+    text = _CELL_MARKER.sub("", text)
     if sentence:
-        m = re.search(r"[。；;]", text)
+        m = _CELL_SENTENCE_END.search(text)
         if m and m.start() > 0:
             text = text[:m.start()]
     return text.rstrip("。．.!！?？;；:：,，") or text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from kg.loaders.clauses import duty_clause
@@ -23,6 +24,14 @@ END_RE = re.compile(r"^(?:抄送|抄报)|^\(?\d{4}年\d{1,2}月\d{1,2}日印发\
 ANNEX_RE = re.compile(r"^附件\s*\d*\s*[:]?\s*")
 MARKER_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、)]|第[一二三四五六七八九十百]+[条章]|[①-⑳])")
 _SENTENCE_OR_ROLE = re.compile(r"[。,;:]|牵头|负责|配合|责任|协助|参与")
+# compiled once: re.search with a pattern string looks it up in re's cache on every call
+_HEADING_PUNCT = re.compile(r"[,:;、()]")
+_YEAR_LEAD = re.compile(r"\d{4}年")
+_NOT_BARE = re.compile(r"[\s,。:;!?、()\d《》“”]")
+_NOT_SHORT_HEADING = re.compile(r"[,:;、()《》“”\d]")
+_DIGITS = re.compile(r"\d+")
+_CIRCLED = re.compile(r"[①-⑳]")
+_DUTY_TITLE_END = re.compile(r"[;。]")
 HEADING_MAX = 26
 TITLE_MAX = 40
 
@@ -79,9 +88,9 @@ def heading_sentence(text: str, start: int = 0) -> Optional[int]:
     if end >= len(text) and not text.endswith("。"):
         return None
     s = text[start:end].rstrip("。!?")
-    if not s or len(s) > HEADING_MAX or re.search(r"[,:;、()]", s):
+    if not s or len(s) > HEADING_MAX or _HEADING_PUNCT.search(s):
         return None
-    if s.startswith("为") or re.match(r"^\d{4}年", s):
+    if s.startswith("为") or _YEAR_LEAD.match(s):
         return None
     return end
 
@@ -89,7 +98,7 @@ def heading_sentence(text: str, start: int = 0) -> Optional[int]:
 def _standalone_heading(paras: list[Paragraph], i: int) -> bool:
     """提升行动 / 重点工程 / 组织实施与保障: a short bare line with actions right after it."""
     t = paras[i].text
-    if len(t) > 15 or re.search(r"[\s,。:;!?、()\d《》“”]", t) or _continues_a_label(paras, i):
+    if len(t) > 15 or _NOT_BARE.search(t) or _continues_a_label(paras, i):
         return False
     for nxt in paras[i + 1 : i + 3]:
         if ACTION_RE.match(nxt.text):
@@ -105,7 +114,7 @@ def _split_inline_headings(p: Paragraph, start: int) -> list[int]:
     while pos < len(p.text):
         end = sentence_end(p.text, pos)
         s = p.text[pos:end].rstrip("。")
-        if body_sentences >= 1 and end < len(p.text) and 4 <= len(s) <= 12 and not re.search(r"[,:;、()《》“”\d]", s):
+        if body_sentences >= 1 and end < len(p.text) and 4 <= len(s) <= 12 and not _NOT_SHORT_HEADING.search(s):
             cuts.append(pos)
             body_sentences = 0
         else:
@@ -311,9 +320,10 @@ def _fold_sub_points(action: Item, parent: Item, p: Paragraph) -> bool:
     return True
 
 
+@lru_cache(maxsize=1024)
 def _marker_kind(marker: str) -> str:
-    """1. and 12. are one kind of marker, 1) and ① others."""
-    return re.sub(r"[①-⑳]", "①", re.sub(r"\d+", "0", marker))
+    """1. and 12. are one kind of marker, 1) and ① others (cached: a plan's markers are a few dozen strings)."""
+    return _CIRCLED.sub("①", _DIGITS.sub("0", marker))
 
 
 def _numbered_title_end(text: str, start: int) -> tuple[int, bool]:
@@ -326,7 +336,7 @@ def _numbered_title_end(text: str, start: int) -> tuple[int, bool]:
 
 def _duty_title_end(text: str) -> int:
     """A duty line's title: the line up to its first ;/。 (the unit before the colon is part of it)."""
-    m = re.search(r"[;。]", text)
+    m = _DUTY_TITLE_END.search(text)
     return m.start() if m else len(text)
 
 
