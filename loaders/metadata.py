@@ -35,8 +35,11 @@ class Metadata:
     citations: list[tuple[str, int, int]] = field(default_factory=list)  # (title, start, end) in the source  # index of the first paragraph of the plan itself
 
 
+_NOT_PLAIN = re.compile(r"[\s《》<>\"“”]")
+
+
 def _plain(s: str) -> str:
-    return re.sub(r"[\s《》<>\"“”]", "", s)
+    return _NOT_PLAIN.sub("", s)
 
 
 def _iso(m: re.Match) -> str:
@@ -85,13 +88,13 @@ def _announced_title(paras: list[Paragraph], raw: str, announced: str) -> tuple[
 def _title_lines(paras: list[Paragraph], raw: str, target: str) -> Optional[tuple[str, tuple[int, int], int]]:
     """The run of lines among the first 80 that spells `target` (a title possibly split over several lines)."""
     for i in range(min(80, len(paras))):
-        acc, j = "", i
-        while j < len(paras) and len(_plain(acc)) < len(target):
-            acc += paras[j].text
-            if _plain(acc) == target:
+        plain, j = "", i  # _plain of the lines i..j-1 joined: it drops single characters, so line by line
+        while j < len(paras) and len(plain) < len(target):
+            plain += _plain(paras[j].text)
+            if plain == target:
                 a, b = paras[i].start, paras[j].end
                 return _clean_title(raw[a:b]), (a, b), j + 1
-            if not target.startswith(_plain(acc)):
+            if not target.startswith(plain):
                 break
             j += 1
     return None

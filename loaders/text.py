@@ -113,21 +113,18 @@ class Paragraph:
         return Paragraph(self.text[a:b], runs)
 
 
+# a line's text without the spaces around it (what line.strip(" ") keeps), found in C: lines of spaces have none
+_LINE = re.compile(r"[^\n ](?:[^\n]*[^\n ])?")
+
+
 def _stripped_lines(norm: str) -> list[tuple[int, int]]:
-    spans = []
-    pos = 0
-    for line in norm.split("\n"):
-        kept = line.strip(" ")
-        if kept:
-            a = pos + len(line) - len(line.lstrip(" "))
-            spans.append((a, a + len(kept)))
-        pos += len(line) + 1
-    return spans
+    return [m.span() for m in _LINE.finditer(norm)]
 
 
 def _joins_next(line: str, nxt: str) -> bool:
     """A line broken mid-sentence continues on the next line (the 友谊县 plan does this)."""
-    if MARKER.match(nxt) or (nxt[:1] in _LABEL_FIRST and LABEL_LINE.match(nxt)) or line[-1] in TERMINAL or (len(line) < 80 and TITLE_END.search(line)):
+    if line[-1] in TERMINAL or MARKER.match(nxt) or (nxt[:1] in _LABEL_FIRST and LABEL_LINE.match(nxt)) or (
+            len(line) < 80 and TITLE_END.search(line)):
         return False
     if line[-1] in CONTINUE:
         return True
@@ -170,25 +167,24 @@ def _split_run_on(p: Paragraph) -> list[Paragraph]:
 def paragraphs(norm: str) -> list[Paragraph]:
     """Split normalised text into logical paragraphs, re-joining broken lines and splitting run-on ones."""
     lines = _stripped_lines(norm)
+    texts = [norm[a:b] for a, b in lines]  # each line sliced once: it is read as a line and as the next one
     paras: list[Paragraph] = []
-    group: list[tuple[int, int]] = []
-    for k, (a, b) in enumerate(lines):
-        group.append((a, b))
-        nxt = lines[k + 1] if k + 1 < len(lines) else None
-        if nxt is not None and _joins_next(norm[a:b], norm[nxt[0]:nxt[1]]):
+    first, last = 0, len(lines) - 1  # the paragraph's first line; the document's last
+    for k in range(len(lines)):
+        if k < last and _joins_next(texts[k], texts[k + 1]):
             continue
-        if len(group) == 1:  # most paragraphs are one line
-            text, runs = norm[a:b], [(0, a)]
+        if k == first:  # most paragraphs are one line
+            text, runs = texts[k], [(0, lines[k][0])]
         else:
-            text = "".join(norm[x:y] for x, y in group)
+            text = "".join(texts[first:k + 1])
             runs, pos = [], 0
-            for x, y in group:
+            for x, y in lines[first:k + 1]:
                 runs.append((pos, x))
                 pos += y - x
         for piece in _split_run_on(Paragraph(text, runs)):
             piece.index = len(paras)
             paras.append(piece)
-        group = []
+        first = k + 1
     return paras
 
 
