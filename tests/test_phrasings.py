@@ -761,3 +761,16 @@ def test_a_plan_laid_out_by_unit_gives_each_item_to_its_heading_units():
     for r in g.responsibilities[:5]:
         assert raw[r.prov.start:r.prov.end] == r.prov.text and r.mention in r.prov.text
     assert g.responsibilities[0].prov.text == "县科协"
+
+
+@pytest.mark.parametrize("heading,section", [
+    ("一体化推进政务服务", True), ("十大工程建设", True), ("一流营商环境", True), ("营商环境", True),
+    ("一、二级医院建设", False), ("一、二、三级指标", False),
+])
+def test_a_section_heading_may_open_with_a_numeral(heading, section):
+    """三、一体化推进… is a section heading; 三、一、二级… (a list of numerals) is not."""
+    from kg.loaders import parse_text
+
+    text = f"某县工作任务分工\n\n一、县科协工作\n1.开展科普日活动（县科协负责）。\n二、{heading}\n2.建设县科技馆（县科协负责）。\n"
+    g = parse_text(text, "x.txt").graph
+    assert ([s.title for s in g.sections][1:] == [heading]) is section
