@@ -1,7 +1,6 @@
 """One document, end to end: decoded text → metadata, outline, role clauses → a typed Graph."""
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
@@ -9,6 +8,7 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence, TypeVar, Union
 
 from kg.errors import InputError
+from kg.gc_pause import gc_paused
 from kg.ids import child_id, responsibility_id, stable_id, title_key
 from kg.loaders.clauses import (FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, cell_assignments,
                                 continued_label, duty_clause, find_clauses, heading_units, item_role, open_label,
@@ -476,13 +476,8 @@ def parse_text(
 
     The cyclic garbage collector is paused for the one document: parsing makes many small objects and no
     cycles, and the collector's passes over them are pure overhead."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _parse_text(raw, file, sha256, encoding, fmt, tables, grids)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: str, tables: Optional[Tables],
