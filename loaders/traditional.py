@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
 __all__ = ["T2S", "to_simplified", "has_traditional"]  # noqa: F822 (T2S: module __getattr__)
 
@@ -33,7 +35,7 @@ DISTINCTIVE = ("們這與為個國發會單責負職務關項據區縣對來時�
 
 
 @lru_cache(maxsize=None)
-def _table() -> dict[str, str]:
+def _table() -> Mapping[str, str]:
     table: dict[str, str] = {}
     for n, line in enumerate(TABLE.read_text(encoding="utf-8").splitlines(), 1):
         if not line or line.startswith("#"):
@@ -42,12 +44,12 @@ def _table() -> dict[str, str]:
         if len(trad) != 1 or len(simp) != 1:  # the table's one promise: same length
             raise ValueError(f"{TABLE.name}:{n}: not one character for one character: {line!r}")
         table[trad] = simp
-    return table
+    return MappingProxyType(table)  # cached and handed out as T2S: read-only
 
 
 @lru_cache(maxsize=None)
-def _translation() -> dict[int, int]:
-    return {ord(t): ord(s) for t, s in _table().items()}  # int → int: str.translate's fastest table
+def _translation() -> Mapping[int, int]:
+    return MappingProxyType({ord(t): ord(s) for t, s in _table().items()})  # int → int, as str.translate takes
 
 
 @lru_cache(maxsize=None)
