@@ -38,7 +38,8 @@ LABEL = r"(?:" + _LABEL_CORE + r"\s*" + _LABEL_NOUN + r"?|支持\s*(?:单位|部
 DIVISION_RE = re.compile(r"^" + _DIVISION + r"\s*:\s*(.*)$", re.S)
 # a label must be followed by a colon; people columns (责任人, 联系人, 责任领导) are not labels
 LABEL_RE = re.compile(r"^(" + LABEL + r")\s*:\s*(.*)$", re.S)
-DEADLINE_LABEL_RE = re.compile(r"^(?:完成时限|完成时间|完成期限|时限要求|时间要求|时间节点|时间安排|进度安排|时限|时间)\s*:\s*(.*)$", re.S)
+DEADLINE_LABEL_RE = re.compile(r"^(?:完成时限|完成时间|完成期限|时限要求|时间要求|时间节点|时间安排|进度安排|时限|时间)\s*(?::|为|是)\s*(.*)$",
+                               re.S)  # 完成时限:… / 完成时限为…
 # where a labelled clause may start in running text: the start of a line or after a sentence / clause end
 LABEL_START = re.compile(r"(?:^|(?<=[。;!?,)\]\s]))(" + LABEL + r"|完成时限|完成时间|完成期限|时限要求|时间节点)\s*:")
 _LABEL_AT = re.compile(r"(" + LABEL + r"|完成时限|完成时间|完成期限|时限要求|时间节点)\s*:")
@@ -80,7 +81,7 @@ AS_LABEL_RE = re.compile(r"^(.*?)(?:为|是|作为)(" + LABEL + r")$", re.S)  # 
 # 牵头单位为A / 配合部门是B: the label first, then 为 where a colon would be (the label needs its noun: 牵头为A is no label)
 LABEL_IS_RE = re.compile(r"^((?:" + _LABEL_CORE + r")\s*" + _LABEL_NOUN + r"|支持\s*(?:单位|部门))\s*(?:为|是)\s*(\S.*)$", re.S)
 
-FIRST_LEADS_RE = re.compile(r"(?:列|排|放|居|排名|排序)在?(?:第一位|首位|第一|首)(?:的|者|个|单位|部门)*(?:为|是|系)牵头|"
+FIRST_LEADS_RE = re.compile(r"(?:列|排|放|居|排名|排序)在?(?:第一位|首位|第一|首)(?:的|者|个|单位|部门)*(?:为|是|系)牵头(?!领导)|"
                             r"牵头(?:单位|部门)(?:列|排|放|居)(?:在|于)?(?:第一位|首位|第一|首)|"
                             r"(?:第一|首)(?:个|位|家)?(?:责任)?(?:单位|部门)(?:为|是|系)牵头")  # 牵头单位列第一位 / 第一个单位为牵头单位
 _NOTE_HEADS = frozenset(("以下", "下同", "后同", "此后", "以后", "其他", "其余", "不再", "具体", "任务"))
@@ -104,7 +105,7 @@ HEAD = re.compile(
     r"股份公司|有限公司|有限责任公司|各方|方面|会议|中央|党中央|国务院|总工会|联合会)$")
 GENERIC = re.compile(r"^(?:部门|单位|机构|部门单位|单位部门|部门和单位|单位和部门|相关方|方面|等|"
                      r"(?:\d+|[一二三四五六七八九十]+)(?:个|家)(?:部门|单位|机构))$")
-PERSON_LABEL = re.compile(r"^[^:]{0,8}(?:领导|负责人|责任人|联系人|经办人|联系电话|电话|姓名|职务)\s*:")
+PERSON_LABEL = re.compile(r"^[^:]{0,8}(?:领导|负责人|责任人|联系人|经办人|联系电话|电话|姓名|职务)\s*(?::|为|是)")
 PERSON = re.compile(r"(?:组长|主任|成员|秘书长|负责人|联系人|责任人|领导|局长|书记|县长|市长|区长)$")
 BARE_PLACES = re.compile(r"^各(?:有关|相关)?[\u4e00-\u9fff]{0,3}?(?:省|市|县|区|州|盟|旗|乡|镇|县级市|地级市|设区市|省辖市|自治州|自治县)$")
 GOV_SUFFIX = re.compile(r"(?:人民政府|政府|党委|党委和政府|管委会)$")
@@ -535,7 +536,7 @@ class _ClauseReader:
     def _read_value(self, sub: str) -> bool:
         """Read one sub-clause by the first step that takes it (each tried only when its cue is there)."""
         colon = ":" in sub
-        if colon and self.read_deadline_label(sub):
+        if (colon or "为" in sub or "是" in sub) and self.read_deadline_label(sub):
             return True
         if (colon or sub[:2] in _WS_LABEL_HEADS) and self.read_label(sub, colon):
             return True
@@ -611,6 +612,8 @@ class _ClauseReader:
         if m is None or _deadline_only(sub):
             return False
         units_text, verb = m.group(1), m.group(2)
+        if units_text[-1:] in _ADVERBIAL_LAST and (cut := _ADVERBIAL.search(units_text)) is not None:
+            units_text = units_text[:cut.start()]  # 市发展改革委在项目审批上(给予支持): the unit, not where it acts
         units = split_units(units_text)
         if units and _units_ok(units):
             role, qual = verb_role(verb)
@@ -681,7 +684,11 @@ class _ClauseReader:
         """Units held with a verb kg does not know answer for the task, each where it was written."""
         clause = self.clause
         for at, units, verb in reversed(self.held):
-            if verb in _SUPPORT_BESIDE:  # A负责,B支持: beside a role word kg knows, 支持 supports
+            if verb in _SUPPORT_BESIDE and any(_ASKS.match(u) for u in units):  # 争取省科技厅支持: support asked for
+                clause.problems.insert(0, f"“{units[-1]}{verb}”: support asked of a unit, not a role it is given: not read")
+                continue
+            if verb in _SUPPORT_BESIDE and all(_listed_unit(u) for u in units):
+                # A负责,B支持: beside a role word kg knows, 支持 after a unit supports
                 clause.assignments[at:at] = [Assignment(u, "RESPONSIBLE_FOR", "配合") for u in units]
                 continue
             clause.assignments[at:at] = [Assignment(u, "RESPONSIBLE_FOR", "负责") for u in units]
@@ -690,6 +697,9 @@ class _ClauseReader:
 
 # alone, 支持 is no role word ((资金支持) is a task's text); held beside one that is, it names a supporting unit
 _SUPPORT_BESIDE = frozenset(("支持", "支撑", "协作"))
+_ADVERBIAL = re.compile(r"(?<=[局委办厅署部门位府会室心队组司团院关行联社])(?:在|从|于)[^、,;()]{1,12}(?:上|中|方面|环节|领域)$")
+_ADVERBIAL_LAST = frozenset("上中面节域")
+_ASKS = re.compile(r"^(?:争取|请求|恳请|寻求|需要|得到|获得|依靠|依托|借助)")
 
 
 def _add_verb(clause: RoleClause, units: list[str], units_text: str, role: Role, qual: Qualifier, first_leads: bool,
@@ -880,12 +890,20 @@ def _verb_sentences(text: str, first_leads: bool) -> list[RoleClause]:
             continue
         clause = _parse_clause_cached(body, first_leads)
         if clause is None or not clause.assignments or clause.problems or \
-                not all(_listed_unit(x.unit) or _LISTED_COLLECTIVE.match(x.unit) for x in clause.assignments):
-            continue  # 各区 / 各县 are listed collectives, however short
+                not all(_listed_unit(x.unit) or _LISTED_COLLECTIVE.match(x.unit) for x in clause.assignments) or \
+                all(_collective(x.unit) for x in clause.assignments):
+            continue  # 各区 / 各县 are listed collectives, however short; a sentence of collectives alone is prose
+            # (各成员单位按职责分工抓好落实。 / 各县(市、区)人民政府、市直各单位抓好落实。 urge, they assign nothing)
         start = a + m.group().index(body)
         out.append(RoleClause(start, start + len(body), clause.text, clause.assignments, clause.deadline,
                               clause.sets_first_leads, clause.problems, "sentence"))
     return out
+
+
+def _collective(unit: str) -> bool:
+    from kg.loaders.orgs import default_tables
+
+    return default_tables().is_collective(unit) or _LISTED_COLLECTIVE.match(unit) is not None
 
 
 # A bracket that closes a sentence and holds nothing but units (and maybe a deadline) names who answers for
@@ -951,17 +969,50 @@ def listed_unit(u: str) -> bool:
 # A part of a plan headed by the units that answer for it (一、县科协 / 1.牵头组织… / 2.配合县教体局…): each item
 # below is theirs, and the verb it opens with says how — 牵头 leads, 配合/协助/参与 supports, 指导 guides, any
 # other answers for it (统筹推进… is a duty, not a lead).
-_ITEM_VERB = re.compile(r"(?:主动|积极|具体)?(?:(牵头)|(配合|协助|参与|参加)|(督促指导|指导))")
+_ITEM_VERB = re.compile(r"(?:主动|积极|具体|负责)?(?:(牵头)|(配合|协助|参与|参加)|(督促指导|指导|督促))")
 
 
 def heading_units(title: str) -> Optional[list[str]]:
     """The units a heading names when it is nothing but listed units (县科协 / 县发改局、县财政局)."""
     t = title.strip().rstrip("。:")
-    if not 3 <= len(t) <= 60 or any(ch in t for ch in "(),;。:[]"):
+    if not 3 <= len(t) <= 60 or any(ch in t for ch in ",;。:[]") or (
+            "(" in t and "(" in _PLACES_BRACKET.sub("", t)):  # 各县(市、区)人民政府, not 县市场监管局(牵头单位)
         return None
     units = split_units(t)
     return units if units and all((_listed_unit(u) and _PLACE_MARK.match(u)) or _LISTED_COLLECTIVE.match(u)
                                   for u in units) else None  # 一网通办 ends as a unit does: no place, no unit
+
+
+_PLACES_BRACKET = re.compile(r"\((?:[省市县区乡镇街道旗州]|、)+\)")
+_ROLE_OPENING = re.compile(r"(?:主动|积极|具体)?(?:牵头|负责|配合|协助|参与|参加|指导|承担|会同|督促)")
+
+
+def duty_opening(text: str) -> bool:
+    """The item opens with a role verb (牵头… / 负责… / 配合…): what makes the items under a unit heading its duties
+    rather than a roster, a list of its bodies or of what is built there."""
+    return _ROLE_OPENING.match(text) is not None
+
+
+def not_a_duty(text: str) -> bool:
+    """An item under a unit heading that is no duty of it: a unit's name, a person or a post (组长:张三, 王五,科长,
+    电话…), or a call on others (各单位要高度重视…)."""
+    t = text.rstrip("。")
+    return (":" in t[:12] or t.startswith(("各", "全", "有关", "相关")) or _PHONE.search(t) is not None or _listed_unit(t)
+            or PERSON_LABEL.match(t) is not None or PERSON.search(t.split(",")[0]) is not None)
+
+
+_PHONE = re.compile(r"\d{7,}|电话|手机")
+
+
+def bracket_deadline(text: str) -> Optional[str]:
+    """The deadline a bracket of the text states alone ((完成时限:2024年6月底) / (2024年12月底前))."""
+    for a, b in paren_groups(text) if "(" in text or "[" in text else ():
+        inner = text[a + 1:b - 1].strip()
+        if (m := DEADLINE_LABEL_RE.match(inner)) is not None:
+            return m.group(1).strip(" 。") or None
+        if _deadline_only(inner):
+            return inner
+    return None
 
 
 def item_role(text: str) -> tuple[Role, Qualifier]:

@@ -10,9 +10,9 @@ from typing import Callable, Optional, Sequence, TypeVar, Union
 from kg.errors import InputError
 from kg.gc_pause import gc_paused
 from kg.ids import child_id, responsibility_id, stable_id, title_key
-from kg.loaders.clauses import (FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, cell_assignments,
-                                continued_label, duty_clause, find_clauses, heading_units, item_role, open_label,
-                                unclosed_role_brackets, verb_hint)
+from kg.loaders.clauses import (FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, bracket_deadline,
+                                cell_assignments, continued_label, duty_clause, duty_opening, find_clauses,
+                                heading_units, item_role, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
@@ -95,6 +95,23 @@ class _Builder:
         self.action_no = 0
         self.read_at: list[tuple[int, int]] = []  # source spans of the clauses that gave edges (coverage)
         self.partly: dict[int, str] = {}  # start of each of those clauses that left a part unread → the part
+        self.by_heading: list[int] = []  # where the unit heading is of each item read as a plan laid out by unit
+        self.by_unit = False  # the plan is laid out by unit (see laid_out_by_unit)
+
+    def laid_out_by_unit(self, outline: list[Item]) -> bool:
+        """Whether the plan is laid out by unit: under some heading that names units, an item opens with a role verb
+        (牵头… / 负责… / 配合…). A roster, a list of a unit's bodies or of what is built there states no duty, so
+        its unit headings name nobody."""
+        def walk(items: list[Item]) -> bool:
+            for it in items:
+                p = it.title_piece
+                if heading_units(p.para.text[p.a:p.b]) is not None and any(
+                        duty_opening(_title(self.raw, c.title_piece)) for c in _descendants(it)):
+                    return True
+                if walk(it.children):
+                    return True
+            return False
+        return walk(outline)
 
     def first_leads(self, pos: int) -> bool:
         """Whether first-listed-leads holds at `pos`: after a notice that says so, or before a note that
@@ -154,17 +171,21 @@ class _Builder:
         1.牵头组织… / 2.配合…: a plan laid out by unit) — else the one it inherits."""
         piece = item.title_piece
         text = piece.para.text[piece.a:piece.b]
-        units = heading_units(text) if not item.duty else None
+        units = heading_units(text) if self.by_unit and not item.duty else None
         if units is None or find_clauses(text)[0]:
             return inherited
         return self._found(RoleClause(0, len(text.rstrip("。: ")), text, [Assignment(u, "RESPONSIBLE_FOR", "负责")
                                                                         for u in units], kind="heading"), piece, text)
 
-    def under_heading(self, heading: _Found, title: str) -> list[list[_Found]]:
+    def under_heading(self, heading: _Found, item: Item, title: str) -> list[list[_Found]]:
         """An item with no clause of its own under a unit heading: the heading's units, in the role the item's
         opening verb gives them (牵头组织… leads, 配合… supports, any other answers for it)."""
+        if not_a_duty(title):
+            return []
         role, qual = item_role(title)
-        clause = replace(heading.clause, assignments=[Assignment(a.unit, role, qual) for a in heading.clause.assignments])
+        clause = replace(heading.clause, assignments=[Assignment(a.unit, role, qual) for a in heading.clause.assignments],
+                         deadline=bracket_deadline(item.title_piece.para.text[item.title_piece.a:item.title_piece.b]))
+        self.by_heading.append(heading.a)
         return [[replace(heading, clause=clause)]]
 
     @staticmethod
@@ -268,7 +289,7 @@ class _Builder:
                                              number=item.number, title=title, prov=self.prov(*_item_span(item))))
         groups = self.groups(self.clauses(item))
         if not groups and heading is not None and not item.children:
-            groups = self.under_heading(heading, title)
+            groups = self.under_heading(heading, item, title)
         heading = self.heading(item, heading) if not groups else None
         task_no = 0
         if len(groups) > 1 and not item.children:
@@ -292,7 +313,7 @@ class _Builder:
         title = _title(self.raw, item.title_piece)
         groups = self.groups(self.clauses(item))
         if not groups and heading is not None:
-            groups = self.under_heading(heading, title)
+            groups = self.under_heading(heading, item, title)
         parts = self.segments(item, title, groups) if len(groups) > 1 else [(title, _item_span(item), None)]
         first_id = None
         for title_k, span, group in parts:
@@ -409,6 +430,13 @@ def _quoted(problem: str) -> str:
     return problem[a + 1:b] if 0 <= a < b else problem
 
 
+def _descendants(item: Item) -> list[Item]:
+    out: list[Item] = []
+    for c in item.children:
+        out += [c, *_descendants(c)]
+    return out
+
+
 def _item_span(item: Item) -> tuple[int, int]:
     first = item.pieces[0]
     last = _last_piece(item)
@@ -454,8 +482,12 @@ def _first_leads_notes(norm: str, role_tables: list) -> tuple[int, list[tuple[in
         table = next((g for g, _ in reversed(role_tables) if g.end <= line and not norm[g.end:line].strip(_TABLE_EDGE)), None)
         if any(w in before for w in _LOOKS_BACK):
             back.append((table.start if table is not None else 0, i))
-        elif before.lstrip(" \t\u3000").startswith(("注", "备注")) and table is not None:
-            back.append((table.start, i))
+        elif before.lstrip(" \t\u3000").startswith(("注", "备注")):
+            if table is not None:
+                back.append((table.start, i))
+            else:  # 注:排在第一位的为牵头单位。 closing a list of items: it speaks of them (and of any after it)
+                back.append((0, i))
+                forward = min(forward, i)
         else:
             forward = min(forward, i)
     return forward, back
@@ -515,6 +547,9 @@ def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: 
     graph.organizations = sorted(b.orgs.values(), key=lambda o: o.id)
     coverage = measure_coverage(raw, paras, meta.body_start, role_tables, b.read_at, skip, b.partly)
     warnings = b.warnings + coverage_warnings(file, coverage, len(graph.responsibilities))
+    if b.by_heading:  # no silent reading: say which items took their units from a heading
+        warnings.append(f"{file} (char {min(b.by_heading)}): {len(b.by_heading)} items read as a plan laid out by unit "
+                        f"(each without a clause of its own, under a heading that names units)")
     return Parsed(graph=graph, encoding=encoding, format=fmt, warnings=warnings, coverage=coverage)
 
 
@@ -545,6 +580,7 @@ def _read_blocks(b: _Builder, outline: list[Item], role_tables: list[tuple[Table
     blocks.sort(key=lambda x: (x[0], x[1]))
     s_no = 0
     last_section: Optional[Section] = None
+    b.by_unit = b.laid_out_by_unit(outline)
     for _, _, block in blocks:
         if isinstance(block, tuple):  # a role table (an outline item is an Item)
             g, rt = block

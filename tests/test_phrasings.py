@@ -774,3 +774,72 @@ def test_a_section_heading_may_open_with_a_numeral(heading, section):
     text = f"某县工作任务分工\n\n一、县科协工作\n1.开展科普日活动（县科协负责）。\n二、{heading}\n2.建设县科技馆（县科协负责）。\n"
     g = parse_text(text, "x.txt").graph
     assert ([s.title for s in g.sections][1:] == [heading]) is section
+
+
+def test_unit_headings_of_a_roster_or_of_what_is_built_name_nobody():
+    """Only a plan whose unit headings hold duties (an item opening with 牵头/负责/配合…) is read by unit: a roster,
+    a list of member units, a contact list or a list of works under a facility's name gives no edge."""
+    got, _ = edges("unit_headings_not.txt")
+    assert got == []
+
+
+def test_items_under_a_unit_heading_keep_their_deadline_and_skip_what_is_no_duty():
+    from kg.loaders import parse_text
+
+    text = ("某县2024年工作要点分工\n\n一、县发展和改革局\n1.牵头开展营商环境评价（完成时限：2024年6月底）。\n"
+            "2.负责牵头推进社会信用体系建设。\n3.督促各乡镇落实项目审批提速。\n4.各单位要高度重视。\n"
+            "二、各县（市、区）人民政府\n5.落实食品安全属地管理责任。\n三、县市场监管局（牵头单位）\n6.开展校园食品安全守护行动。\n")
+    p = parse_text(text, "x.txt")
+    titles = {t.id: t.title for t in p.graph.tasks} | {a.id: a.title for a in p.graph.actions}
+    got = [(titles[r.target_id][:8], r.mention, r.qualifier, r.deadline) for r in p.graph.responsibilities]
+    assert got == [("牵头开展营商环境", "县发展和改革局", "牵头", "2024年6月底"),
+                   ("负责牵头推进社会", "县发展和改革局", "牵头", None),
+                   ("督促各乡镇落实项", "县发展和改革局", "指导", None),
+                   ("落实食品安全属地", "各县（市、区）人民政府", "负责", None)]
+    assert any("3 items read as a plan laid out by unit" in w or "4 items read as a plan laid out by unit" in w
+               for w in p.warnings)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a sentence of collectives alone urges, it assigns nothing (保障措施 / 工作要求)
+    ("加强组织领导。各成员单位按职责分工抓好落实。", []),
+    ("工作要求。各县(市、区)人民政府、市直各单位抓好落实。", []),
+    ("推进改革。市科协负责,各区具体实施。", [("市科协", "负责"), ("各区", "负责")]),
+    # 完成时限为… is a deadline, 责任人为… a person
+    ("推进改革(牵头单位为市科协,完成时限为2024年6月)。", [("市科协", "牵头")]),
+    ("推进改革(责任单位为各乡镇人民政府,责任人为各乡镇长)。", [("各乡镇人民政府", "负责")]),
+    # 支持 after what is no unit stays unread
+    ("推进改革(市科技局负责,争取省科技厅支持)。", [("市科技局", "负责")]),
+    # an adverbial between the unit and its verb is not part of the unit
+    ("推进改革(市自然资源局负责,市发展改革委在项目审批上给予支持)。", [("市自然资源局", "负责"), ("市发展改革委", "配合")]),
+])
+def test_red_team_second_round(text, expected):
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    found, _ = find_clauses(normalize(text))
+    assert [(a.unit, a.qualifier) for c in found for a in c.assignments] == expected
+
+
+def test_deadline_said_with_wei_and_leader_notes():
+    from kg.loaders import parse_text
+    from kg.loaders.clauses import find_clauses, first_leads_note
+    from kg.loaders.text import normalize
+
+    found, _ = find_clauses(normalize("推进改革(牵头单位为市科协,完成时限为2024年6月)。"))
+    assert found[0].deadline == "2024年6月"
+    assert not first_leads_note("说明:责任领导中列第一位的为牵头领导,责任单位按职责分工负责。")
+    # a closing 注 with no table speaks of the items above it
+    g = parse_text("某县工作任务分工\n\n一、重点任务\n1.推进改革(县发改局、县财政局)。\n注:排在第一位的为牵头单位。\n",
+                   "x.txt").graph
+    assert [(r.mention, r.role) for r in g.responsibilities] == [("县发改局", "LEADS"), ("县财政局", "RESPONSIBLE_FOR")]
+
+
+def test_a_line_wrapped_before_a_numeral_list_is_no_section():
+    from kg.loaders import parse_text
+
+    text = ("某市促进房地产市场平稳健康发展若干措施\n\n一、支持住房消费\n（一）支持住房消费。落实首套房贷款政策，鼓励\n"
+            "三、四线城市降低首付比例（市住房城乡建设局负责）。\n（二）发展二手房市场。推进\n一、二手房联动交易（市住房城乡建设局负责）。\n")
+    g = parse_text(text, "x.txt").graph
+    assert [s.title for s in g.sections] == ["支持住房消费"]
+    assert [t.title for t in g.tasks] == ["支持住房消费", "发展二手房市场"] and len(g.responsibilities) == 2
