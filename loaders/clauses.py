@@ -855,7 +855,7 @@ def _add_sentence_clauses(text: str, groups: Sequence[tuple[int, int]], first_le
     if as_label_hint(text):
         found.extend(_as_label_sentences(text, groups, first_leads))
         found.sort(key=lambda c: c.start)
-    if verb_hint(text) or "为" in text or "是" in text:
+    if verb_hint(text) or as_label_hint(text):  # …负责。 / 牵头单位为A。
         taken = [(c.start, c.end) for c in found]
         more = [c for c in _verb_sentences(text, first_leads) if not any(a < c.end and c.start < b for a, b in taken)]
         if more:
@@ -866,11 +866,13 @@ def _add_sentence_clauses(text: str, groups: Sequence[tuple[int, int]], first_le
 # A whole sentence outside brackets that is nothing but a verb-form clause: 县发改局牵头,县公安局、县财政局按职责分工
 # 负责。 Strict as a bare bracket list is: every unit a listed unit (a head noun or a 各/X直 collective), so that
 # 各地要按职责分工负责 or 加快推进,县发改局负责 (a sentence with more than the clause) stays text.
-_VERB_HINT = re.compile(r"牵头|负责|配合|协助|参与|指导|落实|实施|抓总")
+_VERB_HINT = re.compile(r"牵头|负责|配合|协助|参与|指导|(?:落实|实施|抓总)(?=[。;!\n]|$)")  # cheap: a paragraph may hold one
 # the sentence ends in its verb: 县政府负责领导…实施工作 is a duty, not a clause; 各乡镇具体实施 / 按职责分工抓好落实 end one
 # (市教育局负责组织实施。 closes a plan: no clause of its last item)
 _VERB_END = re.compile(r"(?:(?:牵头|负责|配合|协助|参与|指导)(?:落实|实施)?|(?:抓好|具体|分工|分头)?落实|(?:具体|分工|分头)实施|牵头抓总)$")
+_VERB_END_LAST = frozenset("头责合助与导实施总")
 _SENTENCE = re.compile(r"[^。;!?\n]+")
+_SENTENCE_AFTER = frozenset(("", "。", ";", "!", "\n"))
 
 
 def verb_hint(text: str) -> bool:
@@ -882,12 +884,12 @@ def _verb_sentences(text: str, first_leads: bool) -> list[RoleClause]:
     out: list[RoleClause] = []
     for m in _SENTENCE.finditer(text):
         a, b = m.span()
-        if not (_VERB_HINT.search(text, a, b) or "为" in m.group() or "是" in m.group()) or text[b:b + 1] not in ("", "。", ";", "!", "\n") or (
-                a and text[a - 1] not in "。;!\n"):
+        if text[b:b + 1] not in _SENTENCE_AFTER or (a and text[a - 1] not in "。;!\n"):
             continue  # a sentence whole: it starts and ends at a sentence end
         body = m.group().strip()
-        if not (_VERB_END.search(body) or LABEL_IS_RE.match(body)):  # …分工负责。 / 牵头单位为A,配合单位为B。
-            continue
+        if not body or not ((body[-1] in _VERB_END_LAST and _VERB_END.search(body, max(0, len(body) - 6)))
+                            or (("为" in body or "是" in body) and LABEL_IS_RE.match(body))):
+            continue  # …分工负责。 / 牵头单位为A,配合单位为B。
         clause = _parse_clause_cached(body, first_leads)
         if clause is None or not clause.assignments or clause.problems or \
                 not all(_listed_unit(x.unit) or _LISTED_COLLECTIVE.match(x.unit) for x in clause.assignments) or \
@@ -975,7 +977,7 @@ _ITEM_VERB = re.compile(r"(?:主动|积极|具体|负责)?(?:(牵头)|(配合|�
 def heading_units(title: str) -> Optional[list[str]]:
     """The units a heading names when it is nothing but listed units (县科协 / 县发改局、县财政局)."""
     t = title.strip().rstrip("。:")
-    if not 3 <= len(t) <= 60 or any(ch in t for ch in ",;。:[]") or (
+    if not 3 <= len(t) <= 60 or t[-1] not in _UNIT_LAST or any(ch in t for ch in ",;。:[]") or (
             "(" in t and "(" in _PLACES_BRACKET.sub("", t)):  # 各县(市、区)人民政府, not 县市场监管局(牵头单位)
         return None
     units = split_units(t)
@@ -983,6 +985,7 @@ def heading_units(title: str) -> Optional[list[str]]:
                                   for u in units) else None  # 一网通办 ends as a unit does: no place, no unit
 
 
+_UNIT_LAST = frozenset("局委办厅署部门位府会室心队组司团院关行联社协班区县市镇乡道")  # how a listed unit can end: cheap
 _PLACES_BRACKET = re.compile(r"\((?:[省市县区乡镇街道旗州]|、)+\)")
 _ROLE_OPENING = re.compile(r"(?:主动|积极|具体)?(?:牵头|负责|配合|协助|参与|参加|指导|承担|会同|督促)")
 
