@@ -977,6 +977,8 @@ _ITEM_VERB = re.compile(r"(?:主动|积极|具体|负责)?(?:(牵头)|(配合|�
 def heading_units(title: str) -> Optional[list[str]]:
     """The units a heading names when it is nothing but listed units (县科协 / 县发改局、县财政局)."""
     t = title.strip().rstrip("。:")
+    if t[-1:] in "责务" and (m := _DUTY_SUFFIX.search(t)) is not None:  # 县卫生健康局职责 / 县公安局承担的任务
+        t = t[:m.start()]
     if not 3 <= len(t) <= 60 or t[-1] not in _UNIT_LAST or any(ch in t for ch in ",;。:[]") or (
             "(" in t and "(" in _PLACES_BRACKET.sub("", t)):  # 各县(市、区)人民政府, not 县市场监管局(牵头单位)
         return None
@@ -985,6 +987,7 @@ def heading_units(title: str) -> Optional[list[str]]:
                                   for u in units) else None  # 一网通办 ends as a unit does: no place, no unit
 
 
+_DUTY_SUFFIX = re.compile(r"(?:的)?(?:主要|工作|重点)?(?:职责|任务)$|承担的(?:工作|重点)?任务$|(?:工作)?职责(?:分工|任务)$")
 _UNIT_LAST = frozenset("局委办厅署部门位府会室心队组司团院关行联社协班区县市镇乡道")  # how a listed unit can end: cheap
 _PLACES_BRACKET = re.compile(r"\((?:[省市县区乡镇街道旗州]|、)+\)")
 _ROLE_OPENING = re.compile(r"(?:主动|积极|具体)?(?:牵头|负责|配合|协助|参与|参加|指导|承担|会同|督促)")

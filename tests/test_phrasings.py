@@ -843,3 +843,12 @@ def test_a_line_wrapped_before_a_numeral_list_is_no_section():
     g = parse_text(text, "x.txt").graph
     assert [s.title for s in g.sections] == ["支持住房消费"]
     assert [t.title for t in g.tasks] == ["支持住房消费", "发展二手房市场"] and len(g.responsibilities) == 2
+
+
+def test_a_unit_heading_may_say_it_lists_the_units_duties():
+    from kg.loaders import parse_text
+
+    text = ("某县食品安全工作任务分工\n\n一、县卫生健康局职责\n1.负责食品安全风险监测。\n二、县公安局承担的任务\n"
+            "2.依法打击食品安全犯罪。\n三、重点任务\n3.开展专项整治。\n")
+    g = parse_text(text, "x.txt").graph
+    assert [(r.mention, r.qualifier) for r in g.responsibilities] == [("县卫生健康局", "负责"), ("县公安局", "负责")]
