@@ -145,10 +145,14 @@ def _link_changes(pairs: dict[tuple[str, str], int], have: dict[tuple[str, str],
                   ) -> tuple[list[tuple[str, str, int]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Shared-task changes (kc.changes) against the stored links: the links to create (a, b, tasks), to
     update ({a, b, n}) and to drop ({a, b}: none left), in pair order."""
+    ordered = sorted(pairs, key=kc.pair_key)  # the order of sorted(pairs.items()), 5x faster
+    if not have:  # a first build: every link is new
+        return [(a, b, n) for (a, b), n in zip(ordered, map(pairs.__getitem__, ordered)) if n > 0], [], []
     create: list[tuple[str, str, int]] = []
     update: list[dict[str, Any]] = []
     drop: list[dict[str, Any]] = []
-    for (a, b), d in sorted(pairs.items()):
+    for a, b in ordered:
+        d = pairs[(a, b)]
         n = have.get((a, b), 0) + d
         if (a, b) not in have:
             if n > 0:
@@ -163,6 +167,8 @@ def _link_changes(pairs: dict[tuple[str, str], int], have: dict[tuple[str, str],
 def _links_after(have: dict[tuple[str, str], int], create: list[tuple[str, str, int]],
                  update: list[dict[str, Any]], drop: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
     """The stored links as they are once the changes of _link_changes are written."""
+    if not (have or update or drop):  # a first build: the links created
+        return {(a, b): n for a, b, n in create}
     links = dict(have)
     links.update(((a, b), n) for a, b, n in create)
     links.update(((r["a"], r["b"]), r["n"]) for r in update)
@@ -637,9 +643,10 @@ class EmbeddedStore(Store):
             yield
             if self._bulk_failed:
                 raise BulkLoadError(f"{self.path}: a write in this bulk block failed; nothing of it was kept")
-            self._end_block()
-            committing = True
-            self._exec("COMMIT")
+            with gc_paused():  # the block's links and counts: millions of objects, no cycle among them
+                self._end_block()
+                committing = True
+                self._exec("COMMIT")
         except BaseException as e:
             if committing and self._durable_commit(e):
                 return  # the block is committed: the caller reports it stored
