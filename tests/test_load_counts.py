@@ -1,11 +1,63 @@
-"""The link order the embedded store writes in (kc.pair_key, embedded._link_changes) is the tuple order it
-replaced, and _links_after gives the links as written."""
+"""kc.count_documents (the embedded store's load counts in one pass) gives what document_counts, activity
+and totals give for the same documents, in the same order; the link order the embedded store writes in
+(kc.pair_key, embedded._link_changes) is the tuple order it replaced, and _links_after gives the links as
+written."""
 from __future__ import annotations
 
 import random
 
+import pytest
+
+from kg.model import Action, Graph, Provenance, Task
 from kg.store import counts as kc
 from kg.store.embedded import _link_changes, _links_after
+
+
+def edges(seed: int, n: int = 3000) -> list[kc.Edge]:
+    """Edges over few organizations, targets and documents, so that counts, pairs and repeats are many;
+    ids of different lengths, so that one is sometimes a prefix of another."""
+    rnd = random.Random(seed)
+    orgs = [f"o{i}" for i in range(40)] + ["o1x", "o"]
+    out = []
+    for _ in range(n):
+        doc = f"d{rnd.randrange(12)}"
+        kind = rnd.choice(("Task", "Task", "Action"))
+        target = f"{doc}-{'t' if kind == 'Task' else 'a'}{rnd.randrange(30)}"
+        out.append(kc.Edge(rnd.choice(orgs), target, kind, rnd.choice(("LEADS", "RESPONSIBLE_FOR")),
+                           rnd.choice(("牵头", "负责", None)), doc, rnd.choice((None, "2025年底前"))))
+    return out
+
+
+def same(edge_list: list, ids: list[str], actions: list, tasks: list, targets: list) -> None:
+    got = kc.count_documents(ids, actions, tasks, edge_list, targets)
+    want = kc.document_counts(ids, actions, tasks, edge_list, targets)
+    assert got.nodes == want
+    assert all(list(got.nodes[k].items()) == list(want[k].items()) for k in want)
+    assert got.activity == kc.activity(edge_list)
+    totals = kc.totals(edge_list)
+    assert list(got.totals.orgs.items()) == list(totals.orgs.items())
+    assert list(got.totals.pairs.items()) == list(totals.pairs.items())
+
+
+def test_one_pass_counts_as_the_three_on_the_seeds(seed_graph: Graph) -> None:
+    g = seed_graph
+    assert g.responsibilities
+    same(g.responsibilities, [d.id for d in g.documents], g.actions, g.tasks, g.targets)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_one_pass_counts_as_the_three_on_random_edges(seed: int) -> None:
+    es = edges(seed)
+    ids = sorted({e.document_id for e in es}) + ["d-none"]  # a document without an edge counts zeros
+
+    def prov(d: str) -> Provenance:
+        return Provenance(document_id=d, start=0, end=1, text="x")
+
+    actions = [Action(id=f"{d}-a{k}", document_id=d, ordinal=k + 1, title="a", prov=prov(d))
+               for d in ids for k in range(30)]
+    tasks = [Task(id=f"{d}-t{k}", document_id=d, action_id=f"{d}-a{k % 7}", ordinal=k + 1, title="t", prov=prov(d))
+             for d in ids for k in range(30)]
+    same(es, ids, actions, tasks, [])
 
 
 def test_pair_key_orders_as_tuples() -> None:

@@ -865,7 +865,8 @@ class EmbeddedStore(Store):
         rows = pj.project(chunk, orgs)
         self._write_nodes("Document", rows.nodes["Document"], copy)
         org_ids = sorted({oid for b in chunk for oid in b.org_ids})
-        changes = kc.changes(old_edges, new_edges)
+        # documents added: the totals project() counted (what kc.changes gives then)
+        changes = kc.changes(old_edges, new_edges) if old_edges else rows.totals
         # an organization created now has only the links of these documents so far (max_shared
         # is set again by _apply_pairs where the block's later documents change it)
         most = kc.max_out(changes.pairs)

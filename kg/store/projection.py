@@ -309,10 +309,12 @@ class Projection:
 
     nodes: dict[str, Columns]
     edges: dict[EdgeKey, Columns]
+    totals: kc.Changes  # the organization counts and shared tasks of their edges (kc.totals)
 
 
 def project(chunk: Sequence[Bundle], orgs: Mapping[str, Organization]) -> Projection:
-    """The rows of whole documents, with their stored counts (kc.document_counts), ACTIVE_IN links (kc.activity)
+    """The rows of whole documents, with their stored counts (kc.document_counts), ACTIVE_IN links (kc.activity),
+    the organization counts and shared tasks of their edges (kc.totals; the three by kc.count_documents)
     and NAMED_IN links (named_in; `orgs`: the graph's organizations by id); organizations and cited-document
     placeholders are shared and written apart (node_columns("Organization", ...), cited_columns)."""
     def every(attr: str) -> list[Any]:
@@ -320,7 +322,8 @@ def project(chunk: Sequence[Bundle], orgs: Mapping[str, Organization]) -> Projec
 
     parts = {attr: every(attr) for attr in PARTS}
     resps = parts["responsibilities"]
-    counted = kc.document_counts([b.doc.id for b in chunk], parts["actions"], parts["tasks"], resps, parts["targets"])
+    counts = kc.count_documents([b.doc.id for b in chunk], parts["actions"], parts["tasks"], resps, parts["targets"])
+    counted = counts.nodes
     sec_title = {s.id: s.title for s in parts["sections"]}
     nodes: dict[str, Columns] = {"Document": node_columns("Document", [b.doc for b in chunk], counts=counted["Document"])}
     for label in ("Section", "Action", "Task", "Target", "Person"):
@@ -330,10 +333,10 @@ def project(chunk: Sequence[Bundle], orgs: Mapping[str, Organization]) -> Projec
     for attr, specs in DOCUMENT_RELS.items():
         for spec in specs:
             edges.update(edge_columns(spec, parts[attr]))
-    active = kc.activity(resps)
+    active = counts.activity
     edges[(kc.ACTIVE, "Organization", "Document")] = [list(c) for c in zip(*active)] if active else [[]] * 4
     edges[(NAMED, "Organization", "Document")] = named_in(chunk, orgs)
-    return Projection(nodes, edges)
+    return Projection(nodes, edges, counts.totals)
 
 
 # --------------------------------------------------------------------------- rows -> model
