@@ -218,6 +218,14 @@ class EmbeddedStore(Store):
         self._block_created: dict[str, int] = {}  # id -> max_shared as written
         self._block_stale: set[str] = set()
         self._orgs_before_block = True
+        # inside bulk(): organizations the block created and has not written yet (id -> their counts so far,
+        # in kc.ORG_TOTALS order; the row is in _block_orgs) and the edges naming organizations, written
+        # when the block ends (_flush_pending), so that each organization is written once with its counts
+        # instead of being updated by every later chunk that names it
+        self._pending_counts: dict[str, list[int]] = {}
+        self._pending_edges: list[tuple[EdgeKey, Columns, bool]] = []
+        self._pending_copy = False
+        self._replacing = False  # a replacement is being written: nothing is deferred (see _write_chunk)
         self._check_folder()
         try:
             try:
@@ -621,7 +629,9 @@ class EmbeddedStore(Store):
         rewrites what changed, and each costs more as the store grows). If a write fails, the whole
         block is rolled back and BulkLoadError raised; the caller loads the same graphs again
         outside bulk() to isolate the failing documents. Memory: the block's rows stay in memory
-        until it commits, so a caller bounds the documents per block (kg.build does)."""
+        until it commits, so a caller bounds the documents per block (kg.build does); the
+        organizations the block creates and the edges naming organizations are written when it
+        ends (_flush_pending), their columns held until then."""
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only; cannot load")
         if self._in_bulk:
@@ -637,6 +647,7 @@ class EmbeddedStore(Store):
         self._in_bulk = True
         self._block_orgs = {}
         self._block_pairs, self._block_created, self._block_stale = {}, {}, set()
+        self._pending_counts, self._pending_edges, self._pending_copy = {}, [], False
         committing = False
         try:
             self._orgs_before_block = bool(self._exec("MATCH (o:Organization) RETURN o.id LIMIT 1"))
@@ -660,6 +671,7 @@ class EmbeddedStore(Store):
             self._bulk_failed = False
             self._block_orgs = {}
             self._block_pairs, self._block_created, self._block_stale = {}, {}, set()
+            self._pending_counts, self._pending_edges, self._pending_copy = {}, [], False
 
     def load(
         self,
@@ -847,8 +859,15 @@ class EmbeddedStore(Store):
         stale_cited: list[str] = []
         old_edges: list[Any] = []  # kc.Edge; the new ones are Responsibility objects (the same fields)
         if replace:
+            # what the block deferred is written first: the deletion reads the stored edges, and what the
+            # replacement leaves without an edge is found from them
+            self._flush_pending(kc.max_out(self._block_pairs))
             stale_orgs, stale_cited, old_edges = self._delete_document(chunk[0].doc.id)
-        changes, written = self._write_documents(chunk, orgs, old_edges, copy)
+        self._replacing = replace
+        try:
+            changes, written = self._write_documents(chunk, orgs, old_edges, copy)
+        finally:
+            self._replacing = False
         self._add_org_counts(changes.orgs, written)
         if self._in_bulk:  # shared tasks once, when the block ends (see _end_block)
             self._add_to_block(changes.pairs, written, stale_orgs)
@@ -867,17 +886,24 @@ class EmbeddedStore(Store):
         org_ids = sorted({oid for b in chunk for oid in b.org_ids})
         # documents added: the totals project() counted (what kc.changes gives then)
         changes = kc.changes(old_edges, new_edges) if old_edges else rows.totals
-        # an organization created now has only the links of these documents so far (max_shared
-        # is set again by _apply_pairs where the block's later documents change it)
-        most = kc.max_out(changes.pairs)
-        fresh = self._write_orgs([orgs[o] for o in org_ids], copy,
-                                 {o: d + (most.get(o, 0),) for o, d in changes.orgs.items()})
-        written = {o: most.get(o, 0) for o in fresh}
+        # an organization created now has only the links of these documents so far (max_shared is set
+        # again by _apply_pairs, or at the block's end, where later documents change it)
+        if self._deferring():  # written when the block ends, with the block's counts (_flush_pending)
+            self._write_orgs([orgs[o] for o in org_ids], copy)
+            written: dict[str, int] = {}
+        else:
+            most = kc.max_out(changes.pairs)
+            fresh = self._write_orgs([orgs[o] for o in org_ids], copy,
+                                     {o: d + (most.get(o, 0),) for o, d in changes.orgs.items()})
+            written = {o: most.get(o, 0) for o in fresh}
         self._write_cited(pj.cited_columns(c for b in chunk for c in b.parts["citations"]), copy)
         for label in DOCUMENT_PARTS:
             self._write_nodes(label, rows.nodes[label], copy)
         for key, columns in rows.edges.items():
-            self._write_edges(key, columns, copy)
+            if "Organization" in key[1:] and self._deferring():  # its organizations may not be written yet
+                self._pending_edges.append((key, columns, copy))
+            else:
+                self._write_edges(key, columns, copy)
         return changes, written
 
     def _add_to_block(self, pairs: dict[tuple[str, str], int], written: dict[str, int], stale_orgs: list[str]) -> None:
@@ -930,8 +956,16 @@ class EmbeddedStore(Store):
     def _add_org_counts(self, deltas: dict[str, tuple[int, int, int, int]], fresh: Collection[str]) -> None:
         """Inside a transaction: add the organization counts that changed (kc.changes) to the stored
         ones; `fresh` organizations were just written with theirs."""
-        known = [{"id": o, "e": d[0], "l": d[1], "n": d[2], "k": d[3]} for o, d in sorted(deltas.items())
-                 if o not in fresh]
+        known = []
+        for o, d in sorted(deltas.items()):
+            if o in fresh:
+                continue
+            pending = self._pending_counts.get(o)
+            if pending is not None:  # not written yet: written with them
+                for k, x in enumerate(d):
+                    pending[k] += x
+            else:
+                known.append({"id": o, "e": d[0], "l": d[1], "n": d[2], "k": d[3]})
         if known:
             self._exec("UNWIND $rows AS r MATCH (o:Organization {id: r.id}) SET o.n_edges = o.n_edges + r.e, "
                        "o.n_leads = o.n_leads + r.l, o.n_documents = o.n_documents + r.n, "
@@ -941,9 +975,41 @@ class EmbeddedStore(Store):
         """At the end of a bulk() block, in its transaction: the shared tasks of everything it loaded, at
         once (most links of a first build are new: written by one COPY, none updated), then the
         organizations its replacements left without an edge."""
-        self._apply_pairs(self._block_pairs, self._block_created, True)
+        pairs = {p: d for p, d in self._block_pairs.items() if d}
+        # links of organizations created in the block are all new
+        have = self._stored_links(sorted({a for a, _b in pairs
+                                          if a not in self._block_created and a not in self._pending_counts}))
+        create, update, drop = _link_changes(pairs, have)
+        links = _links_after(have, create, update, drop)
+        self._flush_pending(kc.max_out(links))
+        if pairs:
+            self._write_link_changes(create, update, drop, True)
+        # every organization the block created: one written before a replacement in the block took shared tasks
+        # away again may have no changed pair left to say so (its pairs' changes add up to 0)
+        self._set_max_shared(pairs, self._block_created, links, every_fresh=True)
         if self._block_stale:
             self._delete_orphan_orgs(sorted(self._block_stale))
+
+    def _deferring(self) -> bool:
+        """Whether organizations created now and the edges naming organizations wait for the block's end."""
+        return self._in_bulk and not self._replacing
+
+    def _flush_pending(self, most: dict[str, int]) -> None:
+        """Inside bulk(): write the organizations the block created and has not written, with their counts
+        and max_shared (`most`: by id, from the block's links), then the edges it deferred, in the order
+        they came (the rows go in as they would have chunk by chunk)."""
+        if self._pending_counts:
+            ids = list(self._pending_counts)
+            names = NODE_TABLES["Organization"].names
+            by_name: dict[str, list[Any]] = dict(zip(_ORG_COLS, map(list, zip(*[self._block_orgs[i] for i in ids]))))
+            counted = zip(*[(*self._pending_counts[i], most.get(i, 0)) for i in ids])
+            by_name.update(zip(kc.NODE_COUNTS["Organization"], map(list, counted)))
+            self._write_nodes("Organization", [by_name[n] for n in names], self._pending_copy)
+            self._block_created.update((i, most.get(i, 0)) for i in ids)
+            self._pending_counts = {}
+        for key, columns, copy in self._pending_edges:
+            self._write_edges(key, columns, copy)
+        self._pending_edges, self._pending_copy = [], False
 
     def _apply_pairs(self, pairs: dict[tuple[str, str], int], fresh: dict[str, int], copy: bool) -> None:
         """Inside a transaction: add the shared tasks that changed (kc.changes) to the SHARES_TASKS links
@@ -980,10 +1046,13 @@ class EmbeddedStore(Store):
                               [list(c) for c in zip(*create)], copy and len(create) >= COPY_MIN_ROWS)
 
     def _set_max_shared(self, pairs: dict[tuple[str, str], int], fresh: dict[str, int],
-                        links: dict[tuple[str, str], int]) -> None:
-        """Inside a transaction: max_shared anew for the organizations on the smaller-id side of `pairs`, from
-        every link of theirs as it now is (`links`); a `fresh` one written with that value is left as is."""
+                        links: dict[tuple[str, str], int], every_fresh: bool = False) -> None:
+        """Inside a transaction: max_shared anew for the organizations on the smaller-id side of `pairs` (and,
+        with every_fresh, for every `fresh` one), from every link of theirs as it now is (`links`); a `fresh`
+        one written with that value is left as is."""
         most = dict.fromkeys({a for a, _b in pairs}, 0)
+        if every_fresh:
+            most.update(dict.fromkeys(fresh, 0))
         most.update({a: m for a, m in kc.max_out(links).items() if a in most})
         rows = [{"id": a, "m": m} for a, m in sorted(most.items()) if fresh.get(a) != m]
         if rows:
@@ -1055,7 +1124,12 @@ class EmbeddedStore(Store):
         block = self._block_orgs if self._in_bulk else None
         have = self._orgs_stored([o.id for o in orgs], block)
         fresh = [o for o in orgs if o.id not in have]
-        self._write_nodes("Organization", pj.node_columns("Organization", fresh, counts=counts), copy)
+        if self._deferring():  # written at the block's end with the counts it gives them (_flush_pending)
+            zero = len(kc.ORG_TOTALS)
+            self._pending_counts.update((o.id, [0] * zero) for o in fresh)
+            self._pending_copy = self._pending_copy or copy
+        else:
+            self._write_nodes("Organization", pj.node_columns("Organization", fresh, counts=counts), copy)
         if block is not None:
             block.update((o.id, _org_row(o)) for o in fresh)
         created = {o.id for o in fresh}
@@ -1092,9 +1166,10 @@ class EmbeddedStore(Store):
                 row = _org_row(o)
                 row = row[:aliases] + (merge_aliases(old[aliases], o.aliases),) + row[aliases + 1:]
                 if row != old:  # most documents name organizations the store already knows as is
-                    known.append(dict(zip(cols, row)))
                     if block is not None:
                         block[o.id] = row
+                    if o.id not in self._pending_counts:  # else written at the block's end as it is then
+                        known.append(dict(zip(cols, row)))
         if known:
             sets = ", ".join(f"n.{q(c)} = r.{q(c)}" for c in cols if c != "id")
             self._exec(f"UNWIND $rows AS r MATCH (n:Organization {{id: r.id}}) SET {sets}", {"rows": known})
