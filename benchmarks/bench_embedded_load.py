@@ -2,6 +2,11 @@
 
     /work/venv/bin/python benchmarks/bench_embedded_load.py --docs 2000 --method auto --batch 500
     /work/venv/bin/python benchmarks/bench_embedded_load.py --docs 2000 --build   # the way kg build loads
+    .venv/bin/python benchmarks/bench_embedded_load.py --corpus /tmp/corp2000 --cache /tmp/g2000.pkl --runs 3 --floor
+
+--corpus loads a folder of real files the way kg build does (parsed once, kept in --cache as a pickle, so
+that later runs time the load alone); each run prints wall and process CPU time and the load average,
+and --floor adds LadybugDB alone COPYing the same rows (benchmarks/run.py's engine floor).
 
 Shape per document: 2 sections, 10 actions, 50 tasks, 150 role edges (1 LEADS + 2
 RESPONSIBLE_FOR per task) over 500 shared organizations: 2,000 docs -> 100k tasks, 300k edges.
@@ -9,7 +14,12 @@ RESPONSIBLE_FOR per task) over 500 shared organizations: 2,000 docs -> 100k task
 from __future__ import annotations
 
 import argparse
+import gc
+import os
+import pickle
 import shutil
+import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -49,6 +59,57 @@ def synth(n_docs: int, n_orgs: int = 500) -> Graph:
     return g
 
 
+def parsed(corpus: Path, cache: Path | None) -> Graph:
+    """The corpus parsed as kg build parses it (one graph), read from `cache` when it is there."""
+    if cache is not None and cache.exists():
+        with open(cache, "rb") as f:
+            return pickle.load(f)  # noqa: S301  (a file this script wrote)
+    from kg.pipeline import parse_files
+
+    files = sorted(p for p in corpus.iterdir() if p.is_file() and p.suffix != ".json")
+    graph = parse_files(files).graph
+    if cache is not None:
+        with open(cache, "wb") as f:
+            pickle.dump(graph, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return graph
+
+
+def time_corpus(graph: Graph, runs: int, floor: bool) -> None:
+    """kg build's load of the graph into a new store, `runs` times: wall, process CPU, load average."""
+    gc.collect()
+    gc.freeze()  # kept for the whole run: the collector skips it, as kg build's parse leaves its graphs
+    walls, cpus = [], []
+    for k in range(runs):
+        tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))
+        try:
+            with EmbeddedStore(tmp / "kg.db") as s:
+                chunks = split_graph(graph, PARSE_CHUNK)
+                before = os.getloadavg()[0]
+                t0, c0 = time.perf_counter(), time.process_time()
+                failed = [r for r in load_graphs(s, chunks) if r.status == "failed"]
+                wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+                assert not failed, failed[:3]
+                assert s.stats() == graph.counts(), s.stats()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        walls.append(wall)
+        cpus.append(cpu)
+        print(f"run {k + 1}: load {wall:.2f}s wall, {cpu:.2f}s CPU; load average {before:.2f} -> "
+              f"{os.getloadavg()[0]:.2f}", flush=True)
+    print(f"median of {runs}: {statistics.median(walls):.2f}s wall, {statistics.median(cpus):.2f}s CPU", flush=True)
+    if floor:
+        sys.path.insert(0, str(Path(__file__).parent))
+        from run import _copy_floor
+
+        tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))
+        try:
+            seconds, rows = _copy_floor(lambda: split_graph(graph, PARSE_CHUNK), tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        print(f"LadybugDB alone COPYing the same {rows:,} rows: {seconds:.2f}s wall (load average "
+              f"{os.getloadavg()[0]:.2f}); kg's load is {statistics.median(walls) / seconds:.2f}x that", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=2000)
@@ -57,7 +118,14 @@ def main() -> None:
     ap.add_argument("--reload", action="store_true", help="also time a second (unchanged) load")
     ap.add_argument("--build", action="store_true",
                     help=f"load as kg build does: chunks of {PARSE_CHUNK} documents, bulk blocks of {BULK_DOCUMENTS}")
+    ap.add_argument("--corpus", type=Path, help="a folder of files to parse and load instead of a synthetic graph")
+    ap.add_argument("--cache", type=Path, help="with --corpus: the parsed graph kept here (pickle) between runs")
+    ap.add_argument("--runs", type=int, default=1, help="with --corpus: loads timed")
+    ap.add_argument("--floor", action="store_true", help="with --corpus: also LadybugDB alone COPYing the same rows")
     args = ap.parse_args()
+    if args.corpus is not None:
+        time_corpus(parsed(args.corpus, args.cache), args.runs, args.floor)
+        return
     t0 = time.perf_counter()
     g = synth(args.docs)
     print(f"synth: {g.counts()} in {time.perf_counter() - t0:.1f}s", flush=True)
