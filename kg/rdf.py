@@ -144,10 +144,12 @@ DERIVED_GRAPH = f"<{BASE}graph/derived>"
 COUNT_PROPERTY: dict[str, str] = {
     c: _u("kg:" + c.split("_")[0] + "".join(w.title() for w in c.split("_")[1:]))
     for c in sorted({c for names in store_counts.NODE_COUNTS.values() for c in names})} | {
-    "shared_tasks": _u("kg:sharedTasks"), "name_order": _u("kg:nameOrder")}
+    "shared_tasks": _u("kg:sharedTasks"), "name_order": _u("kg:nameOrder"), "title_order": _u("kg:titleOrder")}
 """kg.store.counts names → kg: properties: n_units_all → kg:nUnitsAll."""
 C_INVOLVEMENT, INVOLVED_ORG, INVOLVED_DOC, ACTIVE_IN = (
     _u("kg:Involvement"), _u("kg:involvedOrganization"), _u("kg:involvedDocument"), _u("kg:activeIn"))
+SEARCH_TEXT = _u("kg:searchText")
+"""A task's texts a substring search reads (derived): its text, and its title when the text lacks it."""
 C_SHARING, SHARING_ORG, SHARING_PARTNER, SHARED_TASKS = (
     _u("kg:TaskSharing"), _u("kg:sharingOrganization"), _u("kg:sharingPartner"), COUNT_PROPERTY["shared_tasks"])
 ORG_COUNTS = ("n_edges", "n_leads", "n_documents", "max_shared", "n_deadlines")  # the order they are written in
@@ -356,9 +358,11 @@ class _Derived:
     kg:Involvement), and the counts that add up over documents — an organization's, and the tasks each
     pair of organizations shares (kg:TaskSharing).  Only ids and whole numbers: sorted, deterministic."""
 
-    def __init__(self, doc_ids: Iterable[str], actions: list[Action], tasks: list[Task],
+    def __init__(self, docs: Mapping[str, Document], actions: list[Action], tasks: list[Task],
                  resps: list[Responsibility], targets: list[Target], orgs: Iterable[Organization]) -> None:
-        self.nodes = store_counts.document_counts(doc_ids, actions, tasks, resps, targets)
+        self.nodes = store_counts.document_counts(docs, actions, tasks, resps, targets)
+        # each document's place in title order (then id): a listing in document order sorts numbers, not titles
+        self.title_order = {d.id: k for k, d in enumerate(sorted(docs.values(), key=lambda d: (d.title, d.id)))}
         self.involvements: dict[str, list[tuple[str, int, int]]] = {}
         for o, d, n, lead in store_counts.activity(resps):
             self.involvements.setdefault(d, []).append((o, n, lead))
@@ -396,6 +400,8 @@ class _Derived:
             s = _ref("organization", o)
             out += [_count(s, name, counts[name]) for name in ORG_COUNTS]
             out.append(_count(s, "name_order", self.name_order[o]))
+        for d, k in sorted(self.title_order.items()):
+            out.append(_count(_ref("document", d), "title_order", k))
         for (a, b), n in self.pairs:
             if len(out) >= size:
                 yield DERIVED_GRAPH, out
@@ -562,7 +568,13 @@ class _Statements:
             self.task(out, t)
 
     def task(self, out: list[str], t: Task) -> None:
-        self.plan_item(out, _ref("task", t.id), C_TASK, t, [])
+        # derived: kg:searchText answers "title or text contains …" with one literal a task (its title too only where
+        # its text lacks it; the text is the span's oa:exact literal, stored once), not two passes over 100k tasks
+        s = _ref("task", t.id)
+        search = [f"{s} {SEARCH_TEXT} {_str(t.prov.text)}"]
+        if t.title not in t.prov.text:
+            search.append(f"{s} {SEARCH_TEXT} {_str(t.title)}")
+        self.plan_item(out, s, C_TASK, t, search)
 
     def plan_item(self, out: list[str], s: str, cls: str, item: Union[Action, Task], links: list[str]) -> None:
         """What an action and a task both state: class, label, ordinal, number, ``links`` (an action's

@@ -37,7 +37,8 @@ from kg.gc_pause import gc_paused
 
 SUFFIX = ".oxigraph"
 MARKER = "kg-oxigraph.json"
-FORMAT = 4  # bump when the layout or the export changes in a way the stamp cannot see (3: derived counts; 4: kg:nameOrder)
+FORMAT = 5  # bump when the layout or the export changes in a way the stamp cannot see (3: derived counts; 4: kg:nameOrder;
+# 5: kg:titleOrder, kg:searchText)
 _HELD: list[IO[Any]] = []  # shared locks on the versions this process reads (kept until exit)
 
 

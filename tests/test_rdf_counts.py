@@ -159,3 +159,36 @@ def test_name_order_is_the_order_of_names(seed_graph: Graph) -> None:
     assert by_place == by_name and len(by_name) == len(seed_graph.organizations)
     places = [int(r[0]) for r in _rows(store, "SELECT ?p WHERE { ?x kg:nameOrder ?p } ORDER BY ?p")]
     assert places == list(range(len(places)))
+
+
+def test_title_order_is_the_order_of_titles(seed_graph: Graph) -> None:
+    """kg:titleOrder, each document's place among all of them by title then IRI (what the listings in document
+    order sort by instead of comparing titles), is the order SPARQL's own ORDER BY gives — 0, 1, 2 … with no gap."""
+    store = sparql_store(seed_graph)
+    by_place = [r[0] for r in _rows(store, "SELECT ?x ?p WHERE { ?x kg:titleOrder ?p } ORDER BY ?p")]
+    by_title = [r[0] for r in _rows(store, (
+        "PREFIX dcterms: <http://purl.org/dc/terms/> "
+        "SELECT ?x WHERE { ?x a kg:Document ; dcterms:title ?t } ORDER BY ?t STR(?x)"))]
+    assert by_place == by_title and len(by_title) == len(seed_graph.documents)
+    places = [int(r[0]) for r in _rows(store, "SELECT ?p WHERE { ?x kg:titleOrder ?p } ORDER BY ?p")]
+    assert places == list(range(len(places)))
+
+
+def test_search_text_finds_what_title_or_text_finds(seed_graph: Graph) -> None:
+    """kg:searchText (a task's text, and its title where the text lacks it) contains a string exactly when the task's
+    title or its span's text does — for every task and for substrings cut from titles, texts and neither; a task
+    whose title is not in its text (made here: the seeds have none) gets its title as a second value."""
+    g = seed_graph.model_copy(deep=True)
+    g.tasks[0] = g.tasks[0].model_copy(update={"title": "不在原文中的标题"})
+    store = sparql_store(g)
+    for t in g.tasks[:40]:
+        values = sorted(r[0] for r in _rows(store, f"SELECT ?s WHERE {{ <https://w3id.org/kg-policy/id/task/{t.id}> "
+                                                   "kg:searchText ?s }"))
+        assert values == sorted({t.prov.text} | ({t.title} if t.title not in t.prov.text else set())), t.id
+    probes = ["不在原文", "科学", "智慧助老", "老年人", "提升行动", "。", "没有这段话", g.tasks[5].prov.text[3:9]]
+    for text in probes:
+        want = sorted(t.id for t in g.tasks if text in t.title or text in t.prov.text)
+        got = sorted(r[0] for r in _rows(store, (
+            "SELECT DISTINCT ?id WHERE { ?x kg:searchText ?s FILTER(CONTAINS(?s, "
+            + '"' + text + '"' + f")) BIND({ID} AS ?id) }}")))
+        assert got == want and (want or text == "没有这段话"), text
