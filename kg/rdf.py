@@ -144,7 +144,8 @@ DERIVED_GRAPH = f"<{BASE}graph/derived>"
 COUNT_PROPERTY: dict[str, str] = {
     c: _u("kg:" + c.split("_")[0] + "".join(w.title() for w in c.split("_")[1:]))
     for c in sorted({c for names in store_counts.NODE_COUNTS.values() for c in names})} | {
-    "shared_tasks": _u("kg:sharedTasks"), "name_order": _u("kg:nameOrder"), "title_order": _u("kg:titleOrder")}
+    "shared_tasks": _u("kg:sharedTasks"), "name_order": _u("kg:nameOrder"), "title_order": _u("kg:titleOrder"),
+    "n_alignments": _u("kg:nAlignments")}
 """kg.store.counts names → kg: properties: n_units_all → kg:nUnitsAll."""
 C_INVOLVEMENT, INVOLVED_ORG, INVOLVED_DOC, ACTIVE_IN = (
     _u("kg:Involvement"), _u("kg:involvedOrganization"), _u("kg:involvedDocument"), _u("kg:activeIn"))
@@ -760,6 +761,7 @@ class _Statements:
         """Alignments: kg's own finding across documents, so in the default graph.  In blocks: at
         2,000 plans they are 4.7M statements, 3.5 GB as one list of strings."""
         aligned: set[tuple[str, str]] = set()
+        targets: dict[str, int] = {}  # derived: each target's alignment statements (a search of targets reads these)
         out: list[str] = []
         for al in self.alignments:
             if len(out) >= size:
@@ -767,6 +769,7 @@ class _Statements:
                 out = []
             s = _ref("alignment", al.id)
             src, dst = _ref(al.source_kind.lower(), al.source_id), _ref(al.target_kind.lower(), al.target_id)
+            targets[dst] = targets.get(dst, 0) + 1
             if (src, dst) not in aligned:
                 aligned.add((src, dst))
                 out.append(f"{src} {ALIGNS_WITH} {dst}")
@@ -774,6 +777,7 @@ class _Statements:
                     f"{s} {ALIGN_TARGET} {dst}", f"{s} {SCORE} {_decimal(al.score)}", f"{s} {METHOD} {_str(al.method)}",
                     f"{s} {EVIDENCE} {_zh(al.evidence)}")
             _extra(out, s, al)
+        out += [_count(t, "n_alignments", n) for t, n in sorted(targets.items())]
         if out:
             yield None, out
 

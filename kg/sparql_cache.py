@@ -38,7 +38,7 @@ from kg.gc_pause import gc_paused
 SUFFIX = ".oxigraph"
 MARKER = "kg-oxigraph.json"
 FORMAT = 5  # bump when the layout or the export changes in a way the stamp cannot see (3: derived counts; 4: kg:nameOrder;
-# 5: kg:titleOrder, kg:searchText)
+# 5: kg:titleOrder, kg:searchText, kg:nAlignments)
 _HELD: list[IO[Any]] = []  # shared locks on the versions this process reads (kept until exit)
 
 

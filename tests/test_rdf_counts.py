@@ -192,3 +192,16 @@ def test_search_text_finds_what_title_or_text_finds(seed_graph: Graph) -> None:
             "SELECT DISTINCT ?id WHERE { ?x kg:searchText ?s FILTER(CONTAINS(?s, "
             + '"' + text + '"' + f")) BIND({ID} AS ?id) }}")))
         assert got == want and (want or text == "没有这段话"), text
+
+
+def test_n_alignments_counts_the_statements_aiming_at_each_item(seed_graph: Graph) -> None:
+    """kg:nAlignments (derived, on each alignment target) is the number of alignment statements with that target, and
+    the items that have it are exactly the targets: task_lineage searches them instead of every statement."""
+    from kg.align import with_alignments
+
+    g = with_alignments(seed_graph)
+    store = sparql_store(g)
+    derived = {r[0]: r[1] for r in _rows(store, "SELECT ?x ?n WHERE { ?x kg:nAlignments ?n }")}
+    recount = {r[0]: r[1] for r in _rows(store, (
+        "SELECT ?x (COUNT(?a) AS ?n) WHERE { ?a a kg:AlignmentStatement ; kg:alignmentTarget ?x } GROUP BY ?x"))}
+    assert derived == recount and sum(derived.values()) == len(g.alignments) > 0
