@@ -12,7 +12,7 @@ WITH d, a ORDER BY d.title, d.id, a.ordinal LIMIT $limit
 OPTIONAL MATCH (l:Organization)-[r:LEADS]->(a)
 UNWIND range(0, coalesce(size(r.clause), 0)) AS k
 WITH d, a, l, r, min(CASE WHEN k > 0 AND left(r.clause, k) ENDS WITH r.mention THEN k END) AS at
-WITH d, a, l, r, at ORDER BY r.start, at SKIP 0
+WITH d, a, l, r, at ORDER BY r.start, at, l.id SKIP 0
 WITH d, a, collect(l.name) AS leads
 RETURN d.title AS document, a.section AS section, a.title AS action, leads, a.n_tasks AS tasks
 ORDER BY document, d.id, a.ordinal

@@ -17,8 +17,9 @@ OPTIONAL MATCH (x)-[:HAS_TARGET]->(g)
 OPTIONAL MATCH (o:Organization)-[r:LEADS|RESPONSIBLE_FOR]->(x)
 UNWIND range(0, coalesce(size(r.clause), 0)) AS k
 WITH d, x, g, o, r, min(CASE WHEN k > 0 AND left(r.clause, k) ENDS WITH r.mention THEN k END) AS at
-WITH d, x, g, o, r, at ORDER BY r.start, at SKIP 0
-WITH d, x, g, collect(DISTINCT o.name) AS units
+WITH d, x, g, o.name AS name, min(r.start * 100000 + coalesce(at, 0)) AS first
+WITH d, x, g, name, first ORDER BY first, name SKIP 0
+WITH d, x, g, collect(name) AS units
 RETURN d.title AS document, g.owner_kind AS level, x.title AS owner, g.text AS target, g.value AS value,
        g.unit AS unit, g.comparator AS comparator, g.period AS period, g.deadline AS deadline, units
 ORDER BY document, d.id, g.start, g.id

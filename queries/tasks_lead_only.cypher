@@ -24,7 +24,7 @@ WITH d, a, t ORDER BY d.title, d.id, a.ordinal, t.ordinal LIMIT $limit
 OPTIONAL MATCH (l:Organization)-[r:LEADS]->(t)
 UNWIND range(0, coalesce(size(r.clause), 0)) AS k
 WITH d, a, t, l, r, min(CASE WHEN k > 0 AND left(r.clause, k) ENDS WITH r.mention THEN k END) AS at
-WITH d, a, t, l, r, at ORDER BY r.start, at SKIP 0
+WITH d, a, t, l, r, at ORDER BY r.start, at, l.id SKIP 0
 WITH d, a, t, collect(l.name) AS leads
 RETURN d.title AS document, a.title AS action, t.title AS task, leads
 ORDER BY document, d.id, a.ordinal, t.ordinal
