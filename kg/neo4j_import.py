@@ -65,7 +65,10 @@ def _stem(rel: str, a: str, b: str) -> str:
 REL_FILES = [(_stem(rel, a, b), rel, a, b) for rel, table in REL_TABLES.items() for a, b in table.pairs]
 
 
-def _field(v: Any, delimiter: str, where: str) -> str:
+def _field(v: Any, delimiter: str, file: str, row: int) -> str:
+    """One CSV field as neo4j-admin reads it (`file` and `row` name it in an error, built only then)."""
+    if type(v) is str:  # most fields: the common case first
+        return '"' + v.replace('"', '""') + '"'
     if v is None:
         return ""
     if isinstance(v, bool):
@@ -77,7 +80,7 @@ def _field(v: Any, delimiter: str, where: str) -> str:
     if isinstance(v, (list, tuple)):
         for x in v:
             if delimiter in str(x):
-                raise KgError(f"{where}: the list value {x!r} contains the array delimiter {delimiter!r}; "
+                raise KgError(f"{file} row {row}: the list value {x!r} contains the array delimiter {delimiter!r}; "
                               f"pass another array_delimiter (and the same --array-delimiter to neo4j-admin)")
         v = delimiter.join(str(x) for x in v)
     s = str(v)
@@ -86,11 +89,11 @@ def _field(v: Any, delimiter: str, where: str) -> str:
 
 def _write(path: Path, rows: Iterable[Sequence[Any]], delimiter: str) -> int:
     n = 0
+    name = path.name
     with open(path, "w", encoding="utf-8", newline="") as f:
         for row in rows:
-            f.write(",".join(_field(v, delimiter, f"{path.name} row {n + 1}") for v in row))
-            f.write("\n")
             n += 1
+            f.write(",".join([_field(v, delimiter, name, n) for v in row]) + "\n")
     return n
 
 
