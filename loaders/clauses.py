@@ -68,7 +68,7 @@ _ADVERB = (r"(?:分别|共同|联合|分工|分头|各自|具体|负责|协同|�
            r"根据职责(?:分工)?|按(?:照)?职能(?:分工)?|依职能|按(?:照)?属地|按分工)")
 _LEAD = r"(?:牵头(?:负责|实施|落实|推进|组织|抓总)?|统筹(?:协调|推进|负责|实施)?|牵总|抓总|主责|主办)"
 _SUPPORT = r"(?:配合(?:落实|实施|推进|做好)?|协助(?:落实|实施)?|(?:参与|参加)(?:落实|实施)?|协同(?:推进|落实)?|协调(?:配合)?|协办|(?:予以|给予)支持)"
-_GUIDE = r"(?:督促指导|指导督促|督促检查|(?:指导|督导)(?:落实|实施)?)"
+_GUIDE = r"(?:督促指导|指导督促|督促检查|(?:技术|业务)指导|(?:指导|督导)(?:落实|实施)?)"  # 负责技术指导: 负责 is an adverb here
 _RESP = r"(?:负总责|总负责|负主体责任|负责(?:落实|实施|推进|组织实施)?|落实|实施|推进落实|组织实施|承办|承担|督促落实|抓好落实|抓落实|具体实施|主抓)"
 VERB = r"(?:" + _ADVERB + r"{0,2}" + r"(?:" + "|".join((_LEAD, _SUPPORT, _GUIDE, _RESP)) + r"))"
 VERB_RE = re.compile(r"^(.*?)(" + VERB + r")$", re.S)
@@ -89,7 +89,9 @@ NOTE_RE = re.compile(r"^(?:以下|下同|后同|此后|以后|其他|其余)|下
                      r"^不再|^(?:具体)?任务均涉及")
 DEADLINE_RE = re.compile(
     r"(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|中旬|上旬|下旬|末|年底|年末)?(?:之?前|以前)?(?:完成|启动|出台|见效|建成|落实)"
-    r"|\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|年底|末)?(?:之?前|以前)?(?:完成|前)?"
+    r"|\d{4}年?(?:\s*[至到—–─~-]\s*\d{4})?年(?:第?[一二三四1-4]季度|[上下]半年|\d{1,2}月(?:\d{1,2}日)?)?(?:底|年底|末|中旬|上旬|下旬)?"
+    r"(?:之?前|以前)?(?:完成|前)?"  # 2024年 / 2024年第四季度 / 2024年上半年 / 2024年至2026年 / 2024—2026年
+    r"|第?[一二三四]季度(?:末|底)?(?:之?前|以前)?(?:完成)?"
     r"|\d{1,2}月(?:\d{1,2}日)?(?:底|末)?(?:之?前|以前)?"
     r"|(?:年内|今年|当年)?(?:持续|长期|常态化)(?:推进|坚持|实施|开展)|长期|持续"
     r"|(?:年内|今年内|当年|本年度)(?:完成|启动|出台|见效|建成|落实)?"
@@ -122,7 +124,7 @@ UNIT_TRIM = " .。:\"'“”‘’·-─*※"
 # Cheap first-character / substring guards in front of regexes that almost never match: each is exact
 # (the regex cannot match without it) and spares a regex call per unit or sub-clause.
 _GENERIC_FIRST = frozenset("部单机相方等0123456789一二三四五六七八九十")
-_DEADLINE_FIRST = frozenset("底中上下末年之前以完启出见建落今当持长常本")
+_DEADLINE_FIRST = frozenset("底中上下末年之前以完启出见建落今当持长常本第一二三四")
 
 
 def _generic(u: str) -> bool:
@@ -254,7 +256,7 @@ def _split_conjunction(part: str) -> list[str]:
 
 # 各县(市、区)党委和政府: a bare head noun after 和 only makes sense with the prefix before it — one unit
 _BARE_HEADS = frozenset(("政府", "人民政府", "党委", "党组", "管委会", "党工委", "人大", "政协"))
-_DENG_TAIL = re.compile(r"(?:部门|单位)(?:按职责)?")
+_DENG_TAIL = re.compile(r"(?:有关|相关|其他)?(?:部门|单位)(?:按职责)?")  # 等有关部门 is the head noun of 等 too
 
 
 def _drop_deng(piece: str) -> list[str]:
@@ -726,7 +728,12 @@ _POST = re.compile(r"(?:[省市县区州盟旗镇乡]长|秘书长|书记|主任
 _POST_LAST = frozenset("长记任席委理")
 
 
+_LEADER = re.compile(r"^(?:分管|主管|联系|包联|牵头)?(?:[省市县区镇乡]|市政府|县政府|区政府)?(?:级)?(?:分管|主管|联系|包联)?领导(?:同志)?$")
+
+
 def _post(unit: str) -> bool:
+    if unit[-1:] in "导志" and _LEADER.match(unit):  # 分管县领导 / 分管领导 / 市政府分管领导同志: people, not a unit
+        return True
     if not ("长" in unit or "记" in unit or "任" in unit or "席" in unit or "委" in unit or "理" in unit):
         return False
     m = _POST.search(unit)

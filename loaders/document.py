@@ -212,9 +212,21 @@ class _Builder:
                 self.warnings.extend(f"{self.file} (char {f.a}): {p}" for f in g for p in f.clause.problems)
         return kept
 
+    def written(self, deadline: Optional[str], group: list[_Found]) -> Optional[str]:
+        """A deadline as the source writes it (2024—2026年, not the normalised 2024─2026年): normalisation is per
+        character, so the clause's span in the normalised text finds it in the source."""
+        if not deadline:
+            return deadline
+        for f in group:
+            at = self.norm.find(deadline, f.a, f.b)
+            if at >= 0:
+                return self.raw[at:at + len(deadline)]
+        return deadline
+
     def emit(self, group: list[_Found], target_id: str, kind: TargetKind, seen: set) -> None:
         deadline = group[0].clause.deadline if len(group) == 1 else \
             next((f.clause.deadline for f in group if f.clause.deadline), None)
+        deadline = self.written(deadline, group)
         for f in group:
             c = f.clause
             for problem in c.problems:
@@ -225,8 +237,9 @@ class _Builder:
             if c.problems:  # edges came out, but not all of the clause was read: the report says partial
                 self.partly[f.a] = _quoted(c.problems[0])
             clause_prov = new_provenance(document_id=self.doc_id, start=f.a, end=f.b, text=self.raw[f.a:f.b])
+            own = self.written(c.deadline, [f]) if c.deadline else deadline
             for asg in c.assignments:
-                self.edge(asg, target_id, kind, c.deadline or deadline, clause_prov, seen, self.mention, f)
+                self.edge(asg, target_id, kind, own, clause_prov, seen, self.mention, f)
 
     def edge(self, asg: Assignment, target_id: str, kind: TargetKind, deadline: Optional[str], prov: Provenance,
              seen: set, mention: Callable[[_Where, str], str], where: _Where) -> None:
@@ -585,6 +598,8 @@ def _read_blocks(b: _Builder, outline: list[Item], role_tables: list[tuple[Table
         if isinstance(block, tuple):  # a role table (an outline item is an Item)
             g, rt = block
             b.role_table(rt, last_section, g.caption)
+        elif block.kind == "section" and _clause_heads(block):
+            b.action(block, None)  # 一、…（A牵头，B配合） over 1. items: an action of two levels, its items its tasks
         elif block.kind == "section":
             s_no += 1
             last_section = b.section(block, s_no)
@@ -593,6 +608,16 @@ def _read_blocks(b: _Builder, outline: list[Item], role_tables: list[tuple[Table
                 b.action(child, last_section, heading)
         else:
             b.action(block, None)
+
+
+def _clause_heads(section: Item) -> bool:
+    """A section heading that carries a role clause over items with none below them (一、深化治安防控（牵头单位：A）
+    / 1.… / 2.…): the plan has two levels, so the heading is an action and its clause the action's — a section
+    holds no edge, and the clause would be lost."""
+    p = section.title_piece
+    text = p.para.text[p.a:p.b]
+    return ("(" in text or "[" in text or ":" in text) and bool(section.children) and \
+        all(not c.children for c in section.children) and any(c.assignments for c in find_clauses(text)[0])
 
 
 def _read_groups(b: _Builder, paras: list[Paragraph]) -> None:

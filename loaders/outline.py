@@ -78,10 +78,24 @@ def _title_end(text: str, start: int) -> int:
     """End of a heading: its first sentence; a very long one is cut at its first comma."""
     end = sentence_end(text, start)
     if end - start > TITLE_MAX:
-        comma = text.find(",", start, end)
+        comma = _comma_outside(text, start, end)
         if comma > start:
             return comma
     return end
+
+
+def _comma_outside(text: str, start: int, end: int) -> int:
+    """The first comma of text[start:end] outside brackets (a clause's commas are the clause's), or -1."""
+    depth = 0
+    for k in range(start, end):
+        ch = text[k]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0:
+            return k
+    return -1
 
 
 def heading_sentence(text: str, start: int = 0) -> Optional[int]:

@@ -852,3 +852,51 @@ def test_a_unit_heading_may_say_it_lists_the_units_duties():
             "2.依法打击食品安全犯罪。\n三、重点任务\n3.开展专项整治。\n")
     g = parse_text(text, "x.txt").graph
     assert [(r.mention, r.qualifier) for r in g.responsibilities] == [("县卫生健康局", "负责"), ("县公安局", "负责")]
+
+
+def test_a_clause_on_a_section_heading_over_plain_items_is_the_actions():
+    """一、深化治安防控（牵头单位：A、B） / 1.… / 2.…: two levels, so the heading is an action with the items as its
+    tasks, and its clause is the action's (a section holds no edge: the clause was lost, 'unread'). A long heading
+    is cut at a comma outside its brackets, so the clause stays whole and out of the title."""
+    from kg.loaders import parse_text
+
+    text = ("某区2024年平安建设工作要点\n\n一、深化社会治安整体防控（牵头单位：区委政法委、区公安分局）\n"
+            "1.推进智慧安防小区建设，新建智慧安防小区30个。\n2.加强重点部位巡逻防控。（区公安分局负责）\n"
+            "二、加强矛盾纠纷排查化解（牵头单位：区委政法委；责任单位：区司法局、区信访局，各街道办事处）\n"
+            "3.健全矛盾纠纷多元化解机制。\n")
+    p = parse_text(text, "x.txt")
+    g = p.graph
+    titles = {a.id: a.title for a in g.actions} | {t.id: t.title for t in g.tasks}
+    assert [a.title for a in g.actions] == ["深化社会治安整体防控", "加强矛盾纠纷排查化解"]
+    assert [t.title for t in g.tasks] == ["推进智慧安防小区建设,新建智慧安防小区30个".replace(",", "，"), "加强重点部位巡逻防控",
+                                          "健全矛盾纠纷多元化解机制"]
+    assert [(titles[r.target_id], r.mention, r.qualifier) for r in g.responsibilities] == [
+        ("深化社会治安整体防控", "区委政法委", "牵头"), ("深化社会治安整体防控", "区公安分局", "牵头"),
+        ("加强重点部位巡逻防控", "区公安分局", "负责"),
+        ("加强矛盾纠纷排查化解", "区委政法委", "牵头"), ("加强矛盾纠纷排查化解", "区司法局", "负责"),
+        ("加强矛盾纠纷排查化解", "区信访局", "负责"), ("加强矛盾纠纷排查化解", "各街道办事处", "负责")]
+    assert p.coverage is not None and not p.coverage.unread
+
+
+@pytest.mark.parametrize("written", ["2024年第四季度", "2024年二季度完成", "2024年上半年", "2024年至2026年", "2024—2026年",
+                                     "三季度末前完成", "2025年12月底前完成"])
+def test_a_deadline_in_a_verb_clause_is_whole_and_as_written(written):
+    from kg.loaders import parse_text
+
+    g = parse_text(f"某市工作方案\n\n一、重点任务\n1.推进改革（市发改委负责，{written}）。\n", "x.txt").graph
+    assert [(r.mention, r.deadline) for r in g.responsibilities] == [("市发改委", written)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("推进改革（市卫健委负责技术指导）。", [("市卫健委", "指导")]),
+    ("推进改革（市教育局负责业务指导，各区教育局负责组织实施）。", [("市教育局", "指导"), ("各区教育局", "负责")]),
+    ("推进改革（分管县领导牵头，县农业农村局负责）。", [("县农业农村局", "负责")]),
+    ("推进改革（市人社局、市财政局等有关部门按职责分工负责）。", [("市人社局", "负责"), ("市财政局", "负责")]),
+    ("推进改革（市人社局等国务院相关部门按职责分工负责）。", [("市人社局", "负责"), ("国务院相关部门", "负责")]),
+])
+def test_red_team_third_round(text, expected):
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    found, _ = find_clauses(normalize(text))
+    assert [(a.unit, a.qualifier) for c in found for a in c.assignments] == expected
