@@ -477,8 +477,13 @@ def label_role(label: str) -> tuple[Role, Qualifier]:
     return "RESPONSIBLE_FOR", "负责"
 
 
+_WORK_AFTER_FUZE = ("负责统筹", "负责督促检查", "负责技术", "负责业务")
+
+
 @lru_cache(maxsize=None)
 def verb_role(verb: str) -> tuple[Role, Qualifier]:
+    if verb.startswith(_WORK_AFTER_FUZE):
+        return "RESPONSIBLE_FOR", "负责"  # 负责统筹协调 / 负责督促检查 / 负责技术指导: 负责 says the role, the rest the work
     for pat, role, qual in _ROLE_OF_VERB:
         if pat.search(verb):
             return role, qual
