@@ -139,6 +139,19 @@ def _deadline_only(s: str) -> bool:
 def first_leads_note(s: str) -> bool:
     """The text says the first-listed unit leads (列第一位的为牵头单位)."""
     return ("第一" in s or "首" in s) and FIRST_LEADS_RE.search(s) is not None
+
+
+# first-listed-leads, as a mode: off, the first leads (the others answer for it), or the first leads and the others
+# support (排在第一位的为牵头单位，其他为配合单位)
+FIRST_LEADS, OTHERS_SUPPORT = 1, 2
+_OTHERS_SUPPORT = re.compile(r"(?:其他|其余|其它|余下|后面|其后)(?:的)?(?:单位|部门)?(?:为|是|系)(?:配合|协办|协助|参与)")
+
+
+def first_leads_mode(s: str) -> int:
+    """0, FIRST_LEADS or OTHERS_SUPPORT: what a first-listed-leads note says (see first_leads_note)."""
+    if not first_leads_note(s):
+        return 0
+    return OTHERS_SUPPORT if _OTHERS_SUPPORT.search(s) else FIRST_LEADS
 _LEADING = re.compile(r"^(?:由|请|均由|分别由|统一由|具体由|主要由|并由|会同|和|及|与|并|另|其中|同时)")
 _CONJ = ("以及", "会同", "及", "和", "与")
 _LEADING_FIRST = frozenset("由请均分统具主并会和及与另其同")
@@ -159,7 +172,7 @@ class RoleClause:
     text: str  # the clause text (inside the brackets, or the labelled text)
     assignments: list[Assignment] = field(default_factory=list)
     deadline: Optional[str] = None
-    sets_first_leads: bool = False
+    sets_first_leads: int = 0  # a first-listed-leads note in the clause: its mode (first_leads_mode)
     problems: list[str] = field(default_factory=list)
     kind: str = "bracket"  # bracket | label | duty
 
@@ -490,12 +503,12 @@ def verb_role(verb: str) -> tuple[Role, Qualifier]:
     return "RESPONSIBLE_FOR", "负责"
 
 
-def parse_clause(body: str, first_leads: bool, labelled: bool = False) -> Optional[RoleClause]:
+def parse_clause(body: str, first_leads: int, labelled: bool = False) -> Optional[RoleClause]:
     """Parse the inside of one bracket (or a labelled run); None when it is not a role clause."""
     clause = RoleClause(0, 0, body)
-    if first_leads_note(body):
-        clause.sets_first_leads = True
-        first_leads = True
+    if mode := first_leads_mode(body):
+        clause.sets_first_leads = mode
+        first_leads = max(first_leads, mode)
     reader = _ClauseReader(clause, first_leads)
     reader.read_all(body)
     return reader.finish(body, labelled)
@@ -509,7 +522,7 @@ class _ClauseReader:
     found_role = False
     division = False  # a 部门分工: label was read: units with no verb of their own answer for it
 
-    def __init__(self, clause: RoleClause, first_leads: bool) -> None:
+    def __init__(self, clause: RoleClause, first_leads: int) -> None:
         self.clause = clause
         self.first_leads = first_leads
         self.pending: list[str] = []  # a comma group waiting for its verb
@@ -709,7 +722,7 @@ _ADVERBIAL_LAST = frozenset("上中面节域")
 _ASKS = re.compile(r"^(?:争取|请求|恳请|寻求|需要|得到|获得|依靠|依托|借助)")
 
 
-def _add_verb(clause: RoleClause, units: list[str], units_text: str, role: Role, qual: Qualifier, first_leads: bool,
+def _add_verb(clause: RoleClause, units: list[str], units_text: str, role: Role, qual: Qualifier, first_leads: int,
               sub: str) -> None:
     """A会同B牵头: A leads, B answers for it with A."""
     if role == "LEADS" and "会同" in units_text and len(units) > 1:
@@ -745,7 +758,7 @@ def _post(unit: str) -> bool:
     return m is not None and (unit[-1] in _POST_LAST or not _has_head(unit[m.start() + 2:]))
 
 
-def _add(clause: RoleClause, units: list[str], role: Role, qual: Qualifier, first_leads: bool, sub: str) -> None:
+def _add(clause: RoleClause, units: list[str], role: Role, qual: Qualifier, first_leads: int, sub: str) -> None:
     if not units:
         clause.problems.append(f"clause names no unit: “{sub}”")
         return
@@ -760,7 +773,8 @@ def _add(clause: RoleClause, units: list[str], role: Role, qual: Qualifier, firs
         q: Qualifier
         if first_leads and role == "RESPONSIBLE_FOR" and qual == "负责":
             # first-listed-leads: the first unit of the clause, not of each comma group
-            r, q = ("LEADS", "牵头") if k == 0 and not clause.assignments else ("RESPONSIBLE_FOR", "负责")
+            r, q = ("LEADS", "牵头") if k == 0 and not clause.assignments else \
+                ("RESPONSIBLE_FOR", "配合" if first_leads == OTHERS_SUPPORT else "负责")
         else:
             r, q = role, qual
         clause.assignments.append(Assignment(unit, r, q))
@@ -783,14 +797,14 @@ _LABEL_END = re.compile(r"。|\s+(?=(?:[一二三四五六七八九十]+、|\((?
 DUTY_RE = re.compile(r"((?:[^:()\[\]。;,]|\([^():。;,]{1,10}\)){2,60}?)\s*:\s*(牵头|负责|配合|协助|参与|指导)")
 
 
-def find_clauses(text: str, first_leads: bool = False) -> tuple[tuple[RoleClause, ...], bool]:
+def find_clauses(text: str, first_leads: int = 0) -> tuple[tuple[RoleClause, ...], int]:
     """All role clauses of a paragraph — bracketed and labelled — in text order, and whether
     first-listed-leads is on after it (cached: read-only)."""
     return _find_clauses(text, first_leads)  # one cache key however it is called (the outline asks first)
 
 
 @lru_cache(maxsize=8192)
-def _find_clauses(text: str, first_leads: bool) -> tuple[tuple[RoleClause, ...], bool]:
+def _find_clauses(text: str, first_leads: int) -> tuple[tuple[RoleClause, ...], int]:
     found: list[RoleClause] = []
     groups = paren_groups(text) if ("(" in text or "[" in text) else []
     taken = 0  # where the last bracketed label's value ends: brackets inside it belong to it
@@ -803,8 +817,8 @@ def _find_clauses(text: str, first_leads: bool) -> tuple[tuple[RoleClause, ...],
             clause, b = _bracket_label(text, groups, inner, b, first_leads)
             taken = b
         if clause is None:
-            if first_leads_note(inner):
-                first_leads = True
+            if mode := first_leads_mode(inner):
+                first_leads = max(first_leads, mode)
                 continue
             if _closes_deadline(text, found, a, inner):
                 found[-1] = replace(found[-1], deadline=inner.strip())  # (A负责)(2024年6月底前)
@@ -814,11 +828,11 @@ def _find_clauses(text: str, first_leads: bool) -> tuple[tuple[RoleClause, ...],
                 continue
         clause = _placed(clause, a, b)
         if clause.sets_first_leads:
-            first_leads = True
+            first_leads = max(first_leads, clause.sets_first_leads)
         found.append(clause)
     _add_sentence_clauses(text, groups, first_leads, found)
-    if not found and first_leads_note(text):
-        first_leads = True
+    if not found and (mode := first_leads_mode(text)):
+        first_leads = max(first_leads, mode)
     return tuple(found), first_leads  # cached: a tuple, so no caller can change what the next one gets
 
 
@@ -828,7 +842,7 @@ _BRACKET_LABEL = re.compile(r"^\s*(?:" + _LABEL_CORE + r"\s*" + _LABEL_NOUN + r"
 
 
 def _bracket_label(text: str, groups: Sequence[tuple[int, int]], inner: str, b: int,
-                   first_leads: bool) -> tuple[Optional[RoleClause], int]:
+                   first_leads: int) -> tuple[Optional[RoleClause], int]:
     """The clause of a bracketed label and the value after it (up to the next bracketed label, a sentence end or
     the line's end), and where it ends."""
     end = _label_extent(text, b)
@@ -846,7 +860,7 @@ def _closes_deadline(text: str, found: list[RoleClause], a: int, inner: str) -> 
 
 
 def _bare_clause(text: str, groups: Sequence[tuple[int, int]], a: int, b: int, inner: str,
-                 first_leads: bool) -> Optional[RoleClause]:
+                 first_leads: int) -> Optional[RoleClause]:
     """(市发展改革委、市统计局) closing a sentence — `inner`, the bracket text[a:b] without its brackets: a bare
     list of units answers for it."""
     if not (inner[-1:] in _BARE_LAST or "," in inner or ";" in inner) or not (
@@ -858,7 +872,7 @@ def _bare_clause(text: str, groups: Sequence[tuple[int, int]], a: int, b: int, i
     return clause
 
 
-def _add_sentence_clauses(text: str, groups: Sequence[tuple[int, int]], first_leads: bool, found: list[RoleClause]) -> None:
+def _add_sentence_clauses(text: str, groups: Sequence[tuple[int, int]], first_leads: int, found: list[RoleClause]) -> None:
     """The clauses written outside brackets — labelled runs (牵头单位:A) and 为-sentences (A为牵头单位) — in
     text order among the bracketed ones."""
     if (":" in text and _colon_outside(text, groups)) or LABEL_WS_RE.match(text):
@@ -892,7 +906,7 @@ def verb_hint(text: str) -> bool:
     return _VERB_HINT.search(text) is not None
 
 
-def _verb_sentences(text: str, first_leads: bool) -> list[RoleClause]:
+def _verb_sentences(text: str, first_leads: int) -> list[RoleClause]:
     out: list[RoleClause] = []
     for m in _SENTENCE.finditer(text):
         a, b = m.span()
@@ -935,7 +949,7 @@ _BARE_LAST = frozenset("局委办厅署部门位府会室心队组司团院关�
 _BARE_AFTER = frozenset(("", "。", ";", "\n", " "))
 
 
-def _bare_follows(text: str, groups: Sequence[tuple[int, int]], b: int, first_leads: bool) -> bool:
+def _bare_follows(text: str, groups: Sequence[tuple[int, int]], b: int, first_leads: int) -> bool:
     """(市委宣传部)(市融媒体中心) closing a sentence: a bare list right before another that closes it."""
     nxt = next(((a2, b2) for a2, b2 in groups if a2 == b), None)
     return nxt is not None and text[nxt[1]:nxt[1] + 1] in _BARE_AFTER and _bare_list(text[b + 1:nxt[1] - 1],
@@ -1049,7 +1063,7 @@ def _listed_unit(u: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _bare_list(inner: str, first_leads: bool) -> Optional[RoleClause]:
+def _bare_list(inner: str, first_leads: int) -> Optional[RoleClause]:
     """The clause of a bracket that holds only units (市发展改革委、市统计局,各县、区人民政府;持续推进): they answer
     for it, or with first-listed-leads on the first of them leads. None when anything in it is not a unit."""
     if len(inner) > 150:
@@ -1096,7 +1110,7 @@ def _inside(groups: Sequence[tuple[int, int]], i: int) -> bool:
     return any(a <= i < b for a, b in groups)
 
 
-def _labelled(text: str, groups: Sequence[tuple[int, int]], first_leads: bool) -> list[RoleClause]:
+def _labelled(text: str, groups: Sequence[tuple[int, int]], first_leads: int) -> list[RoleClause]:
     out: list[RoleClause] = []
     pos = 0
     if LABEL_WS_RE.match(text) and not LABEL_START.match(text):  # 责任单位 县发改局 at the start of a line
@@ -1150,7 +1164,7 @@ def as_label_hint(text: str) -> bool:
     return "为" in text and ("单位" in text or "部门" in text)
 
 
-def _as_label_sentences(text: str, groups: Sequence[tuple[int, int]], first_leads: bool) -> list[RoleClause]:
+def _as_label_sentences(text: str, groups: Sequence[tuple[int, int]], first_leads: int) -> list[RoleClause]:
     out: list[RoleClause] = []
     for m in AS_LABEL_SENTENCE.finditer(text):
         a = m.start(1)
@@ -1189,7 +1203,7 @@ _CELL_VERB = re.compile(r"(?:" + VERB + r")$")
 _MARKED = re.compile(r"^(.*?)\((牵头|主责|负责|配合|协办|参与|协助|指导)\)$")
 
 
-def cell_assignments(text: str, role: Role, qualifier: Qualifier, first_leads: bool = False) -> list[Assignment]:
+def cell_assignments(text: str, role: Role, qualifier: Qualifier, first_leads: int = 0) -> list[Assignment]:
     """The units of a table's role cell, with their roles. The column header is the cell's label; a cell may
     still say more: "市发改委(牵头)、市财政局", "牵头单位:A 配合单位:B", "A牵头,B配合". 、 , ; and line
     breaks separate units; "/" or "—" means none."""
@@ -1225,7 +1239,7 @@ def _says_more(clause: Optional[RoleClause], line: str, role: Role, qualifier: Q
     return bool(_CELL_VERB.search(line)) and "," in line
 
 
-def _add_cell_units(out: list[Assignment], line: str, role: Role, qualifier: Qualifier, first_leads: bool) -> None:
+def _add_cell_units(out: list[Assignment], line: str, role: Role, qualifier: Qualifier, first_leads: int) -> None:
     """The units of one line under the column's role: a unit marked 市发改委(牵头) takes its mark's role; with
     first-listed-leads, the cell's first unit leads."""
     if _CELL_VERB.search(line) and len(line) > 4:
@@ -1237,8 +1251,9 @@ def _add_cell_units(out: list[Assignment], line: str, role: Role, qualifier: Qua
         if m:
             r, q = label_role(m.group(2))
             out.append(Assignment(m.group(1).strip(UNIT_TRIM), r, q))
-        elif first_leads and (role, qualifier) == ("RESPONSIBLE_FOR", "负责") and not out:
-            out.append(Assignment(unit, "LEADS", "牵头"))
+        elif first_leads and (role, qualifier) == ("RESPONSIBLE_FOR", "负责"):
+            out.append(Assignment(unit, "LEADS", "牵头") if not out else
+                       Assignment(unit, "RESPONSIBLE_FOR", "配合" if first_leads == OTHERS_SUPPORT else "负责"))
         else:
             out.append(Assignment(unit, role, qualifier))
 

@@ -105,6 +105,8 @@ class _Scan:
                 self.label(p, i, min(len(t), i + 40))
         if as_label_hint(t):  # 此项工作县民政局为牵头单位,县财政局为配合单位。 in the running text
             for m in AS_LABEL_SENTENCE.finditer(t):
+                if first_leads_note(m.group(1)):
+                    continue  # 列第一位的为牵头单位，其他为配合单位: a note on the clauses, not one of them
                 if not any(a <= m.start(1) < b for a, b in groups):
                     self.label(p, m.start(1), min(m.end(1), m.start(1) + 40))
         if ":" in t:

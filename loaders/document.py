@@ -10,8 +10,8 @@ from typing import Callable, Optional, Sequence, TypeVar, Union
 from kg.errors import InputError
 from kg.gc_pause import gc_paused
 from kg.ids import child_id, responsibility_id, stable_id, title_key
-from kg.loaders.clauses import (FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, bracket_deadline,
-                                cell_assignments, continued_label, duty_clause, duty_opening, find_clauses,
+from kg.loaders.clauses import (FIRST_LEADS, FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, bracket_deadline,
+                                cell_assignments, continued_label, duty_clause, duty_opening, find_clauses, first_leads_mode,
                                 heading_units, item_role, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
@@ -80,8 +80,8 @@ def _last_piece(item: Item) -> Piece:
 class _Builder:
     """Turns one document's outline, clauses and role tables into Graph elements (one pass, in order)."""
 
-    def __init__(self, raw: str, norm: str, file: str, doc_id: str, juris, tables: Tables, first_leads_at: int,
-                 first_leads_back: Sequence[tuple[int, int]] = ()):
+    def __init__(self, raw: str, norm: str, file: str, doc_id: str, juris, tables: Tables,
+                 first_leads_at: tuple[int, int], first_leads_back: Sequence[tuple[int, int, int]] = ()):
         self.raw, self.norm, self.file, self.doc_id, self.juris, self.tables = raw, norm, file, doc_id, juris, tables
         self.first_leads_at = first_leads_at
         self.first_leads_back = first_leads_back  # spans a note after them (注:以上…排在第一位的为牵头单位) covers
@@ -113,10 +113,11 @@ class _Builder:
             return False
         return walk(outline)
 
-    def first_leads(self, pos: int) -> bool:
-        """Whether first-listed-leads holds at `pos`: after a notice that says so, or before a note that
-        looks back (注:以上各项任务中…; a note under a table: that table)."""
-        return pos >= self.first_leads_at or any(a <= pos < b for a, b in self.first_leads_back)
+    def first_leads(self, pos: int) -> int:
+        """Whether first-listed-leads holds at `pos` (its mode: clauses.first_leads_mode): after a notice that says
+        so, or before a note that looks back (注:以上各项任务中…; a note under a table: that table)."""
+        at, mode = self.first_leads_at
+        return max([mode if pos >= at else 0] + [m for a, b, m in self.first_leads_back if a <= pos < b])
 
     # ── provenance ──
     def prov(self, a: int, b: int) -> Provenance:
@@ -394,12 +395,12 @@ class _Builder:
             deadline = _SPACES.sub("", row.deadline.text) if row.deadline is not None and row.deadline.text.strip() \
                 else None
             seen: set = set()
-            first_leads = rt.first_leads or (row.roles and self.first_leads(row.roles[0][2].start))
+            first_leads = max(rt.first_leads, self.first_leads(row.roles[0][2].start) if row.roles else 0)
             for role, qualifier, cell in row.roles:
-                self.table_cell(cell, role, qualifier, deadline, tid, seen, bool(first_leads))
+                self.table_cell(cell, role, qualifier, deadline, tid, seen, first_leads)
 
     def table_cell(self, cell, role: Role, qualifier: Qualifier, deadline: Optional[str], tid: str, seen: set,
-                   first_leads: bool = False) -> None:
+                   first_leads: int = 0) -> None:
         """A role cell is a clause whose label is its column header: its units are split by the clause grammar."""
         text = self.norm[cell.start:cell.end]
         assignments = cell_assignments(text, role, qualifier, first_leads)
@@ -480,30 +481,33 @@ _LOOKS_BACK = ("以上", "上述", "上表", "前述")
 _TABLE_EDGE = " \t\r\n\u3000|+-─━—"  # what may stand between a table's last cell and a note under it
 
 
-def _first_leads_notes(norm: str, role_tables: list) -> tuple[int, list[tuple[int, int]]]:
-    """Where first-listed-leads holds: from the first notice that says so on, and over the spans that a
-    note looking back covers — 注:以上各项任务中,排在第一位的为牵头单位 covers the items before it (the table
-    right above it, if there is one); 注:责任单位中排在第一位的为牵头单位 right under a table covers that table."""
-    forward = len(norm) + 1
-    back: list[tuple[int, int]] = []
+def _first_leads_notes(norm: str, role_tables: list) -> tuple[tuple[int, int], list[tuple[int, int, int]]]:
+    """Where first-listed-leads holds, and in which mode (clauses.first_leads_mode: 其他为配合单位 makes the others
+    support): from the first notice that says so on, and over the spans that a note looking back covers —
+    注:以上各项任务中,排在第一位的为牵头单位 covers the items before it (the table right above it, if there is one);
+    注:责任单位中排在第一位的为牵头单位 right under a table covers that table."""
+    forward, mode = len(norm) + 1, 0
+    back: list[tuple[int, int, int]] = []
     if "牵头" not in norm or ("第一" not in norm and "首" not in norm):  # words a note needs: most plans skip the scan
-        return forward, back
+        return (forward, mode), back
     for m in FIRST_LEADS_RE.finditer(norm):
         i = m.start()
         line = norm.rfind("\n", 0, i) + 1
+        end = norm.find("\n", i)
+        says = first_leads_mode(norm[m.start():end if end >= 0 else len(norm)]) or FIRST_LEADS
         before = norm[line:i]
         table = next((g for g, _ in reversed(role_tables) if g.end <= line and not norm[g.end:line].strip(_TABLE_EDGE)), None)
         if any(w in before for w in _LOOKS_BACK):
-            back.append((table.start if table is not None else 0, i))
+            back.append((table.start if table is not None else 0, i, says))
         elif before.lstrip(" \t\u3000").startswith(("注", "备注")):
             if table is not None:
-                back.append((table.start, i))
+                back.append((table.start, i, says))
             else:  # 注:排在第一位的为牵头单位。 closing a list of items: it speaks of them (and of any after it)
-                back.append((0, i))
-                forward = min(forward, i)
+                back.append((0, i, says))
+                forward, mode = min(forward, i), max(mode, says)
         else:
-            forward = min(forward, i)
-    return forward, back
+            forward, mode = min(forward, i), max(mode, says)
+    return (forward, mode), back
 
 
 def parse_text(

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from kg.loaders.clauses import FIRST_LEADS_RE
+from kg.loaders.clauses import first_leads_mode
 from kg.loaders.tables import Cell, Table
 from kg.model import Qualifier, Role
 
@@ -124,7 +124,8 @@ class RoleRow:
 class RoleTable:
     """A table read as a role table: header rows, the column kinds and one RoleRow per data row.
 
-    `first_leads` is True when a header, the title row or the caption says the first-listed unit leads
+    `first_leads` is set (its mode, clauses.first_leads_mode) when a header, the title row or the caption says
+    the first-listed unit leads
     (责任单位（列第一位者为牵头单位）): the caller then reads each role cell in that mode.
     """
 
@@ -134,7 +135,7 @@ class RoleTable:
     rows: list[RoleRow]
     title: Optional[Cell] = None  # a title row above the header (XX任务分工表)
     headings: list[Cell] = field(default_factory=list)  # in-table heading rows, in order
-    first_leads: bool = False
+    first_leads: int = 0  # a first-listed-leads note on the table: its mode (clauses.first_leads_mode)
 
     @property
     def role_columns(self) -> list[Column]:
@@ -333,7 +334,7 @@ def read_role_table(table: Table) -> Optional[RoleTable]:
         if title is not None:
             break
     notes = [c.header for c in columns] + [title.text if title is not None else "", table.caption or ""]
-    first_leads = any(FIRST_LEADS_RE.search(_SPACE.sub("", s)) for s in notes)
+    first_leads = max(first_leads_mode(_SPACE.sub("", s)) for s in notes)
     out, headings = _RowReader(columns).read(rows, first, last)
     return RoleTable(table, list(range(first, last + 1)), columns, out, title, headings, first_leads)
 

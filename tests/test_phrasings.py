@@ -904,3 +904,24 @@ def test_red_team_third_round(text, expected):
 
     found, _ = find_clauses(normalize(text))
     assert [(a.unit, a.qualifier) for c in found for a in c.assignments] == expected
+
+
+def test_first_listed_leads_and_the_others_support():
+    """排在第一位的为牵头单位，其他为配合单位: the first unit leads and the others support (they answered for it), in a
+    closing note, in an opening notice (which is no unread role text) and in a role table's header."""
+    from kg.loaders import parse_text
+
+    items = "一、重点任务\n（一）推进农村厕所革命。（市农业农村局、市卫生健康委、市生态环境局）\n（二）推进污水治理。（市生态环境局、市水务局）\n"
+    for text in (items + "注：各项任务责任单位中，排在第一位的为牵头单位，其他为配合单位。\n",
+                 "各责任单位中列第一位的为牵头单位，其他为配合单位。\n" + items):
+        p = parse_text("某市农村人居环境整治方案\n\n" + text, "x.txt")
+        assert [(r.mention, r.qualifier) for r in p.graph.responsibilities] == [
+            ("市农业农村局", "牵头"), ("市卫生健康委", "配合"), ("市生态环境局", "配合"), ("市生态环境局", "牵头"),
+            ("市水务局", "配合")]
+        assert p.coverage is not None and not p.coverage.unread
+    # without the second half the others answer for it, as before
+    p = parse_text("某市农村人居环境整治方案\n\n" + items + "注：排在第一位的为牵头单位。\n", "x.txt")
+    assert [r.qualifier for r in p.graph.responsibilities] == ["牵头", "负责", "负责", "牵头", "负责"]
+    table = "某市工作方案\n\n序号|重点任务|责任单位（排在第一位的为牵头单位，其他为配合单位）\n1|推进改革|市发改委、市财政局\n2|推进发展|市商务局、市税务局\n"
+    assert [(r.mention, r.qualifier) for r in parse_text(table, "x.txt").graph.responsibilities] == [
+        ("市发改委", "牵头"), ("市财政局", "配合"), ("市商务局", "牵头"), ("市税务局", "配合")]
