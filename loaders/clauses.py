@@ -141,6 +141,17 @@ def first_leads_note(s: str) -> bool:
     return ("第一" in s or "首" in s) and FIRST_LEADS_RE.search(s) is not None
 
 
+def _is_note(sub: str) -> bool:
+    """A note on the clauses, naming no unit of its own (以下均需各市、县人民政府落实，不再一一列出 / 下同)."""
+    return (sub[:2] in _NOTE_HEADS or "下同" in sub or "不再" in sub or "均涉及" in sub) and NOTE_RE.search(sub) is not None
+
+
+def note_only(text: str) -> bool:
+    """Every part of the text is a note on the clauses (a bracket of its own: （以下各项任务均需…落实，不再一一列出））."""
+    subs = [x for x in _subclauses(text) if x.strip()]
+    return bool(subs) and all(_is_note(x) or first_leads_note(x) for x in subs) and any(_is_note(x) for x in subs)
+
+
 # first-listed-leads, as a mode: off, the first leads (the others answer for it), or the first leads and the others
 # support (排在第一位的为牵头单位，其他为配合单位)
 FIRST_LEADS, OTHERS_SUPPORT = 1, 2
@@ -535,7 +546,7 @@ class _ClauseReader:
             flat = _NESTED.sub("", sub) if "(" in sub else sub  # a note in a nested bracket is not the sub-clause's
             if first_leads_note(flat):
                 continue
-            if (flat[:2] in _NOTE_HEADS or "下同" in flat or "不再" in flat or "均涉及" in flat) and NOTE_RE.search(flat) \
+            if _is_note(flat) \
                     and not (flat[:2] == "其他" and LABEL_RE.match(flat)):  # 其他责任单位:A is a label, not a note
                 if not self.found_role:
                     self.pending = []

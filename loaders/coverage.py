@@ -8,7 +8,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional, Sequence
 
-from kg.loaders.clauses import AS_LABEL_SENTENCE, LABEL, PERSON_LABEL, as_label_hint, duty_clause, first_leads_note, label_search, paren_groups
+from kg.loaders.clauses import (AS_LABEL_SENTENCE, LABEL, PERSON_LABEL, as_label_hint, duty_clause, first_leads_note,
+                                label_search, note_only, paren_groups)
 from kg.loaders.text import Paragraph
 
 # what a reader takes for a role statement: a role word inside a bracket, a role label with a colon
@@ -127,8 +128,8 @@ class _Scan:
             return
         inner = p.text[a + 1:b - 1]
         if not ROLE_WORD.search(inner) or _NOT_ROLE.search(inner) or len(inner) > 200 or (
-                first_leads_note(inner) and "、" not in inner):
-            return  # (排在第一位的为牵头单位) is a note on the clauses, not one of them
+                first_leads_note(inner) and "、" not in inner) or note_only(inner):
+            return  # (排在第一位的为牵头单位) / (以下…均需…落实,不再一一列出) are notes on the clauses, not clauses
         _count(self.cov, "bracket", start, _para_text(self.raw, p, a, b), self.spans, self.starts)
 
     def read_span(self, start: int) -> int:

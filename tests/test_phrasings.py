@@ -925,3 +925,15 @@ def test_first_listed_leads_and_the_others_support():
     table = "某市工作方案\n\n序号|重点任务|责任单位（排在第一位的为牵头单位，其他为配合单位）\n1|推进改革|市发改委、市财政局\n2|推进发展|市商务局、市税务局\n"
     assert [(r.mention, r.qualifier) for r in parse_text(table, "x.txt").graph.responsibilities] == [
         ("市发改委", "牵头"), ("市财政局", "配合"), ("市商务局", "牵头"), ("市税务局", "配合")]
+
+
+def test_a_note_in_a_bracket_of_its_own_is_no_unread_role_text():
+    """（以下各项任务均需各市、县（市、区）人民政府负责落实，不再一一列出） after a clause is a note on the clauses (not
+    expanded: judgement call 7), so the report stays ok rather than partial."""
+    from kg.loaders import parse_text
+
+    text = ("某省稳就业若干措施\n\n一、稳定重点群体就业\n（一）稳定农民工就业。（省人力资源社会保障厅牵头，省发展改革委、"
+            "财政厅按职责分工负责）（以下各项任务均需各市、县（市、区）人民政府负责落实，不再一一列出）\n")
+    p = parse_text(text, "x.txt")
+    assert [r.mention for r in p.graph.responsibilities] == ["省人力资源社会保障厅", "省发展改革委", "财政厅"]
+    assert p.coverage is not None and not p.coverage.unread and p.coverage.found["bracket"] == 1
