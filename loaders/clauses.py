@@ -95,6 +95,7 @@ DEADLINE_RE = re.compile(
     r"|\d{1,2}月(?:\d{1,2}日)?(?:底|末)?(?:之?前|以前)?"
     r"|(?:年内|今年|当年)?(?:持续|长期|常态化)(?:推进|坚持|实施|开展)|长期|持续"
     r"|(?:年内|今年内|当年|本年度)(?:完成|启动|出台|见效|建成|落实)?"
+    r"|(?:汛期|汛|春节|国庆|秋冬季|开学)(?:之?前|以前)(?:完成)?|每(?:年|季度|半年|月)(?:开展|组织|召开|至少)?[一二两三1-3]次"
 )
 
 # ── units ─────────────────────────────────────────────────────────────────────────────────────
@@ -124,7 +125,7 @@ UNIT_TRIM = " .。:\"'“”‘’·-─*※"
 # Cheap first-character / substring guards in front of regexes that almost never match: each is exact
 # (the regex cannot match without it) and spares a regex call per unit or sub-clause.
 _GENERIC_FIRST = frozenset("部单机相方等0123456789一二三四五六七八九十")
-_DEADLINE_FIRST = frozenset("底中上下末年之前以完启出见建落今当持长常本第一二三四")
+_DEADLINE_FIRST = frozenset("底中上下末年之前以完启出见建落今当持长常本第一二三四汛春国秋开每")
 
 
 def _generic(u: str) -> bool:

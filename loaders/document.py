@@ -618,10 +618,10 @@ def _clause_heads(section: Item) -> bool:
     """A section heading that carries a role clause over items with none below them (一、深化治安防控（牵头单位：A）
     / 1.… / 2.…): the plan has two levels, so the heading is an action and its clause the action's — a section
     holds no edge, and the clause would be lost."""
-    p = section.title_piece
-    text = p.para.text[p.a:p.b]
-    return ("(" in text or "[" in text or ":" in text) and bool(section.children) and \
-        all(not c.children for c in section.children) and any(c.assignments for c in find_clauses(text)[0])
+    if not section.children or any(c.children for c in section.children):
+        return False
+    texts = [p.para.text[p.a:p.b] for p in section.pieces]  # its own text: 一、…。（牵头单位：A）
+    return any(("(" in t or "[" in t or ":" in t) and any(c.assignments for c in find_clauses(t)[0]) for t in texts)
 
 
 def _read_groups(b: _Builder, paras: list[Paragraph]) -> None:

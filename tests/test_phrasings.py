@@ -879,7 +879,7 @@ def test_a_clause_on_a_section_heading_over_plain_items_is_the_actions():
 
 
 @pytest.mark.parametrize("written", ["2024年第四季度", "2024年二季度完成", "2024年上半年", "2024年至2026年", "2024—2026年",
-                                     "三季度末前完成", "2025年12月底前完成"])
+                                     "三季度末前完成", "2025年12月底前完成", "汛期前", "每年开展一次"])
 def test_a_deadline_in_a_verb_clause_is_whole_and_as_written(written):
     from kg.loaders import parse_text
 
@@ -937,3 +937,14 @@ def test_a_note_in_a_bracket_of_its_own_is_no_unread_role_text():
     p = parse_text(text, "x.txt")
     assert [r.mention for r in p.graph.responsibilities] == ["省人力资源社会保障厅", "省发展改革委", "财政厅"]
     assert p.coverage is not None and not p.coverage.unread and p.coverage.found["bracket"] == 1
+
+
+def test_a_clause_after_the_heading_sentence_of_a_section_is_the_actions():
+    from kg.loaders import parse_text
+
+    text = ("某区2024年平安建设工作要点\n\n一、深化社会治安整体防控。（牵头单位：区委政法委、区公安分局）\n"
+            "1.推进智慧安防小区建设。\n2.加强重点部位巡逻防控。\n二、加强矛盾纠纷排查化解\n3.健全矛盾纠纷多元化解机制。\n")
+    g = parse_text(text, "x.txt").graph
+    titles = {a.id: a.title for a in g.actions}
+    assert [(titles[r.target_id], r.mention) for r in g.responsibilities] == [
+        ("深化社会治安整体防控", "区委政法委"), ("深化社会治安整体防控", "区公安分局")]
