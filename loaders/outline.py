@@ -17,8 +17,7 @@ from kg.loaders.clauses import duty_clause
 from kg.loaders.text import Paragraph, sentence_end
 
 # 三、一体化推进… is a section; 一、二级医院…, 三、四线城市 (a line wrapped there), 一、二、三 are not
-SECTION_RE = re.compile(r"^([一二三四五六七八九十]+[、.](?![一二三四五六七八九十]+(?:[、.级类档等批期次年线手产季月号个种]|$))|"
-                        r"第[一二三四五六七八九十百零〇]+章)\s*")
+SECTION_RE = re.compile(r"^([一二三四五六七八九十]+[、.](?![一二三四五六七八九十]+(?:[、.级类档等批期次年线手产季月号个种]|$))|第[一二三四五六七八九十百零〇]+章)\s*")
 ARTICLE_RE = re.compile(r"^(第[一二三四五六七八九十百零〇]+条)\s*")
 ACTION_RE = re.compile(r"^(\((?:[一二三四五六七八九十]+|\d{1,2})\))\s*")
 TASK_RE = re.compile(r"^(\d{1,2}(?:[.、](?!\d)|\))|─+|[①-⑳]|[●▲■◆•◇□▪►]+)\s*")

@@ -81,17 +81,12 @@ def test_pair_key_orders_as_tuples() -> None:
 
 
 def link_changes_as_before(pairs: dict[tuple[str, str], int], have: dict[tuple[str, str], int]) -> tuple[list, list, list]:
-    """embedded._link_changes as it was before the sort by kc.pair_key."""
-    create, update, drop = [], [], []
-    for (a, b), d in sorted(pairs.items()):
-        n = have.get((a, b), 0) + d
-        if (a, b) not in have:
-            if n > 0:
-                create.append((a, b, n))
-        elif n > 0:
-            update.append({"a": a, "b": b, "n": n})
-        else:
-            drop.append({"a": a, "b": b})
+    """What embedded._link_changes gave before the sort by kc.pair_key, said as sets: new links with a count,
+    kept links with their new count, and kept links that drop to zero — each in (a, b) order."""
+    after = sorted((k, have.get(k, 0) + d) for k, d in pairs.items())
+    create = [(a, b, n) for (a, b), n in after if (a, b) not in have and n > 0]
+    update = [{"a": a, "b": b, "n": n} for (a, b), n in after if (a, b) in have and n > 0]
+    drop = [{"a": a, "b": b} for (a, b), n in after if (a, b) in have and n <= 0]
     return create, update, drop
 
 
