@@ -208,9 +208,14 @@ def _print_build(report: Any, where: str) -> None:
         click.echo(f"  and {c.get('targets', 0)} targets, {c.get('people', 0)} people in leading groups, "
                    f"{c.get('citations', 0)} citations"
                    + (f"; {report.alignments} task alignments across the store" if report.alignments is not None else ""))
-    for line in report.failures:
-        click.echo(f"  FAILED  {escaped(for_cli(line, 'build'))}", err=True)
-    if report.failures:
+    _exit_on_failures([escaped(for_cli(line, "build")) for line in report.failures], "  FAILED  ")
+
+
+def _exit_on_failures(lines: list[str], prefix: str) -> None:
+    """Each failure a line on stderr, then exit status 1 if there was one."""
+    for line in lines:
+        click.echo(prefix + line, err=True)
+    if lines:
         sys.exit(1)
 
 
@@ -232,10 +237,7 @@ def extract(paths: tuple[Path, ...], fmt: str, jobs: int, limits: Any, progress:
                        f"{_coverage_note(r)}", err=True)
         for w in r.warnings:
             click.echo(f"kg: warning: {w}", err=True)
-    for r in batch.failures:
-        click.echo(f"kg: {for_cli(r.error or r.file, 'extract')}", err=True)
-    if batch.failures:
-        sys.exit(1)
+    _exit_on_failures([for_cli(r.error or r.file, "extract") for r in batch.failures], "kg: ")
 
 
 @file_command
