@@ -1208,6 +1208,35 @@ def duty_clause(text: str, pos: int = 0) -> Optional[RoleClause]:
     return clause
 
 
+# A 职责分工 block written as prose: 县生态环境局负责农村生活污水治理工作。县财政局负责落实整治资金。 — each sentence
+# that opens with units (listed, with their place) and a role verb is one unit's duty (read only inside such a block)
+_DUTY_SENTENCE = re.compile(r"([^。;,:()]{3,40}?)(牵头负责|牵头|负责|承担|配合|协助|参与)")
+_SENTENCE_SPAN = re.compile(r"[^。;]+[。;]?")
+
+
+def duty_sentence(text: str, pos: int = 0) -> Optional[RoleClause]:
+    """The duty a sentence of a prose 职责分工 block states: its units and the role of its opening verb, or None."""
+    m = _DUTY_SENTENCE.match(text, pos)
+    if m is None:
+        return None
+    units = split_units(m.group(1))
+    if not units or not all((_listed_unit(u) and _PLACE_MARK.match(u)) or _LISTED_COLLECTIVE.match(u) for u in units):
+        return None
+    role, qual = verb_role(m.group(2))
+    clause = RoleClause(pos, m.end(2), text[pos:m.end(2)], kind="duty")
+    _add(clause, units, role, qual, False, m.group(0))
+    return clause
+
+
+def duty_sentences(text: str) -> list[tuple[int, int]]:
+    """The spans of a paragraph's duty sentences when it opens with one (see duty_sentence): each runs to the next,
+    so a sentence that states no duty stays with the duty before it."""
+    starts = [m.start() for m in _SENTENCE_SPAN.finditer(text) if duty_sentence(text, m.start()) is not None]
+    if not starts or starts[0] != 0:
+        return []
+    return list(zip(starts, starts[1:] + [len(text)]))
+
+
 _PLACEHOLDER = re.compile(r"^[\s/／\\\-—─–~～无暂无]*$")
 _CELL_VERB = re.compile(r"(?:" + VERB + r")$")
 

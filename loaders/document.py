@@ -11,7 +11,7 @@ from kg.errors import InputError
 from kg.gc_pause import gc_paused
 from kg.ids import child_id, responsibility_id, stable_id, title_key
 from kg.loaders.clauses import (FIRST_LEADS, FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, bracket_deadline,
-                                cell_assignments, continued_label, duty_clause, duty_opening, find_clauses, first_leads_mode,
+                                cell_assignments, continued_label, duty_clause, duty_opening, duty_sentence, find_clauses, first_leads_mode,
                                 heading_units, item_role, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
@@ -162,7 +162,7 @@ class _Builder:
         found, _ = find_clauses(text, self.first_leads(base))
         if item.duty and piece is item.pieces[0]:
             at = item.title_piece.a - piece.a if item.title_piece.para is piece.para else 0
-            duty = duty_clause(text, max(at, 0))  # after the item marker, if any
+            duty = duty_clause(text, max(at, 0)) or duty_sentence(text, max(at, 0))  # after the item marker, if any
             if duty is not None:
                 found = (duty, *(c for c in found if c.start >= duty.end))
         return found

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-from kg.loaders.clauses import duty_clause
+from kg.loaders.clauses import duty_clause, duty_sentences
 from kg.loaders.text import Paragraph, sentence_end
 
 # 三、一体化推进… is a section; 一、二级医院…, 三、四线城市 (a line wrapped there), 一、二、三 are not
@@ -246,8 +246,19 @@ class _Outline:
             self.numbered(p, t, m)
         elif (self.action is not None or self.section is not None) and duty_clause(t) is not None:
             self.duty_line(p, t)
+        elif self.in_duty_block() and (spans := duty_sentences(t)):
+            for a, b in spans:  # 县生态环境局负责…。县财政局负责…。: one duty a sentence
+                self.duty_line(p, t, a, b)
         else:
             self.unnumbered(p, t)
+
+    def in_duty_block(self) -> bool:
+        """The open part of the plan is headed 职责分工 / 部门职责 …: its prose may state one unit's duty a sentence."""
+        item = self.action if self.action is not None else self.section
+        if item is None:
+            return False
+        p = item.title_piece
+        return "职责" in p.para.text[p.a:p.b]
 
     def numbered(self, p: Paragraph, t: str, m: re.Match) -> None:
         """1. / ── / (1) under an action: a task (or a sub-point); with two levels only (一、 then 1.), or
@@ -278,11 +289,14 @@ class _Outline:
         elif not (above.number and _marker_kind(above.number) == kind):
             self.sub_parent = None
 
-    def duty_line(self, p: Paragraph, t: str) -> None:
-        """发改部门:负责… — a task of the open action (or of one its section titles)."""
+    def duty_line(self, p: Paragraph, t: str, a: int = 0, b: Optional[int] = None) -> None:
+        """发改部门:负责… — a task of the open action (or of one its section titles); t[a:b] when a paragraph
+        holds several duties, one a sentence."""
+        b = len(t) if b is None else b
         action = self.action if self.action is not None else self.implicit_action()
         self.action = action
-        self.task = Item("task", None, Piece(p, 0, _duty_title_end(t)), [Piece(p, 0, len(t))], duty=True)
+        end = _DUTY_TITLE_END.search(t, a, b)
+        self.task = Item("task", None, Piece(p, a, end.start() if end else b), [Piece(p, a, b)], duty=True)
         action.children.append(self.task)
 
     def unnumbered(self, p: Paragraph, t: str) -> None:

@@ -948,3 +948,23 @@ def test_a_clause_after_the_heading_sentence_of_a_section_is_the_actions():
     titles = {a.id: a.title for a in g.actions}
     assert [(titles[r.target_id], r.mention) for r in g.responsibilities] == [
         ("深化社会治安整体防控", "区委政法委"), ("深化社会治安整体防控", "区公安分局")]
+
+
+def test_a_duty_block_written_as_prose_gives_one_task_a_sentence():
+    """二、职责分工 / 县生态环境局负责农村生活污水治理工作。县财政局负责落实整治资金。… (judgement call 10 for prose): each
+    sentence that opens with units and a role verb is a task of the block, titled by the sentence; a sentence that
+    states no duty stays with the one before it. The same prose outside a 职责 block, or opening with something
+    else, is text."""
+    from kg.loaders import parse_text
+
+    duties = ("县农业农村局负责统筹协调农村人居环境整治工作。县生态环境局负责农村生活污水治理工作。县财政局负责落实整治资金，"
+              "各乡镇人民政府是责任主体。")
+    g = parse_text(f"某县农村人居环境整治方案\n\n一、重点任务\n（一）推进农村厕所革命。\n二、职责分工\n{duties}\n", "x.txt").graph
+    titles = {t.id: t.title for t in g.tasks}
+    assert [(titles[r.target_id], r.mention, r.qualifier) for r in g.responsibilities] == [
+        ("县农业农村局负责统筹协调农村人居环境整治工作", "县农业农村局", "负责"),
+        ("县生态环境局负责农村生活污水治理工作", "县生态环境局", "负责"),
+        ("县财政局负责落实整治资金，各乡镇人民政府是责任主体", "县财政局", "负责")]
+    for other in (f"二、保障措施\n{duties}\n", f"二、职责分工\n各单位要高度重视。{duties}\n"):
+        g = parse_text(f"某县农村人居环境整治方案\n\n一、重点任务\n（一）推进农村厕所革命。\n{other}", "x.txt").graph
+        assert g.responsibilities == []
