@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple, Optional, Sequence
 
+from kg.loaders.orgs import default_tables
 from kg.model import Qualifier, Role
 
 # ── labels ────────────────────────────────────────────────────────────────────────────────────
@@ -941,8 +942,6 @@ def _verb_sentences(text: str, first_leads: int) -> list[RoleClause]:
 
 
 def _collective(unit: str) -> bool:
-    from kg.loaders.orgs import default_tables
-
     return default_tables().is_collective(unit) or _LISTED_COLLECTIVE.match(unit) is not None
 
 
@@ -1021,8 +1020,13 @@ def heading_units(title: str) -> Optional[list[str]]:
             "(" in t and "(" in _PLACES_BRACKET.sub("", t)):  # 各县(市、区)人民政府, not 县市场监管局(牵头单位)
         return None
     units = split_units(t)
-    return units if units and all((_listed_unit(u) and _PLACE_MARK.match(u)) or _LISTED_COLLECTIVE.match(u)
-                                  for u in units) else None  # 一网通办 ends as a unit does: no place, no unit
+    return units if _placed_units(units) else None  # 一网通办 ends as a unit does: no place, no unit
+
+
+def _placed_units(units: list[str]) -> bool:
+    """Every one a listed unit that names its place, or a 各/X直 collective: what a heading or a prose duty needs to
+    be read as naming units."""
+    return bool(units) and all((_listed_unit(u) and _PLACE_MARK.match(u)) or _LISTED_COLLECTIVE.match(u) for u in units)
 
 
 _DUTY_SUFFIX = re.compile(r"(?:的)?(?:主要|工作|重点)?(?:职责|任务)$|承担的(?:工作|重点)?任务$|(?:工作)?职责(?:分工|任务)$")
@@ -1220,7 +1224,7 @@ def duty_sentence(text: str, pos: int = 0) -> Optional[RoleClause]:
     if m is None:
         return None
     units = split_units(m.group(1))
-    if not units or not all((_listed_unit(u) and _PLACE_MARK.match(u)) or _LISTED_COLLECTIVE.match(u) for u in units):
+    if not _placed_units(units):
         return None
     role, qual = verb_role(m.group(2))
     clause = RoleClause(pos, m.end(2), text[pos:m.end(2)], kind="duty")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-from kg.loaders.clauses import duty_clause, duty_sentences
+from kg.loaders.clauses import duty_clause, duty_sentences, split_top
 from kg.loaders.text import Paragraph, sentence_end
 
 # 三、一体化推进… is a section; 一、二级医院…, 三、四线城市 (a line wrapped there), 一、二、三 are not
@@ -77,24 +77,10 @@ def _title_end(text: str, start: int) -> int:
     """End of a heading: its first sentence; a very long one is cut at its first comma."""
     end = sentence_end(text, start)
     if end - start > TITLE_MAX:
-        comma = _comma_outside(text, start, end)
-        if comma > start:
-            return comma
+        first = split_top(text[start:end], ",")[0]  # a comma inside a clause's bracket is the clause's
+        if start + len(first) < end and first:
+            return start + len(first)
     return end
-
-
-def _comma_outside(text: str, start: int, end: int) -> int:
-    """The first comma of text[start:end] outside brackets (a clause's commas are the clause's), or -1."""
-    depth = 0
-    for k in range(start, end):
-        ch = text[k]
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth = max(0, depth - 1)
-        elif ch == "," and depth == 0:
-            return k
-    return -1
 
 
 def heading_sentence(text: str, start: int = 0) -> Optional[int]:
