@@ -471,6 +471,9 @@ _STRAY = re.compile(r"[、,\s]*、[、,\s]*")
 _STRAY_HINT = re.compile(r"、[、, ]|[, ]、")
 
 
+_WITH_AFTER_ROLE = re.compile(r"(?<=牵头|负责)会同")
+
+
 def _subclauses(body: str) -> list[str]:
     """Sub-clauses split at , ; 。 (and before a second label) outside nested brackets."""
     if "、" in body and _STRAY_HINT.search(body):
@@ -482,6 +485,8 @@ def _subclauses(body: str) -> list[str]:
         if not s:
             continue
         cuts = [m.start() for m in _LABEL_AT.finditer(s) if m.start() > 0] if ":" in s else []  # 完成时限: too
+        if "会同" in s:  # A牵头会同B推进…: 会同 after a role word opens a sub-clause of its own
+            cuts = sorted(cuts + [m.start() for m in _WITH_AFTER_ROLE.finditer(s)])
         prev = 0
         for c in cuts:
             if s[prev:c].strip(" 、"):
@@ -553,11 +558,28 @@ class _ClauseReader:
                 if not self.found_role:
                     self.pending = []
                 continue
-            if sub[:1] in _LEADING_FIRST:
-                sub = _LEADING.sub("", sub).strip(" 、")
-            value = self._value(sub) if ":" in sub else sub
-            if value is not None and not self._read_value(value):
-                self._unread(value)
+            self._read_sub(sub)
+
+    def _read_sub(self, sub: str) -> None:
+        """One sub-clause that is no note: 会同B… after a role word, else its value by the first step that takes it."""
+        if sub[:1] in _LEADING_FIRST:
+            if sub[:2] == "会同" and self.found_role and self.read_with(sub[2:]):
+                return
+            sub = _LEADING.sub("", sub).strip(" 、")
+        value = self._value(sub) if ":" in sub else sub
+        if value is not None and not self._read_value(value):
+            self._unread(value)
+
+    def read_with(self, rest: str) -> bool:
+        """由A牵头,会同B推进… — after a role word, the listed units after 会同 work with the unit before it (WITH_ROLE);
+        what they do (推进项目审批) is the task's text, not role text. 会同B负责 / 会同B配合落实: the verb says the role."""
+        got = with_units(rest)
+        if got is None:
+            return False
+        units, work = got
+        role, qual = verb_role(work) if work and _VERB_WHOLE.fullmatch(work) else WITH_ROLE
+        self._assign(units, role, qual, "会同" + rest)
+        return True
 
     def _unread(self, sub: str) -> None:
         """A part no step took: a problem after the first role word, skipped (for now) before it."""
@@ -742,9 +764,32 @@ def _add_verb(clause: RoleClause, units: list[str], units_text: str, role: Role,
         lead_n = len(split_units(units_text.split("会同", 1)[0]))
         lead_n += len(units) - len(split_units(units_text))  # units carried over from a comma group lead too
         clause.assignments.extend(Assignment(u, "LEADS", "牵头") for u in units[:lead_n])
-        clause.assignments.extend(Assignment(u, "RESPONSIBLE_FOR", "负责") for u in units[lead_n:])
+        clause.assignments.extend(Assignment(u, *WITH_ROLE) for u in units[lead_n:])
         return
     _add(clause, units, role, qual, first_leads, sub)
+
+
+# 会同: the units after it work with the unit before it and answer for the task with it (A会同B牵头 / 由A牵头,会同B推进…);
+# the corpus rules type 配合/参与/协助 as supporting and say nothing of 会同 — one place to change if they come to
+WITH_ROLE: tuple[Role, Qualifier] = ("RESPONSIBLE_FOR", "负责")
+_VERB_WHOLE = re.compile(VERB)
+# what the units after 会同 go on to do: a role verb, or a verb of the work (会同市财政局研究制定… / 会同各区组织实施)
+_WORK_START = re.compile(VERB + r"|(?:共同|联合|一起|协同|分别|及时|统筹|全力)?(?:推进|推动|组织|开展|实施|做好|抓好|研究|制定|"
+                         r"制订|出台|建立|健全|完善|加强|加快|办理|编制|起草|部署|督促|指导|协调|落实|评估|审核|审查|修订|"
+                         r"对|就|在|向|按)")
+
+
+def with_units(text: str) -> Optional[tuple[list[str], str]]:
+    """(units, work) for the words after 会同: the listed units it names (the last one glued to the work they do:
+    市财政局、市税务局推进项目审批 → [市财政局, 市税务局], 推进项目审批); None unless every unit is a listed unit."""
+    pieces = split_top(text, "、")
+    last = pieces[-1]
+    for i in range(2, len(last) + 1):
+        head, work = last[:i], last[i:]
+        if _LISTED_END.search(head.removesuffix("等")) and (not work or _WORK_START.match(work)):
+            units = split_units("、".join(pieces[:-1] + [head]))
+            return (list(units), work) if units and all(map(_listed_unit, units)) else None
+    return None
 
 
 _NESTED = re.compile(r"\([^()]*\)")
@@ -926,9 +971,8 @@ def _verb_sentences(text: str, first_leads: int) -> list[RoleClause]:
         if text[b:b + 1] not in _SENTENCE_AFTER or (a and text[a - 1] not in "。;!\n"):
             continue  # a sentence whole: it starts and ends at a sentence end
         body = m.group().strip()
-        if not body or not ((body[-1] in _VERB_END_LAST and _VERB_END.search(body, max(0, len(body) - 6)))
-                            or (("为" in body or "是" in body) and LABEL_IS_RE.match(body))):
-            continue  # …分工负责。 / 牵头单位为A,配合单位为B。
+        if not _clause_sentence(body):
+            continue
         clause = _parse_clause_cached(body, first_leads)
         if clause is None or not clause.assignments or clause.problems or \
                 not all(_listed_unit(x.unit) or _LISTED_COLLECTIVE.match(x.unit) for x in clause.assignments) or \
@@ -939,6 +983,18 @@ def _verb_sentences(text: str, first_leads: int) -> list[RoleClause]:
         out.append(RoleClause(start, start + len(body), clause.text, clause.assignments, clause.deadline,
                               clause.sets_first_leads, clause.problems, "sentence"))
     return out
+
+
+def _clause_sentence(body: str) -> bool:
+    """The sentence has a clause's form: it ends in its verb (…分工负责), is labels with 为 (牵头单位为A,配合单位为B),
+    or opens with a lead that brings others in (由A牵头,会同B推进…: what follows the units is the task's text)."""
+    return bool(body) and ((body[-1] in _VERB_END_LAST and _VERB_END.search(body, max(0, len(body) - 6)) is not None)
+                           or (("为" in body or "是" in body) and LABEL_IS_RE.match(body) is not None)
+                           or ("会同" in body and _WITH_SENTENCE.match(body) is not None))
+
+
+# 由A牵头,会同B… / A牵头会同B…: the lead and the 会同 units open the sentence, nothing else before them
+_WITH_SENTENCE = re.compile(r"^由?[^,;:()]{2,60}?(?:牵头|负责)(?:负责)?,?会同")
 
 
 def _collective(unit: str) -> bool:

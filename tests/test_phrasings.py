@@ -679,7 +679,15 @@ def test_a_sentence_that_is_nothing_but_a_clause_answers_for_its_item():
     ("推进改革,市教育局负责。", []),
     ("市教育局负责组织实施。", []),
     ("各地各部门要高度重视,切实负责。", []),
-    ("由市卫生健康委牵头,会同市医保局推进改革。", []),
+    # 由A牵头,会同B推进…: the lead and the 会同 units open the sentence; what they do is the task's text
+    ("由市卫生健康委牵头,会同市医保局推进改革。", [("市卫生健康委", "LEADS"), ("市医保局", "RESPONSIBLE_FOR")]),
+    ("市商务局牵头会同市财政局、市税务局组织实施。",
+     [("市商务局", "LEADS"), ("市财政局", "RESPONSIBLE_FOR"), ("市税务局", "RESPONSIBLE_FOR")]),
+    ("由企业自主负责,会同金融机构推进融资对接。", []),
+    ("由市政府会同有关部门制定具体办法。", []),
+    ("会同市财政局研究制定实施细则。", []),
+    ("各县区要由主要负责同志牵头,会同有关部门推进。", []),
+    ("由市卫生健康委牵头,会同市医保局推进改革,加快形成合力。", []),
     ("领导小组办公室设在市发展改革委,负责日常工作。", []),
 ])
 def test_a_clause_sentence_is_strict(text, expected):
@@ -688,6 +696,27 @@ def test_a_clause_sentence_is_strict(text, expected):
 
     found, _ = find_clauses(normalize(text))
     assert [(a.unit, a.role) for c in found for a in c.assignments] == expected
+
+
+def test_a_lead_that_brings_others_in_with_hui_tong():
+    """由A牵头，会同B、C推进… — as a sentence of the item, in a bracket, glued (A牵头会同B组织实施): A leads, the units
+    after 会同 answer for the task with it (as in A会同B牵头), and the work they do is not role text (no partial
+    report). 由A负责，B参与: B supports. Prose that only looks like it names nobody: 由企业自主负责，会同金融机构…,
+    由各地根据实际…, 各县区要由主要负责同志牵头…, A会同B制定… (no role word)."""
+    got, g = edges("lead_with_others.txt")
+    assert got == [
+        ("推进项目审批提速", "市发展改革委", "LEADS", "牵头", None),
+        ("推进项目审批提速", "市自然资源和规划局", "RESPONSIBLE_FOR", "负责", None),
+        ("推进项目审批提速", "市住房城乡建设局", "RESPONSIBLE_FOR", "负责", None),
+        ("深化“一网通办”", "市政务服务管理局", "LEADS", "牵头", None),
+        ("深化“一网通办”", "市大数据中心", "RESPONSIBLE_FOR", "负责", None),
+        ("优化不动产登记", "市自然资源和规划局", "LEADS", "牵头", None),
+        ("优化不动产登记", "市税务局", "RESPONSIBLE_FOR", "负责", None),
+        ("规范涉企收费", "市市场监管局", "RESPONSIBLE_FOR", "负责", None),
+        ("规范涉企收费", "市财政局", "RESPONSIBLE_FOR", "配合", None),
+    ]
+    p = parse_path(HERE / "lead_with_others.txt")
+    assert p.coverage is not None and not p.coverage.unread and not any("unknown role word" in w for w in p.warnings)
 
 
 def test_a_label_in_a_bracket_of_its_own_labels_what_follows():
