@@ -793,7 +793,7 @@ def with_units(text: str) -> Optional[tuple[list[str], str]]:
 
 
 _NESTED = re.compile(r"\([^()]*\)")
-_ROLE_MARK = re.compile(r"牵头|主责|负责|配合|协办|参与|协助|指导|牵头单位|责任单位|配合单位")
+_ROLE_MARK = re.compile(r"牵头|主责|负责|配合|协办|参与|协助|指导|(?:牵头|责任|配合|协办|参与|协助)(?:单位|部门)")
 _MARKED_UNIT = re.compile(r"(.+?)\((" + _ROLE_MARK.pattern + r")\)")
 
 
@@ -1070,13 +1070,26 @@ _ITEM_VERB = re.compile(r"(?:主动|积极|具体|负责)?(?:(牵头)|(配合|�
 def heading_units(title: str) -> Optional[list[str]]:
     """The units a heading names when it is nothing but listed units (县科协 / 县发改局、县财政局)."""
     t = title.strip().rstrip("。:")
+    if t[-1:] == ")" and (m := _HEADING_MARK.search(t)) is not None:  # 县市场监管局(牵头单位): see heading_mark
+        t = t[:m.start()].rstrip()
     if t[-1:] in "责务" and (m := _DUTY_SUFFIX.search(t)) is not None:  # 县卫生健康局职责 / 县公安局承担的任务
         t = t[:m.start()]
     if not 3 <= len(t) <= 60 or t[-1] not in _UNIT_LAST or any(ch in t for ch in ",;。:[]") or (
-            "(" in t and "(" in _PLACES_BRACKET.sub("", t)):  # 各县(市、区)人民政府, not 县市场监管局(牵头单位)
+            "(" in t and "(" in _PLACES_BRACKET.sub("", t)):  # 各县(市、区)人民政府, not 县市场监管局(2项)
         return None
     units = split_units(t)
     return units if _placed_units(units) else None  # 一网通办 ends as a unit does: no place, no unit
+
+
+# a unit heading that marks its units' role: 县市场监管局(牵头单位) / 县教育局、县科协(配合)
+_HEADING_MARK = re.compile(r"\((" + _ROLE_MARK.pattern + r")\)$")
+
+
+def heading_mark(title: str) -> Optional[tuple[Role, Qualifier]]:
+    """The role a unit heading's mark gives its units over the items below it (县市场监管局(牵头单位) leads them,
+    县教育局(配合) supports them); None for a heading without one (its units answer for the items)."""
+    m = _HEADING_MARK.search(title.strip().rstrip("。:"))
+    return label_role(m.group(1)) if m is not None else None
 
 
 def _placed_units(units: list[str]) -> bool:
@@ -1119,11 +1132,12 @@ def bracket_deadline(text: str) -> Optional[str]:
     return None
 
 
-def item_role(text: str) -> tuple[Role, Qualifier]:
-    """The role an item under a unit heading gives the heading's units, by the verb the item opens with."""
+def item_role(text: str, heading: tuple[Role, Qualifier] = ("RESPONSIBLE_FOR", "负责")) -> tuple[Role, Qualifier]:
+    """The role an item under a unit heading gives the heading's units, by the verb the item opens with; an item
+    whose verb says no role takes the heading's (its mark's: 县市场监管局(牵头单位) / 1.开展… leads)."""
     m = _ITEM_VERB.match(text)
     if m is None:
-        return "RESPONSIBLE_FOR", "负责"
+        return heading
     return ("LEADS", "牵头") if m.group(1) else ("RESPONSIBLE_FOR", "配合") if m.group(2) else ("RESPONSIBLE_FOR", "指导")
 
 

@@ -12,7 +12,7 @@ from kg.gc_pause import gc_paused
 from kg.ids import child_id, responsibility_id, stable_id, title_key
 from kg.loaders.clauses import (FIRST_LEADS, FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, bracket_deadline,
                                 cell_assignments, continued_label, duty_clause, duty_opening, duty_sentence, find_clauses, first_leads_mode,
-                                heading_units, item_role, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
+                                heading_mark, heading_units, item_role, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
@@ -100,13 +100,14 @@ class _Builder:
 
     def laid_out_by_unit(self, outline: list[Item]) -> bool:
         """Whether the plan is laid out by unit: under some heading that names units, an item opens with a role verb
-        (牵头… / 负责… / 配合…). A roster, a list of a unit's bodies or of what is built there states no duty, so
-        its unit headings name nobody."""
+        (牵头… / 负责… / 配合…), or the heading marks its units' role itself (县市场监管局(牵头单位)). A roster, a list
+        of a unit's bodies or of what is built there states no duty, so its unit headings name nobody."""
         def walk(items: list[Item]) -> bool:
             for it in items:
                 p = it.title_piece
-                if heading_units(p.para.text[p.a:p.b]) is not None and any(
-                        duty_opening(_title(self.raw, c.title_piece)) for c in _descendants(it)):
+                heading = p.para.text[p.a:p.b]
+                if heading_units(heading) is not None and it.children and (heading_mark(heading) is not None or any(
+                        duty_opening(_title(self.raw, c.title_piece)) for c in _descendants(it))):
                     return True
                 if walk(it.children):
                     return True
@@ -175,15 +176,17 @@ class _Builder:
         units = heading_units(text) if self.by_unit and not item.duty else None
         if units is None or find_clauses(text)[0]:
             return inherited
-        return self._found(RoleClause(0, len(text.rstrip("。: ")), text, [Assignment(u, "RESPONSIBLE_FOR", "负责")
-                                                                        for u in units], kind="heading"), piece, text)
+        role, qual = heading_mark(text) or ("RESPONSIBLE_FOR", "负责")  # 县市场监管局(牵头单位): the mark's role
+        return self._found(RoleClause(0, len(text.rstrip("。: ")), text, [Assignment(u, role, qual) for u in units],
+                                      kind="heading"), piece, text)
 
     def under_heading(self, heading: _Found, item: Item, title: str) -> list[list[_Found]]:
         """An item with no clause of its own under a unit heading: the heading's units, in the role the item's
         opening verb gives them (牵头组织… leads, 配合… supports, any other answers for it)."""
         if not_a_duty(title):
             return []
-        role, qual = item_role(title)
+        first = heading.clause.assignments[0]
+        role, qual = item_role(title, (first.role, first.qualifier))
         clause = replace(heading.clause, assignments=[Assignment(a.unit, role, qual) for a in heading.clause.assignments],
                          deadline=bracket_deadline(item.title_piece.para.text[item.title_piece.a:item.title_piece.b]))
         self.by_heading.append(heading.a)

@@ -824,9 +824,29 @@ def test_items_under_a_unit_heading_keep_their_deadline_and_skip_what_is_no_duty
     assert got == [("牵头开展营商环境", "县发展和改革局", "牵头", "2024年6月底"),
                    ("负责牵头推进社会", "县发展和改革局", "牵头", None),
                    ("督促各乡镇落实项", "县发展和改革局", "指导", None),
-                   ("落实食品安全属地", "各县（市、区）人民政府", "负责", None)]
-    assert any("3 items read as a plan laid out by unit" in w or "4 items read as a plan laid out by unit" in w
-               for w in p.warnings)
+                   ("落实食品安全属地", "各县（市、区）人民政府", "负责", None),
+                   ("开展校园食品安全", "县市场监管局", "牵头", None)]  # the heading's mark (牵头单位) says it leads
+    assert any("5 items read as a plan laid out by unit" in w for w in p.warnings)
+    assert p.coverage is not None and not p.coverage.unread
+
+
+def test_a_unit_heading_may_mark_its_units_role():
+    """（一）县市场监管局（牵头单位） / 1.开展… — a unit heading with a role mark gives its units that role over each item
+    below it (牵头 leads, 配合 supports), and the mark alone says the plan is laid out by unit; an item that opens
+    with its own role verb (2.配合县教育局…) keeps it. A mark on a heading that names no unit（加强宣传引导（牵头））, a
+    bracket that is no mark (县农业农村局（2项）), a contact line and a call on all units give nothing."""
+    got, g = edges("unit_headings_marked.txt")
+    assert got == [
+        ("开展校园食品安全守护行动", "县市场监管局", "LEADS", "牵头", None),
+        ("配合县教育局做好学校食堂“互联网+明厨亮灶”建设", "县市场监管局", "RESPONSIBLE_FOR", "配合", None),
+        ("做好学校食堂日常管理", "县教育局", "RESPONSIBLE_FOR", "配合", None),
+        ("做好学校食堂日常管理", "县卫生健康局", "RESPONSIBLE_FOR", "配合", None),
+    ]
+    assert g.responsibilities[0].prov.text == "县市场监管局（牵头单位）"
+    from kg.loaders import parse_text
+
+    roster = "某县食品安全委员会组成人员名单\n\n一、县食安委办公室（牵头单位）\n1.主任：张三，县市场监管局局长。\n2.王五，科长，电话13800000001。\n"
+    assert parse_text(roster, "x.txt").graph.responsibilities == []
 
 
 @pytest.mark.parametrize("text,expected", [
