@@ -147,7 +147,10 @@ class _Builder:
             found = self._piece_clauses(item, piece, text)
             if more is not None:  # 责任单位:市工信局(牵头) / 市科技局 / 市商务局, a unit a line
                 found = (more, *(c for c in found if c.start >= more.end))
-            out.extend(self._found(c, piece, text) for c in found)
+            new = [self._found(c, piece, text) for c in found]
+            if more is not None:
+                _join_bare_label(out, new)
+            out.extend(new)
             if not found or found[-1] is not more:  # a line of units keeps its label open for the next line
                 label = open_label(found[-1], text) if found else None
         return out
@@ -422,6 +425,13 @@ class _Builder:
             if m is not None:
                 return _SPACES.sub("", self.raw[cell.start + m.start():cell.start + m.end()])
         return self.raw[cell.start + at:cell.start + at + len(unit)] if at >= 0 else unit
+
+
+def _join_bare_label(out: list[_Found], new: list[_Found]) -> None:
+    """牵头单位: alone on its line (a DOCX/HTML line split) and its units on the next: one clause from the label to
+    the last unit, so the label is read rather than reported as a clause that names no unit."""
+    if out and not out[-1].clause.assignments and out[-1].clause.kind == "label":
+        new[0] = replace(new[0], a=out.pop().a)
 
 
 @dataclass

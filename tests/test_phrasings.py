@@ -756,6 +756,26 @@ def test_a_label_whose_units_go_on_in_the_lines_below():
     assert [a.title for a in g.actions] == ["夯实数字基础"]
 
 
+def test_a_label_alone_on_its_line_takes_the_units_of_the_next():
+    """牵头单位： / 县教育局、县科协 (a DOCX or HTML line split after the colon): the label is read with the units below
+    it — one clause from the label to the last unit, not a label that "names no unit" and a report that says
+    partial. A label followed by a sentence (各单位要加强协作。 / 县教育局负责组织实施。) or by the next item stays
+    unread and is reported."""
+    got, g = edges("label_alone_on_its_line.txt")
+    assert got == [
+        ("建设科普阵地", "县教育局", "LEADS", "牵头", None),
+        ("建设科普阵地", "县科协", "LEADS", "牵头", None),
+        ("建设科普阵地", "各乡镇人民政府", "RESPONSIBLE_FOR", "配合", None),
+        ("培养科普人才", "县人力资源和社会保障局", "LEADS", "牵头", "2024年底"),
+    ]
+    assert g.responsibilities[0].prov.text == "牵头单位：\n县教育局、县科协"
+    p = parse_path(HERE / "label_alone_on_its_line.txt")
+    assert p.coverage is not None and p.coverage.read["label"] == 3
+    raw = (HERE / "label_alone_on_its_line.txt").read_text(encoding="utf-8")
+    assert [raw[u.start:].split("\n")[:2] for u in p.coverage.unread] == [
+        ["责任单位：", "各单位要加强协作。"], ["牵头单位：", "（五）建设科普示范校。"], ["牵头单位：", "县教育局负责组织实施。"]]
+
+
 def test_a_unit_kept_whole_is_always_text_of_its_clause():
     """A list kept whole for a shared suffix is joined back only where it stands so in the text: a quote trimmed off
     a fragment (县“、()教育和体育局, found by the property test) must not give the mention 县、()教育和体育局."""
