@@ -8,7 +8,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional, Sequence
 
-from kg.loaders.clauses import (AS_LABEL_SENTENCE, LABEL, PERSON_LABEL, as_label_hint, duty_clause, first_leads_note,
+from kg.loaders.clauses import (AS_LABEL_SENTENCE, LABEL, ORGANISER_MARK, PERSON_LABEL, as_label_hint, duty_clause, first_leads_note,
                                 label_search, note_only, paren_groups)
 from kg.loaders.text import Paragraph
 
@@ -21,7 +21,7 @@ _LINE_HEAD = re.compile(r"^(?:\(?(?:[一二三四五六七八九十]+|\d{1,2})[)
 _ROLE_LIKE_LABEL = re.compile(r"[\u4e00-\u9fff]{0,4}(?:牵头|责任|配合|协同|协作|协办|协调|督办|主管|主办|承办|分工)"
                               r"[\u4e00-\u9fff]{0,4}\s*:")
 # brackets that mention a role word but are ordinary text: a note, a definition, an exception
-_NOT_ROLE = re.compile(r"^(?:以下简称|简称|含|包括|不含|除)|下同$")
+_NOT_ROLE = re.compile(r"^(?:以下简称|简称|含|包括|不含|除)|下同$|^[^:]*" + ORGANISER_MARK)  # (承办单位∶…): an event's
 
 
 @dataclass

@@ -12,7 +12,7 @@ from kg.gc_pause import gc_paused
 from kg.ids import child_id, responsibility_id, stable_id, title_key
 from kg.loaders.clauses import (FIRST_LEADS, FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, bracket_deadline,
                                 cell_assignments, continued_label, duty_clause, duty_opening, duty_sentence, find_clauses, first_leads_mode,
-                                heading_mark, heading_units, item_role, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
+                                event_notice, heading_mark, heading_units, item_role, mask_organisers, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
@@ -552,6 +552,9 @@ def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: 
     if not meta.title:
         raise InputError(file, "no title found", 0)
     doc = _document(raw, file, sha256, encoding, fmt, meta)
+    if event_notice(meta.title):  # 主办单位:A in a notice about a meeting or a contest: an organiser, not a role
+        for p in paras[meta.body_start:]:
+            p.text = mask_organisers(p.text)
     if not grids and fmt == "text" and ("\t" in raw or "|" in raw):
         grids = find_text_tables(raw)
     role_tables = [(g, rt) for g in grids if (rt := read_role_table(g)) is not None and rt.rows]

@@ -1037,3 +1037,53 @@ def test_a_duty_block_written_as_prose_gives_one_task_a_sentence():
     for other in (f"二、保障措施\n{duties}\n", f"二、职责分工\n各单位要高度重视。{duties}\n"):
         g = parse_text(f"某县农村人居环境整治方案\n\n一、重点任务\n（一）推进农村厕所革命。\n{other}", "x.txt").graph
         assert g.responsibilities == []
+
+
+def test_an_event_notices_organisers_are_no_roles():
+    """关于举办…大赛的通知 / 关于召开…会议的通知: 主办单位：A / 承办单位：B / 协办单位 / 指导单位 / 参加单位为C (a label line, a
+    bracket, a 为-sentence) name who holds, hosts or attends the event — no edge, and not role text that was left
+    unread (the report stays ok). The notice's own task clauses (牵头单位：…；配合单位：…, A负责，B配合。, an agenda
+    item's （市应急管理局负责）) are read as anywhere."""
+    got, _ = edges("event_notice_contest.txt")
+    assert got == [
+        ("做好赛事宣传", "市委宣传部", "LEADS", "牵头", None),
+        ("做好赛事宣传", "市融媒体中心", "RESPONSIBLE_FOR", "配合", None),
+        ("做好安全保障", "市公安局", "RESPONSIBLE_FOR", "负责", None),
+        ("做好安全保障", "市卫生健康委", "RESPONSIBLE_FOR", "配合", None),
+    ]
+    got, _ = edges("event_notice_meeting.txt")
+    assert got == [("市应急管理局通报2023年安全生产工作情况", "市应急管理局", "RESPONSIBLE_FOR", "负责", None)]
+    for name in ("event_notice_contest.txt", "event_notice_meeting.txt"):
+        p = parse_path(HERE / name)
+        assert p.coverage is not None and not p.coverage.unread and p.coverage.found["label"] == 0, name
+        raw = (HERE / name).read_text(encoding="utf-8")
+        assert all(raw[r.prov.start:r.prov.end] == r.prov.text for r in p.graph.responsibilities)
+
+
+def test_organiser_labels_outside_an_event_notice_still_give_roles():
+    """The same labels in a task plan (主办单位：A；协办单位：B on a task, as in 建议提案 and 督办 plans) lead and support:
+    only a notice about holding or attending an event makes them organisers."""
+    got, _ = edges("organiser_labels_as_roles.txt")
+    assert got == [
+        ("推进重大项目建设", "市发展改革委", "LEADS", "牵头", None),
+        ("推进重大项目建设", "市财政局", "RESPONSIBLE_FOR", "配合", None),
+        ("推进重大项目建设", "市自然资源和规划局", "RESPONSIBLE_FOR", "配合", None),
+        ("开展招商引资活动", "市商务局", "RESPONSIBLE_FOR", "负责", None),
+        ("开展招商引资活动", "各县（市、区）人民政府", "RESPONSIBLE_FOR", "配合", None),
+    ]
+
+
+@pytest.mark.parametrize("title,event", [
+    ("关于举办2024年全市科普讲解大赛的通知", True),
+    ("关于召开全市2024年安全生产工作会议的通知", True),
+    ("关于组织参加第十届全国科普讲解大赛的通知", True),
+    ("2024中国国际服务贸易交易会邀请函", True),
+    ("关于开展2024年安全生产月活动的通知", False),  # a campaign: its 参与单位 support its tasks
+    ("关于印发全市科普讲解大赛实施方案的通知", False),
+    ("关于做好2024年人大代表建议和政协提案承办工作的通知", False),
+    ("2024年市政府重点工作任务分解方案", False),
+])
+def test_an_event_notice_is_told_by_its_title(title, event):
+    from kg.loaders.clauses import event_notice
+
+    assert event_notice(title) is event
