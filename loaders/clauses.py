@@ -1435,6 +1435,22 @@ def _split_marked(line: str) -> list[str]:
     return out
 
 
+# ── a clause that looks back over the items above it ──────────────────────────────────────────────
+# 以上各项任务由市数据局牵头，市政务服务管理局配合。 / (上述任务责任单位：市数据局) / 以上工作均由…负责: the words that say
+# the clause covers the items above (a scope: 以上/上述 and the items' noun or 各项/N项), then the clause
+_LOOK_BACK = re.compile(r"^\s*[(\[]?\s*((?:注:?)?(?:以上|上述)(?:(?:各项|所有|全部|这些|几项|[\d一二三四五六七八九十两]+项)(?:重点)?"
+                        r"(?:任务|工作|措施|事项|内容|项目)?|(?:重点)?(?:任务|工作|措施|事项|内容|项目))(?:中|的)?,?(?:均|都|统一)?由?)")
+
+
+def looking_back(text: str) -> Optional[str]:
+    """The text with its look-back scope (以上各项任务由…) blanked out — the same length, so offsets hold — when it
+    opens with one; None when it does not."""
+    m = _LOOK_BACK.match(text) if ("以上" in text[:6] or "上述" in text[:6]) else None
+    if m is None:
+        return None
+    return text[:m.start(1)] + " " * (m.end(1) - m.start(1)) + text[m.end(1):]
+
+
 # ── a label whose units go on in the lines after it ──────────────────────────────────────────────
 _ONLY_UNITS = re.compile(r"^[^:;。!?]{2,60}$")
 

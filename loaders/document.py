@@ -12,7 +12,7 @@ from kg.gc_pause import gc_paused
 from kg.ids import child_id, responsibility_id, stable_id, title_key
 from kg.loaders.clauses import (FIRST_LEADS, FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, bracket_deadline,
                                 cell_assignments, continued_label, duty_clause, duty_opening, duty_sentence, find_clauses, first_leads_mode,
-                                event_notice, heading_mark, heading_units, item_role, mask_organisers, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
+                                event_notice, heading_mark, heading_units, item_role, looking_back, mask_organisers, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
@@ -137,11 +137,14 @@ class _Builder:
         return org
 
     # ── clauses of an item ──
-    def clauses(self, item: Item) -> list[_Found]:
-        """The role clauses in an item's own text, in order, with their source spans."""
+    def clauses(self, item: Item, skip: Optional[Piece] = None) -> list[_Found]:
+        """The role clauses in an item's own text (but `skip`, a line that looks back over the items: see look_back),
+        in order, with their source spans."""
         out: list[_Found] = []
         label: Optional[str] = None  # a label line whose units may go on in the lines after it
         for piece in item.pieces:
+            if piece is skip:
+                continue
             text = piece.para.text[piece.a:piece.b]
             more = continued_label(label, text) if label else None
             found = self._piece_clauses(item, piece, text)
@@ -326,12 +329,34 @@ class _Builder:
         for g in groups:
             self.emit(g, aid, "Action", seen)
         self.targets(item, aid, "Action")
+        back = self.look_back(item)
         for child in item.children:
-            task_no = self.task(child, aid, task_no, heading)
+            task_no = self.task(child, aid, task_no, heading, back)
 
-    def task(self, item: Item, aid: str, task_no: int, heading: Optional[_Found] = None) -> int:
+    def look_back(self, item: Item) -> Optional[tuple[Piece, list[list[_Found]]]]:
+        """以上各项任务由市数据局牵头，市政务服务管理局配合。 on its own line after the last of the item's children, none of
+        which has a clause of its own: the clause covers every child (its line and its groups). None otherwise — a line
+        that does not say it looks back (it stays the last child's), children with clauses of their own (a blanket note
+        is not spread over them), a clause read only in part."""
+        if not item.children:
+            return None
+        last = item.children[-1]
+        piece = next((p for p in last.pieces if p is not last.title_piece
+                      and looking_back(p.para.text[p.a:p.b]) is not None), None)
+        if piece is None or any(_own_clause(c, piece) for c in item.children):
+            return None
+        text = looking_back(piece.para.text[piece.a:piece.b]) or ""
+        found = [self._found(c, piece, text) for c in find_clauses(text, self.first_leads(piece.para.src(piece.a)))[0]]
+        if not found or any(f.clause.problems or not f.clause.assignments for f in found):
+            return None
+        return piece, self.groups(found)
+
+    def task(self, item: Item, aid: str, task_no: int, heading: Optional[_Found] = None,
+             back: Optional[tuple[Piece, list[list[_Found]]]] = None) -> int:
         title = _title(self.raw, item.title_piece)
-        groups = self.groups(self.clauses(item))
+        groups = self.groups(self.clauses(item, back[0] if back else None))
+        if not groups and back is not None:  # 以上各项任务由A牵头: the clause after the items covers each of them
+            groups = back[1]
         if not groups and heading is not None:
             groups = self.under_heading(heading, item, title)
         parts = self.segments(item, title, groups) if len(groups) > 1 else [(title, _item_span(item), None)]
@@ -425,6 +450,15 @@ class _Builder:
             if m is not None:
                 return _SPACES.sub("", self.raw[cell.start + m.start():cell.start + m.end()])
         return self.raw[cell.start + at:cell.start + at + len(unit)] if at >= 0 else unit
+
+
+def _own_clause(item: Item, skip: Piece) -> bool:
+    """The item's text (but `skip`) holds a role clause that names a unit."""
+    for p in item.pieces:
+        text = p.para.text[p.a:p.b]
+        if p is not skip and any(c.assignments for c in find_clauses(text)[0]):
+            return True
+    return False
 
 
 def _join_bare_label(out: list[_Found], new: list[_Found]) -> None:

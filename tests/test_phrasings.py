@@ -1087,3 +1087,22 @@ def test_an_event_notice_is_told_by_its_title(title, event):
     from kg.loaders.clauses import event_notice
 
     assert event_notice(title) is event
+
+
+def test_a_clause_that_looks_back_over_the_items_covers_each_of_them():
+    """1. / 2. / 3. then 以上各项任务由A牵头，B配合。 (or （上述任务责任单位：A、B）) on a line of its own: the words say the
+    clause covers the items above, so each of them (none with a clause of its own) takes it. Without such words
+    （责任单位：…） stays the last item's; items with clauses of their own are not overwritten by a blanket note; a
+    look-back line that is no clause (以上措施自印发之日起施行。) gives nothing."""
+    got, g = edges("look_back_after_items.txt")
+    lead, support = ("市数据局", "LEADS", "牵头", None), ("市政务服务管理局", "RESPONSIBLE_FOR", "配合", None)
+    assert got == [(t, *e) for t in ("建设政务云平台", "推进数据共享", "优化“一网通办”服务") for e in (lead, support)] + [
+        (t, u, "RESPONSIBLE_FOR", "负责", None) for t in ("开展网络安全检查", "加强关键信息基础设施保护")
+        for u in ("市委网信办", "市公安局")] + [
+        ("建设数字素养教育基地", "市人力资源社会保障局", "RESPONSIBLE_FOR", "负责", None),
+        ("制定公共数据管理办法", "市司法局", "RESPONSIBLE_FOR", "负责", None),
+    ]
+    raw = (HERE / "look_back_after_items.txt").read_text(encoding="utf-8")
+    assert all(raw[r.prov.start:r.prov.end] == r.prov.text for r in g.responsibilities)
+    p = parse_path(HERE / "look_back_after_items.txt")
+    assert p.coverage is not None and not p.coverage.unread
