@@ -77,6 +77,10 @@ def _last_piece(item: Item) -> Piece:
     return node.pieces[-1]
 
 
+# a line after the last of an item's children that looks back over them (以上各项任务由A牵头): the line and its clauses
+_LookBack = tuple[Piece, list[list["_Found"]]]
+
+
 class _Builder:
     """Turns one document's outline, clauses and role tables into Graph elements (one pass, in order)."""
 
@@ -303,16 +307,15 @@ class _Builder:
         self.targets(top, self.doc_id, "Document")
         return sec
 
-    def action(self, item: Item, section: Optional[Section], heading: Optional[_Found] = None) -> None:
+    def action(self, item: Item, section: Optional[Section], heading: Optional[_Found] = None,
+               back: Optional[_LookBack] = None) -> None:
         self.action_no += 1
         aid = child_id("action", self.doc_id, self.action_no)
         title = _title(self.raw, item.title_piece)
         self.graph.actions.append(new_action(id=aid, document_id=self.doc_id,
                                              section_id=section.id if section else None, ordinal=self.action_no,
                                              number=item.number, title=title, prov=self.prov(*_item_span(item))))
-        groups = self.groups(self.clauses(item))
-        if not groups and heading is not None and not item.children:
-            groups = self.under_heading(heading, item, title)
+        groups = self.item_groups(item, title, heading, back, not item.children)
         heading = self.heading(item, heading) if not groups else None
         task_no = 0
         if len(groups) > 1 and not item.children:
@@ -333,12 +336,12 @@ class _Builder:
         for child in item.children:
             task_no = self.task(child, aid, task_no, heading, back)
 
-    def look_back(self, item: Item) -> Optional[tuple[Piece, list[list[_Found]]]]:
+    def look_back(self, item: Item) -> Optional[_LookBack]:
         """以上各项任务由市数据局牵头，市政务服务管理局配合。 on its own line after the last of the item's children, none of
         which has a clause of its own: the clause covers every child (its line and its groups). None otherwise — a line
         that does not say it looks back (it stays the last child's), children with clauses of their own (a blanket note
         is not spread over them), a clause read only in part."""
-        if not item.children:
+        if not item.children or any(c.children for c in item.children):
             return None
         last = item.children[-1]
         piece = next((p for p in last.pieces if p is not last.title_piece
@@ -351,14 +354,21 @@ class _Builder:
             return None
         return piece, self.groups(found)
 
-    def task(self, item: Item, aid: str, task_no: int, heading: Optional[_Found] = None,
-             back: Optional[tuple[Piece, list[list[_Found]]]] = None) -> int:
-        title = _title(self.raw, item.title_piece)
+    def item_groups(self, item: Item, title: str, heading: Optional[_Found], back: Optional[_LookBack],
+                    leaf: bool) -> list[list[_Found]]:
+        """An item's clauses as statements: its own; else a look-back clause after the items (以上各项任务由A牵头:
+        see look_back); else, for a leaf (a task, or an action with nothing below it), its unit heading's."""
         groups = self.groups(self.clauses(item, back[0] if back else None))
-        if not groups and back is not None:  # 以上各项任务由A牵头: the clause after the items covers each of them
+        if not groups and back is not None:
             groups = back[1]
-        if not groups and heading is not None:
+        if not groups and heading is not None and leaf:
             groups = self.under_heading(heading, item, title)
+        return groups
+
+    def task(self, item: Item, aid: str, task_no: int, heading: Optional[_Found] = None,
+             back: Optional[_LookBack] = None) -> int:
+        title = _title(self.raw, item.title_piece)
+        groups = self.item_groups(item, title, heading, back, True)
         parts = self.segments(item, title, groups) if len(groups) > 1 else [(title, _item_span(item), None)]
         first_id = None
         for title_k, span, group in parts:
@@ -658,8 +668,9 @@ def _read_blocks(b: _Builder, outline: list[Item], role_tables: list[tuple[Table
             s_no += 1
             last_section = b.section(block, s_no)
             heading = b.heading(block, None)
+            back = b.look_back(block)  # 一、… / 1.… / 2.… / 以上各项任务由A牵头: the items are actions here
             for child in block.children:
-                b.action(child, last_section, heading)
+                b.action(child, last_section, heading, back)
         else:
             b.action(block, None)
 

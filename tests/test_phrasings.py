@@ -1106,3 +1106,19 @@ def test_a_clause_that_looks_back_over_the_items_covers_each_of_them():
     assert all(raw[r.prov.start:r.prov.end] == r.prov.text for r in g.responsibilities)
     p = parse_path(HERE / "look_back_after_items.txt")
     assert p.coverage is not None and not p.coverage.unread
+
+
+def test_a_look_back_clause_under_a_section_covers_its_items():
+    """一、… / 1.… / 2.… / 以上各项任务由A牵头，B配合。: the 1. items are the section's actions here, and each takes the
+    clause; under 二、 an item with its own clause keeps it alone and 以上工作由…负责。 is not spread over the others."""
+    from kg.loaders import parse_text
+
+    text = ("某市2024年数字政府建设工作要点\n\n一、夯实数字底座\n1.建设政务云平台。\n2.推进数据共享。\n"
+            "以上各项任务由市数据局牵头，市政务服务管理局配合。\n二、强化网络安全\n3.开展网络安全检查。\n"
+            "4.加强关键信息基础设施保护（市公安局负责）。\n以上工作由市委网信办负责。\n")
+    g = parse_text(text, "x.txt").graph
+    titles = {a.id: a.title for a in g.actions} | {t.id: t.title for t in g.tasks}
+    assert [(titles[r.target_id], r.mention, r.qualifier) for r in g.responsibilities] == [
+        ("建设政务云平台", "市数据局", "牵头"), ("建设政务云平台", "市政务服务管理局", "配合"),
+        ("推进数据共享", "市数据局", "牵头"), ("推进数据共享", "市政务服务管理局", "配合"),
+        ("加强关键信息基础设施保护", "市公安局", "负责")]
