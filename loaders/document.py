@@ -18,7 +18,7 @@ from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
 from kg.loaders.metadata import Metadata, read_metadata
 from kg.loaders.orgs import Tables, default_tables, resolve
-from kg.loaders.outline import Item, Piece, build_outline
+from kg.loaders.outline import Item, Piece, build_outline, numbered_alike
 from kg.loaders.people import find_groups
 from kg.loaders.role_tables import RoleTable, read_role_table
 from kg.loaders.tables import Table
@@ -341,8 +341,8 @@ class _Builder:
         which has a clause of its own: the clause covers every child (its line and its groups). None otherwise — a line
         that does not say it looks back (it stays the last child's), children with clauses of their own (a blanket note
         is not spread over them), a clause read only in part."""
-        if not item.children or any(c.children for c in item.children):
-            return None
+        if not item.children or any(c.children for c in item.children) or not numbered_alike(item.children):
+            return None  # after (1)(2) sub-points of the last item, 上述工作 may mean them alone
         last = item.children[-1]
         piece = next((p for p in last.pieces if p is not last.title_piece
                       and looking_back(p.para.text[p.a:p.b]) is not None), None)

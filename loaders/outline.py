@@ -335,6 +335,11 @@ def _fold_sub_points(action: Item, parent: Item, p: Paragraph) -> bool:
     return True
 
 
+def numbered_alike(items: list[Item]) -> bool:
+    """The items are numbered alike (1. 2. 3.), not items and the sub-points of one of them (1. 2. (1) (2))."""
+    return len({_marker_kind(i.number or "") for i in items}) == 1
+
+
 @lru_cache(maxsize=1024)
 def _marker_kind(marker: str) -> str:
     """1. and 12. are one kind of marker, 1) and ① others (cached: a plan's markers are a few dozen strings)."""

@@ -1122,3 +1122,14 @@ def test_a_look_back_clause_under_a_section_covers_its_items():
         ("建设政务云平台", "市数据局", "牵头"), ("建设政务云平台", "市政务服务管理局", "配合"),
         ("推进数据共享", "市数据局", "牵头"), ("推进数据共享", "市政务服务管理局", "配合"),
         ("加强关键信息基础设施保护", "市公安局", "负责")]
+
+
+def test_a_look_back_line_after_sub_points_is_not_spread_over_the_items():
+    """3.开展三项行动： / （1）… / （2）… / 上述工作由市数据局负责。: 上述工作 may mean the sub-points of item 3 alone, so the
+    line is not spread over items 1–3 (today's reading: nothing)."""
+    from kg.loaders import parse_text
+
+    text = ("某市2024年数字政府建设工作要点\n\n一、夯实数字底座\n（一）推进数字政府建设\n1.建设政务云平台。\n2.推进数据共享。\n"
+            "3.开展三项行动：\n（1）开展数据治理行动。\n（2）开展安全提升行动。\n上述工作由市数据局负责。\n（二）强化网络安全\n"
+            "4.开展网络安全检查。\n")
+    assert parse_text(text, "x.txt").graph.responsibilities == []
