@@ -809,9 +809,11 @@ def with_units(text: str) -> Optional[tuple[list[str], str]]:
     last = pieces[-1]
     for i in range(2, len(last) + 1):
         head, work = last[:i], last[i:]
-        if _LISTED_END.search(head.removesuffix("等")) and (not work or _WORK_START.match(work)):
+        unit = head.removesuffix("等")
+        if (_LISTED_END.search(unit) or _LISTED_COLLECTIVE.match(unit)) and (not work or _WORK_START.match(work)):
             units = split_units("、".join(pieces[:-1] + [head]))
-            return (list(units), work) if units and all(map(_listed_unit, units)) else None
+            listed = all(_listed_unit(u) or _LISTED_COLLECTIVE.match(u) for u in units)
+            return (list(units), work) if units and listed else None
     return None
 
 

@@ -99,6 +99,10 @@ def test_run_on_body_two_levels_scores_and_several_clauses_in_one_paragraph():
     ("（县教育和体育局、县文化和旅游局负责）", [("县教育和体育局", "RESPONSIBLE_FOR"), ("县文化和旅游局", "RESPONSIBLE_FOR")]),
     ("（各街道办事处和各成员单位按职责分工负责）", [("各街道办事处", "RESPONSIBLE_FOR"), ("各成员单位", "RESPONSIBLE_FOR")]),
     ("（、市教育局、，市科协负责）", [("市教育局", "RESPONSIBLE_FOR"), ("市科协", "RESPONSIBLE_FOR")]),
+    # 会同 a collective (各区 / 各县（市、区）) and the work they do: the collective answers with the lead
+    ("（由市发展改革委牵头，会同各区推进）", [("市发展改革委", "LEADS"), ("各区", "RESPONSIBLE_FOR")]),
+    ("（由市发展改革委牵头，会同各县（市、区）、市直有关部门组织实施）",
+     [("市发展改革委", "LEADS"), ("各县(市、区)", "RESPONSIBLE_FOR"), ("市直有关部门", "RESPONSIBLE_FOR")]),
     ("（APP）", []),
     ("（3分）", []),
     ("（2021—2035年）", []),
