@@ -79,12 +79,18 @@ def event_notice(title: str) -> bool:
     return _EVENT_TITLE.search(title.strip()) is not None
 
 
+_ORGANISER_VERB = re.compile(r"主办|承办|协办")
+
+
 def mask_organisers(text: str) -> str:
-    """An event notice's text with each organiser label's colon (or 为/是) replaced by ORGANISER_MARK — the same length,
-    so every offset holds — so that 主办单位：A / 参加单位为B give no edge and are not counted as role text."""
-    if "单位" not in text and "部门" not in text and "机构" not in text and "方" not in text:
-        return text
-    return _ORGANISER_LABEL.sub(lambda m: m.group(0)[:m.start(1) - m.start()] + ORGANISER_MARK, text)
+    """An event notice's text with each organiser label's colon (or 为/是) and each hosting verb (A主办，B承办) replaced
+    by ORGANISER_MARK — the same length, so every offset holds — so that 主办单位：A / 参加单位为B / (A主办,B承办) give
+    no edge and are not counted as role text."""
+    if "单位" in text or "部门" in text or "机构" in text or "方" in text:
+        text = _ORGANISER_LABEL.sub(lambda m: m.group(0)[:m.start(1) - m.start()] + ORGANISER_MARK, text)
+    if "办" in text:
+        text = _ORGANISER_VERB.sub(ORGANISER_MARK * 2, text)
+    return text
 
 
 # ── verbs ─────────────────────────────────────────────────────────────────────────────────────

@@ -1045,7 +1045,7 @@ def test_a_duty_block_written_as_prose_gives_one_task_a_sentence():
 
 def test_an_event_notices_organisers_are_no_roles():
     """关于举办…大赛的通知 / 关于召开…会议的通知: 主办单位：A / 承办单位：B / 协办单位 / 指导单位 / 参加单位为C (a label line, a
-    bracket, a 为-sentence) name who holds, hosts or attends the event — no edge, and not role text that was left
+    bracket, a 为-sentence; the verbs of （市科协主办，市科技馆承办） too) name who holds, hosts or attends the event — no edge, and not role text that was left
     unread (the report stays ok). The notice's own task clauses (牵头单位：…；配合单位：…, A负责，B配合。, an agenda
     item's （市应急管理局负责）) are read as anywhere."""
     got, _ = edges("event_notice_contest.txt")
