@@ -1002,6 +1002,8 @@ def _verb_sentences(text: str, first_leads: int) -> list[RoleClause]:
         if text[b:b + 1] not in _SENTENCE_AFTER or (a and text[a - 1] not in "。;!\n"):
             continue  # a sentence whole: it starts and ends at a sentence end
         body = m.group().strip()
+        if body[:1] in _MARKER_FIRST and (mark := _ITEM_MARKER.match(body)) is not None:
+            body = body[mark.end():]  # 1.市发展改革委负责…,市财政局配合。: the item's marker is not the unit's
         if not _clause_sentence(body):
             continue
         clause = _parse_clause_cached(body, first_leads)
@@ -1014,6 +1016,11 @@ def _verb_sentences(text: str, first_leads: int) -> list[RoleClause]:
         out.append(RoleClause(start, start + len(body), clause.text, clause.assignments, clause.deadline,
                               clause.sets_first_leads, clause.problems, "sentence"))
     return out
+
+
+_ITEM_MARKER = re.compile(r"^(?:\((?:[一二三四五六七八九十]+|\d{1,2})\)|[一二三四五六七八九十]+、|\d{1,2}[.、](?!\d)|"
+                          r"第[一二三四五六七八九十百]+条)\s*")
+_MARKER_FIRST = frozenset("(一二三四五六七八九十0123456789第")
 
 
 def _clause_sentence(body: str) -> bool:
@@ -1042,7 +1049,8 @@ _LISTED_COLLECTIVE = re.compile(r"^(?:各(?:有关|相关)?(?:省|市|县|区|�
                                 r"县\(市、区\)|乡镇\(街道\)|县\(区\)|区\(县\))|(?:省|市|县|区)直(?:各|有关|相关)?(?:部门|单位))$")
 _PLACE_MARK = re.compile(r"^(?:省|市(?!民|场)|县|区|州|盟|旗|镇|乡|街道|各|国家|国务院|中央|全国|中共|共青团|团)|"
                          r"^[\u4e00-\u9fff]{2,8}?(?:省|市|县|区|州|盟|旗)")
-_NOT_LISTED = ("如", "含", "例如", "比如", "包括", "即", "主要", "涉及", "不含", "除", "简称", "以下", "其中")
+_NOT_LISTED = ("如", "含", "例如", "比如", "包括", "即", "主要", "涉及", "不含", "除", "简称", "以下", "其中",
+               "(", "[")  # (一)市发展改革委: an item's marker, not a unit's first character
 _BARE_LAST = frozenset("局委办厅署部门位府会室心队组司团院关行联社班区道镇街)进前底成完年月期持")
 _BARE_AFTER = frozenset(("", "。", ";", "\n", " "))
 

@@ -687,6 +687,10 @@ def test_a_sentence_that_is_nothing_but_a_clause_answers_for_its_item():
     ("由市卫生健康委牵头,会同市医保局推进改革。", [("市卫生健康委", "LEADS"), ("市医保局", "RESPONSIBLE_FOR")]),
     ("市商务局牵头会同市财政局、市税务局组织实施。",
      [("市商务局", "LEADS"), ("市财政局", "RESPONSIBLE_FOR"), ("市税务局", "RESPONSIBLE_FOR")]),
+    # an item's marker before the sentence is not part of its first unit (was the unit 1.市发展改革委)
+    ("1.市发展改革委负责项目审批,市财政局配合。", [("市发展改革委", "RESPONSIBLE_FOR"), ("市财政局", "RESPONSIBLE_FOR")]),
+    ("(一)市发展改革委牵头,市财政局配合。", [("市发展改革委", "LEADS"), ("市财政局", "RESPONSIBLE_FOR")]),
+    ("1.市教育局负责组织实施。", []),
     ("由企业自主负责,会同金融机构推进融资对接。", []),
     ("由市政府会同有关部门制定具体办法。", []),
     ("会同市财政局研究制定实施细则。", []),
