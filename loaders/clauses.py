@@ -32,6 +32,12 @@ from kg.model import Qualifier, Role
 _LABEL_CORE = (r"(?:牵头考核|牵头责任|牵头负责|牵头|主责|主办|主要责任|协同责任|其他责任|责任|负责|承办|实施|具体负责|"
                r"配合|参与|参加|协办|协助|协同|协作|辅助|指导|督导)")
 _LABEL_NOUN = r"(?:单位|部门|处室|科室|主体|机构|方)"
+# a modifier before a label is part of the label, never a unit: 省级牵头单位 / 市县责任单位 / 具体责任单位 /
+# 第一责任单位 / 共同牵头单位 (the role comes from the label's head); with the label's noun, or before 牵头/配合
+# (具体实施:开展… is a sentence, not a label)
+_LABEL_MODIFIER = (r"(?:(?:省|市|县|区|州|乡|镇|乡镇|街道|县区|区县|市县|县市|市州)(?:级|直)|市县|县区|区县|县市|省市|"
+                   r"第一|直接|具体|共同|联合)")
+_LABEL_CORE = r"(?:" + _LABEL_MODIFIER + r"(?=" + _LABEL_CORE + r"\s*" + _LABEL_NOUN + r"|牵头|配合))?" + _LABEL_CORE
 # 部门分工:A牵头,B配合 — a division label: its value is a clause of its own (verbs give the roles)
 _DIVISION = r"(?:部门|责任|任务|职责|工作)?分工"
 # 支持单位:A supports (as a role table's 支持单位 column does); a bare 支持: is not a label (政策支持:…)

@@ -1141,3 +1141,53 @@ def test_a_look_back_line_after_sub_points_is_not_spread_over_the_items():
             "3.开展三项行动：\n（1）开展数据治理行动。\n（2）开展安全提升行动。\n上述工作由市数据局负责。\n（二）强化网络安全\n"
             "4.开展网络安全检查。\n")
     assert parse_text(text, "x.txt").graph.responsibilities == []
+# ── branch parse8b (review 8) ─────────────────────────────────────────────────────────────────
+
+
+def _clause_roles(text: str) -> list[tuple[str, str, str]]:
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    found, _ = find_clauses(normalize(text))
+    return [(a.unit, a.role, a.qualifier) for c in found for a in c.assignments]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("提升专利质量（省级牵头单位：省知识产权局；市级责任单位：各设区市人民政府）。",
+     [("省知识产权局", "LEADS", "牵头"), ("各设区市人民政府", "RESPONSIBLE_FOR", "负责")]),
+    ("培育商标品牌（省直责任单位：省市场监管局；市县责任单位：各市县人民政府）。",
+     [("省市场监管局", "RESPONSIBLE_FOR", "负责"), ("各市县人民政府", "RESPONSIBLE_FOR", "负责")]),
+    ("推进改革（牵头单位：市发改委；具体责任单位：市统计局）。",
+     [("市发改委", "LEADS", "牵头"), ("市统计局", "RESPONSIBLE_FOR", "负责")]),
+    ("推进改革（第一责任单位：各区县政府；直接责任单位：市城管局）。",
+     [("各区县政府", "RESPONSIBLE_FOR", "负责"), ("市城管局", "RESPONSIBLE_FOR", "负责")]),
+    ("推进改革（共同牵头单位：市商务局、市财政局；县级配合单位：各乡镇）。",
+     [("市商务局", "LEADS", "牵头"), ("市财政局", "LEADS", "牵头"), ("各乡镇", "RESPONSIBLE_FOR", "配合")]),
+    ("推进改革（联合牵头单位：市商务局；具体实施单位：市科技馆）。",
+     [("市商务局", "LEADS", "牵头"), ("市科技馆", "RESPONSIBLE_FOR", "负责")]),
+    ("推进改革（省级牵头：省教育厅）。", [("省教育厅", "LEADS", "牵头")]),
+    # look-alikes: a person label after a modifier, a modifier before no role word, a modifier with a bare 实施
+    ("推进改革（第一责任人：张三；市级牵头领导：王五）。", []),
+    ("推进改革（省级统筹：省财政厅）。", []),
+    ("省级财政补助资金：每年1000万元。", []),
+    ("具体实施：开展专项行动。", []),
+])
+def test_a_modifier_before_a_role_label_is_part_of_the_label(text, expected):
+    """省级牵头单位 / 具体责任单位 / 第一责任单位: the modifier is no unit; the label's head gives the role."""
+    assert _clause_roles(text) == expected
+
+
+def test_role_label_lines_with_a_modifier_are_read_under_their_item():
+    from kg.loaders import parse_text
+
+    text = ("某省耕地保护工作方案\n\n一、重点任务\n（一）加强耕地保护\n省级牵头单位：省自然资源厅、省农业农村厅、省林业局、省水利厅\n"
+            "省级配合单位：省财政厅、省生态环境厅、省住房城乡建设厅\n市级责任单位：各设区市人民政府\n（二）严格占补平衡\n"
+            "具体责任单位：省自然资源厅\n")
+    p = parse_text(text, "x.txt")
+    titles = {t.id: t.title for t in p.graph.tasks}
+    assert [(titles[r.target_id], r.mention, r.qualifier) for r in p.graph.responsibilities] == [
+        ("加强耕地保护", "省自然资源厅", "牵头"), ("加强耕地保护", "省农业农村厅", "牵头"), ("加强耕地保护", "省林业局", "牵头"),
+        ("加强耕地保护", "省水利厅", "牵头"), ("加强耕地保护", "省财政厅", "配合"), ("加强耕地保护", "省生态环境厅", "配合"),
+        ("加强耕地保护", "省住房城乡建设厅", "配合"), ("加强耕地保护", "各设区市人民政府", "负责"),
+        ("严格占补平衡", "省自然资源厅", "负责")]
+    assert p.coverage is not None and not p.coverage.unread and p.coverage.found["label"] == 4
