@@ -38,6 +38,8 @@ _LABEL_NOUN = r"(?:单位|部门|处室|科室|主体|机构|方)"
 _LABEL_MODIFIER = (r"(?:(?:省|市|县|区|州|乡|镇|乡镇|街道|县区|区县|市县|县市|市州)(?:级|直)|市县|县区|区县|县市|省市|"
                    r"第一|直接|具体|共同|联合)")
 _LABEL_CORE = r"(?:" + _LABEL_MODIFIER + r"(?=" + _LABEL_CORE + r"\s*" + _LABEL_NOUN + r"|牵头|配合))?" + _LABEL_CORE
+# 落实单位 / 承担单位 answer for the task (落实 → responsible): only with their noun (落实:… alone is a sentence)
+_LABEL_CORE = r"(?:" + _LABEL_CORE + r"|(?:落实|承担)(?=\s*" + _LABEL_NOUN + r"))"
 # 部门分工:A牵头,B配合 — a division label: its value is a clause of its own (verbs give the roles)
 _DIVISION = r"(?:部门|责任|任务|职责|工作)?分工"
 # 支持单位:A supports (as a role table's 支持单位 column does); a bare 支持: is not a label (政策支持:…)

@@ -60,6 +60,8 @@ LABEL_LINE = re.compile(r"^(?:(?:牵头|主责|责任|负责|配合|协办|协�
 LABEL_LINE = re.compile(LABEL_LINE.pattern + r"|^(?:[省市县区州乡镇街道]{1,2}[级直]|市县|县区|区县|县市|省市|第一|直接|具体|共同|联合)"
                         r"(?:牵头|主责|责任|负责|配合|协办|协助|参与|指导)[^:]{0,4}:")
 _LABEL_FIRST = _LABEL_FIRST | frozenset("省市县区州乡镇街第直具共联")
+LABEL_LINE = re.compile(LABEL_LINE.pattern + r"|^(?:落实|承担)(?:单位|部门|主体):")  # 落实单位:A answers for it
+_LABEL_FIRST = _LABEL_FIRST | frozenset("落承")
 
 
 class Paragraph:

@@ -1191,3 +1191,33 @@ def test_role_label_lines_with_a_modifier_are_read_under_their_item():
         ("加强耕地保护", "省住房城乡建设厅", "配合"), ("加强耕地保护", "各设区市人民政府", "负责"),
         ("严格占补平衡", "省自然资源厅", "负责")]
     assert p.coverage is not None and not p.coverage.unread and p.coverage.found["label"] == 4
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("推进厕所革命（牵头单位：县农业农村局；落实单位：各乡镇人民政府）。",
+     [("县农业农村局", "LEADS", "牵头"), ("各乡镇人民政府", "RESPONSIBLE_FOR", "负责")]),
+    ("推进垃圾治理（落实单位：各乡镇人民政府）。", [("各乡镇人民政府", "RESPONSIBLE_FOR", "负责")]),
+    ("推进污水治理（承担单位：县水务公司）。", [("县水务公司", "RESPONSIBLE_FOR", "负责")]),
+    ("推进污水治理（落实主体：各乡镇；承担部门：县水利局）。",
+     [("各乡镇", "RESPONSIBLE_FOR", "负责"), ("县水利局", "RESPONSIBLE_FOR", "负责")]),
+    # look-alikes: 落实 / 承担 without the label's noun is a sentence, not a label
+    ("推进改革（落实：各乡镇）。", []),
+    ("推进改革（承担：市教育局）。", []),
+    ("抓好落实：各地要高度重视。", []),
+])
+def test_luoshi_and_chengdan_labels_answer_for_the_task(text, expected):
+    """落实单位 / 承担单位 → responsible (落实 is listed with 负责 in the rules); 落实 is not the deadline."""
+    assert _clause_roles(text) == expected
+
+
+def test_luoshi_label_lines_and_their_coverage():
+    from kg.loaders import parse_text
+
+    text = ("某县人居环境整治工作要点\n\n一、重点任务\n（一）推进厕所革命。\n牵头单位：县农业农村局\n落实单位：各乡镇人民政府\n"
+            "（二）推进垃圾治理。\n承担单位：县环卫所\n（三）推进污水治理。（落实单位：各乡镇人民政府）\n")
+    p = parse_text(text, "x.txt")
+    assert [(r.mention, r.qualifier, r.deadline) for r in p.graph.responsibilities] == [
+        ("县农业农村局", "牵头", None), ("各乡镇人民政府", "负责", None), ("县环卫所", "负责", None),
+        ("各乡镇人民政府", "负责", None)]
+    assert p.coverage is not None and not p.coverage.unread
+    assert (p.coverage.found["bracket"], p.coverage.found["label"]) == (1, 3)
