@@ -19,11 +19,17 @@ from kg.loaders.text import Paragraph, sentence_end
 # 三、一体化推进… is a section; 一、二级医院…, 三、四线城市 (a line wrapped there), 一、二、三 are not
 SECTION_RE = re.compile(r"^([一二三四五六七八九十]+[、.](?![一二三四五六七八九十]+(?:[、.级类档等批期次年线手产季月号个种]|$))|第[一二三四五六七八九十百零〇]+章)\s*")
 ARTICLE_RE = re.compile(r"^(第[一二三四五六七八九十百零〇]+条)\s*")
-ACTION_RE = re.compile(r"^(\((?:[一二三四五六七八九十]+|\d{1,2})\))\s*")
-TASK_RE = re.compile(r"^(\d{1,2}(?:[.、](?!\d)|\))|─+|[①-⑳]|[●▲■◆•◇□▪►]+)\s*")
+ACTION_RE = re.compile(r"^(\((?:[一二三四五六七八九十]+|\d{1,2})\)|[㈠-㈩⑴-⒇])\s*")  # ㈠ / ⑴: one glyph for (一) / (1)
+TASK_RE = re.compile(r"^(\d{1,2}(?:[.、](?!\d)|\))|─+|[①-⑳⒈-⒛]|[●▲■◆•◇□▪►]+|[Ⅰ-Ⅻ][、.](?![Ⅰ-Ⅻ]))\s*")  # ⒈ = 1.
 END_RE = re.compile(r"^(?:抄送|抄报)|^\(?\d{4}年\d{1,2}月\d{1,2}日印发\)?$")
 ANNEX_RE = re.compile(r"^附件\s*\d*\s*[:]?\s*")
-MARKER_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、)]|第[一二三四五六七八九十百]+[条章]|[①-⑳])")
+MARKER_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、)]|第[一二三四五六七八九十百]+[条章]|[①-⑳]|"
+                          r"[㈠-㈩⑴-⒛]|[Ⅰ-Ⅻ][、.])")
+# Word's numbering glyphs as the marker they stand for, for comparing kinds: ⑴ = (1), ⒈ = 1., Ⅰ、Ⅱ、 one kind
+_GLYPH_KIND = str.maketrans({**{chr(c): "(0)" for c in range(0x2474, 0x2488)}, **{chr(c): "0." for c in range(0x2488, 0x249C)},
+                             **{chr(c): "Ⅰ" for c in range(0x2160, 0x216C)}})
+ROMAN = frozenset(chr(c) for c in range(0x2160, 0x216C))
+ROMAN_RE = re.compile(r"^([Ⅰ-Ⅻ][、.])(?![Ⅰ-Ⅻ])\s*")
 _SENTENCE_OR_ROLE = re.compile(r"[。,;:]|牵头|负责|配合|责任|协助|参与")
 # compiled once: re.search with a pattern string looks it up in re's cache on every call
 _HEADING_PUNCT = re.compile(r"[,:;、()]")
@@ -214,7 +220,7 @@ class _Outline:
         """One body paragraph, by its marker: a section, an article, a stand-alone heading, an action, a
         numbered item, a duty line, or none (a heading sentence or text of the open item)."""
         article = ARTICLE_RE.match(t) if t[:1] == "第" else None
-        if (m := SECTION_RE.match(t)) or (article and not self.chapters and (m := article)):
+        if (m := SECTION_RE.match(t) or self.roman_section(t)) or (article and not self.chapters and (m := article)):
             self.chapters = self.chapters or m.group(1).endswith("章")
             end = _title_end(t, m.end())
             self.open_section(Item("section", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))]))
@@ -224,8 +230,8 @@ class _Outline:
             self.add_action(Item("action", article.group(1), Piece(p, article.end(), end), [Piece(p, 0, len(t))]))
         elif _standalone_heading(self.paras, i):
             self.open_section(Item("section", None, Piece(p, 0, len(t)), [Piece(p, 0, len(t))]))
-        elif (m := ACTION_RE.match(t)) and not (m.group(1)[1].isdigit() and self.action is not None
-                                                and self.action.number and not self.action.number[1].isdigit()):
+        elif (m := ACTION_RE.match(t)) and not (_digit_marker(m.group(1)) and self.action is not None
+                                                and self.action.number and not _digit_marker(self.action.number)):
             end, duty = _numbered_title_end(t, m.end())
             self.add_action(Item("action", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))], duty=duty))
         elif (m := TASK_RE.match(t) or ACTION_RE.match(t)) is not None:
@@ -237,6 +243,16 @@ class _Outline:
                 self.duty_line(p, t, a, b)
         else:
             self.unnumbered(p, t)
+
+    def roman_section(self, t: str) -> Optional[re.Match]:
+        """Ⅰ、 is a top-level marker like 一、 when the plan's top level uses it (first, or after another Ⅰ、
+        section); under a 一、 or (一) item it numbers items like 1."""
+        if t[:1] not in ROMAN:
+            return None
+        top = self.section is None and self.action is None
+        if not (top or (self.section is not None and (self.section.number or "")[:1] in ROMAN)):
+            return None
+        return ROMAN_RE.match(t)
 
     def in_duty_block(self) -> bool:
         """The open part of the plan is headed 职责分工 / 部门职责 …: its prose may state one unit's duty a sentence."""
@@ -343,7 +359,12 @@ def numbered_alike(items: list[Item]) -> bool:
 @lru_cache(maxsize=1024)
 def _marker_kind(marker: str) -> str:
     """1. and 12. are one kind of marker, 1) and ① others (cached: a plan's markers are a few dozen strings)."""
-    return _CIRCLED.sub("①", _DIGITS.sub("0", marker))
+    return _CIRCLED.sub("①", _DIGITS.sub("0", marker.translate(_GLYPH_KIND)))
+
+
+def _digit_marker(marker: str) -> bool:
+    """(1) / ⑴ rather than (一) / ㈠."""
+    return "0" in _marker_kind(marker)
 
 
 def _numbered_title_end(text: str, start: int) -> tuple[int, bool]:

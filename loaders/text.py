@@ -50,7 +50,7 @@ CONTINUE = ",、《“(\"'"
 TITLE_END = re.compile(r"(?:方案|要点|意见|规划|办法|通知|计划|纲要|细则|决定|报告|分工表|清单|台账|一览表|年\)|〕\d+号)$")
 MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、)]|─+|附件\s*\d*|"
-    r"第[一二三四五六七八九十百]+[条章]|[①-⑳●▲■◆•])"
+    r"第[一二三四五六七八九十百]+[条章]|[①-⑳●▲■◆•⑴-⒛㈠-㈩]|[Ⅰ-Ⅻ][、.])"
 )
 _LABEL_FIRST = frozenset("牵主责负配协参指完时")
 # a labelled role line (牵头单位:A) is never the continuation of the line above it

@@ -1221,3 +1221,43 @@ def test_luoshi_label_lines_and_their_coverage():
         ("各乡镇人民政府", "负责", None)]
     assert p.coverage is not None and not p.coverage.unread
     assert (p.coverage.found["bracket"], p.coverage.found["label"]) == (1, 3)
+
+
+def _item_edges(text: str) -> list[tuple[str, str, str]]:
+    from kg.loaders import parse_text
+
+    g = parse_text(text, "x.txt").graph
+    titles = {t.id: t.title for t in g.tasks} | {a.id: a.title for a in g.actions}
+    return [(titles[r.target_id], r.mention, r.qualifier) for r in g.responsibilities]
+
+
+def test_word_numbering_glyphs_are_item_markers_at_their_level():
+    """⑴ is (1), ⒈ is 1., ㈠ is (一), Ⅰ、 under an item numbers items like 1.: the marker is no part of the title,
+    and each such item is a task of its own."""
+    from kg.loaders import parse_text
+
+    text = ("某县2025年农村供水保障工作方案\n一、重点任务\n（一）实施农村供水工程建设\n⑴新建规模化供水工程3处。（县水利局负责）\n"
+            "⑵改造小型供水工程20处。（县水利局牵头，各乡镇人民政府配合）\n（二）推进甲工作\n⒈建设甲项目。（县发改局负责）\n"
+            "（三）推进丙工作\nⅠ、建设戊项目。（县水利局负责）\nⅡ、建设己项目。（县林业局负责）\n二、整治重点\n"
+            "㈠危险化学品领域。开展隐患排查。（县应急管理局负责）\n㈡消防领域。开展消防隐患整治。（县消防救援大队牵头，县住建局配合）\n")
+    assert _item_edges(text) == [
+        ("新建规模化供水工程3处", "县水利局", "负责"), ("改造小型供水工程20处", "县水利局", "牵头"),
+        ("改造小型供水工程20处", "各乡镇人民政府", "配合"), ("建设甲项目", "县发改局", "负责"), ("建设戊项目", "县水利局", "负责"),
+        ("建设己项目", "县林业局", "负责"), ("危险化学品领域", "县应急管理局", "负责"), ("消防领域", "县消防救援大队", "牵头"),
+        ("消防领域", "县住建局", "配合")]
+    g = parse_text(text, "x.txt").graph
+    assert [a.title for a in g.actions] == ["实施农村供水工程建设", "推进甲工作", "推进丙工作", "危险化学品领域", "消防领域"]
+
+
+def test_roman_numerals_at_the_top_level_are_sections_and_look_alikes_are_text():
+    from kg.loaders import parse_text
+
+    text = ("某市2025年水环境治理工作方案\nⅠ、重点任务\n（一）加强水源保护。（市生态环境局负责）\n（二）推进污水治理。（市水务局牵头，"
+            "市住建局配合）\nⅡ、保障措施\n（一）加强组织领导。（市政府办负责）\n")
+    assert [s.title for s in parse_text(text, "x.txt").graph.sections] == ["重点任务", "保障措施"]
+    assert _item_edges(text) == [("加强水源保护", "市生态环境局", "负责"), ("推进污水治理", "市水务局", "牵头"),
+                                 ("推进污水治理", "市住建局", "配合"), ("加强组织领导", "市政府办", "负责")]
+    # Ⅱ、Ⅲ类 at a line start is a class of water, and ⑴⑵ inside a sentence an inline list: no items
+    text = ("某市2025年水环境治理工作方案\n一、重点任务\n（一）加强水源保护。到2025年，全市地表水\nⅡ、Ⅲ类水体比例达到90%以上。"
+            "（市生态环境局负责）\n（二）推进污水治理。工作分三步：⑴摸底排查；⑵集中整治；⑶巩固提升。（市水务局负责）\n")
+    assert _item_edges(text) == [("加强水源保护", "市生态环境局", "负责"), ("推进污水治理", "市水务局", "负责")]
