@@ -170,15 +170,47 @@ def _split_run_on(p: Paragraph) -> list[Paragraph]:
     return out
 
 
+def _depth_after(line: str, depth: int) -> int:
+    """The bracket depth after `line`, from `depth` before it (a stray closer does not go below 0)."""
+    if "(" not in line and ")" not in line and "[" not in line and "]" not in line:
+        return depth
+    return max(0, depth + line.count("(") + line.count("[") - line.count(")") - line.count("]"))
+
+
+def _closes_within(texts: list[str], k: int, depth: int) -> bool:
+    """The lines after line k close the open bracket within three lines, none of them an item."""
+    for nxt in texts[k + 1:k + 4]:
+        if MARKER.match(nxt):
+            return False
+        for ch in nxt:
+            depth += (ch in "([") - (ch in ")]")
+            if depth <= 0:
+                return True
+    return False
+
+
+def _bracket_continues(texts: list[str], first: int, k: int, depth: int) -> bool:
+    """A role clause's bracket left open at the end of line k goes on in the next lines, a label or units then the
+    closer: (牵头单位:市人社局; / 配合单位:市财政局) — a break inside a clause (Shift+Enter, <br>) does not end it."""
+    if depth <= 0 or not _closes_within(texts, k, depth):
+        return False
+    from kg.loaders.clauses import unclosed_role_brackets
+
+    return bool(unclosed_role_brackets("".join(texts[first:k + 1])))
+
+
 def paragraphs(norm: str) -> list[Paragraph]:
     """Split normalised text into logical paragraphs, re-joining broken lines and splitting run-on ones."""
     lines = _stripped_lines(norm)
     texts = [norm[a:b] for a, b in lines]  # each line sliced once: it is read as a line and as the next one
     paras: list[Paragraph] = []
     first, last = 0, len(lines) - 1  # the paragraph's first line; the document's last
+    depth = 0  # brackets open at the end of the paragraph so far
     for k in range(len(lines)):
-        if k < last and _joins_next(texts[k], texts[k + 1]):
+        depth = _depth_after(texts[k], depth)
+        if k < last and (_joins_next(texts[k], texts[k + 1]) or _bracket_continues(texts, first, k, depth)):
             continue
+        depth = 0
         if k == first:  # most paragraphs are one line
             text, runs = texts[k], [(0, lines[k][0])]
         else:

@@ -1261,3 +1261,29 @@ def test_roman_numerals_at_the_top_level_are_sections_and_look_alikes_are_text()
     text = ("某市2025年水环境治理工作方案\n一、重点任务\n（一）加强水源保护。到2025年，全市地表水\nⅡ、Ⅲ类水体比例达到90%以上。"
             "（市生态环境局负责）\n（二）推进污水治理。工作分三步：⑴摸底排查；⑵集中整治；⑶巩固提升。（市水务局负责）\n")
     assert _item_edges(text) == [("加强水源保护", "市生态环境局", "负责"), ("推进污水治理", "市水务局", "负责")]
+
+
+def test_a_line_break_inside_a_role_bracket_does_not_end_the_clause():
+    """（牵头单位：市人社局；⏎配合单位：市财政局）: the break (Shift+Enter, <br>) is inside the clause; the provenance
+    span still points at the source characters, break included."""
+    from kg.loaders import parse_text
+
+    text = ("某某市2025年稳就业工作措施\n一、支持企业吸纳就业\n（一）落实稳岗返还政策。按规定给予稳岗返还。（牵头单位：市人社局；\n"
+            "配合单位：市财政局；\n完成时限：2025年12月底前）\n（二）开发公益性岗位。（责任单位：市人社局；\n责任人：张三）\n")
+    p = parse_text(text, "x.txt")
+    rs = p.graph.responsibilities
+    assert [(r.mention, r.qualifier, r.deadline) for r in rs] == [
+        ("市人社局", "牵头", "2025年12月底前"), ("市财政局", "配合", "2025年12月底前"), ("市人社局", "负责", None)]
+    assert text[rs[0].prov.start:rs[0].prov.end] == "（牵头单位：市人社局；\n配合单位：市财政局；\n完成时限：2025年12月底前）"
+    assert p.coverage is not None and not p.coverage.unread
+
+
+def test_an_open_bracket_that_does_not_close_before_the_next_item_joins_nothing():
+    from kg.loaders.text import normalize, paragraphs
+
+    # never closed before the next item; a bracket that is no role clause; an item marker right after
+    for text in ("（一）甲。（牵头单位：市人社局；\n配合单位：市财政局\n（二）乙。（市财政局负责）\n",
+                 "（一）甲。加强宣传（含\n城乡社区；\n农村）。\n",
+                 "（一）甲。（牵头单位：市人社局；\n1)配合单位：市财政局)\n"):
+        lines = [x for x in text.split("\n") if x]
+        assert [q.text for q in paragraphs(normalize(text))] == [normalize(x) for x in lines]
