@@ -803,6 +803,11 @@ def _add_verb(clause: RoleClause, units: list[str], units_text: str, role: Role,
         clause.assignments.extend(Assignment(u, "LEADS", "牵头") for u in units[:lead_n])
         clause.assignments.extend(Assignment(u, *WITH_ROLE) for u in units[lead_n:])
         return
+    if qual != "配合" and ("配合" in units_text or "协助" in units_text) and (pair := _support_between(units_text)):
+        carried = units[:len(units) - len(split_units(units_text))]  # a comma group before takes the verb's role
+        _add(clause, pair[0], "RESPONSIBLE_FOR", "配合", first_leads, sub)
+        _add(clause, carried + pair[1], role, qual, first_leads, sub)
+        return
     _add(clause, units, role, qual, first_leads, sub)
 
 
@@ -829,6 +834,17 @@ def with_units(text: str) -> Optional[tuple[list[str], str]]:
             listed = all(_listed_unit(u) or _LISTED_COLLECTIVE.match(u) for u in units)
             return (list(units), work) if units and listed else None
     return None
+_SUPPORT_BETWEEN = re.compile(r"^(.+?)(?:配合|协助)(.+)$")
+
+
+def _support_between(units_text: str) -> Optional[tuple[list[str], list[str]]]:
+    """A配合B负责 / A协助B落实: A supports, B answers for it — the units on each side of the support verb, when A
+    names units by their form (市财政局, 各乡镇) and B is a list of units (not 市教育局配合推进落实)."""
+    m = _SUPPORT_BETWEEN.match(units_text)
+    if m is None:
+        return None
+    a, b = split_units(m.group(1)), split_units(m.group(2))
+    return (a, b) if a and all(map(listed_unit, a)) and _units_ok(b) and all(map(_has_head, b)) else None
 
 
 _NESTED = re.compile(r"\([^()]*\)")

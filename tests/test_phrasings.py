@@ -1287,3 +1287,22 @@ def test_an_open_bracket_that_does_not_close_before_the_next_item_joins_nothing(
                  "（一）甲。（牵头单位：市人社局；\n1)配合单位：市财政局)\n"):
         lines = [x for x in text.split("\n") if x]
         assert [q.text for q in paragraphs(normalize(text))] == [normalize(x) for x in lines]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("甲任务（市财政局配合市发改委负责）。", [("市财政局", "RESPONSIBLE_FOR", "配合"), ("市发改委", "RESPONSIBLE_FOR", "负责")]),
+    ("乙任务（市公安局、市应急局协助市交通运输局、各区县政府落实）。",
+     [("市公安局", "RESPONSIBLE_FOR", "配合"), ("市应急局", "RESPONSIBLE_FOR", "配合"),
+      ("市交通运输局", "RESPONSIBLE_FOR", "负责"), ("各区县政府", "RESPONSIBLE_FOR", "负责")]),
+    ("丙任务（市发改委牵头，市财政局配合市统计局负责）。",
+     [("市发改委", "LEADS", "牵头"), ("市财政局", "RESPONSIBLE_FOR", "配合"), ("市统计局", "RESPONSIBLE_FOR", "负责")]),
+    # look-alikes: the usual order, a support verb with work and no unit after it
+    ("丁任务（市发改委负责，市财政局配合）。", [("市发改委", "RESPONSIBLE_FOR", "负责"), ("市财政局", "RESPONSIBLE_FOR", "配合")]),
+    ("戊任务（各区县配合做好相关工作，市民政局负责）。",
+     [("各区县", "RESPONSIBLE_FOR", "配合"), ("市民政局", "RESPONSIBLE_FOR", "负责")]),
+    ("己任务（市财政局配合做好资金保障，市教育局负责）。",
+     [("市财政局", "RESPONSIBLE_FOR", "配合"), ("市教育局", "RESPONSIBLE_FOR", "负责")]),
+])
+def test_a_supports_b_answers_for_it(text, expected):
+    """A配合B负责 / A协助B落实: A supports, B answers for it (not one unit 市财政局配合市发改委)."""
+    assert _clause_roles(text) == expected
