@@ -41,6 +41,7 @@ NUMBER, SECTION, GROUP, TASK, ROLE, PERSON, DEADLINE, IGNORE, OTHER = (
 TEXT = "text"  # a text column before group/task/section are decided
 
 PLACEHOLDERS = frozenset({"/", "／", "\\", "—", "——", "-", "--", "－", "–", "―", "无", "暂无", "空", "×", "x", "N/A", "n/a"})
+PLACEHOLDERS = PLACEHOLDERS | {"同上", "同前", "同左"}  # a pointer to another cell, never a unit (not copied: no guess)
 
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 _BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]|〔[^〔〕]*〕|［[^［］]*］")

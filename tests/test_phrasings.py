@@ -1306,3 +1306,15 @@ def test_an_open_bracket_that_does_not_close_before_the_next_item_joins_nothing(
 def test_a_supports_b_answers_for_it(text, expected):
     """A配合B负责 / A协助B落实: A supports, B answers for it (not one unit 市财政局配合市发改委)."""
     assert _clause_roles(text) == expected
+
+
+def test_tong_shang_in_a_role_cell_or_label_is_no_unit():
+    """同上 (\"as above\") points at another cell: no unit, and not copied (no guess); a name holding 同上 stays."""
+    from kg.loaders import parse_text
+
+    table = ("某县巩固国家卫生县城成果任务分解表\n\n序号|工作任务|牵头单位|配合单位\n1|开展病媒生物防制|县爱卫办|县卫健局\n"
+             "2|开展健康教育进社区|县卫健局|同上\n")
+    assert [(r.mention, r.qualifier) for r in parse_text(table, "x.txt").graph.responsibilities] == [
+        ("县爱卫办", "牵头"), ("县卫健局", "配合"), ("县卫健局", "牵头")]
+    assert _clause_roles("推进改革（牵头单位：市教育局；配合单位：同上）。") == [("市教育局", "LEADS", "牵头")]
+    assert _clause_roles("推进改革（市同上科技公司负责）。") == [("市同上科技公司", "RESPONSIBLE_FOR", "负责")]
