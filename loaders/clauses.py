@@ -106,7 +106,7 @@ _ADVERB = (r"(?:分别|共同|联合|分工|分头|各自|具体|负责|协同|�
            r"根据职责(?:分工)?|按(?:照)?职能(?:分工)?|依职能|按(?:照)?属地|按分工)")
 _LEAD = r"(?:牵头(?:负责|实施|落实|推进|组织|抓总)?|统筹(?:协调|推进|负责|实施)?|牵总|抓总|主责|主办)"
 _SUPPORT = r"(?:配合(?:落实|实施|推进|做好)?|协助(?:落实|实施)?|(?:参与|参加)(?:落实|实施)?|协同(?:推进|落实)?|协调(?:配合)?|协办|(?:予以|给予)支持)"
-_GUIDE = r"(?:督促指导|指导督促|督促检查|(?:技术|业务)指导|(?:指导|督导)(?:落实|实施)?)"  # 负责技术指导: 负责 is an adverb here
+_GUIDE = r"(?:督促指导|指导督促|督促检查|(?:加强|做好|强化)?(?:技术|业务)?指导|督导(?:落实|实施)?|指导(?:落实|实施))"  # 负责技术指导: 负责 is an adverb here
 _RESP = r"(?:负总责|总负责|负主体责任|负责(?:落实|实施|推进|组织实施)?|落实|实施|推进落实|组织实施|承办|承担|督促落实|抓好落实|抓落实|具体实施|主抓)"
 VERB = r"(?:" + _ADVERB + r"{0,2}" + r"(?:" + "|".join((_LEAD, _SUPPORT, _GUIDE, _RESP)) + r"))"
 VERB_RE = re.compile(r"^(.*?)(" + VERB + r")$", re.S)
@@ -1021,6 +1021,9 @@ def verb_hint(text: str) -> bool:
     return _VERB_HINT.search(text) is not None
 
 
+_URGE_GUIDE = tuple(a + b + "指导" for a in ("加强", "做好", "强化") for b in ("", "技术", "业务"))
+
+
 def _verb_sentences(text: str, first_leads: int) -> list[RoleClause]:
     out: list[RoleClause] = []
     for m in _SENTENCE.finditer(text):
@@ -1028,6 +1031,8 @@ def _verb_sentences(text: str, first_leads: int) -> list[RoleClause]:
         if text[b:b + 1] not in _SENTENCE_AFTER or (a and text[a - 1] not in "。;!\n"):
             continue  # a sentence whole: it starts and ends at a sentence end
         body = m.group().strip()
+        if body.endswith(_URGE_GUIDE):
+            continue  # 市住建局加强指导。 in prose urges; in a bracket it is a clause
         if body[:1] in _MARKER_FIRST and (mark := _ITEM_MARKER.match(body)) is not None:
             body = body[mark.end():]  # 1.市发展改革委负责…,市财政局配合。: the item's marker is not the unit's
         if not _clause_sentence(body):

@@ -1318,3 +1318,22 @@ def test_tong_shang_in_a_role_cell_or_label_is_no_unit():
         ("县爱卫办", "牵头"), ("县卫健局", "配合"), ("县卫健局", "牵头")]
     assert _clause_roles("推进改革（牵头单位：市教育局；配合单位：同上）。") == [("市教育局", "LEADS", "牵头")]
     assert _clause_roles("推进改革（市同上科技公司负责）。") == [("市同上科技公司", "RESPONSIBLE_FOR", "负责")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("丁任务（市住建局加强指导）。", [("市住建局", "RESPONSIBLE_FOR", "指导")]),
+    ("戊任务（各区县政府负责，市住建局加强指导）。",
+     [("各区县政府", "RESPONSIBLE_FOR", "负责"), ("市住建局", "RESPONSIBLE_FOR", "指导")]),
+    ("己任务（市住建局做好业务指导）。", [("市住建局", "RESPONSIBLE_FOR", "指导")]),
+    # look-alikes: no unit, a sentence (要…), and the same words in prose outside a bracket
+    ("庚任务（加强业务指导和监督检查）。", []),
+    ("辛任务（市住建局要加强指导）。", []),
+    ("各地要高度重视。市住建局加强指导。", []),
+])
+def test_jiaqiang_zhidao_in_a_clause_guides(text, expected):
+    """（市住建局加强指导）: 指导 → responsible, qualifier 指导, as 业务指导 already was."""
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    assert _clause_roles(text) == expected
+    assert not any(c.problems for c in find_clauses(normalize(text))[0])  # not read as 负责 with a problem
