@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import NamedTuple, Optional, Sequence
 
 from kg.loaders.orgs import default_tables
+from kg.loaders.people import person_name
 from kg.model import Qualifier, Role
 
 # ── labels ────────────────────────────────────────────────────────────────────────────────────
@@ -446,7 +447,27 @@ def _split_units(units: str) -> tuple[str, ...]:
         for part in _drop_deng(piece) if "等" in piece else [piece]:
             out.extend(u.strip(UNIT_TRIM) for u in _split_conjunction(part.strip(UNIT_TRIM)))
     out = [u[:-1].rstrip(UNIT_TRIM) if u.endswith((")", "]")) and "(" not in u and "[" not in u else u for u in out]
+    out = _drop_people(out, units)
     return tuple(u for u in out if u and not _generic(u))
+
+
+_PERSON_AFTER = re.compile(r"^(.+?)\s*\(([^()]+)\)$")
+
+
+def _drop_people(units: list[str], written: str) -> list[str]:
+    """The person beside a unit is not part of it: 县教育局(张三) → 县教育局; 县教育局 张三 (a cell) → 县教育局
+    (only where the list as `written` has a bracket or a space)."""
+    if ")" not in written and " " not in written:
+        return units
+    out: list[str] = []
+    for u in units:
+        m = _PERSON_AFTER.match(u) if u.endswith(")") else None
+        if m and _has_head(m.group(1)) and all(map(person_name, re.split(r"[、,\s]+", m.group(2).strip()))):
+            u = m.group(1)
+        elif out and person_name(u) and _has_head(out[-1]):
+            continue
+        out.append(u)
+    return out
 
 
 def _space_split(piece: str) -> list[str]:

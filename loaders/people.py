@@ -20,6 +20,21 @@ POST_TITLES = sorted([
     "副站长", "站长", "副所长", "所长", "副队长", "队长", "副秘书长", "秘书长", "调研员", "科长", "副科长",
 ], key=len, reverse=True)
 NAME = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
+# common surnames: a person's name beside a unit (县教育局（张三）, a cell 县教育局 张三) is told from a unit by them
+SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
+                     "卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "尉迟", "长孙")
+# characters of unit names and places that a given name (almost) never has: 林业, 高新区, 金融办 stay units
+_NOT_IN_NAME = frozenset("局委办厅署区县市镇乡街道村社所站队司处科室院校心组部会业务政府党团省州馆园场业务协联管中")
+
+
+def person_name(s: str) -> bool:
+    """A person's name by its form: a common surname and one or two more characters, none of a unit's."""
+    if not 2 <= len(s) <= 4 or not all("\u4e00" <= c <= "\u9fff" for c in s) or not _NOT_IN_NAME.isdisjoint(s):
+        return False
+    if s.startswith(COMPOUND_SURNAMES):
+        return len(s) >= 3
+    return s[0] in SURNAMES and len(s) <= 3
 
 
 @dataclass

@@ -1337,3 +1337,27 @@ def test_jiaqiang_zhidao_in_a_clause_guides(text, expected):
 
     assert _clause_roles(text) == expected
     assert not any(c.problems for c in find_clauses(normalize(text))[0])  # not read as 负责 with a problem
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("甲（责任单位：县教育局（张三）、县财政局（李四））。", ["县教育局", "县财政局"]),
+    ("乙（责任单位：县教育局（张三、李四）；完成时限：2025年底）。", ["县教育局"]),
+    ("丙（责任单位：区教师进修学校（王芳））。", ["区教师进修学校"]),
+    ("丁（责任单位：县教育局 张三）。", ["县教育局"]),
+    # look-alikes: another name of the unit, a place in brackets, a role mark, two units with a space
+    ("戊（责任单位：市城管局（市执法局）、各街道（乡镇））。", ["市城管局(市执法局)", "各街道(乡镇)"]),
+    ("己（责任单位：各县（市、区）人民政府、市高新区管委会（林业））。", ["各县(市、区)人民政府", "市高新区管委会(林业)"]),
+    ("庚（责任单位：县教育局（牵头）、县财政局）。", ["县教育局", "县财政局"]),
+    ("辛（责任单位：市发改委 市财政局）。", ["市发改委", "市财政局"]),
+])
+def test_a_person_beside_a_unit_is_not_part_of_it(text, expected):
+    """县教育局（张三） / a cell 县教育局 张三: the person (a common surname and a given name) is not the unit."""
+    assert [u for u, _, _ in _clause_roles(text)] == expected
+
+
+def test_a_person_in_a_role_cell_is_no_unit():
+    from kg.loaders import parse_text
+
+    table = ("某县教育重点任务清单\n\n序号|重点任务|责任单位|完成时限\n1|扩大学前教育资源|县教育局 张三|2025年8月\n"
+             "2|推进集团化办学|县教育局（张三）、县财政局（李四）|2025年9月\n")
+    assert [r.mention for r in parse_text(table, "x.txt").graph.responsibilities] == ["县教育局", "县教育局", "县财政局"]
