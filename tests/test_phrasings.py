@@ -1361,3 +1361,13 @@ def test_a_person_in_a_role_cell_is_no_unit():
     table = ("某县教育重点任务清单\n\n序号|重点任务|责任单位|完成时限\n1|扩大学前教育资源|县教育局 张三|2025年8月\n"
              "2|推进集团化办学|县教育局（张三）、县财政局（李四）|2025年9月\n")
     assert [r.mention for r in parse_text(table, "x.txt").graph.responsibilities] == ["县教育局", "县教育局", "县财政局"]
+
+
+@pytest.mark.parametrize("header,kind", [("承担单位", "role"), ("具体承担部门", "role"), ("承担任务", "text"),
+                                         ("承担工作", "text"), ("承担责任", "other")])
+def test_a_chengdan_column_answers_for_the_task(header, kind):
+    """A 承担单位 column is read as the 承担单位: label is (responsible); 承担任务 is the task's text."""
+    from kg.loaders.role_tables import classify_header
+
+    h = classify_header(header)
+    assert h.kind == kind and (kind != "role" or (h.role, h.qualifier) == ("RESPONSIBLE_FOR", "负责"))
