@@ -45,6 +45,10 @@ _LABEL_CORE = r"(?:" + _LABEL_CORE + r"|(?:落实|承担)(?=\s*" + _LABEL_NOUN +
 _DIVISION = r"(?:部门|责任|任务|职责|工作)?分工"
 # 支持单位:A supports (as a role table's 支持单位 column does); a bare 支持: is not a label (政策支持:…)
 LABEL = r"(?:" + _LABEL_CORE + r"\s*" + _LABEL_NOUN + r"?|支持\s*(?:单位|部门)|" + _DIVISION + r")"
+# 责任单位及责任人: / 牵头单位（负责人）: a unit label whose value also names people (dropped: see _drop_people)
+_UNIT_AND_PERSON = (r"(?:" + _LABEL_CORE + r")\s*" + _LABEL_NOUN + r"\s*(?:(?:及|和|与|、|/)\s*(?:责任人|负责人|联系人)|"
+                    r"\(\s*(?:责任人|负责人|联系人)\s*\))")
+LABEL = r"(?:" + _UNIT_AND_PERSON + r"|" + LABEL[3:]
 DIVISION_RE = re.compile(r"^" + _DIVISION + r"\s*:\s*(.*)$", re.S)
 # a label must be followed by a colon; people columns (责任人, 联系人, 责任领导) are not labels
 LABEL_RE = re.compile(r"^(" + LABEL + r")\s*:\s*(.*)$", re.S)
@@ -148,6 +152,7 @@ HEAD = re.compile(
 GENERIC = re.compile(r"^(?:部门|单位|机构|部门单位|单位部门|部门和单位|单位和部门|相关方|方面|等|"
                      r"(?:\d+|[一二三四五六七八九十]+)(?:个|家)(?:部门|单位|机构))$")
 PERSON_LABEL = re.compile(r"^[^:]{0,8}(?:领导|负责人|责任人|联系人|经办人|联系电话|电话|姓名|职务)\s*(?::|为|是)")
+PERSON_LABEL = re.compile(r"^(?!" + _UNIT_AND_PERSON + r"\s*:)" + PERSON_LABEL.pattern[1:])  # 责任单位及责任人: names units
 PERSON = re.compile(r"(?:组长|主任|成员|秘书长|负责人|联系人|责任人|领导|局长|书记|县长|市长|区长)$")
 BARE_PLACES = re.compile(r"^各(?:有关|相关)?[\u4e00-\u9fff]{0,3}?(?:省|市|县|区|州|盟|旗|乡|镇|县级市|地级市|设区市|省辖市|自治州|自治县)$")
 GOV_SUFFIX = re.compile(r"(?:人民政府|政府|党委|党委和政府|管委会)$")

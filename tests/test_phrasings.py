@@ -1371,3 +1371,17 @@ def test_a_chengdan_column_answers_for_the_task(header, kind):
 
     h = classify_header(header)
     assert h.kind == kind and (kind != "role" or (h.role, h.qualifier) == ("RESPONSIBLE_FOR", "负责"))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("推进集团化办学（责任单位及责任人：县教育局（张三））。", [("县教育局", "RESPONSIBLE_FOR", "负责")]),
+    ("推进集团化办学（牵头单位（负责人）：县教育局 张三；配合单位：县财政局）。",
+     [("县教育局", "LEADS", "牵头"), ("县财政局", "RESPONSIBLE_FOR", "配合")]),
+    # look-alikes: labels of people alone, and a post where the unit should be (a person, no unit)
+    ("推进集团化办学（责任人：张三；责任单位负责人：李四；牵头领导：王五）。", []),
+    ("推进集团化办学（责任单位及责任人：县教育局局长张三）。", []),
+])
+def test_a_unit_label_that_also_names_people_gives_its_units(text, expected):
+    """责任单位及责任人：县教育局（张三） — the label names units (the people beside them are dropped); 责任人： alone names
+    people."""
+    assert _clause_roles(text) == expected
