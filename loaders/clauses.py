@@ -54,6 +54,7 @@ DIVISION_RE = re.compile(r"^" + _DIVISION + r"\s*:\s*(.*)$", re.S)
 LABEL_RE = re.compile(r"^(" + LABEL + r")\s*:\s*(.*)$", re.S)
 DEADLINE_LABEL_RE = re.compile(r"^(?:完成时限|完成时间|完成期限|时限要求|时间要求|时间节点|时间安排|进度安排|时限|时间)\s*(?::|为|是)\s*(.*)$",
                                re.S)  # 完成时限:… / 完成时限为…
+DEADLINE_LABEL_RE = re.compile(r"^(?:落实|办结|整改)?" + DEADLINE_LABEL_RE.pattern[1:], re.S)  # 落实时限:… (落实 is no deadline)
 # where a labelled clause may start in running text: the start of a line or after a sentence / clause end
 LABEL_START = re.compile(r"(?:^|(?<=[。;!?,)\]\s]))(" + LABEL + r"|完成时限|完成时间|完成期限|时限要求|时间节点)\s*:")
 _LABEL_AT = re.compile(r"(" + LABEL + r"|完成时限|完成时间|完成期限|时限要求|时间节点)\s*:")

@@ -1385,3 +1385,15 @@ def test_a_unit_label_that_also_names_people_gives_its_units(text, expected):
     """责任单位及责任人：县教育局（张三） — the label names units (the people beside them are dropped); 责任人： alone names
     people."""
     assert _clause_roles(text) == expected
+
+
+@pytest.mark.parametrize("text,deadline", [
+    ("推进改革（责任单位：县水务公司；落实时限：2025年底）。", "2025年底"),
+    ("推进改革（责任单位：县水务公司；整改时间：2025年6月）。", "2025年6月"),
+    ("推进改革（县水务公司负责落实）。", None),  # 负责落实 is the verb, no deadline
+])
+def test_a_luoshi_deadline_label_gives_the_date(text, deadline):
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    assert [c.deadline for c in find_clauses(normalize(text))[0]] == [deadline]
