@@ -599,7 +599,7 @@ def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: 
     if event_notice(meta.title):  # 主办单位:A in a notice about a meeting or a contest: an organiser, not a role
         for p in paras[meta.body_start:]:
             p.text = mask_organisers(p.text)
-    if not grids and fmt == "text" and ("\t" in raw or "|" in raw):
+    if not grids and fmt == "text" and ("\t" in raw or "|" in raw or "  " in raw or "\u3000" in raw):
         grids = find_text_tables(raw)
     role_tables = [(g, rt) for g in grids if (rt := read_role_table(g)) is not None and rt.rows]
     skip = {p.index for p in paras if any(g.start <= p.start < g.end for g, _ in role_tables)} if role_tables else set()

@@ -152,7 +152,34 @@ def _kind(text: str, a: int, b: int) -> Optional[str]:
         return "pipe"
     if "\t" in line.strip(" \u3000\r\n") or line[:1] == '"':
         return "tab" if _tab_row(text, a, len(text)) is not None else None
-    return "pipe" if _pipe_row(text, a, b) is not None else None
+    if _pipe_row(text, a, b) is not None:
+        return "pipe"
+    return "space" if _space_row(text, a, b) is not None else None
+
+
+# a space-aligned row (序号  重点任务  牵头单位 …, a table saved as text): cells apart by 2+ spaces or a full-width one
+_SPACE_GAP = re.compile(r"(?: {2,}|[ \u3000]*\u3000[ \u3000]*)")
+
+
+def _space_row(text: str, a: int, b: int) -> Optional[list[Cell]]:
+    """The cells of a space-aligned line, or None when it has fewer than MIN_COLUMNS of them."""
+    line = text[a:b]
+    lead = len(line) - len(line.lstrip(_STRIP))
+    body = line.rstrip(_STRIP)
+    if "\t" in body or len(_SPACE_GAP.findall(body, lead)) < MIN_COLUMNS - 1:
+        return None
+    cuts = [(a + m.start(), a + m.end()) for m in _SPACE_GAP.finditer(body, lead)]
+    bounds = [a + lead] + [x for c in cuts for x in c] + [a + len(body)]
+    return [_cell(text, bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
+
+
+def _space_block(text: str, lines: list[tuple[int, int]], i: int) -> tuple[list[list[Cell]], int]:
+    """The space-aligned rows from line i on, and the line after."""
+    rows: list[list[Cell]] = []
+    while i < len(lines) and (cells := _space_row(text, *lines[i])) is not None:
+        rows.append(cells)
+        i += 1
+    return rows, i
 
 
 def find_text_tables(text: str) -> list[Table]:
@@ -169,7 +196,7 @@ def find_text_tables(text: str) -> list[Table]:
         if kind == "tab":
             rows, singles, i = _tab_block(text, lines, i)
         else:
-            rows, i = _pipe_block(text, lines, i)
+            rows, i = _pipe_block(text, lines, i) if kind == "pipe" else _space_block(text, lines, i)
             singles = set()
         table = _trimmed_table(text, rows, singles)
         if table is not None:

@@ -1397,3 +1397,26 @@ def test_a_luoshi_deadline_label_gives_the_date(text, deadline):
     from kg.loaders.text import normalize
 
     assert [c.deadline for c in find_clauses(normalize(text))[0]] == [deadline]
+
+
+def test_a_space_aligned_text_table_is_read_and_look_alikes_are_not():
+    """序号  重点任务  牵头单位  配合单位  完成时限 (a table saved as text, columns apart by 2+ spaces or a full-width
+    space) is a role table like a tab-separated one; a roster or indented prose with wide spaces is none."""
+    from kg.loaders import parse_text
+
+    table = ("某某市2025年文化旅游融合发展重点任务分解\n\n"
+             "序号  重点任务              牵头单位        配合单位                  完成时限\n"
+             "1     打造精品旅游线路      市文化和旅游局  市交通运输局、各区县政府  2025年10月底前\n"
+             "2     举办文化旅游节        市文化和旅游局  市委宣传部                2025年9月\n")
+    p = parse_text(table, "x.txt")
+    assert [(r.mention, r.qualifier, r.deadline) for r in p.graph.responsibilities] == [
+        ("市文化和旅游局", "牵头", "2025年10月底前"), ("市交通运输局", "配合", "2025年10月底前"),
+        ("各区县政府", "配合", "2025年10月底前"), ("市文化和旅游局", "牵头", "2025年9月"), ("市委宣传部", "配合", "2025年9月")]
+    r = p.graph.responsibilities[1]
+    assert table[r.prov.start:r.prov.end] == "市交通运输局、各区县政府"
+    full_width = table.replace("  ", "\u3000").replace("\u3000 ", "\u3000")
+    assert len(parse_text(full_width, "x.txt").graph.responsibilities) == 5
+    others = ("某县工作方案\n\n一、成立领导小组\n县农村人居环境整治工作领导小组成员如下：\n组  长：王  屾  县政府副县长\n"
+              "成  员：邓  可  县委宣传部副部长\n\u3000\u3000各乡镇要高度重视，\u3000加强领导，\u3000确保实效。\n"
+              "序号  名称  数量\n1  水厂  3处\n")
+    assert parse_text(others, "x.txt").graph.responsibilities == []
