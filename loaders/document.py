@@ -33,7 +33,7 @@ from kg.model import (
 
 
 SCORE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # 加强组织领导（3分）: a score, not the title
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[\s*]+")  # spaces, and Markdown emphasis stars (**牵头单位**), which text.normalize reads as spaces
 _Where = TypeVar("_Where")  # where an edge's unit is written: what its mention function reads
 
 

@@ -20,6 +20,7 @@ _CHAR_MAP = {
     "—": "─", "―": "─", "━": "─", "－": "-", "–": "-",
     "％": "%", "．": ".", "﹒": ".", "／": "/", "﹐": ",", "﹑": "、", "﹔": ";", "﹕": ":", "﹙": "(", "﹚": ")",
 }
+_CHAR_MAP["*"] = " "  # **牵头单位**:A — Markdown emphasis (and a footnote star) is no part of a label or a unit
 for _c in range(0xFF10, 0xFF1A):  # full-width digits
     _CHAR_MAP[chr(_c)] = chr(_c - 0xFEE0)
 for _c in list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B)):  # full-width latin

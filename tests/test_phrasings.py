@@ -1420,3 +1420,19 @@ def test_a_space_aligned_text_table_is_read_and_look_alikes_are_not():
               "成  员：邓  可  县委宣传部副部长\n\u3000\u3000各乡镇要高度重视，\u3000加强领导，\u3000确保实效。\n"
               "序号  名称  数量\n1  水厂  3处\n")
     assert parse_text(others, "x.txt").graph.responsibilities == []
+
+
+def test_markdown_emphasis_is_no_part_of_labels_units_or_titles():
+    """**牵头单位**：市教育局 (Markdown) reads as 牵头单位：市教育局; a footnote star in text gives nothing."""
+    from kg.loaders import parse_text
+
+    text = ("# 某某市2025年中小学科学教育工作要点\n## 一、加强科学课程建设\n1. **落实科学课程课时要求**。\n   **牵头单位**：市教育局\n"
+            "   **配合单位**：各区县教育局\n2. 加强科学实验教学。（**责任单位**：市教育局、市教育装备中心）\n"
+            "3. 开展科普活动。注：带*的为约束性指标。\n")
+    g = parse_text(text, "x.md").graph
+    titles = {t.id: t.title for t in g.tasks} | {a.id: a.title for a in g.actions}
+    assert [(titles[r.target_id], r.mention, r.qualifier) for r in g.responsibilities] == [
+        ("落实科学课程课时要求", "市教育局", "牵头"), ("落实科学课程课时要求", "各区县教育局", "配合"),
+        ("加强科学实验教学", "市教育局", "负责"), ("加强科学实验教学", "市教育装备中心", "负责")]
+    table = "某市任务清单\n\n| 序号 | 重点任务 | 牵头单位 |\n|---|---|---|\n| 1 | 推进改革 | **市教育局** |\n| 2 | 推进发展 | 市科协 |\n"
+    assert [r.mention for r in parse_text(table, "x.md").graph.responsibilities] == ["市教育局", "市科协"]
