@@ -141,6 +141,9 @@ DEADLINE_RE = re.compile(
     r"|(?:年内|今年内|当年|本年度)(?:完成|启动|出台|见效|建成|落实)?"
     r"|(?:汛期|汛|春节|国庆|秋冬季|开学)(?:之?前|以前)(?:完成)?|每(?:年|季度|半年|月)(?:开展|组织|召开|至少)?[一二两三1-3]次"
 )
+# 2025—2027年持续推进 is one deadline (the years, then how: not 2025—2027年 alone); 每季度 / 每季度报送进展 (a rhythm)
+DEADLINE_RE = re.compile(r"\d{4}年?(?:\s*[至到—–─~-]\s*\d{4})?年(?:持续|长期|常态化)(?:推进|坚持|实施|开展)|" + DEADLINE_RE.pattern
+                         + r"|每(?:年|季度|半年|月|周|旬)度?(?:报送|调度|通报|更新)?(?:一次|进展|进度|情况)?")
 
 # ── units ─────────────────────────────────────────────────────────────────────────────────────
 # head nouns of units: a help for splitting lists, never the test of whether a unit exists

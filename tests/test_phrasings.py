@@ -1436,3 +1436,25 @@ def test_markdown_emphasis_is_no_part_of_labels_units_or_titles():
         ("加强科学实验教学", "市教育局", "负责"), ("加强科学实验教学", "市教育装备中心", "负责")]
     table = "某市任务清单\n\n| 序号 | 重点任务 | 牵头单位 |\n|---|---|---|\n| 1 | 推进改革 | **市教育局** |\n| 2 | 推进发展 | 市科协 |\n"
     assert [r.mention for r in parse_text(table, "x.md").graph.responsibilities] == ["市教育局", "市科协"]
+
+
+@pytest.mark.parametrize("text,deadline", [
+    ("推进改革（市商务局负责，2025—2027年持续推进）。", "2025─2027年持续推进"),  # normalised dash: the clause text
+    ("推进改革（市教育局负责，每季度报送进展）。", "每季度报送进展"),
+    ("推进改革（市教育局负责，每年开展两次）。", "每年开展两次"),
+    ("推进改革（市教育局负责，2025年底前完成）。", "2025年底前完成"),
+])
+def test_a_rhythm_or_a_span_of_years_with_its_manner_is_one_deadline(text, deadline):
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    found = find_clauses(normalize(text))[0]
+    assert [c.deadline for c in found] == [deadline] and not found[0].problems
+
+
+def test_a_rhythm_that_is_no_deadline_stays_unread():
+    from kg.loaders.clauses import find_clauses
+    from kg.loaders.text import normalize
+
+    found = find_clauses(normalize("推进改革（市教育局负责，每个乡镇建设1个站点）。"))[0]
+    assert found[0].deadline is None and found[0].problems
