@@ -44,11 +44,12 @@ _LABEL_CORE = r"(?:" + _LABEL_CORE + r"|(?:落实|承担)(?=\s*" + _LABEL_NOUN +
 # 部门分工:A牵头,B配合 — a division label: its value is a clause of its own (verbs give the roles)
 _DIVISION = r"(?:部门|责任|任务|职责|工作)?分工"
 # 支持单位:A supports (as a role table's 支持单位 column does); a bare 支持: is not a label (政策支持:…)
-LABEL = r"(?:" + _LABEL_CORE + r"\s*" + _LABEL_NOUN + r"?|支持\s*(?:单位|部门)|" + _DIVISION + r")"
 # 责任单位及责任人: / 牵头单位（负责人）: a unit label whose value also names people (dropped: see _drop_people)
-_UNIT_AND_PERSON = (r"(?:" + _LABEL_CORE + r")\s*" + _LABEL_NOUN + r"\s*(?:(?:及|和|与|、|/)\s*(?:责任人|负责人|联系人)|"
-                    r"\(\s*(?:责任人|负责人|联系人)\s*\))")
-LABEL = r"(?:" + _UNIT_AND_PERSON + r"|" + LABEL[3:]
+_AND_PERSON = r"(?:(?:及|和|与|、|/)\s*(?:责任人|负责人|联系人)|\(\s*(?:责任人|负责人|联系人)\s*\))"
+_UNIT_AND_PERSON = r"(?:" + _LABEL_CORE + r")\s*" + _LABEL_NOUN + r"\s*" + _AND_PERSON
+# the core once, its noun and the people after it optional (an alternation of the two forms tried the core twice)
+LABEL = (r"(?:" + _LABEL_CORE + r"\s*(?:" + _LABEL_NOUN + r"(?:\s*" + _AND_PERSON + r")?)?|支持\s*(?:单位|部门)|" + _DIVISION
+         + r")")
 DIVISION_RE = re.compile(r"^" + _DIVISION + r"\s*:\s*(.*)$", re.S)
 # a label must be followed by a colon; people columns (责任人, 联系人, 责任领导) are not labels
 LABEL_RE = re.compile(r"^(" + LABEL + r")\s*:\s*(.*)$", re.S)

@@ -586,6 +586,28 @@ def parse_text(
         return _parse_text(raw, file, sha256, encoding, fmt, tables, grids)
 
 
+# a space-aligned table's header (序号  重点任务  牵头单位  配合单位): a line naming a role column with a wide gap inside
+# it. Chinese text indents its paragraphs with full-width spaces, so a wide space alone would send every document to
+# the table scan
+_ROLE_COLUMN_WORD = re.compile(r"牵头|责任|配合|协办|主办|承办|落实|承担|主责")
+
+
+def _space_table_hint(raw: str) -> bool:
+    """The text may hold a table aligned with spaces: a line that names a role column has a wide gap inside it."""
+    if "  " not in raw and "\u3000" not in raw:
+        return False
+    checked = -1
+    for m in _ROLE_COLUMN_WORD.finditer(raw):
+        if m.start() < checked:
+            continue  # this line was looked at
+        a, b = raw.rfind("\n", 0, m.start()) + 1, raw.find("\n", m.end())
+        checked = b if b >= 0 else len(raw)
+        inner = raw[a:checked].strip(" \u3000\r")
+        if "  " in inner or "\u3000" in inner:
+            return True
+    return False
+
+
 def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: str, tables: Optional[Tables],
                 grids: Sequence[Table]) -> Parsed:
     norm = normalize(raw)
@@ -599,7 +621,7 @@ def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: 
     if event_notice(meta.title):  # 主办单位:A in a notice about a meeting or a contest: an organiser, not a role
         for p in paras[meta.body_start:]:
             p.text = mask_organisers(p.text)
-    if not grids and fmt == "text" and ("\t" in raw or "|" in raw or "  " in raw or "\u3000" in raw):
+    if not grids and fmt == "text" and ("\t" in raw or "|" in raw or _space_table_hint(raw)):
         grids = find_text_tables(raw)
     role_tables = [(g, rt) for g in grids if (rt := read_role_table(g)) is not None and rt.rows]
     skip = {p.index for p in paras if any(g.start <= p.start < g.end for g, _ in role_tables)} if role_tables else set()
