@@ -209,8 +209,9 @@ class EmbeddedStore(Store):
         self._in_bulk = False  # inside bulk(): load() writes join the block's transaction
         self._bulk_failed = False
         self._tx_copied = False  # the open transaction made a COPY (see _durable_commit)
-        # inside bulk(): the organizations written in the block (id -> row as stored), and whether
-        # the store held any organization when the block began (if not, no lookup is needed)
+        # inside bulk(): the organizations written in the block (id -> row as stored), and whether the store
+        # may hold organizations the block did not write (when it began, or since a replacement in it; if
+        # not, no lookup is needed)
         self._block_orgs: dict[str, tuple[Any, ...]] = {}
         # inside bulk(): shared-task changes, organizations created and organizations perhaps left
         # without an edge, applied when the block ends (_end_block)
@@ -225,6 +226,8 @@ class EmbeddedStore(Store):
         self._pending_counts: dict[str, list[int]] = {}
         self._pending_edges: list[tuple[EdgeKey, Columns, bool]] = []
         self._pending_copy = False
+        # inside bulk(): node tables written in the block, and whether by COPY (see _copies_nodes)
+        self._block_copies: dict[str, bool] = {}
         self._replacing = False  # a replacement is being written: nothing is deferred (see _write_chunk)
         self._check_folder()
         try:
@@ -651,6 +654,7 @@ class EmbeddedStore(Store):
         committing = False
         try:
             self._orgs_before_block = bool(self._exec("MATCH (o:Organization) RETURN o.id LIMIT 1"))
+            self._block_copies = {}
             yield
             if self._bulk_failed:
                 raise BulkLoadError(f"{self.path}: a write in this bulk block failed; nothing of it was kept")
@@ -672,6 +676,7 @@ class EmbeddedStore(Store):
             self._block_orgs = {}
             self._block_pairs, self._block_created, self._block_stale = {}, {}, set()
             self._pending_counts, self._pending_edges, self._pending_copy = {}, [], False
+            self._block_copies = {}
 
     def load(
         self,
@@ -835,7 +840,8 @@ class EmbeddedStore(Store):
                     report(b, "failed", self._not_written(b))
             return False
         n_rows = sum(b.rows() for b in chunk)
-        copy = method == "copy" or (method == "auto" and n_rows >= COPY_MIN_ROWS)
+        # inside bulk() a replacement COPYs, as the block's big loads do (see _copies_nodes)
+        copy = method == "copy" or (method == "auto" and (n_rows >= COPY_MIN_ROWS or (replace and self._in_bulk)))
         try:
             if copy and not self._in_bulk:
                 self._checkpoint()  # see _checkpoint_before_copy
@@ -925,6 +931,9 @@ class EmbeddedStore(Store):
             self._delete_orphan_orgs(stale_orgs)
             for oid in stale_orgs:  # perhaps deleted or renamed: ask the store next time
                 self._block_orgs.pop(oid, None)
+            # the store may now hold organizations the block does not know of: ask it (else one taken
+            # for new is written a second time, a duplicate primary key that sank the block)
+            self._orgs_before_block = True
         if stale_cited:
             self._delete_orphan_cited(stale_cited)
 
@@ -1182,12 +1191,22 @@ class EmbeddedStore(Store):
         at = {n: k for k, n in enumerate(names)}
         return stored, [columns[at[n]] for n in stored]
 
+    def _copies_nodes(self, label: str, copy: bool) -> bool:
+        """Whether a write of a label's nodes COPYs (`copy`: asked for). Inside bulk() the first write of a
+        table in the block decides for the block: Ladybug 0.22 breaks a node table's primary-key index when a
+        COPY into it follows a CREATE into it in the same transaction ("Primary-key index contains an invalid
+        local node offset"; the rollback leaves it broken for the next statement, and closing writes that to
+        disk), and a block mixes loads of any size (a replacement, a small chunk, a big one)."""
+        if not self._in_bulk:
+            return copy
+        return self._block_copies.setdefault(label, copy)
+
     def _write_nodes(self, label: str, columns: Columns, copy: bool) -> None:
-        """CREATE the nodes: COPY FROM an Arrow table when copy, else UNWIND."""
+        """CREATE the nodes: COPY FROM an Arrow table when copy, else UNWIND (inside bulk(): _copies_nodes)."""
         if not columns[0]:
             return
         table = NODE_TABLES[label]
-        if copy:
+        if self._copies_nodes(label, copy):
             types = {c.name: c.type for c in table.columns}
             names, ordered = self._stored_order(label, table.names, columns)
             self._copy(label, _arrow_table([(n, types[n]) for n in names], ordered))
