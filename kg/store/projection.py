@@ -58,6 +58,7 @@ for _spec in REL_SPECS:
         DOCUMENT_RELS[GRAPH_FIELDS[_spec.model]].append(_spec)
 # the Graph fields whose objects belong to one document (document_id): they go in and out with it
 PARTS = tuple(name for model, name in GRAPH_FIELDS.items() if "document_id" in model.model_fields)
+ROLES = ("LEADS", "RESPONSIBLE_FOR")  # the relationships the stored counts count
 # the relationship that carries all of a model's fields (the one that reads it back)
 CARRIER: dict[type[BaseModel], RelSpec] = {s.model: s for s in REL_SPECS if s.props is None}
 
@@ -303,6 +304,17 @@ def named_in(chunk: Sequence[Bundle], orgs: Mapping[str, Organization]) -> Colum
     return [list(c) for c in zip(*links)] if links else [[], [], []]
 
 
+def role_columns(edges: Mapping[EdgeKey, Columns]) -> list[kc.EdgeColumns]:
+    """The LEADS and RESPONSIBLE_FOR edges among these columns, as the counts take them (kc.count_columns)."""
+    out = []
+    for (rel, a, b), columns in edges.items():
+        if rel in ROLES and a == "Organization":
+            at = {c: k for k, c in enumerate(edge_cols(rel))}
+            out.append(kc.EdgeColumns(rel, b, *(columns[at[c]] for c in ("from", "to", "qualifier", "document_id",
+                                                                          "deadline"))))
+    return out
+
+
 @dataclass
 class Projection:
     """The rows of documents: their nodes by label (Document first) and their edges by (type, FROM, TO)."""
@@ -321,18 +333,18 @@ def project(chunk: Sequence[Bundle], orgs: Mapping[str, Organization]) -> Projec
         return [x for b in chunk for x in b.parts[attr]]
 
     parts = {attr: every(attr) for attr in PARTS}
-    resps = parts["responsibilities"]
-    counts = kc.count_documents([b.doc.id for b in chunk], parts["actions"], parts["tasks"], resps, parts["targets"])
+    edges: dict[EdgeKey, Columns] = {}
+    for attr, specs in DOCUMENT_RELS.items():
+        for spec in specs:
+            edges.update(edge_columns(spec, parts[attr]))
+    counts = kc.count_columns([b.doc.id for b in chunk], parts["actions"], parts["tasks"], role_columns(edges),
+                              parts["targets"])
     counted = counts.nodes
     sec_title = {s.id: s.title for s in parts["sections"]}
     nodes: dict[str, Columns] = {"Document": node_columns("Document", [b.doc for b in chunk], counts=counted["Document"])}
     for label in ("Section", "Action", "Task", "Target", "Person"):
         nodes[label] = node_columns(label, parts[GRAPH_FIELDS[NODE_TABLES[label].model]],
                                     sec_title if label == "Action" else None, counted.get(label))
-    edges: dict[EdgeKey, Columns] = {}
-    for attr, specs in DOCUMENT_RELS.items():
-        for spec in specs:
-            edges.update(edge_columns(spec, parts[attr]))
     active = counts.activity
     edges[(kc.ACTIVE, "Organization", "Document")] = [list(c) for c in zip(*active)] if active else [[]] * 4
     edges[(NAMED, "Organization", "Document")] = named_in(chunk, orgs)
