@@ -989,13 +989,15 @@ class EmbeddedStore(Store):
         have = self._stored_links(sorted({a for a, _b in pairs
                                           if a not in self._block_created and a not in self._pending_counts}))
         create, update, drop = _link_changes(pairs, have)
-        links = _links_after(have, create, update, drop)
-        self._flush_pending(kc.max_out(links))
+        # max_shared of every link as written (with none stored, the links are the pairs above 0: max_out
+        # skips the others, and the links need not be made; 0.3 s at 2,000 plans)
+        most = kc.max_out(_links_after(have, create, update, drop) if have else pairs)
+        self._flush_pending(most)
         if pairs:
             self._write_link_changes(create, update, drop, True)
         # every organization the block created: one written before a replacement in the block took shared tasks
         # away again may have no changed pair left to say so (its pairs' changes add up to 0)
-        self._set_max_shared(pairs, self._block_created, links, every_fresh=True)
+        self._set_max_shared(pairs, self._block_created, most, every_fresh=True)
         if self._block_stale:
             self._delete_orphan_orgs(sorted(self._block_stale))
 
@@ -1030,7 +1032,7 @@ class EmbeddedStore(Store):
         have = self._stored_links(sorted({a for a, _b in pairs if a not in fresh}))
         create, update, drop = _link_changes(pairs, have)
         self._write_link_changes(create, update, drop, copy)
-        self._set_max_shared(pairs, fresh, _links_after(have, create, update, drop))
+        self._set_max_shared(pairs, fresh, kc.max_out(_links_after(have, create, update, drop)))
 
     def _stored_links(self, ask: list[str]) -> dict[tuple[str, str], int]:
         """Every stored SHARES_TASKS link of these organizations (on its smaller-id side): (a, b) -> tasks."""
@@ -1055,14 +1057,14 @@ class EmbeddedStore(Store):
                               [list(c) for c in zip(*create)], copy and len(create) >= COPY_MIN_ROWS)
 
     def _set_max_shared(self, pairs: dict[tuple[str, str], int], fresh: dict[str, int],
-                        links: dict[tuple[str, str], int], every_fresh: bool = False) -> None:
+                        largest: dict[str, int], every_fresh: bool = False) -> None:
         """Inside a transaction: max_shared anew for the organizations on the smaller-id side of `pairs` (and,
-        with every_fresh, for every `fresh` one), from every link of theirs as it now is (`links`); a `fresh`
-        one written with that value is left as is."""
+        with every_fresh, for every `fresh` one), from every link of theirs as it now is (`largest`: kc.max_out of
+        the links); a `fresh` one written with that value is left as is."""
         most = dict.fromkeys({a for a, _b in pairs}, 0)
         if every_fresh:
             most.update(dict.fromkeys(fresh, 0))
-        most.update({a: m for a, m in kc.max_out(links).items() if a in most})
+        most.update({a: m for a, m in largest.items() if a in most})
         rows = [{"id": a, "m": m} for a, m in sorted(most.items()) if fresh.get(a) != m]
         if rows:
             self._exec("UNWIND $rows AS r MATCH (o:Organization {id: r.id}) SET o.max_shared = r.m", {"rows": rows})
