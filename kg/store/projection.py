@@ -12,7 +12,7 @@ import typing
 from collections import defaultdict
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
-from typing import Any, Callable, Iterable, Mapping, Optional, Protocol, Sequence
+from typing import Any, Callable, Iterable, Mapping, Optional, Protocol, Sequence, cast
 
 from pydantic import BaseModel
 
@@ -120,11 +120,19 @@ def edge_columns(spec: RelSpec, objs: Iterable[Any]) -> dict[EdgeKey, Columns]:
     if not any(keyed):
         only = split[next(iter(split))]
         only.extend(x for x in objs if getattr(x, spec.src.field) is not None and getattr(x, spec.dst.field) is not None)
-    else:
-        fixed = [spec.name, spec.src.label, spec.dst.label]
-        parts = [attrgetter(f) if f else (lambda _x, v=v: v) for f, v in zip(keyed, fixed)]
+    else:  # grouped by the fields that vary (one attrgetter call an object), then keyed in full
+        fields = [f for f in keyed if f]
+        get = attrgetter(*fields)
+        by: dict[Any, list[Any]] = defaultdict(list)
         for x in objs:
-            split[(parts[0](x), parts[1](x), parts[2](x))].append(x)
+            by[get(x)].append(x)
+        fixed = [spec.name, spec.src.label, spec.dst.label]
+        for got, xs in by.items():
+            values = iter(got if len(fields) > 1 else (got,))
+            key = cast(EdgeKey, tuple(next(values) if f else v for f, v in zip(keyed, fixed)))
+            if key not in split:
+                raise KeyError(key)
+            split[key] = xs
     paths = _edge_paths(spec)
     return {key: _columns(xs, paths) for key, xs in split.items()}
 
