@@ -319,3 +319,24 @@ def test_a_bulk_block_mixing_copy_and_unwind_loads_commits_whole(tmp_path: Path,
         assert not rolled_back
         assert store.to_graph() == want
         assert_counts_right(store)
+
+
+@pytest.mark.slow
+def test_a_failing_bulk_block_that_copied_leaves_the_store_readable(tmp_path: Path) -> None:
+    """A block on a store that holds documents, whose second COPY into a table fails (a task id taken):
+    Ladybug 0.22 rolls back with that table's primary-key index broken in memory ("Index contains an invalid
+    node offset"), and closing the database writes it to disk. The store opens the database again (what
+    the files hold is intact), so the block's documents load again outside bulk() and the failing one is
+    reported."""
+    with EmbeddedStore(tmp_path / "kg.db") as store:
+        store.load(make_document("D1"))
+        with pytest.raises(BulkLoadError):
+            with store.bulk():
+                store.load(make_document("D3", sha="ddd"), method="copy")
+                store.load(clashing_d2(), method="copy")
+        res = store.load(make_document("D3", sha="ddd").merge(clashing_d2()), batch_documents=10, method="copy")
+        assert [(d.document_id, d.status) for d in res.documents] == [("D3", "inserted"), ("D2", "failed")]
+        assert store.stats()["documents"] == 2
+    with EmbeddedStore(tmp_path / "kg.db") as store:
+        assert store.to_graph() == by_id(make_document("D1").merge(make_document("D3", sha="ddd")))
+        assert [d.status for d in store.load(make_document("D1")).documents] == ["unchanged"]

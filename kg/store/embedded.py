@@ -619,6 +619,25 @@ class EmbeddedStore(Store):
         except Exception as e:  # reads then say the store is closed
             self._write_error = f"{self._write_error}; opening the store again failed too ({e})"
 
+    def _open_anew(self) -> None:
+        """After a bulk block that COPYed was rolled back: the database opened again, the old one kept open
+        and never closed. Ladybug 0.22 rolls back a transaction that made two COPYs into a table holding
+        rows with the table's primary-key index broken in memory ("Index contains an invalid node offset"
+        at the next lookup), and closing writes that to disk; the files hold the store as committed, which a
+        second open in the same process reads (measured). Costs the old database's memory until exit."""
+        if self._poisoned or self._conn is None:
+            return
+        old = (self._conn, self._db)
+        try:
+            db = _database(self.db_file, False)
+            conn = lb.Connection(db)
+        except Exception as e:  # the old one stays: a lookup may fail, as before
+            log.warning("kg: %s: could not open the store again after a bulk block rolled back: %s", self.path, e)
+            return
+        for x in old:
+            _leak(x)
+        self._db, self._conn = db, conn
+
     def _checkpoint(self) -> None:
         """CHECKPOINT; a failure stops all writing (see _stop_writing)."""
         try:
@@ -670,6 +689,8 @@ class EmbeddedStore(Store):
             if committing and self._durable_commit(e):
                 return  # the block is committed: the caller reports it stored
             self._rollback()
+            if self._tx_copied and not committing:
+                self._open_anew()
             self._after_failure(e, "commit" if committing else None)
             if isinstance(e, Exception) and not isinstance(e, BulkLoadError):
                 raise BulkLoadError(f"{self.path}: bulk load rolled back: {e}") from e
