@@ -19,7 +19,7 @@ from kg.limits import DEFAULT, Limits
 from kg.pipeline import FileReport, Parser, collect_files, default_corpus
 from kg.errors import StoreError
 from kg.store import Store
-from kg.store.base import BulkLoadError, DocResult
+from kg.store.base import BulkLoadError, DocResult, retry_advice
 
 PARSE_CHUNK = 250  # files parsed, then loaded, then dropped: bounds the parsed graphs held at once
 BULK_DOCUMENTS = 2000  # embedded store: documents per bulk() block (one transaction and one checkpoint)
@@ -119,8 +119,8 @@ def build(
         report.errors.append(
             f"{getattr(store, 'path', store.backend)}: a write failed and kg stopped writing ({stopped}). The "
             f"store holds what was committed before: the documents reported new, replaced or unchanged, and none "
-            f"reported failed in the version this build read (an earlier version stays). Free disk space and "
-            f"run kg build again")
+            f"reported failed in the version this build read (an earlier version stays). {retry_advice(stopped)} "
+            f"and run kg build again")
     return report
 
 

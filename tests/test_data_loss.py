@@ -352,3 +352,15 @@ def test_file_names_are_escaped_and_counts_are_what_was_written(tmp_path: Path, 
     assert m and (int(m.group(1)), int(m.group(2)), int(m.group(3))) == (2, 2, stats["tasks"] - 1)  # not the planted one
     failed = [line for line in err.splitlines() if line.startswith("  FAILED")]
     assert len(failed) == 1 and "clash.txt" in failed[0] and taken in failed[0]
+
+
+def test_the_advice_after_a_stopped_write_names_its_cause() -> None:
+    """The engine out of memory (its buffer pool full, as a checkpoint can be at scale) is not a full disk: the
+    message after a stopped write says which to free."""
+    from kg.store.base import retry_advice
+
+    engine = ("commit: Transaction committed successfully, but the post-commit checkpoint failed. ...: Buffer manager "
+              "exception: Unable to allocate memory! The buffer pool is full and no memory could be freed!")
+    assert retry_advice(engine).startswith("Free memory")
+    assert retry_advice("IO exception: Cannot write to file: No space left on device") == "Free disk space"
+    assert retry_advice(None) == "Free disk space"

@@ -127,3 +127,12 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def retry_advice(error: Optional[str]) -> str:
+    """What to do before writing again, by what stopped the writes: the engine out of memory (its buffer pool
+    full) is not a full disk."""
+    text = (error or "").lower()
+    if "buffer pool" in text or "allocate memory" in text or "out of memory" in text:
+        return "Free memory (close other programs, or build fewer files at a time)"
+    return "Free disk space"

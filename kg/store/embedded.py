@@ -43,7 +43,7 @@ from kg.ids import title_key
 from kg.names import storable
 from kg.model import Alignment, Graph, Organization, merge_aliases
 from kg.store import counts as kc
-from kg.store.base import BulkLoadError, DocResult, DocStatus, LoadResult, QueryResult, Store
+from kg.store.base import BulkLoadError, DocResult, DocStatus, LoadResult, QueryResult, Store, retry_advice
 from kg.store.embedded_schema import ddl, migrations, table_ddl
 from kg.store import projection as pj
 from kg.store.projection import Bundle, Columns, NodeCounts, Row
@@ -574,7 +574,7 @@ class EmbeddedStore(Store):
 
     def _stopped(self) -> str:
         return (f"the store stopped writing after a write failed ({self._write_error}); it holds what was "
-                f"committed before. Free disk space, then run the same command again")
+                f"committed before. {retry_advice(self._write_error)}, then run the same command again")
 
     def _not_written(self, b: Bundle) -> str:
         return f"{b.doc.file}: the store stopped writing after an earlier write failed (on disk, or at commit)"
