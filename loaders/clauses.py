@@ -447,7 +447,7 @@ def _split_units(units: str) -> tuple[str, ...]:
         units = _drop_note(units.strip())
     pieces = [p.strip(UNIT_TRIM) for p in split_top(units, "、,/;")]
     if " " in units:  # 市发改委 市财政局: a space between whole units separates them; 市 教育局 is one unit
-        pieces = [q for p in pieces for q in (_space_split(p) if " " in p else [p])]
+        pieces = _drop_people([q for p in pieces for q in (_space_split(p) if " " in p else [p])], units)
     pieces = [_LEADING.sub("", p).strip(UNIT_TRIM) for p in pieces]
     if not _BARE_HEADS.isdisjoint(pieces[1:]):  # 各县(市、区)党委、政府: the bare head shares the prefix before it
         for k in range(len(pieces) - 1, 0, -1):
@@ -544,6 +544,11 @@ _STRAY_HINT = re.compile(r"、[、, ]|[, ]、")
 _WITH_AFTER_ROLE = re.compile(r"(?<=牵头|负责)会同")
 
 
+# a contact written after a unit with a space between (责任单位:县教育局  联系人:张三  联系电话:138…): the person
+# label opens a part of its own, read as people (see PERSON_LABEL), not as the rest of a unit's name
+_CONTACT_AT = re.compile(r"(?<=\s)(?:联系人|联络人|联络员|责任人|负责人|经办人|联系电话|电话|手机|传真|邮箱)\s*:")
+
+
 def _subclauses(body: str) -> list[str]:
     """Sub-clauses split at , ; 。 (and before a second label) outside nested brackets."""
     if "、" in body and _STRAY_HINT.search(body):
@@ -555,6 +560,8 @@ def _subclauses(body: str) -> list[str]:
         if not s:
             continue
         cuts = [m.start() for m in _LABEL_AT.finditer(s) if m.start() > 0] if ":" in s else []  # 完成时限: too
+        if ":" in s and " " in s:  # 县教育局  联系人:张三  联系电话:… — a contact after a space is a part of its own
+            cuts = sorted(cuts + [m.start() for m in _CONTACT_AT.finditer(s)])
         if "会同" in s:  # A牵头会同B推进…: 会同 after a role word opens a sub-clause of its own
             cuts = sorted(cuts + [m.start() for m in _WITH_AFTER_ROLE.finditer(s)])
         prev = 0

@@ -20,7 +20,7 @@ from kg.loaders.metadata import Metadata, read_metadata
 from kg.loaders.orgs import Tables, default_tables, resolve
 from kg.loaders.outline import Item, Piece, build_outline, numbered_alike
 from kg.loaders.people import find_groups
-from kg.loaders.role_tables import RoleTable, read_role_table
+from kg.loaders.role_tables import RoleTable, contact_list, read_role_table
 from kg.loaders.tables import Table
 from kg.loaders.text_tables import find_text_tables
 from kg.loaders.targets import QUANTITY, find_targets, paragraph_deadline
@@ -586,6 +586,12 @@ def parse_text(
         return _parse_text(raw, file, sha256, encoding, fmt, tables, grids)
 
 
+def _in_tables(paras: list[Paragraph], tables: list[Table]) -> set[int]:
+    """The paragraphs inside these tables: role tables read as tables, and contact lists (牵头单位 | 联络员 | 联系电话),
+    whose lines are no role text either."""
+    return {p.index for p in paras if any(g.start <= p.start < g.end for g in tables)} if tables else set()
+
+
 # a space-aligned table's header (序号  重点任务  牵头单位  配合单位): a line naming a role column with a wide gap inside
 # it. Chinese text indents its paragraphs with full-width spaces, so a wide space alone would send every document to
 # the table scan
@@ -624,7 +630,7 @@ def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: 
     if not grids and fmt == "text" and ("\t" in raw or "|" in raw or _space_table_hint(raw)):
         grids = find_text_tables(raw)
     role_tables = [(g, rt) for g in grids if (rt := read_role_table(g)) is not None and rt.rows]
-    skip = {p.index for p in paras if any(g.start <= p.start < g.end for g, _ in role_tables)} if role_tables else set()
+    skip = _in_tables(paras, [g for g, _ in role_tables] + [g for g in grids if contact_list(g)])
     outline = build_outline(paras, meta.body_start, skip)
     first_leads_at, first_leads_back = _first_leads_notes(norm, role_tables)
 

@@ -25,7 +25,8 @@ SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林�
                      "卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "尉迟", "长孙")
 # characters of unit names and places that a given name (almost) never has: 林业, 高新区, 金融办 stay units
-_NOT_IN_NAME = frozenset("局委办厅署区县市镇乡街道村社所站队司处科室院校心组部会业务政府党团省州馆园场业务协联管中")
+_NOT_IN_NAME = frozenset("局委办厅署区县市镇乡街道村社所站队司处科室院校心组部会业务政府党团省州馆园场业务协联管中"
+                         "草融厂纺矿")  # and glosses: 县自然资源局（林草）, 市发改委（金融）, 市经信局（毛纺厂）
 
 
 def person_name(s: str) -> bool:

@@ -331,6 +331,8 @@ def read_role_table(table: Table) -> Optional[RoleTable]:
         return None
     first, last = span
     columns = _classify_columns(rows, first, last)
+    if _contact_list(columns):
+        return None
     title = None
     for i in range(first - 1, -1, -1):
         title = _is_full_width(rows[i])
@@ -340,6 +342,19 @@ def read_role_table(table: Table) -> Optional[RoleTable]:
     first_leads = max(first_leads_mode(_SPACE.sub("", s)) for s in notes)
     out, headings = _RowReader(columns).read(rows, first, last)
     return RoleTable(table, list(range(first, last + 1)), columns, out, title, headings, first_leads)
+
+
+def contact_list(table: Table) -> bool:
+    """The table is a list of units with their contacts, not a role table (see _contact_list)."""
+    span = _header_span(table.rows) if table.rows else None
+    return span is not None and _contact_list(_classify_columns(table.rows, *span))
+
+
+def _contact_list(columns: list[Column]) -> bool:
+    """A list of units with their contacts (牵头单位 | 联络员 | 联系电话: the liaison list closing many plans): a
+    person column and no column saying what the task is (no task, group, section or deadline column)."""
+    kinds = {c.kind for c in columns}
+    return PERSON in kinds and not kinds & {TASK, GROUP, SECTION, DEADLINE}
 
 
 class _RowReader:

@@ -1458,3 +1458,42 @@ def test_a_rhythm_that_is_no_deadline_stays_unread():
 
     found = find_clauses(normalize("推进改革（市教育局负责，每个乡镇建设1个站点）。"))[0]
     assert found[0].deadline is None and found[0].problems
+
+
+# ── review round 2 (precision) ──────────────────────────────────────────────────────────────────
+
+
+def _mentions(text: str, file: str = "x.txt") -> list[tuple[str, str]]:
+    from kg.loaders import parse_text
+
+    return [(r.mention, r.qualifier) for r in parse_text(text, file).graph.responsibilities]
+
+
+def test_a_liaison_list_headed_by_a_role_column_gives_no_edge():
+    """牵头单位 | 联络员 | 联系电话 (the liaison list closing many plans, tab- or space-aligned) names contacts: a table
+    with a person column and no column saying what the task is gives nothing, and its lines are not read as labels;
+    a task table with the same person column still gives its roles."""
+    head = "县2025年农村人居环境整治工作方案\n一、重点任务\n（一）推进农村厕所革命。（牵头单位：县农业农村局）\n二、附件\n各牵头单位联络员名单\n"
+    tab = head + "牵头单位\t联络员\t联系电话\n县农业农村局\t周强\t13800001111\n县生态环境分局\t吴敏\t13800002222\n"
+    space = head + "牵头单位        联络员      职务      联系电话\n县城管局        陈刚        股长      13900000001\n"
+    for text in (tab, space):
+        assert _mentions(text) == [("县农业农村局", "牵头")]
+    task_table = ("某县任务分工表\n\n序号\t重点任务\t牵头单位\t联系人\n1\t推进厕所革命\t县农业农村局\t周强\n")
+    assert _mentions(task_table) == [("县农业农村局", "牵头")]
+
+
+def test_a_contact_after_a_unit_and_a_space_is_no_part_of_it():
+    """责任单位：县教育局  联系人：张三  联系电话：138… — the contact is people, not the rest of a unit."""
+    text = ("县2025年校园安全工作任务清单\n一、重点任务\n（一）开展校园周边环境整治。\n"
+            "责任单位：县教育局  联系人：张三  联系电话：13800000000\n（二）加强校车安全管理。\n"
+            "牵头单位：县公安局，联系人：李四，电话：13900000000\n")
+    assert _mentions(text) == [("县教育局", "负责"), ("县公安局", "牵头")]
+
+
+def test_people_after_units_with_spaces_in_a_list_are_dropped_and_glosses_stay():
+    """县教育局 张三、县公安局 李四: two units (the first name no part of the second unit); a short gloss in brackets
+    that is no person's name stays in the unit as written (县自然资源局（林草）, 市发改委（金融）)."""
+    text = ("市2025年任务清单\n一、重点任务\n1.强化生物多样性保护。（责任单位：市生态环境局 陈刚、市林业局 林涛）\n"
+            "2.推进林长制改革。（责任单位：县自然资源局（林草））\n3.发展绿色金融。（责任单位：市发改委（金融））\n")
+    assert _mentions(text) == [("市生态环境局", "负责"), ("市林业局", "负责"), ("县自然资源局（林草）", "负责"),
+                               ("市发改委（金融）", "负责")]
