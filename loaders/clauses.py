@@ -1527,6 +1527,19 @@ _LOOK_BACK = re.compile(r"^\s*[(\[]?\s*((?:注:?)?(?:以上|上述)(?:(?:各项|
                         r"(?:任务|工作|措施|事项|内容|项目)?|(?:重点)?(?:任务|工作|措施|事项|内容|项目))(?:中|的)?,?(?:均|都|统一)?由?)")
 
 
+_LOOK_BACK_COUNT = re.compile(r"(?:以上|上述)(两|[一二三四五六七八九十]|\d{1,2})项")
+_NUMERALS = {"两": 2, **{c: i for i, c in enumerate("一二三四五六七八九十", 1)}}
+
+
+def look_back_count(text: str) -> Optional[int]:
+    """How many items a look-back clause names (以上两项工作由A负责 → 2), None when it names no number."""
+    m = _LOOK_BACK_COUNT.search(text[:12])
+    if m is None:
+        return None
+    n = m.group(1)
+    return int(n) if n.isdigit() else _NUMERALS[n]
+
+
 def looking_back(text: str) -> Optional[str]:
     """The text with its look-back scope (以上各项任务由…) blanked out — the same length, so offsets hold — when it
     opens with one; None when it does not."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional, Sequence
 
 from kg.loaders.clauses import (AS_LABEL_SENTENCE, LABEL, ORGANISER_MARK, PERSON_LABEL, as_label_hint, duty_clause, first_leads_note,
-                                label_search, note_only, paren_groups)
+                                label_search, looking_back, note_only, paren_groups)
 from kg.loaders.text import Paragraph
 
 # what a reader takes for a role statement: a role word inside a bracket, a role label with a colon
@@ -151,7 +151,7 @@ class _Scan:
             counted = True
             self.label(p, m.start(), min(len(t), m.start() + 40))
         if not counted and ":" in t[:70]:
-            i = _head_end(t)
+            i = _look_back_start(t, _head_end(t))
             if duty_clause(t, i) is not None or _role_like_line(t):
                 self.label(p, i, min(len(t), i + 40))
 
@@ -174,6 +174,13 @@ def _head_end(t: str) -> int:
     """Where a line's text begins after its item marker, if any (_LINE_HEAD, all optional, matches every line)."""
     m = _LINE_HEAD.match(t)
     return m.end() if m is not None else 0
+
+
+def _look_back_start(t: str, i: int) -> int:
+    """Where the clause of a look-back line starts (上述任务责任单位:… is read from 责任单位, after the scope that says
+    which items it covers); i itself for any other line."""
+    back = looking_back(t[i:]) if ("以上" in t[i:i + 6] or "上述" in t[i:i + 6]) else None
+    return i + len(back) - len(back.lstrip(" ([")) if back is not None else i
 
 
 def _role_like_line(t: str) -> bool:

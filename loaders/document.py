@@ -12,7 +12,7 @@ from kg.gc_pause import gc_paused
 from kg.ids import child_id, responsibility_id, stable_id, title_key
 from kg.loaders.clauses import (FIRST_LEADS, FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, bracket_deadline,
                                 cell_assignments, continued_label, duty_clause, duty_opening, duty_sentence, find_clauses, first_leads_mode,
-                                event_notice, heading_mark, heading_units, item_role, looking_back, mask_organisers, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
+                                event_notice, heading_mark, heading_units, item_role, look_back_count, looking_back, mask_organisers, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
@@ -78,7 +78,7 @@ def _last_piece(item: Item) -> Piece:
 
 
 # a line after the last of an item's children that looks back over them (以上各项任务由A牵头): the line and its clauses
-_LookBack = tuple[Piece, list[list["_Found"]]]
+_LookBack = tuple[Piece, list[list["_Found"]], tuple[Item, ...]]
 
 
 class _Builder:
@@ -334,7 +334,7 @@ class _Builder:
         self.targets(item, aid, "Action")
         back = self.look_back(item)
         for child in item.children:
-            task_no = self.task(child, aid, task_no, heading, back)
+            task_no = self.task(child, aid, task_no, heading, _back_for(back, child))
 
     def look_back(self, item: Item) -> Optional[_LookBack]:
         """以上各项任务由市数据局牵头，市政务服务管理局配合。 on its own line after the last of the item's children, none of
@@ -346,13 +346,14 @@ class _Builder:
         last = item.children[-1]
         piece = next((p for p in last.pieces if p is not last.title_piece
                       and looking_back(p.para.text[p.a:p.b]) is not None), None)
-        if piece is None or any(_own_clause(c, piece) for c in item.children):
+        if piece is None:
             return None
+        covers = _covered(item.children, piece)
         text = looking_back(piece.para.text[piece.a:piece.b]) or ""
         found = [self._found(c, piece, text) for c in find_clauses(text, self.first_leads(piece.para.src(piece.a)))[0]]
-        if not found or any(f.clause.problems or not f.clause.assignments for f in found):
+        if not covers or not found or any(f.clause.problems or not f.clause.assignments for f in found):
             return None
-        return piece, self.groups(found)
+        return piece, self.groups(found), covers
 
     def item_groups(self, item: Item, title: str, heading: Optional[_Found], back: Optional[_LookBack],
                     leaf: bool) -> list[list[_Found]]:
@@ -698,9 +699,24 @@ def _read_blocks(b: _Builder, outline: list[Item], role_tables: list[tuple[Table
             heading = b.heading(block, None)
             back = b.look_back(block)  # 一、… / 1.… / 2.… / 以上各项任务由A牵头: the items are actions here
             for child in block.children:
-                b.action(child, last_section, heading, back)
+                b.action(child, last_section, heading, _back_for(back, child))
         else:
             b.action(block, None)
+
+
+def _covered(children: list[Item], piece: Piece) -> tuple[Item, ...]:
+    """The items a look-back clause covers: all of them, or the last N it counts (以上两项工作由A负责); only the last
+    when some of those has a clause of its own (a blanket note is not spread over them); none when the last has one."""
+    count = look_back_count(piece.para.text[piece.a:piece.b])
+    covers = children if count is None else children[-count:] if 0 < count <= len(children) else children[-1:]
+    if any(_own_clause(c, piece) for c in covers):
+        covers = children[-1:] if not _own_clause(children[-1], piece) else []
+    return tuple(covers)
+
+
+def _back_for(back: Optional[_LookBack], child: Item) -> Optional[_LookBack]:
+    """The look-back clause for this child, when it covers it."""
+    return back if back is not None and any(child is c for c in back[2]) else None
 
 
 def _clause_heads(section: Item) -> bool:

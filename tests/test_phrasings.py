@@ -1100,8 +1100,9 @@ def test_an_event_notice_is_told_by_its_title(title, event):
 def test_a_clause_that_looks_back_over_the_items_covers_each_of_them():
     """1. / 2. / 3. then 以上各项任务由A牵头，B配合。 (or （上述任务责任单位：A、B）) on a line of its own: the words say the
     clause covers the items above, so each of them (none with a clause of its own) takes it. Without such words
-    （责任单位：…） stays the last item's; items with clauses of their own are not overwritten by a blanket note; a
-    look-back line that is no clause (以上措施自印发之日起施行。) gives nothing."""
+    （责任单位：…） stays the last item's; items with clauses of their own are not overwritten by a blanket note, and
+    the clause stays the last item's (the text since the clause before it); a look-back line that is no clause
+    (以上措施自印发之日起施行。) gives nothing."""
     got, g = edges("look_back_after_items.txt")
     lead, support = ("市数据局", "LEADS", "牵头", None), ("市政务服务管理局", "RESPONSIBLE_FOR", "配合", None)
     assert got == [(t, *e) for t in ("建设政务云平台", "推进数据共享", "优化“一网通办”服务") for e in (lead, support)] + [
@@ -1109,6 +1110,8 @@ def test_a_clause_that_looks_back_over_the_items_covers_each_of_them():
         for u in ("市委网信办", "市公安局")] + [
         ("建设数字素养教育基地", "市人力资源社会保障局", "RESPONSIBLE_FOR", "负责", None),
         ("制定公共数据管理办法", "市司法局", "RESPONSIBLE_FOR", "负责", None),
+        ("建立数据分级分类制度", "市数据局", "LEADS", "牵头", None),
+        ("建立数据分级分类制度", "市财政局", "RESPONSIBLE_FOR", "配合", None),
     ]
     raw = (HERE / "look_back_after_items.txt").read_text(encoding="utf-8")
     assert all(raw[r.prov.start:r.prov.end] == r.prov.text for r in g.responsibilities)
@@ -1497,3 +1500,27 @@ def test_people_after_units_with_spaces_in_a_list_are_dropped_and_glosses_stay()
             "2.推进林长制改革。（责任单位：县自然资源局（林草））\n3.发展绿色金融。（责任单位：市发改委（金融））\n")
     assert _mentions(text) == [("市生态环境局", "负责"), ("市林业局", "负责"), ("县自然资源局（林草）", "负责"),
                                ("市发改委（金融）", "负责")]
+
+
+def test_a_look_back_clause_covers_the_items_it_counts_or_else_the_last():
+    """以上两项工作由A负责 after three items covers the last two; a look-back clause after items of which one has its
+    own clause goes to the last item (not spread over the others, not lost); 上述任务责任单位：… read is no unread
+    label (the report said partial)."""
+    from kg.loaders import parse_text
+
+    def read(text: str) -> list[tuple[str, str, str]]:
+        g = parse_text(text, "x.txt").graph
+        titles = {t.id: t.title for t in g.tasks} | {a.id: a.title for a in g.actions}
+        return [(titles[r.target_id], r.mention, r.qualifier) for r in g.responsibilities]
+
+    counted = ("县2025年卫生健康工作要点\n一、重点任务\n1.推进紧密型县域医共体建设。\n2.加强基层医疗机构能力建设。\n"
+               "3.开展家庭医生签约服务。\n以上两项工作由县卫健委负责。\n")
+    assert read(counted) == [("加强基层医疗机构能力建设", "县卫健委", "负责"), ("开展家庭医生签约服务", "县卫健委", "负责")]
+    sibling = ("区2025年教育强区建设工作要点\n一、推进义务教育优质均衡\n1.推进集团化办学。（区教育局负责）\n2.实施强校工程。\n"
+               "以上工作由区教育局负责，各街道配合。\n")
+    assert read(sibling) == [("推进集团化办学", "区教育局", "负责"), ("实施强校工程", "区教育局", "负责"),
+                             ("实施强校工程", "各街道", "配合")]
+    labelled = ("县2025年安全生产专项整治工作方案\n一、重点任务\n（一）开展消防安全专项整治\n1.排查高层建筑消防隐患。\n"
+                "2.整治电动自行车违规充电。\n上述任务责任单位：县消防救援大队、各乡镇人民政府。\n")
+    p = parse_text(labelled, "x.txt")
+    assert len(p.graph.responsibilities) == 4 and p.coverage is not None and not p.coverage.unread
