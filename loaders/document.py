@@ -337,10 +337,10 @@ class _Builder:
             task_no = self.task(child, aid, task_no, heading, _back_for(back, child))
 
     def look_back(self, item: Item) -> Optional[_LookBack]:
-        """以上各项任务由市数据局牵头，市政务服务管理局配合。 on its own line after the last of the item's children, none of
-        which has a clause of its own: the clause covers every child (its line and its groups). None otherwise — a line
-        that does not say it looks back (it stays the last child's), children with clauses of their own (a blanket note
-        is not spread over them), a clause read only in part."""
+        """以上各项任务由市数据局牵头，市政务服务管理局配合。 on its own line after the last of the item's children: the clause
+        covers the children _covered says (every one, the last N it counts, or only the last when some have clauses of
+        their own: a blanket note is not spread over them). None for a line that does not say it looks back (it stays
+        the last child's), a last child with its own clause, a clause read only in part."""
         if not item.children or any(c.children for c in item.children) or not numbered_alike(item.children):
             return None  # after (1)(2) sub-points of the last item, 上述工作 may mean them alone
         last = item.children[-1]
