@@ -97,12 +97,41 @@ def event_notice(title: str) -> bool:
 _ORGANISER_VERB = re.compile(r"主办|承办|协办")
 
 
-def mask_organisers(text: str) -> str:
+# a block naming an event's organisers in any plan (二、组织单位 / 主办单位：市体育局 / 承办单位：各区体育局): its
+# heading, then label lines
+_ORGANISER_BLOCK = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,2}[.、．])?\s*"
+                              r"(?:活动)?(?:组织单位|组织机构|主办单位|主承办单位|举办单位|办会单位)\s*[:：]?\s*$")
+
+
+def organiser_block(heading: str) -> bool:
+    """The line heads a block of an event's organisers (二、组织单位): the label lines under it name no roles."""
+    return ("单位" in heading or "机构" in heading) and _ORGANISER_BLOCK.match(heading.strip()) is not None
+
+
+def organiser_line(text: str) -> bool:
+    """The line is an organiser label (主办单位：A / 承办单位为B)."""
+    return _ORGANISER_LABEL.match(text.strip()) is not None
+
+
+# an event's own plan (全民健身月活动实施方案, …大赛工作方案): its 主办/承办/协办 name the event's hosts; 参与/指导 units
+# of a campaign's tasks do support them, so only the hosts are masked there
+_EVENT_PLAN_TITLE = re.compile(r"(?:活动|赛事|比赛|大赛|竞赛|运动会|展会|博览会|交易会|论坛|峰会|宣传周|活动周|活动月|艺术节|文化节|"
+                               r"旅游节|体育节|科技节)(?:实施|工作|总体|执行)?(?:方案|安排)(?:[》>]?的?通知)?$")
+_HOST_LABEL = re.compile(r"(?:主办|承办|协办)\s*(?:单位|部门|机构|方)\s*(:|为|是)")
+
+
+def event_plan(title: str) -> bool:
+    """The document is an event's own plan (its title says so): its hosts are no roles (see mask_organisers)."""
+    return _EVENT_PLAN_TITLE.search(title.strip()) is not None
+
+
+def mask_organisers(text: str, hosts_only: bool = False) -> str:
     """An event notice's text with each organiser label's colon (or 为/是) and each hosting verb (A主办，B承办) replaced
     by ORGANISER_MARK — the same length, so every offset holds — so that 主办单位：A / 参加单位为B / (A主办,B承办) give
-    no edge and are not counted as role text."""
+    no edge and are not counted as role text (``hosts_only``: 主办/承办/协办 only, for an event's own plan)."""
     if "单位" in text or "部门" in text or "机构" in text or "方" in text:
-        text = _ORGANISER_LABEL.sub(lambda m: m.group(0)[:m.start(1) - m.start()] + ORGANISER_MARK, text)
+        label = _HOST_LABEL if hosts_only else _ORGANISER_LABEL
+        text = label.sub(lambda m: m.group(0)[:m.start(1) - m.start()] + ORGANISER_MARK, text)
     if "办" in text:
         text = _ORGANISER_VERB.sub(ORGANISER_MARK * 2, text)
     return text
@@ -453,7 +482,8 @@ def _split_units(units: str) -> tuple[str, ...]:
         for k in range(len(pieces) - 1, 0, -1):
             if pieces[k] in _BARE_HEADS and pieces[k - 1]:
                 pieces[k - 1:k + 1] = [pieces[k - 1] + "、" + pieces[k]]
-    for piece in _whole_merges(_merge_fragments([p for p in pieces if p]), units):
+    # an empty bracket ((), a mistyped clause) is no part of a unit: merged on, it made a unit the text does not hold
+    for piece in _whole_merges(_merge_fragments([p for p in pieces if p and p.strip("()[] ")]), units):
         for part in _drop_deng(piece) if "等" in piece else [piece]:
             out.extend(u.strip(UNIT_TRIM) for u in _split_conjunction(part.strip(UNIT_TRIM)))
     out = [u[:-1].rstrip(UNIT_TRIM) if u.endswith((")", "]")) and "(" not in u and "[" not in u else u for u in out]

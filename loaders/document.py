@@ -12,7 +12,7 @@ from kg.gc_pause import gc_paused
 from kg.ids import child_id, responsibility_id, stable_id, title_key
 from kg.loaders.clauses import (FIRST_LEADS, FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, bracket_deadline,
                                 cell_assignments, continued_label, duty_clause, duty_opening, duty_sentence, find_clauses, first_leads_mode,
-                                event_notice, heading_mark, heading_units, item_role, look_back_count, looking_back, mask_organisers, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
+                                event_notice, event_plan, heading_mark, organiser_block, organiser_line, heading_units, item_role, look_back_count, looking_back, mask_organisers, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
@@ -587,6 +587,34 @@ def parse_text(
         return _parse_text(raw, file, sha256, encoding, fmt, tables, grids)
 
 
+def _mask_organisers(title: str, paras: list[Paragraph]) -> None:
+    """An event's organisers are no roles: every organiser label in a notice about holding or attending an event
+    (主办单位:A in 关于召开…会议的通知), the hosts (主办/承办/协办) in an event's own plan (全民健身月活动实施方案), and the
+    label lines under a 组织单位 heading anywhere."""
+    if event_notice(title):
+        for p in paras:
+            p.text = mask_organisers(p.text)
+    elif event_plan(title):
+        for p in paras:
+            p.text = mask_organisers(p.text, hosts_only=True)
+    else:
+        _mask_organiser_blocks(paras)
+
+
+def _mask_organiser_blocks(paras: list[Paragraph]) -> None:
+    """二、组织单位 / 主办单位：市体育局 / 承办单位：各区体育局 in an event plan: the label lines under such a heading name
+    the event's organisers, not who answers for a task (masked as in an event notice); the block ends at the first
+    other line."""
+    inside = False
+    for p in paras:
+        if organiser_block(p.text):
+            inside = True
+        elif inside and organiser_line(p.text):
+            p.text = mask_organisers(p.text)
+        else:
+            inside = False
+
+
 def _in_tables(paras: list[Paragraph], tables: list[Table]) -> set[int]:
     """The paragraphs inside these tables: role tables read as tables, and contact lists (牵头单位 | 联络员 | 联系电话),
     whose lines are no role text either."""
@@ -625,9 +653,7 @@ def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: 
     if not meta.title:
         raise InputError(file, "no title found", 0)
     doc = _document(raw, file, sha256, encoding, fmt, meta)
-    if event_notice(meta.title):  # 主办单位:A in a notice about a meeting or a contest: an organiser, not a role
-        for p in paras[meta.body_start:]:
-            p.text = mask_organisers(p.text)
+    _mask_organisers(meta.title, paras[meta.body_start:])
     if not grids and fmt == "text" and ("\t" in raw or "|" in raw or _space_table_hint(raw)):
         grids = find_text_tables(raw)
     role_tables = [(g, rt) for g in grids if (rt := read_role_table(g)) is not None and rt.rows]

@@ -1524,3 +1524,25 @@ def test_a_look_back_clause_covers_the_items_it_counts_or_else_the_last():
                 "2.整治电动自行车违规充电。\n上述任务责任单位：县消防救援大队、各乡镇人民政府。\n")
     p = parse_text(labelled, "x.txt")
     assert len(p.graph.responsibilities) == 4 and p.coverage is not None and not p.coverage.unread
+
+
+def test_an_organiser_block_in_an_event_plan_gives_no_edge():
+    """二、组织单位 / 主办单位：… / 承办单位：… in an event plan (not a notice) names the event's organisers; the plan's
+    task clauses are still read, and 主办单位/协办单位 attached to a task (a 督办 plan) still lead and support."""
+    plan = ("2025年全民健身月活动方案\n一、活动主题\n全民健身 活力城市\n二、组织单位\n主办单位：市体育局、市总工会\n"
+            "承办单位：各区体育局\n三、活动内容\n（一）组织开展全民健身赛事活动。（牵头单位：市体育局）\n")
+    assert _mentions(plan) == [("市体育局", "牵头")]
+    task = ("市2025年重点工作督办方案\n一、重点任务\n（一）推进营商环境改革。\n主办单位：市发改委\n协办单位：市财政局\n")
+    assert [q for _, q in _mentions(task)] == ["牵头", "配合"]
+    # an event's own plan: its hosts wherever they stand (三、组织保障 / 主办单位：…); its tasks' 配合/参与 units still read
+    own = ("关于印发《2025年全民健身月活动实施方案》的通知\n2025年全民健身月活动实施方案\n一、主要任务\n"
+           "（一）组织开展全民健身赛事活动。（牵头单位：市体育局；配合单位：市总工会、团市委）\n三、组织保障\n"
+           "主办单位：市体育局、市总工会\n承办单位：各区体育局\n")
+    assert _mentions(own) == [("市体育局", "牵头"), ("市总工会", "配合"), ("团市委", "配合")]
+
+
+def test_an_empty_bracket_in_a_unit_list_is_no_part_of_a_unit():
+    """(()、，市人力资源社会保障局、… 按职责分工负责): a mistyped empty bracket made the unit "()、市人力资源社会保障局", a
+    mention the text does not hold (found by tests/test_properties.py)."""
+    text = "某市实施方案\n\n一、重点任务\n（一）培育高素质农民队伍。(()、，市人力资源社会保障局、市科协按职责分工负责)\n"
+    assert [m for m, _ in _mentions(text)] == ["市人力资源社会保障局", "市科协"]
