@@ -53,9 +53,9 @@ LABEL = (r"(?:" + _LABEL_CORE + r"\s*(?:" + _LABEL_NOUN + r"(?:\s*" + _AND_PERSO
 DIVISION_RE = re.compile(r"^" + _DIVISION + r"\s*:\s*(.*)$", re.S)
 # a label must be followed by a colon; people columns (责任人, 联系人, 责任领导) are not labels
 LABEL_RE = re.compile(r"^(" + LABEL + r")\s*:\s*(.*)$", re.S)
-DEADLINE_LABEL_RE = re.compile(r"^(?:完成时限|完成时间|完成期限|时限要求|时间要求|时间节点|时间安排|进度安排|时限|时间)\s*(?::|为|是)\s*(.*)$",
-                               re.S)  # 完成时限:… / 完成时限为…
-DEADLINE_LABEL_RE = re.compile(r"^(?:落实|办结|整改)?" + DEADLINE_LABEL_RE.pattern[1:], re.S)  # 落实时限:… (落实 is no deadline)
+# 完成时限:… / 完成时限为… / 落实时限:… (落实 is no deadline)
+DEADLINE_LABEL_RE = re.compile(r"^(?:落实|办结|整改)?(?:完成时限|完成时间|完成期限|时限要求|时间要求|时间节点|时间安排|进度安排|时限|时间)"
+                               r"\s*(?::|为|是)\s*(.*)$", re.S)
 # where a labelled clause may start in running text: the start of a line or after a sentence / clause end
 LABEL_START = re.compile(r"(?:^|(?<=[。;!?,)\]\s]))(" + LABEL + r"|完成时限|完成时间|完成期限|时限要求|时间节点)\s*:")
 _LABEL_AT = re.compile(r"(" + LABEL + r"|完成时限|完成时间|完成期限|时限要求|时间节点)\s*:")
@@ -185,8 +185,9 @@ HEAD = re.compile(
     r"股份公司|有限公司|有限责任公司|各方|方面|会议|中央|党中央|国务院|总工会|联合会)$")
 GENERIC = re.compile(r"^(?:部门|单位|机构|部门单位|单位部门|部门和单位|单位和部门|相关方|方面|等|"
                      r"(?:\d+|[一二三四五六七八九十]+)(?:个|家)(?:部门|单位|机构))$")
-PERSON_LABEL = re.compile(r"^[^:]{0,8}(?:领导|负责人|责任人|联系人|经办人|联系电话|电话|姓名|职务)\s*(?::|为|是)")
-PERSON_LABEL = re.compile(r"^(?!" + _UNIT_AND_PERSON + r"\s*:)" + PERSON_LABEL.pattern[1:])  # 责任单位及责任人: names units
+# a people label (责任人: / 牵头领导为…), but not 责任单位及责任人:, which names units
+PERSON_LABEL = re.compile(r"^(?!" + _UNIT_AND_PERSON + r"\s*:)[^:]{0,8}(?:领导|负责人|责任人|联系人|经办人|联系电话|电话|姓名|职务)"
+                          r"\s*(?::|为|是)")
 PERSON = re.compile(r"(?:组长|主任|成员|秘书长|负责人|联系人|责任人|领导|局长|书记|县长|市长|区长)$")
 BARE_PLACES = re.compile(r"^各(?:有关|相关)?[\u4e00-\u9fff]{0,3}?(?:省|市|县|区|州|盟|旗|乡|镇|县级市|地级市|设区市|省辖市|自治州|自治县)$")
 GOV_SUFFIX = re.compile(r"(?:人民政府|政府|党委|党委和政府|管委会)$")

@@ -40,8 +40,9 @@ NUMBER, SECTION, GROUP, TASK, ROLE, PERSON, DEADLINE, IGNORE, OTHER = (
     "number", "section", "group", "task", "role", "person", "deadline", "ignore", "other")
 TEXT = "text"  # a text column before group/task/section are decided
 
-PLACEHOLDERS = frozenset({"/", "／", "\\", "—", "——", "-", "--", "－", "–", "―", "无", "暂无", "空", "×", "x", "N/A", "n/a"})
-PLACEHOLDERS = PLACEHOLDERS | {"同上", "同前", "同左"}  # a pointer to another cell, never a unit (not copied: no guess)
+# "none" written in a cell; 同上 / 同前 / 同左 point at another cell and are never a unit either (not copied: no guess)
+PLACEHOLDERS = frozenset({"/", "／", "\\", "—", "——", "-", "--", "－", "–", "―", "无", "暂无", "空", "×", "x", "N/A", "n/a",
+                          "同上", "同前", "同左"})
 
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 _BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]|〔[^〔〕]*〕|［[^［］]*］")
@@ -59,9 +60,9 @@ _ROLE_RULES: list[tuple[re.Pattern[str], Role, Qualifier]] = [
     (re.compile(r"^(?:负责|承办|主办)$|^(?:责任|职责)分工$|^" + _MOD
                 + r"(?:责任|负责|承办|实施|落实|主办|执行)(?:责任)?" + _UNIT + "$"),
      RESPONSIBLE_FOR, "负责"),
+    # 承担单位 answers for the task, as the label 承担单位: does in a clause
+    (re.compile(r"^" + _MOD + r"承担(?:责任)?" + _UNIT + "$"), RESPONSIBLE_FOR, "负责"),
 ]
-# 承担单位 answers for the task, as the label 承担单位: does in a clause
-_ROLE_RULES.append((re.compile(r"^" + _MOD + r"承担(?:责任)?" + _UNIT + "$"), RESPONSIBLE_FOR, "负责"))
 _PERSON = re.compile(r"(?:领导|负责人|责任人|联系人|联络人|联络员|经办人|填报人|姓名|职务|职称|电话|联系方式|手机)$")
 _NUMBER = re.compile(r"^(?:序号|编号|序|号|排序|项次|No\.?|NO\.?|no\.?|№|#)$")
 _IGNORE = re.compile(r"^(?:备注|说明|附注|注)$")

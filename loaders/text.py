@@ -53,16 +53,14 @@ MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、)]|─+|附件\s*\d*|"
     r"第[一二三四五六七八九十百]+[条章]|[①-⑳●▲■◆•⑴-⒛㈠-㈩]|[Ⅰ-Ⅻ][、.])"
 )
-_LABEL_FIRST = frozenset("牵主责负配协参指完时")
-# a labelled role line (牵头单位:A) is never the continuation of the line above it
+# a labelled role line (牵头单位:A) is never the continuation of the line above it; nor is one whose label has a
+# modifier (省级牵头单位: / 具体责任单位:, see clauses._LABEL_MODIFIER) or is 落实单位: / 承担单位:
 LABEL_LINE = re.compile(r"^(?:(?:牵头|主责|责任|负责|配合|协办|协助|参与|指导|完成时限|完成时间|时限|时间节点)[^:]{0,6}:|"
-                        r"(?:牵头|主责|责任|配合|协办|协助|参与)(?:责任)?(?:单位|部门) )")
-# 省级牵头单位: / 具体责任单位: — a modifier before the label (see clauses._LABEL_MODIFIER) starts a role line too
-LABEL_LINE = re.compile(LABEL_LINE.pattern + r"|^(?:[省市县区州乡镇街道]{1,2}[级直]|市县|县区|区县|县市|省市|第一|直接|具体|共同|联合)"
-                        r"(?:牵头|主责|责任|负责|配合|协办|协助|参与|指导)[^:]{0,4}:")
-_LABEL_FIRST = _LABEL_FIRST | frozenset("省市县区州乡镇街第直具共联")
-LABEL_LINE = re.compile(LABEL_LINE.pattern + r"|^(?:落实|承担)(?:单位|部门|主体):")  # 落实单位:A answers for it
-_LABEL_FIRST = _LABEL_FIRST | frozenset("落承")
+                        r"(?:牵头|主责|责任|配合|协办|协助|参与)(?:责任)?(?:单位|部门) )"
+                        r"|^(?:[省市县区州乡镇街道]{1,2}[级直]|市县|县区|区县|县市|省市|第一|直接|具体|共同|联合)"
+                        r"(?:牵头|主责|责任|负责|配合|协办|协助|参与|指导)[^:]{0,4}:"
+                        r"|^(?:落实|承担)(?:单位|部门|主体):")
+_LABEL_FIRST = frozenset("牵主责负配协参指完时" "省市县区州乡镇街第直具共联" "落承")  # LABEL_LINE's first characters
 
 
 class Paragraph:
