@@ -18,8 +18,9 @@ from kg.model import Graph
 from kg.resources import resource_dir
 from kg.workers import Outcome, ParsePool, default_jobs, parse_guarded
 
-# what the loaders read, plus common office formats a folder scan reports as "convert to DOCX/PDF/TXT"
-SUFFIXES = READABLE + (".doc", ".wps", ".xls", ".xlsx")
+# what the loaders read, plus WPS's names for them (read when saved in Word's / Excel's format, else reported
+# with what to convert them to)
+SUFFIXES = READABLE + (".wps", ".et")
 
 
 @dataclass

@@ -95,7 +95,7 @@ def warm() -> None:
     """Load what every parse needs (imports, the gazetteer): done once in the forkserver."""
     import importlib
 
-    for name in ("kg.loaders.document", "kg.loaders.formats", "lxml.html", "pypdfium2", "docx", "openpyxl"):
+    for name in ("kg.loaders.document", "kg.loaders.formats", "lxml.html", "pypdfium2", "docx", "openpyxl", "olefile", "xlrd"):
         importlib.import_module(name)
     from kg.loaders.gazetteer import locate
 

@@ -404,9 +404,8 @@ def test_empty_documents_are_refused(tmp_path, name, make, reason):
 
 
 @pytest.mark.parametrize("name,data,kind", [
-    ("plan.doc", _OLE := b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "Word 97-2003 document (.doc)"),
-    ("plan.wps", _OLE, "WPS Writer document (.wps)"),
-    ("table.xls", _OLE, "Excel 97-2003 workbook (.xls)"),
+    ("plan.wps", _OLE := b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "WPS Writer document (.wps)"),
+    ("table.et", _OLE, "WPS spreadsheet (.et)"),
     ("scan.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(100), "JPEG image"),
     ("scan.png", b"\x89PNG\r\n\x1a\n" + bytes(100), "PNG image"),
     ("plan.ofd", b"PK\x03\x04 not really", "OFD"),
@@ -417,6 +416,14 @@ def test_unsupported_formats_say_what_to_convert_to(tmp_path, name, data, kind):
         read_document(tmp_path / name, data)
     msg = str(e.value)
     assert msg.startswith(f"{name}: unsupported format") and kind in msg and "convert it to DOCX, PDF or TXT" in msg
+
+
+@pytest.mark.parametrize("name,reason", [("plan.doc", "corrupt DOC"), ("table.xls", "corrupt XLS")])
+def test_a_doc_or_xls_that_is_no_word_document_or_workbook_is_corrupt(tmp_path, name, reason):
+    """kg reads .doc and .xls (tests/test_office97.py): one whose compound file holds neither is damaged."""
+    with pytest.raises(InputError) as e:
+        read_document(tmp_path / name, _OLE)
+    assert str(e.value).startswith(f"{name}: {reason}") and "save as" in str(e.value)
 
 
 def test_truncated_and_corrupt_docx_and_pdf_name_the_file(tmp_path, seed_text):

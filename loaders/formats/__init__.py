@@ -10,7 +10,7 @@ first (a PDF saved as .txt is still a PDF) and from the extension second, and re
          with (a page declaring GB2312/GBK is decoded as GB18030, their superset); for DOCX
          the XML encoding of word/document.xml ("utf-8"); for XLSX "utf-8"; for PDF "unicode"
          (the text layer is already Unicode).
-- format   text | html | docx | xlsx | pdf
+- format   text | html | docx | xlsx | pdf | doc | xls
 - note     something the reader should know but that did not stop the load (list markers
          rebuilt from Word auto-numbering, a declared charset that was wrong, PDF pages
          without text …), or None.
@@ -19,13 +19,13 @@ first (a PDF saved as .txt is still a PDF) and from the extension second, and re
          HTML or DOCX table's cells are the lines they always were. XLSX text is its tables.
 
 Anything that cannot be read raises InputError naming the file, the reason and the fix:
-scanned PDFs (no text layer), encrypted or corrupt PDF/DOCX/XLSX, workbooks over the cell limit,
-and formats kg does not read (.doc, .wps, .xls, images …). A file over one of the kg.limits.Limits
+scanned PDFs (no text layer), encrypted or corrupt PDF/DOCX/XLSX/DOC/XLS, workbooks over the cell limit,
+and formats kg does not read (.ppt, .ofd, .wps in WPS's own format, images …). A file over one of the kg.limits.Limits
 (a PDF over max_pdf_pages, a DOCX/XLSX over max_unpacked_mb or max_inflation) raises LimitExceeded,
 an InputError naming the setting, before the costly part is read.
 
 This module sniffs the format and hands the bytes to the reader of that format: formats/html.py,
-docx.py, xlsx.py and pdf.py, each `read(data, file, limits) -> Extracted`. Plain text needs no reader
+docx.py, xlsx.py, pdf.py, doc.py (Word 97-2003) and xls.py (Excel 97-2003), each `read(data, file, limits) -> Extracted`. Plain text needs no reader
 (decode_bytes). formats/package.py checks the zip package of a DOCX / XLSX; formats/common.py holds
 Extracted and what several readers share (output lines, grid → Table).
 """
@@ -33,25 +33,29 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Optional
 
 from kg.errors import InputError
 from kg.limits import DEFAULT, Limits
 from kg.loaders.decode import decode_bytes
-from kg.loaders.formats import docx, html, pdf, xlsx
+from kg.loaders.formats import doc, docx, html, pdf, xls, xlsx
 from kg.loaders.formats.common import _OCR_FIX, _XLSX_FIX, Extracted
 
 __all__ = ["Extracted", "read_document", "SUFFIXES"]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
-SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + (".docx", ".xlsx", ".pdf")
+SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + (".docx", ".xlsx", ".pdf", ".doc", ".xls")
 
 _CONVERT = "convert it to DOCX, PDF or TXT"
 _SHEET_FIX = ("convert it to XLSX: open it in Excel, WPS or LibreOffice and save as .xlsx "
               "(or: libreoffice --headless --convert-to xlsx FILE)")
+# Refused by name. A .doc / .xls (and a .wps / .et saved in their formats) is read: these name what a file is when
+# its bytes are not a Word document or a workbook kg can read.
 _UNSUPPORTED = {
     ".doc": ("Word 97-2003 document (.doc)", "open it in Word, WPS or LibreOffice and save as .docx "
              "(or: libreoffice --headless --convert-to docx FILE)"),
@@ -87,7 +91,8 @@ _HTML_SNIFF = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", 
 # One reader per format (formats/<format>.py), each `read(data, file, limits) -> Extracted`;
 # plain text needs none: decode_bytes is its reader.
 _READERS: dict[str, Callable[[bytes, str, Limits], Extracted]] = {
-    "html": html.read, "docx": docx.read, "xlsx": xlsx.read, "pdf": pdf.read}
+    "html": html.read, "docx": docx.read, "xlsx": xlsx.read, "pdf": pdf.read, "doc": doc.read,
+    "xls": xls.read}
 
 
 def read_document(path: Path, data: bytes, limits: Limits = DEFAULT) -> Extracted:
@@ -115,7 +120,7 @@ def _read_by_magic(data: bytes, file: str, ext: str, limits: Limits) -> Extracte
     if data.startswith(b"PK\x03\x04"):
         return _read_zip(data, file, ext, limits)
     if data.startswith(_OLE_MAGIC):
-        return _ole(data, file, ext)
+        return _ole(data, file, ext, limits)
     for magic, kind in _IMAGE_MAGIC:
         if data.startswith(magic) and kind:
             raise InputError(file, f"unsupported format: {kind}, not a text document; {_CONVERT}", fix=_OCR_FIX)
@@ -148,16 +153,41 @@ def _read_text(data: bytes, file: str, ext: str, limits: Limits) -> Extracted:
     return Extracted(decoded.text, decoded.encoding, "text", None)
 
 
-def _ole(data: bytes, file: str, ext: str) -> Extracted:
+def _ole(data: bytes, file: str, ext: str, limits: Limits) -> Extracted:
+    """An Office 97-2003 compound file: a Word document (.doc, whatever its name) is read; anything else
+    (an encrypted package, .xls, .ppt …) is refused with what it is and how to convert it."""
     if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
         raise InputError(file, "encrypted (password-protected) Office document",
                          fix="open it with its password, remove the protection and save an unprotected .docx")
+    kind = _ole_kind(data)
+    if kind:
+        return _READERS[kind](data, file, limits)
+    if ext in (".doc", ".xls"):
+        raise InputError(file, f"corrupt {ext[1:].upper()}: the Office 97-2003 compound file has no readable "
+                               f"{'Word document' if ext == '.doc' else 'workbook'} in it", fix=_UNSUPPORTED[ext][1])
     if ext in _UNSUPPORTED:
         kind, fix = _UNSUPPORTED[ext]
     else:
         kind, fix = ("Office 97-2003 binary file (.doc/.xls/.wps)" + (f" named {ext}" if ext else ""),
                      "save it as .docx (or: libreoffice --headless --convert-to docx FILE)")
     raise InputError(file, f"unsupported format: {kind}; {_CONVERT}", fix=fix)
+
+
+def _ole_kind(data: bytes) -> Optional[str]:
+    """"doc" for a Word 97-2003 document (a WordDocument stream: .doc, and .wps saved in Word's format),
+    "xls" for an Excel workbook (a Workbook or Book stream: .xls, .et); None for anything else, or a file
+    whose compound structure cannot be read (it is refused by its name)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            if ole.exists("WordDocument"):
+                return "doc"
+            if ole.exists("Workbook") or ole.exists("Book"):
+                return "xls"
+    except (OSError, ValueError, struct.error, IndexError, TypeError):
+        return None
+    return None
 
 
 def _read_zip(data: bytes, file: str, ext: str, limits: Limits = DEFAULT) -> Extracted:

@@ -26,14 +26,15 @@ class _CellBudget:
     """How many more cells a workbook may cost before it is refused. Read-only openpyxl streams rows, so
     memory and time follow the cells read and the grid positions made; one budget bounds each."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, kind: str = "XLSX"):
         self.file = file
+        self.kind = kind
         self.left = XLSX_MAX_CELLS
 
     def take(self, n: int) -> None:
         self.left -= n
         if self.left < 0:
-            raise InputError(self.file, f"XLSX too large: more than {XLSX_MAX_CELLS:,} cells, the most kg reads from "
+            raise InputError(self.file, f"{self.kind} too large: more than {XLSX_MAX_CELLS:,} cells, the most kg reads from "
                                         "one workbook",
                              fix="split the workbook, or delete the sheets, rows and columns that hold no table")
 
@@ -42,8 +43,14 @@ def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
     """Every visible sheet with text is a table (merged ranges resolved). The text is a title line (the
     first sheet's title row, else the file's stem), then each sheet's cells, one per line, row by row."""
     sheets, hidden, uncached = _read_sheets(data, file, limits)
+    return workbook_text(sheets, hidden, uncached, file, "xlsx")
+
+
+def workbook_text(sheets: list[tuple[str, list[list[Cell]]]], hidden: int, uncached: int, file: str,
+                  fmt: str) -> Extracted:
+    """The Extracted of a workbook's visible sheets (name, grid): what XLSX and XLS share."""
     if not sheets:
-        raise InputError(file, "empty XLSX: no visible sheet has any text" + (
+        raise InputError(file, f"empty {fmt.upper()}: no visible sheet has any text" + (
             f" ({uncached} formula cell(s) have no saved value)" if uncached else ""),
             fix="open it in Excel/WPS and save it again" if uncached else "check that this is the right file")
     lines = _Lines()
@@ -63,7 +70,7 @@ def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
                      "(open the file in Excel/WPS and save it to store the results)")
     if hidden:
         notes.append(f"{hidden} hidden sheet(s) skipped")
-    return Extracted(lines.text(), "utf-8", "xlsx", "; ".join(notes) or None, tuple(tables))
+    return Extracted(lines.text(), "utf-8", fmt, "; ".join(notes) or None, tuple(tables))
 
 
 def _read_sheets(data: bytes, file: str, limits: Limits) -> tuple[list[tuple[str, list[list[Cell]]]], int, int]:
