@@ -133,3 +133,22 @@ def test_other_office_97_files_are_still_refused(tmp_path):
     with pytest.raises(InputError) as e:
         read_document(tmp_path / "deck.ppt", data)
     assert "unsupported format" in str(e.value)
+
+
+def test_older_word_horizontal_merges_repeat_the_first_cell():
+    """Word 97 wrote a cell merged across as several cells, the later ones empty and flagged (horzMerge);
+    a row's cell edges and flags are its row mark's sprmTDefTable."""
+    from kg.loaders.formats.doc import _DEF_TABLE, _grid, _Para
+    from kg.loaders.tables import Cell
+
+    def mark(*tcgrf: int) -> _Para:
+        n = len(tcgrf)
+        op = bytes([n]) + struct.pack(f"<{n + 1}h", *range(0, 1000 * (n + 1), 1000))
+        op += b"".join(struct.pack("<H", f) + bytes(18) for f in tcgrf)
+        return _Para("", "\x07", {_DEF_TABLE: op})
+
+    head = [Cell("任务", 0, 2), Cell("牵头单位", 3, 7), Cell("责任单位", 8, 12)]
+    section = [Cell("一、重点任务", 13, 19), Cell("", 20, 20), Cell("", 20, 20)]
+    grid = _grid([(head, mark(0, 0, 0)), (section, mark(1, 3, 3))])
+    assert [c.text for c in grid[1]] == ["一、重点任务"] * 3
+    assert grid[0][1].text == "牵头单位"

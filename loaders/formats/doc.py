@@ -395,7 +395,11 @@ def _grid(rows: list[tuple[list[Cell], _Para]]) -> list[list[Optional[Cell]]]:
             width = max(1, bisect_left(cuts, edges[k + 1]) - bisect_left(cuts, edges[k]))
             col = len(row)
             up = above[col] if col < len(above) else None
-            placed = up if (flags[k] >> 5) & 3 == 1 and not cell.text and up is not None else cell  # vertMerge 1
+            placed = cell
+            if not cell.text and (flags[k] >> 5) & 3 == 1 and up is not None:
+                placed = up  # vertMerge 1: merged with the cell above
+            elif not cell.text and flags[k] & 3 >= 2 and row and row[-1] is not None:
+                placed = row[-1]  # horzMerge 2/3: merged with the cell to its left (older Word)
             row.extend([placed] * width)
         grid.append(row)
     return grid
