@@ -152,3 +152,22 @@ def test_older_word_horizontal_merges_repeat_the_first_cell():
     grid = _grid([(head, mark(0, 0, 0)), (section, mark(1, 3, 3))])
     assert [c.text for c in grid[1]] == ["一、重点任务"] * 3
     assert grid[0][1].text == "牵头单位"
+
+
+@pytest.mark.slow
+def test_kg_build_loads_doc_and_xls_and_names_their_format(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+    from kg.store.embedded import EmbeddedStore
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("tab.doc", "tasks.xls"):
+        (corpus / name).write_bytes((HERE / name).read_bytes())
+    result = CliRunner().invoke(main, ["build", str(corpus), "--db", str(tmp_path / "db"), "--no-align"])
+    assert result.exit_code == 0, result.output
+    assert ", doc]" in result.stdout and ", xls]" in result.stdout
+    with EmbeddedStore(tmp_path / "db", read_only=True) as store:
+        stats = store.stats()
+    assert stats["documents"] == 2 and stats["leads"] == 4 + 3 and stats["responsible_for"] == 5 + 4
