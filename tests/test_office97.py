@@ -171,3 +171,13 @@ def test_kg_build_loads_doc_and_xls_and_names_their_format(tmp_path):
     with EmbeddedStore(tmp_path / "db", read_only=True) as store:
         stats = store.stats()
     assert stats["documents"] == 2 and stats["leads"] == 4 + 3 and stats["responsible_for"] == 5 + 4
+
+
+def test_an_xls_over_the_cell_budget_is_refused(monkeypatch, tmp_path):
+    """The XLSX reader's cell budget holds for .xls (the limit lowered here: the fixture has 18 cells)."""
+    import kg.loaders.formats.xlsx as xlsx
+
+    monkeypatch.setattr(xlsx, "XLSX_MAX_CELLS", 10)
+    with pytest.raises(InputError) as e:
+        _read("tasks.xls")
+    assert str(e.value).startswith("tasks.xls: XLS too large: more than 10 cells")

@@ -19,7 +19,7 @@ def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True,
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, ragged_rows=True,
                                   logfile=_Quiet(), ignore_workbook_corruption=True)
     except Exception as e:  # noqa: BLE001 — xlrd raises all kinds of errors on a damaged workbook
         raise InputError(file, f"corrupt XLS: {type(e).__name__}: {e}", fix=_FIX) from None
@@ -50,9 +50,11 @@ def _read_sheets(book: Any, file: str) -> tuple[list[tuple[str, list[list[Cell]]
         if sh.visibility != 0:
             hidden += 1
             continue
-        read.take(max(sh.nrows * sh.ncols, 1))
-        values = {(r + 1, c + 1): text for r in range(sh.nrows) for c in range(sh.ncols)
-                  if (text := _text(book, sh.cell(r, c)))}
+        values: dict[tuple[int, int], str] = {}
+        for r in range(sh.nrows):  # ragged: a row holds only the cells up to its last one written
+            read.take(max(sh.row_len(r), 1))
+            values.update(((r + 1, c + 1), text) for c in range(sh.row_len(r)) if (text := _text(book, sh.cell(r, c))))
+        book.unload_sheet(k)
         merges = [(rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in sh.merged_cells]
         if values:
             sheets.append((sh.name, _sheet_grid(values, merges, placed)))
