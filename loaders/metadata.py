@@ -47,17 +47,27 @@ def _iso(m: re.Match) -> str:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+# what a plan's title ends with: the kind of document (…实施方案, …工作要点), or, for a plan published as its
+# task table (an attachment), the kind of table (…任务清单, …任务分工表, …工作台账)
+TITLE_END = re.compile(r"(?:方案|要点|意见|规划|办法|通知|计划|纲要|细则|决定|清单|台账|分工表|分解表|任务表|责任表|一览表|"
+                       r"安排表|推进表)(?:\(\d{4}\s*[─\-–]\s*\d{4}年\))?$")
+# a numbered heading (六、保障措施) is a part of the plan, never its title
+ITEM_START = re.compile(r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])")
+# lines above a title that are not it: an attachment's label (附件 / 附件2：) and a letterhead (XX人民政府办公室文件)
+NOT_TITLE = re.compile(r"^(?:附件\s*\d*\s*[:：]?|[\u4e00-\u9fff]{2,24}文件)$")
+
+
 def _find_title(paras: list[Paragraph], raw: str) -> tuple[str, tuple[int, int], int]:
     """The plan's title (as written in the source) and the paragraph index where the plan starts."""
     announced = _announced(paras)
     if announced:
         return _announced_title(paras, raw, announced)
     for i, p in enumerate(paras[:20]):
-        if re.search(r"(方案|要点|意见|规划|办法|通知|计划|纲要|细则|决定)(\(\d{4}\s*[─\-–]\s*\d{4}年\))?$", p.text) \
-                and len(p.text) < 80:
+        if TITLE_END.search(p.text) and len(p.text) < 80 and not ITEM_START.match(p.text):
             return _clean_title(raw[p.start : p.end]), (p.start, p.end), i + 1
-    p = paras[0]
-    return p.text[:80], (p.start, p.start + min(len(p.text), 80)), 1
+    k = next((i for i, p in enumerate(paras[:5]) if not NOT_TITLE.match(p.text)), 0)
+    p = paras[k]
+    return p.text[:80], (p.start, p.start + min(len(p.text), 80)), k + 1
 
 
 def _announced(paras: list[Paragraph]) -> Optional[str]:
