@@ -10,7 +10,7 @@ from typing import Callable, Optional, Sequence, TypeVar, Union
 from kg.errors import InputError
 from kg.gc_pause import gc_paused
 from kg.ids import child_id, responsibility_id, stable_id, title_key
-from kg.loaders.clauses import (FIRST_LEADS, FIRST_LEADS_RE, Assignment, RoleClause, as_label_hint, bracket_deadline,
+from kg.loaders.clauses import (FIRST_LEADS, FIRST_LEADS_RE, PERSON_LABEL, Assignment, RoleClause, as_label_hint, bracket_deadline,
                                 cell_assignments, continued_label, duty_clause, duty_opening, duty_sentence, find_clauses, first_leads_mode,
                                 event_notice, event_plan, heading_mark, organiser_block, organiser_line, heading_units, item_role, look_back_count, looking_back, mask_organisers, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
@@ -212,7 +212,7 @@ class _Builder:
         on one line, 责任单位:B on the next; a deadline line after them)."""
         groups: list[list[_Found]] = []
         for f in found:
-            if groups and (not _WORDS.search(self.norm[groups[-1][-1].b:f.a]) or (
+            if groups and (_no_statement(self.norm[groups[-1][-1].b:f.a]) or (
                     groups[-1][0].clause.kind == "duty" and groups[-1][0].piece is f.piece)):
                 # … and a duty line (县市场监管局:负责…(县教育和体育局配合)) is one statement with its clauses
                 groups[-1].append(f)
@@ -491,6 +491,14 @@ class _Found:
 _MARKER_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|（[一二三四五六七八九十]+）|\d{1,2}[.、．]|"
                           r"附件\d*[:：]?)")
 _WORDS = re.compile(r"[\w\u4e00-\u9fff]")
+
+
+def _no_statement(gap: str) -> bool:
+    """Nothing but spaces, punctuation and people lines (第一责任人:县长 / 联系人:王某) between two clauses: people
+    are no units, but a line naming them must not cut a label block from its deadline line."""
+    if not _WORDS.search(gap):
+        return True
+    return ":" in gap and all(PERSON_LABEL.match(line.strip()) for line in gap.split("\n") if _WORDS.search(line))
 _SEG_LEAD = re.compile(r"^[\s。.,;:!?、)\]]*(?:(?:\d{1,2}[.、)]|\(\d{1,2}\)|[①-⑳]|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+是|"
                        r"(?:其一|其二|其三|首先|其次|再次|最后|此外|同时|另外)[,,]?)\s*)?")
 _SEG_END = re.compile(r"[,。;]")

@@ -1546,3 +1546,25 @@ def test_an_empty_bracket_in_a_unit_list_is_no_part_of_a_unit():
     mention the text does not hold (found by tests/test_properties.py)."""
     text = "某市实施方案\n\n一、重点任务\n（一）培育高素质农民队伍。(()、，市人力资源社会保障局、市科协按职责分工负责)\n"
     assert [m for m, _ in _mentions(text)] == ["市人力资源社会保障局", "市科协"]
+
+
+def _edges(text: str, file: str = "x.txt") -> list[tuple]:
+    """(target title, mention, role, qualifier, deadline) of every edge parse_text reads from `text`."""
+    from kg.loaders import parse_text
+
+    g = parse_text(text, file).graph
+    titles = {t.id: t.title for t in g.tasks} | {a.id: a.title for a in g.actions}
+    return [(titles[r.target_id], r.mention, r.role, r.qualifier, r.deadline) for r in g.responsibilities]
+
+
+def test_a_people_line_between_label_lines_keeps_the_deadline():
+    """牵头单位:A / 第一责任人:县长 / 完成时限:2025年底 under a task: the people line names no unit, and the deadline
+    line after it is still the task's; a sentence between the lines still parts them (no deadline crosses it)."""
+    head = "某县2025年重点工作分工方案\n一、经济发展\n1.推进项目建设。\n牵头单位：县发展改革局\n"
+    tail = "2.扩大有效投资。\n牵头单位：县财政局\n完成时限：2025年6月底\n"
+    for people in ("第一责任人：县长\n", "责任领导：王某\n联系人：李某  联系电话：12345678\n"):
+        assert _edges(head + people + "完成时限：2025年底\n" + tail) == [
+            ("推进项目建设", "县发展改革局", "LEADS", "牵头", "2025年底"),
+            ("扩大有效投资", "县财政局", "LEADS", "牵头", "2025年6月底")]
+    prose = head + "该项目列入全县重点工程。\n完成时限：2025年底\n" + tail
+    assert _edges(prose)[0] == ("推进项目建设", "县发展改革局", "LEADS", "牵头", None)
