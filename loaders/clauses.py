@@ -1106,16 +1106,28 @@ def _verb_sentences(text: str, first_leads: int) -> list[RoleClause]:
             body = body[mark.end():]  # 1.市发展改革委负责…,市财政局配合。: the item's marker is not the unit's
         if not _clause_sentence(body):
             continue
-        clause = _parse_clause_cached(body, first_leads)
+        scope = _scope_at(body) if (",以上" in body or ",上述" in body) else None
+        clause = _parse_clause_cached(body if scope is None else scope[1], first_leads)
         if clause is None or not clause.assignments or clause.problems or \
                 not all(_listed_unit(x.unit) or _LISTED_COLLECTIVE.match(x.unit) for x in clause.assignments) or \
                 all(_collective(x.unit) for x in clause.assignments):
             continue  # 各区 / 各县 are listed collectives, however short; a sentence of collectives alone is prose
             # (各成员单位按职责分工抓好落实。 / 各县(市、区)人民政府、市直各单位抓好落实。 urge, they assign nothing)
-        start = a + m.group().index(body)
+        start = a + m.group().index(body) + (scope[0] if scope else 0)
+        body = body if scope is None else body[scope[0]:]
         out.append(RoleClause(start, start + len(body), clause.text, clause.assignments, clause.deadline,
                               clause.sets_first_leads, clause.problems, "sentence"))
     return out
+
+
+def _scope_at(body: str) -> Optional[tuple[int, str]]:
+    """开展专项检查,建立台账,以上工作由县市场监管局负责: a look-back scope after a comma closes the item's own sentence, so
+    the clause is the item's, from the scope on (the title ends before it): where the scope starts and the clause's
+    text with the scope blanked; None when no comma opens a scope."""
+    for k in (i + 1 for i, ch in enumerate(body) if ch == "," and body[i + 1:i + 3] in ("以上", "上述")):
+        if (tail := looking_back(body[k:])) is not None:
+            return k, tail.strip()
+    return None
 
 
 _ITEM_MARKER = re.compile(r"^(?:\((?:[一二三四五六七八九十]+|\d{1,2})\)|[一二三四五六七八九十]+、|\d{1,2}[.、](?!\d)|"

@@ -58,7 +58,7 @@ def _strip(raw: str, a: int, b: int) -> tuple[int, int]:
 
 def _title(raw: str, piece: Piece) -> str:
     own = piece.para.text[piece.a:piece.b]
-    if own and ("(" in own or "[" in own):
+    if own and ("(" in own or "[" in own or ",以上" in own or ",上述" in own):
         found, _ = find_clauses(own)
         if found and found[0].start > 0:  # 一、加强组织领导(市委办牵头): the clause is not part of the title
             piece = Piece(piece.para, piece.a, piece.a + found[0].start)

@@ -1568,3 +1568,22 @@ def test_a_people_line_between_label_lines_keeps_the_deadline():
             ("扩大有效投资", "县财政局", "LEADS", "牵头", "2025年6月底")]
     prose = head + "该项目列入全县重点工程。\n完成时限：2025年底\n" + tail
     assert _edges(prose)[0] == ("推进项目建设", "县发展改革局", "LEADS", "牵头", None)
+
+
+def test_a_look_back_scope_inside_an_item_closes_its_own_sentence():
+    """3.开展专项检查，建立台账，以上工作由县市场监管局负责。: the scope after a comma ends the item's own sentence, so the
+    clause is that item's (its title without the clause); a 以上 line under the items still covers them, and a
+    sentence with more than a clause (以上数据由…提供 / 加快推进，A负责) stays text."""
+    head = "某县食品安全工作要点\n一、加强监管\n1.强化日常巡查。（县市场监管局负责）\n"
+    inside = head + "2.开展专项检查，建立台账，以上工作由县市场监管局负责。\n3.加强宣传教育。（县委宣传部负责）\n"
+    assert [e[:4] for e in _edges(inside)] == [
+        ("强化日常巡查", "县市场监管局", "RESPONSIBLE_FOR", "负责"),
+        ("开展专项检查，建立台账", "县市场监管局", "RESPONSIBLE_FOR", "负责"),
+        ("加强宣传教育", "县委宣传部", "RESPONSIBLE_FOR", "负责")]
+    two = head + "2.开展专项检查，上述两项工作由县市场监管局牵头，县公安局配合。\n"
+    assert [(t, m, q) for t, m, _, q, _ in _edges(two)][1:] == [
+        ("开展专项检查", "县市场监管局", "牵头"), ("开展专项检查", "县公安局", "配合")]
+    for prose in ("2.开展专项检查，以上数据由县统计局提供。\n", "2.开展专项检查，加快推进，县市场监管局负责。\n"):
+        assert len(_edges(head + prose)) == 1
+    below = "某县食品安全工作要点\n一、加强监管\n1.开展专项检查。\n2.建立台账。\n以上工作由县市场监管局负责。\n"
+    assert [e[0] for e in _edges(below)] == ["开展专项检查", "建立台账"]
