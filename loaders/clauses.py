@@ -113,6 +113,29 @@ def organiser_line(text: str) -> bool:
     return _ORGANISER_LABEL.match(text.strip()) is not None
 
 
+# a contact section's heading (三、联系方式 / 联系人及电话:) and a contact line: a role label whose units are followed, on the
+# same line, by the people to call (牵头单位:省商务厅  联系人:王某  联系电话:…)
+_CONTACT_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、])?\s*"
+                              r"(?:联系方式|联系人|联系电话|联系人及(?:联系)?(?:电话|方式)|联系单位)\s*:?\s*$")
+_CONTACT_PART = re.compile(r"\S\s*[,;]?\s*(?:联系人|联系电话|联系方式|电话|手机|邮箱|电子邮箱|传真)\s*:")
+
+
+def contact_heading(text: str) -> bool:
+    """The line heads a contact section (三、联系方式): the label lines under it name whom to call, not roles."""
+    return "联系" in text and _CONTACT_HEADING.match(text.strip()) is not None
+
+
+def contact_line(text: str) -> bool:
+    """A role label line that goes on to a contact (牵头单位:省商务厅  联系人:王某  联系电话:…)."""
+    return ("联系" in text or "电话" in text or "邮箱" in text) and LABEL_START.match(text.strip()) is not None \
+        and _CONTACT_PART.search(text) is not None
+
+
+def mask_label(text: str) -> str:
+    """The line with its first label colon replaced by ORGANISER_MARK (same length): it is read as no label."""
+    return text.replace(":", ORGANISER_MARK, 1)
+
+
 # an event's own plan (全民健身月活动实施方案, …大赛工作方案): its 主办/承办/协办 name the event's hosts; 参与/指导 units
 # of a campaign's tasks do support them, so only the hosts are masked there
 _EVENT_PLAN_TITLE = re.compile(r"(?:活动|赛事|比赛|大赛|竞赛|运动会|展会|博览会|交易会|论坛|峰会|宣传周|活动周|活动月|艺术节|文化节|"

@@ -10,9 +10,9 @@ from typing import Callable, Optional, Sequence, TypeVar, Union
 from kg.errors import InputError
 from kg.gc_pause import gc_paused
 from kg.ids import child_id, responsibility_id, stable_id, title_key
-from kg.loaders.clauses import (FIRST_LEADS, FIRST_LEADS_RE, PERSON_LABEL, Assignment, RoleClause, as_label_hint, bracket_deadline,
+from kg.loaders.clauses import (FIRST_LEADS, FIRST_LEADS_RE, LABEL_START, PERSON_LABEL, Assignment, RoleClause, as_label_hint, bracket_deadline,
                                 cell_assignments, continued_label, duty_clause, duty_opening, duty_sentence, find_clauses, first_leads_mode,
-                                event_notice, event_plan, heading_mark, organiser_block, organiser_line, heading_units, item_role, look_back_count, looking_back, mask_organisers, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
+                                contact_heading, contact_line, event_notice, event_plan, heading_mark, mask_label, organiser_block, organiser_line, heading_units, item_role, look_back_count, looking_back, mask_organisers, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
@@ -24,7 +24,7 @@ from kg.loaders.role_tables import RoleTable, contact_list, read_role_table
 from kg.loaders.tables import Table
 from kg.loaders.text_tables import find_text_tables
 from kg.loaders.targets import QUANTITY, find_targets, paragraph_deadline
-from kg.loaders.text import Paragraph, normalize, paragraphs
+from kg.loaders.text import MARKER, Paragraph, normalize, paragraphs
 from kg.loaders.trusted import new_action, new_provenance, new_responsibility, new_section, new_target, new_task
 from kg.model import (
     Citation, Document, Graph, Membership, Organization, OwnerKind, Person, Provenance, Qualifier, Role, Section,
@@ -623,6 +623,23 @@ def _mask_organiser_blocks(paras: list[Paragraph]) -> None:
             inside = False
 
 
+def _mask_contacts(notice: bool, paras: list[Paragraph]) -> None:
+    """A contact line (牵头单位:省商务厅  联系人:王某  联系电话:…) names whom to call, not who answers for a task, when it
+    stands in a contact section (三、联系方式) or, in an event notice, after prose rather than in an item's label block;
+    a contact section ends at the next numbered heading."""
+    if not any("联系" in p.text or "电话" in p.text or "邮箱" in p.text for p in paras):
+        return
+    inside, prose = False, False
+    for p in paras:
+        t = p.text.strip()
+        if contact_line(t):
+            if inside or (notice and prose):
+                p.text = mask_label(p.text)
+            continue
+        inside = contact_heading(t) or (inside and not MARKER.match(t))
+        prose = notice and not MARKER.match(t) and LABEL_START.match(t) is None
+
+
 def _in_tables(paras: list[Paragraph], tables: list[Table]) -> set[int]:
     """The paragraphs inside these tables: role tables read as tables, and contact lists (牵头单位 | 联络员 | 联系电话),
     whose lines are no role text either."""
@@ -662,6 +679,7 @@ def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: 
         raise InputError(file, "no title found", 0)
     doc = _document(raw, file, sha256, encoding, fmt, meta)
     _mask_organisers(meta.title, paras[meta.body_start:])
+    _mask_contacts(event_notice(meta.title), paras[meta.body_start:])
     if not grids and fmt == "text" and ("\t" in raw or "|" in raw or _space_table_hint(raw)):
         grids = find_text_tables(raw)
     role_tables = [(g, rt) for g in grids if (rt := read_role_table(g)) is not None and rt.rows]

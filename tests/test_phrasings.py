@@ -1587,3 +1587,21 @@ def test_a_look_back_scope_inside_an_item_closes_its_own_sentence():
         assert len(_edges(head + prose)) == 1
     below = "某县食品安全工作要点\n一、加强监管\n1.开展专项检查。\n2.建立台账。\n以上工作由县市场监管局负责。\n"
     assert [e[0] for e in _edges(below)] == ["开展专项检查", "建立台账"]
+
+
+def test_a_contact_line_in_a_contact_section_or_after_a_notices_prose_gives_no_edge():
+    """牵头单位:省商务厅  联系人:王某  联系电话:… names whom to call: no edge in a 联系方式 section (any plan), nor after
+    prose in an event notice; a task's label line that goes on to a contact still leads, and so does a label line
+    without a contact in a contact section's plan."""
+    notice = ("关于举办2025年浙江省消费品博览会的通知\n各市商务局：\n定于2025年5月举办博览会。\n一、筹备任务\n"
+              "（一）展位布置。（牵头单位：市会展办）\n二、参展要求\n各市组织本地企业参展。\n"
+              "牵头单位：省商务厅  联系人：王某  联系电话：0571-87001234\n三、联系方式\n"
+              "承办单位：杭州会展公司  联系人：李某  邮箱：abc@example.com\n"
+              "牵头单位：省商务厅  联系人：王某  电话：0571-87001234\n")
+    assert _mentions(notice) == [("市会展办", "牵头")]
+    plan = ("某县2025年重点工作分工方案\n一、经济发展\n1.推进项目建设。\n牵头单位：县发展改革局  联系人：王某  联系电话：12345678\n"
+            "2.扩大有效投资。\n牵头单位：县财政局\n三、联系方式\n牵头单位：县政府办  联系人：李某  电话：87654321\n")
+    assert _mentions(plan) == [("县发展改革局", "牵头"), ("县财政局", "牵头")]
+    task = ("关于举办2025年浙江省消费品博览会的通知\n各市商务局：\n定于2025年5月举办博览会。\n一、筹备任务\n（一）展位布置。\n"
+            "牵头单位：市会展办  联系人：张某  电话：12345678\n")
+    assert _mentions(task) == [("市会展办", "牵头")]
