@@ -59,15 +59,27 @@ def _strip(raw: str, a: int, b: int) -> tuple[int, int]:
 def _title(raw: str, piece: Piece) -> str:
     own = piece.para.text[piece.a:piece.b]
     if own and ("(" in own or "[" in own or ",以上" in own or ",上述" in own):
-        found, _ = find_clauses(own)
-        if found and found[0].start > 0:  # 一、加强组织领导(市委办牵头): the clause is not part of the title
-            piece = Piece(piece.para, piece.a, piece.a + found[0].start)
+        piece = _without_clause(piece, own)
     a, b = piece.para.span(piece.a, piece.b) if piece.b > piece.a else (piece.para.start, piece.para.start)
     text = _SPACES.sub("", raw[a:b])
     text = text.rstrip("。．.!！?？;；:：,，")
     if "分" not in text:  # no score to drop
         return text
     return SCORE.sub("", text).rstrip("。．.!！?？;；:：,，") or text
+
+
+def _without_clause(piece: Piece, own: str) -> Piece:
+    """The title piece without its role clause: 一、加强组织领导(市委办牵头) ends before the clause; (三)【市水利局牵头】加强
+    河湖管护 starts after a clause that opens it (up to a clause that closes it), unless nothing but the clause is left."""
+    found, _ = find_clauses(own)
+    if not found:
+        return piece
+    if found[0].start > 0:
+        return Piece(piece.para, piece.a, piece.a + found[0].start)
+    end = found[1].start if len(found) > 1 else len(own)
+    if found[0].assignments and own[found[0].end:end].strip(" ,;:。"):
+        return Piece(piece.para, piece.a + found[0].end, piece.a + end)
+    return piece
 
 
 def _last_piece(item: Item) -> Piece:
@@ -359,12 +371,22 @@ class _Builder:
                     leaf: bool) -> list[list[_Found]]:
         """An item's clauses as statements: its own; else a look-back clause after the items (以上各项任务由A牵头:
         see look_back); else, for a leaf (a task, or an action with nothing below it), its unit heading's."""
-        groups = self.groups(self.clauses(item, back[0] if back else None))
+        groups = self.opening(item, self.groups(self.clauses(item, back[0] if back else None)))
         if not groups and back is not None:
             groups = back[1]
         if not groups and heading is not None and leaf:
             groups = self.under_heading(heading, item, title)
         return groups
+
+    def opening(self, item: Item, groups: list[list[_Found]]) -> list[list[_Found]]:
+        """A clause that opens the item ((三)【A牵头】加强…。(B配合)) covers no text before it: it is one statement with the
+        next clause, not a task of its own."""
+        if len(groups) < 2 or item.title_piece.b <= item.title_piece.a:
+            return groups
+        start = item.title_piece.para.src(item.title_piece.a)
+        if _WORDS.search(self.norm[start:groups[0][0].a]):
+            return groups
+        return [groups[0] + groups[1], *groups[2:]]
 
     def task(self, item: Item, aid: str, task_no: int, heading: Optional[_Found] = None,
              back: Optional[_LookBack] = None) -> int:

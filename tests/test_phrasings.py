@@ -1605,3 +1605,16 @@ def test_a_contact_line_in_a_contact_section_or_after_a_notices_prose_gives_no_e
     task = ("关于举办2025年浙江省消费品博览会的通知\n各市商务局：\n定于2025年5月举办博览会。\n一、筹备任务\n（一）展位布置。\n"
             "牵头单位：市会展办  联系人：张某  电话：12345678\n")
     assert _mentions(task) == [("市会展办", "牵头")]
+
+
+def test_a_clause_that_opens_an_item_is_read_and_left_out_of_its_title():
+    """(三)【市水利局牵头】加强河湖管护…… / 1.(牵头单位：县教育局)推进……: the clause opening an item is read as one closing
+    it is, and the title is the text without it; with a clause closing the item too, both are one task's; a bracket
+    that is no clause ((APP)) stays in the title."""
+    text = ("某市水利工作方案\n一、主要任务\n（一）【市水利局牵头】加强河湖管护，落实河长制。\n（二）强化水资源管理。【市发展改革委牵头】\n"
+            "（三）【市农业农村局牵头】推进灌区改造。（市财政局配合）\n二、保障措施\n1.（牵头单位：县教育局）推进学校建设。\n"
+            "2.（APP）推广应用。（县数据局负责）\n")
+    assert [(t, m, q) for t, m, _, q, _ in _edges(text)] == [
+        ("加强河湖管护，落实河长制", "市水利局", "牵头"), ("强化水资源管理", "市发展改革委", "牵头"),
+        ("推进灌区改造", "市农业农村局", "牵头"), ("推进灌区改造", "市财政局", "配合"),
+        ("推进学校建设", "县教育局", "牵头"), ("（APP）推广应用", "县数据局", "负责")]
