@@ -545,7 +545,7 @@ def _item_span(item: Item) -> tuple[int, int]:
     return first.para.span(first.a, first.a + 1)[0], last.para.span(last.b - 1, last.b)[1]
 
 
-_CELL_MARKER = re.compile(r"^(?:\d{1,3}[.、)．]|[(（]\d{1,3}[)）]|[一二三四五六七八九十]+[、.．])")
+_CELL_MARKER = re.compile(r"^(?:\d{1,3}[.、)．](?!\d)|[(（]\d{1,3}[)）]|[一二三四五六七八九十]+[、.．])")
 _CELL_SENTENCE_END = re.compile(r"[。；;]")
 
 
