@@ -246,6 +246,11 @@ def first_leads_note(s: str) -> bool:
     return ("第一" in s or "首" in s) and FIRST_LEADS_RE.search(s) is not None
 
 
+# 报市政府批准后实施 / 经市政府同意后 / 提请市委审定: a step of procedure, whose body (市政府) approves, not a unit of the clause
+_PROCEDURE = re.compile(r"^(?:按程序)?(?:报请|报送|报|经|提请|提交)[^,;:]{1,24}?(?:批准|同意|审定|审议|审批|审核|备案|批复)")
+_PROCEDURE_FIRST = frozenset("报经提按")
+
+
 def _is_note(sub: str) -> bool:
     """A note on the clauses, naming no unit of its own (以下均需各市、县人民政府落实，不再一一列出 / 下同)."""
     return (sub[:2] in _NOTE_HEADS or "下同" in sub or "不再" in sub or "均涉及" in sub) and NOTE_RE.search(sub) is not None
@@ -682,7 +687,7 @@ class _ClauseReader:
         """Read the sub-clauses in order; notes on the clauses (以下均由…负责, 下同) name no unit."""
         for sub in _subclauses(body):
             flat = _NESTED.sub("", sub) if "(" in sub else sub  # a note in a nested bracket is not the sub-clause's
-            if first_leads_note(flat):
+            if first_leads_note(flat) or (flat[:1] in _PROCEDURE_FIRST and _PROCEDURE.match(flat) is not None):
                 continue
             if _is_note(flat) \
                     and not (flat[:2] == "其他" and LABEL_RE.match(flat)):  # 其他责任单位:A is a label, not a note

@@ -1629,3 +1629,16 @@ def test_a_decimal_in_a_table_cell_is_no_item_marker():
     marked = ("某市2025年重点任务分解方案\n\n一、重点任务\n序号  重点任务              牵头单位\n"
               "1     1.推进项目建设        市发展改革委\n2     2.扩大有效投资        市财政局\n")
     assert [(t, m) for t, m, *_ in _edges(marked)] == [("推进项目建设", "市发展改革委"), ("扩大有效投资", "市财政局")]
+
+
+def test_a_step_of_procedure_is_no_unit():
+    """…，报市政府批准后实施 / 经市政府同意后组织实施: the body that approves is no unit of the clause (it gave the unit
+    报市政府批准后); units whose names open with the same characters (经信局, 报社) are still units."""
+    text = ("某市推进数字经济发展实施方案\n一、主要任务\n（一）完善政策体系。由市发展改革委牵头，会同有关部门研究制定实施细则，"
+            "报市政府批准后实施。\n（二）加强人才支撑。（市人力资源社会保障局负责，经市政府同意后组织实施）\n"
+            "（三）推进企业上云。（市发展改革委牵头，经信局配合）\n（四）加强宣传。（报社、电视台负责）\n")
+    assert [(t, m, q) for t, m, _, q, _ in _edges(text)] == [
+        ("完善政策体系", "市发展改革委", "牵头"), ("完善政策体系", "有关部门", "负责"),
+        ("加强人才支撑", "市人力资源社会保障局", "负责"),
+        ("推进企业上云", "市发展改革委", "牵头"), ("推进企业上云", "经信局", "配合"),
+        ("加强宣传", "报社", "负责"), ("加强宣传", "电视台", "负责")]
