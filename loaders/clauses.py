@@ -136,6 +136,18 @@ def mask_label(text: str) -> str:
     return text.replace(":", ORGANISER_MARK, 1)
 
 
+# (省水利厅负责汇总): a bracket whose unit does one named act (汇总 / 接待 / 报名), the role verb with an object after it
+_ACT_BRACKET = re.compile(r"(?<=[^()\s])负责(?=([\u4e00-\u9fff]{2,6})\))")
+
+
+def mask_arranging(text: str) -> str:
+    """An event notice's text with 负责 masked (ORGANISER_MARK, same length) where a bracket's unit does one act of
+    arranging the event ((省水利厅负责汇总)): no edge, no role text; (A负责) and (A负责组织实施) are still clauses."""
+    if "负责" not in text:
+        return text
+    return _ACT_BRACKET.sub(lambda m: m.group(0) if VERB_RE.match("负责" + m.group(1)) else ORGANISER_MARK * 2, text)
+
+
 # an event's own plan (全民健身月活动实施方案, …大赛工作方案): its 主办/承办/协办 name the event's hosts; 参与/指导 units
 # of a campaign's tasks do support them, so only the hosts are masked there
 _EVENT_PLAN_TITLE = re.compile(r"(?:活动|赛事|比赛|大赛|竞赛|运动会|展会|博览会|交易会|论坛|峰会|宣传周|活动周|活动月|艺术节|文化节|"

@@ -12,7 +12,7 @@ from kg.gc_pause import gc_paused
 from kg.ids import child_id, responsibility_id, stable_id, title_key
 from kg.loaders.clauses import (FIRST_LEADS, FIRST_LEADS_RE, LABEL_START, PERSON_LABEL, Assignment, RoleClause, as_label_hint, bracket_deadline,
                                 cell_assignments, continued_label, duty_clause, duty_opening, duty_sentence, find_clauses, first_leads_mode,
-                                contact_heading, contact_line, event_notice, event_plan, heading_mark, mask_label, organiser_block, organiser_line, heading_units, item_role, look_back_count, looking_back, mask_organisers, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
+                                contact_heading, contact_line, event_notice, event_plan, heading_mark, mask_arranging, mask_label, organiser_block, organiser_line, heading_units, item_role, look_back_count, looking_back, mask_organisers, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
@@ -623,7 +623,7 @@ def _mask_organisers(title: str, paras: list[Paragraph]) -> None:
     label lines under a 组织单位 heading anywhere."""
     if event_notice(title):
         for p in paras:
-            p.text = mask_organisers(p.text)
+            p.text = mask_arranging(mask_organisers(p.text))
     elif event_plan(title):
         for p in paras:
             p.text = mask_organisers(p.text, hosts_only=True)

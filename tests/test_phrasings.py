@@ -1642,3 +1642,16 @@ def test_a_step_of_procedure_is_no_unit():
         ("加强人才支撑", "市人力资源社会保障局", "负责"),
         ("推进企业上云", "市发展改革委", "牵头"), ("推进企业上云", "经信局", "配合"),
         ("加强宣传", "报社", "负责"), ("加强宣传", "电视台", "负责")]
+
+
+def test_an_event_notices_arrangements_give_no_edge():
+    """(省水利厅负责汇总) under 三、材料报送 of a 关于召开…会议的通知: the unit does one act of arranging the meeting, it does
+    not answer for a task; the notice's task clauses ((A负责) on an agenda item, 牵头单位/配合单位 in a task part) are
+    still read, and a plan that is no event notice keeps the same clause."""
+    head = "关于召开全省水利工作会议的通知\n各市水利局：\n定于2025年3月召开全省水利工作会议。\n一、会议时间\n2025年3月10日。\n"
+    arrange = "三、材料报送\n请各市于3月5日前报送工作总结（省水利厅负责汇总）。\n"
+    assert _mentions(head + arrange) == []
+    tasks = head + "二、筹备工作任务分工\n（一）会场布置。（牵头单位：省水利厅；配合单位：省水文局）\n（二）会议材料印制。（省水文局负责）\n" + arrange
+    assert _mentions(tasks) == [("省水利厅", "牵头"), ("省水文局", "配合"), ("省水文局", "负责")]
+    plan = "某省水利工作要点\n一、加强监测\n（一）报送监测数据（省水利厅负责汇总）。\n"
+    assert _mentions(plan) == [("省水利厅", "负责")]
