@@ -429,3 +429,56 @@ def _cell(row: list, j: int) -> Optional[Cell]:
     """Column j's cell of the row, unless missing or a placeholder."""
     c = row[j] if j < len(row) else None
     return c if c is not None and not is_placeholder(c.text) else None
+
+
+# A line between a table and its continuation that says nothing of its own: 续表 / （续表2） / 续上表, or a page
+# number (— 3 —, -3-, 第3页).
+_CONTINUATION_GAP = re.compile(r"^(?:[（(]?续(?:上|前)?表?[\d一二三四五六七八九十]*[）)]?[:：]?"
+                               r"|[—\-－–]*\d{1,3}[—\-－–]*|第\d+页(?:共\d+页)?)$")
+# a leading row of its own that titles a new table, not a continued one: 附件2 / XX任务清单 / 联络员名单
+_NEW_TABLE_TITLE = re.compile(r"^附件|(?:表|清单|名单|台账|一览)$")
+
+Grid = list[list[Optional[Cell]]]
+
+
+def join_continued(grids: Sequence[Grid], text: str) -> list[Grid]:
+    """The grids with each continuation joined to the table it continues. A role table broken in two — a DOCX
+    table split by a page or section break, an HTML page pasting each printed page's table on its own — leaves
+    a second table without a header: its rows are the first table's rows, read with the first table's header
+    (dropped otherwise: a table with no header row is no role table). `text` is the text the cells' offsets
+    index."""
+    out: list[Grid] = []
+    for grid in grids:
+        if out and _continues(out[-1], grid, text):
+            out[-1] = out[-1] + [row for row in grid if not _continuation_mark(row)]
+        else:
+            out.append(grid)
+    return out
+
+
+def _continues(prev: Grid, grid: Grid, text: str) -> bool:
+    """`grid` continues `prev`: the same number of columns, no header row of its own while `prev` has one, no
+    title of a new table, and nothing between the two but blank lines, 续表 or a page number."""
+    if not prev or not grid or max(map(len, prev)) != max(map(len, grid)):
+        return False
+    if _header_span(grid) is not None or _header_span(prev) is None:
+        return False
+    first = next((r for r in grid if _distinct_texts(r)), None)
+    if first is None or len(_distinct_texts(first)) == 1 and _NEW_TABLE_TITLE.search(_distinct_texts(first)[0]):
+        return False
+    ends = [c.end for r in prev for c in r if c is not None and c.text]
+    starts = [c.start for r in grid for c in r if c is not None and c.text]
+    if not ends or not starts or max(ends) > min(starts):
+        return False
+    gap = (_SPACE.sub("", ln) for ln in text[max(ends):min(starts)].split("\n"))
+    return all(not ln or _CONTINUATION_GAP.match(ln) for ln in gap)
+
+
+def _distinct_texts(row: Sequence[Optional[Cell]]) -> list[str]:
+    return [_text(c) for c in _distinct(row) if _text(c)]
+
+
+def _continuation_mark(row: Sequence[Optional[Cell]]) -> bool:
+    """A row that only says the table goes on (续表 in a cell merged across the continuation's top)."""
+    texts = _distinct_texts(row)
+    return len(texts) == 1 and bool(_CONTINUATION_GAP.match(texts[0])) and not texts[0].isdigit()

@@ -13,7 +13,8 @@ from kg.errors import InputError
 from kg.limits import DEFAULT, Limits
 from kg.loaders.formats.common import Extracted, _grid_table, _Lines, _plain
 from kg.loaders.formats.package import _check_package, _head
-from kg.loaders.tables import Cell, Table
+from kg.loaders.role_tables import join_continued
+from kg.loaders.tables import Cell
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -251,7 +252,10 @@ def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
     text = body.lines.text()
     if not _plain(text):
         raise InputError(file, "empty DOCX: the document body has no text", fix="check that this is the right file")
-    return Extracted(text, encoding, "docx", _notes(body.entities, body.numbering), tuple(body.tables))
+    # a table split by a page or section break goes on in a second table without a header: one table again
+    grids = join_continued(body.grids, text)
+    tables = tuple(t for g in grids if (t := _grid_table(g, body.lines)) is not None)
+    return Extracted(text, encoding, "docx", _notes(body.entities, body.numbering), tables)
 
 
 def _open(data: bytes, file: str, limits: Limits):
@@ -298,7 +302,7 @@ class _Body:
     def __init__(self, numbering: _Numbering) -> None:
         self.numbering = numbering
         self.lines = _Lines()
-        self.tables: list[Table] = []
+        self.grids: list[list[list[Optional[Cell]]]] = []  # the leaf tables' grids, in document order
         self.entities: list[str] = []
 
     def paragraph(self, p) -> None:
@@ -334,9 +338,8 @@ class _Body:
             else:
                 for tc in tr.findall(_W + "tc"):
                     self.block(tc)
-        table = _grid_table(grid, self.lines) if leaf else None
-        if table:
-            self.tables.append(table)
+        if leaf:
+            self.grids.append(grid)
 
 
 def _notes(entities: list[str], numbering: _Numbering) -> Optional[str]:

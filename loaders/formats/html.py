@@ -9,6 +9,7 @@ from kg.errors import InputError
 from kg.limits import DEFAULT, Limits
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats.common import _CJK, Extracted, _grid_table, _Lines, _plain, _shift, _unique
+from kg.loaders.role_tables import join_continued
 from kg.loaders.tables import Cell, Table
 
 _META_CHARSET = re.compile(
@@ -277,11 +278,14 @@ def _html_caption(table) -> Optional[str]:
 
 def _html_tables(leaves: list, cells: dict, lines: _Lines) -> list[Table]:
     """The data tables among the leaf tables: at least 2 × 2, and no cell holding most of the article
-    (a one-level layout table around the page's text)."""
+    (a one-level layout table around the page's text). A table without a header right after a role table
+    (a page pasting each printed page's table on its own) goes on with it."""
     total = max(lines.pos, 1)
+    grids = [_html_grid(t, cells) for t in leaves]
+    captions = {id(g[0]): _html_caption(t) for g, t in zip(grids, leaves) if g}
     out = []
-    for t in leaves:
-        table = _grid_table(_html_grid(t, cells), lines, _html_caption(t))
+    for grid in join_continued(grids, lines.text()):
+        table = _grid_table(grid, lines, captions.get(id(grid[0])) if grid else None)
         if table and not any(len(c.text) > max(500, total // 2) for c in _unique(table.rows)):
             out.append(table)
     return out
