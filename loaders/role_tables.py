@@ -68,13 +68,18 @@ _NUMBER = re.compile(r"^(?:序号|编号|序|号|排序|项次|No\.?|NO\.?|no\.?
 _IGNORE = re.compile(r"^(?:备注|说明|附注|注)$")
 _DEADLINE = re.compile(r"时限|时间|节点|期限|进度|日期|年限|时序|完成年度")
 # Text columns, ranked by how specific they are: the most specific one is the task, the text column
-# left of it the group (action), any further left a section.
+# left of it the group (action), any further left a section. A goal column (目标要求, 工作要求, 预期成效,
+# 2025年目标) says what the task must reach, not what it is: it titles a row only in a table with no other
+# text column (GOAL).
+GOAL = -1
 _TEXT_RANKS: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"(?:目标|要求|成效|标准|效果|成果|目标值|指标值|预期值)$"), GOAL),
     (re.compile(r"具体|细化|分解|(?:措施|内容|举措)$"), 3),
-    (re.compile(r"(?:目标|要求)$"), 2),
-    (re.compile(r"(?:任务|事项|工作|名称)$"), 1),
+    (re.compile(r"(?:任务|事项|工作|名称|指标)$"), 1),
     (re.compile(r"(?:类别|分类|类型|领域|板块|方面|项目|行动|工程|专项|环节|方向)$"), 0),
 ]
+# a cell holding a value, not a task: 30, 85%, ≥90, 100万吨, 12个以上
+_VALUE = re.compile(r"^[≥≤>＜<＞≧≦约]?\d[\d.,，]*(?:%|％|‰)?[万亿千百]?[\u4e00-\u9fff]{0,2}(?:以上|以下|左右)?$")
 MAX_HEADER = 14  # a header longer than this (normalised) is text, not a header
 MAX_TEXT_HEADER = 7  # text-column headers are short nouns (重点任务, 具体工作措施)
 
@@ -280,6 +285,8 @@ def _classify_columns(rows: list[list[Optional[Cell]]], first: int, last: int) -
             k = classify_header(cand)
             if k.kind not in (OTHER, "empty"):
                 break
+        if k.kind == TEXT and _values_only(rows[last + 1:], j):
+            k = HeaderKind(TEXT, rank=GOAL)  # 2025年 | 30: the value an indicator must reach, not a title
         kinds.append(k)
         header = " / ".join(_SPACE.sub("", c.text) for c in levels)
         kind = k.kind if k.kind != "empty" else OTHER
@@ -289,11 +296,24 @@ def _classify_columns(rows: list[list[Optional[Cell]]], first: int, last: int) -
     return columns
 
 
+def _values_only(rows: Sequence[Sequence[Optional[Cell]]], j: int) -> bool:
+    """Column j's data cells are all values (numbers, percentages): an indicator's value column."""
+    cells = [r[j] for r in rows if j < len(r)]
+    texts = [t for t in (_text(c) for c in cells if c is not None and not is_placeholder(c.text)) if t]
+    return bool(texts) and all(_VALUE.match(t) for t in texts)
+
+
 def text_kinds(kinds: Sequence[HeaderKind]) -> list[str]:
     """Each column's kind, text columns decided: the most specific (rightmost on a tie) is the task; the
-    text column left of it the group; text columns further left are sections; right of the task "other"."""
+    text column left of it the group; text columns further left are sections; right of the task "other".
+    Goal columns are "other" unless no other text column is there to title the row."""
     out = [k.kind if k.kind != "empty" else OTHER for k in kinds]
     text_cols = [j for j, k in enumerate(out) if k == TEXT]
+    titles = [j for j in text_cols if kinds[j].rank != GOAL]
+    if titles and len(titles) < len(text_cols):
+        for j in set(text_cols) - set(titles):
+            out[j] = OTHER
+        text_cols = titles
     if text_cols:
         task = max(text_cols, key=lambda j: (kinds[j].rank, j))
         left = [j for j in text_cols if j < task]

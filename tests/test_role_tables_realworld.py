@@ -119,3 +119,78 @@ def test_a_second_table_with_its_own_header_is_read_with_it(tmp_path):
     p.write_text(_html(_html_table([HEADER] + PART1) + _html_table([other] + PART2)), encoding="utf-8")
     got = edges(p)
     assert ("整治扬尘污染", "市住建局", R) in got and ("整治扬尘污染", "市住建局", L) not in got
+
+
+# --- goal, requirement and value columns are not the task -------------------------------------------------------
+
+def grid_table(spec: list[list[str]]):
+    """A Table over a synthetic text, each cell on a line of its own (as a format reader builds one)."""
+    from kg.loaders.tables import Cell, Table
+
+    text, rows = "", []
+    for spec_row in spec:
+        row = []
+        for v in spec_row:
+            row.append(Cell(v, len(text), len(text) + len(v)))
+            text += v + "\n"
+        rows.append(row)
+    return Table(rows, 0, len(text) - 1)
+
+
+def titles(spec: list[list[str]]) -> list[tuple[str, str]]:
+    """(group, task) of each data row, as read_role_table decides them."""
+    from kg.loaders.role_tables import read_role_table
+
+    rt = read_role_table(grid_table(spec))
+    assert rt is not None
+    return [(r.group.text if r.group else "", r.task.text if r.task else "") for r in rt.rows]
+
+
+@pytest.mark.parametrize("goal", ["目标要求", "工作要求", "主要目标", "工作目标", "预期成效", "完成标准"])
+def test_a_goal_column_beside_the_task_is_not_its_title(goal):
+    assert titles([["序号", "工作任务", goal, "牵头单位", "配合单位", "完成时限"],
+                   ["1", "改造老旧小区42个", "完成改造并通过验收", "市住建局", "市财政局", "2025年11月"]]) == [
+        ("", "改造老旧小区42个")]
+
+
+def test_a_goal_column_after_the_deadline_is_not_the_title():
+    assert titles([["序号", "重点任务", "牵头单位", "责任单位", "完成时限", "工作要求"],
+                   ["1", "建设蔬菜种业创新中心", "市农业农村局", "市科技局", "2025年12月", "建成种质资源库1个"]]) == [
+        ("", "建设蔬菜种业创新中心")]
+
+
+def test_a_goal_column_between_a_task_and_its_measures_leaves_them_group_and_task():
+    assert titles([["序号", "重点任务", "工作目标", "具体措施", "牵头单位"],
+                   ["1", "推进城市更新", "改造50个小区", "实施老旧小区改造", "市住建局"]]) == [
+        ("推进城市更新", "实施老旧小区改造")]
+
+
+@pytest.mark.parametrize("header,row,expected", [
+    (["序号", "重点任务", "具体措施", "牵头单位"], ["1", "推进城市更新", "实施老旧小区改造", "市住建局"],
+     ("推进城市更新", "实施老旧小区改造")),
+    (["序号", "工作事项", "主要内容", "责任单位"], ["1", "家庭医生签约", "扩大签约覆盖面", "市卫健委"],
+     ("家庭医生签约", "扩大签约覆盖面")),
+    (["序号", "工作目标", "牵头单位", "完成时限"], ["1", "新增学位6000个", "市教育局", "2025年底"],
+     ("", "新增学位6000个")),
+    (["序号", "重点任务", "牵头单位", "责任单位"], ["1", "新建学校5所", "市教育局", "各区政府"], ("", "新建学校5所")),
+])
+def test_task_columns_read_as_before(header, row, expected):
+    # a goal column alone still titles its rows; 重点任务 | 具体措施 and 工作事项 | 主要内容 are group | task
+    assert titles([header, row]) == [expected]
+
+
+def test_an_indicator_table_is_titled_by_the_indicator_not_its_value(tmp_path):
+    p = tmp_path / "plan.html"
+    p.write_text(_html(_html_table([
+        ["序号", "指标名称", "2024年", "2025年目标", "牵头单位", "责任单位"],
+        ["1", "PM2.5年均浓度（微克/立方米）", "32", "30", "市生态环境局", "各县（市、区）人民政府"],
+        ["2", "受污染耕地安全利用率（%）", "93", "95", "市农业农村局", "市生态环境局"]])), encoding="utf-8")
+    assert edges(p) == {
+        ("PM2.5年均浓度（微克/立方米）", "市生态环境局", L), ("PM2.5年均浓度（微克/立方米）", "各县（市、区）人民政府", R),
+        ("受污染耕地安全利用率（%）", "市农业农村局", L), ("受污染耕地安全利用率（%）", "市生态环境局", R)}
+
+
+def test_a_column_of_values_is_not_the_task():
+    assert titles([["序号", "指标", "目标任务", "牵头单位"],
+                   ["1", "城镇新增就业", "5万人以上", "市人社局"],
+                   ["2", "城镇调查失业率", "5.5%", "市人社局"]]) == [("", "城镇新增就业"), ("", "城镇调查失业率")]
