@@ -194,3 +194,38 @@ def test_a_column_of_values_is_not_the_task():
     assert titles([["序号", "指标", "目标任务", "牵头单位"],
                    ["1", "城镇新增就业", "5万人以上", "市人社局"],
                    ["2", "城镇调查失业率", "5.5%", "市人社局"]]) == [("", "城镇新增就业"), ("", "城镇调查失业率")]
+
+
+# --- XLSX date cells read as Excel shows them ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt,shown", [
+    ('yyyy"年"m"月"d"日"', "2025年12月31日"),
+    ('yyyy"年"m"月"', "2025年12月"),
+    ("yyyy年m月d日", "2025年12月31日"),
+    ('[DBNum1][$-804]yyyy"年"m"月"d"日"', "二〇二五年十二月三十一日"),
+    ("yyyy-mm-dd", "2025-12-31"),
+    ("yyyy/m/d", "2025-12-31"),
+])
+def test_an_xlsx_date_cell_reads_as_its_format_shows_it(tmp_path, fmt, shown):
+    import datetime
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "重点任务", "牵头单位", "完成时限"])
+    ws.append(["1", "建设社区长者食堂", "市民政局", datetime.datetime(2025, 12, 31)])
+    ws["D2"].number_format = fmt
+    p = tmp_path / "plan.xlsx"
+    wb.save(p)
+    assert {e[4] for e in full_edges(p)} == {shown}
+
+
+def test_a_date_format_with_a_time_stays_iso():
+    import datetime
+
+    from kg.loaders.formats.xlsx import _cell_text
+
+    assert _cell_text(datetime.datetime(2025, 9, 30), 'yyyy"年"m"月"d"日" hh:mm') == "2025-09-30"
+    assert _cell_text(datetime.datetime(2025, 9, 30, 8, 30), "General") == "2025-09-30 08:30:00"
+    assert _cell_text(datetime.date(2025, 9, 30), 'm"月"d"日"') == "9月30日"

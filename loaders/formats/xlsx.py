@@ -152,22 +152,75 @@ def _sheet_merges(zf: zipfile.ZipFile, path: str) -> tuple[list[tuple[int, int, 
 
 
 def _cell_text(value, number_format: str) -> str:
-    """A cell's value about as Excel shows it: 1 not 1.0, 15% for 0.15 in a % format, dates ISO; the lines
+    """A cell's value about as Excel shows it: 1 not 1.0, 15% for 0.15 in a % format, dates ISO unless the
+    format is a Chinese date format (2025年9月); the lines
     of a multi-line cell trimmed, blank ones dropped."""
     if value is None:
         return ""
     if isinstance(value, bool):
         text = "TRUE" if value else "FALSE"
-    elif isinstance(value, datetime.datetime):
-        text = value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
     elif isinstance(value, (datetime.date, datetime.time)):
-        text = value.isoformat()
+        text = _date_text(value, number_format)
     elif isinstance(value, (int, float)):
         text = _number(value, number_format)
     else:
         text = str(value)
     lines = (ln.strip(" \t\r\f\v") for ln in text.replace("_x000D_", "").replace("\r\n", "\n").split("\n"))
     return "\n".join(ln for ln in lines if ln.strip())
+
+
+def _date_text(value, number_format: str) -> str:
+    """A date as Excel shows it under a Chinese date format (yyyy"年"m"月"d"日", [DBNum1]…: 2025年9月, as the
+    plan's reader sees it), else ISO (2025-09-30): a plain date format's look is the reader's locale, not the
+    plan's words."""
+    if isinstance(value, datetime.date) and _CJK_DATE.search(number_format):
+        shown = _cjk_date(value, number_format)
+        if shown:
+            return shown
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    return value.isoformat()
+
+
+_CJK_DATE = re.compile(r"[年月日]|\[DBNum\d\]", re.I)
+_DATE_TOKEN = re.compile(r'"([^"]*)"|\\(.)|(y+|m+|d+)|([^A-Za-z])|(.)', re.I)
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _cjk_date(value: datetime.date, number_format: str) -> str:
+    """The date under a number format made of y / m / d, quoted or plain literals (年 月 日 - /) and
+    [DBNum1] (Chinese numerals); "" when the format holds anything else (a time, a weekday): ISO then."""
+    section = number_format.split(";")[0]
+    chinese = "dbnum1" in section.lower()
+    section = re.sub(r"\[[^\]]*\]", "", section)
+    out = []
+    for m in _DATE_TOKEN.finditer(section):
+        quoted, escaped, token, literal, other = m.groups()
+        if other is not None:
+            return ""  # h, s, aaa …: not a plain date
+        if token is None:
+            out.append(quoted if quoted is not None else escaped if escaped is not None else literal)
+            continue
+        out.append(_date_part(value, token.lower(), chinese))
+    return "".join(p for p in out if p not in ("_", "*"))
+
+
+def _date_part(value: datetime.date, token: str, chinese: bool) -> str:
+    """One y / m / d token of a date format: yy the year's last two digits, mm and dd padded."""
+    if token[0] == "y":
+        year = str(value.year)[-2:] if len(token) <= 2 else str(value.year)
+        return "".join(_CN_DIGITS[int(c)] for c in year) if chinese else year
+    n = value.month if token[0] == "m" else value.day
+    if chinese:
+        return _cn_number(n)
+    return f"{n:02d}" if len(token) == 2 else str(n)
+
+
+def _cn_number(n: int) -> str:
+    """1–31 in Chinese numerals, as [DBNum1] shows a month or day: 九, 十二, 三十一."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else _CN_DIGITS[tens] + "十"
+    return head + (_CN_DIGITS[ones] if ones else "") if n else "〇"
 
 
 def _number(value: float, number_format: str) -> str:
