@@ -80,6 +80,8 @@ _TEXT_RANKS: list[tuple[re.Pattern[str], int]] = [
 ]
 # a cell holding a value, not a task: 30, 85%, ≥90, 100万吨, 12个以上
 _VALUE = re.compile(r"^[≥≤>＜<＞≧≦约]?\d[\d.,，]*(?:%|％|‰)?[万亿千百]?[\u4e00-\u9fff]{0,2}(?:以上|以下|左右)?$")
+# a section's number in a 序号 cell: 一 / 二、 / （三）
+_SECTION_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十]+[）)]?[、.．]?$")
 MAX_HEADER = 14  # a header longer than this (normalised) is text, not a header
 MAX_TEXT_HEADER = 7  # text-column headers are short nouns (重点任务, 具体工作措施)
 
@@ -402,7 +404,7 @@ class _RowReader:
             texts = [_text(c) for c in row]
             if not any(texts) or texts in header_texts or _is_header_row(row):
                 continue  # empty, or the header again (a table that repeats it on each page)
-            full = _is_full_width(row)
+            full = _is_full_width(row) or self.numbered_heading(row)
             if full is not None:
                 heading = full
                 headings.append(full)
@@ -410,6 +412,18 @@ class _RowReader:
                 continue
             out.append(self.role_row(i, row, heading))
         return out, headings
+
+    def numbered_heading(self, row: list) -> Optional[Cell]:
+        """一 | 种业创新 | | |: an in-table heading typed into the 序号 column as a Chinese numeral with its name in
+        the next cell, not merged across: the name heads the rows below it, as a merged heading row does."""
+        if not self.number_col:
+            return None
+        j = self.number_col[0]
+        filled = [c for c in _distinct(row) if _text(c)]
+        number = row[j] if j < len(row) else None
+        if len(filled) != 2 or number is None or filled[0] is not number:
+            return None
+        return filled[1] if _SECTION_NUMBER.match(_text(number)) else None
 
     def role_row(self, i: int, row: list, heading: Optional[Cell]) -> RoleRow:
         rr = RoleRow(

@@ -229,3 +229,65 @@ def test_a_date_format_with_a_time_stays_iso():
     assert _cell_text(datetime.datetime(2025, 9, 30), 'yyyy"年"m"月"d"日" hh:mm') == "2025-09-30"
     assert _cell_text(datetime.datetime(2025, 9, 30, 8, 30), "General") == "2025-09-30 08:30:00"
     assert _cell_text(datetime.date(2025, 9, 30), 'm"月"d"日"') == "9月30日"
+
+
+# --- XLSX: section rows typed as 一/二 in the 序号 column; sheets named by their content -------------------------
+
+def _xlsx(path: Path, sheets: list[tuple[str, list[list]]]) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets:
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def actions_of(path: Path) -> set[tuple[str, str, str]]:
+    return {(a, t, u) for a, t, u, _, _ in full_edges(path)}
+
+
+def test_a_section_row_typed_as_a_numeral_in_the_number_column_groups_the_rows_below(tmp_path):
+    p = _xlsx(tmp_path / "plan.xlsx", [("Sheet1", [
+        ["某市2025年重点任务台账", None, None, None, None],
+        ["序号", "重点任务", "牵头部门（单位）", "配合部门（单位）", "完成时限"],
+        ["一", "种业创新", None, None, None],
+        [1, "建设蔬菜种业创新中心", "市农业农村局", "市科技局", "2025年12月"],
+        ["二、", "设施提升", None, None, None],
+        [2, "改造老旧棚室1万个", "市农业农村局", "各镇（街道）", "2025年10月底"],
+        [3, "推广智能装备", "市农业农村局", None, "2025年全年"]])])
+    assert actions_of(p) == {
+        ("种业创新", "建设蔬菜种业创新中心", "市农业农村局"), ("种业创新", "建设蔬菜种业创新中心", "市科技局"),
+        ("设施提升", "改造老旧棚室1万个", "市农业农村局"), ("设施提升", "改造老旧棚室1万个", "各镇（街道）"),
+        ("设施提升", "推广智能装备", "市农业农村局")}
+
+
+def test_a_row_numbered_with_a_numeral_that_names_a_unit_is_a_task_not_a_heading(tmp_path):
+    p = _xlsx(tmp_path / "plan.xlsx", [("Sheet1", [
+        ["序号", "重点任务", "牵头单位", "完成时限"],
+        ["一", "建设蔬菜种业创新中心", "市农业农村局", "2025年12月"],
+        ["二", "改造老旧棚室", "市农业农村局", "2025年10月底"]])])
+    assert {t for _, t, _ in actions_of(p)} == {"建设蔬菜种业创新中心", "改造老旧棚室"}
+
+
+def test_every_sheet_named_by_its_content_names_its_rows_action(tmp_path):
+    header = ["序号", "主要任务", "牵头单位", "配合单位", "完成时限"]
+    p = _xlsx(tmp_path / "县优化营商环境任务清单.xlsx", [
+        ("政务服务提速行动", [header, [1, "推行一件事一次办", "县行政审批服务局", "县数据资源局", "2025年6月"]]),
+        ("要素保障强化行动", [header, [1, "开展标准地出让", "县自然资源局", "县发展改革局", "2025年12月"]])])
+    assert {(a, t) for a, t, _ in actions_of(p)} == {("政务服务提速行动", "推行一件事一次办"),
+                                                   ("要素保障强化行动", "开展标准地出让")}
+
+
+def test_a_sheet_title_row_still_titles_its_rows_and_default_names_are_no_title(tmp_path):
+    header = ["序号", "主要任务", "牵头单位", "配合单位", "完成时限"]
+    p = _xlsx(tmp_path / "县优化营商环境任务清单.xlsx", [
+        ("Sheet1", [header, [1, "推行一件事一次办", "县行政审批服务局", "县数据资源局", "2025年6月"]]),
+        ("要素保障", [["要素保障强化行动任务表", None, None, None, None], header,
+                   [1, "开展标准地出让", "县自然资源局", "县发展改革局", "2025年12月"]])])
+    got = {(a, t) for a, t, _ in actions_of(p)}
+    assert ("要素保障强化行动任务表", "开展标准地出让") in got
+    assert not any(a == "Sheet1" for a, _ in got)

@@ -18,7 +18,7 @@ from kg.loaders.tables import Cell, Table
 
 
 XLSX_MAX_CELLS = 200_000  # cells a workbook may have read, and may place in grids: ~8 s and ~130 MB at the limit
-_DEFAULT_SHEET = re.compile(r"^(?:sheet|工作表)\s*\d+$", re.I)
+_DEFAULT_SHEET = re.compile(r"^(?:sheet|工作表)\s*\d*$", re.I)
 _FIXED = re.compile(r"^[#,0]*\.(0+)$")  # 0.00, #,##0.0 …: a fixed number of decimals
 
 
@@ -56,13 +56,17 @@ def workbook_text(sheets: list[tuple[str, list[list[Cell]]]], hidden: int, uncac
     lines = _Lines()
     tables: list[Table] = []
     for k, (name, grid) in enumerate(sheets):
-        if k == 0 and not _title_rows(grid):
+        titled = bool(_title_rows(grid))
+        if k == 0 and not titled:
             lines.add(Path(file).stem)
         _write_cells(grid, lines)
-        table = _grid_table(grid, lines, min_size=1)
+        # a sheet named by its content (not Sheet1) titles a table with no title row of its own, the first sheet's
+        # too (the line above it is the file name, put there as the document's title)
+        named = name if not _DEFAULT_SHEET.match(name) else None
+        table = _grid_table(grid, lines, named if k == 0 and not titled else None, min_size=1)
         if table:
-            if table.caption is None and k and not _DEFAULT_SHEET.match(name):
-                table.caption = name
+            if table.caption is None and k and named:
+                table.caption = named
             tables.append(table)
     notes = []
     if uncached:
