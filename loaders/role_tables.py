@@ -81,7 +81,7 @@ _TEXT_RANKS: list[tuple[re.Pattern[str], int]] = [
 # a cell holding a value, not a task: 30, 85%, ≥90, 100万吨, 12个以上
 _VALUE = re.compile(r"^[≥≤>＜<＞≧≦约]?\d[\d.,，]*(?:%|％|‰)?[万亿千百]?[\u4e00-\u9fff]{0,2}(?:以上|以下|左右)?$")
 # a section's number in a 序号 cell: 一 / 二、 / （三）
-_SECTION_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十]+[）)]?[、.．]?$")
+SECTION_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十]+[）)]?[、.．]?$")
 MAX_HEADER = 14  # a header longer than this (normalised) is text, not a header
 MAX_TEXT_HEADER = 7  # text-column headers are short nouns (重点任务, 具体工作措施)
 
@@ -367,6 +367,12 @@ def read_role_table(table: Table) -> Optional[RoleTable]:
     return RoleTable(table, list(range(first, last + 1)), columns, out, title, headings, first_leads)
 
 
+def header_columns(rows: list[list[Optional[Cell]]]) -> Optional[tuple[int, int, list[Column]]]:
+    """The header rows [first, last] of a grid and its columns, or None when no row names a role column."""
+    span = _header_span(rows) if rows else None
+    return None if span is None else (span[0], span[1], _classify_columns(rows, *span))
+
+
 def contact_list(table: Table) -> bool:
     """The table is a list of units with their contacts, not a role table (see _contact_list)."""
     span = _header_span(table.rows) if table.rows else None
@@ -423,7 +429,7 @@ class _RowReader:
         number = row[j] if j < len(row) else None
         if len(filled) != 2 or number is None or filled[0] is not number:
             return None
-        return filled[1] if _SECTION_NUMBER.match(_text(number)) else None
+        return filled[1] if SECTION_NUMBER.match(_text(number)) else None
 
     def role_row(self, i: int, row: list, heading: Optional[Cell]) -> RoleRow:
         rr = RoleRow(

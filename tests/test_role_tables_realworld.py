@@ -291,3 +291,48 @@ def test_a_sheet_title_row_still_titles_its_rows_and_default_names_are_no_title(
     got = {(a, t) for a, t, _ in actions_of(p)}
     assert ("要素保障强化行动任务表", "开展标准地出让") in got
     assert not any(a == "Sheet1" for a, _ in got)
+
+
+# --- XLSX: a role label on a row of its own above a sheet's header --------------------------------------------
+
+LABEL_HEADER = ["序号", "重点任务", "牵头单位", "责任单位", "完成时限"]
+
+
+def _label_sheet(title: str, rows: list[list]) -> list[list]:
+    return [[title, None, None, None, None], ["牵头部门：市发展改革委", None, None, None, None], LABEL_HEADER] + rows
+
+
+def test_a_sheet_label_names_the_lead_of_rows_that_name_none(tmp_path):
+    p = _xlsx(tmp_path / "plan.xlsx", [("重点项目", [
+        ["扩大有效投资重点任务清单", None, None, None],
+        ["牵头部门：市发展改革委", None, None, None],
+        ["序号", "重点任务", "责任单位", "完成时限"],
+        ["一、", "项目建设", None, None],
+        [1, "实施重大项目攻坚", "市财政局", "2025年底"],
+        [2, "加快专项债券发行使用", "各县（市、区）人民政府", "持续推进"]])])
+    assert edges(p) == {
+        ("实施重大项目攻坚", "市发展改革委", L), ("实施重大项目攻坚", "市财政局", R),
+        ("加快专项债券发行使用", "市发展改革委", L), ("加快专项债券发行使用", "各县（市、区）人民政府", R)}
+
+
+def test_a_sheet_label_is_read_alike_on_every_sheet_and_a_rows_own_lead_stands(tmp_path):
+    p = _xlsx(tmp_path / "plan.xlsx", [
+        ("扩大有效投资", _label_sheet("一、扩大有效投资重点任务清单", [
+            ["1", "实施重大项目攻坚", "市发展改革委", "市财政局", "2025年底"],
+            ["2", "加快专项债券发行使用", "市财政局", "市发展改革委", "持续推进"]])),
+        ("促进消费提质升级", _label_sheet("二、促进消费提质升级重点任务清单", [
+            ["1", "开展消费促进活动", "市商务局", "市体育局", "2025年底"],
+            ["2", "推动大宗消费", "", "市公安局", "持续推进"]]))])
+    assert edges(p) == {
+        ("实施重大项目攻坚", "市发展改革委", L), ("实施重大项目攻坚", "市财政局", R),
+        ("加快专项债券发行使用", "市财政局", L), ("加快专项债券发行使用", "市发展改革委", R),
+        ("开展消费促进活动", "市商务局", L), ("开展消费促进活动", "市体育局", R),
+        ("推动大宗消费", "市发展改革委", L), ("推动大宗消费", "市公安局", R)}
+    assert parse_path(p).coverage.unread == []
+
+
+def test_a_filing_line_above_the_header_is_no_label(tmp_path):
+    p = _xlsx(tmp_path / "plan.xlsx", [("任务清单", [
+        ["填报单位：市发展改革委", None, None, None, None], LABEL_HEADER,
+        ["1", "实施重大项目攻坚", "市发展改革委", "市财政局", "2025年底"]])])
+    assert edges(p) == {("实施重大项目攻坚", "市发展改革委", L), ("实施重大项目攻坚", "市财政局", R)}

@@ -9,11 +9,13 @@ import re
 import zipfile
 from bisect import bisect_left, bisect_right
 from pathlib import Path
+from typing import Optional
 
 from kg.errors import InputError
 from kg.limits import DEFAULT, Limits
 from kg.loaders.formats.common import _XLSX_FIX, Extracted, _grid_table, _Lines, _title_rows
 from kg.loaders.formats.package import _check_package
+from kg.loaders.role_tables import NUMBER, ROLE, SECTION_NUMBER, Column, classify_header, header_columns, is_placeholder
 from kg.loaders.tables import Cell, Table
 
 
@@ -60,6 +62,7 @@ def workbook_text(sheets: list[tuple[str, list[list[Cell]]]], hidden: int, uncac
         if k == 0 and not titled:
             lines.add(Path(file).stem)
         _write_cells(grid, lines)
+        grid = _label_columns(grid)
         # a sheet named by its content (not Sheet1) titles a table with no title row of its own, the first sheet's
         # too (the line above it is the file name, put there as the document's title)
         named = name if not _DEFAULT_SHEET.match(name) else None
@@ -266,6 +269,65 @@ def _sheet_grid(values: dict[tuple[int, int], str], merges: list[tuple[int, int,
             for c in cs:
                 grid[ri[r]][ci[c]] = cell
     return grid
+
+
+# a role label on a row of its own above a sheet's header: 牵头部门：市发展改革委
+_LABEL = re.compile(r"^([^：:\n]{2,10})[：:][ \t\u3000]*(\S[^\n]*)$")
+
+
+def _label_columns(grid: list[list[Cell]]) -> list[list[Cell]]:
+    """A role label on a row of its own above the header (牵头部门：市发展改革委) names who answers for the sheet's
+    rows, as a column merged down the whole table would: it becomes such a column (its header the label, its
+    value the cell of each task row) and its row leaves the grid, so the line is read once, as the table. A row
+    that names its own unit under a column of the label's role keeps it (the label is the sheet's default)."""
+    rows: list[list[Optional[Cell]]] = [list(r) for r in grid]
+    read = header_columns(rows)
+    if read is None:
+        return grid
+    first, last, columns = read
+    labels = [_role_label(grid[i]) for i in range(first)]
+    if not any(labels):
+        return grid
+    grid = [list(r) for r in grid]
+    for found in labels:
+        for cell, m in found or ():
+            _add_label_column(grid, first, last, columns, cell, m)
+    return [r for r, found in zip(grid, labels + [None] * len(grid)) if not found]
+
+
+def _role_label(row: list[Cell]) -> Optional[list[tuple[Cell, re.Match]]]:
+    """The row's cells when every cell with text is a role label (牵头部门：X), else None."""
+    cells = list({id(c): c for c in row if c.text}.values())
+    out = []
+    for c in cells:
+        m = _LABEL.match(c.text)
+        if m is None or classify_header(m.group(1)).kind != ROLE:
+            return None
+        out.append((c, m))
+    return out or None
+
+
+def _add_label_column(grid: list[list[Cell]], first: int, last: int, columns: list[Column], cell: Cell,
+                      m: re.Match) -> None:
+    """Append the label's column: its header on the header row, its value on each task row (two or more cells
+    with text, none of them in a column of the label's role)."""
+    kind = classify_header(m.group(1))
+    same = [c.index for c in columns if c.role == kind.role and c.qualifier == kind.qualifier]
+    header = Cell(m.group(1), cell.start + m.start(1), cell.start + m.end(1))
+    value = Cell(m.group(2), cell.start + m.start(2), cell.start + m.end(2))
+    numbers = [c.index for c in columns if c.kind == NUMBER][:1]
+    for i, row in enumerate(grid):
+        own = any(j < len(row) and row[j].text and not is_placeholder(row[j].text) for j in same)
+        put = header if i == first else value if i > last and _task_row(row, numbers) and not own else None
+        row.append(put if put is not None else Cell("", cell.start, cell.start))
+
+
+def _task_row(row: list[Cell], numbers: list[int]) -> bool:
+    """A row about a task: two or more cells with text, and not a heading (一 | 种业创新 in the 序号 column)."""
+    texts = list({id(c): c for c in row if c.text}.values())
+    heading = len(texts) == 2 and bool(numbers) and texts[0] is row[numbers[0]] \
+        and bool(SECTION_NUMBER.match(texts[0].text.strip()))
+    return len(texts) >= 2 and not heading
 
 
 def _write_cells(grid: list[list[Cell]], lines: _Lines) -> None:
