@@ -398,10 +398,14 @@ class _RowReader:
         self.number_col, self.group_col, self.task_col = col(NUMBER)[:1], col(GROUP)[:1], col(TASK)[:1]
         self.section_cols, self.role_cols, self.deadline_cols = col(SECTION), col(ROLE), col(DEADLINE)[:1]
         self.carried: dict[str, Optional[Cell]] = {}
+        self.arabic = False  # the table numbers its tasks 1, 2, 3 (set by read)
 
     def read(self, rows: list, first: int, last: int) -> tuple[list[RoleRow], list[Cell]]:
         """The rows below the header rows first..last, and the in-table headings among them."""
         header_texts = [[_text(c) for c in rows[i]] for i in range(first, last + 1)]
+        # numeral headings only where tasks are numbered 1, 2, 3: a table numbering its tasks 一, 二 has none
+        self.arabic = any(re.fullmatch(r"\d+[.．、]?", _text(r[j])) for r in rows[last + 1:]
+                          for j in self.number_col if j < len(r))
         out: list[RoleRow] = []
         headings: list[Cell] = []
         heading: Optional[Cell] = None
@@ -422,7 +426,7 @@ class _RowReader:
     def numbered_heading(self, row: list) -> Optional[Cell]:
         """一 | 种业创新 | | |: an in-table heading typed into the 序号 column as a Chinese numeral with its name in
         the next cell, not merged across: the name heads the rows below it, as a merged heading row does."""
-        if not self.number_col:
+        if not self.number_col or not self.arabic:
             return None
         j = self.number_col[0]
         filled = [c for c in _distinct(row) if _text(c)]

@@ -336,3 +336,13 @@ def test_a_filing_line_above_the_header_is_no_label(tmp_path):
         ["填报单位：市发展改革委", None, None, None, None], LABEL_HEADER,
         ["1", "实施重大项目攻坚", "市发展改革委", "市财政局", "2025年底"]])])
     assert edges(p) == {("实施重大项目攻坚", "市发展改革委", L), ("实施重大项目攻坚", "市财政局", R)}
+
+
+def test_a_table_numbering_its_tasks_with_numerals_has_no_numeral_headings(tmp_path):
+    # 二 names no unit here, but the table numbers every task 一, 二, 三: it is a task, not a heading
+    p = _xlsx(tmp_path / "plan.xlsx", [("Sheet1", [
+        ["序号", "重点任务", "牵头单位", "完成时限"],
+        ["一", "建设蔬菜种业创新中心", "市农业农村局", "2025年12月"],
+        ["二", "推广智能装备", None, None],
+        ["三", "改造老旧棚室", "市农业农村局", "2025年10月底"]])])
+    assert {(a, t) for a, t, _ in actions_of(p)} == {(p.stem, "建设蔬菜种业创新中心"), (p.stem, "改造老旧棚室")}
