@@ -510,6 +510,8 @@ def _continues(prev: Grid, grid: Grid, text: str) -> bool:
     first = next((r for r in grid if _distinct_texts(r)), None)
     if first is None or len(_distinct_texts(first)) == 1 and _NEW_TABLE_TITLE.search(_distinct_texts(first)[0]):
         return False
+    if not any(len(_distinct_texts(r)) > 1 for r in grid):
+        return False  # a note boxed under the table (注：…), no rows of a task
     ends = [c.end for r in prev for c in r if c is not None and c.text]
     starts = [c.start for r in grid for c in r if c is not None and c.text]
     if not ends or not starts or max(ends) > min(starts):

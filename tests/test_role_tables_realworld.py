@@ -346,3 +346,22 @@ def test_a_table_numbering_its_tasks_with_numerals_has_no_numeral_headings(tmp_p
         ["二", "推广智能装备", None, None],
         ["三", "改造老旧棚室", "市农业农村局", "2025年10月底"]])])
     assert {(a, t) for a, t, _ in actions_of(p)} == {(p.stem, "建设蔬菜种业创新中心"), (p.stem, "改造老旧棚室")}
+
+
+def test_a_boxed_note_under_a_role_table_is_no_continuation():
+    # 注 in a one-cell table of the same width under the table stays a table of its own (its text is no row)
+    from kg.loaders.role_tables import join_continued
+    from kg.loaders.tables import Cell
+
+    text, grids = "", []
+    for spec in ([HEADER, PART1[0]], [["注：责任单位中排在第一位的为牵头单位。"] * 5]):
+        grid = []
+        for spec_row in spec:
+            cells: dict[str, Cell] = {}
+            for v in spec_row:
+                if v not in cells:
+                    cells[v] = Cell(v, len(text), len(text) + len(v))
+                    text += v + "\n"
+            grid.append([cells[v] for v in spec_row])
+        grids.append(grid)
+    assert [len(g) for g in join_continued(grids, text)] == [2, 1]
