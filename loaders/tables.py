@@ -14,8 +14,14 @@ As the HTML, DOCX and XLSX readers (loaders/formats/) fill it in:
   rows: their text stays in the text right above `Table.start`, and the last line is the caption.
 - `caption` is, in order: the HTML <caption>; the title row; the nearest line right above the
   table when it is short (≤ 50 characters), not a sentence (no final 。；，) and not a table cell;
-  for a later XLSX sheet, its name unless it is a default one (Sheet2); else None.
+  for an XLSX sheet, its name unless it is a default one (Sheet2) — a later sheet always, the first one
+  when it has no title row (the line above it is then the file name); else None.
 - `start` is the start of the first cell with text, `end` the end of the last one.
+- A DOCX or HTML table without a header right after a role table, with nothing but blank lines, 续表 or a
+  page number between and the same column count, continues it: the reader joins the two grids
+  (role_tables.join_continued), so its rows are read with the first table's header.
+- XLSX: a row above the header holding only role labels (牵头部门：X) becomes a column of that role, its
+  value on each task row that names no unit of that role (formats/xlsx._label_columns).
 - HTML and DOCX report "leaf" tables only (no table inside them): a table around other tables is
   page or document layout. They need at least 2 rows and 2 columns; an HTML table with a cell that
   holds half the article is layout too. XLSX: every visible sheet with text is a table.
