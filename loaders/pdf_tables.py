@@ -19,9 +19,11 @@ from __future__ import annotations
 import bisect
 import ctypes
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
+from kg.loaders.clauses import NOT_UNIT_SOFT, _has_head, plausible_unit
 from kg.loaders.role_tables import GROUP, NUMBER, OTHER, ROLE_WORD, SECTION, header_row_kinds, text_kinds
 
 # Guards for pages drawn with vector graphics (maps, charts): beyond these a page is not searched.
@@ -60,6 +62,7 @@ class PageGrid:
     ys: list[float]  # row boundaries, top to bottom
     group: list[list[int]]  # group[i][j]: the cell (an id) covering grid unit (row i, column j)
     chars: dict[int, list[_Char]] = field(default_factory=dict)
+    _padding: Optional[float] = field(default=None, repr=False, compare=False)
 
     @property
     def x0(self) -> float:
@@ -105,10 +108,12 @@ class PageGrid:
     def cell_text(self, cell: int) -> str:
         """The cell's lines, top to bottom, joined: CJK and numbers wrapped inside the cell join without
         a space, Latin words with one; a line ending a sentence followed by an item marker (1. / （一）)
-        starts a new line."""
+        starts a new line, and so does a unit after a unit line that stops short of the cell's width
+        (one unit a line, Enter pressed between them)."""
         return join_cell_lines(self.cell_lines(cell))
 
-    def cell_lines(self, cell: int) -> list[str]:
+    def cell_lines(self, cell: int) -> list["CellLine"]:
+        """The cell's lines, top to bottom, each with how far short of the cell's text width it stops."""
         chars = sorted(self.chars.get(cell, ()), key=lambda c: (c.top + c.bottom) / 2)
         lines: list[list[_Char]] = []
         mid = 0.0  # the middle of the last line, set with its first character
@@ -120,30 +125,97 @@ class PageGrid:
             else:
                 lines.append([c])
                 mid = cm
+        width = self.text_width(cell)
         out = []
         for ln in lines:
             ln.sort(key=lambda c: c.x0)
             s = "".join(c.ch + (" " if c.space_after and k < len(ln) - 1 else "") for k, c in enumerate(ln))
             if s.strip():
-                out.append(s.strip())
+                em = max(max(c.bottom - c.top for c in ln), 1.0)
+                out.append(CellLine(s.strip(), (width - (ln[-1].x1 - ln[0].x0)) / em))
         return out
+
+    def text_width(self, cell: int) -> float:
+        """The width text can take in `cell`: its columns' width less the grid's padding on both sides."""
+        cols = [j for row in self.group for j, cid in enumerate(row) if cid == cell]
+        return self.xs[max(cols) + 1] - self.xs[min(cols)] - 2 * self.padding()
+
+    def padding(self) -> float:
+        """The space between a cell's border and its text: in a low fifth of the cells, the nearest any of
+        their characters comes to the left border (cells centred or right-aligned are further off)."""
+        if self._padding is None:
+            gaps = sorted(min(c.x0 for c in cs) - self.xs[min(j for row in self.group for j, cid in enumerate(row)
+                                                                 if cid == cell)]
+                          for cell, cs in self.chars.items() if cs)
+            self._padding = max(0.0, gaps[len(gaps) // 5]) if gaps else 0.0
+        return self._padding
 
     def same_columns(self, other: "PageGrid", tol: float = 2.0) -> bool:
         return len(self.xs) == len(other.xs) and all(abs(a - b) <= tol for a, b in zip(self.xs, other.xs))
 
 
-def join_cell_lines(lines: list[str]) -> str:
+class CellLine(NamedTuple):
+    """A line of a table cell and how far (in em) it stops short of the width the cell's text can take."""
+
+    text: str
+    slack: float = 0.0
+
+
+_SHORT = 1.0  # a cell line that stops this many em short of the cell's text width was ended by hand
+_MARK = re.compile(r"[（(][^（()）]{1,6}[）)]$")  # 市发展改革委（牵头）
+
+
+def join_cell_lines(lines: list[CellLine]) -> str:
     text = ""
+    prev: Optional[CellLine] = None
     for ln in lines:
+        s = ln.text
         if not text:
-            text = ln
-        elif text[-1] in _ENDS and _ITEM.match(ln):
-            text += "\n" + ln
-        elif _LATIN.match(text[-1]) and _LATIN.match(ln[0]):
-            text += " " + ln
+            text = s
+        elif text[-1] in _ENDS and _ITEM.match(s):
+            text += "\n" + s
+        elif _LATIN.match(text[-1]) and _LATIN.match(s[0]):
+            text += " " + s
+        elif prev is not None and _unit_break(_last_unit(text), prev.slack, s):
+            text += "\n" + s
         else:
-            text += ln
+            text += s
+        prev = ln
     return text
+
+
+_UNIT_SEP = re.compile(r"[\n、，,；;\s]")
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+
+
+def _last_unit(text: str) -> str:
+    """The cell text after its last separator outside brackets, brackets dropped (各县（市、区）人民政府: 各县人民政府)."""
+    return _UNIT_SEP.split(_BRACKETED.sub("", text[-80:]))[-1]
+
+
+def _unit_break(unit: str, slack: float, nxt: str) -> bool:
+    """Whether a cell's unit (`unit`, ending a line `slack` em short of the cell's width) was ended by hand
+    before the next line: it is a whole unit (a unit's head noun last, or a role mark after one) and the next
+    line starts another; either the line stops well short of the cell's width, or it fills it but ends in a
+    strong head (局, 委, 办 …) and the next line starts at a unit's level (市, 县, 各 …) or is a whole unit
+    itself. A wrapped name (市发展改 / 革委, 国家税务总局临江市 / 税务局) still joins."""
+    if not nxt or not _CJK_START.match(nxt) or not _whole_unit(unit):
+        return False
+    if slack >= _SHORT:
+        return True
+    return bool(_STRONG_HEAD.search(unit)) and bool(
+        _LEVEL_START.match(nxt) or len(nxt) >= 4 and _STRONG_HEAD.search(nxt) and _whole_unit(nxt))
+
+
+def _whole_unit(s: str) -> bool:
+    """A unit's name (no sentence words), with or without a role mark after it."""
+    core = unicodedata.normalize("NFKC", _MARK.sub("", s))
+    return 2 <= len(core) <= 40 and _has_head(core) and plausible_unit(core) and not NOT_UNIT_SOFT.search(core)
+
+
+_STRONG_HEAD = re.compile(r"(?:局|委|办|厅|署|部门|单位|政府|管委会|委员会|办公室|中心|支队|总队|大队|党委|党组|公司|集团)$")
+_LEVEL_START = re.compile(r"^(?:市|县|区|省|州|各|乡|镇|街道|国家|中共|共青团)")
+_CJK_START = re.compile(r"[\u4e00-\u9fff]")
 
 
 # ───────────────────────────── rules from path objects ─────────────────────────────

@@ -1,0 +1,77 @@
+"""PDF layouts of real published plans that the PDF reader (loaders/formats/pdf.py, loaders/pdf_tables.py)
+must read as the same document in DOCX or HTML reads: one unit a line in a table cell, a row cut by a page
+break, a header of wrapped cells in a table without rules, gaps that stand for spaces, label lines, Kangxi
+radicals in the text layer, a centred title.
+
+The PDFs are drawn here with reportlab, the way Word/WPS/Chromium lay the text out (see
+tests/test_pdf_tables.py for the drawing helpers and the fixture note on lone CJK characters).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_pdf_tables import drawn_pdf
+
+from kg.loaders import parse_path
+from kg.loaders.formats import read_document
+
+L, R = "LEADS", "RESPONSIBLE_FOR"
+
+
+def edges(path: Path) -> set[tuple[str, str, str]]:
+    """(task title's first four characters, unit, role) of every edge kg reads from the file."""
+    g = parse_path(path).graph
+    tasks = {t.id: t for t in g.tasks}
+    return {(tasks[r.target_id].title[:4], r.mention, r.role) for r in g.responsibilities}
+
+
+def read(path: Path):
+    return read_document(path, path.read_bytes())
+
+
+# ───────────────────────── A: one unit a line in a table cell ─────────────────────────
+
+UNITS_HEAD = [["序号"], ["重点任务"], ["牵头单位"], ["责任单位"]]
+
+
+def test_units_one_a_line_in_a_cell_are_units(tmp_path):
+    rows = [UNITS_HEAD,
+            [["1"], ["建立项目库"], ["市发展改革委"], ["市财政局", "市自然资源和规划局", "市生态环境局"]],
+            [["2"], ["举办消费季"], ["市商务局"], ["市文化旅游局", "市体育局"]]]
+    got = edges(drawn_pdf(tmp_path / "units.pdf", [(rows, [])], widths=(40, 100, 90, 130), row_h=60))
+    assert {("建立项目", u, R) for u in ("市财政局", "市自然资源和规划局", "市生态环境局")} <= got
+    assert {("举办消费", "市文化旅游局", R), ("举办消费", "市体育局", R), ("建立项目", "市发展改革委", L)} <= got
+
+
+def test_a_lead_mark_on_the_first_of_the_lines_keeps_the_lead(tmp_path):
+    rows = [[["序号"], ["重点任务"], ["责任单位"]],
+            [["1"], ["建立项目库"], ["市发展改革委（牵头）", "市财政局", "市生态环境局"]],
+            [["2"], ["举办消费季"], ["市商务局（牵头）", "市体育局"]]]
+    got = edges(drawn_pdf(tmp_path / "marks.pdf", [(rows, [])], widths=(40, 100, 150), row_h=60))
+    assert {("建立项目", "市发展改革委", L), ("建立项目", "市财政局", R), ("建立项目", "市生态环境局", R),
+            ("举办消费", "市商务局", L), ("举办消费", "市体育局", R)} <= got
+
+
+def test_a_name_wrapped_in_a_full_cell_line_still_joins(tmp_path):
+    """9 characters fill the 82 pt the cell gives text: 国家税务总局临江市 / 税务局 is one unit, and so are
+    市发展和改革委 / 员会 (a strong head 委 at the end of a full line, but the next line starts no unit)."""
+    rows = [UNITS_HEAD,
+            [["1"], ["建立项目库"], ["市发展和改革委", "员会"], ["国家税务总局临江市", "税务局"]],
+            [["2"], ["举办消费季"], ["市商务局"], ["市财政局", "国家税务总局临江市", "税务局"]]]
+    got = edges(drawn_pdf(tmp_path / "wrapped.pdf", [(rows, [])], widths=(40, 100, 71, 90), row_h=60))
+    assert ("建立项目", "国家税务总局临江市税务局", R) in got and ("建立项目", "市发展和改革委员会", L) in got
+    assert {("举办消费", "市财政局", R), ("举办消费", "国家税务总局临江市税务局", R)} <= got
+
+
+def test_join_cell_lines_by_what_the_lines_say():
+    from kg.loaders.pdf_tables import CellLine, join_cell_lines
+
+    short, full = 3.0, 0.2
+    assert join_cell_lines([CellLine("市财政局", short), CellLine("市体育局")]) == "市财政局\n市体育局"
+    assert join_cell_lines([CellLine("市发展改", full), CellLine("革委")]) == "市发展改革委"
+    # a line of a task that stops short is not a unit: it joins
+    assert join_cell_lines([CellLine("加快推进项目", short), CellLine("建设")]) == "加快推进项目建设"
+    # full lines: a strong head then a unit's level starts a unit; a place name alone does not end one
+    assert join_cell_lines([CellLine("各县（市、区）人民政府", full), CellLine("市体育局")]) == "各县（市、区）人民政府\n市体育局"
+    assert join_cell_lines([CellLine("国家税务总局临江市", full), CellLine("税务局")]) == "国家税务总局临江市税务局"
+    assert join_cell_lines([CellLine("市商务局（牵头）", short), CellLine("市体育局")]) == "市商务局（牵头）\n市体育局"
