@@ -534,28 +534,68 @@ def _header_rows(rows: list[list]) -> list[tuple[int, int]]:
 def _grid_rows(run: list[PageGrid]) -> list[list]:
     """The cells of a run of page grids (one table over page breaks) as one grid of Cells. A
     continuation page's first rows that repeat the table's header (with or without its title row)
-    are dropped."""
+    are dropped; a first row that is the rest of the page before's last row (cut by the page break)
+    is joined to it."""
     from kg.loaders.tables import Cell
 
     rows: list[list] = []
+    lines: dict[int, list[CellLine]] = {}  # each Cell's lines, for joining a row cut by a page break
     first: list[list[str]] = []
     repeated: list[tuple[int, int]] = []
     for n, g in enumerate(run):
-        cells = {cid: Cell(g.cell_text(cid), 0, 0) for row in g.group for cid in row}
+        cells = {}
+        for cid in {cid for row in g.group for cid in row}:
+            cl = g.cell_lines(cid)
+            cells[cid] = Cell(join_cell_lines(cl), 0, 0)
+            lines[id(cells[cid])] = cl
         grows = [[cells[cid] for cid in row] for row in g.group]
         texts = [[c.text for c in r] for r in grows]
         if n == 0:
             first, repeated = texts, _header_rows(grows)
         else:
-            for a, b in repeated:
-                top = first[a:b]
-                if any(any(r) for r in top) and texts[:len(top)] == top:
-                    grows = grows[len(top):]
-                    break
+            grows = _drop_repeated(grows, texts, first, repeated)
+            if grows and rows:
+                grows = _join_cut_row(rows, grows, lines)
             if grows and rows:
                 _continue_groups(rows, grows)
         rows.extend(grows)
     return rows
+
+
+def _drop_repeated(grows: list[list], texts: list[list[str]], first: list[list[str]],
+                   repeated: list[tuple[int, int]]) -> list[list]:
+    """A continuation page's rows without the header rows it repeats from the table's first page."""
+    for a, b in repeated:
+        top = first[a:b]
+        if any(any(r) for r in top) and texts[:len(top)] == top:
+            return grows[len(top):]
+    return grows
+
+
+def _join_cut_row(rows: list[list], grows: list[list], lines: dict[int, list[CellLine]]) -> list[list]:
+    """A row cut by a page break (Word lets a row break across pages): the new page's first row has an
+    empty 序号 cell where the page before's last row has a number. Its cells are the rest of that row's
+    cells, joined line by line to them (a unit cut 市发展改 / 革委 is one again); the row is dropped."""
+    last, top = rows[-1], grows[0]
+    key = next((j for j, c in enumerate(last) if _NUMBER.match(c.text) and _one_row(rows, c)), None)
+    if key is None or top[key].text or not any(c.text for c in top) or not _one_row(grows, top[key]):
+        return grows
+    for j, below in enumerate(top):
+        above = last[j]
+        if below is above or any(below is c for k, c in enumerate(top) if k < j):
+            continue
+        if below.text:
+            joined = lines.get(id(above), []) + lines.get(id(below), [])
+            above.text = join_cell_lines(joined)
+            lines[id(above)] = joined
+        for r in grows:
+            r[:] = [above if c is below else c for c in r]
+    return grows[1:]
+
+
+def _one_row(rows: list[list], cell) -> bool:
+    """Whether `cell` is in one row of `rows` only (not a merged group cell)."""
+    return sum(1 for r in rows if any(c is cell for c in r)) == 1
 
 
 def layout(items: list) -> tuple[str, list]:

@@ -75,3 +75,27 @@ def test_join_cell_lines_by_what_the_lines_say():
     assert join_cell_lines([CellLine("各县（市、区）人民政府", full), CellLine("市体育局")]) == "各县（市、区）人民政府\n市体育局"
     assert join_cell_lines([CellLine("国家税务总局临江市", full), CellLine("税务局")]) == "国家税务总局临江市税务局"
     assert join_cell_lines([CellLine("市商务局（牵头）", short), CellLine("市体育局")]) == "市商务局（牵头）\n市体育局"
+
+
+# ───────────────────────── B: a row cut by a page break ─────────────────────────
+
+def test_a_row_cut_by_the_page_break_is_one_row(tmp_path):
+    """Word lets a row break across pages: the rest of row 1 heads page 2 (under the repeated header) with
+    an empty 序号 cell; it is joined to row 1 cell by cell (市发展改 / 革委 one unit), not a row of its own."""
+    head = [["序号"], ["重点任务"], ["牵头单位"], ["配合单位"]]
+    page1 = [head, [["1"], ["建立项目库并实行", "动态管理"], ["市发展改"], ["市财政局"]]]
+    page2 = [head, [[], ["工作机制"], ["革委"], ["市生态环境局"]],
+             [["2"], ["举办消费季"], ["市商务局"], ["市体育局"]]]
+    got = edges(drawn_pdf(tmp_path / "cut.pdf", [(page1, []), (page2, [])], widths=(40, 100, 90, 130)))
+    assert got == {("建立项目", "市发展改革委", L), ("建立项目", "市财政局", R), ("建立项目", "市生态环境局", R),
+                   ("举办消费", "市商务局", L), ("举办消费", "市体育局", R)}
+
+
+def test_a_numbered_row_and_a_group_cell_over_the_page_break_stay_apart(tmp_path):
+    """Negative: a new page starting with a numbered row is a row of its own."""
+    head = [["序号"], ["重点任务"], ["牵头单位"], ["配合单位"]]
+    page1 = [head, [["1"], ["建立项目库"], ["市发展改革委"], ["市财政局"]]]
+    page2 = [head, [["2"], ["举办消费季"], ["市商务局"], ["市体育局"]]]
+    got = edges(drawn_pdf(tmp_path / "rows.pdf", [(page1, []), (page2, [])], widths=(40, 100, 90, 130)))
+    assert got == {("建立项目", "市发展改革委", L), ("建立项目", "市财政局", R),
+                   ("举办消费", "市商务局", L), ("举办消费", "市体育局", R)}
