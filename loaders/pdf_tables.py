@@ -201,8 +201,8 @@ def _unit_break(unit: str, slack: float, nxt: str) -> bool:
     itself. A wrapped name (市发展改 / 革委, 国家税务总局临江市 / 税务局) still joins."""
     if not nxt or not _CJK_START.match(nxt) or not _whole_unit(unit):
         return False
-    if slack >= _SHORT:
-        return True
+    if slack >= _SHORT:  # unless the next line's first word completes the unit (团市 / 委、: kept off the line by the 、)
+        return bool(_STRONG_HEAD.search(unit)) or len(_UNIT_SEP.split(nxt, 1)[0]) > 2
     return bool(_STRONG_HEAD.search(unit)) and bool(
         _LEVEL_START.match(nxt) or len(nxt) >= 4 and _STRONG_HEAD.search(nxt) and _whole_unit(nxt))
 

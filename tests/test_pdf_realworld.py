@@ -74,6 +74,9 @@ def test_join_cell_lines_by_what_the_lines_say():
     # full lines: a strong head then a unit's level starts a unit; a place name alone does not end one
     assert join_cell_lines([CellLine("各县（市、区）人民政府", full), CellLine("市体育局")]) == "各县（市、区）人民政府\n市体育局"
     assert join_cell_lines([CellLine("国家税务总局临江市", full), CellLine("税务局")]) == "国家税务总局临江市税务局"
+    # a line ended early because 、 may not start the next one: the word carried over completes the unit
+    assert join_cell_lines([CellLine("市委宣传部牵头，团市", short), CellLine("委、市民政局参与")]) == \
+        "市委宣传部牵头，团市委、市民政局参与"
     assert join_cell_lines([CellLine("市商务局（牵头）", short), CellLine("市体育局")]) == "市商务局（牵头）\n市体育局"
 
 
