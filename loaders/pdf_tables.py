@@ -707,6 +707,7 @@ _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二�
 
 _HEAD_GAP = 0.8  # header cells are kept apart by at least this many em
 _PIECE_GAP = 0.5  # so are a data line's pieces in different columns
+_FIRST_ROW = 8.0  # the first row's number comes this many em under the header at most (cells centred in a tall row)
 _MAX_LINE_GAP = 5.0  # a vertical gap (top to top, em) this large ends the table
 _PAGE_Y = 100000.0  # rows of a table over page breaks: y + page × this, one coordinate for the whole table
 
@@ -777,25 +778,27 @@ def header_line(line) -> bool:
     return bool(_HEAD_HINT.search(line.text)) and bool(getattr(line, "chars", None)) and _header([line]) is not None
 
 
+_HEADER_WINDOWS = ((-1, 1), (0, 2), (-2, 0), (0, 1), (-1, 0), (0, 0))  # lines around flat[i]: three, two, one
+
+
 def _find_header(flat: list, i: int) -> Optional[tuple[_Header, int]]:
-    """The header row at flat[i] (with the line after or before it when its cells wrap): the header and
-    the index of its last line."""
-    ln = flat[i]
-    em = _line_em(ln)
+    """The header row at flat[i], with the lines above or below it when its cells wrap (narrow columns:
+    序 / 号, 牵头 / 单位; centred vertically, a cell of one line sits between the two lines of another, so a
+    header can be three lines): the header and the index of its last line."""
+    em = _line_em(flat[i])
 
     def near(a, b) -> bool:
         return a.page == b.page and a.top is not None and b.top is not None and 0 < b.top - a.top <= 1.8 * em
 
-    if i + 1 < len(flat) and near(ln, flat[i + 1]):
-        h = _header([ln, flat[i + 1]])
-        if h:
-            return h, i + 1
-    if i > 0 and near(flat[i - 1], ln):
-        h = _header([flat[i - 1], ln])
-        if h:
-            return h, i
-    h = _header([ln])
-    return (h, i) if h else None
+    for lo, hi in _HEADER_WINDOWS:
+        if i + lo < 0 or i + hi >= len(flat):
+            continue
+        window = flat[i + lo:i + hi + 1]
+        if all(near(a, b) for a, b in zip(window, window[1:])):
+            h = _header(window)
+            if h:
+                return h, i + hi
+    return None
 
 
 def _candidates(piece: list, ext: list[tuple[float, float]], tol: float) -> list[int]:
@@ -923,7 +926,7 @@ class _UnruledBody:
         if ln.page == prev.page and numbered and not has_number and _ruled_between(
                 self.hrules[ln.page], prev, ln, self.left, self.right):
             return True  # below the bottom rule
-        return not numbered and not has_number and ln.top - self.head.lines[-1].top > 3 * self.em
+        return not numbered and not has_number and ln.top - self.head.lines[-1].top > _FIRST_ROW * self.em
 
 
 def _ruled_between(rules: Optional[list], a, b, left: float, right: float) -> bool:

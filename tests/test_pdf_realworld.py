@@ -102,3 +102,56 @@ def test_a_numbered_row_and_a_group_cell_over_the_page_break_stay_apart(tmp_path
     got = edges(drawn_pdf(tmp_path / "rows.pdf", [(page1, []), (page2, [])], widths=(40, 100, 90, 130)))
     assert got == {("建立项目", "市发展改革委", L), ("建立项目", "市财政局", R),
                    ("举办消费", "市商务局", L), ("举办消费", "市体育局", R)}
+
+
+# ───────────────────────── C: a 三线表 whose header cells wrap, centred ─────────────────────────
+
+def threeline_pdf(path: Path, header: list[list[str]], rows: list[list[list[str]]], middle: bool = True) -> Path:
+    """A 三线表 (rules above and under the header and under the table, no vertical rule): header cells of
+    one or two lines, centred vertically (or set at the top); body cells top-aligned except 序号, centred
+    in its row as Word's 居中 puts it."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from test_pdf_tables import FONT, _font
+
+    _font()
+    xs = (72, 110, 250, 330, 430, 520)
+    c = canvas.Canvas(str(path), pagesize=A4)
+    y = A4[1] - 100
+    c.setFont(FONT, 12)
+    c.drawString(72, y + 40, "重点任务分工表")
+    c.line(68, y + 16, 520, y + 16)
+    c.setFont(FONT, 10)
+    for k, lines in enumerate(header):
+        for i, line in enumerate(lines):
+            dy = (i - (len(lines) - 1) / 2) * 16 if middle else i * 16 - 8
+            c.drawCentredString((xs[k] + xs[k + 1]) / 2, y - dy, line)
+    c.line(68, y - 18, 520, y - 18)
+    y -= 34
+    c.setFont(FONT, 9)
+    for row in rows:
+        n = max(len(cell) for cell in row)
+        for k, lines in enumerate(row):
+            top = y - 6 * (n - len(lines)) if k == 0 else y
+            for i, line in enumerate(lines):
+                c.drawString(xs[k] + 2, top - 12 * i, line)
+        y -= 12 * n + 8
+    c.line(68, y + 4, 520, y + 4)
+    c.save()
+    return path
+
+
+WRAPPED_HEAD = [["序号"], ["具体措施"], ["牵头", "单位"], ["责任", "单位"], ["完成", "时限"]]
+THREELINE_ROWS = [[["1"], ["建立市级重大项目库，", "实行动态管理，按月", "调度项目进展，及时", "协调解决困难问题。"],
+                   ["市发展改革委"], ["市财政局"], ["2025年12月底前"]],
+                  [["2"], ["举办消费季活动。"], ["市商务局"], ["市体育局"], ["2025年10月底前"]]]
+
+
+def test_three_line_table_with_a_wrapped_centred_header(tmp_path):
+    """The centred header gives three lines (牵头 责任 完成 / 序号 具体措施 / 单位 单位 时限), all of them the
+    header; the first row's number, centred in a tall row, comes well below it."""
+    want = {("建立市级", "市发展改革委", L), ("建立市级", "市财政局", R), ("举办消费", "市商务局", L),
+            ("举办消费", "市体育局", R)}
+    assert edges(threeline_pdf(tmp_path / "middle.pdf", WRAPPED_HEAD, THREELINE_ROWS)) == want
+    assert edges(threeline_pdf(tmp_path / "top.pdf", WRAPPED_HEAD, THREELINE_ROWS, middle=False)) == want
