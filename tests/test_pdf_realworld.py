@@ -19,10 +19,10 @@ L, R = "LEADS", "RESPONSIBLE_FOR"
 
 
 def edges(path: Path) -> set[tuple[str, str, str]]:
-    """(task title's first four characters, unit, role) of every edge kg reads from the file."""
+    """(task or action title's first four characters, unit, role) of every edge kg reads from the file."""
     g = parse_path(path).graph
-    tasks = {t.id: t for t in g.tasks}
-    return {(tasks[r.target_id].title[:4], r.mention, r.role) for r in g.responsibilities}
+    titles = {t.id: t.title for t in list(g.tasks) + list(g.actions)}
+    return {(titles[r.target_id][:4], r.mention, r.role) for r in g.responsibilities}
 
 
 def read(path: Path):
@@ -155,3 +155,61 @@ def test_three_line_table_with_a_wrapped_centred_header(tmp_path):
             ("举办消费", "市体育局", R)}
     assert edges(threeline_pdf(tmp_path / "middle.pdf", WRAPPED_HEAD, THREELINE_ROWS)) == want
     assert edges(threeline_pdf(tmp_path / "top.pdf", WRAPPED_HEAD, THREELINE_ROWS, middle=False)) == want
+
+
+# ───────────────────────── D, E, H: lines of the body ─────────────────────────
+
+def lines_pdf(path: Path, lines: list, size: float = 12) -> Path:
+    """A page of body lines drawn one by one from the left margin (x 72, 36 characters of 12 pt to the
+    line): a line given as (x, text) starts at x, as [(x, text), …] is pieces on one baseline, as
+    (x, text, size) is set in another size."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from test_pdf_tables import FONT, _font
+
+    _font()
+    c = canvas.Canvas(str(path), pagesize=A4)
+    y = A4[1] - 90
+    for line in lines:
+        pieces = line if isinstance(line, list) else [line if isinstance(line, tuple) else (72, line)]
+        lead = size
+        for piece in pieces:
+            x, text, sz = piece if len(piece) == 3 else (*piece, size)
+            c.setFont(FONT, sz)
+            c.drawString(x, y, text)
+            lead = max(lead, sz)
+        y -= lead * 1.6
+    c.save()
+    return path
+
+
+BODY = ["为确保市人大会议审议通过的政府工作报告确定的目标任务落到实处，现将重点工作分解如下，各",
+        "牵头领导和牵头单位要切实负起责任，细化工作措施，明确时间节点，确保各项任务按期完成。"]
+
+
+def _width(text: str, size: float = 12) -> float:
+    return len(text) * size
+
+
+def test_a_gap_between_two_labels_on_a_line_is_a_space(tmp_path):
+    """牵头领导：张建国　　牵头单位：X printed with the full-width spaces as a gap: the gap is a space, so the
+    person label's value does not run into the unit label."""
+    person = "牵头领导：张建国"
+    lines = [(96, BODY[0][:34]), BODY[0][34:] + BODY[1][:16], "一、经济发展", "1.全年地区生产总值增长6%左右。",
+             [(72, person), (72 + _width(person) + 24, "牵头单位：市发展改革委")],
+             "责任单位：市统计局", "完成时限：2025年12月"]
+    text = read(lines_pdf(tmp_path / "gap.pdf", lines)).text
+    assert "张建国 牵头单位：市发展改革委" in text
+    assert ("全年地区", "市发展改革委", L) in edges(tmp_path / "gap.pdf")
+
+
+def test_a_full_label_line_is_not_joined_to_the_next_label_line(tmp_path):
+    """A label line that fills the text width ends before the next label line, whatever it ends with;
+    ordinary body text that fills the width still joins the next line."""
+    body = (BODY[0] + BODY[1])[:80]
+    units = "市人力资源社会保障局、市教育局、市财政局、市商务局、市人力资源社会保障局"
+    lead, resp = ("牵头单位：" + units)[:36], ("责任单位：" + units)[:36]
+    lines = [body[:36], body[36:72], body[72:], "一、就业优先", "1.城镇新增就业3.5万人。", lead, resp, "完成时限：2025年12月"]
+    text = read(lines_pdf(tmp_path / "labels.pdf", lines)).text
+    assert text.split("\n") == [body, "一、就业优先", "1.城镇新增就业3.5万人。", lead, resp, "完成时限：2025年12月"]

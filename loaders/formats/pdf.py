@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, Optional, Union
 
 from kg.errors import InputError
 from kg.limits import DEFAULT, LimitExceeded, Limits
+from kg.loaders.clauses import LABEL
 from kg.loaders.formats.common import _CJK, _OCR_FIX, Extracted, _plain
 
 if TYPE_CHECKING:
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 _PAGE_NO = re.compile(
     r"^[\s\-—–─－~～·•_]*(?:第\s*)?[0-9０-９]{1,4}(?:\s*页)?(?:\s*[/／,，]?\s*(?:共\s*)?[0-9０-９]{1,4}\s*页?)?"
     r"[\s\-—–─－~～·•_]*$|^(?:page|p\.)\s*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
+_WIDE_GAP = 0.9  # a gap (in em) between two characters of a line that stands for a space
 _TERMINAL = "。！？；：）」』”!?;:)"
 _MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(](?:[一二三四五六七八九十]+|\d{1,2})[）)]|\d{1,2}[.、．]|[─—-]{2}|附件)")
 
@@ -130,6 +133,14 @@ class _TextPageLines:
         return (self.pdfium_c.FPDFText_IsGenerated(self.tp.raw, i) == 1 and 0 < i < len(text) - 1
                 and _CJK.match(text[i - 1]) and _CJK.match(text[i + 1]))
 
+    def wide_gap(self, i: int, em: Optional[float]) -> bool:
+        """Whether the characters around character `i` stand more than about an em apart: a gap drawn for
+        full-width spaces (牵头领导：张建国　　牵头单位：…), not the slack of justified text."""
+        if not em:
+            return False
+        before, after = self.tp.get_charbox(i - 1, loose=True), self.tp.get_charbox(i + 1, loose=True)
+        return after[0] - before[2] > _WIDE_GAP * em
+
     def flush(self) -> None:
         """End the current line: a _Line of its characters, if it has any that are not spaces."""
         text, cur = self.text, self.cur
@@ -144,8 +155,9 @@ class _TextPageLines:
         widths = [b[2] - b[0] for i, b in zip(chars, boxes) if _CJK.match(text[i]) and b[2] > b[0]]
         keep = []
         spaced = set()
+        em = statistics.median(widths) if widths else None
         for k, i in enumerate(cur):  # drop spaces pdfium generated between CJK characters (justified text)
-            if text[i] == " " and self.generated_space(i):
+            if text[i] == " " and self.generated_space(i) and not self.wide_gap(i, em):
                 continue
             keep.append(text[i])
             if k and text[i].isspace():
@@ -286,7 +298,7 @@ def _join_lines(pages: list[list[_Line]]) -> list[Union[str, PageGrid]]:
             full = prev.x0 is not None and prev.box().x1 >= right - 1.6 * em
             indented = ln.x0 is not None and ln.x0 > left + 0.9 * (ln.em or em)
             ends = buf.rstrip()[-1:] in _TERMINAL
-            if full and not (ends and (_MARKER.match(ln.text) or indented)):
+            if full and not (ends and (_MARKER.match(ln.text) or indented)) and not _starts_block(ln.text, buf):
                 # Latin words wrap at spaces; CJK text and numbers wrap anywhere
                 sep = " " if re.match(r"[A-Za-z]", buf[-1:]) and re.match(r"[A-Za-z]", ln.text[:1]) else ""
                 buf += sep + ln.text
@@ -298,6 +310,22 @@ def _join_lines(pages: list[list[_Line]]) -> list[Union[str, PageGrid]]:
     if buf:
         out.append(buf)
     return out
+
+
+def _starts_block(text: str, before: str) -> bool:
+    """A line that starts a paragraph of its own whatever ends the line before: a role label line
+    (牵头单位：…, 完成时限：…, 牵头领导：…), unless a bracket the text `before` it opened is still open."""
+    if _open_bracket(before):
+        return False  # （ / 责任单位：…）: the label is inside a bracket the line before opened
+    return bool(_LABEL_LINE.match(unicodedata.normalize("NFKC", text[:16])))
+
+
+def _open_bracket(text: str) -> bool:
+    tail = text[-200:]
+    return tail.count("（") + tail.count("(") > tail.count("）") + tail.count(")")
+
+
+_LABEL_LINE = re.compile(r"^(?:" + LABEL + r"|(?:完成|落实|办结)?(?:时限|时间|期限)|时间节点|[^\s:]{0,4}(?:领导|负责人|责任人))\s*:")
 
 
 _TABLE_PAGES = 1000  # ruled tables are looked for on this many pages (cost: about 1 ms a page without a table)
