@@ -213,3 +213,12 @@ def test_a_full_label_line_is_not_joined_to_the_next_label_line(tmp_path):
     lines = [body[:36], body[36:72], body[72:], "一、就业优先", "1.城镇新增就业3.5万人。", lead, resp, "完成时限：2025年12月"]
     text = read(lines_pdf(tmp_path / "labels.pdf", lines)).text
     assert text.split("\n") == [body, "一、就业优先", "1.城镇新增就业3.5万人。", lead, resp, "完成时限：2025年12月"]
+
+
+def test_kangxi_radicals_in_the_text_layer_are_the_ideographs(tmp_path):
+    """Word/WPS exports with GB2312-era fonts give 部⻔ (U+2ED4) and ⼯ ⽣ ⽔ (Kangxi radicals) in the text
+    layer: read as 部门, 工, 生, 水, one character for one, so 牵头部门 is a label again."""
+    lines = ["一、重点任务", "（一）推进河湖治理。（牵头部⻔：市⽣态环境局；配合部⻔：市⽔利局）⻓期坚持。"]
+    got = read(lines_pdf(tmp_path / "kangxi.pdf", lines))
+    assert "（牵头部门：市生态环境局；配合部门：市水利局）长期坚持" in got.text
+    assert {("推进河湖", "市生态环境局", L), ("推进河湖", "市水利局", R)} <= edges(tmp_path / "kangxi.pdf")

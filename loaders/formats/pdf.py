@@ -25,6 +25,22 @@ _TERMINAL = "。！？；：）」』”!?;:)"
 _MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(](?:[一二三四五六七八九十]+|\d{1,2})[）)]|\d{1,2}[.、．]|[─—-]{2}|附件)")
 
 
+def _radicals() -> dict[int, str]:
+    """Kangxi radicals (U+2F00–2FD5) and CJK radical-supplement forms (U+2E80–2EF3) → the ideograph they
+    draw, one character for one (offsets into the page's text stay valid): Word/WPS exports with
+    GB2312-era fonts map 门 in 部门 to ⻔ and 工 to ⼯, and 牵头部⻔ is no label."""
+    import unicodedata
+
+    table = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)}
+    table.update((ord(a), b) for a, b in zip(_SUPPLEMENT[::2], _SUPPLEMENT[1::2]))
+    return {c: t for c, t in table.items() if len(t) == 1}
+
+
+# the radical-supplement forms that stand for a whole character (NFKC leaves them alone): form, character
+_SUPPLEMENT = "⻔门⻓长⻰龙⻢马⻋车⻅见⻛风⻘青⻝食⻜飞⻆角⻨麦⻩黄⻬齐⻮齿⻥鱼⻦鸟⻉贝⻄西⻚页⺠民⺟母⻙韦⻤鬼⻡首⻣骨⻧卤⻪黾⻳龟⻗雨⺝月⺩王⺬示⺁厂⺒巳⺓幺⻁虎"
+RADICALS = _radicals()
+
+
 class _Box(NamedTuple):
     x0: float
     x1: float
@@ -67,7 +83,7 @@ def _page_lines(page, index: int, grids: tuple | list = ()) -> tuple[list[_Line]
     tp = page.get_textpage()
     try:
         n = tp.count_chars()
-        text = tp.get_text_range() if n else ""
+        text = tp.get_text_range().translate(RADICALS) if n else ""
         height = page.get_height()
         if len(text) != n:  # text not aligned with the characters: keep the lines without geometry
             return [_Line(t, index) for t in re.split(r"\r\n|\r|\n", text) if t.strip()], n
