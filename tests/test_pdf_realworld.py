@@ -222,3 +222,17 @@ def test_kangxi_radicals_in_the_text_layer_are_the_ideographs(tmp_path):
     got = read(lines_pdf(tmp_path / "kangxi.pdf", lines))
     assert "（牵头部门：市生态环境局；配合部门：市水利局）长期坚持" in got.text
     assert {("推进河湖", "市生态环境局", L), ("推进河湖", "市水利局", R)} <= edges(tmp_path / "kangxi.pdf")
+
+
+def test_a_centred_title_and_a_heading_start_lines_of_their_own(tmp_path):
+    """A title that fills the line, set larger, is not joined to the heading under it; a line opening with
+    一、 / （一） / 1. is never joined to the line before; a wrapped number (1.5) is no heading."""
+    title = "临江市推进基本养老服务体系建设实施方案"
+    lines = [(78, title, 22), "一、重点任务", "（一）健全养老服务网络。推进区域养老服务中心建设，到2025年底",
+             "1.5万张床位全部投入使用。（牵头单位：市民政局）"]
+    text = read(lines_pdf(tmp_path / "title.pdf", lines)).text
+    assert text.split("\n")[:3] == [title, "一、重点任务", "（一）健全养老服务网络。推进区域养老服务中心建设，到2025年底"
+                                    "1.5万张床位全部投入使用。（牵头单位：市民政局）"]
+    # a title over an intro paragraph that opens with no marker: the change of type size ends it
+    text = read(lines_pdf(tmp_path / "intro.pdf", [(78, title, 22), BODY[0][:36], BODY[0][36:]])).text
+    assert text.split("\n") == [title, BODY[0]]

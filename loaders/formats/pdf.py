@@ -314,7 +314,8 @@ def _join_lines(pages: list[list[_Line]]) -> list[Union[str, PageGrid]]:
             full = prev.x0 is not None and prev.box().x1 >= right - 1.6 * em
             indented = ln.x0 is not None and ln.x0 > left + 0.9 * (ln.em or em)
             ends = buf.rstrip()[-1:] in _TERMINAL
-            if full and not (ends and (_MARKER.match(ln.text) or indented)) and not _starts_block(ln.text, buf):
+            if full and not (ends and (_MARKER.match(ln.text) or indented)) and not _starts_block(ln.text, buf) \
+                    and not _other_size(prev, ln):
                 # Latin words wrap at spaces; CJK text and numbers wrap anywhere
                 sep = " " if re.match(r"[A-Za-z]", buf[-1:]) and re.match(r"[A-Za-z]", ln.text[:1]) else ""
                 buf += sep + ln.text
@@ -329,16 +330,30 @@ def _join_lines(pages: list[list[_Line]]) -> list[Union[str, PageGrid]]:
 
 
 def _starts_block(text: str, before: str) -> bool:
-    """A line that starts a paragraph of its own whatever ends the line before: a role label line
-    (牵头单位：…, 完成时限：…, 牵头领导：…), unless a bracket the text `before` it opened is still open."""
+    """A line that starts a paragraph of its own whatever ends the line before: a heading (一、 （一） 1.)
+    or a role label line (牵头单位：…, 完成时限：…, 牵头领导：…), unless a bracket the text `before` it opened is
+    still open."""
     if _open_bracket(before):
         return False  # （ / 责任单位：…）: the label is inside a bracket the line before opened
-    return bool(_LABEL_LINE.match(unicodedata.normalize("NFKC", text[:16])))
+    return bool(_HEADING_LINE.match(text) or _LABEL_LINE.match(unicodedata.normalize("NFKC", text[:16])))
 
 
 def _open_bracket(text: str) -> bool:
     tail = text[-200:]
     return tail.count("（") + tail.count("(") > tail.count("）") + tail.count(")")
+
+
+def _other_size(prev: _Line, ln: _Line) -> bool:
+    """Whether two lines are set in type of clearly different sizes (a title over the body): never one paragraph."""
+    a, b = prev.em, ln.em
+    if not a or not b:
+        return False
+    return max(a, b) > _OTHER_SIZE * min(a, b)
+
+
+_OTHER_SIZE = 1.3
+# a heading's marker: 一、 / （一） / 1. (not 1.5 or 1、2 of a number wrapped to the line's start)
+_HEADING_LINE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．、](?![\d.．、]))")
 
 
 _LABEL_LINE = re.compile(r"^(?:" + LABEL + r"|(?:完成|落实|办结)?(?:时限|时间|期限)|时间节点|[^\s:]{0,4}(?:领导|负责人|责任人))\s*:")
