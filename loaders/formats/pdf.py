@@ -29,8 +29,6 @@ def _radicals() -> dict[int, str]:
     """Kangxi radicals (U+2F00–2FD5) and CJK radical-supplement forms (U+2E80–2EF3) → the ideograph they
     draw, one character for one (offsets into the page's text stay valid): Word/WPS exports with
     GB2312-era fonts map 门 in 部门 to ⻔ and 工 to ⼯, and 牵头部⻔ is no label."""
-    import unicodedata
-
     table = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)}
     table.update((ord(a), b) for a, b in zip(_SUPPLEMENT[::2], _SUPPLEMENT[1::2]))
     return {c: t for c, t in table.items() if len(t) == 1}
@@ -339,14 +337,16 @@ def _starts_block(text: str, before: str) -> bool:
 
 
 def _open_bracket(text: str) -> bool:
+    """Whether the end of `text` has a bracket opened and not closed."""
     tail = text[-200:]
     return tail.count("（") + tail.count("(") > tail.count("）") + tail.count(")")
 
 
 def _other_size(prev: _Line, ln: _Line) -> bool:
-    """Whether two lines are set in type of clearly different sizes (a title over the body): never one paragraph."""
+    """Whether two lines are set in type of clearly different sizes (a title over the body): never one paragraph.
+    Only lines with CJK characters are compared: their em is a character's width, a Latin line's is its height."""
     a, b = prev.em, ln.em
-    if not a or not b:
+    if not a or not b or not _CJK.search(prev.text) or not _CJK.search(ln.text):
         return False
     return max(a, b) > _OTHER_SIZE * min(a, b)
 
