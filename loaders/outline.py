@@ -242,7 +242,7 @@ class _Outline:
             for a, b in spans:  # 县生态环境局负责…。县财政局负责…。: one duty a sentence
                 self.duty_line(p, t, a, b)
         else:
-            self.unnumbered(p, t)
+            self.unnumbered(i, p, t)
 
     def roman_section(self, t: str) -> Optional[re.Match]:
         """Ⅰ、 is a top-level marker like 一、 when the plan's top level uses it (first, or after another Ⅰ、
@@ -301,12 +301,15 @@ class _Outline:
         self.task = Item("task", None, Piece(p, a, end.start() if end else b), [Piece(p, a, b)], duty=True)
         action.children.append(self.task)
 
-    def unnumbered(self, p: Paragraph, t: str) -> None:
+    def unnumbered(self, i: int, p: Paragraph, t: str) -> None:
         """A paragraph with no marker: a heading sentence that opens a task (with a role clause) or an action
         (with none around it), a clause closing sub-points, or more text of the open item."""
         h = heading_sentence(t)
         action, section, task = self.action, self.section, self.task
-        if action is not None and h and _has_role_clause(t):
+        if h and _one_sentence(t, h) and (owner := self.bare_heading()) is not None and _has_role_clause(t) \
+                and _sole_body(self.paras, i):
+            owner.pieces.append(Piece(p, 0, len(t)))
+        elif action is not None and h and _has_role_clause(t):
             self.task = Item("task", None, Piece(p, 0, _title_end(t, 0)), [Piece(p, 0, len(t))])
             action.children.append(self.task)
         elif action is None and h and (section is None or not section.children):
@@ -320,6 +323,17 @@ class _Outline:
             if owner is not None:
                 owner.pieces.append(Piece(p, 0, len(t)))
 
+    def bare_heading(self) -> Optional[Item]:
+        """The open item when it is a numbered heading alone on its line ((一)推进集团化办学 / 2.加大支持。), with
+        no text and no items under it yet: the paragraph after it is its body."""
+        owner = self.task or self.action or self.section
+        if owner is None or not owner.number or owner.children or len(owner.pieces) != 1:
+            return None
+        title, line = owner.title_piece, owner.pieces[0]
+        if title.para is not line.para or title.b < len(line.para.text) or _has_role_clause(line.para.text):
+            return None
+        return owner
+
     def heading_actions(self, p: Paragraph, t: str) -> None:
         """Actions opened by heading sentences, several when line breaks were lost (组织专家全面解读。…)."""
         cuts = [0] + _split_inline_headings(p, 0) if not _has_role_clause(t) else [0]
@@ -329,6 +343,26 @@ class _Outline:
 
 
 _SUB_KINDS = ("(0)", "0)", "①")
+_BODY_LOOKAHEAD = 12
+
+
+def _one_sentence(t: str, h: int) -> bool:
+    """The paragraph is its heading sentence and at most a bracket after it (组建教育集团8个。(区教育局负责)): no
+    body follows, so the sentence is no title (完善监测评估体系。完善…。(…) is a task's heading and body)."""
+    return h >= len(t) or t[h] in "([" and sentence_end(t, h) >= len(t) - 1
+
+
+def _sole_body(paras: list[Paragraph], i: int) -> bool:
+    """Paragraph i is the one heading sentence before the next numbered item: the body of the heading above it
+    (组建教育集团8个。(区教育局负责)), as a body of two sentences is. Several of them under one heading
+    (加强A。(甲负责) / 加强B。(乙负责)) are items of their own."""
+    for nxt in paras[i + 1:i + 1 + _BODY_LOOKAHEAD]:
+        t = nxt.text
+        if MARKER_START.match(t) or END_RE.match(t) or ANNEX_RE.match(t):
+            return True
+        if heading_sentence(t) is not None:
+            return False
+    return True
 
 
 def _fold_sub_points(action: Item, parent: Item, p: Paragraph) -> bool:
