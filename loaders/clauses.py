@@ -581,6 +581,7 @@ def _unknown_verb(u: str) -> Optional[tuple[str, str]]:
 
 _VERB_ANY = re.compile(VERB)
 _NOT_OBJECT = frozenset("的之者等时后前中和及与外")  # 市教育局负责的项目: a noun phrase, not a role statement
+_STAGE_NOUNS = frozenset(("前期", "中期", "后期", "后续"))  # 市城管局负责后期管护: a stage, the object's first word
 _DO_ANY = re.compile(r"(?:负责|具体)?(?:做好|抓好)")
 
 
@@ -590,7 +591,7 @@ def _verb_object(sub: str, after_role: bool) -> Optional[tuple[list[str], str]]:
     for pat in (_VERB_ANY, _DO_ANY) if after_role else (_VERB_ANY,):
         pos = 1
         while (m := pat.search(sub, pos)) is not None:
-            if m.end() < len(sub) and sub[m.end()] not in _NOT_OBJECT:
+            if m.end() < len(sub) and (sub[m.end()] not in _NOT_OBJECT or sub[m.end():m.end() + 2] in _STAGE_NOUNS):
                 units = split_units(sub[:m.start()])
                 if units and _units_ok(units) and all(
                         _STRONG_END.search(_TRAILING_BRACKET.sub("", u)) or u.startswith(("各", "有关", "相关"))
@@ -620,6 +621,28 @@ _WITH_AFTER_ROLE = re.compile(r"(?<=牵头|负责)会同")
 _CONTACT_AT = re.compile(r"(?<=\s)(?:联系人|联络人|联络员|责任人|负责人|经办人|联系电话|电话|手机|传真|邮箱)\s*:")
 
 
+# A牵头、B配合 / A牵头 B配合 / A负责落实、B配合: a role verb followed by 、 or a space ends its group, and the next group
+# (units and a verb of their own) is a sub-clause of its own — a unit never holds a role verb (see _verb_cuts)
+_VERB_SEP_HINT = re.compile(r"[" + "".join(sorted(VERB_LAST)) + r"][、\s]")
+_VERB_THEN_SEP = re.compile(r"(?:" + VERB + r")[、\s]+")
+
+
+def _verb_cuts(s: str) -> list[int]:
+    """Where a group ends at its role verb and a 、 or a space: the units before the verb are a unit list, and what
+    follows is a group of its own (it holds a role verb, but does not open with one: A负责统筹、协调推进 stays)."""
+    cuts: list[int] = []
+    prev = 0
+    for m in _VERB_THEN_SEP.finditer(s):
+        head, rest = s[prev:m.start()].strip(" 、"), s[m.end():]
+        if not head or not rest or _VERB_ANY.match(rest) or _VERB_ANY.search(rest) is None:
+            continue
+        units = split_units(_LEADING.sub("", head) if head[:1] in _LEADING_FIRST else head)
+        if units and _units_ok(list(units)) and all(_has_head(u) or u.startswith(("各", "有关", "相关")) for u in units):
+            cuts.append(m.end())
+            prev = m.end()
+    return cuts
+
+
 def _subclauses(body: str) -> list[str]:
     """Sub-clauses split at , ; 。 (and before a second label) outside nested brackets."""
     if "、" in body and _STRAY_HINT.search(body):
@@ -635,6 +658,8 @@ def _subclauses(body: str) -> list[str]:
             cuts = sorted(cuts + [m.start() for m in _CONTACT_AT.finditer(s)])
         if "会同" in s:  # A牵头会同B推进…: 会同 after a role word opens a sub-clause of its own
             cuts = sorted(cuts + [m.start() for m in _WITH_AFTER_ROLE.finditer(s)])
+        if ("、" in s or " " in s) and _VERB_SEP_HINT.search(s) is not None:
+            cuts = sorted(cuts + _verb_cuts(s))
         prev = 0
         for c in cuts:
             if s[prev:c].strip(" 、"):
@@ -818,7 +843,7 @@ class _ClauseReader:
         if units_text[-1:] in _ADVERBIAL_LAST and (cut := _ADVERBIAL.search(units_text)) is not None:
             units_text = units_text[:cut.start()]  # 市发展改革委在项目审批上(给予支持): the unit, not where it acts
         units = split_units(units_text)
-        if units and _units_ok(units):
+        if units and _units_ok(units) and not _holds_role_verb(units_text, units):
             role, qual = verb_role(verb)
             self.found_role = True
             _add_verb(self.clause, self.pending + units, units_text, role, qual, self.first_leads, sub)
@@ -896,6 +921,17 @@ class _ClauseReader:
                 continue
             clause.assignments[at:at] = [Assignment(u, "RESPONSIBLE_FOR", "负责") for u in units]
             clause.problems.insert(0, f"unknown role word “{verb}” after “{units[-1]}”: read as 负责")
+
+
+# 市住建局负责项目实施: the verb at the end (实施) is the object's; the role verb (负责) stands before it, after the unit
+_ROLE_IN_UNIT = re.compile(r"负责")
+
+
+def _holds_role_verb(units_text: str, units: Sequence[str]) -> bool:
+    """A unit of the list holds a role verb after its first characters: the words are unit, verb and object, never
+    units alone (read by read_object_or_deadline)."""
+    return "负责" in units_text and any(
+        (m := _ROLE_IN_UNIT.search(u, 2)) is not None and m.end() < len(u) for u in units)
 
 
 # alone, 支持 is no role word ((资金支持) is a task's text); held beside one that is, it names a supporting unit

@@ -1,0 +1,61 @@
+"""Role clauses as real plans write them, beyond the forms the seeds show: each case is a short plan written for
+the test (the expected edges by hand), with negative cases beside it that must read as they always did."""
+from __future__ import annotations
+
+from kg.loaders import parse_text
+
+HEAD = "某市人民政府办公室关于印发某市2025年工作要点的通知\n某市2025年工作要点\n一、重点任务\n"
+
+
+def read(items: str) -> tuple[list[tuple[str, str, str, str]], list[str]]:
+    """(task, unit, role, qualifier) of each edge of a plan made of the given items, and the text of what was not
+    read (the coverage's unread parts)."""
+    parsed = parse_text(HEAD + items, "x.txt")
+    g = parsed.graph
+    titles = {t.id: t.title for t in g.tasks} | {a.id: a.title for a in g.actions}
+    got = [(titles[r.target_id], r.mention, r.role, r.qualifier) for r in g.responsibilities]
+    assert parsed.coverage is not None
+    return got, [u.text for u in parsed.coverage.unread]
+
+
+L, R = "LEADS", "RESPONSIBLE_FOR"
+
+
+# ── 1. a role verb followed by 、 or a space ends its group ────────────────────────────────────────────
+def test_verb_then_enumeration_comma_or_space_ends_the_group():
+    got, unread = read("（一）甲项工作。（市商务局牵头、市财政局配合）\n"
+                       "（二）乙项工作。（市商务局牵头 市财政局配合）\n"
+                       "（三）丙项工作。（市商务局负责、市财政局配合）\n"
+                       "（四）丁项工作。（市商务局牵头，各区政府负责落实、市财政局配合）\n"
+                       "（五）戊项工作。（市商务局牵头、市财政局、市税务局配合）\n"
+                       "（六）己项工作。（市发展改革委牵头、市推进落实办公室配合）\n")
+    assert got == [("甲项工作", "市商务局", L, "牵头"), ("甲项工作", "市财政局", R, "配合"),
+                   ("乙项工作", "市商务局", L, "牵头"), ("乙项工作", "市财政局", R, "配合"),
+                   ("丙项工作", "市商务局", R, "负责"), ("丙项工作", "市财政局", R, "配合"),
+                   ("丁项工作", "市商务局", L, "牵头"), ("丁项工作", "各区政府", R, "负责"),
+                   ("丁项工作", "市财政局", R, "配合"),
+                   ("戊项工作", "市商务局", L, "牵头"), ("戊项工作", "市财政局", R, "配合"),
+                   ("戊项工作", "市税务局", R, "配合"),
+                   ("己项工作", "市发展改革委", L, "牵头"), ("己项工作", "市推进落实办公室", R, "配合")]
+    assert unread == []
+
+
+def test_each_unit_with_its_own_duty():
+    """A负责X，B负责Y: the object may end in a verb (实施 / 管护), and a stage noun (后期) may open it."""
+    got, unread = read("（一）甲项工作。（市财政局负责资金保障，市住建局负责项目实施）\n"
+                       "（二）乙项工作。（市住建局负责项目建设，市城管局负责后期管护）\n")
+    assert got == [("甲项工作", "市财政局", R, "负责"), ("甲项工作", "市住建局", R, "负责"),
+                   ("乙项工作", "市住建局", R, "负责"), ("乙项工作", "市城管局", R, "负责")]
+    assert unread == []
+
+
+def test_verb_groups_that_do_not_change():
+    """Units with similar characters, a verb list after one unit, and 会同 read as before."""
+    got, unread = read("（一）甲项工作。（市教育局负责统筹、协调推进）\n"
+                       "（二）乙项工作。（市财政局会同市税务局负责）\n"
+                       "（三）丙项工作。（市委组织部牵头，市委编办、市人社局配合）\n")
+    assert got == [("甲项工作", "市教育局", R, "负责"),
+                   ("乙项工作", "市财政局", R, "负责"), ("乙项工作", "市税务局", R, "负责"),
+                   ("丙项工作", "市委组织部", L, "牵头"), ("丙项工作", "市委编办", R, "配合"),
+                   ("丙项工作", "市人社局", R, "配合")]
+    assert unread == []
