@@ -244,6 +244,28 @@ _GENERIC_FIRST = _GENERIC_FIRST | {"同"}
 _DEADLINE_FIRST = frozenset("底中上下末年之前以完启出见建落今当持长常本第一二三四汛春国秋开每")
 
 
+# a label's value that names no unit here: a reference to another item or an annex, or none (同上 / 同第一项 / 同第1条 /
+# 见附件2 / 无 / 暂无): read, no edge
+_REFERENCE = re.compile(r"^(?:同(?:上|前|左|第?[\d一二三四五六七八九十百]+(?:项|条|款|点|部分|行)?(?:任务)?)|(?:详)?见附件[\d一二三四五六七八九十]*|"
+                        r"无|暂无|/|—+|-+)$")
+_REFERENCE_FIRST = frozenset("同见详无暂/—-")
+
+
+def reference_only(text: str) -> bool:
+    """Every part of the clause is a label whose value names no unit here (责任单位:同上 / 配合单位:无), or a deadline:
+    no role text to read (the file is not partial for it)."""
+    if not ("同" in text or "见" in text or "无" in text or "/" in text or "—" in text or "-" in text):
+        return False
+    subs = _subclauses(text)
+    return bool(subs) and all(DEADLINE_LABEL_RE.match(x) or _reference_label(x) for x in subs) and any(
+        _reference_label(x) for x in subs)
+
+
+def _reference_label(sub: str) -> bool:
+    m = LABEL_RE.match(sub) if ":" in sub else None
+    return m is not None and _REFERENCE.match(m.group(2).strip(" 。")) is not None
+
+
 def _generic(u: str) -> bool:
     return u[:1] in _GENERIC_FIRST and GENERIC.match(u) is not None
 
@@ -808,6 +830,10 @@ class _ClauseReader:
             return False
         role, qual = label_role(m.group(1))
         units_text = m.group(2)
+        if units_text[:1] in _REFERENCE_FIRST and _REFERENCE.match(units_text.strip(" 。")):
+            self.found_role = True  # 责任单位:同第一项 / 配合单位:无 — read, and no unit to name
+            self.mode = (role, qual)
+            return True
         tail = VERB_RE.match(units_text) if units_text[-1:] in VERB_LAST else None
         if tail and tail.group(1):
             units_text = tail.group(1)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional, Sequence
 
 from kg.loaders.clauses import (AS_LABEL_SENTENCE, LABEL, ORGANISER_MARK, PERSON_LABEL, as_label_hint, duty_clause, first_leads_note,
-                                label_search, looking_back, note_only, paren_groups)
+                                label_search, looking_back, note_only, paren_groups, reference_only)
 from kg.loaders.text import Paragraph
 
 # what a reader takes for a role statement: a role word inside a bracket, a role label with a colon
@@ -128,7 +128,7 @@ class _Scan:
             return
         inner = p.text[a + 1:b - 1]
         if not ROLE_WORD.search(inner) or _NOT_ROLE.search(inner) or len(inner) > 200 or (
-                first_leads_note(inner) and "、" not in inner) or note_only(inner):
+                first_leads_note(inner) and "、" not in inner) or note_only(inner) or reference_only(inner):
             return  # (排在第一位的为牵头单位) / (以下…均需…落实,不再一一列出) are notes on the clauses, not clauses
         _count(self.cov, "bracket", start, _para_text(self.raw, p, a, b), self.spans, self.starts)
 
@@ -149,7 +149,8 @@ class _Scan:
             if any(a <= m.start() < b for a, b in groups):
                 continue
             counted = True
-            self.label(p, m.start(), min(len(t), m.start() + 40))
+            if not reference_only(t[m.start():_sentence_end(t, m.start())]):  # 责任单位:同上 names no unit here
+                self.label(p, m.start(), min(len(t), m.start() + 40))
         if not counted and ":" in t[:70]:
             i = _look_back_start(t, _head_end(t))
             if duty_clause(t, i) is not None or _role_like_line(t):
@@ -158,6 +159,12 @@ class _Scan:
     def label(self, p: Paragraph, i: int, j: int) -> None:
         """A labelled line found at p.text[i:]: read or not (p.text[i:j] its excerpt)."""
         _count(self.cov, "label", p.src(i), _para_text(self.raw, p, i, j), self.spans, self.starts, self.partly)
+
+
+def _sentence_end(t: str, i: int) -> int:
+    """Where the sentence that starts at t[i] ends (its 。 or the text's end)."""
+    j = t.find("。", i)
+    return len(t) if j < 0 else j
 
 
 def _para_text(raw: str, p: Paragraph, i: int, j: int) -> Callable[[], str]:
