@@ -195,7 +195,21 @@ def _bracket_continues(texts: list[str], first: int, k: int, depth: int) -> bool
         return False
     from kg.loaders.clauses import unclosed_role_brackets
 
-    return bool(unclosed_role_brackets("".join(texts[first:k + 1])))
+    return bool(unclosed_role_brackets("".join(texts[first:k + 1]))) or _label_broken(texts[k], texts[k + 1])
+
+
+def _label_broken(line: str, nxt: str) -> bool:
+    """The line ends inside the role label of the bracket it leaves open ((责任⏎单位: / (牵头单⏎位: / (市商务局牵⏎头):
+    the label reads only with the next line's start, so the break is inside a word."""
+    from kg.loaders.clauses import ROLE_HINT
+
+    o = max(line.rfind("("), line.rfind("["))
+    if o < 0 or ")" in line[o:] or "]" in line[o:]:
+        return False
+    return bool(ROLE_HINT.match(line[o:] + nxt[:_LABEL_TAIL]))
+
+
+_LABEL_TAIL = 8  # enough of the next line to finish a label word (单位: / 位: / 头)
 
 
 def paragraphs(norm: str) -> list[Paragraph]:

@@ -92,3 +92,37 @@ def test_a_heading_sentence_with_a_body_still_titles_a_task():
         ("完善监测评估体系", "县科协", R, "负责"),
         ("完善监测评估体系", "县统计局", R, "负责"),
     ]
+
+
+# ───────────── a line break inside a role label in a document that is not hard-wrapped ─────────────
+
+def test_a_break_inside_a_role_label_joins_the_lines():
+    text = ("某市2025年工作要点\n一、重点任务\n（一）推进甲项工作。（市商务局负责）\n（二）推进乙项工作。建设平台。（责任\n"
+            "单位：市住建局）\n（三）推进丙项工作。（牵头单\n位：市商务局；配合单位：市财政局）\n"
+            "（四）推进丁项工作。（市城管局牵\n头，市财政局配合）\n")
+    assert titled(edges(text)) == [
+        ("推进甲项工作", "市商务局", R, "负责"),
+        ("推进乙项工作", "市住建局", R, "负责"),
+        ("推进丙项工作", "市商务局", L, "牵头"),
+        ("推进丙项工作", "市财政局", R, "配合"),
+        ("推进丁项工作", "市城管局", L, "牵头"),
+        ("推进丁项工作", "市财政局", R, "配合"),
+    ]
+
+
+def test_a_br_inside_a_role_label_in_a_web_page(tmp_path):
+    page = ("<html><head><meta charset='utf-8'><title>t</title></head><body><div class='content'>"
+            "<p>某市2025年工作要点</p><p>一、重点任务</p>"
+            "<p>（一）推进甲项工作。建设平台。（责任<br/>单位：市住建局）</p>"
+            "<p>（二）推进乙项工作。（市商务局负责）</p></div></body></html>")
+    path = tmp_path / "plan.html"
+    path.write_text(page, encoding="utf-8")
+    assert titled(path_edges(path)) == [("推进甲项工作", "市住建局", R, "负责"), ("推进乙项工作", "市商务局", R, "负责")]
+
+
+def test_an_open_bracket_that_is_no_role_label_does_not_join():
+    from kg.loaders.text import normalize, paragraphs
+
+    text = "（一）推进甲项工作。建设平台（含\n配套设施）。\n（二）推进乙项工作。（责任\n（三）推进丙项工作。\n"
+    assert [p.text for p in paragraphs(normalize(text))] == [
+        "(一)推进甲项工作。建设平台(含", "配套设施)。", "(二)推进乙项工作。(责任", "(三)推进丙项工作。"]
