@@ -693,7 +693,7 @@ def _space_table_hint(raw: str) -> bool:
 def _parse_text(raw: str, file: str, sha256: Optional[str], encoding: str, fmt: str, tables: Optional[Tables],
                 grids: Sequence[Table]) -> Parsed:
     norm = normalize(raw)
-    paras = paragraphs(norm)
+    paras = paragraphs(norm, [g.start for g in grids])
     if not paras:
         raise InputError(file, "no text: the document has no paragraphs")
     meta = read_metadata(paras, raw)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import Sequence
 
 from kg.loaders.traditional import has_traditional, to_simplified
 
@@ -212,16 +213,30 @@ def _label_broken(line: str, nxt: str) -> bool:
 _LABEL_TAIL = 8  # enough of the next line to finish a label word (单位: / 位: / 头)
 
 
-def paragraphs(norm: str) -> list[Paragraph]:
-    """Split normalised text into logical paragraphs, re-joining broken lines and splitting run-on ones."""
+def _table_lines(lines: list[tuple[int, int]], table_starts: Sequence[int]) -> frozenset[int]:
+    """Indexes of the lines where a table begins: a table's first cell never continues the line above it (a title
+    paragraph right above the table, …任务分解表 then 序号)."""
+    out, starts = set(), [a for a, _ in lines]
+    for s in table_starts:
+        k = bisect_right(starts, s - 1)
+        if 0 < k < len(lines):
+            out.add(k)
+    return frozenset(out)
+
+
+def paragraphs(norm: str, table_starts: Sequence[int] = ()) -> list[Paragraph]:
+    """Split normalised text into logical paragraphs, re-joining broken lines and splitting run-on ones;
+    `table_starts` are the offsets where a reader's tables begin."""
     lines = _stripped_lines(norm)
+    cells = _table_lines(lines, table_starts) if table_starts else frozenset()
     texts = [norm[a:b] for a, b in lines]  # each line sliced once: it is read as a line and as the next one
     paras: list[Paragraph] = []
     first, last = 0, len(lines) - 1  # the paragraph's first line; the document's last
     depth = 0  # brackets open at the end of the paragraph so far
     for k in range(len(lines)):
         depth = _depth_after(texts[k], depth)
-        if k < last and (_joins_next(texts[k], texts[k + 1]) or _bracket_continues(texts, first, k, depth)):
+        if k < last and k + 1 not in cells and (_joins_next(texts[k], texts[k + 1])
+                                                or _bracket_continues(texts, first, k, depth)):
             continue
         depth = 0
         if k == first:  # most paragraphs are one line

@@ -126,3 +126,28 @@ def test_an_open_bracket_that_is_no_role_label_does_not_join():
     text = "（一）推进甲项工作。建设平台（含\n配套设施）。\n（二）推进乙项工作。（责任\n（三）推进丙项工作。\n"
     assert [p.text for p in paragraphs(normalize(text))] == [
         "(一)推进甲项工作。建设平台(含", "配套设施)。", "(二)推进乙项工作。(责任", "(三)推进丙项工作。"]
+
+
+# ───────────── a title paragraph right above a table ─────────────
+
+def test_a_title_right_above_a_docx_table_keeps_its_own_line(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("某市某区2025年城市更新行动重点任务分解表")
+    t = d.add_table(rows=2, cols=4)
+    for row, cells in zip(t.rows, [("序号", "工作任务", "牵头单位", "配合单位"), ("1", "改造老旧小区42个", "区住建局", "区财政局")]):
+        for c, v in zip(row.cells, cells):
+            c.text = v
+    path = tmp_path / "plan.docx"
+    d.save(path)
+    g = parse_path(path).graph
+    assert g.documents[0].title == "某市某区2025年城市更新行动重点任务分解表"
+    assert titled(path_edges(path)) == [("改造老旧小区42个", "区住建局", L, "牵头"), ("改造老旧小区42个", "区财政局", R, "配合")]
+
+
+def test_a_long_line_still_joins_the_next_when_no_table_starts_there():
+    from kg.loaders.text import normalize, paragraphs
+
+    text = "某区2025年城市更新行动任务分解表，按照全区统一部署和要求\n推进实施。\n"
+    assert [p.text for p in paragraphs(normalize(text))] == ["某区2025年城市更新行动任务分解表,按照全区统一部署和要求推进实施。"]
