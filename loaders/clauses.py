@@ -427,14 +427,25 @@ _BARE_HEADS = frozenset(("政府", "人民政府", "党委", "党组", "管委�
 _DENG_TAIL = re.compile(r"(?:有关|相关|其他)?(?:部门|单位)(?:按职责)?")  # 等有关部门 is the head noun of 等 too
 
 
+# 兰州大学等高校 / 工商银行甘肃分行等金融机构 / 阿里巴巴等企业: a category noun after 等 (with a short modifier, no place)
+# names the kind of the units listed, as 等部门 does — never a unit of its own (等国务院相关部门 / 等省直单位 stay)
+_DENG_CATEGORY = re.compile(r"(?:有关|相关|其他|重点)?[\u4e00-\u9fff]{0,4}?(?:高校|高等院校|院校|学校|企业|机构|医院|银行|"
+                            r"金融机构|医疗机构|社会组织|行业协会|协会|商会|科研院所|院所)(?:按职责|按职责分工)?")
+
+
+def _deng_category(tail: str) -> bool:
+    return _DENG_CATEGORY.fullmatch(tail) is not None and _PLACE_MARK.match(tail) is None
+
+
 def _drop_deng(piece: str) -> list[str]:
     """A、B等 → B; 区水利局等部门 → 区水利局 (等部门 is the head noun of 等); A等国务院相关部门 → A, 国务院相关部门."""
     idx = piece.find("等")
     while idx >= 0:
         head, tail = piece[:idx], piece[idx + 1:]
-        if head and (_has_head(head) or not tail or _generic(tail) or tail.startswith(("有关", "相关", "各"))):
+        if head and (_has_head(head) or not tail or _generic(tail) or tail.startswith(("有关", "相关", "各"))
+                     or _deng_category(tail)):
             tail = tail.strip()
-            if not tail or _generic(tail) or _DENG_TAIL.fullmatch(tail):
+            if not tail or _generic(tail) or _DENG_TAIL.fullmatch(tail) or _deng_category(tail):
                 return [head]
             return [head, tail]
         idx = piece.find("等", idx + 1)
