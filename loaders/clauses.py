@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import NamedTuple, Optional, Sequence
 
 from kg.loaders.orgs import default_tables
-from kg.loaders.people import person_name
+from kg.loaders.people import person_gloss, person_name
 from kg.model import Qualifier, Role
 
 # ── labels ────────────────────────────────────────────────────────────────────────────────────
@@ -576,7 +576,8 @@ def _drop_people(units: list[str], written: str) -> list[str]:
     out: list[str] = []
     for u in units:
         m = _PERSON_AFTER.match(u) if u.endswith(")") else None
-        if m and _has_head(m.group(1)) and all(map(person_name, re.split(r"[、,\s]+", m.group(2).strip()))):
+        if m and _has_head(m.group(1)) and (all(map(person_name, re.split(r"[、,\s]+", m.group(2).strip())))
+                                              or person_gloss(m.group(2))):
             u = m.group(1)
         elif out and person_name(u) and _has_head(out[-1]):
             continue

@@ -38,6 +38,24 @@ def person_name(s: str) -> bool:
     return s[0] in SURNAMES and len(s) <= 3
 
 
+# a bracket after a unit that names its person: a person label (责任人:/分管领导:), a post (局长 / 副局长), a name, or
+# a post and a name — 市城管局（局长 赵刚） / 市城管局（责任人：赵刚）; a unit's other name (（林草） / （区城管执法局）) is none
+_PERSON_LABELS = ("主要负责人", "分管负责人", "负责人", "责任人", "联系人", "联络员", "分管领导", "责任领导", "牵头领导", "分管")
+_POSTS = tuple(POST_TITLES) + ("分管领导", "主要领导", "党组书记", "党委书记", "总经理", "董事长", "处长", "副处长")
+
+
+def person_gloss(s: str) -> bool:
+    """The text of a bracket after a unit names a person or a post, not a part of the unit (局长 赵刚 / 副局长孙丽 /
+    责任人：赵刚 / 分管领导：李明 / 王涛)."""
+    t = "".join(s.split()).replace("：", ":")
+    labelled = t.startswith(_PERSON_LABELS)
+    if labelled:
+        t = t[next(len(x) for x in _PERSON_LABELS if t.startswith(x)):].lstrip(":")
+    post = next((x for x in sorted(_POSTS, key=len, reverse=True) if t.startswith(x)), "")
+    rest = t[len(post):].lstrip(":")
+    return bool(labelled or post or rest) and (not rest or all(map(person_name, re.split(r"[、,，]", rest))))
+
+
 @dataclass
 class Member:
     para: Paragraph
