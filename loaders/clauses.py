@@ -239,8 +239,10 @@ UNIT_TRIM = " .。:\"'“”‘’·-─*※"
 # Cheap first-character / substring guards in front of regexes that almost never match: each is exact
 # (the regex cannot match without it) and spares a regex call per unit or sub-clause.
 _GENERIC_FIRST = frozenset("部单机相方等0123456789一二三四五六七八九十")
-GENERIC = re.compile(GENERIC.pattern + r"|^同(?:上|前|左)$")  # (责任单位:同上) points elsewhere: no unit
-_GENERIC_FIRST = _GENERIC_FIRST | {"同"}
+GENERIC = re.compile(GENERIC.pattern + r"|^同(?:上|前|左)$"  # (责任单位:同上) points elsewhere: no unit
+                     # 责任单位按职责分工负责,配合单位积极配合: a role noun names the role, never a unit
+                     r"|^(?:各|其他|其余|相关|有关)?(?:牵头|主责|责任|配合|协办|协助|参与|承办|落实)(?:单位|部门)$")
+_GENERIC_FIRST = _GENERIC_FIRST | set("同各其相有牵主责配协参承落")
 _DEADLINE_FIRST = frozenset("底中上下末年之前以完启出见建落今当持长常本第一二三四汛春国秋开每")
 
 
