@@ -48,11 +48,13 @@ def _iso(m: re.Match) -> str:
 
 
 # what a plan's title ends with: the kind of document (…实施方案, …工作要点), or, for a plan published as its
-# task table (an attachment), the kind of table (…任务清单, …任务分工表, …工作台账)
-TITLE_END = re.compile(r"(?:方案|要点|意见|规划|办法|通知|计划|纲要|细则|决定|清单|台账|分工表|分解表|任务表|责任表|一览表|"
-                       r"安排表|推进表)(?:\(\d{4}\s*[─\-–]\s*\d{4}年\))?$")
+# task table (an attachment), the kind of table (…任务清单, …任务分工表, …工作台账) — the latter only above the
+# plan's first 一、/（一） heading: below it, 附件1 县重点项目清单 names an attachment of the plan
+TITLE_END = re.compile(r"(?:方案|要点|意见|规划|办法|通知|计划|纲要|细则|决定)(?:\(\d{4}\s*[─\-–]\s*\d{4}年\))?$")
+TABLE_TITLE_END = re.compile(r"(?:清单|台账|分工表|分解表|任务表|责任表|一览表|安排表|推进表)$")
 # a numbered heading (六、保障措施) is a part of the plan, never its title
 ITEM_START = re.compile(r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])")
+CHAPTER_START = re.compile(r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")
 # lines above a title that are not it: an attachment's label (附件 / 附件2：) and a letterhead (XX人民政府办公室文件)
 NOT_TITLE = re.compile(r"^(?:附件\s*\d*\s*[:：]?|[\u4e00-\u9fff]{2,24}文件)$")
 
@@ -62,8 +64,11 @@ def _find_title(paras: list[Paragraph], raw: str) -> tuple[str, tuple[int, int],
     announced = _announced(paras)
     if announced:
         return _announced_title(paras, raw, announced)
+    outline = False  # a 一、/（一） heading seen: the plan's body has begun
     for i, p in enumerate(paras[:20]):
-        if TITLE_END.search(p.text) and len(p.text) < 80 and not ITEM_START.match(p.text):
+        outline = outline or bool(CHAPTER_START.match(p.text))
+        if len(p.text) < 80 and not ITEM_START.match(p.text) and (
+                TITLE_END.search(p.text) or (not outline and TABLE_TITLE_END.search(p.text))):
             return _clean_title(raw[p.start : p.end]), (p.start, p.end), i + 1
     k = next((i for i, p in enumerate(paras[:5]) if not NOT_TITLE.match(p.text)), 0)
     p = paras[k]

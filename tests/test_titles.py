@@ -59,3 +59,13 @@ def test_a_workbook_whose_first_sheet_is_its_instructions(tmp_path):
     graph = parse_file(path)
     assert graph.documents[0].title == "盐城市大丰区2025年安全生产治本攻坚责任清单"
     assert graph.documents[0].jurisdiction == "盐城市大丰区"
+
+
+def test_an_attachment_listed_below_the_plan_is_not_its_title():
+    """附件1 县重点项目清单 at the end of a plan names its attachment: the plan keeps its first line as title and
+    every item above (a title it does not know: …责任分工)."""
+    text = ("县2025年经济社会发展主要指标及责任分工\n一、重点工作\n（一）扩大有效投资。（牵头单位：县发改委；配合单位：县自然资源局）\n"
+            "（二）促进消费提质。（县商务局负责）\n二、附件\n附件1  县重点项目清单\n")
+    doc, graph = _doc(text)
+    assert doc.title == "县2025年经济社会发展主要指标及责任分工"
+    assert len(graph.responsibilities) == 3
