@@ -117,7 +117,7 @@ def organiser_line(text: str) -> bool:
 # same line, by the people to call (牵头单位:省商务厅  联系人:王某  联系电话:…)
 _CONTACT_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、])?\s*"
                               r"(?:联系方式|联系人|联系电话|联系人及(?:联系)?(?:电话|方式)|联系单位)\s*:?\s*$")
-_CONTACT_PART = re.compile(r"\S\s*[,;]?\s*(?:联系人|联系电话|联系方式|电话|手机|邮箱|电子邮箱|传真)\s*:")
+_CONTACT_PART = re.compile(r"\S[\s,;]*(?:联系人|联系电话|联系方式|电话|手机|邮箱|电子邮箱|传真)\s*:")
 
 
 def contact_heading(text: str) -> bool:
@@ -285,6 +285,13 @@ def first_leads_note(s: str) -> bool:
 # 报市政府批准后实施 / 经市政府同意后 / 提请市委审定: a step of procedure, whose body (市政府) approves, not a unit of the clause
 _PROCEDURE = re.compile(r"^(?:按程序)?(?:报请|报送|报|经|提请|提交)[^,;:]{1,24}?(?:批准|同意|审定|审议|审批|审核|备案|批复)")
 _PROCEDURE_FIRST = frozenset("报经提按")
+_ROLE_IN_PROCEDURE = re.compile(r"负责|牵头|配合|协助|参与")
+
+
+def _procedure(sub: str) -> bool:
+    """A step of procedure (报市政府批准后实施), not a sub-clause naming units: a role verb in it (经开区管委会负责项目
+    审批) makes it one that does."""
+    return sub[:1] in _PROCEDURE_FIRST and _PROCEDURE.match(sub) is not None and not _ROLE_IN_PROCEDURE.search(sub)
 
 
 def _is_note(sub: str) -> bool:
@@ -435,6 +442,10 @@ _DENG_CATEGORY = re.compile(r"(?:有关|相关|其他|重点)?[\u4e00-\u9fff]{0,
                             r"金融机构|医疗机构|社会组织|行业协会|协会|商会|科研院所|院所)(?:按职责|按职责分工)?")
 
 
+# 等 inside a word (市中等职业学校, 市高等专科学校): not a list ending in a category noun
+_DENG_WORD = frozenset("中高同平上优初均对次特头")
+
+
 def _deng_category(tail: str) -> bool:
     return _DENG_CATEGORY.fullmatch(tail) is not None and _PLACE_MARK.match(tail) is None
 
@@ -444,10 +455,10 @@ def _drop_deng(piece: str) -> list[str]:
     idx = piece.find("等")
     while idx >= 0:
         head, tail = piece[:idx], piece[idx + 1:]
-        if head and (_has_head(head) or not tail or _generic(tail) or tail.startswith(("有关", "相关", "各"))
-                     or _deng_category(tail)):
+        category = bool(head) and head[-1] not in _DENG_WORD and _deng_category(tail)
+        if head and (_has_head(head) or not tail or _generic(tail) or tail.startswith(("有关", "相关", "各")) or category):
             tail = tail.strip()
-            if not tail or _generic(tail) or _DENG_TAIL.fullmatch(tail) or _deng_category(tail):
+            if not tail or _generic(tail) or _DENG_TAIL.fullmatch(tail) or category:
                 return [head]
             return [head, tail]
         idx = piece.find("等", idx + 1)
@@ -760,7 +771,7 @@ class _ClauseReader:
         """Read the sub-clauses in order; notes on the clauses (以下均由…负责, 下同) name no unit."""
         for sub in _subclauses(body):
             flat = _NESTED.sub("", sub) if "(" in sub else sub  # a note in a nested bracket is not the sub-clause's
-            if first_leads_note(flat) or (flat[:1] in _PROCEDURE_FIRST and _PROCEDURE.match(flat) is not None):
+            if first_leads_note(flat) or _procedure(flat):
                 continue
             if _is_note(flat) \
                     and not (flat[:2] == "其他" and LABEL_RE.match(flat)):  # 其他责任单位:A is a label, not a note

@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Optional
 
+from kg.loaders.clauses import _STRONG_END as _STRONG_HEAD
 from kg.loaders.clauses import NOT_UNIT_SOFT, _has_head, plausible_unit
 from kg.loaders.role_tables import GROUP, NUMBER, OTHER, ROLE_WORD, SECTION, header_row_kinds, text_kinds
 
@@ -213,7 +214,6 @@ def _whole_unit(s: str) -> bool:
     return 2 <= len(core) <= 40 and _has_head(core) and plausible_unit(core) and not NOT_UNIT_SOFT.search(core)
 
 
-_STRONG_HEAD = re.compile(r"(?:局|委|办|厅|署|部门|单位|政府|管委会|委员会|办公室|中心|支队|总队|大队|党委|党组|公司|集团)$")
 _LEVEL_START = re.compile(r"^(?:市|县|区|省|州|各|乡|镇|街道|国家|中共|共青团)")
 _CJK_START = re.compile(r"[\u4e00-\u9fff]")
 

@@ -132,3 +132,22 @@ def test_role_nouns_in_prose_are_no_units():
 def test_units_that_start_like_a_role_noun_stay():
     got, _ = read("（一）甲项工作。（各区政府负责，相关部门配合）\n")
     assert got == [("甲项工作", "各区政府", R, "负责"), ("甲项工作", "相关部门", R, "配合")]
+
+
+# ── review of the session's change: rules that cut or dropped real units ─────────────────────────────
+def test_deng_inside_a_word_and_schools_named_zhong_stay_whole():
+    """中等 / 高等 are words, not a list closed by 等 and a category noun (学校); 市二中等 still drops its 等."""
+    got, _ = read("（一）甲项工作。（责任单位：市中等职业学校、市教育局）\n"
+                  "（二）乙项工作。（责任单位：市高等专科学校，市人社局）\n"
+                  "（三）丙项工作。（责任单位：市一中、市二中等）\n"
+                  "（四）丁项工作。（省科技厅、兰州大学等高校按职责分工负责）\n")
+    assert [u for _, u, _, _ in got] == ["市中等职业学校", "市教育局", "市高等专科学校", "市人社局", "市一中", "市二中",
+                                         "省科技厅", "兰州大学"]
+
+
+def test_a_unit_named_with_jing_that_answers_for_an_approval_is_no_procedure():
+    """经开区管委会负责项目审批: a sub-clause with a role verb names its units, though it opens with 经 and holds 审批;
+    报市政府批准后实施 is still procedure."""
+    got, _ = read("（一）推进审批改革。经开区管委会负责项目审批，市发改委配合。\n"
+                  "（二）制定细则。（由市发展改革委牵头，会同有关部门研究制定实施细则，报市政府批准后实施）\n")
+    assert [(u, r) for _, u, r, _ in got] == [("经开区管委会", R), ("市发改委", R), ("市发展改革委", L), ("有关部门", R)]

@@ -181,3 +181,24 @@ def test_an_xls_over_the_cell_budget_is_refused(monkeypatch, tmp_path):
     with pytest.raises(InputError) as e:
         _read("tasks.xls")
     assert str(e.value).startswith("tasks.xls: XLS too large: more than 10 cells")
+
+
+def test_hostile_list_tables_and_fields_read_or_fail_as_input_errors():
+    """A list level starting below 0 is read from 0; a list table too short for its count is skipped; a run of
+    fields is stripped in one pass; a character outside the BMP is one character and later offsets stay right."""
+    from kg.loaders.formats.doc import _clean, _level, _main_text, _Numbering
+    from kg.loaders.formats.docx import _format_number
+
+    lvl = struct.pack("<iBB", -5, 10, 0) + bytes(22) + struct.pack("<H", 2) + "%\x00、".encode("utf-16-le")[2:]
+    assert _level(lvl, 0)[0].start == 0
+    assert _format_number(-5, "ideographDigital") == "-5"
+
+    class Fib:
+        lists, lfos = (3, 1), (0, 0)
+
+    assert _Numbering(b"\x00" * 4, Fib()).levels == {}  # type: ignore[arg-type]
+    assert _clean("\x13 PAGE \x14" * 3 + "三" + "\x15" * 3) == "三"
+    assert _clean("\x13 HYPERLINK \"x\" \x13 REF \x14内\x15\x14外\x15") == "外"
+    raw = "\U00020000甲\r".encode("utf-16-le")
+    text, offsets = _main_text(raw, [(0, 4, 0, False)], 4)  # 4 code units: 𠀀 is two
+    assert text == "\U00020000甲\r" and offsets == [0, 4, 6]  # the mark's byte is 6, not 4

@@ -103,10 +103,10 @@ def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
                              fix="open it with its password, remove the protection and save an unprotected .docx")
         paras = _paragraphs(wd, table, fib)
         numbering = _Numbering(table, fib)
+        body = _Body(numbering)
+        body.write(paras)
     except _Corrupt as e:
         raise InputError(file, f"corrupt DOC: {e}", fix=_FIX) from None
-    body = _Body(numbering)
-    body.write(paras)
     text = body.lines.text()
     if not _plain(text):
         raise InputError(file, "empty DOC: the document body has no text", fix="check that this is the right file")
@@ -188,9 +188,22 @@ def _main_text(wd: bytes, pieces: list[tuple[int, int, int, bool]], ccp: int) ->
         raw = wd[offset:offset + n * width]
         if len(raw) != n * width:
             raise _Corrupt("a piece of text lies outside the WordDocument stream")
-        parts.append(raw.decode("cp1252", errors="replace") if compressed else raw.decode("utf-16-le", errors="replace"))
-        offsets.extend(range(offset, offset + n * width, width))
+        text = raw.decode("cp1252", errors="replace") if compressed else raw.decode("utf-16-le", errors="replace")
+        parts.append(text)
+        if len(text) == n:
+            offsets.extend(range(offset, offset + n * width, width))
+        else:  # a character outside the BMP is two code units: the next character's bytes start 4 further
+            offsets.extend(_char_offsets(text, offset))
     return "".join(parts), offsets
+
+
+def _char_offsets(text: str, offset: int) -> list[int]:
+    """The byte offset of each character of UTF-16 text that holds characters outside the BMP."""
+    out = []
+    for ch in text:
+        out.append(offset)
+        offset += 4 if ord(ch) > 0xFFFF else 2
+    return out
 
 
 # ───────────────────────────── paragraph properties ─────────────────────────────
@@ -296,14 +309,17 @@ def _drop_field_codes(s: str) -> str:
     the result the reader sees, up to its end (0x15). Fields nest."""
     out: list[str] = []
     stack: list[bool] = []  # per open field: whether its code is still running
+    coding = 0  # how many of them (a count, so that a run of fields costs no scan of the stack)
     for ch in s:
         if ch == "\x13":
             stack.append(True)
+            coding += 1
         elif ch == "\x14" and stack:
+            coding -= stack[-1]
             stack[-1] = False
         elif ch == "\x15" and stack:
-            stack.pop()
-        elif not any(stack):
+            coding -= stack.pop()
+        elif not coding:
             out.append(ch)
     return "".join(out)
 
@@ -429,7 +445,7 @@ def _level(b: bytes, at: int) -> tuple[_Level, int]:
     """One LVL at `at`: the level, and where the next begins."""
     if at + 28 > len(b):
         raise _Corrupt("a list level lies outside the table stream")
-    start = struct.unpack_from("<i", b, at)[0]
+    start = max(struct.unpack_from("<i", b, at)[0], 0)  # Word starts a list at 0 or more
     nfc, flags = b[at + 4], b[at + 5]
     chpx, papx = b[at + 24], b[at + 25]
     xst = at + 28 + chpx + papx
@@ -448,10 +464,10 @@ class _Numbering:
         self.counters: dict[int, list[Optional[int]]] = {}
         self.used = self.missing = 0
         fc, lcb = fib.lists
-        if lcb and fc + lcb <= len(table):
+        if lcb >= 2 and fc + lcb <= len(table):  # the count, at least, lies inside the stream
             self._read_lists(table, fc)
         fc, lcb = fib.lfos
-        if lcb and fc + lcb <= len(table):
+        if lcb >= 4 and fc + lcb <= len(table):
             self._read_lfos(table, fc)
 
     def _read_lists(self, b: bytes, fc: int) -> None:

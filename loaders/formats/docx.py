@@ -79,6 +79,8 @@ _NUMBER_FORMATS: dict[str, Callable[[int], str]] = {
 
 
 def _format_number(n: int, fmt: str) -> str:
+    if n < 0:  # a list that starts below 0 (no office writes one): the number as it is
+        return str(n)
     if fmt in _ENCLOSED and 1 <= n <= 20:
         return chr(_ENCLOSED[fmt] + n - 1)
     write = _NUMBER_FORMATS.get(fmt)
