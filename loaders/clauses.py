@@ -176,9 +176,9 @@ def mask_organisers(text: str, hosts_only: bool = False) -> str:
 _ADVERB = (r"(?:分别|共同|联合|分工|分头|各自|具体|负责|协同|积极|密切|全力|主动|统筹|按(?:照)?(?:各自)?职责(?:分工)?|依(?:据|照)?职责(?:分工)?|"
            r"根据职责(?:分工)?|按(?:照)?职能(?:分工)?|依职能|按(?:照)?属地|按分工)")
 _LEAD = r"(?:牵头(?:负责|实施|落实|推进|组织|抓总)?|统筹(?:协调|推进|负责|实施)?|牵总|抓总|主责|主办)"
-_SUPPORT = r"(?:配合(?:落实|实施|推进|做好)?|协助(?:落实|实施)?|(?:参与|参加)(?:落实|实施)?|协同(?:推进|落实)?|协调(?:配合)?|协办|(?:予以|给予)支持)"
+_SUPPORT = r"(?:(?:做好|搞好|抓好)?配合(?:落实|实施|推进|做好)?(?:工作)?|协助(?:落实|实施)?|(?:参与|参加)(?:落实|实施)?|协同(?:推进|落实)?|协调(?:配合)?|协办|(?:予以|给予)支持)"
 _GUIDE = r"(?:督促指导|指导督促|督促检查|(?:加强|做好|强化)?(?:技术|业务)?指导|督导(?:落实|实施)?|指导(?:落实|实施))"  # 负责技术指导: 负责 is an adverb here
-_RESP = r"(?:负总责|总负责|负主体责任|负责(?:落实|实施|推进|组织实施)?|落实|实施|推进落实|组织实施|承办|承担|督促落实|抓好落实|抓落实|具体实施|主抓)"
+_RESP = r"(?:负总责|总负责|负(?:属地(?:管理)?|主体|主管|监管|行业监管|直接|主要)责任|各负其责|各司其职|负责(?:落实|实施|推进|组织实施)?|落实|实施|推进落实|组织实施|承办|承担|督促落实|抓好落实|抓落实|具体实施|主抓)"
 VERB = r"(?:" + _ADVERB + r"{0,2}" + r"(?:" + "|".join((_LEAD, _SUPPORT, _GUIDE, _RESP)) + r"))"
 VERB_RE = re.compile(r"^(.*?)(" + VERB + r")$", re.S)
 VERB_LAST = frozenset(c for c in VERB if "\u4e00" <= c <= "\u9fff")  # a verb form ends in one of these
@@ -294,9 +294,14 @@ def _procedure(sub: str) -> bool:
     return sub[:1] in _PROCEDURE_FIRST and _PROCEDURE.match(sub) is not None and not _ROLE_IN_PROCEDURE.search(sub)
 
 
+# 其他成员单位配合 / 其余相关部门按职责分工负责: the others are a collective the clause names, not a note on the clauses
+_OTHER_UNITS = re.compile(r"^其[他余它](?:的)?[^为是系任工事项,;:]{0,6}?(?:单位|部门|机构)(?!为|是|系)")
+
+
 def _is_note(sub: str) -> bool:
     """A note on the clauses, naming no unit of its own (以下均需各市、县人民政府落实，不再一一列出 / 下同)."""
-    return (sub[:2] in _NOTE_HEADS or "下同" in sub or "不再" in sub or "均涉及" in sub) and NOTE_RE.search(sub) is not None
+    return (sub[:2] in _NOTE_HEADS or "下同" in sub or "不再" in sub or "均涉及" in sub) and NOTE_RE.search(sub) is not None \
+        and not (sub[:1] == "其" and "不再" not in sub and _OTHER_UNITS.match(sub) is not None)
 
 
 def note_only(text: str) -> bool:
@@ -1231,6 +1236,8 @@ def _verb_sentences(text: str, first_leads: int) -> list[RoleClause]:
             continue  # 市住建局加强指导。 in prose urges; in a bracket it is a clause
         if body[:1] in _MARKER_FIRST and (mark := _ITEM_MARKER.match(body)) is not None:
             body = body[mark.end():]  # 1.市发展改革委负责…,市财政局配合。: the item's marker is not the unit's
+        if body[:1] in "此该本这" and (this := _THIS_ITEM.match(body)) is not None:
+            body = body[this.end():]  # 此项工作由县农业农村局负责,各乡镇配合。: the item's own work, then the clause
         if not _clause_sentence(body):
             continue
         scope = _scope_at(body) if (",以上" in body or ",上述" in body) else None
@@ -1245,6 +1252,10 @@ def _verb_sentences(text: str, first_leads: int) -> list[RoleClause]:
         out.append(RoleClause(start, start + len(body), clause.text, clause.assignments, clause.deadline,
                               clause.sets_first_leads, clause.problems, "sentence"))
     return out
+
+
+# 此项工作由… / 该项任务统一由…: the sentence's subject is the item itself, the clause follows
+_THIS_ITEM = re.compile(r"^(?:此|该|本|这)(?:项|一)?(?:工作|任务|措施|事项)(?:中|上)?,?(?=(?:均|统一|具体|主要)?由)")
 
 
 def _scope_at(body: str) -> Optional[tuple[int, str]]:

@@ -1,0 +1,64 @@
+"""Clause wordings read since the last review round: support verbs with an object (做好配合), 负属地责任-style
+responsibilities, 各负其责, the others as a collective (其他成员单位配合) and 此项工作由…负责 in an item's text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.loaders import parse_path
+from kg.loaders.clauses import parse_clause
+from kg.loaders.text import normalize
+
+
+def _assigned(clause: str) -> list[tuple[str, str, str]]:
+    c = parse_clause(normalize(clause), 0)
+    assert c is not None and not c.problems, (clause, c and c.problems)
+    return [(a.unit, a.role, a.qualifier) for a in c.assignments]
+
+
+@pytest.mark.parametrize("clause,expected", [
+    ("县生态环境局牵头，县住房城乡建设局、县水务局按职责做好配合",
+     [("县生态环境局", "LEADS", "牵头"), ("县住房城乡建设局", "RESPONSIBLE_FOR", "配合"),
+      ("县水务局", "RESPONSIBLE_FOR", "配合")]),
+    ("市商务局牵头，市公安局做好配合工作",
+     [("市商务局", "LEADS", "牵头"), ("市公安局", "RESPONSIBLE_FOR", "配合")]),
+    ("各乡镇人民政府负属地责任，县农业农村局负责督导",
+     [("各乡镇人民政府", "RESPONSIBLE_FOR", "负责"), ("县农业农村局", "RESPONSIBLE_FOR", "指导")]),
+    ("县应急管理局负监管责任，各生产经营单位负主体责任",
+     [("县应急管理局", "RESPONSIBLE_FOR", "负责"), ("各生产经营单位", "RESPONSIBLE_FOR", "负责")]),
+    ("县财政局、县农业农村局各负其责",
+     [("县财政局", "RESPONSIBLE_FOR", "负责"), ("县农业农村局", "RESPONSIBLE_FOR", "负责")]),
+    ("县城市管理局牵头，其他成员单位配合",
+     [("县城市管理局", "LEADS", "牵头"), ("其他成员单位", "RESPONSIBLE_FOR", "配合")]),
+    ("县农业农村局牵头，其余相关部门按职责分工负责",
+     [("县农业农村局", "LEADS", "牵头"), ("其余相关部门", "RESPONSIBLE_FOR", "负责")]),
+])
+def test_clause_wordings(clause, expected):
+    assert _assigned(clause) == expected
+
+
+@pytest.mark.parametrize("clause,expected", [
+    # still notes on the clauses: no unit of their own
+    ("市发展改革委牵头，其他任务由各区负责", [("市发展改革委", "LEADS", "牵头")]),
+    ("市发展改革委、市财政局，其他单位不再列出", None),
+])
+def test_notes_on_the_others_stay_notes(clause, expected):
+    c = parse_clause(normalize(clause), 0)
+    got = None if c is None or not c.assignments else [(a.unit, a.role, a.qualifier) for a in c.assignments]
+    assert got == expected
+
+
+def test_this_item_is_done_by_sentence(tmp_path: Path):
+    """此项工作由A负责，B配合。 at the end of an item names its units, as a bracket would; the title stays the item's."""
+    doc = tmp_path / "plan.txt"
+    doc.write_text("某县农村人居环境整治方案\n\n一、重点任务\n"
+                   "（一）推进农村厕所革命。全面排查问题厕所，2025年底前完成整改。此项工作由县农业农村局负责，各乡镇人民政府配合。\n"
+                   "（二）加强生活垃圾治理。健全收运处置体系。该项任务统一由县城市管理局牵头。\n"
+                   "（三）推进生活污水治理。此项工作要求各乡镇高度重视。\n", encoding="utf-8")
+    g = parse_path(doc).graph
+    titles = {t.id: t.title for t in g.tasks}
+    got = [(titles[r.target_id], r.mention, r.role, r.qualifier) for r in g.responsibilities]
+    assert got == [("推进农村厕所革命", "县农业农村局", "RESPONSIBLE_FOR", "负责"),
+                   ("推进农村厕所革命", "各乡镇人民政府", "RESPONSIBLE_FOR", "配合"),
+                   ("加强生活垃圾治理", "县城市管理局", "LEADS", "牵头")]
