@@ -7,6 +7,7 @@ source broke across lines; each paragraph keeps an offset map back to the source
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from typing import Sequence
 
@@ -26,6 +27,22 @@ for _c in range(0xFF10, 0xFF1A):  # full-width digits
     _CHAR_MAP[chr(_c)] = chr(_c - 0xFEE0)
 for _c in list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B)):  # full-width latin
     _CHAR_MAP[chr(_c)] = chr(_c - 0xFEE0)
+
+
+def _radicals() -> dict[int, str]:
+    """Kangxi radicals (U+2F00–2FD5) and CJK radical-supplement forms (U+2E80–2EF3) → the ideograph they
+    draw, one character for one (offsets into the page's text stay valid): Word/WPS exports with
+    GB2312-era fonts map 门 in 部门 to ⻔ and 工 to ⼯, and 牵头部⻔ is no label."""
+    table = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)}
+    table.update((ord(a), b) for a, b in zip(_SUPPLEMENT[::2], _SUPPLEMENT[1::2]))
+    return {c: t for c, t in table.items() if len(t) == 1}
+
+
+# the radical-supplement forms that stand for a whole character (NFKC leaves them alone): form, character
+_SUPPLEMENT = "⻔门⻓长⻰龙⻢马⻋车⻅见⻛风⻘青⻝食⻜飞⻆角⻨麦⻩黄⻬齐⻮齿⻥鱼⻦鸟⻉贝⻄西⻚页⺠民⺟母⻙韦⻤鬼⻡首⻣骨⻧卤⻪黾⻳龟⻗雨⺝月⺩王⺬示⺁厂⺒巳⺓幺⻁虎"
+RADICALS = _radicals()
+_CHAR_MAP.update((chr(c), r) for c, r in RADICALS.items())  # 部⻔ in a .txt or a page pasted from a PDF
+
 # str.translate looks every character up in a dict; only ~6% of characters change, and a regex finds
 # those in C. A text uses a handful of distinct ones: each is replaced everywhere by one str.replace when
 # it is first found, which is the same as mapping all at once because no replacement is itself replaced.

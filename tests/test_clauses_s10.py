@@ -62,3 +62,14 @@ def test_this_item_is_done_by_sentence(tmp_path: Path):
     assert got == [("推进农村厕所革命", "县农业农村局", "RESPONSIBLE_FOR", "负责"),
                    ("推进农村厕所革命", "各乡镇人民政府", "RESPONSIBLE_FOR", "配合"),
                    ("加强生活垃圾治理", "县城市管理局", "LEADS", "牵头")]
+
+
+def test_kangxi_radicals_in_a_text_file(tmp_path: Path):
+    """Text copied out of a PDF keeps Word's Kangxi radicals (部⻔, ⼯作, 改⾰): 牵头部⻔ is the label 牵头部门, and the
+    unit stays as written while its organization is the ideograph name."""
+    doc = tmp_path / "plan.txt"
+    doc.write_text("某县工作方案\n\n一、重点任务\n（一）推进⼯作。（牵头部⻔：县发展改⾰局；配合部⻔：县财政局）\n", encoding="utf-8")
+    g = parse_path(doc).graph
+    names = {o.id: o.name for o in g.organizations}
+    got = [(r.mention, names[r.organization_id], r.role, r.qualifier) for r in g.responsibilities]
+    assert got == [("县发展改⾰局", "县发展改革局", "LEADS", "牵头"), ("县财政局", "县财政局", "RESPONSIBLE_FOR", "配合")]

@@ -12,6 +12,7 @@ from kg.errors import InputError
 from kg.limits import DEFAULT, LimitExceeded, Limits
 from kg.loaders.clauses import LABEL
 from kg.loaders.formats.common import _CJK, _OCR_FIX, Extracted, _plain
+from kg.loaders.text import RADICALS
 
 if TYPE_CHECKING:
     from kg.loaders.pdf_tables import PageGrid
@@ -25,18 +26,6 @@ _TERMINAL = "。！？；：）」』”!?;:)"
 _MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(](?:[一二三四五六七八九十]+|\d{1,2})[）)]|\d{1,2}[.、．]|[─—-]{2}|附件)")
 
 
-def _radicals() -> dict[int, str]:
-    """Kangxi radicals (U+2F00–2FD5) and CJK radical-supplement forms (U+2E80–2EF3) → the ideograph they
-    draw, one character for one (offsets into the page's text stay valid): Word/WPS exports with
-    GB2312-era fonts map 门 in 部门 to ⻔ and 工 to ⼯, and 牵头部⻔ is no label."""
-    table = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)}
-    table.update((ord(a), b) for a, b in zip(_SUPPLEMENT[::2], _SUPPLEMENT[1::2]))
-    return {c: t for c, t in table.items() if len(t) == 1}
-
-
-# the radical-supplement forms that stand for a whole character (NFKC leaves them alone): form, character
-_SUPPLEMENT = "⻔门⻓长⻰龙⻢马⻋车⻅见⻛风⻘青⻝食⻜飞⻆角⻨麦⻩黄⻬齐⻮齿⻥鱼⻦鸟⻉贝⻄西⻚页⺠民⺟母⻙韦⻤鬼⻡首⻣骨⻧卤⻪黾⻳龟⻗雨⺝月⺩王⺬示⺁厂⺒巳⺓幺⻁虎"
-RADICALS = _radicals()
 
 
 class _Box(NamedTuple):
