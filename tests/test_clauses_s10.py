@@ -33,6 +33,8 @@ def _assigned(clause: str) -> list[tuple[str, str, str]]:
      [("县城市管理局", "LEADS", "牵头"), ("其他成员单位", "RESPONSIBLE_FOR", "配合")]),
     ("县农业农村局牵头，其余相关部门按职责分工负责",
      [("县农业农村局", "LEADS", "牵头"), ("其余相关部门", "RESPONSIBLE_FOR", "负责")]),
+    ("市政府办公室、市数据局共同牵头，各部门按职责推进",
+     [("市政府办公室", "LEADS", "牵头"), ("市数据局", "LEADS", "牵头"), ("各部门", "RESPONSIBLE_FOR", "负责")]),
 ])
 def test_clause_wordings(clause, expected):
     assert _assigned(clause) == expected
@@ -73,3 +75,9 @@ def test_kangxi_radicals_in_a_text_file(tmp_path: Path):
     names = {o.id: o.name for o in g.organizations}
     got = [(r.mention, names[r.organization_id], r.role, r.qualifier) for r in g.responsibilities]
     assert got == [("县发展改⾰局", "县发展改革局", "LEADS", "牵头"), ("县财政局", "县财政局", "RESPONSIBLE_FOR", "配合")]
+
+
+def test_a_deadline_from_a_year_on():
+    c = parse_clause(normalize("市工业和信息化局负责，2024年起持续推进"), 0)
+    assert c is not None and c.deadline == "2024年起持续推进"
+    assert [(a.unit, a.role) for a in c.assignments] == [("市工业和信息化局", "RESPONSIBLE_FOR")]
