@@ -144,6 +144,10 @@ def _stripped_lines(norm: str) -> list[tuple[int, int]]:
     return [m.span() for m in _LINE.finditer(norm)]
 
 
+# words of a sentence (要 / 应 / 须 / 将 / 的 / 确保 …): the line after a label line that opens with one is no wrapped unit
+_PROSE_OPENING = re.compile(r"要|应|须|需|将|的|务必|确保|切实|认真|进一步")
+
+
 def _joins_next(line: str, nxt: str) -> bool:
     """A line broken mid-sentence continues on the next line (the 友谊县 plan does this)."""
     if line[-1] in TERMINAL or MARKER.match(nxt) or (nxt[:1] in _LABEL_FIRST and LABEL_LINE.match(nxt)) or (
@@ -151,6 +155,8 @@ def _joins_next(line: str, nxt: str) -> bool:
         return False
     if line[-1] in CONTINUE:
         return True
+    if line[:1] in _LABEL_FIRST and LABEL_LINE.match(line) and _PROSE_OPENING.search(nxt[:40].split(",", 1)[0]):
+        return False  # 牵头单位:A 完成时限:3月底前 ⏎ 各责任单位要高度重视,…: a sentence of its own, not the label's value
     heading = MARKER.match(line) and "。" not in line and len(line) <= 30
     return len(line) >= 20 and not heading
 

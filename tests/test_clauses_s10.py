@@ -81,3 +81,21 @@ def test_a_deadline_from_a_year_on():
     c = parse_clause(normalize("市工业和信息化局负责，2024年起持续推进"), 0)
     assert c is not None and c.deadline == "2024年起持续推进"
     assert [(a.unit, a.role) for a in c.assignments] == [("市工业和信息化局", "RESPONSIBLE_FOR")]
+
+
+def test_a_sentence_after_a_label_line_is_not_its_value(tmp_path: Path):
+    """牵头单位:A　责任单位:B　完成时限:2025年3月底前 ⏎ 各责任单位要高度重视,明确责任人,…: the sentence below the last
+    task's label line is its own paragraph (it was joined on: a unit 明确责任人, the deadline swallowing the sentence);
+    a unit list wrapped onto the next line still joins."""
+    doc = tmp_path / "plan.txt"
+    doc.write_text("某县2024年重点改革任务\n\n1.推进项目建设。加快项目审批。\n"
+                   "牵头单位：县发展改革局　责任单位：县财政局、县自然资源\n和规划局\n"
+                   "2.加强安全生产监管。开展安全检查。\n"
+                   "牵头单位：县农业农村局　责任单位：县税务局、县直有关部门　完成时限：2025年3月底前\n"
+                   "各责任单位要高度重视，明确责任人，每季度末向县政府办报送工作进展情况。\n", encoding="utf-8")
+    g = parse_path(doc).graph
+    got = [(r.mention, r.role, r.deadline) for r in g.responsibilities]
+    assert got == [("县发展改革局", "LEADS", None), ("县财政局", "RESPONSIBLE_FOR", None),
+                   ("县自然资源和规划局", "RESPONSIBLE_FOR", None),
+                   ("县农业农村局", "LEADS", "2025年3月底前"), ("县税务局", "RESPONSIBLE_FOR", "2025年3月底前"),
+                   ("县直有关部门", "RESPONSIBLE_FOR", "2025年3月底前")]
