@@ -258,7 +258,9 @@ def _accept(f: Path, outcome: Outcome, per_doc: dict[str, tuple[str, Graph]], se
         document_id=doc.id, counts=parsed.graph.counts(), warnings=list(parsed.warnings), coverage=parsed.coverage,
     )
     if doc.id in seen:
-        report.warnings.append(f"{f}: same document as {seen[doc.id]} (id {doc.id}); this later file is kept")
+        why = "文号, issuer and place" if doc.doc_number else "title, date, issuer and place (no 文号)"
+        report.warnings.append(f"{f}: same document as {seen[doc.id]} (id {doc.id}: the same {why}); this later file "
+                               f"is kept and {seen[doc.id]} is dropped")
     per_doc[doc.id] = (str(f), parsed.graph)
     seen[doc.id] = str(f)
     return report
