@@ -32,7 +32,10 @@ from kg.model import Qualifier, Role
 # ── labels ────────────────────────────────────────────────────────────────────────────────────
 _LABEL_CORE = (r"(?:牵头考核|牵头责任|牵头负责|牵头|主责|主办|主要责任|协同责任|其他责任|责任|负责|承办|实施|具体负责|"
                r"配合|参与|参加|协办|协助|协同|协作|辅助|指导|督导)")
-_LABEL_NOUN = r"(?:单位|部门|处室|科室|主体|机构|方)"
+# a township's or a county bureau's units: 站所 / 办站所 / 办所 (镇财政所, 镇林业站, 镇社会事务办) and 股室 (人事股) are
+# the level-below counterparts of 处室 / 科室 (责任站所 / 配合股室 / 协同办站所); alternatives, for a group
+SUB_UNIT_NOUNS = r"办站所|站办所|办所|站所|所站|股室|科所"
+_LABEL_NOUN = r"(?:单位|部门|处室|科室|" + SUB_UNIT_NOUNS + r"|主体|机构|方)"
 # a modifier before a label is part of the label, never a unit: 省级牵头单位 / 市县责任单位 / 具体责任单位 /
 # 第一责任单位 / 共同牵头单位 (the role comes from the label's head); with the label's noun, or before 牵头/配合
 # (具体实施:开展… is a sentence, not a label)
@@ -75,7 +78,7 @@ def label_search(text: str, pos: int = 0, pattern: re.Pattern = _LABEL_AT) -> Op
 ANY_LABEL = re.compile(r"(" + LABEL + r")\s*:")
 # a label with its unit noun may also be followed by a space instead of a colon (责任单位 县发改局、县财政局),
 # at the start of a line or inside a bracket
-LABEL_WS = r"(?:牵头(?:责任)?|主责|责任|配合|协办|协助|参与|承办|实施)(?:单位|部门|处室|主体)"
+LABEL_WS = r"(?:牵头(?:责任)?|主责|责任|配合|协办|协助|参与|承办|实施)(?:单位|部门|处室|" + SUB_UNIT_NOUNS + r"|主体)"
 _WS_LABEL_HEADS = frozenset(("牵头", "主责", "责任", "配合", "协办", "协助", "参与", "承办", "实施"))
 LABEL_WS_RE = re.compile(r"^(" + LABEL_WS + r")\s+(\S.*)$", re.S)
 

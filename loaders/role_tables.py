@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from kg.loaders.clauses import first_leads_mode
+from kg.loaders.clauses import SUB_UNIT_NOUNS, first_leads_mode
 from kg.loaders.tables import Cell, Table
 from kg.model import Qualifier, Role
 
@@ -46,7 +46,7 @@ PLACEHOLDERS = frozenset({"/", "／", "\\", "—", "——", "-", "--", "－", "
 
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 _BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]|〔[^〔〕]*〕|［[^［］]*］")
-_UNIT = r"(?:单位|部门|处室|科室|机构|机关|主体|司局|处|科|室|股|局|方)"
+_UNIT = r"(?:单位|部门|处室|科室|" + SUB_UNIT_NOUNS + r"|机构|机关|主体|司局|处|科|室|股|局|方)"
 # A short modifier (市卫健委内, 区级, 主要) that holds no role word of its own.
 _MOD = r"(?:(?!牵头|主责|责任|负责|配合|协办|协助|参与|参加|协同|指导|承办|实施|落实).){0,10}?"
 _ROLE_RULES: list[tuple[re.Pattern[str], Role, Qualifier]] = [
