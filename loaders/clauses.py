@@ -1616,6 +1616,9 @@ def cell_assignments(text: str, role: Role, qualifier: Qualifier, first_leads: i
     breaks separate units; "/" or "—" means none."""
     if _PLACEHOLDER.match(text):
         return []
+    if (joined := _verb_groups(text)) is not None and (clause := parse_clause(joined, first_leads)) is not None \
+            and clause.assignments:
+        return _first_per_unit(list(clause.assignments))
     out: list[Assignment] = []
     for line in _cell_lines(text):
         clause = parse_clause(line, first_leads)
@@ -1625,6 +1628,23 @@ def cell_assignments(text: str, role: Role, qualifier: Qualifier, first_leads: i
         else:
             _add_cell_units(out, line, role, qualifier, first_leads)
     return _first_per_unit(out)
+
+
+# what parts a cell's verb groups: a line break, a ; or a space (a full-width one is a space by now)
+_GROUP_BREAK = re.compile(r"\s*;\s*|\s+")
+
+
+def _verb_groups(text: str) -> Optional[str]:
+    """The cell as one clause, its groups joined by commas (A牵头,B、C配合), when it is two or more groups split by
+    a line break, a ; or a space, each units and a role verb (县卫生健康局牵头⏎县公安局、县商务局配合 / A牵头;B配合 /
+    A牵头　B配合): a text line reads these breaks so, and line by line each group took the column's role. None
+    for any other cell (units one a line with no verb stay the column's)."""
+    if not ("\n" in text or ";" in text or " " in text) or not _CELL_VERB.search(text.rstrip()):
+        return None
+    parts = [p for p in _GROUP_BREAK.split(text.strip()) if p]
+    if len(parts) < 2 or not all((m := VERB_RE.match(p)) is not None and m.group(1).strip(" 、,") for p in parts):
+        return None
+    return ",".join(parts)
 
 
 def _cell_lines(text: str) -> list[str]:

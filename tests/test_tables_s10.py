@@ -131,3 +131,37 @@ def test_station_words_in_prose_are_no_labels(tmp_path):
     path.write_text("某某镇2024年重点工作任务分解方案\n1.加强生态环境保护。各站所要加强协作，责任股室要按时报送进展。\n",
                     encoding="utf-8")
     assert edges(path) == []
+
+
+# ───────────────────────── 2. verb groups inside one role cell ─────────────────────────
+
+VERB_ROWS = [
+    ["1", "推进健康乡村建设", "县卫生健康局牵头\n县公安局、县商务局配合", "2024年底"],
+    ["2", "推进政务服务改革", "区发展改革局牵头；区财政局配合", "2024年底"],
+    ["3", "加强城市宣传", "县融媒体中心牵头\u3000县住房城乡建设局配合", "2024年底"],
+    ["4", "加强义务教育", "县教育局\n县财政局", "2024年底"],
+    ["5", "推进农村改厕", "县农业农村局  县财政局", "2024年底"],
+]
+VERB_EDGES = [
+    ("推进健康乡村建设", "县卫生健康局", L, "牵头"),
+    ("推进健康乡村建设", "县公安局", R, "配合"),
+    ("推进健康乡村建设", "县商务局", R, "配合"),
+    ("推进政务服务改革", "区发展改革局", L, "牵头"),
+    ("推进政务服务改革", "区财政局", R, "配合"),
+    ("加强城市宣传", "县融媒体中心", L, "牵头"),
+    ("加强城市宣传", "县住房城乡建设局", R, "配合"),
+    ("加强义务教育", "县教育局", R, "负责"),  # one unit a line, no verbs: the column's role
+    ("加强义务教育", "县财政局", R, "负责"),
+    ("推进农村改厕", "县农业农村局", R, "负责"),
+    ("推进农村改厕", "县财政局", R, "负责"),
+]
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_verb_groups_in_one_cell(tmp_path, fmt):
+    path = tmp_path / f"plan.{fmt}"
+    rows = [list(r) for r in VERB_ROWS]
+    if fmt == "html":
+        rows = [[v.replace("\n", "<br>") for v in r] for r in rows]
+    WRITERS[fmt](path, ["序号", "重点任务", "责任单位", "完成时限"], rows)
+    assert edges(path) == VERB_EDGES
