@@ -590,17 +590,19 @@ _PERSON_AFTER = re.compile(r"^(.+?)\s*\(([^()]+)\)$")
 
 
 def _drop_people(units: list[str], written: str) -> list[str]:
-    """The person beside a unit is not part of it: 县教育局(张三) → 县教育局; 县教育局 张三 (a cell) → 县教育局
-    (only where the list as `written` has a bracket or a space)."""
-    if ")" not in written and " " not in written:
+    """The person beside a unit is not part of it: 县教育局(张三) → 县教育局; 县教育局 张三 (a cell) → 县教育局;
+    县发展改革局/张志强 or 县公安局/局长 (a 责任单位/责任人 cell) → the unit (only where the list as `written` has a
+    bracket, a space or a "/"; 县财政局/县税务局 is two units)."""
+    if ")" not in written and " " not in written and "/" not in written:
         return units
+    slash = "/" in written
     out: list[str] = []
     for u in units:
         m = _PERSON_AFTER.match(u) if u.endswith(")") else None
         if m and _has_head(m.group(1)) and (all(map(person_name, re.split(r"[、,\s]+", m.group(2).strip())))
                                               or person_gloss(m.group(2))):
             u = m.group(1)
-        elif out and person_name(u) and _has_head(out[-1]):
+        elif out and (person_name(u) or (slash and person_gloss(u))) and _has_head(out[-1]):
             continue
         out.append(u)
     return out

@@ -165,3 +165,33 @@ def test_verb_groups_in_one_cell(tmp_path, fmt):
         rows = [[v.replace("\n", "<br>") for v in r] for r in rows]
     WRITERS[fmt](path, ["序号", "重点任务", "责任单位", "完成时限"], rows)
     assert edges(path) == VERB_EDGES
+
+
+# ───────────────────────── 3. a person after a unit with "/" ─────────────────────────
+
+def test_a_person_after_a_slash_is_no_unit(tmp_path):
+    path = tmp_path / "plan.docx"
+    rows = [["1", "推进项目建设", "县发展改革局/张志强", "2024年底"],
+            ["2", "加强社会治安", "县公安局/局长", "2024年底"],
+            ["3", "落实减税降费", "县财政局/县税务局", "2024年底"],
+            ["4", "做好宣传工作", "/", "2024年底"],
+            ["5", "推进乡村振兴", "县农业农村局/欧阳明", "2024年底"]]
+    write_docx(path, ["序号", "重点任务", "责任单位/责任人", "完成时限"], rows)
+    assert edges(path) == [
+        ("推进项目建设", "县发展改革局", R, "负责"),
+        ("加强社会治安", "县公安局", R, "负责"),
+        ("落实减税降费", "县财政局", R, "负责"),
+        ("落实减税降费", "县税务局", R, "负责"),
+        ("推进乡村振兴", "县农业农村局", R, "负责"),
+    ]
+
+
+def test_a_person_after_a_slash_in_a_label_line(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("某县2024年重点工作任务分解方案\n1.加强社会治安防控。开展专项整治行动。\n责任单位及责任人：县公安局/赵立新\n"
+                    "2.落实减税降费政策。确保政策直达快享。\n责任单位：县财政局/县税务局\n", encoding="utf-8")
+    assert edges(path) == [
+        ("加强社会治安防控", "县公安局", R, "负责"),
+        ("落实减税降费政策", "县财政局", R, "负责"),
+        ("落实减税降费政策", "县税务局", R, "负责"),
+    ]
