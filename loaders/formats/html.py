@@ -112,7 +112,20 @@ def _main_element(body):
     if not scores:
         return body
     best = max(scores, key=lambda el: scores[el] * (1 - _link_len(el) / max(_text_len(el), 1)))
-    return _out_of_tables(best, body)
+    return _out_of_tables(_block_of(best, body), body)
+
+
+def _block_of(el, body):
+    """One long <span> or <p> of a short page is not its article: the block around it is."""
+    while el is not body and isinstance(el.tag, str) and el.tag.lower() in _INLINE_OR_PARAGRAPH:
+        parent = el.getparent()
+        if parent is None:
+            break
+        el = parent
+    return el
+
+
+_INLINE_OR_PARAGRAPH = frozenset({"span", "font", "strong", "b", "em", "i", "u", "a", "p"})
 
 
 _TABLE_PARTS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th"})
@@ -121,7 +134,13 @@ _TABLE_PARTS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th"})
 def _out_of_tables(el, body):
     """The article is never a piece of a data table (its cells score themselves and their row): from a
     row, table or cell climb to the table's container. A cell of a layout table stays: it holds most
-    of its table's text in blocks or lines of its own (<p>, <div>, <br>, a table)."""
+    of its table's text in blocks or lines of its own (<p>, <div>, <br>, a table). A block inside a data cell
+    (<td><p><span>市市场监管局</span></p></td> on a page that is nothing but its table) is that cell's."""
+    if isinstance(el.tag, str) and el.tag.lower() not in _TABLE_PARTS:
+        cell = _cell_of(el, body)
+        if cell is None or _text_len(cell) >= 0.6 * _text_len(next(cell.iterancestors("table", "TABLE"), cell)):
+            return el
+        el = cell
     while el is not body and isinstance(el.tag, str) and el.tag.lower() in _TABLE_PARTS:
         tag = el.tag.lower()
         table = el if tag == "table" else next((a for a in el.iterancestors("table", "TABLE")), None)
@@ -134,6 +153,16 @@ def _out_of_tables(el, body):
         if el is None:
             return body
     return el
+
+
+def _cell_of(el, body):
+    """The table cell (td/th) `el` lies in, below `body`; None outside any table."""
+    for a in el.iterancestors():
+        if a is body:
+            return None
+        if isinstance(a.tag, str) and a.tag.lower() in ("td", "th"):
+            return a
+    return None
 
 
 def _self_and_up(el, n: int) -> list:

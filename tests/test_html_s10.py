@@ -1,0 +1,50 @@
+"""HTML pages that are nothing but their task table: a Word-saved 附件.htm (<p>title</p><table>…) and an old
+table-layout CMS page whose content cell holds a short notice and the table. The densest text block of such a page
+is one <span> — in a data cell, or the notice's — and taking it for the article dropped the table (0 edges,
+"no role clauses found")."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.loaders import parse_path
+
+ROWS = [("1", "推行企业开办“一网通办”，全流程办理时间压缩至1个工作日以内。", "市市场监管局", "市公安局、市税务局"),
+        ("2", "推进电子营业执照和电子印章同步发放。", "市市场监管局", "市公安局"),
+        ("3", "深化工程建设项目审批制度改革，社会投资低风险项目审批时间压缩至15个工作日以内。", "市住房城乡建设局",
+         "市自然资源局、市生态环境局")]
+
+
+def _table() -> str:
+    cell = '<td valign="middle"><p style="line-height:20px"><span style="font-size:14px">{}</span></p></td>'
+    head = "<tr>" + "".join(f"<td><p>{h}</p></td>" for h in ("序号", "工作任务", "牵头单位", "配合单位")) + "</tr>"
+    rows = "".join("<tr>" + "".join(cell.format(v) for v in row) + "</tr>" for row in ROWS)
+    return f'<table border="1" cellspacing="0" width="100%"><tbody>{head}{rows}</tbody></table>'
+
+
+def _edges(path: Path) -> list[tuple[str, str]]:
+    return [(r.mention, r.role) for r in parse_path(path).graph.responsibilities]
+
+
+WANT = [("市市场监管局", "LEADS"), ("市公安局", "RESPONSIBLE_FOR"), ("市税务局", "RESPONSIBLE_FOR"),
+        ("市市场监管局", "LEADS"), ("市公安局", "RESPONSIBLE_FOR"),
+        ("市住房城乡建设局", "LEADS"), ("市自然资源局", "RESPONSIBLE_FOR"), ("市生态环境局", "RESPONSIBLE_FOR")]
+
+
+def test_a_page_that_is_its_table(tmp_path: Path):
+    page = tmp_path / "fujian.htm"
+    page.write_text('<html><head><meta charset="utf-8"></head><body><div class="WordSection1"><p>附件1</p>'
+                    f"<p>某市2023年优化营商环境重点任务清单</p>{_table()}</div></body></html>", encoding="utf-8")
+    assert _edges(page) == WANT
+
+
+def test_a_table_layout_page_with_a_short_notice_above_its_table(tmp_path: Path):
+    notice = ("<p><span>各县（市、区）人民政府，市直有关部门：</span></p><p><span>现将《某市2023年优化营商环境重点任务清单》"
+              "印发给你们，请对照清单抓好落实，每月5日前将上月工作进展情况报市发展改革委。</span></p>")
+    page = tmp_path / "page.html"
+    page.write_text('<html><head><meta charset="utf-8"><title>某市2023年优化营商环境重点任务清单-某市发展和改革委员会</title>'
+                    '</head><body><table width="1000"><tr><td class="menu"><a href="/">首页</a> | <a href="/gk/">政务公开</a>'
+                    '</td></tr><tr><td><table width="96%"><tr><td>某市2023年优化营商环境重点任务清单</td></tr>'
+                    '<tr><td>发布日期：2023-04-11 信息来源：市发展改革委</td></tr>'
+                    f"<tr><td>{notice}<p><span>某市2023年优化营商环境重点任务清单</span></p>{_table()}</td></tr>"
+                    "</table></td></tr></table></body></html>", encoding="utf-8")
+    assert _edges(page) == WANT
