@@ -566,7 +566,17 @@ def _row_span(row) -> tuple[int, int]:
 
 
 _LOOKS_BACK = ("以上", "上述", "上表", "前述")
+# 以上 after a count (1200万人以上, 90%以上, 二级以上) bounds the number; a note that looks back opens with it
+_BOUND = re.compile(r"[\d%万亿千百十个人家项所次名台座级倍年]以上")
 _TABLE_EDGE = " \t\r\n\u3000|+-─━—"  # what may stand between a table's last cell and a note under it
+
+
+def _looks_back(before: str) -> bool:
+    """The words before a first-listed-leads note say it speaks of what is above it (注:以上各项任务中…); 城镇新增就业
+    1200万人以上 in the sentence the note closes says nothing of the kind."""
+    if not any(w in before for w in _LOOKS_BACK):
+        return False
+    return any(w in before for w in _LOOKS_BACK[1:]) or "以上" in _BOUND.sub("", before)
 
 
 def _first_leads_notes(norm: str, role_tables: list) -> tuple[tuple[int, int], list[tuple[int, int, int]]]:
@@ -585,7 +595,7 @@ def _first_leads_notes(norm: str, role_tables: list) -> tuple[tuple[int, int], l
         says = first_leads_mode(norm[m.start():end if end >= 0 else len(norm)]) or FIRST_LEADS
         before = norm[line:i]
         table = next((g for g, _ in reversed(role_tables) if g.end <= line and not norm[g.end:line].strip(_TABLE_EDGE)), None)
-        if any(w in before for w in _LOOKS_BACK):
+        if _looks_back(before):
             back.append((table.start if table is not None else 0, i, says))
         elif before.lstrip(" \t\u3000").startswith(("注", "备注")):
             if table is not None:
