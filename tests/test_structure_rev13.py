@@ -7,6 +7,8 @@ before comparing with kg's output. Negative cases pin numbers in running text th
 """
 from __future__ import annotations
 
+import re
+
 from kg.loaders import parse_text
 from kg.table import responsibility_rows
 
@@ -48,3 +50,58 @@ def test_first_listed_note_that_looks_back_still_covers_only_what_is_above():
     got = titled(text)
     assert ("建设平台", "市发展改革委", L, "牵头") in got
     assert ("完善机制", "市财政局", L, "牵头") in got
+
+
+def _outline(text: str) -> list[tuple]:
+    return [(r["section"], r["action"], r["task"], r["unit"], r["role"]) for r in rows(text)]
+
+
+def _broken(text: str) -> str:
+    """The same text with its line breaks: before each marker and each label."""
+    return re.sub(r"(?<=[。)）\u4e00-\u9fff])(?=[一二三]、|\d\.|【)", "\n", text)
+
+
+# ───────────── text whose line breaks were lost: 一、 glued to 1., label units glued to the next item ─────────────
+
+def test_section_heading_glued_to_a_numbered_item_is_split():
+    text = ("某市城市管理提升行动方案\n为提升城市管理水平，制定本方案。一、市容环境整治行动1.开展占道经营整治。（市城管局负责）"
+            "2.规范户外广告设置。（市城管局牵头，市市场监管局配合）二、市政设施提升行动3.实施道路工程。（市住建局负责）\n")
+    assert titled(text) == [
+        ("开展占道经营整治", "市城管局", R, "负责"),
+        ("规范户外广告设置", "市城管局", L, "牵头"),
+        ("规范户外广告设置", "市市场监管局", R, "配合"),
+        ("实施道路工程", "市住建局", R, "负责"),
+    ]
+    assert _outline(text) == _outline(_broken(text))
+
+
+def test_label_units_glued_to_the_next_item_or_section_end_there():
+    text = ("某市城市管理提升行动方案\n为提升城市管理水平，制定本方案。一、市容环境整治行动1.开展占道经营整治。"
+            "【责任单位】市城管局、各区人民政府2.规范户外广告设置。【牵头单位】市城管局【配合单位】市市场监管局、"
+            "市自然资源和规划局二、市政设施提升行动3.实施道路“白改黑”工程。【责任单位】市住建局4.推进背街小巷改造。"
+            "【牵头单位】市住建局【责任单位】各区人民政府\n")
+    got = titled(text)
+    assert got == [
+        ("开展占道经营整治", "市城管局", R, "负责"),
+        ("开展占道经营整治", "各区人民政府", R, "负责"),
+        ("规范户外广告设置", "市城管局", L, "牵头"),
+        ("规范户外广告设置", "市市场监管局", R, "配合"),
+        ("规范户外广告设置", "市自然资源和规划局", R, "配合"),
+        ("实施道路“白改黑”工程", "市住建局", R, "负责"),
+        ("推进背街小巷改造", "市住建局", L, "牵头"),
+        ("推进背街小巷改造", "各区人民政府", R, "负责"),
+    ]
+    assert _outline(text) == _outline(_broken(text))
+
+
+def test_numbers_in_running_text_are_no_markers():
+    """增长5%左右, 1.5万, 3.2亿元, 第1季度, 2024年1月, 一、二、三级: numbers in a heading's text or a unit list."""
+    from kg.loaders.text import normalize, paragraphs
+
+    for line in ("一、全年地区生产总值增长5%左右，新增就业1.5万人，完成投资3.2亿元。",
+                 "一、第1季度完成一、二、三级医院评审2024年1月底前启动。",
+                 "一、推进1、2号线建设3.2亿元",
+                 "责任单位:市卫健委、一、二级医院",
+                 "【责任单位】市城管局、各区人民政府，2024年12月底前完成。",
+                 "【责任单位】各区人民政府1.5万元补助。"):
+        assert [p.text for p in paragraphs(normalize(line))] == [normalize(line)], line
