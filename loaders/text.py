@@ -169,18 +169,22 @@ INLINE_BREAK = re.compile(r"[。!?;):]\s*(?=(?:[一二三四五六七八九十]+
 _CN_NUMERALS = frozenset("一二三四五六七八九十")
 _ITEM_NO = r"(?<![\dA-Za-z.])\d{1,2}[.、](?![\d%])"
 RUN_IN_HEADING = re.compile(r"[一二三四五六七八九十]+、[^。!?;(]{2,40}?(?=\([一二三四五六七八九十]+\)|" + _ITEM_NO + ")")
-# 【责任单位】市城管局、各区人民政府2.规范户外广告设置。 / …市自然资源和规划局二、市政设施提升行动3.…: a label's units run
-# on into the next item or section when the breaks were lost; the item opens with a heading sentence (…。), the
-# section with a heading then its first item's marker. The units hold no sentence mark, nor a digit or 一 right before.
-_LABEL_RUN = re.compile(r"(?:单位|部门|主体)[\]:](?:[^\[\]。!?;:()\d]|\([^()]{1,8}\)){2,60}?(?<![一二三四五六七八九十])"
-                        r"(?=(?:" + _ITEM_NO + r"|[一二三四五六七八九十]{1,3}、)[^。!?;:()\[\]\d]{2,40}?"
-                        r"(?:。|" + _ITEM_NO + r"|\([一二三四五六七八九十]+\)))")
+# 【责任单位】市城管局、各区人民政府2.规范户外广告设置。 / …市自然资源和规划局二、市政设施提升行动3.… / 【完成时限】2024年
+# 12月底前2.…: a label's value runs on into the next item or section when the breaks were lost; the item opens with a
+# heading sentence (…。), the section with a heading then its first item's marker. The value holds no sentence mark,
+# and a list goes on after 、 (市卫健委、一、二级医院).
+_LABEL_RUN = re.compile(r"(?:单位|部门|主体|时限|时间|节点)[\]:](?:[^\[\]。!?;:()]|\([^()]{1,8}\)){2,60}?"
+                        r"(?<![一二三四五六七八九十、])(?=(?:" + _ITEM_NO + r"|[一二三四五六七八九十]{1,3}、)"
+                        r"[^。!?;:()\[\]]{2,40}?(?:。|" + _ITEM_NO + r"|\([一二三四五六七八九十]+\)))")
+
+
+_LABEL_WORDS = re.compile(r"单位|部门|主体|时限|时间|节点")
 
 
 def _split_run_on(p: Paragraph) -> list[Paragraph]:
     """Split a paragraph whose line breaks were lost at each structural marker it carries."""
     cuts = [m.end() for m in INLINE_BREAK.finditer(p.text)]
-    if ("]" in p.text or ":" in p.text) and ("单位" in p.text or "部门" in p.text or "主体" in p.text):
+    if ("]" in p.text or ":" in p.text) and _LABEL_WORDS.search(p.text):
         cuts += [m.end() for m in _LABEL_RUN.finditer(p.text)]
     for start in [0] + cuts:
         if p.text[start:start + 1] in _CN_NUMERALS:  # only a 一、 heading can run into its (一) or 1.
