@@ -169,12 +169,14 @@ INLINE_BREAK = re.compile(r"[。!?;):]\s*(?=(?:[一二三四五六七八九十]+
 _CN_NUMERALS = frozenset("一二三四五六七八九十")
 _ITEM_NO = r"(?<![\dA-Za-z.])\d{1,2}[.、](?![\d%])"
 RUN_IN_HEADING = re.compile(r"[一二三四五六七八九十]+、[^。!?;(]{2,40}?(?=\([一二三四五六七八九十]+\)|" + _ITEM_NO + ")")
+# (一)市容环境整治行动1.开展占道经营整治。…: a (一) action heading run into its first 1. task the same way
+RUN_IN_ACTION = re.compile(r"\([一二三四五六七八九十]+\)[^。!?;(]{2,40}?(?=" + _ITEM_NO + ")")
 # 【责任单位】市城管局、各区人民政府2.规范户外广告设置。 / …市自然资源和规划局二、市政设施提升行动3.… / 【完成时限】2024年
-# 12月底前2.…: a label's value runs on into the next item or section when the breaks were lost; the item opens with a
+# 12月底前2.…: a label's value runs on into the next item, action or section when the breaks were lost; the item opens with a
 # heading sentence (…。), the section with a heading then its first item's marker. The value holds no sentence mark,
 # and a list goes on after 、 (市卫健委、一、二级医院).
 _LABEL_RUN = re.compile(r"(?:单位|部门|主体|时限|时间|节点)[\]:](?:[^\[\]。!?;:()]|\([^()]{1,8}\)){2,60}?"
-                        r"(?<![一二三四五六七八九十、])(?=(?:" + _ITEM_NO + r"|[一二三四五六七八九十]{1,3}、)"
+                        r"(?<![一二三四五六七八九十、])(?=(?:" + _ITEM_NO + r"|[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\))"
                         r"[^。!?;:()\[\]]{2,40}?(?:。|" + _ITEM_NO + r"|\([一二三四五六七八九十]+\)))")
 
 
@@ -186,11 +188,14 @@ def _split_run_on(p: Paragraph) -> list[Paragraph]:
     cuts = [m.end() for m in INLINE_BREAK.finditer(p.text)]
     if ("]" in p.text or ":" in p.text) and _LABEL_WORDS.search(p.text):
         cuts += [m.end() for m in _LABEL_RUN.finditer(p.text)]
-    for start in [0] + cuts:
-        if p.text[start:start + 1] in _CN_NUMERALS:  # only a 一、 heading can run into its (一) or 1.
-            m = RUN_IN_HEADING.match(p.text, start)
+    starts = [0, *cuts]
+    for start in starts:  # a cut found here is a start too: 一、重点任务 / (一)市容环境整治行动 / 1.开展…
+        first = p.text[start:start + 1]
+        if first in _CN_NUMERALS or first == "(":  # only a 一、 or (一) heading can run into its (一) or 1.
+            m = (RUN_IN_HEADING if first != "(" else RUN_IN_ACTION).match(p.text, start)
             if m:
                 cuts.append(m.end())
+                starts.append(m.end())
     if not cuts:
         return [p]
     cuts.sort()

@@ -122,3 +122,20 @@ def test_a_deadline_glued_to_the_next_item_ends_there():
         ("推进背街小巷改造", "市住建局", R, "长期坚持"),
         ("加强巡查", "市城管局", R, None),
     ]
+
+
+def test_three_levels_run_in_read_as_with_their_line_breaks():
+    """一、 then (一) then 1., with a label's units glued to the next (一) heading."""
+    text = ("某市行动方案\n为提升水平，制定本方案。一、重点任务（一）市容环境整治行动1.开展占道经营整治。【责任单位】市城管局、"
+            "各区人民政府（二）市政设施提升行动2.实施道路工程。（市住建局负责）3.推进背街小巷改造。（市住建局牵头，各区人民政府配合）"
+            "二、保障措施（三）加强组织领导。（市城管局负责）\n")
+    broken = re.sub(r"(?<=[。)）\u4e00-\u9fff])(?=[一二三]、|（[一二三]）|\d\.|【)", "\n", text)
+    assert _outline(text) == _outline(broken)
+    assert ("开展占道经营整治", "各区人民政府", R, "负责") in titled(text)
+
+
+def test_an_action_heading_with_a_number_in_it_stays_whole():
+    from kg.loaders.text import normalize, paragraphs
+
+    for line in ("（一）总体目标到2025年，建成12.5万套保障房，完成投资3.2亿元。", "（一）实施第1.2阶段工程。"):
+        assert [p.text for p in paragraphs(normalize(line))] == [normalize(line)], line
