@@ -230,8 +230,7 @@ class _Outline:
             self.add_action(Item("action", article.group(1), Piece(p, article.end(), end), [Piece(p, 0, len(t))]))
         elif _standalone_heading(self.paras, i):
             self.open_section(Item("section", None, Piece(p, 0, len(t)), [Piece(p, 0, len(t))]))
-        elif (m := ACTION_RE.match(t)) and not (_digit_marker(m.group(1)) and self.action is not None
-                                                and self.action.number and not _digit_marker(self.action.number)):
+        elif (m := ACTION_RE.match(t)) and not (_digit_marker(m.group(1)) and self.under_action()):
             end, duty = _numbered_title_end(t, m.end())
             self.add_action(Item("action", m.group(1), Piece(p, m.end(), end), [Piece(p, 0, len(t))], duty=duty))
         elif (m := TASK_RE.match(t) or ACTION_RE.match(t)) is not None:
@@ -243,6 +242,14 @@ class _Outline:
                 self.duty_line(p, t, a, b)
         else:
             self.unnumbered(i, p, t)
+
+    def under_action(self) -> bool:
+        """A (1) here numbers the tasks of the open action: one numbered (一), or a 1. item that the two levels
+        一、 then 1. made an action (一、 / 1. / (1): the 1. level stays)."""
+        number = self.action.number if self.action is not None else None
+        if not number:
+            return False
+        return not _digit_marker(number) or (self.leaf_actions and TASK_RE.match(number) is not None)
 
     def roman_section(self, t: str) -> Optional[re.Match]:
         """Ⅰ、 is a top-level marker like 一、 when the plan's top level uses it (first, or after another Ⅰ、

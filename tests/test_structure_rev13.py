@@ -139,3 +139,39 @@ def test_an_action_heading_with_a_number_in_it_stays_whole():
 
     for line in ("（一）总体目标到2025年，建成12.5万套保障房，完成投资3.2亿元。", "（一）实施第1.2阶段工程。"):
         assert [p.text for p in paragraphs(normalize(line))] == [normalize(line)], line
+
+
+# ───────────── 一、 / 1. / (1): the 1. level stays when the (1) items carry the clauses ─────────────
+
+def test_sub_items_under_a_numbered_action_are_its_tasks():
+    text = ("某市工作方案\n一、重点任务\n1.推进产业升级\n（1）培育龙头企业。（市工信局负责）\n"
+            "（2）建设产业园区。（市发改委牵头，市财政局配合）\n2.优化营商环境\n（1）深化放管服改革。（市政务服务局负责）\n")
+    got = [(r["section"], r["action"], r["task"], r["unit"], r["role"]) for r in rows(text)]
+    assert got == [
+        ("重点任务", "推进产业升级", "培育龙头企业", "市工信局", R),
+        ("重点任务", "推进产业升级", "建设产业园区", "市发改委", L),
+        ("重点任务", "推进产业升级", "建设产业园区", "市财政局", R),
+        ("重点任务", "优化营商环境", "深化放管服改革", "市政务服务局", R),
+    ]
+
+
+def test_a_clause_after_the_sub_items_of_a_numbered_action_covers_the_action():
+    text = ("某市工作方案\n一、重点任务\n1.推进产业升级。（市工信局牵头，市科技局配合）\n（1）培育龙头企业。\n（2）建设产业园区。\n"
+            "2.优化营商环境\n（1）深化放管服改革。\n（2）优化审批服务。\n（市政务服务局负责）\n")
+    assert titled(text) == [
+        ("推进产业升级", "市工信局", L, "牵头"),
+        ("推进产业升级", "市科技局", R, "配合"),
+        ("优化营商环境", "市政务服务局", R, "负责"),
+    ]
+
+
+def test_bracketed_items_under_a_bracketed_action_stay_actions_of_their_own():
+    """(一) then (1): unchanged — the (1) items are the (一) action's tasks; (1) alone under 一、 are actions."""
+    text = ("某市工作方案\n一、重点任务\n（一）推进产业升级\n（1）培育龙头企业。（市工信局负责）\n"
+            "二、保障措施\n（1）建立协调机制。（市政府办公室负责）\n（2）强化督查。（市督查室负责）\n")
+    got = [(r["action"], r["task"], r["unit"]) for r in rows(text)]
+    assert got == [
+        ("推进产业升级", "培育龙头企业", "市工信局"),
+        ("建立协调机制", None, "市政府办公室"),
+        ("强化督查", None, "市督查室"),
+    ]
