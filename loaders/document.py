@@ -566,17 +566,18 @@ def _row_span(row) -> tuple[int, int]:
 
 
 _LOOKS_BACK = ("以上", "上述", "上表", "前述")
-# 以上 after a count (1200万人以上, 90%以上, 二级以上) bounds the number; a note that looks back opens with it
-_BOUND = re.compile(r"[\d%万亿千百十个人家项所次名台座级倍年]以上")
+# 以上 that looks back opens its clause (注:以上各项…, (以上任务…, 对以上任务…); after a word it bounds a number or a
+# size (1200万人以上, 90%以上, 二级以上, 规模以上, 一半以上)
+_LOOKS_BACK_YISHANG = re.compile(r"(?:^|[\s注:,。;!?()、对将按])以上")
 _TABLE_EDGE = " \t\r\n\u3000|+-─━—"  # what may stand between a table's last cell and a note under it
 
 
 def _looks_back(before: str) -> bool:
     """The words before a first-listed-leads note say it speaks of what is above it (注:以上各项任务中…); 城镇新增就业
-    1200万人以上 in the sentence the note closes says nothing of the kind."""
+    1200万人以上 or 规模以上 in the sentence the note closes says nothing of the kind."""
     if not any(w in before for w in _LOOKS_BACK):
         return False
-    return any(w in before for w in _LOOKS_BACK[1:]) or "以上" in _BOUND.sub("", before)
+    return any(w in before for w in _LOOKS_BACK[1:]) or _LOOKS_BACK_YISHANG.search(before) is not None
 
 
 def _first_leads_notes(norm: str, role_tables: list) -> tuple[tuple[int, int], list[tuple[int, int, int]]]:

@@ -44,12 +44,23 @@ def test_first_listed_note_carries_forward_past_a_quantity_with_yishang():
     assert ("关于2024年经济社会发展主要预期目标", "国家发展改革委", L, "牵头") in got
 
 
+def test_first_listed_note_carries_forward_past_a_size_with_yishang():
+    got = titled(_FENGONG.format(body="规模以上工业增加值增长6%，一半以上企业实现数字化转型。"))
+    assert ("推动产业链供应链优化升级", "工业和信息化部", L, "牵头") in got
+
+
 def test_first_listed_note_that_looks_back_still_covers_only_what_is_above():
     text = ("某市工作方案\n一、重点任务\n1.建设平台。（市发展改革委、市统计局负责）\n2.完善机制。（市财政局、市审计局负责）\n"
             "注：以上各项任务中，排在第一位的为牵头单位。\n二、保障措施\n3.加强督查。（市政府办公室、市督查室负责）\n")
     got = titled(text)
     assert ("建设平台", "市发展改革委", L, "牵头") in got
     assert ("完善机制", "市财政局", L, "牵头") in got
+
+
+def test_a_bracket_note_that_looks_back_covers_the_items_above():
+    text = ("某市工作方案\n一、重点任务\n1.建设平台。（市发展改革委、市统计局负责）\n2.完善机制。\n"
+            "（以上任务由市财政局、市审计局负责，列第一位的为牵头单位）\n")
+    assert ("完善机制", "市财政局", L, "牵头") in titled(text)
 
 
 def _outline(text: str) -> list[tuple]:
