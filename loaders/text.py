@@ -174,9 +174,9 @@ RUN_IN_ACTION = re.compile(r"\([一二三四五六七八九十]+\)[^。!?;(]{2,4
 # 【责任单位】市城管局、各区人民政府2.规范户外广告设置。 / …市自然资源和规划局二、市政设施提升行动3.… / 【完成时限】2024年
 # 12月底前2.…: a label's value runs on into the next item, action or section when the breaks were lost; the item opens with a
 # heading sentence (…。), the section with a heading then its first item's marker. The value holds no sentence mark,
-# and a list goes on after 、 (市卫健委、一、二级医院).
+# a list goes on after 、 (市卫健委、一、二级医院), and 二、三季度 counts.
 _LABEL_RUN = re.compile(r"(?:单位|部门|主体|时限|时间|节点)[\]:](?:[^\[\]。!?;:()]|\([^()]{1,8}\)){2,60}?"
-                        r"(?<![一二三四五六七八九十、])(?=(?:" + _ITEM_NO + r"|[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\))"
+                        r"(?<![一二三四五六七八九十、])(?=(?:" + _ITEM_NO + r"|[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十])|\([一二三四五六七八九十]{1,3}\))"
                         r"[^。!?;:()\[\]]{2,40}?(?:。|" + _ITEM_NO + r"|\([一二三四五六七八九十]+\)))")
 
 

@@ -118,7 +118,8 @@ def test_numbers_in_running_text_are_no_markers():
                  "责任单位:市卫健委、一、二级医院。",
                  "【完成时限】2024.12.31前完成。",
                  "发布时间:2024-03-15 09:30 浏览次数:1832",
-                 "完成时限:2024年11、12月开展检查。"):
+                 "完成时限:2024年11、12月开展检查。",
+                 "【责任单位】市城管局 二、三季度完成调研。"):
         assert [p.text for p in paragraphs(normalize(line))] == [normalize(line)], line
 
 
