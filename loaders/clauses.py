@@ -1299,14 +1299,18 @@ def _collective(unit: str) -> bool:
 # its place. Strict on purpose: (APP), (含电子社保卡), (自治区、直辖市), (省、市、县), (如学校、医院) stay text.
 _LISTED_END = re.compile(r"(?:局|委|办|厅|署|(?<![东西南北中内外全局总干基])部|部门|单位|政府|管委会|委员会|办公室|中心|支队|总队|"
                          r"大队|党委|党组|公司|集团|法院|检察院|海关|银行|分行|支行|工会|妇联|团委|科协|残联|侨联|文联|"
-                         r"工商联|红十字会|联社|指挥部|领导小组|专班|研究室|督查室)$")
+                         r"工商联|红十字会|联社|指挥部|领导小组|专班|研究室|督查室|总局|团中央|(?:消|计生)协|社科联|贸促会|"
+                         r"慈善总会|(?:证|银保)监会|(?:供销|合作|新华)社|党校|(?:科学|社科|保健|研究)院|大学|学院|"
+                         r"(?:档案|图书|博物|文化)馆|调查队|(?:总|电视)台)$")
+# a national body names no place (教育部, 税务总局, 海关总署): its form stands for one
+_NATIONAL = re.compile(r"^(?![各全本该有相如含])[\u4e00-\u9fff]{2,9}(?<![东西南北中内外全局总干基])(?:部|总局|总署)$|^审计署$|^新华社$")
 _LISTED_COLLECTIVE = re.compile(r"^(?:各(?:有关|相关)?(?:省|市|县|区|州|乡镇|街道|镇街|县区|区县|县市区|市州|乡|镇|"
                                 r"县\(市、区\)|乡镇\(街道\)|县\(区\)|区\(县\))|(?:省|市|县|区)直(?:各|有关|相关)?(?:部门|单位))$")
-_PLACE_MARK = re.compile(r"^(?:省|市(?!民|场)|县|区|州|盟|旗|镇|乡|街道|各|国家|国务院|中央|全国|中共|共青团|团)|"
+_PLACE_MARK = re.compile(r"^(?:省|市(?!民|场)|县|区|州|盟|旗|镇|乡|街道|各|国家|国务院|中央|全国|中共|共青团|团|中国|最高)|"
                          r"^[\u4e00-\u9fff]{2,8}?(?:省|市|县|区|州|盟|旗)")
 _NOT_LISTED = ("如", "含", "例如", "比如", "包括", "即", "主要", "涉及", "不含", "除", "简称", "以下", "其中",
                "(", "[")  # (一)市发展改革委: an item's marker, not a unit's first character
-_BARE_LAST = frozenset("局委办厅署部门位府会室心队组司团院关行联社班区道镇街)进前底成完年月期持")
+_BARE_LAST = frozenset("局委办厅署部门位府会室心队组司团院关行联社班区道镇街州协校馆学台央)进前底成完年月期持")
 _BARE_AFTER = frozenset(("", "。", ";", "\n", " "))
 
 
@@ -1455,6 +1459,8 @@ def _bare_list(inner: str, first_leads: int) -> Optional[RoleClause]:
         subs.pop()
     elif len(subs) > 1 and _deadline_only(subs[-1]):
         deadline = subs.pop()
+    while len(subs) > 1 and _is_note(subs[-1]):  # (A、B。以下均需…,不再列出)
+        subs.pop()
     if any(":" in sub for sub in subs):
         return None
     units: list[str] = []
@@ -1463,7 +1469,7 @@ def _bare_list(inner: str, first_leads: int) -> Optional[RoleClause]:
         if not got or not all(map(_listed_unit, got)):
             return None
         units.extend(got)
-    if not any(_PLACE_MARK.search(u) for u in units) or not any(
+    if not any(_PLACE_MARK.search(u) or _NATIONAL.match(u) for u in units) or not any(
             _LISTED_END.search(_TRAILING_BRACKET.sub("", u) if u.endswith(")") else u) for u in units):
         return None
     clause = RoleClause(0, 0, inner, deadline=deadline)

@@ -1,0 +1,68 @@
+"""Review set rev13: bare unit lists of national ministries and other bodies, role verbs with a word glued on,
+shared collective names (tests fail on the code before these fixes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.loaders.clauses import find_clauses
+from kg.loaders.text import normalize
+
+R, L = "RESPONSIBLE_FOR", "LEADS"
+
+
+def read(text: str) -> list[tuple[str, str, str]]:
+    found, _ = find_clauses(normalize(text))
+    return [(a.unit, a.role, a.qualifier) for c in found for a in c.assignments]
+
+
+def problems(text: str) -> int:
+    found, _ = find_clauses(normalize(text))
+    return sum(len(c.problems) for c in found)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a national ministry names no place, yet it is a unit
+    ("做好工作。（教育部）", [("教育部", R, "负责")]),
+    ("做好工作。（财政部、税务总局）", [("财政部", R, "负责"), ("税务总局", R, "负责")]),
+    ("做好工作。（公安部、交通运输部）", [("公安部", R, "负责"), ("交通运输部", R, "负责")]),
+    ("做好工作。（最高人民法院、公安部）", [("最高人民法院", R, "负责"), ("公安部", R, "负责")]),
+    ("做好工作。（海关总署、商务部）", [("海关总署", R, "负责"), ("商务部", R, "负责")]),
+    # head nouns of other bodies
+    ("做好工作。（共青团中央、教育部）", [("共青团中央", R, "负责"), ("教育部", R, "负责")]),
+    ("做好工作。（中国科协、省科协）", [("中国科协", R, "负责"), ("省科协", R, "负责")]),
+    ("做好工作。（县供销社、县委党校）", [("县供销社", R, "负责"), ("县委党校", R, "负责")]),
+    ("做好工作。（市供销合作社、县邮政分公司）", [("市供销合作社", R, "负责"), ("县邮政分公司", R, "负责")]),
+    ("做好工作。（省商务厅、各市州）", [("省商务厅", R, "负责"), ("各市州", R, "负责")]),
+    ("做好工作。（中国证监会、中国人民银行）", [("中国证监会", R, "负责"), ("中国人民银行", R, "负责")]),
+    ("做好工作。（中国科学院、中国社科院）", [("中国科学院", R, "负责"), ("中国社科院", R, "负责")]),
+    ("做好工作。（市社科联、市贸促会、市消协）", [("市社科联", R, "负责"), ("市贸促会", R, "负责"), ("市消协", R, "负责")]),
+    ("做好工作。（市计生协、市慈善总会）", [("市计生协", R, "负责"), ("市慈善总会", R, "负责")]),
+    ("做好工作。（市档案馆、市图书馆）", [("市档案馆", R, "负责"), ("市图书馆", R, "负责")]),
+    ("做好工作。（市卫健委、市妇幼保健院）", [("市卫健委", R, "负责"), ("市妇幼保健院", R, "负责")]),
+    ("做好工作。（市教育局、某某大学、某某职业技术学院）",
+     [("市教育局", R, "负责"), ("某某大学", R, "负责"), ("某某职业技术学院", R, "负责")]),
+    ("做好工作。（市统计局、国家统计局某某调查队）", [("市统计局", R, "负责"), ("国家统计局某某调查队", R, "负责")]),
+    ("做好工作。（中央宣传部、新华社、中央广播电视总台）",
+     [("中央宣传部", R, "负责"), ("新华社", R, "负责"), ("中央广播电视总台", R, "负责")]),
+    # a note after the list names no unit
+    ("做好工作。（省商务厅、省财政厅、省公安厅。以下均需各设区市人民政府落实，不再一一列出）",
+     [("省商务厅", R, "负责"), ("省财政厅", R, "负责"), ("省公安厅", R, "负责")]),
+    ("做好工作。（县应急局、县委组织部。以下任务均需各乡镇人民政府落实，不再列出）",
+     [("县应急局", R, "负责"), ("县委组织部", R, "负责")]),
+    # still text: glosses, enumerations, a place list, body parts, examples
+    ("设在教育部（教育部办公厅）。", []),
+    ("确定试点高校2所（某某大学、某某学院）。", []),
+    ("做好工作。（自治区、直辖市）", []),
+    ("做好工作。（如学校、医院）", []),
+    ("做好工作。（内部、外部）", []),
+    ("做好工作。（东部、中部）", []),
+])
+def test_bare_list_of_units(text, expected):
+    assert read(text) == expected
+
+
+def test_bare_list_first_listed_leads():
+    """Under 列第一位的为牵头单位 the first ministry of a bare list leads."""
+    found, _ = find_clauses(normalize("做好工作。（财政部、税务总局）"), 1)
+    assert [(a.unit, a.role) for c in found for a in c.assignments] == [("财政部", L), ("税务总局", R)]
