@@ -66,3 +66,23 @@ def test_bare_list_first_listed_leads():
     """Under 列第一位的为牵头单位 the first ministry of a bare list leads."""
     found, _ = find_clauses(normalize("做好工作。（财政部、税务总局）"), 1)
     assert [(a.unit, a.role) for c in found for a in c.assignments] == [("财政部", L), ("税务总局", R)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a word glued onto a role verb is part of the verb, never of the unit
+    ("（市商务局牵头组织实施，市财政局配合）", [("市商务局", L, "牵头"), ("市财政局", R, "配合")]),
+    ("（市商务局牵头协调，市财政局配合）", [("市商务局", L, "牵头"), ("市财政局", R, "配合")]),
+    ("（市商务局牵头统筹，市财政局配合）", [("市商务局", L, "牵头"), ("市财政局", R, "配合")]),
+    ("（市河长办总牵头，各镇（街道）组织落实）", [("市河长办", L, "牵头"), ("各镇(街道)", R, "负责")]),
+    ("（市水利局为主，各镇负责落实）", [("市水利局", L, "牵头"), ("各镇", R, "负责")]),
+    ("（市应急管理局牵头，市气象局予以配合）", [("市应急管理局", L, "牵头"), ("市气象局", R, "配合")]),
+    ("（市商务局跟踪落实）", [("市商务局", R, "负责")]),
+    ("（市生态环境局联合市工信局负责）", [("市生态环境局", R, "负责"), ("市工信局", R, "负责")]),
+    ("（市商务局、市财政局根据职能分工负责）", [("市商务局", R, "负责"), ("市财政局", R, "负责")]),
+    ("（市商务局具体承办）", [("市商务局", R, "负责")]),
+    # not units: 为主 after no unit, a name with 联合 inside it
+    ("坚持以预防为主。（以预防为主）", []),
+    ("（市工商业联合会负责）", [("市工商业联合会", R, "负责")]),
+])
+def test_verb_with_a_word_glued_on(text, expected):
+    assert read(text) == expected
