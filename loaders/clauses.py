@@ -177,7 +177,8 @@ def mask_organisers(text: str, hosts_only: bool = False) -> str:
 
 # ── verbs ─────────────────────────────────────────────────────────────────────────────────────
 _ADVERB = (r"(?:分别|共同|联合|分工|分头|各自|具体|负责|协同|积极|密切|全力|主动|统筹|按(?:照)?(?:各自)?职责(?:分工)?|依(?:据|照)?职责(?:分工)?|"
-           r"根据(?:各自)?职[责能](?:分工)?|按(?:照)?职能(?:分工)?|依职能|按(?:照)?属地|按分工)")
+           r"根据(?:各自)?职[责能](?:分工)?|按(?:照)?职能(?:分工)?|依职能|按(?:照)?属地|按分工|"
+           r"(?:按照?|根据|依据)[“\"][^”\"、,;]{1,8}、[^”\"、,;]{1,8}[”\"]的?原则)")  # 按照“谁主管、谁负责”原则落实
 _LEAD = (r"(?:总?牵头(?:负责|组织实施|组织开展|组织推进|组织|实施|落实|推进|推动|抓总|协调|统筹)?|统筹(?:协调|推进|负责|实施)?|"
          r"牵总|抓总|主责|主办|(?<=[局委办厅署部门位府会室心队组司团院关行联社])为主)")  # 市水利局为主,各镇负责落实
 _SUPPORT = r"(?:(?:做好|搞好|抓好)?配合(?:落实|实施|推进|做好)?(?:工作)?|协助(?:落实|实施)?|(?:参与|参加)(?:落实|实施)?|协同(?:推进|落实)?|协调(?:配合)?|协办|(?:予以|给予)(?:支持|配合|协助))"
@@ -433,13 +434,15 @@ def _split_conjunction(part: str) -> list[str]:
         idx = part.find(conj)
         while idx > 0:
             left, right = part[:idx], part[idx + len(conj):]
-            if right and not _generic(right) and right not in _BARE_HEADS and (
+            if right and not _generic(right) and right not in _BARE_HEADS and left not in _LEVEL_WORDS and (
                     conj in ("会同", "以及") or (_has_head(left) and (_has_head(right) or right.startswith("各")))):
                 return _split_conjunction(left) + _split_conjunction(right)
             idx = part.find(conj, idx + 1)
     return [part]
 
 
+# 中央和国家机关有关部门: a level word before 和 shares the noun after it — one collective as written
+_LEVEL_WORDS = frozenset(("中央", "国家", "省", "市", "县", "区", "乡", "镇", "省级", "市级", "县级", "乡镇", "地方"))
 # 各县(市、区)党委和政府: a bare head noun after 和 only makes sense with the prefix before it — one unit
 _BARE_HEADS = frozenset(("政府", "人民政府", "党委", "党组", "管委会", "党工委", "人大", "政协"))
 _DENG_TAIL = re.compile(r"(?:有关|相关|其他)?(?:部门|单位)(?:按职责)?")  # 等有关部门 is the head noun of 等 too
@@ -488,7 +491,8 @@ def _merge_fragments(parts: list[str]) -> list[str]:
         nxt = parts[k + 1] if k + 1 < len(parts) else None
         fragment = nxt is not None and (
             (LEVEL_ONLY.match(p) and LEVEL_LED.match(nxt) and not _LEVEL_DIRECT.match(nxt)) or
-            (BARE_PLACES.match(p) and GOV_SUFFIX.search(parts[-1]) and not nxt.startswith("各")) or
+            (BARE_PLACES.match(_PLACES_BRACKET.sub("", p) if p[-1:] == ")" else p) and GOV_SUFFIX.search(parts[-1])
+             and not nxt.startswith("各")) or  # 各州(市)、县(市、区)人民政府 as 各市、县人民政府
             (_ZONE.search(p) and parts[-1].endswith(_ZONE_BODY) and _zones_share(parts[k + 1:])) or
             (p[-1:] in "市县区" and _places_share(parts)) or
             (not _has_head(p) and len(p) <= 6 and not p.startswith(("各", "有关", "相关")) and _tail_shares(parts[k + 1:])))

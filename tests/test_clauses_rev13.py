@@ -86,3 +86,20 @@ def test_bare_list_first_listed_leads():
 ])
 def test_verb_with_a_word_glued_on(text, expected):
     assert read(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a level word before 和 shares the noun after it: one collective, as written
+    ("（中央和国家机关有关部门按职责分工负责）", [("中央和国家机关有关部门", R, "负责")]),
+    # places in brackets before a shared 人民政府: one collective, as 各市、县人民政府 is
+    ("（各州（市）、县（市、区）人民政府负责）", [("各州(市)、县(市、区)人民政府", R, "负责")]),
+    ("（各市、县人民政府负责）", [("各市、县人民政府", R, "负责")]),
+    # 按照“谁主管、谁负责”原则 says how, it is no deadline and does not cut the unit off
+    ("（省发展改革委牵头，省直相关单位按照“谁主管、谁负责”原则落实）",
+     [("省发展改革委", L, "牵头"), ("省直相关单位", R, "负责")]),
+    # still two: whole units on both sides, and a 各 place before another 各 collective
+    ("（市教育局和市财政局负责）", [("市教育局", R, "负责"), ("市财政局", R, "负责")]),
+    ("（各州（市）、各县人民政府负责）", [("各州(市)", R, "负责"), ("各县人民政府", R, "负责")]),
+])
+def test_shared_collective_names(text, expected):
+    assert read(text) == expected
