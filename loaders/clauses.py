@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import NamedTuple, Optional, Sequence
+from typing import Callable, NamedTuple, Optional, Sequence
 
 from kg.loaders.orgs import default_tables
 from kg.loaders.people import person_gloss, person_name
@@ -1193,7 +1193,7 @@ def _bare_clause(text: str, groups: Sequence[tuple[int, int]], a: int, b: int, i
             text[b:b + 1] in _BARE_AFTER or _bare_follows(text, groups, b, first_leads)):
         return None
     clause = _bare_list(inner, first_leads)
-    if clause is None or _explains(text, a, clause):
+    if clause is None or _explains(text, a, len(clause.assignments), clause.text):
         return None
     return clause
 
@@ -1304,7 +1304,7 @@ def _collective(unit: str) -> bool:
 # its place. Strict on purpose: (APP), (含电子社保卡), (自治区、直辖市), (省、市、县), (如学校、医院) stay text.
 _LISTED_END = re.compile(r"(?:局|委|办|厅|署|(?<![东西南北中内外全局总干基])部|部门|单位|政府|管委会|委员会|办公室|中心|支队|总队|"
                          r"大队|党委|党组|公司|集团|法院|检察院|海关|银行|分行|支行|工会|妇联|团委|科协|残联|侨联|文联|"
-                         r"工商联|红十字会|联社|指挥部|领导小组|专班|研究室|督查室|总局|团中央|(?:消|计生)协|社科联|贸促会|"
+                         r"工商联|红十字会|联社|指挥部|领导小组|专班|研究室|督查室|总局|团中央|(?:消|计生)协|协会|社科联|贸促会|"
                          r"慈善总会|(?:证|银保)监会|(?:供销|合作|新华)社|党校|(?:科学|社科|保健|研究)院|大学|学院|"
                          r"(?:档案|图书|博物|文化)馆|调查队|(?:总|电视)台)$")
 # a national body names no place (教育部, 税务总局, 海关总署): its form stands for one
@@ -1336,8 +1336,9 @@ _NAME_BEFORE = re.compile(r"(?:^|:)\s*[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,2}
 _ROSTER_LINE = re.compile(r"^\s*(?:[^:]{0,8}(?:组长|成员|召集人|联系人|联络员|负责人|责任人|领导|电话)\s*:|附件)")
 
 
-def _explains(text: str, a: int, clause: RoleClause) -> bool:
-    """The bare list at `a` explains what stands right before it (or its line is a roster, a contact or an annex)."""
+def _explains(text: str, a: int, n_units: int, listed: str) -> bool:
+    """The bare list at `a` (`listed`, of n_units units) explains what stands right before it (or its line is a roster, a
+    contact or an annex)."""
     line = text.rfind("\n", 0, a) + 1
     before = text[line:a].rstrip()
     if not before:
@@ -1347,16 +1348,15 @@ def _explains(text: str, a: int, clause: RoleClause) -> bool:
     if before[-1] in "个家所项名座条批类处支户位种" and (m := _COUNT_BEFORE.search(before)) is not None:
         # 确定试点医疗集团2个(A、B) lists the 2; 完成改造10座(县交通运输局) names who does it
         n = int(m.group(1)) if m.group(1).isdigit() else _HAN_COUNT[m.group(1)]
-        return n == len(clause.assignments) or clause.text.rstrip(" ;,").endswith("等")
+        return n == n_units or listed.rstrip(" ;,").endswith("等")
     # one unit right after an organization's name is that organization's other name (or its part); n units right
     # after a list of n organizations' names gloss them one by one (报市委、市政府(市委办公室、市政府办公室))
-    n = len(clause.assignments)
-    if n == 1:
+    if n_units == 1:
         return _LISTED_END.search(before) is not None
     if "、" not in before or _LISTED_END.search(before) is None:
         return False
     items = re.split(r"[,;:。\s]", before)[-1].split("、")
-    return len(items) >= n and all(_LISTED_END.search(x) is not None for x in items[-n:])
+    return len(items) >= n_units and all(_LISTED_END.search(x) is not None for x in items[-n_units:])
 
 
 def listed_unit(u: str) -> bool:
@@ -1455,6 +1455,18 @@ def _listed_unit(u: str) -> bool:
 def _bare_list(inner: str, first_leads: int) -> Optional[RoleClause]:
     """The clause of a bracket that holds only units (市发展改革委、市统计局,各县、区人民政府;持续推进): they answer
     for it, or with first-listed-leads on the first of them leads. None when anything in it is not a unit."""
+    got = _bare_units(inner, _listed_unit)
+    if got is None:
+        return None
+    units, deadline = got
+    clause = RoleClause(0, 0, inner, deadline=deadline)
+    _add(clause, units, "RESPONSIBLE_FOR", "负责", first_leads, inner)
+    return clause
+
+
+def _bare_units(inner: str, unit_ok: Callable[[str], bool]) -> Optional[tuple[list[str], Optional[str]]]:
+    """The units of a bracket of nothing but units, each passing `unit_ok`, one at least a listed unit that names
+    its place (or a national body), and its deadline; a trailing note (以下均需…,不再列出) is none of them."""
     if len(inner) > 150:
         return None
     subs = _subclauses(inner)
@@ -1471,15 +1483,45 @@ def _bare_list(inner: str, first_leads: int) -> Optional[RoleClause]:
     units: list[str] = []
     for sub in subs:
         got = split_units(sub)
-        if not got or not all(map(_listed_unit, got)):
+        if not got or not all(map(unit_ok, got)):
             return None
         units.extend(got)
-    if not any(_PLACE_MARK.search(u) or _NATIONAL.match(u) for u in units) or not any(
+    if not any(_PLACE_MARK.search(u) or _NATIONAL.match(u) for u in units if _listed_unit(u)) or not any(
             _LISTED_END.search(_TRAILING_BRACKET.sub("", u) if u.endswith(")") else u) for u in units):
         return None
-    clause = RoleClause(0, 0, inner, deadline=deadline)
-    _add(clause, units, "RESPONSIBLE_FOR", "负责", first_leads, inner)
-    return clause
+    return units, deadline
+
+
+def _unit_like(u: str) -> bool:
+    """A noun phrase with a unit's head noun: what a bare list kg cannot read may still hold (某某研究会)."""
+    return plausible_unit(u) and _has_head(u) and not u.startswith(_NOT_LISTED)
+
+
+@lru_cache(maxsize=4096)
+def _bare_like(inner: str) -> int:
+    """How many units a bracket holds that reads as a bare list, -1 for none (see bare_list_like)."""
+    got = _bare_units(inner, _unit_like)
+    return -1 if got is None else len(got[0])
+
+
+# cheap: a bracket that ends in the last character of a unit's head noun (HEAD) and closes a sentence
+_HEAD_LAST = "".join(sorted({w[-1] for w in HEAD.pattern[3:-2].split("|")}))
+_BARE_HINT = re.compile(r"[" + _HEAD_LAST + r"]\)(?=[。;\s]|$)")
+
+
+def bare_list_hint(text: str) -> bool:
+    """The text may hold a bare unit list (one regex search; bare_list_like says for each bracket)."""
+    return ")" in text and _BARE_HINT.search(text) is not None
+
+
+def bare_list_like(text: str, a: int, b: int) -> bool:
+    """The bracket text[a:b] closes a sentence and holds what reads as units, one at least a placed listed unit, and
+    glosses nothing before it: role text, read or not — so a unit kg does not know cannot drop it silently."""
+    inner = text[a + 1:b - 1]
+    if text[b:b + 1] not in _BARE_AFTER or inner[-1:] not in _HEAD_LAST and "," not in inner and ";" not in inner:
+        return False
+    n = _bare_like(inner)
+    return n > 0 and not _explains(text, a, n, inner)
 
 
 def _placed(c: RoleClause, a: int, b: int) -> RoleClause:

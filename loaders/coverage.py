@@ -8,8 +8,9 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional, Sequence
 
-from kg.loaders.clauses import (AS_LABEL_SENTENCE, LABEL, ORGANISER_MARK, PERSON_LABEL, as_label_hint, duty_clause, first_leads_note,
-                                label_search, looking_back, note_only, paren_groups, reference_only)
+from kg.loaders.clauses import (AS_LABEL_SENTENCE, LABEL, ORGANISER_MARK, PERSON_LABEL, as_label_hint, bare_list_hint,
+                                bare_list_like, duty_clause, first_leads_note, label_search, looking_back, note_only,
+                                paren_groups, reference_only)
 from kg.loaders.text import Paragraph
 
 # what a reader takes for a role statement: a role word inside a bracket, a role label with a colon
@@ -88,7 +89,7 @@ class _Scan:
         """Most paragraphs: nothing that looks like role text — but a clause with no role word that still gave
         edges (a bare unit list) is found and read too."""
         t = p.text
-        if ROLE_WORD.search(t) or (":" in t and (label_search(t, 0, LABEL_LINE) or _role_like_line(t))):
+        if ROLE_WORD.search(t) or (":" in t and (label_search(t, 0, LABEL_LINE) or _role_like_line(t))) or bare_list_hint(t):
             return False
         starts = self.starts
         k = bisect_left(starts, p.start) if t else len(starts)
@@ -127,7 +128,11 @@ class _Scan:
                 cov.read["bracket"] += 1
             return
         inner = p.text[a + 1:b - 1]
-        if not ROLE_WORD.search(inner) or _NOT_ROLE.search(inner) or len(inner) > 200 or (
+        if not ROLE_WORD.search(inner):
+            if bare_list_like(p.text, a, b):  # (教育部、某某研究会): a bare unit list, read or not, is role text
+                _count(self.cov, "bracket", start, _para_text(self.raw, p, a, b), self.spans, self.starts)
+            return
+        if _NOT_ROLE.search(inner) or len(inner) > 200 or (
                 first_leads_note(inner) and "、" not in inner) or note_only(inner) or reference_only(inner):
             return  # (排在第一位的为牵头单位) / (以下…均需…落实,不再一一列出) are notes on the clauses, not clauses
         _count(self.cov, "bracket", start, _para_text(self.raw, p, a, b), self.spans, self.starts)

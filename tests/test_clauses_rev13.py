@@ -103,3 +103,29 @@ def test_verb_with_a_word_glued_on(text, expected):
 ])
 def test_shared_collective_names(text, expected):
     assert read(text) == expected
+
+
+def _coverage(items: str) -> tuple[int, int, list[str]]:
+    from kg.loaders import parse_text
+
+    parsed = parse_text("某市人民政府办公室关于印发某市2025年工作要点的通知\n某市2025年工作要点\n一、重点任务\n" + items, "x.txt")
+    cov = parsed.coverage
+    assert cov is not None
+    return cov.total_found, cov.total_read, [u.text for u in cov.unread]
+
+
+def test_a_bare_list_not_read_is_reported():
+    """A bare unit list kg cannot read (one unit it does not know) is role text not read — never a silent ok."""
+    found, read_, unread = _coverage("1.推进事项一。做好工作。（市发展改革委、某某研究所）\n"
+                                     "2.推进事项二。做好工作。（市教育局、中国老龄协会）\n")
+    assert (found, read_) == (2, 1) and unread == ["（市发展改革委、某某研究所）"]
+
+
+@pytest.mark.parametrize("items", [
+    "1.确定试点高校2所（某某书院、某某研究所）。\n",  # a count's enumeration
+    "1.领导小组办公室设在市发展改革委（市营商环境办）。\n",  # a gloss
+    "1.覆盖全部区县（含开发区、高新区）。\n",
+    "1.推进事项。做好工作（2024年底前）。\n",
+])
+def test_text_brackets_are_no_role_text(items):
+    assert _coverage(items) == (0, 0, [])
