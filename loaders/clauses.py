@@ -235,7 +235,8 @@ LEVEL_ONLY = re.compile(r"^各?(?:有关|相关)?(?:省|市|县|区|州|盟|旗|
 LEVEL_LED = re.compile(r"^(?:省|市|县|区|州|盟|旗|乡|镇|乡镇|街道|县区|市州|区县|县市|县级市|地级市|自治|\()")
 # words that put a phrase outside the unit slot: a sentence, not a noun phrase
 NOT_UNIT = re.compile(r"(?:的(?!士)|(?<![主重])要(?!素)|将|应当|应该|须|需|把|被|了|着|已|对(?![外台口])|(?<!自)由(?!于)|"
-                      r"通过|按照|根据|进行|其中|包括|以下|\d+年|年底|年度|\d+月|\d+日|%|\d{3,})")
+                      r"通过|按照|根据|进行|其中|包括|以下|\d+年|年底|年度|\d+月|\d+日|%|"
+                      r"(?<!\d)(?!(?:12345|12315|12348|12366|110|119|120|122)(?!\d))\d{3,})")  # a hotline's number names units
 # verbs that start a sentence, but also occur inside long names (省完善促进消费体制机制厅际联席会议成员单位)
 NOT_UNIT_SOFT = re.compile(r"开展|加强|推进|推动|完善|建立|健全|提升|做好|抓好|确保|进一步|积极|加快|"
                            r"工作(?!局|部|委|站|室|组|处|办|队|领导小组|专班)|任务|措施|政策(?!研究)|方案|制度")

@@ -129,3 +129,16 @@ def test_a_bare_list_not_read_is_reported():
 ])
 def test_text_brackets_are_no_role_text(items):
     assert _coverage(items) == (0, 0, [])
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a hotline's number is part of its centre's name
+    ("（市12345政务服务便民热线管理中心具体承办，各县（市）区政府根据职责分工负责）",
+     [("市12345政务服务便民热线管理中心", R, "负责"), ("各县(市)区政府", R, "负责")]),
+    ("（市120急救指挥中心负责）", [("市120急救指挥中心", R, "负责")]),
+    # any other number of three digits or more is a count, not a name
+    ("（新增1200家企业负责）", []),
+    ("（市1234中心负责）", []),
+])
+def test_hotline_number_in_a_unit(text, expected):
+    assert read(text) == expected
