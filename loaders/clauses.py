@@ -188,6 +188,7 @@ VERB = r"(?:" + _ADVERB + r"{0,2}" + r"(?:" + "|".join((_LEAD, _SUPPORT, _GUIDE,
 VERB_RE = re.compile(r"^(.*?)(" + VERB + r")$", re.S)
 VERB_LAST = frozenset(c for c in VERB if "\u4e00" <= c <= "\u9fff")  # a verb form ends in one of these
 _ROLE_OF_VERB: tuple[tuple[re.Pattern[str], Role, Qualifier], ...] = (
+    (re.compile("^统筹(?:督促)?指导"), "RESPONSIBLE_FOR", "指导"),  # 市商务局统筹指导: 统筹 says how it guides, it leads nothing
     (re.compile("牵头|统筹|牵总|抓总|主责|主办|为主$"), "LEADS", "牵头"),
     (re.compile("配合|协助|参与|参加|协同|协办|协调|支持"), "RESPONSIBLE_FOR", "配合"),
     (re.compile("指导|督导|督促(?!落实)"), "RESPONSIBLE_FOR", "指导"))

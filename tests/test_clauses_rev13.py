@@ -142,3 +142,14 @@ def test_text_brackets_are_no_role_text(items):
 ])
 def test_hotline_number_in_a_unit(text, expected):
     assert read(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # 指导 → responsible (指导), as the annotation rules say; 统筹 before it says how, it leads nothing
+    ("（各县区政府负责，市商务局统筹指导）", [("各县区政府", R, "负责"), ("市商务局", R, "指导")]),
+    # 统筹协调 / 统筹推进 still lead
+    ("（市商务局统筹协调，市财政局配合）", [("市商务局", L, "牵头"), ("市财政局", R, "配合")]),
+    ("（市商务局统筹推进）", [("市商务局", L, "牵头")]),
+])
+def test_overall_guidance_guides(text, expected):
+    assert read(text) == expected
