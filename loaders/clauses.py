@@ -437,10 +437,17 @@ def _split_conjunction(part: str) -> list[str]:
         while idx > 0:
             left, right = part[:idx], part[idx + len(conj):]
             if right and not _generic(right) and right not in _BARE_HEADS and left not in _LEVEL_WORDS and (
+                    conj != "联合" or _joins_placed(right)) and (
                     conj in ("会同", "以及") or (_has_head(left) and (_has_head(right) or right.startswith("各")))):
                 return _split_conjunction(left) + _split_conjunction(right)
             idx = part.find(conj, idx + 1)
     return [part]
+
+
+def _joins_placed(right: str) -> bool:
+    """联合 joins two units only before a placed one (市生态环境局联合市工信局): 县供销合作社联合社, 省工商业联合会 and
+    园区联合党委 are one name each."""
+    return len(right) >= 3 and (LEVEL_LED.match(right) is not None or right[:1] == "各" or right.startswith(("国家", "中国")))
 
 
 # 中央和国家机关有关部门: a level word before 和 shares the noun after it — one collective as written

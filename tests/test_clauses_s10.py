@@ -99,3 +99,15 @@ def test_a_sentence_after_a_label_line_is_not_its_value(tmp_path: Path):
                    ("县自然资源和规划局", "RESPONSIBLE_FOR", None),
                    ("县农业农村局", "LEADS", "2025年3月底前"), ("县税务局", "RESPONSIBLE_FOR", "2025年3月底前"),
                    ("县直有关部门", "RESPONSIBLE_FOR", "2025年3月底前")]
+
+
+@pytest.mark.parametrize("clause,expected", [
+    ("县供销合作社联合社负责", [("县供销合作社联合社", "RESPONSIBLE_FOR", "负责")]),
+    ("省工商业联合会、省贸促会负责", [("省工商业联合会", "RESPONSIBLE_FOR", "负责"), ("省贸促会", "RESPONSIBLE_FOR", "负责")]),
+    ("某园区联合党委负责", [("某园区联合党委", "RESPONSIBLE_FOR", "负责")]),
+    ("市生态环境局联合市工信局负责", [("市生态环境局", "RESPONSIBLE_FOR", "负责"), ("市工信局", "RESPONSIBLE_FOR", "负责")]),
+])
+def test_lianhe_inside_a_name_is_no_conjunction(clause, expected):
+    """联合 joins two units only before a placed one: 县供销合作社联合社 was split into 县供销合作社 and 社 (review set
+    rev14 r22, by the reading of A联合B负责)."""
+    assert _assigned(clause) == expected
