@@ -123,6 +123,9 @@ def memory_error(file: str, limits: Limits) -> LimitExceeded:
                          "split the file")
 
 
+_REFIRE = 0.05  # seconds between a timeout and the next, until one is not swallowed
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[bool]:
     """Raise ParseTimeout in the body after `seconds` (an interval timer and SIGALRM). Yields whether the
@@ -132,8 +135,14 @@ def time_limit(seconds: float) -> Iterator[bool]:
         yield False
         return
 
+    armed = [True]
+
     def fire(_signum, _frame):
-        raise ParseTimeout()
+        if armed[0]:
+            # again soon: an exception raised where Python swallows it (a __del__ run by the collector prints
+            # "Exception ignored") would otherwise let the parse run on without a limit
+            signal.setitimer(signal.ITIMER_REAL, _REFIRE)
+            raise ParseTimeout()
 
     previous = signal.signal(signal.SIGALRM, fire)
     outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -141,6 +150,7 @@ def time_limit(seconds: float) -> Iterator[bool]:
     try:
         yield True
     finally:
+        armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer:

@@ -266,3 +266,21 @@ def test_the_alarm_puts_back_the_callers_own_timer():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_timeout_swallowed_by_a_destructor_fires_again():
+    """The timer's exception raised inside a __del__ is printed ("Exception ignored") and dropped by Python, and the
+    parse ran on without a limit (test_a_runaway_parse_is_stopped_by_max_seconds_in_process failed so under load):
+    the limit fires again until an exception gets through."""
+    from kg.limits import ParseTimeout, time_limit
+
+    class Slow:
+        def __del__(self) -> None:
+            t = time.monotonic()
+            while time.monotonic() - t < 0.3:
+                pass
+
+    with pytest.raises(ParseTimeout):
+        with time_limit(0.1):
+            Slow()  # dropped at once: its __del__ runs while the timer fires
+            time.sleep(2)
