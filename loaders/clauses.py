@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Callable, NamedTuple, Optional, Sequence
+from typing import Callable, Iterator, NamedTuple, Optional, Sequence
 
 from kg.loaders.orgs import default_tables
 from kg.loaders.people import person_gloss, person_name
@@ -1127,7 +1127,10 @@ def _label_extent(text: str, start: int) -> int:
 
 
 _LABEL_END = re.compile(r"。|\s+(?=(?:[一二三四五六七八九十]+、|\((?:[一二三四五六七八九十]+|\d{1,2})\)|\d{1,2}[.、](?!\d)|"
-                        r"第[一二三四五六七八九十百]+条))|\n|(?=[(\[](?:" + LABEL + r")\s*:)")
+                        r"第[一二三四五六七八九十百]+条))|\n|(?=[(\[](?:" + LABEL + r")\s*:)" + r"|\s+(?=" + LABEL_WS + r"\s+\S)")
+# 责任单位 县财政局 配合单位 县林业局: a label with a space instead of a colon after a space, on a labelled line
+_WS_LABEL_AT = re.compile(r"(?<=\s)(" + LABEL_WS + r")\s+(?=\S)")
+_SUB_UNIT_SPACE = re.compile(r"(?:" + SUB_UNIT_NOUNS + r"|处室)\s")
 # the duty line's verb is its first word (负责统筹推进… answers for it; it does not lead)
 DUTY_RE = re.compile(r"((?:[^:()\[\]。;,]|\([^():。;,]{1,10}\)){2,60}?)\s*:\s*(牵头|负责|配合|协助|参与|指导)")
 
@@ -1562,8 +1565,11 @@ def _labelled(text: str, groups: Sequence[tuple[int, int]], first_leads: int) ->
         if clause is not None:
             out.append(replace(clause, start=0, end=len(body), kind="label"))
         pos = b
+    spaced = "单位 " in text or "部门 " in text or "主体 " in text or _SUB_UNIT_SPACE.search(text) is not None  # cheap
     while True:
         m = label_search(text, pos)
+        w = _WS_LABEL_AT.search(text, pos, m.start() if m else len(text)) if spaced else None
+        m = w or m  # the next label, with a colon or a space
         if m is None:
             break
         a = m.start(1)
@@ -1830,9 +1836,21 @@ def open_label(clause: RoleClause, text: str) -> Optional[str]:
     return m.group(1) if m else None
 
 
+def spaced_label(text: str) -> bool:
+    """The text opens with a label that has a space for its colon (责任单位 县财政局)."""
+    return text[:2] in _WS_LABEL_HEADS and LABEL_WS_RE.match(text) is not None
+
+
+def spaced_labels(text: str) -> Iterator[re.Match]:
+    """The labels with a space for their colon after the first one of a line (配合单位 in 责任单位 A 配合单位 B)."""
+    return _WS_LABEL_AT.finditer(text)
+
+
 def continued_label(label: str, line: str) -> Optional[RoleClause]:
     """A line below an open label that holds nothing but units, each a listed unit (市科技局 / 各县区政府): they
     fall under the label. None for any other line (a sentence, another label, a heading, a unit and a verb)."""
+    if line[:2] in _WS_LABEL_HEADS and LABEL_WS_RE.match(line):
+        return None  # 配合单位 县林业局: a label of its own, with a space for its colon
     m = _LABEL_AT.search(line)  # 市商务局 完成时限:2024年底 — a wrapped line joined to the next label
     body = line[:m.start() if m else len(line)].strip(" ,、")
     if not _ONLY_UNITS.match(body) or VERB_RE.match(body):

@@ -10,7 +10,7 @@ from typing import Callable, Iterator, Optional, Sequence
 
 from kg.loaders.clauses import (AS_LABEL_SENTENCE, LABEL, ORGANISER_MARK, PERSON_LABEL, as_label_hint, bare_list_hint,
                                 bare_list_like, duty_clause, first_leads_note, label_search, looking_back, note_only,
-                                paren_groups, reference_only)
+                                paren_groups, reference_only, spaced_label, spaced_labels)
 from kg.loaders.text import Paragraph
 
 # what a reader takes for a role statement: a role word inside a bracket, a role label with a colon
@@ -89,7 +89,8 @@ class _Scan:
         """Most paragraphs: nothing that looks like role text — but a clause with no role word that still gave
         edges (a bare unit list) is found and read too."""
         t = p.text
-        if ROLE_WORD.search(t) or (":" in t and (label_search(t, 0, LABEL_LINE) or _role_like_line(t))) or bare_list_hint(t):
+        if ROLE_WORD.search(t) or (":" in t and (label_search(t, 0, LABEL_LINE) or _role_like_line(t))) or bare_list_hint(t) \
+                or spaced_label(t):
             return False
         starts = self.starts
         k = bisect_left(starts, p.start) if t else len(starts)
@@ -113,6 +114,14 @@ class _Scan:
                     self.label(p, m.start(1), min(m.end(1), m.start(1) + 40))
         if ":" in t:
             self.labelled_lines(p, groups)
+        if spaced_label(t):
+            self.spaced_lines(p)
+
+    def spaced_lines(self, p: Paragraph) -> None:
+        """责任单位 县财政局 配合单位 县林业局: labels with a space for their colon, from the line's start."""
+        t = p.text
+        for i in [0] + [m.start(1) for m in spaced_labels(t)]:
+            self.label(p, i, min(len(t), i + 40))
 
     def bracket(self, p: Paragraph, a: int, b: int) -> None:
         """The bracket p.text[a:b]: found and read when it is (or is inside) a clause that gave edges; else

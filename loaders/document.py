@@ -12,7 +12,7 @@ from kg.gc_pause import gc_paused
 from kg.ids import child_id, responsibility_id, stable_id, title_key
 from kg.loaders.clauses import (FIRST_LEADS, FIRST_LEADS_RE, LABEL_START, PERSON_LABEL, Assignment, RoleClause, as_label_hint, bracket_deadline,
                                 cell_assignments, continued_label, duty_clause, duty_opening, duty_sentence, find_clauses, first_leads_mode,
-                                contact_heading, contact_line, event_notice, event_plan, heading_mark, mask_arranging, mask_label, organiser_block, organiser_line, heading_units, item_role, look_back_count, looking_back, mask_organisers, not_a_duty, open_label, unclosed_role_brackets, verb_hint)
+                                contact_heading, contact_line, event_notice, event_plan, heading_mark, mask_arranging, mask_label, organiser_block, organiser_line, heading_units, item_role, look_back_count, looking_back, mask_organisers, not_a_duty, open_label, spaced_label, unclosed_role_brackets, verb_hint)
 from kg.loaders.coverage import Coverage, coverage_warnings, measure_coverage
 from kg.loaders.decode import decode_bytes
 from kg.loaders.formats import read_document
@@ -176,7 +176,7 @@ class _Builder:
 
     def _piece_clauses(self, item: Item, piece: Piece, text: str) -> Sequence[RoleClause]:
         if not text or ("(" not in text and "[" not in text and ":" not in text and not item.duty
-                        and not as_label_hint(text) and not verb_hint(text)):
+                        and not as_label_hint(text) and not verb_hint(text) and not spaced_label(text)):
             return ()
         base = piece.para.src(piece.a)
         for k in unclosed_role_brackets(text) if "(" in text or "[" in text else ():

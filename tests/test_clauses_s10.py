@@ -111,3 +111,21 @@ def test_lianhe_inside_a_name_is_no_conjunction(clause, expected):
     """联合 joins two units only before a placed one: 县供销合作社联合社 was split into 县供销合作社 and 社 (review set
     rev14 r22, by the reading of A联合B负责)."""
     assert _assigned(clause) == expected
+
+
+def test_labels_with_a_space_for_the_colon(tmp_path: Path):
+    """责任单位 县财政局 on its own line gave nothing (the line has no colon, bracket or role verb, so it was not read),
+    配合单位 县林业局 under 责任单位：A was taken for more of A's units (负责, not 配合), two spaced labels on one line
+    were one label, and the report said "no role text found" for a file whose edges all came from such labels."""
+    doc = tmp_path / "plan.txt"
+    doc.write_text("某县2024年林业工作要点\n\n一、重点工作\n1.推进国土绿化。完成造林1万亩。\n责任单位 县财政局\n"
+                   "配合单位 县林业局、县文化局\n2.加强森林防火。开展巡查。\n责任单位：县应急管理局\n配合单位 各乡镇人民政府\n"
+                   "3.推进林长制。健全责任体系。\n牵头单位 县林业局 配合单位 县财政局\n", encoding="utf-8")
+    parsed = parse_path(doc)
+    titles = {a.id: a.title for a in parsed.graph.actions}
+    got = [(titles[r.target_id], r.mention, r.qualifier) for r in parsed.graph.responsibilities]
+    assert got == [("推进国土绿化", "县财政局", "负责"), ("推进国土绿化", "县林业局", "配合"), ("推进国土绿化", "县文化局", "配合"),
+                   ("加强森林防火", "县应急管理局", "负责"), ("加强森林防火", "各乡镇人民政府", "配合"),
+                   ("推进林长制", "县林业局", "牵头"), ("推进林长制", "县财政局", "配合")]
+    cov = parsed.coverage
+    assert cov.found["label"] == cov.read["label"] == 6 and not cov.unread
