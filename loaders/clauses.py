@@ -915,6 +915,8 @@ class _ClauseReader:
         if m is None or _deadline_only(sub):
             return False
         units_text, verb = m.group(1), m.group(2)
+        if verb.endswith("为主") and "以" in units_text:
+            return False  # (以乡镇卫生院和村卫生室为主) / (资金以县级政府为主): what the work relies on, no role
         if units_text[-1:] in _ADVERBIAL_LAST and (cut := _ADVERBIAL.search(units_text)) is not None:
             units_text = units_text[:cut.start()]  # 市发展改革委在项目审批上(给予支持): the unit, not where it acts
         units = split_units(units_text)
@@ -1146,6 +1148,7 @@ def _find_clauses(text: str, first_leads: int) -> tuple[tuple[RoleClause, ...], 
     found: list[RoleClause] = []
     groups = paren_groups(text) if ("(" in text or "[" in text) else []
     taken = 0  # where the last bracketed label's value ends: brackets inside it belong to it
+    bare: set[int] = set()  # the bare unit lists found (their ids)
     for a, b in groups:
         if a < taken:
             continue
@@ -1164,14 +1167,26 @@ def _find_clauses(text: str, first_leads: int) -> tuple[tuple[RoleClause, ...], 
             clause = _bare_clause(text, groups, a, b, inner, first_leads)
             if clause is None:
                 continue
-        clause = _placed(clause, a, b)
+            clause = _placed(clause, a, b)
+            bare.add(id(clause))
+        else:
+            clause = _placed(clause, a, b)
         if clause.sets_first_leads:
             first_leads = max(first_leads, clause.sets_first_leads)
         found.append(clause)
     _add_sentence_clauses(text, groups, first_leads, found)
+    return _finished(text, found, bare, first_leads)
+
+
+def _finished(text: str, found: list[RoleClause], bare: set[int], first_leads: int) -> tuple[tuple[RoleClause, ...], int]:
+    """The clauses of a text as cached (a tuple, so no caller can change what the next one gets), and the mode after it:
+    a bare unit list beside a role clause is what the task is about, not who answers for it ((市图书馆、市文化馆)…
+    (市文广旅局牵头,…))."""
+    if bare and len(bare) < len(found):
+        found = [c for c in found if id(c) not in bare]
     if not found and (mode := first_leads_mode(text)):
         first_leads = max(first_leads, mode)
-    return tuple(found), first_leads  # cached: a tuple, so no caller can change what the next one gets
+    return tuple(found), first_leads
 
 
 # a label written as a bracket of its own: 【牵头单位】A、B 【配合单位】C 【完成时限】2024年底 (【】 is read as [])
@@ -1320,7 +1335,7 @@ _LISTED_END = re.compile(r"(?:局|委|办|厅|署|(?<![东西南北中内外全�
                          r"慈善总会|(?:证|银保)监会|(?:供销|合作|新华)社|党校|(?:科学|社科|保健|研究)院|大学|学院|"
                          r"(?:档案|图书|博物|文化)馆|调查队|(?:总|电视)台)$")
 # a national body names no place (教育部, 税务总局, 海关总署): its form stands for one
-_NATIONAL = re.compile(r"^(?![各全本该有相如含])[\u4e00-\u9fff]{2,9}(?<![东西南北中内外全局总干基])(?:部|总局|总署)$|^审计署$|^新华社$")
+_NATIONAL = re.compile(r"^(?![各全本该有相如含])[\u4e00-\u9fff]{2,9}(?<![东西南北中内外全局总干基支分本乐])(?:部|总局|总署)$|^审计署$|^新华社$")
 _LISTED_COLLECTIVE = re.compile(r"^(?:各(?:有关|相关)?(?:省|市|县|区|州|乡镇|街道|镇街|县区|区县|县市区|市州|乡|镇|"
                                 r"县\(市、区\)|乡镇\(街道\)|县\(区\)|区\(县\))|(?:省|市|县|区)直(?:各|有关|相关)?(?:部门|单位))$")
 _PLACE_MARK = re.compile(r"^(?:省|市(?!民|场)|县|区|州|盟|旗|镇|乡|街道|各|国家|国务院|中央|全国|中共|共青团|团|中国|最高)|"
@@ -1348,6 +1363,10 @@ _NAME_BEFORE = re.compile(r"(?:^|:)\s*[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,2}
 _ROSTER_LINE = re.compile(r"^\s*(?:[^:]{0,8}(?:组长|成员|召集人|联系人|联络员|负责人|责任人|领导|电话)\s*:|附件)")
 
 
+_CITED = ("》", "公告", "通知", "批复", "决定", "令", "函")
+_CITED_ABOUT = ("意见", "办法", "规定", "细则", "规划", "纲要", "措施", "方案", "计划", "政策")  # after 关于…
+
+
 def _explains(text: str, a: int, n_units: int, listed: str) -> bool:
     """The bare list at `a` (`listed`, of n_units units) explains what stands right before it (or its line is a roster, a
     contact or an annex)."""
@@ -1355,8 +1374,9 @@ def _explains(text: str, a: int, n_units: int, listed: str) -> bool:
     before = text[line:a].rstrip()
     if not before:
         return False
-    if _ROSTER_LINE.match(before) or _NAME_BEFORE.search(before):
-        return True
+    if _ROSTER_LINE.match(before) or _NAME_BEFORE.search(before) or before.endswith(_CITED) or (
+            before.endswith(_CITED_ABOUT) and "关于" in before):
+        return True  # …的公告(财政部、税务总局): the issuers of a document cited, not who answers for a task
     if before[-1] in "个家所项名座条批类处支户位种" and (m := _COUNT_BEFORE.search(before)) is not None:
         # 确定试点医疗集团2个(A、B) lists the 2; 完成改造10座(县交通运输局) names who does it
         n = int(m.group(1)) if m.group(1).isdigit() else _HAN_COUNT[m.group(1)]
@@ -1467,7 +1487,7 @@ def _listed_unit(u: str) -> bool:
 def _bare_list(inner: str, first_leads: int) -> Optional[RoleClause]:
     """The clause of a bracket that holds only units (市发展改革委、市统计局,各县、区人民政府;持续推进): they answer
     for it, or with first-listed-leads on the first of them leads. None when anything in it is not a unit."""
-    got = _bare_units(inner, _listed_unit)
+    got = _bare_units(inner, _listed_unit, institutions=first_leads > 0)
     if got is None:
         return None
     units, deadline = got
@@ -1476,7 +1496,14 @@ def _bare_list(inner: str, first_leads: int) -> Optional[RoleClause]:
     return clause
 
 
-def _bare_units(inner: str, unit_ok: Callable[[str], bool]) -> Optional[tuple[list[str], Optional[str]]]:
+# bodies that are examples or objects of a task far more often than who answers for it (新建一批场馆（市图书馆、市文化馆）,
+# 支持高校（市职业技术学院）, news tags （新华社）): a bare list of only these is a clause only under first-listed-leads
+_INSTITUTION_END = re.compile(r"(?:大学|学院|学校|(?:档案|图书|博物|文化|纪念|美术|科技)馆|(?:科学|社科|保健|研究|医)院|协会|"
+                              r"支部|新华社|(?:总|电视)台)$")
+
+
+def _bare_units(inner: str, unit_ok: Callable[[str], bool],
+                institutions: bool = False) -> Optional[tuple[list[str], Optional[str]]]:
     """The units of a bracket of nothing but units, each passing `unit_ok`, one at least a listed unit that names
     its place (or a national body), and its deadline; a trailing note (以下均需…,不再列出) is none of them."""
     if len(inner) > 150:
@@ -1500,6 +1527,9 @@ def _bare_units(inner: str, unit_ok: Callable[[str], bool]) -> Optional[tuple[li
         units.extend(got)
     if not any(_PLACE_MARK.search(u) or _NATIONAL.match(u) for u in units if _listed_unit(u)) or not any(
             _LISTED_END.search(_TRAILING_BRACKET.sub("", u) if u.endswith(")") else u) for u in units):
+        return None
+    if not institutions and all(_INSTITUTION_END.search(_TRAILING_BRACKET.sub("", u) if u.endswith(")") else u)
+                                for u in units):
         return None
     return units, deadline
 
@@ -1532,8 +1562,8 @@ def bare_list_like(text: str, a: int, b: int) -> bool:
     inner = text[a + 1:b - 1]
     if text[b:b + 1] not in _BARE_AFTER or inner[-1:] not in _HEAD_LAST and "," not in inner and ";" not in inner:
         return False
-    n = _bare_like(inner)
-    return n > 0 and not _explains(text, a, n, inner)
+    n = _bare_like(inner)  # one unit alone ((新华社) / (教育部) after a news item) is no sign of a clause kg missed
+    return n > 1 and not _explains(text, a, n, inner)
 
 
 def _placed(c: RoleClause, a: int, b: int) -> RoleClause:

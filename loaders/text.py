@@ -18,7 +18,7 @@ _CHAR_MAP = {
     "（": "(", "）": ")", "［": "[", "］": "]", "【": "[", "】": "]", "｛": "{", "｝": "}",
     "〔": "(", "〕": ")", "〖": "(", "〗": ")",
     "：": ":", "；": ";", "，": ",", "！": "!", "？": "?", "＂": '"', "＇": "'",
-    "\u3000": " ", "\u00a0": " ", "\t": " ", "\u2002": " ", "\u2003": " ", "\u200b": " ", "\ufeff": " ",
+    "\u3000": " ", "\u00a0": " ", "\t": " ", "\f": " ", "\v": " ", "\u2002": " ", "\u2003": " ", "\u200b": " ", "\ufeff": " ",
     "—": "─", "―": "─", "━": "─", "－": "-", "–": "-",
     "％": "%", "．": ".", "﹒": ".", "／": "/", "﹐": ",", "﹑": "、", "﹔": ";", "﹕": ":", "﹙": "(", "﹚": ")",
 }
@@ -140,12 +140,17 @@ class Paragraph:
 _LINE = re.compile(r"[^\n ](?:[^\n]*[^\n ])?")
 
 
+# a page's number printed as a line of its own (— 3 — / - 3 - / 第3页 / 第3页 共12页): text saved from a PDF keeps it
+_PAGE_NUMBER = re.compile(r"(?:[─\-~·]+ *\d{1,4} *[─\-~·]+|第 *\d{1,4} *页(?: *共 *\d{1,4} *页)?)")
+
+
 def _stripped_lines(norm: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _LINE.finditer(norm)]
+    """The lines, but a page number's: a sentence broken by a page break joins across it."""
+    return [m.span() for m in _LINE.finditer(norm) if not (m.group()[:1] in "─-~·第" and _PAGE_NUMBER.fullmatch(m.group()))]
 
 
 # words of a sentence (要 / 应 / 须 / 将 / 的 / 确保 …): the line after a label line that opens with one is no wrapped unit
-_PROSE_OPENING = re.compile(r"要|应|须|需|将|的|务必|确保|切实|认真|进一步")
+_PROSE_OPENING = re.compile(r"要(?!素)|应(?!急)|须|需(?!求)|将|的|务必|确保|切实|认真|进一步")
 
 
 def _joins_next(line: str, nxt: str) -> bool:
@@ -155,7 +160,8 @@ def _joins_next(line: str, nxt: str) -> bool:
         return False
     if line[-1] in CONTINUE:
         return True
-    if line[:1] in _LABEL_FIRST and LABEL_LINE.match(line) and _PROSE_OPENING.search(nxt[:40].split(",", 1)[0]):
+    if line[:1] in _LABEL_FIRST and LABEL_LINE.match(line) and "、" not in (head := nxt[:40].split(",", 1)[0]) \
+            and _PROSE_OPENING.search(head):
         return False  # 牵头单位:A 完成时限:3月底前 ⏎ 各责任单位要高度重视,…: a sentence of its own, not the label's value
     heading = MARKER.match(line) and "。" not in line and len(line) <= 30
     return len(line) >= 20 and not heading
@@ -167,7 +173,7 @@ INLINE_BREAK = re.compile(r"[。!?;):]\s*(?=(?:[一二三四五六七八九十]+
 # 一、强化科学教育(一)加强基础教育。… / 一、市容环境整治行动1.开展占道经营整治。…: a (一) or a 1. right after a short
 # 一、 heading that lost its line break (a 1. neither after a digit nor before one: 增长5.5%, 3.2亿元 are numbers)
 _CN_NUMERALS = frozenset("一二三四五六七八九十")
-_ITEM_NO = r"(?<![\dA-Za-z.])\d{1,2}[.、](?![\d%])"
+_ITEM_NO = r"(?<![\dA-Za-z.第])\d{1,2}[.、](?![\d%])"  # 第1、第2批次: an ordinal, no marker
 RUN_IN_HEADING = re.compile(r"[一二三四五六七八九十]+、[^。!?;(]{2,40}?(?=\([一二三四五六七八九十]+\)|" + _ITEM_NO + ")")
 # (一)市容环境整治行动1.开展占道经营整治。…: a (一) action heading run into its first 1. task the same way
 RUN_IN_ACTION = re.compile(r"\([一二三四五六七八九十]+\)[^。!?;(]{2,40}?(?=" + _ITEM_NO + ")")

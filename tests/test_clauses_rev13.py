@@ -35,10 +35,10 @@ def problems(text: str) -> int:
     ("做好工作。（市供销合作社、县邮政分公司）", [("市供销合作社", R, "负责"), ("县邮政分公司", R, "负责")]),
     ("做好工作。（省商务厅、各市州）", [("省商务厅", R, "负责"), ("各市州", R, "负责")]),
     ("做好工作。（中国证监会、中国人民银行）", [("中国证监会", R, "负责"), ("中国人民银行", R, "负责")]),
-    ("做好工作。（中国科学院、中国社科院）", [("中国科学院", R, "负责"), ("中国社科院", R, "负责")]),
+    ("做好工作。（中国科学院、教育部）", [("中国科学院", R, "负责"), ("教育部", R, "负责")]),
     ("做好工作。（市社科联、市贸促会、市消协）", [("市社科联", R, "负责"), ("市贸促会", R, "负责"), ("市消协", R, "负责")]),
     ("做好工作。（市计生协、市慈善总会）", [("市计生协", R, "负责"), ("市慈善总会", R, "负责")]),
-    ("做好工作。（市档案馆、市图书馆）", [("市档案馆", R, "负责"), ("市图书馆", R, "负责")]),
+    ("做好工作。（市档案馆、市文化广电旅游局）", [("市档案馆", R, "负责"), ("市文化广电旅游局", R, "负责")]),
     ("做好工作。（市卫健委、市妇幼保健院）", [("市卫健委", R, "负责"), ("市妇幼保健院", R, "负责")]),
     ("做好工作。（市教育局、某某大学、某某职业技术学院）",
      [("市教育局", R, "负责"), ("某某大学", R, "负责"), ("某某职业技术学院", R, "负责")]),
@@ -153,3 +153,30 @@ def test_hotline_number_in_a_unit(text, expected):
 ])
 def test_overall_guidance_guides(text, expected):
     assert read(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a list of only institutions (libraries, universities, academies, associations): examples or objects of the task
+    # — unless the plan says the first listed leads, where bare lists are its clauses (review set rev15 p02, p20)
+    ("做好工作。（中国科学院、中国社科院）", []),
+    ("新建改造一批公共文化场馆（市图书馆、市文化馆、市博物馆）。", []),
+    ("加快建设一流学科（中国科学技术大学、合肥工业大学）。", []),
+    ("打造示范点5个以上（机关党支部、村党支部）。", []),
+    # the issuers of a cited document, not who answers for a task (rev15 p01)
+    ("1.关于进一步支持小微企业发展有关税费政策的公告（财政部、税务总局）", []),
+    ("4.关于金融支持民营企业发展的若干措施（中国人民银行、金融监管总局、中国证监会）", []),
+    # a bare list beside the item's own role clause is what the task is about, not who answers (rev15 p02)
+    ("2.建设县级文化场馆（县图书馆、县文化馆）。（县文化广电旅游局牵头，各乡镇人民政府负责）",
+     [("县文化广电旅游局", L, "牵头"), ("各乡镇人民政府", R, "负责")]),
+    # 以…为主 says what the work relies on (rev15 p09)
+    ("2.加强基层医疗卫生服务（以乡镇卫生院和村卫生室为主）。", []),
+    ("4.实施农村公路养护工程（资金以县级政府为主）。", []),
+    ("5.推进河道治理（市水利局为主，各镇负责落实）。", [("市水利局", L, "牵头"), ("各镇", R, "负责")]),
+])
+def test_red_team_precision(text, expected):
+    assert read(text) == expected
+
+
+def test_institutions_are_read_where_the_first_listed_leads():
+    found, _ = find_clauses(normalize("做好工作。（中国科学院、中国社科院）"), 1)
+    assert [(a.unit, a.role) for c in found for a in c.assignments] == [("中国科学院", L), ("中国社科院", R)]

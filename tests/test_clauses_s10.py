@@ -129,3 +129,15 @@ def test_labels_with_a_space_for_the_colon(tmp_path: Path):
                    ("推进林长制", "县林业局", "牵头"), ("推进林长制", "县财政局", "配合")]
     cov = parsed.coverage
     assert cov.found["label"] == cov.read["label"] == 6 and not cov.unread
+
+
+def test_a_unit_list_wrapped_before_yingji_still_joins(tmp_path: Path):
+    """A label's unit list wrapped mid-name joins the next line even when 应急管理局 follows (应 opened a 'sentence'),
+    and a 完成时限 value keeps 第1、第2批次 (第1、 is an ordinal, not an item marker) — review set rev15 p03b, p21."""
+    doc = tmp_path / "plan.txt"
+    doc.write_text("某某县2024年安全生产工作方案\n\n一、重点任务\n1.开展隐患排查。全面排查整治。\n"
+                   "责任单位：县发展改革局、县公安局、县交通运输局、县自然资\n源和规划局、县应急管理局，各乡镇人民政府\n"
+                   "2.完成农村危房改造300户。责任单位：县住建局　完成时限：2024年6月底前完成第1、第2批次验收。\n", encoding="utf-8")
+    got = [(r.mention, r.deadline) for r in parse_path(doc).graph.responsibilities]
+    assert got == [("县发展改革局", None), ("县公安局", None), ("县交通运输局", None), ("县自然资源和规划局", None),
+                   ("县应急管理局", None), ("各乡镇人民政府", None), ("县住建局", "2024年6月底前完成第1、第2批次验收")]

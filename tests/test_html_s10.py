@@ -48,3 +48,18 @@ def test_a_table_layout_page_with_a_short_notice_above_its_table(tmp_path: Path)
                     f"<tr><td>{notice}<p><span>某市2023年优化营商环境重点任务清单</span></p>{_table()}</td></tr>"
                     "</table></td></tr></table></body></html>", encoding="utf-8")
     assert _edges(page) == WANT
+
+
+def test_an_article_beside_a_sidebar_in_a_layout_table(tmp_path: Path):
+    """The article's <div> in one cell of a page-layout table, links, news and the site footer in the next: the article
+    stays the article — climbing out of a cell is for the cells of a data table (three rows of three cells or more),
+    and taking the whole layout table read the sidebar's news brackets and footer labels as clauses (review set rev15)."""
+    links = "".join(f"<li><a href='/n{i}'>关于做好2024年第{i}项工作的通知</a></li>" for i in range(7))
+    page = tmp_path / "page.html"
+    page.write_text('<html><head><title>某某县2024年防汛工作安排</title></head><body><table width="1000"><tr>'
+                    '<td width="700"><div class="con"><p>各乡镇人民政府，县直各部门：</p><p>为做好2024年防汛工作，现将有关事项'
+                    "通知如下：一、加强隐患排查。（县水务局牵头，各乡镇人民政府负责）二、强化值班值守。（县应急管理局负责）</p>"
+                    f'</div></td><td width="300"><ul>{links}</ul><p>工作动态</p><p>全县召开安全生产工作会议。（县应急管理局、县住建局）'
+                    "</p><p>县领导带队检查在建工地安全生产工作。（县住建局）</p><p>主办单位：某某县人民政府办公室　承办单位：某某县大数据中心"
+                    "</p></td></tr></table></body></html>", encoding="utf-8")
+    assert _edges(page) == [("县水务局", "LEADS"), ("各乡镇人民政府", "RESPONSIBLE_FOR"), ("县应急管理局", "RESPONSIBLE_FOR")]

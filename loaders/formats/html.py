@@ -138,8 +138,9 @@ def _out_of_tables(el, body):
     (<td><p><span>市市场监管局</span></p></td> on a page that is nothing but its table) is that cell's."""
     if isinstance(el.tag, str) and el.tag.lower() not in _TABLE_PARTS:
         cell = _cell_of(el, body)
-        if cell is None or _text_len(cell) >= 0.6 * _text_len(next(cell.iterancestors("table", "TABLE"), cell)):
-            return el
+        table = next(cell.iterancestors("table", "TABLE"), None) if cell is not None else None
+        if table is None or not _grid(table) or _text_len(cell) >= 0.6 * _text_len(table):
+            return el  # a block in a layout table's cell (the article beside a sidebar) stays
         el = cell
     while el is not body and isinstance(el.tag, str) and el.tag.lower() in _TABLE_PARTS:
         tag = el.tag.lower()
@@ -153,6 +154,17 @@ def _out_of_tables(el, body):
         if el is None:
             return body
     return el
+
+
+def _grid(table) -> bool:
+    """A data table: three rows or more of three cells or more (a layout table has a column or two)."""
+    rows = 0
+    for tr in table.iter("tr", "TR"):
+        if next(tr.iterancestors("table", "TABLE"), None) is table and len(_html_cells(tr)) >= 3:
+            rows += 1
+            if rows >= 3:
+                return True
+    return False
 
 
 def _cell_of(el, body):
