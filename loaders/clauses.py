@@ -1134,7 +1134,8 @@ _LABEL_END = re.compile(r"。|\s+(?=(?:[一二三四五六七八九十]+、|\((?
 _WS_LABEL_AT = re.compile(r"(?<=\s)(" + LABEL_WS + r")\s+(?=\S)")
 _SUB_UNIT_SPACE = re.compile(r"(?:" + SUB_UNIT_NOUNS + r"|处室)\s")
 # the duty line's verb is its first word (负责统筹推进… answers for it; it does not lead)
-DUTY_RE = re.compile(r"((?:[^:()\[\]。;,]|\([^():。;,]{1,10}\)){2,60}?)\s*:\s*(牵头|负责|配合|协助|参与|指导)")
+DUTY_RE = re.compile(r"((?:[^:()\[\]。;,]|\([^():。;,]{1,10}\)){2,60}?)\s*:\s*(?:主要|具体|分别|共同|全面|统筹)?"
+                     r"(牵头|负责|配合|协助|参与|指导)")  # 县水利局:主要负责… / A、B:分别负责…
 
 
 def find_clauses(text: str, first_leads: int = 0) -> tuple[tuple[RoleClause, ...], int]:

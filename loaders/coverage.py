@@ -17,7 +17,7 @@ from kg.loaders.text import Paragraph
 ROLE_WORD = re.compile(r"牵头|负责|责任单位|配合|协办|参与单位|协助|主责|承办单位")
 LABEL_LINE = re.compile(r"(?:" + LABEL + r")\s*:")  # at a line start or after a clause end: see label_search
 # a line that opens with an item marker (if any) and a colon near its start: a duty line (县公安局:负责…) or a label
-_LINE_HEAD = re.compile(r"^(?:\(?(?:[一二三四五六七八九十]+|\d{1,2})[)、.]|[一二三四五六七八九十]+、)?\s*")
+_LINE_HEAD = re.compile(r"^(?:\(?(?:[一二三四五六七八九十]+|\d{1,2})[)、.]|[一二三四五六七八九十]+、|─+)?\s*")  # ── a dash bullet
 # a role-looking label kg does not know (协调单位:A, 督办部门:B): found, and not read unless a clause covers it
 _ROLE_LIKE_LABEL = re.compile(r"[\u4e00-\u9fff]{0,4}(?:牵头|责任|配合|协同|协作|协办|协调|督办|主管|主办|承办|分工)"
                               r"[\u4e00-\u9fff]{0,4}\s*:")

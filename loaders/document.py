@@ -24,7 +24,7 @@ from kg.loaders.role_tables import RoleTable, contact_list, read_role_table
 from kg.loaders.tables import Table
 from kg.loaders.text_tables import find_text_tables
 from kg.loaders.targets import QUANTITY, find_targets, paragraph_deadline
-from kg.loaders.text import MARKER, Paragraph, normalize, paragraphs
+from kg.loaders.text import MARKER, Paragraph, normalize, paragraphs, signature_at
 from kg.loaders.trusted import new_action, new_provenance, new_responsibility, new_section, new_target, new_task
 from kg.model import (
     Citation, Document, Graph, Membership, Organization, OwnerKind, Person, Provenance, Qualifier, Role, Section,
@@ -158,10 +158,12 @@ class _Builder:
         in order, with their source spans."""
         out: list[_Found] = []
         label: Optional[str] = None  # a label line whose units may go on in the lines after it
-        for piece in item.pieces:
+        for n, piece in enumerate(item.pieces):
             if piece is skip:
                 continue
             text = piece.para.text[piece.a:piece.b]
+            if label and signature_at([q.para.text[q.a:q.b] for q in item.pieces[n:n + 4]], 0):
+                label = None  # 某区人民政府办公室 ⏎ 2023年3月1日 below the last label: who signs, not more units
             more = continued_label(label, text) if label else None
             found = self._piece_clauses(item, piece, text)
             if more is not None:  # 责任单位:市工信局(牵头) / 市科技局 / 市商务局, a unit a line

@@ -282,6 +282,8 @@ class _Outline:
         elif not marker.startswith("─") and (self.section is not None or action is None or self.leaf_actions):
             self.leaf_actions = True
             self.add_action(Item("action", marker, Piece(p, m.end(), end), [Piece(p, 0, len(t))], duty=duty))
+        elif duty and self.section is not None:  # ──县住房城乡建设局：负责…: a duty line with a dash for its bullet
+            self.duty_line(p, t, m.end())
         elif self.section is not None:
             self.section.pieces.append(Piece(p, 0, len(t)))
 

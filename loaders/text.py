@@ -153,6 +153,23 @@ def _stripped_lines(norm: str) -> list[tuple[int, int]]:
 _PROSE_OPENING = re.compile(r"要(?!素)|应(?!急)|须|需(?!求)|将|的|务必|确保|切实|认真|进一步")
 
 
+# a signing date on a line of its own (2023年3月1日 / 二〇二〇年四月二十日): what closes a signature block
+DATE_LINE = re.compile(r"(?:\d{4}|[〇○零一二三四五六七八九]{4}) *年 *(?:\d{1,2}|[一二三四五六七八九十]{1,3}) *月 *"
+                       r"(?:\d{1,2}|[一二三四五六七八九十]{1,3}) *日")
+
+
+def signature_at(texts: Sequence[str], k: int) -> bool:
+    """texts[k] opens a signature block: one to three short lines of names, then a date line alone (某区人民政府办公室 ⏎
+    2023年3月1日) — never more units of the label above it, nor a line to join to it."""
+    for j in range(k, min(k + 4, len(texts))):
+        t = texts[j]
+        if DATE_LINE.fullmatch(t):
+            return j > k
+        if len(t) > 30 or any(c in t for c in "。,、:;"):
+            return False
+    return False
+
+
 def _joins_next(line: str, nxt: str) -> bool:
     """A line broken mid-sentence continues on the next line (the 友谊县 plan does this)."""
     if line[-1] in TERMINAL or MARKER.match(nxt) or (nxt[:1] in _LABEL_FIRST and LABEL_LINE.match(nxt)) or (
@@ -284,7 +301,8 @@ def paragraphs(norm: str, table_starts: Sequence[int] = ()) -> list[Paragraph]:
     for k in range(len(lines)):
         depth = _depth_after(texts[k], depth)
         if k < last and k + 1 not in cells and (_joins_next(texts[k], texts[k + 1])
-                                                or _bracket_continues(texts, first, k, depth)):
+                                                or _bracket_continues(texts, first, k, depth)) \
+                and not (len(texts[k + 1]) <= 30 and signature_at(texts, k + 1)):
             continue
         depth = 0
         if k == first:  # most paragraphs are one line

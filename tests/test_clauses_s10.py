@@ -141,3 +141,29 @@ def test_a_unit_list_wrapped_before_yingji_still_joins(tmp_path: Path):
     got = [(r.mention, r.deadline) for r in parse_path(doc).graph.responsibilities]
     assert got == [("县发展改革局", None), ("县公安局", None), ("县交通运输局", None), ("县自然资源和规划局", None),
                    ("县应急管理局", None), ("各乡镇人民政府", None), ("县住建局", "2024年6月底前完成第1、第2批次验收")]
+
+
+def test_duty_lines_with_an_adverb_or_a_dash_bullet(tmp_path: Path):
+    """县水利局：主要负责… / A、B：分别负责… / 具体负责 gave nothing and were not counted as role text; ──县住建局：负责…
+    lines (a dash bullet) under 二、职责分工 were unread (review set rev16 s09, s33, s41, s42)."""
+    doc = tmp_path / "plan.txt"
+    doc.write_text("某县安全生产大检查工作方案\n一、检查重点\n对全县企业开展检查。\n二、职责分工\n"
+                   "——县应急管理局：牵头负责大检查的组织协调和督导检查。\n——县水利局：主要负责水利工程安全检查。\n"
+                   "——县市场监管局、县消防救援大队：分别负责特种设备、消防安全检查。\n——县自然资源局：具体负责地质灾害隐患排查。\n"
+                   "三、工作要求\n各单位要于每月5日前报送检查情况。\n", encoding="utf-8")
+    parsed = parse_path(doc)
+    got = [(r.mention, r.role) for r in parsed.graph.responsibilities]
+    assert got == [("县应急管理局", "LEADS"), ("县水利局", "RESPONSIBLE_FOR"), ("县市场监管局", "RESPONSIBLE_FOR"),
+                   ("县消防救援大队", "RESPONSIBLE_FOR"), ("县自然资源局", "RESPONSIBLE_FOR")]
+    assert parsed.coverage.found["label"] == parsed.coverage.read["label"] == 4
+
+
+def test_a_signature_below_the_last_label_line_is_no_unit(tmp_path: Path):
+    """某区人民政府办公室 ⏎ 2023年3月1日 after the last task's 责任单位 line was read as more of its units (a line of units
+    below a label goes on with it), and a signature line was joined onto a long label line (review set rev16 s05)."""
+    doc = tmp_path / "plan.txt"
+    doc.write_text("某区2023年工作方案\n\n一、重点任务\n（一）推进项目建设。加快项目进度。\n责任单位：区发改局、区住建局\n"
+                   "（二）加强督查。定期通报。\n责任单位：区政府督查室、区财政局、区审计局、区农业农村局、区统计局\n"
+                   "中共某区委办公室\n某区人民政府办公室\n2023年3月1日\n", encoding="utf-8")
+    got = [r.mention for r in parse_path(doc).graph.responsibilities]
+    assert got == ["区发改局", "区住建局", "区政府督查室", "区财政局", "区审计局", "区农业农村局", "区统计局"]
