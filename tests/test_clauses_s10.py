@@ -167,3 +167,17 @@ def test_a_signature_below_the_last_label_line_is_no_unit(tmp_path: Path):
                    "中共某区委办公室\n某区人民政府办公室\n2023年3月1日\n", encoding="utf-8")
     got = [r.mention for r in parse_path(doc).graph.responsibilities]
     assert got == ["区发改局", "区住建局", "区政府督查室", "区财政局", "区审计局", "区农业农村局", "区统计局"]
+
+
+def test_page_numbers_and_form_feeds_of_text_saved_from_a_pdf(tmp_path: Path):
+    """pdftotext keeps each page's number (— 1 —) and a form feed: the number became an item "1—" that took the
+    clause of the sentence it cut (review set rev14 r36); now the number is no line and the sentence joins across it."""
+    doc = tmp_path / "plan.txt"
+    doc.write_text("某市医疗卫生服务能力提升方案\n\n一、重点任务\n（一）推进分级诊疗。建设医联体。（牵头单位：市卫生健康委）\n"
+                   "（二）推进中医药服务能力建设。加强中医馆建设，提升基层中医药服务水\n\n— 1 —\n\f平。（牵头单位：市卫生健康委；"
+                   "配合单位：市医保局）\n（三）加强人才队伍建设。（市人社局负责）\n\n第2页\n\f", encoding="utf-8")
+    g = parse_path(doc).graph
+    titles = {t.id: t.title for t in g.tasks}
+    got = [(titles[r.target_id], r.mention) for r in g.responsibilities]
+    assert got == [("推进分级诊疗", "市卫生健康委"), ("推进中医药服务能力建设", "市卫生健康委"), ("推进中医药服务能力建设", "市医保局"),
+                   ("加强人才队伍建设", "市人社局")]
