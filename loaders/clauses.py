@@ -186,7 +186,8 @@ _GUIDE = r"(?:督促指导|指导督促|督促检查|(?:加强|做好|强化)?(?
 _RESP = r"(?:负总责|总负责|负(?:属地(?:管理)?|主体|主管|监管|行业监管|直接|主要)责任|各负其责|各司其职|负责(?:落实|实施|推进|组织实施)?|落实|实施|推进落实|(?<=[责工别同])推进|组织实施|承办|承担|(?:督促|组织|跟踪)落实|抓好落实|抓落实|具体实施|主抓)"
 VERB = r"(?:" + _ADVERB + r"{0,2}" + r"(?:" + "|".join((_LEAD, _SUPPORT, _GUIDE, _RESP)) + r"))"
 VERB_RE = re.compile(r"^(.*?)(" + VERB + r")$", re.S)
-VERB_LAST = frozenset(c for c in VERB if "\u4e00" <= c <= "\u9fff")  # a verb form ends in one of these
+# a verb form ends in one of these (the characters a look-behind tests are not the verb's: 局 of 市水利局为主)
+VERB_LAST = frozenset(c for c in re.sub(r"\(\?<=\[[^\]]*\]\)", "", VERB) if "\u4e00" <= c <= "\u9fff")
 _ROLE_OF_VERB: tuple[tuple[re.Pattern[str], Role, Qualifier], ...] = (
     (re.compile("^统筹(?:督促)?指导"), "RESPONSIBLE_FOR", "指导"),  # 市商务局统筹指导: 统筹 says how it guides, it leads nothing
     (re.compile("牵头|统筹|牵总|抓总|主责|主办|为主$"), "LEADS", "牵头"),
