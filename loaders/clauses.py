@@ -567,7 +567,7 @@ def split_units(units: str) -> list[str]:
     return list(_split_units(units))
 
 
-_SPECIAL = re.compile(r"[等和及与会以联()\[\] ]")
+_SPECIAL = re.compile(r"[等和及与会以()\[\] ]|联合")  # 联 alone (妇联, 残联) is a head, not 联合
 
 
 @lru_cache(maxsize=65536)
