@@ -807,6 +807,8 @@ class _ClauseReader:
 
     def _read_sub(self, sub: str) -> None:
         """One sub-clause that is no note: 会同B… after a role word, else its value by the first step that takes it."""
+        if sub[:1] in "此该本这" and (this := _THIS_ITEM.match(sub)) is not None:
+            sub = sub[this.end():]  # (此项工作由县市场监管局负责,…): the item's own work, then the clause
         if sub[:1] in _LEADING_FIRST:
             if sub[:2] == "会同" and self.found_role and self.read_with(sub[2:]):
                 return

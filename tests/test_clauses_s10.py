@@ -181,3 +181,16 @@ def test_page_numbers_and_form_feeds_of_text_saved_from_a_pdf(tmp_path: Path):
     got = [(titles[r.target_id], r.mention) for r in g.responsibilities]
     assert got == [("推进分级诊疗", "市卫生健康委"), ("推进中医药服务能力建设", "市卫生健康委"), ("推进中医药服务能力建设", "市医保局"),
                    ("加强人才队伍建设", "市人社局")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("推进整治。（此项工作由县市场监管局负责，各乡镇配合）", [("县市场监管局", "负责"), ("各乡镇", "配合")]),
+    ("推进整治。（该项任务统一由县商务局牵头）", [("县商务局", "牵头")]),
+    ("推进整治。（此项工作要高度重视）", []),
+])
+def test_this_item_is_done_by_in_a_bracket(text, expected):
+    """（此项工作由A负责，B配合） lost A ('此项工作由A' is no unit; review set rev15 p24): the bracket form of the sentence."""
+    from kg.loaders.clauses import find_clauses
+
+    found, _ = find_clauses(normalize(text))
+    assert [(a.unit, a.qualifier) for c in found for a in c.assignments] == expected
