@@ -617,7 +617,7 @@ def _drop_people(units: list[str], written: str) -> list[str]:
         if m and _has_head(m.group(1)) and (all(map(person_name, re.split(r"[、,\s]+", m.group(2).strip())))
                                               or person_gloss(m.group(2))):
             u = m.group(1)
-        elif out and (person_name(u) or (slash and person_gloss(u))) and _has_head(out[-1]):
+        elif out and (person_name(u) or (slash and (person_gloss(u) or _deadline_only(u)))) and _has_head(out[-1]):
             continue
         out.append(u)
     return out

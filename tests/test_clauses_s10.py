@@ -194,3 +194,13 @@ def test_this_item_is_done_by_in_a_bracket(text, expected):
 
     found, _ = find_clauses(normalize(text))
     assert [(a.unit, a.qualifier) for c in found for a in c.assignments] == expected
+
+
+@pytest.mark.parametrize("clause,expected", [
+    ("责任单位：县农业农村局/2024年底", [("县农业农村局", "RESPONSIBLE_FOR", "负责")]),
+    ("责任单位：镇应急办/2024年6月", [("镇应急办", "RESPONSIBLE_FOR", "负责")]),
+    ("责任单位：县财政局/县税务局", [("县财政局", "RESPONSIBLE_FOR", "负责"), ("县税务局", "RESPONSIBLE_FOR", "负责")]),
+])
+def test_a_date_after_a_slash_is_no_unit(clause, expected):
+    """A 责任单位/完成时限 cell (县农业农村局/2024年底) gave a unit 2024年底 (review set rev15 p10, p27)."""
+    assert _assigned(clause) == expected
