@@ -277,11 +277,17 @@ class _Outline:
         if action is not None and not (self.leaf_actions and TASK_RE.match(action.number or "")
                                        and _marker_kind(action.number or "") == _marker_kind(marker)):
             self.track_sub_points(marker)
-            self.task = Item("task", marker, Piece(p, m.end(), end), [Piece(p, 0, len(t))], duty=duty)
+            starts = _more_duties(t, m.end()) if duty and ";" in t else []
+            self.task = Item("task", marker, Piece(p, m.end(), end), [Piece(p, 0, starts[0] if starts else len(t))],
+                             duty=duty)
             action.children.append(self.task)
+            self.more_duties(p, t, starts)
         elif not marker.startswith("─") and (self.section is not None or action is None or self.leaf_actions):
             self.leaf_actions = True
-            self.add_action(Item("action", marker, Piece(p, m.end(), end), [Piece(p, 0, len(t))], duty=duty))
+            starts = _more_duties(t, m.end()) if duty and ";" in t else []
+            self.add_action(Item("action", marker, Piece(p, m.end(), end), [Piece(p, 0, starts[0] if starts else len(t))],
+                                 duty=duty))
+            self.more_duties(p, t, starts)
         elif duty and self.section is not None:  # ──县住房城乡建设局：负责…: a duty line with a dash for its bullet
             self.duty_line(p, t, m.end())
         elif self.section is not None:
@@ -299,6 +305,16 @@ class _Outline:
             self.sub_parent = above
         elif not (above.number and _marker_kind(above.number) == kind):
             self.sub_parent = None
+
+    def more_duties(self, p: Paragraph, t: str, starts: list[int]) -> None:
+        """4.镇财政所：负责…；镇党政办：负责…: each further duty on the line is a task of its own (several clauses in one
+        item), titled by its line up to its first ;/。"""
+        assert self.action is not None
+        for k, a in enumerate(starts):
+            b = starts[k + 1] if k + 1 < len(starts) else len(t)
+            end = _DUTY_TITLE_END.search(t, a, b)
+            self.task = Item("task", None, Piece(p, a, end.start() if end else b), [Piece(p, a, b)], duty=True)
+            self.action.children.append(self.task)
 
     def duty_line(self, p: Paragraph, t: str, a: int = 0, b: Optional[int] = None) -> None:
         """发改部门:负责… — a task of the open action (or of one its section titles); t[a:b] when a paragraph
@@ -408,6 +424,11 @@ def _marker_kind(marker: str) -> str:
 def _digit_marker(marker: str) -> bool:
     """(1) / ⑴ rather than (一) / ㈠."""
     return "0" in _marker_kind(marker)
+
+
+def _more_duties(t: str, start: int) -> list[int]:
+    """Where further duties start on a duty line: after a ;, units, a colon and a role verb."""
+    return [k + 1 for k in range(start, len(t)) if t[k] == ";" and duty_clause(t, k + 1) is not None]
 
 
 def _numbered_title_end(text: str, start: int) -> tuple[int, bool]:

@@ -204,3 +204,18 @@ def test_this_item_is_done_by_in_a_bracket(text, expected):
 def test_a_date_after_a_slash_is_no_unit(clause, expected):
     """A 责任单位/完成时限 cell (县农业农村局/2024年底) gave a unit 2024年底 (review set rev15 p10, p27)."""
     assert _assigned(clause) == expected
+
+
+def test_several_duties_on_one_line(tmp_path: Path):
+    """2.镇应急办：负责应急处置；镇派出所：负责火案查处。 read only the first duty (review set rev16 s42): each further duty after
+    a ； is a task of its own, titled by its text up to its ；/。 (several clauses in one item)."""
+    doc = tmp_path / "plan.txt"
+    doc.write_text("某镇2023年森林防火工作方案\n\n一、职责分工\n1.镇林业站：负责森林防火日常监测。\n"
+                   "2.镇应急办：负责应急处置；镇派出所：负责火案查处。\n"
+                   "3.镇财政所：负责防灭火经费保障；镇党政办：负责宣传教育和信息报送；各村：负责巡山护林。\n", encoding="utf-8")
+    g = parse_path(doc).graph
+    titles = {x.id: x.title for x in [*g.actions, *g.tasks]}
+    got = [(titles[r.target_id], r.mention) for r in g.responsibilities]
+    assert got == [("镇林业站：负责森林防火日常监测", "镇林业站"), ("镇应急办：负责应急处置", "镇应急办"),
+                   ("镇派出所：负责火案查处", "镇派出所"), ("镇财政所：负责防灭火经费保障", "镇财政所"),
+                   ("镇党政办：负责宣传教育和信息报送", "镇党政办"), ("各村：负责巡山护林", "各村")]
