@@ -162,7 +162,7 @@ class _Builder:
             if piece is skip:
                 continue
             text = piece.para.text[piece.a:piece.b]
-            if label and signature_at([q.para.text[q.a:q.b] for q in item.pieces[n:n + 4]], 0):
+            if label and signature_at([q.para.text[q.a:q.b] for q in item.pieces[n:n + 4]], 0, self.ends(item.pieces[-1])):
                 label = None  # 某区人民政府办公室 ⏎ 2023年3月1日 below the last label: who signs, not more units
             more = continued_label(label, text) if label else None
             found = self._piece_clauses(item, piece, text)
@@ -175,6 +175,10 @@ class _Builder:
             if not found or found[-1] is not more:  # a line of units keeps its label open for the next line
                 label = open_label(found[-1], text) if found else None
         return out
+
+    def ends(self, piece: Piece) -> bool:
+        """Nothing but space follows the piece in the document."""
+        return piece.b > piece.a and not self.norm[piece.para.src(piece.b - 1) + 1:].strip()
 
     def _piece_clauses(self, item: Item, piece: Piece, text: str) -> Sequence[RoleClause]:
         if not text or ("(" not in text and "[" not in text and ":" not in text and not item.duty

@@ -158,16 +158,21 @@ DATE_LINE = re.compile(r"(?:\d{4}|[〇○零一二三四五六七八九]{4}) *�
                        r"(?:\d{1,2}|[一二三四五六七八九十]{1,3}) *日")
 
 
-def signature_at(texts: Sequence[str], k: int) -> bool:
+def signature_at(texts: Sequence[str], k: int, last: bool = False) -> bool:
     """texts[k] opens a signature block: one to three short lines of names, then a date line alone (某区人民政府办公室 ⏎
-    2023年3月1日) — never more units of the label above it, nor a line to join to it."""
+    2023年3月1日), or — `last`: texts end the document — names of signing offices to the end (中共某市委办公室
+    某市人民政府办公室) — never more units of the label above it, nor a line to join to it."""
     for j in range(k, min(k + 4, len(texts))):
         t = texts[j]
         if DATE_LINE.fullmatch(t):
             return j > k
         if len(t) > 30 or any(c in t for c in "。,、:;"):
             return False
-    return False
+    return last and len(texts) - k <= 3 and all(
+        len(parts := t.split()) >= 2 and all(_SIGNER.search(x) for x in parts) for t in texts[k:])
+
+
+_SIGNER = re.compile(r"(?:办公室|办公厅|人民政府|委员会)$")  # the offices a joint notice is signed by
 
 
 def _joins_next(line: str, nxt: str) -> bool:
