@@ -219,3 +219,12 @@ def test_several_duties_on_one_line(tmp_path: Path):
     assert got == [("镇林业站：负责森林防火日常监测", "镇林业站"), ("镇应急办：负责应急处置", "镇应急办"),
                    ("镇派出所：负责火案查处", "镇派出所"), ("镇财政所：负责防灭火经费保障", "镇财政所"),
                    ("镇党政办：负责宣传教育和信息报送", "镇党政办"), ("各村：负责巡山护林", "各村")]
+
+
+def test_a_joint_signature_on_the_last_line(tmp_path: Path):
+    """中共菏泽市委办公室　菏泽市人民政府办公室 on the document's last line, no date after it: the offices that sign, not
+    units of the last label (review set rev16 s26)."""
+    doc = tmp_path / "plan.txt"
+    doc.write_text("某市2018年乡村振兴工作要点\n\n一、重点任务\n1.深化平安乡村建设。开展专项斗争。\n责任单位：市委政法委、市公安局\n"
+                   "中共某市委办公室　某市人民政府办公室\n", encoding="utf-8")
+    assert [r.mention for r in parse_path(doc).graph.responsibilities] == ["市委政法委", "市公安局"]

@@ -63,3 +63,16 @@ def test_an_article_beside_a_sidebar_in_a_layout_table(tmp_path: Path):
                     "</p><p>县领导带队检查在建工地安全生产工作。（县住建局）</p><p>主办单位：某某县人民政府办公室　承办单位：某某县大数据中心"
                     "</p></td></tr></table></body></html>", encoding="utf-8")
     assert _edges(page) == [("县水务局", "LEADS"), ("各乡镇人民政府", "RESPONSIBLE_FOR"), ("县应急管理局", "RESPONSIBLE_FOR")]
+
+
+def test_a_task_table_printed_after_the_article(tmp_path: Path):
+    """<div class=TRS_Editor>…附件：分工表</div><p>附件</p><table>…: the article was the <div> and its annex table, outside
+    it, was never read (review set rev17 t10: 8 of 8 edges, "no role clauses found"); a role table after the article
+    is now read with it. A data table of figures after the article stays out."""
+    body = "".join(f"<p>{k}、加强第{k}项工作。全面推进相关任务落实，确保取得实效，按期完成目标任务。</p>" for k in "一二三四五六七")
+    stats = "<table>" + "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in
+                                (("指标", "2023年", "2024年"), ("GDP", "100", "110"), ("人口", "50", "51"))) + "</table>"
+    page = tmp_path / "page.html"
+    page.write_text('<html><head><meta charset="utf-8"></head><body><div class="TRS_Editor"><p>某市数字政府建设实施方案</p>'
+                    f"{body}<p>附件：任务分工表</p></div><p>附件</p>{_table()}{stats}</body></html>", encoding="utf-8")
+    assert _edges(page) == WANT

@@ -156,6 +156,31 @@ def _out_of_tables(el, body):
     return el
 
 
+_ROLE_HEADER = re.compile(r"牵头|责任单位|责任部门|配合单位|配合部门|协同单位|协办单位|责任主体|责任科室")
+
+
+def _append_tables_after(main, body) -> None:
+    """A task table the page prints after its article, outside it (<div class=TRS_Editor>…附件：分工表</div><p>附件</p>
+    <table>…): appended to the article, in page order — a data table (three rows of three cells) whose first rows name
+    roles, holding no table itself."""
+    if main is body:
+        return
+    import copy
+
+    after = False
+    for el in list(body.iter()):
+        if el is main:
+            after = True
+            continue
+        if not after or not isinstance(el.tag, str) or el.tag.lower() != "table" or main in el.iterancestors():
+            continue
+        if el in main.iterancestors() or next(el.iterdescendants("table", "TABLE"), None) is not None:
+            continue
+        head = " ".join(_collapse(tr.text_content()) for tr in list(el.iter("tr", "TR"))[:2])
+        if _ROLE_HEADER.search(head) and _grid(el):
+            main.append(copy.deepcopy(el))
+
+
 def _grid(table) -> bool:
     """A data table: three rows or more of three cells or more (a layout table has a column or two)."""
     rows = 0
@@ -485,6 +510,7 @@ def read(data: bytes, file: str, limits: Limits = DEFAULT) -> Extracted:
         body = doc
     _drop_hidden(body)
     main = _main_element(body)
+    _append_tables_after(main, body)
     _drop_boilerplate(main)
     leaves = _leaf_tables(main)
     lines = _Lines()
