@@ -795,6 +795,8 @@ class _ClauseReader:
     def read_all(self, body: str) -> None:
         """Read the sub-clauses in order; notes on the clauses (以下均由…负责, 下同) name no unit."""
         for sub in _subclauses(body):
+            if "(" in sub and ":" in sub:  # 镇文旅办牵头(联系人:王五): whom to call, inside the part that names the unit
+                sub = _CONTACT_NESTED.sub("", sub)
             flat = _NESTED.sub("", sub) if "(" in sub else sub  # a note in a nested bracket is not the sub-clause's
             if first_leads_note(flat) or _procedure(flat):
                 continue
@@ -1075,6 +1077,7 @@ def _support_between(units_text: str) -> Optional[tuple[list[str], list[str]]]:
 
 
 _NESTED = re.compile(r"\([^()]*\)")
+_CONTACT_NESTED = re.compile(r"\((?:联系人|联系电话|电话|手机|责任人|负责人|联络员)\s*:[^()]*\)")
 _ROLE_MARK = re.compile(r"牵头|主责|负责|配合|协办|参与|协助|指导|(?:牵头|责任|配合|协办|参与|协助)(?:单位|部门)")
 _MARKED_UNIT = re.compile(r"(.+?)\((" + _ROLE_MARK.pattern + r")\)")
 

@@ -612,7 +612,12 @@ def _first_leads_notes(norm: str, role_tables: list) -> tuple[tuple[int, int], l
                 forward, mode = min(forward, i), max(mode, says)
         else:
             forward, mode = min(forward, i), max(mode, says)
+            if _ALL_ITEMS.fullmatch(before.strip(" \t\u3000,")):  # 各项任务中,排在第一位的为牵头单位。 on a line of its
+                back.append((0, i, says))  # own after the items speaks of every item, those above it too
     return (forward, mode), back
+
+
+_ALL_ITEMS = re.compile(r"(?:各项|所有|全部|本方案)?(?:重点)?(?:任务|工作|事项|措施)?(?:中|的)?(?:责任单位中)?")
 
 
 def parse_text(

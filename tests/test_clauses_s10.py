@@ -228,3 +228,28 @@ def test_a_joint_signature_on_the_last_line(tmp_path: Path):
     doc.write_text("某市2018年乡村振兴工作要点\n\n一、重点任务\n1.深化平安乡村建设。开展专项斗争。\n责任单位：市委政法委、市公安局\n"
                    "中共某市委办公室　某市人民政府办公室\n", encoding="utf-8")
     assert [r.mention for r in parse_path(doc).graph.responsibilities] == ["市委政法委", "市公安局"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("推进文旅融合。（镇文旅办牵头（联系人：王五），镇规划建设办配合）", [("镇文旅办", "牵头"), ("镇规划建设办", "配合")]),
+    ("推进文旅融合。（镇文旅办牵头（联系电话：1234567），镇规划建设办配合）", [("镇文旅办", "牵头"), ("镇规划建设办", "配合")]),
+    ("推进。（牵头单位：镇执法队（联系人：王五）；配合单位：镇财政所）", [("镇执法队", "牵头"), ("镇财政所", "配合")]),
+])
+def test_a_contact_bracket_after_a_role_verb(text, expected):
+    """（镇文旅办牵头（联系人：王五），…） lost the lead silently: the part read as a contact line (review set rev17)."""
+    from kg.loaders.clauses import find_clauses
+
+    found, _ = find_clauses(normalize(text))
+    assert [(a.unit, a.qualifier) for c in found for a in c.assignments] == expected
+
+
+def test_a_first_listed_note_on_its_own_line_after_the_items(tmp_path: Path):
+    """各项任务中，排在第一位的为牵头单位，其他为责任单位。 printed after the items, with no 注 or 以上, covered only what
+    follows it — nothing (review set rev17 t17: 4 leads typed as answering for it)."""
+    doc = tmp_path / "plan.txt"
+    doc.write_text("某市专项整治工作方案\n\n（一）整治集体资产管理问题。开展财务审计。（责任单位：市农业农村局、市财政局）\n"
+                   "（二）整治补贴发放问题。推进一卡通管理。（责任单位：市财政局、市农业农村局）\n"
+                   "各项任务中，排在第一位的为牵头单位，其他为责任单位。\n", encoding="utf-8")
+    got = [(r.mention, r.role) for r in parse_path(doc).graph.responsibilities]
+    assert got == [("市农业农村局", "LEADS"), ("市财政局", "RESPONSIBLE_FOR"), ("市财政局", "LEADS"),
+                   ("市农业农村局", "RESPONSIBLE_FOR")]
