@@ -1484,8 +1484,13 @@ def item_role(text: str, heading: tuple[Role, Qualifier] = ("RESPONSIBLE_FOR", "
 
 
 
+def _core(u: str) -> str:
+    """The unit without a bracket at its end (市委宣传部(市新闻出版局) → 市委宣传部)."""
+    return _TRAILING_BRACKET.sub("", u) if u.endswith(")") else u
+
+
 def _listed_unit(u: str) -> bool:
-    core = _TRAILING_BRACKET.sub("", u) if u.endswith(")") else u
+    core = _core(u)
     return (len(u) >= 3 and plausible_unit(u) and not u.startswith(_NOT_LISTED)
             and (_LISTED_END.search(core) is not None or _LISTED_COLLECTIVE.match(u) is not None))
 
@@ -1533,10 +1538,9 @@ def _bare_units(inner: str, unit_ok: Callable[[str], bool],
             return None
         units.extend(got)
     if not any(_PLACE_MARK.search(u) or _NATIONAL.match(u) for u in units if _listed_unit(u)) or not any(
-            _LISTED_END.search(_TRAILING_BRACKET.sub("", u) if u.endswith(")") else u) for u in units):
+            _LISTED_END.search(_core(u)) for u in units):
         return None
-    if not institutions and all(_INSTITUTION_END.search(_TRAILING_BRACKET.sub("", u) if u.endswith(")") else u)
-                                for u in units):
+    if not institutions and all(_INSTITUTION_END.search(_core(u)) for u in units):
         return None
     return units, deadline
 

@@ -99,6 +99,7 @@ class _Builder:
     def __init__(self, raw: str, norm: str, file: str, doc_id: str, juris, tables: Tables,
                  first_leads_at: tuple[int, int], first_leads_back: Sequence[tuple[int, int, int]] = ()):
         self.raw, self.norm, self.file, self.doc_id, self.juris, self.tables = raw, norm, file, doc_id, juris, tables
+        self.content_end = len(norm.rstrip())  # where the document's last non-space character ends
         self.first_leads_at = first_leads_at
         self.first_leads_back = first_leads_back  # spans a note after them (注:以上…排在第一位的为牵头单位) covers
         self.graph: Graph = Graph()
@@ -178,7 +179,7 @@ class _Builder:
 
     def ends(self, piece: Piece) -> bool:
         """Nothing but space follows the piece in the document."""
-        return piece.b > piece.a and not self.norm[piece.para.src(piece.b - 1) + 1:].strip()
+        return piece.b > piece.a and piece.para.src(piece.b - 1) + 1 >= self.content_end
 
     def _piece_clauses(self, item: Item, piece: Piece, text: str) -> Sequence[RoleClause]:
         if not text or ("(" not in text and "[" not in text and ":" not in text and not item.duty

@@ -274,19 +274,17 @@ class _Outline:
         numbered items and nothing else: an action."""
         end, duty = _numbered_title_end(t, m.end())
         action, marker = self.action, m.group(1)
+        starts = _more_duties(t, m.end()) if duty and ";" in t else []
+        own = [Piece(p, 0, starts[0] if starts else len(t))]  # the item's text: up to a further duty on its line
         if action is not None and not (self.leaf_actions and TASK_RE.match(action.number or "")
                                        and _marker_kind(action.number or "") == _marker_kind(marker)):
             self.track_sub_points(marker)
-            starts = _more_duties(t, m.end()) if duty and ";" in t else []
-            self.task = Item("task", marker, Piece(p, m.end(), end), [Piece(p, 0, starts[0] if starts else len(t))],
-                             duty=duty)
+            self.task = Item("task", marker, Piece(p, m.end(), end), own, duty=duty)
             action.children.append(self.task)
             self.more_duties(p, t, starts)
         elif not marker.startswith("─") and (self.section is not None or action is None or self.leaf_actions):
             self.leaf_actions = True
-            starts = _more_duties(t, m.end()) if duty and ";" in t else []
-            self.add_action(Item("action", marker, Piece(p, m.end(), end), [Piece(p, 0, starts[0] if starts else len(t))],
-                                 duty=duty))
+            self.add_action(Item("action", marker, Piece(p, m.end(), end), own, duty=duty))
             self.more_duties(p, t, starts)
         elif duty and self.section is not None:  # ──县住房城乡建设局：负责…: a duty line with a dash for its bullet
             self.duty_line(p, t, m.end())
@@ -428,7 +426,10 @@ def _digit_marker(marker: str) -> bool:
 
 def _more_duties(t: str, start: int) -> list[int]:
     """Where further duties start on a duty line: after a ;, units, a colon and a role verb."""
-    return [k + 1 for k in range(start, len(t)) if t[k] == ";" and duty_clause(t, k + 1) is not None]
+    return [k.end() for k in _SEMICOLON.finditer(t, start) if duty_clause(t, k.end()) is not None]
+
+
+_SEMICOLON = re.compile(";")
 
 
 def _numbered_title_end(text: str, start: int) -> tuple[int, bool]:

@@ -3,6 +3,7 @@ navigation and boilerplate, its text one block per line, its data tables."""
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from typing import Optional
 
 from kg.errors import InputError
@@ -165,8 +166,6 @@ def _append_tables_after(main, body) -> None:
     roles, holding no table itself."""
     if main is body:
         return
-    import copy
-
     after = False
     for el in list(body.iter()):
         if el is main:
@@ -178,7 +177,7 @@ def _append_tables_after(main, body) -> None:
             continue
         head = " ".join(_collapse(tr.text_content()) for tr in list(el.iter("tr", "TR"))[:2])
         if _ROLE_HEADER.search(head) and _grid(el):
-            main.append(copy.deepcopy(el))
+            main.append(deepcopy(el))
 
 
 def _grid(table) -> bool:
